@@ -1,0 +1,102 @@
+/** Reads and writes the versioned baseline file (default evals/baseline.json). */
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import type { Baseline, SuiteResult } from "../core/types.js";
+import { BaselineError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+
+export const DEFAULT_BASELINE_PATH = "evals/baseline.json";
+
+const count = z.number().int().nonnegative();
+const metric = z.number().min(0).max(1).nullable();
+
+const BaselineSchema = z.object({
+  schemaVersion: z.literal(1),
+  createdAt: z.string(),
+  harnessVersion: z.string(),
+  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
+  suites: z.record(
+    z.string(),
+    z.object({
+      provider: z.string(),
+      trials: count,
+      k: count,
+      passAtK: metric,
+      passHatK: metric,
+      passRate: metric,
+      cases: z.record(z.string(), z.object({ n: count, passes: count, errored: count, promptHash: z.string() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
+    }),
+  ),
+});
+
+/** The baseline at `file`, or null when there is none. Corrupt or unknown-version files are errors, never ignored. */
+export async function readBaseline(file: string): Promise<Baseline | null> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new BaselineError(`${file}: cannot read the baseline (${(err as Error).message})`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new BaselineError(`${file}: the baseline is not valid JSON (${(err as Error).message})`, {
+      hint: "restore it from git (git checkout -- the file), or write a new one with --update-baseline",
+    });
+  }
+  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== 1) {
+    throw new BaselineError(`${file}: baseline schemaVersion ${JSON.stringify(version)} is not one this harness reads (1)`, {
+      hint: "it was written by a different harness version; write a new one with --update-baseline",
+    });
+  }
+  const parsed = BaselineSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BaselineError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`, {
+      hint: "restore it from git, or write a new one with --update-baseline",
+    });
+  }
+  return parsed.data;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function gitState(cwd: string): Baseline["git"] {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() !== "";
+    return { commit, dirty };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+/**
+ * A new baseline from this run's suites, keeping the entries of suites this run
+ * did not include, so updating one suite never drops another's history.
+ */
+export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline | null, harnessVersion: string, cwd: string): Baseline {
+  const out: Baseline = { schemaVersion: 1, createdAt: new Date().toISOString(), harnessVersion, git: gitState(cwd), suites: { ...(previous?.suites ?? {}) } };
+  for (const s of suites) {
+    out.suites[s.name] = {
+      provider: s.provider,
+      trials: s.trials,
+      k: s.k,
+      passAtK: finiteOrNull(s.passAtK),
+      passHatK: finiteOrNull(s.passHatK),
+      passRate: finiteOrNull(s.passRate),
+      cases: Object.fromEntries(s.cases.map((c) => [c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }])),
+    };
+  }
+  return out;
+}
+
+export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`);
+}

@@ -1,0 +1,141 @@
+/** `harness eval`: load → run → build the result → report → exit code. */
+import path from "node:path";
+import { readBaseline, buildBaseline, writeBaseline } from "../baseline/baseline.js";
+import { loadSuites, parseProviderId } from "../config/load.js";
+import { buildRunResult } from "../core/result.js";
+import { DEFAULT_MAX_ERROR_SHARE, tooManyErrors } from "../core/gate.js";
+import type { RunResult } from "../core/types.js";
+import { ExitCode, RunError, UsageError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { renderJson } from "../reporters/json.js";
+import { renderTerminal } from "../reporters/terminal.js";
+import { runSuites } from "../runner/run.js";
+import { harnessVersion, type EvalFlags } from "./index.js";
+import { useColor, type CliIo } from "./io.js";
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} expects a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} expects a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+function share(name: string, value: string, { open }: { open: boolean }): number {
+  const n = Number(value);
+  const ok = Number.isFinite(n) && (open ? n > 0 && n < 1 : n >= 0 && n <= 1);
+  if (!ok) throw new UsageError(`${name} expects a number ${open ? "strictly between 0 and 1" : "from 0 to 1"}, got "${value}"`);
+  return n;
+}
+
+function parseAt(value: string | undefined): number[] {
+  if (value === undefined) return [];
+  return value.split(",").map((s) => positiveInt("--at", s.trim())!);
+}
+
+export interface EvalSettings {
+  paths: string[];
+  provider: string | undefined;
+  trials: number | undefined;
+  at: number[];
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  fixtures: "auto" | "record" | "offline";
+  fixturesDir: string;
+  baselinePath: string;
+  updateBaseline: boolean;
+  alpha: number;
+  maxErrorShare: number;
+  output: string | undefined;
+}
+
+/** The one mapping from flags to settings: every flag is checked here, before anything runs. */
+export function settingsFromFlags(paths: string[], flags: EvalFlags): EvalSettings {
+  return {
+    paths,
+    provider: flags.provider === undefined ? undefined : parseProviderId(flags.provider),
+    trials: positiveInt("-k/--trials", flags.trials),
+    at: parseAt(flags.at),
+    concurrency: positiveInt("-j/--concurrency", flags.concurrency)!,
+    timeoutMs: positiveInt("--timeout", flags.timeout)!,
+    retries: nonNegativeInt("--retries", flags.retries),
+    fixtures: flags.offline ? "offline" : flags.record ? "record" : "auto",
+    fixturesDir: flags.fixtures,
+    baselinePath: flags.baseline,
+    updateBaseline: flags.updateBaseline === true,
+    alpha: share("--alpha", flags.alpha, { open: true }),
+    maxErrorShare: share("--max-error-rate", flags.maxErrorRate, { open: false }),
+    output: flags.output,
+  };
+}
+
+export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo): Promise<number> {
+  const s = settingsFromFlags(paths, flags);
+  const cwd = io.cwd;
+  // Everything that can be wrong with the input is found before the first call.
+  const suites = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials });
+  for (const suite of suites) {
+    const tooBig = s.at.filter((k) => k > suite.trials);
+    if (tooBig.length > 0) throw new UsageError(`--at ${tooBig.join(",")}: k must be at most the ${suite.trials} trials of suite "${suite.name}"`);
+  }
+  const baselineFile = path.resolve(cwd, s.baselinePath);
+  const baseline = await readBaseline(baselineFile);
+
+  const progress = !flags.quiet && io.stderr.isTTY === true;
+  const raw = await runSuites(suites, {
+    cwd,
+    concurrency: s.concurrency,
+    timeoutMs: s.timeoutMs,
+    retry: { retries: s.retries },
+    fixtures: s.fixtures,
+    fixturesDir: s.fixturesDir,
+    env: io.env,
+    ...(io.signal ? { signal: io.signal } : {}),
+    ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
+  });
+  if (progress) io.stderr.write("\r\x1b[K");
+
+  const interrupted = io.signal?.aborted ? (io.signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT") : null;
+  const result = buildRunResult(raw, {
+    at: s.at,
+    baseline,
+    baselinePath: path.relative(cwd, baselineFile),
+    alpha: s.alpha,
+    harnessVersion: harnessVersion(),
+    interrupted,
+  });
+
+  if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result));
+  io.stdout.write(renderTerminal(result, { color: useColor(io, flags.color) }));
+
+  const code = exitCodeFor(result, s);
+  if (code === ExitCode.runError) {
+    const e = result.errors;
+    throw new RunError("run.too-many-errors", `the run could not be judged: ${e.errored} of ${e.total} trials errored (${(e.share * 100).toFixed(0)}% > ${(s.maxErrorShare * 100).toFixed(0)}%)`, {
+      hint: "see the errors above; fix the provider or key, or raise --max-error-rate",
+    });
+  }
+  if (s.updateBaseline && code === ExitCode.ok) {
+    await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
+    io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}.\n`);
+  }
+  return code;
+}
+
+/** The exit code of a finished run. */
+export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "maxErrorShare" | "updateBaseline">): number {
+  if (result.interrupted === "SIGINT") return ExitCode.sigint;
+  if (result.interrupted === "SIGTERM") return ExitCode.sigterm;
+  if (tooManyErrors(result.errors, s.maxErrorShare)) return ExitCode.runError;
+  // Updating the baseline accepts this run as the new reference; the gate has nothing to fail.
+  if (s.updateBaseline) return ExitCode.ok;
+  return result.gate.status === "fail" ? ExitCode.gateFailed : ExitCode.ok;
+}
+
+export { DEFAULT_MAX_ERROR_SHARE };

@@ -1,0 +1,106 @@
+/**
+ * The command line: commander wiring over the library. Commands are imported only
+ * when run, and exit codes are decided here and nowhere else.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, HarnessError } from "../errors.js";
+import { defaultIo, type CliIo } from "./io.js";
+
+export function harnessVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Flags of `harness eval`, as commander parses them. */
+export interface EvalFlags {
+  provider?: string;
+  trials?: string;
+  at?: string;
+  concurrency: string;
+  timeout: string;
+  retries: string;
+  record?: boolean;
+  offline?: boolean;
+  fixtures: string;
+  baseline: string;
+  updateBaseline?: boolean;
+  alpha: string;
+  maxErrorRate: string;
+  output?: string;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name("harness")
+    .description("Run eval suites of real failure cases k times; gate on significant regressions.")
+    .version(harnessVersion(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command("eval")
+    .description("run suites (default: evals/) and gate against the baseline")
+    .argument("[paths...]", "suite files or folders", [])
+    .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
+    .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
+    .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
+    .option("-j, --concurrency <n>", "calls in flight at once", "8")
+    .option("--timeout <ms>", "per-call timeout", "60000")
+    .option("--retries <n>", "retries on 429, 5xx and timeouts", "4")
+    .addOption(new Option("--record", "record answers missing from fixtures/ (needs a key)").conflicts("offline"))
+    .option("--offline", "use recorded fixtures only: a missing one is an error, no network")
+    .option("--fixtures <dir>", "fixtures folder", "fixtures")
+    .option("--baseline <file>", "baseline to gate against", "evals/baseline.json")
+    .option("--update-baseline", "write this run as the new baseline (the gate does not fail)")
+    .option("--alpha <a>", "significance level of the regression tests", "0.05")
+    .option("--max-error-rate <share>", "more errored trials than this share: exit 3", "0.1")
+    .option("-o, --output <file>", "write the whole run as JSON")
+    .option("--color", "force colour")
+    .option("--no-color", "no colour")
+    .option("-q, --quiet", "no progress line")
+    .action(async (paths: string[], flags: EvalFlags) => {
+      const { evalCommand } = await import("./eval.js");
+      setCode(await evalCommand(paths, flags, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.usage;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+/** Expected errors print as a message and a hint; anything else is a bug and prints its stack. */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // help and version exit "successfully" through the override.
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof HarnessError) {
+    io.stderr.write(`harness: ${err.message}\n`);
+    if (err.hint) io.stderr.write(`hint: ${err.hint}\n`);
+    return err.exitCode;
+  }
+  io.stderr.write(`harness: internal error; this is a bug, please report it with the lines below.\n${(err as Error)?.stack ?? String(err)}\n`);
+  return ExitCode.runError;
+}

@@ -1,0 +1,21 @@
+/** Where the CLI writes, and what it reads of its environment: injectable so tests can run it in-process. */
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM; its reason is the signal's name. */
+  signal?: AbortSignal;
+}
+
+export function defaultIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Colour when writing to a terminal, unless NO_COLOR is set (no-color.org); FORCE_COLOR forces it. */
+export function useColor(io: CliIo, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
+  return io.stdout.isTTY === true;
+}

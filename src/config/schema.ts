@@ -1,0 +1,135 @@
+/**
+ * The suite file format: one zod schema gives the TypeScript types, the validation
+ * and the published JSON Schema (schema/suite.schema.json), so they cannot drift.
+ */
+import { z } from "zod";
+
+const text = z.string().min(1, "expected a non-empty string");
+
+const stringMatch = <T extends string>(type: T, what: string) =>
+  z.strictObject({
+    type: z.literal(type),
+    value: z.string().describe(what),
+  });
+
+/** Every code-based grader. The `not-` forms invert the check. */
+export const GraderSpecSchema = z.discriminatedUnion("type", [
+  stringMatch("equals", "The output must equal this, after trimming surrounding white space."),
+  stringMatch("not-equals", "The output must not equal this."),
+  stringMatch("contains", "The output must contain this text (case-sensitive)."),
+  stringMatch("not-contains", "The output must not contain this text (case-sensitive)."),
+  stringMatch("icontains", "The output must contain this text, ignoring case."),
+  stringMatch("not-icontains", "The output must not contain this text, ignoring case."),
+  stringMatch("starts-with", "The output must start with this, after trimming leading white space."),
+  stringMatch("not-starts-with", "The output must not start with this."),
+  z.strictObject({
+    type: z.literal("regex"),
+    value: text.describe("A JavaScript regular expression the output must match."),
+    flags: z.string().regex(/^[dgimsuvy]*$/, "expected regex flags from d, g, i, m, s, u, v, y").optional(),
+  }),
+  z.strictObject({
+    type: z.literal("not-regex"),
+    value: text.describe("A JavaScript regular expression the output must not match."),
+    flags: z.string().regex(/^[dgimsuvy]*$/, "expected regex flags from d, g, i, m, s, u, v, y").optional(),
+  }),
+  z.strictObject({ type: z.literal("is-json") }),
+  z.strictObject({
+    type: z.literal("json-schema"),
+    schema: z.record(z.string(), z.unknown()).describe("A JSON Schema (draft 2020-12 or 07) the output, parsed as JSON, must satisfy."),
+  }),
+  z.strictObject({
+    type: z.literal("javascript"),
+    file: text.describe("Path of a module, relative to the suite file, whose export grades the output. It runs your own code."),
+    export: text.optional().describe('Name of the exported function (default: "default").'),
+    config: z.unknown().optional().describe("Passed to the function as context.config."),
+  }),
+  z.strictObject({
+    type: z.literal("max-latency-ms"),
+    value: z.number().positive().describe("The call must take at most this many milliseconds."),
+  }),
+  z.strictObject({
+    type: z.literal("max-cost"),
+    value: z.number().nonnegative().describe("The call must cost at most this many US dollars."),
+  }),
+]);
+
+export type GraderSpec = z.infer<typeof GraderSpecSchema>;
+export type GraderType = GraderSpec["type"];
+
+export const GRADER_TYPES: readonly GraderType[] = GraderSpecSchema.options.map((o) => o.shape.type.value);
+
+export const MessageSchema = z.strictObject({
+  role: z.enum(["system", "user", "assistant"]),
+  content: z.string(),
+});
+
+const ProviderIdSchema = z
+  .string()
+  .regex(/^(openai|anthropic|exec):.+$/, 'expected "<provider>:<model>", e.g. "openai:gpt-4o-mini", "anthropic:claude-haiku-4-5" or "exec:node app.js"');
+
+/** Options a suite may give its provider. Unknown keys are errors, as everywhere. */
+export const ProviderConfigSchema = z.strictObject({
+  baseURL: z.url().optional().describe("An OpenAI- or Anthropic-compatible server; default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, then the vendor's."),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional().describe("Maximum output tokens (Anthropic requires one; default 1024)."),
+  topP: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional().describe("OpenAI only: best-effort determinism."),
+  inputPricePerMTok: z.number().nonnegative().optional().describe("USD per million input tokens, for models the price table lacks."),
+  outputPricePerMTok: z.number().nonnegative().optional().describe("USD per million output tokens."),
+  cwd: z.string().optional().describe("exec only: working folder of the command, relative to the project."),
+  env: z.record(z.string(), z.string()).optional().describe("exec only: extra environment variables."),
+});
+
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+export const ProviderSpecSchema = z.union([
+  ProviderIdSchema,
+  z.strictObject({
+    id: ProviderIdSchema,
+    config: ProviderConfigSchema.optional(),
+  }),
+]);
+
+export const ThresholdSchema = z
+  .strictObject({
+    passAtK: z.number().min(0).max(1).optional().describe("Fail the gate when the suite's mean pass@k is below this."),
+    passHatK: z.number().min(0).max(1).optional().describe("Fail the gate when the suite's mean pass^k is below this."),
+    passRate: z.number().min(0).max(1).optional().describe("Fail the gate when the share of passing trials is below this."),
+  })
+  .describe("Absolute floors, checked on every run, baseline or not.");
+
+export type ThresholdSpec = z.infer<typeof ThresholdSchema>;
+
+const VarsSchema = z.record(z.string(), z.unknown());
+
+export const CaseSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected an id of letters, digits, '.', '_' or '-'")
+    .describe("Unique within the suite; the baseline keys on it."),
+  description: z.string().optional().describe("Which real failure this case guards, e.g. the ticket it came from."),
+  vars: VarsSchema.optional().describe("Values for the prompt's {{var}} placeholders."),
+  prompt: z.string().optional().describe("Overrides the suite's prompt for this case."),
+  messages: z.array(MessageSchema).min(1).optional().describe("Overrides the suite's messages for this case."),
+  graders: z.array(GraderSpecSchema).optional().describe("Graders for this case, applied after the suite's."),
+});
+
+export const SuiteFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: text.optional().describe("Default: the file name."),
+  description: z.string().optional(),
+  provider: ProviderSpecSchema.optional().describe("The default target; -p/--provider overrides it."),
+  prompt: z
+    .string()
+    .optional()
+    .describe("A {{var}} template, or file://path relative to the suite file. Use either prompt or messages."),
+  messages: z.array(MessageSchema).min(1).optional().describe("A chat: role/content pairs, each a {{var}} template."),
+  vars: VarsSchema.optional().describe("Defaults for every case's vars."),
+  trials: z.number().int().min(1).max(10_000).optional().describe("Trials per case (default 5); -k/--trials overrides."),
+  graders: z.array(GraderSpecSchema).optional().describe("Graders applied to every case."),
+  threshold: ThresholdSchema.optional(),
+  cases: z.array(CaseSchema).min(1, "expected at least one case"),
+});
+
+export type SuiteFile = z.infer<typeof SuiteFileSchema>;
+export type CaseSpec = z.infer<typeof CaseSchema>;

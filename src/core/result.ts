@@ -1,0 +1,42 @@
+/** Assembles the one RunResult that every reporter reads: aggregate → compare → gate. Pure. */
+import { aggregateCase, aggregateSuite, kValues, summariseErrors } from "./aggregate.js";
+import { compareToBaseline, DEFAULT_ALPHA } from "./compare.js";
+import { decideGate } from "./gate.js";
+import type { Baseline, RawRun, RunResult } from "./types.js";
+
+export interface BuildOptions {
+  /** Extra k values (--at). */
+  at?: readonly number[];
+  baseline?: Baseline | null;
+  baselinePath?: string;
+  alpha?: number;
+  harnessVersion: string;
+  interrupted?: RunResult["interrupted"];
+}
+
+export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const suites = raw.suites.map(({ suite, cases }) => {
+    const { k, all } = kValues(suite.trials, options.at ?? []);
+    return aggregateSuite(suite, cases.map((c) => aggregateCase(c.case, c.trials, k, all)), all);
+  });
+  const baseline = options.baseline ?? null;
+  const comparison = baseline ? compareToBaseline(suites, baseline, alpha) : null;
+  const gate = decideGate({
+    suites,
+    comparison,
+    baseline: baseline ? { path: options.baselinePath ?? "", commit: baseline.git.commit, createdAt: baseline.createdAt } : null,
+    alpha,
+  });
+  return {
+    schemaVersion: 1,
+    harnessVersion: options.harnessVersion,
+    startedAt: raw.startedAt,
+    durationMs: raw.durationMs,
+    interrupted: options.interrupted ?? null,
+    suites,
+    errors: summariseErrors(suites),
+    comparison,
+    gate,
+  };
+}

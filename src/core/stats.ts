@@ -1,0 +1,167 @@
+/**
+ * Reliability statistics. Pure functions over counts; no I/O.
+ *
+ * "Undefined is not zero": every function returns NaN when the data cannot
+ * answer the question (e.g. pass@k with fewer than k trials), never 0.
+ */
+
+/**
+ * Unbiased pass@k (Chen et al. 2021, "Evaluating Large Language Models Trained on Code"):
+ * the chance that at least one of k trials drawn without replacement from n passes,
+ * 1 − C(n−c, k) / C(n, k), as a product so it never overflows.
+ */
+export function passAtK(n: number, c: number, k: number): number {
+  if (!validCounts(n, c, k) || n < k) return Number.NaN;
+  if (n - c < k) return 1;
+  let miss = 1;
+  for (let i = n - c + 1; i <= n; i++) miss *= 1 - k / i;
+  return 1 - miss;
+}
+
+/**
+ * pass^k (Yao et al. 2024, τ-bench): the chance that all k trials drawn without
+ * replacement from n pass, C(c, k) / C(n, k) = Π_{i<k} (c − i) / (n − i).
+ */
+export function passHatK(n: number, c: number, k: number): number {
+  if (!validCounts(n, c, k) || n < k) return Number.NaN;
+  if (c < k) return 0;
+  let all = 1;
+  for (let i = 0; i < k; i++) all *= (c - i) / (n - i);
+  return all;
+}
+
+function validCounts(n: number, c: number, k: number): boolean {
+  return Number.isInteger(n) && Number.isInteger(c) && Number.isInteger(k) && k >= 1 && c >= 0 && c <= n;
+}
+
+/** Mean of the finite values; NaN when there are none. */
+export function meanOfDefined(values: readonly number[]): number {
+  let sum = 0;
+  let count = 0;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}
+
+/** z for a two-sided 95% interval. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval for a binomial proportion. Unlike the normal ("Wald")
+ * interval it stays inside [0, 1] and does not collapse to a point at 0/n or n/n.
+ * `n` may be fractional (an effective sample size).
+ */
+export function wilsonInterval(successes: number, n: number, z = Z95): [number, number] {
+  if (!(n > 0)) return [Number.NaN, Number.NaN];
+  const p = successes / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** Per-case counts: passes c of n judged trials. */
+export interface CaseCounts {
+  n: number;
+  c: number;
+}
+
+/**
+ * 95% interval on a suite's pooled pass rate that accounts for trials of one case
+ * being correlated: a case that always fails contributes one piece of evidence,
+ * not n. The Wilson interval is taken at an effective sample size N / deff, where
+ * the design effect deff compares the between-case variance of the pass rates with
+ * the binomial variance (Kish 1965), bounded so that the effective size lies
+ * between the number of cases and the number of trials.
+ */
+export function suitePassRateInterval(cases: readonly CaseCounts[], z = Z95): { rate: number; interval: [number, number]; effectiveN: number } {
+  const judged = cases.filter((x) => x.n > 0);
+  const N = judged.reduce((s, x) => s + x.n, 0);
+  if (N === 0) return { rate: Number.NaN, interval: [Number.NaN, Number.NaN], effectiveN: 0 };
+  const C = judged.reduce((s, x) => s + x.c, 0);
+  const p = C / N;
+  const m = judged.length;
+  let effectiveN = N;
+  if (m > 1 && p > 0 && p < 1) {
+    // Cluster-robust (ratio estimator) variance of the pooled proportion.
+    const nBar = N / m;
+    let ss = 0;
+    for (const x of judged) ss += (x.c - p * x.n) ** 2;
+    const varCluster = (m / (m - 1)) * ss / (m * m * nBar * nBar);
+    const varBinomial = (p * (1 - p)) / N;
+    const deff = varCluster / varBinomial;
+    effectiveN = Math.min(N, Math.max(m, N / Math.max(deff, 1e-12)));
+  } else if (m === 1 && p > 0 && p < 1) {
+    effectiveN = N;
+  }
+  return { rate: p, interval: wilsonInterval(p * effectiveN, effectiveN, z), effectiveN };
+}
+
+// ---- exact tests ------------------------------------------------------------
+
+const logFactorials: number[] = [0];
+
+/** ln(n!), exact by summation and cached: the gate calls it with n up to the total trial count. */
+export function logFactorial(n: number): number {
+  for (let i = logFactorials.length; i <= n; i++) logFactorials[i] = logFactorials[i - 1]! + Math.log(i);
+  return logFactorials[n]!;
+}
+
+function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+/**
+ * One-sided Fisher exact test that the current pass rate is LOWER than the baseline's.
+ * Given the baseline's cB of nB and the current cC of nC, returns
+ * P(X ≤ cC) where X is hypergeometric with the margins held fixed.
+ */
+export function fisherLess(cB: number, nB: number, cC: number, nC: number): number {
+  if (nB <= 0 || nC <= 0) return Number.NaN;
+  const K = cB + cC;
+  const N = nB + nC;
+  const lo = Math.max(0, K - nB);
+  const denom = logChoose(N, nC);
+  let p = 0;
+  for (let x = lo; x <= cC; x++) p += Math.exp(logChoose(K, x) + logChoose(N - K, nC - x) - denom);
+  return Math.min(1, p);
+}
+
+/** One-sided Fisher exact test that the current pass rate is HIGHER than the baseline's. */
+export function fisherGreater(cB: number, nB: number, cC: number, nC: number): number {
+  // By symmetry: the current has more passes exactly when it has fewer failures.
+  return fisherLess(nB - cB, nB, nC - cC, nC);
+}
+
+/**
+ * Holm–Bonferroni step-down adjustment (Holm 1979): controls the chance of even
+ * one false regression across all cases, without Bonferroni's loss of power.
+ * Returns adjusted p-values in the input's order; NaN entries are not counted.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const idx = pValues.map((p, i) => ({ p, i })).filter((x) => Number.isFinite(x.p));
+  idx.sort((a, b) => a.p - b.p);
+  const m = idx.length;
+  const out = pValues.map(() => Number.NaN);
+  let running = 0;
+  idx.forEach((x, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * x.p));
+    out[x.i] = running;
+  });
+  return out;
+}
+
+/** Percentile by linear interpolation between closest ranks (type 7, as numpy's default). */
+export function percentile(values: readonly number[], q: number): number {
+  const xs = values.filter(Number.isFinite).slice().sort((a, b) => a - b);
+  if (xs.length === 0) return Number.NaN;
+  const pos = (xs.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo);
+}

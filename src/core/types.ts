@@ -1,0 +1,251 @@
+/**
+ * The plain data that flows through a run: loaded suites in, a RunResult out.
+ * Config files are validated once at the edge (config/); everything here is
+ * already checked and typed.
+ */
+
+import type { GraderSpec, ProviderConfig, ThresholdSpec } from "../config/schema.js";
+
+export type Role = "system" | "user" | "assistant";
+
+export interface Message {
+  role: Role;
+  content: string;
+}
+
+/** A provider reference as written: "openai:gpt-4o-mini", plus its options. */
+export interface ProviderRef {
+  /** The full id, e.g. "openai:gpt-4o-mini" or "exec:node app.js". */
+  id: string;
+  /** Provider options: baseURL, temperature, maxTokens, prices… */
+  config: ProviderConfig;
+}
+
+/** One case after loading: its prompt rendered, ready to run. */
+export interface LoadedCase {
+  id: string;
+  description: string | undefined;
+  vars: Record<string, unknown>;
+  messages: Message[];
+  graders: GraderSpec[];
+  /** 1-based line of the case in its suite file, for annotations. */
+  line: number;
+  /** Hash of the rendered prompt: a changed prompt is reported against the baseline. */
+  promptHash: string;
+}
+
+/** One suite after loading. */
+export interface LoadedSuite {
+  name: string;
+  /** Path of the suite file, relative to the working directory. */
+  file: string;
+  /** Absolute folder of the suite file: grader modules resolve against it. */
+  dir: string;
+  provider: ProviderRef;
+  trials: number;
+  threshold: ThresholdSpec | undefined;
+  cases: LoadedCase[];
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Why a trial could not be judged. Providers classify; the runner decides what to retry. */
+export type ErrorCategory =
+  | "rate-limit"
+  | "server-error"
+  | "timeout"
+  | "network"
+  | "auth"
+  | "bad-request"
+  | "missing-fixture"
+  | "provider-error"
+  | "grader-error"
+  | "cancelled";
+
+export interface TrialError {
+  category: ErrorCategory;
+  message: string;
+}
+
+/** The outcome of one grader on one output. */
+export interface Grade {
+  /** Grader type, e.g. "icontains". */
+  type: string;
+  pass: boolean;
+  /** In [0, 1]. */
+  score: number;
+  reason: string;
+}
+
+export interface TrialResult {
+  /** 0-based trial index within the case. */
+  index: number;
+  output: string | null;
+  /** null when the trial errored: it was not judged, so neither passed nor failed. */
+  passed: boolean | null;
+  grades: Grade[];
+  latencyMs: number | null;
+  usage: Usage | null;
+  /** USD; null when the model's price is unknown. */
+  costUsd: number | null;
+  /** The answer came from a recorded fixture, not a live call. */
+  cached: boolean;
+  /** How many retries the call took. */
+  retries: number;
+  error: TrialError | null;
+}
+
+/** pass@k and pass^k at one k. NaN (null in JSON) when fewer than k trials were judged. */
+export interface AtK {
+  k: number;
+  passAtK: number;
+  passHatK: number;
+}
+
+export interface CaseResult {
+  id: string;
+  description: string | undefined;
+  line: number;
+  promptHash: string;
+  /** Judged trials: errored ones are left out. */
+  n: number;
+  passes: number;
+  errored: number;
+  /** At the run's main k (the number of trials unless --at says otherwise). */
+  k: number;
+  passAtK: number;
+  passHatK: number;
+  /** Every k asked for with --at, the main k included. */
+  at: AtK[];
+  trials: TrialResult[];
+}
+
+export interface Summary {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export interface SuiteResult {
+  name: string;
+  file: string;
+  provider: string;
+  trials: number;
+  k: number;
+  /** Mean over cases that have at least k judged trials. */
+  passAtK: number;
+  passHatK: number;
+  at: AtK[];
+  /** Pooled share of judged trials that passed. */
+  passRate: number;
+  /** 95% interval on passRate, allowing for correlation within a case. */
+  passRateInterval: [number, number];
+  totals: { cases: number; trials: number; passed: number; failed: number; errored: number };
+  latencyMs: Summary;
+  tokens: Usage;
+  /** USD; null when any trial's price was unknown. */
+  costUsd: number | null;
+  threshold: ThresholdSpec | undefined;
+  cases: CaseResult[];
+}
+
+export type CaseStatus = "same" | "up" | "down" | "improved" | "regressed" | "new" | "not-judged";
+
+/** One case set against its baseline. */
+export interface CaseComparison {
+  suite: string;
+  caseId: string;
+  status: CaseStatus;
+  baseline: { n: number; passes: number } | null;
+  current: { n: number; passes: number };
+  /** One-sided exact p-value for a drop, before correction. */
+  pDrop: number;
+  /** After Holm's correction across all compared cases. */
+  pDropAdjusted: number;
+  promptChanged: boolean;
+}
+
+export interface SuiteComparison {
+  suite: string;
+  baseline: { n: number; passes: number } | null;
+  current: { n: number; passes: number };
+  pDrop: number;
+  regressed: boolean;
+}
+
+export interface Comparison {
+  alpha: number;
+  cases: CaseComparison[];
+  suites: SuiteComparison[];
+  /** Cases in the baseline that this run did not have. */
+  missing: { suite: string; caseId: string }[];
+}
+
+export interface Regression {
+  kind: "case" | "suite" | "threshold";
+  suite: string;
+  caseId?: string;
+  message: string;
+}
+
+export interface GateVerdict {
+  status: "pass" | "fail";
+  regressions: Regression[];
+  improvements: { suite: string; caseId: string; message: string }[];
+  newCases: { suite: string; caseId: string }[];
+  missingCases: { suite: string; caseId: string }[];
+  /** Where the baseline came from, or null when there was none. */
+  baseline: { path: string; commit: string | null; createdAt: string } | null;
+  alpha: number;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  harnessVersion: string;
+  startedAt: string;
+  durationMs: number;
+  /** Why the run stopped early, if it did. */
+  interrupted: "SIGINT" | "SIGTERM" | null;
+  suites: SuiteResult[];
+  errors: { total: number; errored: number; share: number; byCategory: Partial<Record<ErrorCategory, number>> };
+  comparison: Comparison | null;
+  gate: GateVerdict;
+}
+
+/** Per-case counts kept in the baseline. */
+export interface BaselineCase {
+  n: number;
+  passes: number;
+  errored: number;
+  promptHash: string;
+}
+
+export interface BaselineSuite {
+  provider: string;
+  trials: number;
+  k: number;
+  passAtK: number | null;
+  passHatK: number | null;
+  passRate: number | null;
+  /** Keyed by case id, never by position: reordering a suite changes nothing. */
+  cases: Record<string, BaselineCase>;
+}
+
+/** The stored run that later runs are gated against (evals/baseline.json). */
+export interface Baseline {
+  schemaVersion: 1;
+  createdAt: string;
+  harnessVersion: string;
+  git: { commit: string | null; dirty: boolean | null };
+  suites: Record<string, BaselineSuite>;
+}
+
+/** What the runner hands back: every trial of every case, before any statistics. */
+export interface RawRun {
+  suites: { suite: LoadedSuite; cases: { case: LoadedCase; trials: TrialResult[] }[] }[];
+  startedAt: string;
+  durationMs: number;
+}

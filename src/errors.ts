@@ -1,0 +1,91 @@
+/**
+ * Expected failures, each with a stable code and the exit code the CLI maps it to.
+ * Anything thrown that is not a HarnessError is a bug and is printed with its stack.
+ */
+
+/** Exit codes: each means one thing. */
+export const ExitCode = {
+  /** The gate passed. */
+  ok: 0,
+  /** The gate failed: a significant regression, or a suite threshold not met. */
+  gateFailed: 1,
+  /** Usage or config error: nothing was run. */
+  usage: 2,
+  /** The run could not be judged: provider down, no key, too many errored trials. */
+  runError: 3,
+  /** Interrupted by SIGINT (128 + 2). */
+  sigint: 130,
+  /** Interrupted by SIGTERM (128 + 15). */
+  sigterm: 143,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface HarnessErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class HarnessError extends Error {
+  /** Stable, machine-readable code, e.g. "config.invalid". */
+  readonly code: string;
+  /** What the user can do about it. */
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCodeValue;
+
+  constructor(code: string, message: string, exitCode: ExitCodeValue, options: HarnessErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = exitCode;
+  }
+}
+
+/** One problem in one config file, with its position when known. */
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  col?: number;
+  /** Dotted path inside the document, e.g. "cases[0].graders[1].type". */
+  path?: string;
+  message: string;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`;
+  return p.path ? `${where}  ${p.path}  ${p.message}` : `${where}  ${p.message}`;
+}
+
+/** A suite, baseline or other input file is invalid. Carries every problem found, not just the first. */
+export class ConfigError extends HarnessError {
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[], options: HarnessErrorOptions = {}) {
+    const files = new Set(problems.map((p) => p.file)).size;
+    const summary = `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}. Nothing was run.`;
+    super("config.invalid", [...problems.map(formatProblem), summary].join("\n"), ExitCode.usage, options);
+    this.problems = problems;
+  }
+}
+
+/** The command line itself is wrong (unknown provider, bad flag value). */
+export class UsageError extends HarnessError {
+  constructor(message: string, options: HarnessErrorOptions = {}) {
+    super("usage", message, ExitCode.usage, options);
+  }
+}
+
+/** The run could not be judged. */
+export class RunError extends HarnessError {
+  constructor(code: string, message: string, options: HarnessErrorOptions = {}) {
+    super(code, message, ExitCode.runError, options);
+  }
+}
+
+/** The baseline file is unreadable, corrupt or of an unknown version. */
+export class BaselineError extends HarnessError {
+  constructor(message: string, options: HarnessErrorOptions = {}) {
+    super("baseline.invalid", message, ExitCode.usage, options);
+  }
+}

@@ -1,0 +1,58 @@
+/** Runs one grader spec against one output. The switch is exhaustive: a new grader type will not compile until it is handled here. */
+import type { GraderSpec } from "../config/schema.js";
+import type { Grade } from "../core/types.js";
+import { gradeJavascript } from "./javascript.js";
+import { gradeIsJson, gradeJsonSchema } from "./json.js";
+import { gradeText } from "./text.js";
+import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
+
+export { GraderError, type GradeContext } from "./types.js";
+
+async function outcome(spec: GraderSpec, ctx: GradeContext): Promise<GradeOutcome> {
+  switch (spec.type) {
+    case "equals":
+    case "contains":
+    case "icontains":
+    case "starts-with":
+      return gradeText(spec.type, false, ctx.output, spec.value);
+    case "not-equals":
+    case "not-contains":
+    case "not-icontains":
+    case "not-starts-with":
+      return gradeText(spec.type.slice(4) as "equals", true, ctx.output, spec.value);
+    case "regex":
+      return gradeText("regex", false, ctx.output, spec.value, spec.flags);
+    case "not-regex":
+      return gradeText("regex", true, ctx.output, spec.value, spec.flags);
+    case "is-json":
+      return gradeIsJson(ctx.output);
+    case "json-schema":
+      return gradeJsonSchema(ctx.output, spec.schema);
+    case "javascript":
+      return gradeJavascript(spec, ctx);
+    case "max-latency-ms": {
+      const pass = ctx.latencyMs <= spec.value;
+      return { pass, score: pass ? 1 : 0, reason: `latency ${Math.round(ctx.latencyMs)} ms ${pass ? "≤" : ">"} ${spec.value} ms` };
+    }
+    case "max-cost": {
+      if (ctx.costUsd === null) throw new GraderError("cost is unknown for this model: give the provider inputPricePerMTok and outputPricePerMTok");
+      const pass = ctx.costUsd <= spec.value;
+      return { pass, score: pass ? 1 : 0, reason: `cost $${ctx.costUsd.toPrecision(3)} ${pass ? "≤" : ">"} $${spec.value}` };
+    }
+    default: {
+      const never: never = spec;
+      throw new Error(`unhandled grader ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Grades one output. Throws GraderError when the grader could not judge. */
+export async function grade(spec: GraderSpec, ctx: GradeContext): Promise<Grade> {
+  try {
+    return { type: spec.type, ...(await outcome(spec, ctx)) };
+  } catch (err) {
+    if (err instanceof GraderError) throw err;
+    // Anything a grader throws means "could not judge", never "failed".
+    throw new GraderError(`${spec.type}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}

@@ -1,0 +1,14 @@
+/** The library API: everything the CLI does, callable from code. */
+export { loadSuites, type LoadOptions, DEFAULT_TRIALS } from "./config/load.js";
+export { SuiteFileSchema, GraderSpecSchema, type SuiteFile, type GraderSpec } from "./config/schema.js";
+export { runSuites, type RunOptions } from "./runner/run.js";
+export { buildRunResult, type BuildOptions } from "./core/result.js";
+export { compareToBaseline, DEFAULT_ALPHA } from "./core/compare.js";
+export { decideGate, tooManyErrors } from "./core/gate.js";
+export { passAtK, passHatK, wilsonInterval, fisherLess, fisherGreater, holmAdjust, suitePassRateInterval } from "./core/stats.js";
+export { readBaseline, writeBaseline, buildBaseline, DEFAULT_BASELINE_PATH } from "./baseline/baseline.js";
+export { renderJson } from "./reporters/json.js";
+export { renderTerminal } from "./reporters/terminal.js";
+export { runCli } from "./cli/index.js";
+export * from "./errors.js";
+export type * from "./core/types.js";

@@ -1,0 +1,60 @@
+/** `anthropic:<model>` through the official @anthropic-ai/sdk: the Messages API. */
+import Anthropic from "@anthropic-ai/sdk";
+import type { ProviderConfig } from "../config/schema.js";
+import { costOf, priceOf } from "./pricing.js";
+import { classifySdkError } from "./sdk-errors.js";
+import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
+
+/** The Messages API requires max_tokens; this is used when the suite sets none. */
+export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
+
+export function createAnthropicProvider(model: string, config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): RecordableProvider {
+  const id = `anthropic:${model}`;
+  const price = priceOf("anthropic", model, config);
+  let client: Anthropic | undefined;
+
+  const getClient = (): Anthropic => {
+    if (client) return client;
+    const apiKey = env.ANTHROPIC_API_KEY;
+    if (!apiKey) {
+      throw new ProviderError("auth", `${id}: ANTHROPIC_API_KEY is not set`, {
+        fatal: true,
+        hint: "set ANTHROPIC_API_KEY, or run offline against recorded fixtures (--offline)",
+      });
+    }
+    const baseURL = config.baseURL ?? env.ANTHROPIC_BASE_URL;
+    client = new Anthropic({ apiKey, maxRetries: 0, ...(baseURL ? { baseURL } : {}) });
+    return client;
+  };
+
+  // The Messages API takes system text apart from the turns.
+  const body = (request: ProviderRequest) => {
+    const system = request.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+    return {
+      model,
+      max_tokens: config.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+      ...(system ? { system } : {}),
+      messages: request.messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
+      ...(config.temperature !== undefined ? { temperature: Math.min(config.temperature, 1) } : {}),
+      ...(config.topP !== undefined ? { top_p: config.topP } : {}),
+    };
+  };
+
+  return {
+    id,
+    kind: "anthropic",
+    model,
+    requestIdentity: body,
+    async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
+      const started = performance.now();
+      try {
+        const res = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal });
+        const output = res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+        const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
+        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false };
+      } catch (err) {
+        throw classifySdkError(err, Anthropic, id);
+      }
+    },
+  };
+}

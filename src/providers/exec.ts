@@ -1,0 +1,93 @@
+/**
+ * `exec:<command>`: the user's own app or agent as the target. The request goes to
+ * the command's stdin as JSON ({ prompt, messages, vars, trial }); its stdout is the
+ * output. The command is split into words here and started without a shell, so
+ * nothing in a case's vars can become a command.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import type { ProviderConfig } from "../config/schema.js";
+import { ProviderError, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse } from "./types.js";
+
+/** Splits a command line into words: spaces separate, single and double quotes group, backslash escapes. */
+export function splitCommand(command: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === "\\" && quote === '"' && i + 1 < command.length) word += command[++i];
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\" && i + 1 < command.length) {
+      word += command[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`unclosed ${quote} quote`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+const STDERR_TAIL = 2000;
+
+export function createExecProvider(command: string, config: ProviderConfig, projectDir: string): Provider {
+  const id = `exec:${command}`;
+  const argv = splitCommand(command);
+  if (argv.length === 0) throw new ProviderError("bad-request", `${id}: empty command`, { fatal: true });
+  const cwd = path.resolve(projectDir, config.cwd ?? ".");
+
+  return {
+    id,
+    call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
+      const started = performance.now();
+      const lastUser = [...request.messages].reverse().find((m) => m.role === "user");
+      const input = JSON.stringify({ prompt: lastUser?.content ?? "", messages: request.messages, vars: request.vars, trial: options.trial });
+      return new Promise((resolve, reject) => {
+        const child = spawn(argv[0]!, argv.slice(1), {
+          cwd,
+          env: { ...process.env, ...config.env },
+          shell: false,
+          stdio: ["pipe", "pipe", "pipe"],
+          signal: options.signal,
+        });
+        const out: Buffer[] = [];
+        let err = "";
+        child.stdout.on("data", (d: Buffer) => out.push(d));
+        child.stderr.on("data", (d: Buffer) => {
+          err = (err + d.toString("utf8")).slice(-STDERR_TAIL);
+        });
+        // The command may exit without reading its stdin; that is its business.
+        child.stdin.on("error", () => {});
+        child.stdin.end(input);
+        child.on("error", (e: NodeJS.ErrnoException) => {
+          if (e.name === "AbortError") reject(new ProviderError("cancelled", `${id}: cancelled`));
+          else if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
+          else reject(new ProviderError("provider-error", `${id}: ${e.message}`, { cause: e }));
+        });
+        child.on("close", (code, signal) => {
+          if (options.signal.aborted) return; // the "error" handler has answered
+          if (code !== 0) {
+            const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+            reject(new ProviderError("provider-error", `${id}: ${why}${err.trim() ? `: ${err.trim()}` : ""}`));
+            return;
+          }
+          const output = Buffer.concat(out).toString("utf8").replace(/\r?\n$/, "");
+          resolve({ output, usage: null, costUsd: null, latencyMs: performance.now() - started, cached: false });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Recorded provider answers, so a suite runs offline and reproducibly. A fixture is
+ * keyed by a hash of the provider, the request body (never credentials or the
+ * server's address) and the trial index, so k trials replay k recorded answers.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { hashOf } from "../core/hash.js";
+import { ConfigError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { costOf, priceOf } from "./pricing.js";
+import type { ProviderConfig } from "../config/schema.js";
+import { ProviderError, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
+
+/**
+ * auto: replay what is recorded, call the provider for the rest, write nothing.
+ * record: the same, and write what was missing.
+ * offline: replay only; a missing fixture is an error.
+ */
+export type FixtureMode = "auto" | "record" | "offline";
+
+const FixtureFileSchema = z.object({
+  schemaVersion: z.literal(1),
+  provider: z.string(),
+  trial: z.number().int().nonnegative(),
+  request: z.unknown(),
+  response: z.object({
+    output: z.string(),
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).nullable(),
+    latencyMs: z.number().nonnegative(),
+  }),
+  recordedAt: z.string(),
+});
+
+export type FixtureFile = z.infer<typeof FixtureFileSchema>;
+
+/** Where the fixture for this request and trial lives, relative to the fixtures folder. */
+export function fixturePath(provider: RecordableProvider, request: ProviderRequest, trial: number): string {
+  const identity = { provider: provider.kind, request: provider.requestIdentity(request), trial };
+  const safeModel = provider.model.replace(/[^A-Za-z0-9._-]/g, "_");
+  return path.join(provider.kind, safeModel, `${hashOf(identity, 20)}.json`);
+}
+
+async function readFixture(file: string, label: string): Promise<FixtureFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([{ file: label, message: `corrupt fixture: not valid JSON (${(err as Error).message}); delete it and re-record with --record` }]);
+  }
+  const parsed = FixtureFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError([{ file: label, path: issue.path.join("."), message: `corrupt fixture: ${issue.message}; delete it and re-record with --record` }]);
+  }
+  return parsed.data;
+}
+
+export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string): Provider {
+  const price = priceOf(provider.kind, provider.model, config);
+  return {
+    id: provider.id,
+    async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
+      const rel = fixturePath(provider, request, options.trial);
+      const file = path.join(dir, rel);
+      const label = path.relative(cwd, file);
+      const recorded = await readFixture(file, label);
+      if (recorded) {
+        const { output, usage, latencyMs } = recorded.response;
+        // Cost is priced now, not when recorded: the price table is the thing that changes.
+        return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true };
+      }
+      if (mode === "offline") {
+        throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${label})`, {
+          hint: "record it with a key: harness eval --record",
+        });
+      }
+      const live = await provider.call(request, options);
+      if (mode === "record") {
+        const entry: FixtureFile = {
+          schemaVersion: 1,
+          provider: provider.id,
+          trial: options.trial,
+          request: provider.requestIdentity(request),
+          response: { output: live.output, usage: live.usage, latencyMs: Math.round(live.latencyMs) },
+          recordedAt: new Date().toISOString(),
+        };
+        await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`);
+      }
+      return live;
+    },
+  };
+}

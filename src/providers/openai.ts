@@ -1,0 +1,58 @@
+/** `openai:<model>` through the official openai SDK: Chat Completions, any compatible server. */
+import OpenAI from "openai";
+import type { ProviderConfig } from "../config/schema.js";
+import { costOf, priceOf } from "./pricing.js";
+import { classifySdkError } from "./sdk-errors.js";
+import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
+
+export function createOpenAIProvider(model: string, config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): RecordableProvider {
+  const id = `openai:${model}`;
+  const price = priceOf("openai", model, config);
+  let client: OpenAI | undefined;
+
+  // Built on first live call, so a run served wholly from fixtures needs no key.
+  const getClient = (): OpenAI => {
+    if (client) return client;
+    const apiKey = env.OPENAI_API_KEY;
+    if (!apiKey) {
+      throw new ProviderError("auth", `${id}: OPENAI_API_KEY is not set`, {
+        fatal: true,
+        hint: "set OPENAI_API_KEY, or run offline against recorded fixtures (--offline)",
+      });
+    }
+    const baseURL = config.baseURL ?? env.OPENAI_BASE_URL;
+    // maxRetries 0: the runner owns retries; the SDK's own two would multiply calls and distort latency.
+    client = new OpenAI({ apiKey, maxRetries: 0, ...(baseURL ? { baseURL } : {}) });
+    return client;
+  };
+
+  const body = (request: ProviderRequest) => ({
+    model,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+    ...(config.maxTokens !== undefined ? { max_completion_tokens: config.maxTokens } : {}),
+    ...(config.topP !== undefined ? { top_p: config.topP } : {}),
+    ...(config.seed !== undefined ? { seed: config.seed } : {}),
+  });
+
+  return {
+    id,
+    kind: "openai",
+    model,
+    requestIdentity: body,
+    async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
+      const started = performance.now();
+      try {
+        const res = await getClient().chat.completions.create({ ...body(request), stream: false }, { signal: options.signal });
+        const choice = res.choices[0];
+        if (!choice) throw new ProviderError("provider-error", `${id}: the response has no choices`);
+        // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
+        const output = choice.message.content ?? choice.message.refusal ?? "";
+        const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : null;
+        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false };
+      } catch (err) {
+        throw classifySdkError(err, OpenAI, id);
+      }
+    },
+  };
+}

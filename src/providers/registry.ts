@@ -1,0 +1,41 @@
+/**
+ * Turns "kind:model" into a Provider. SDK modules are imported only when a suite
+ * uses them, so `harness --version` and fixture-only runs stay fast.
+ */
+import path from "node:path";
+import type { ProviderRef } from "../core/types.js";
+import { withFixtures, type FixtureMode } from "./fixtures.js";
+import type { Provider } from "./types.js";
+
+export interface ProviderSetup {
+  /** Project folder: exec commands run here. */
+  cwd: string;
+  /** Fixtures folder (default: fixtures/ in the project). */
+  fixturesDir: string;
+  fixtures: FixtureMode;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function createProvider(ref: ProviderRef, setup: ProviderSetup): Promise<Provider> {
+  const colon = ref.id.indexOf(":");
+  const kind = ref.id.slice(0, colon);
+  const rest = ref.id.slice(colon + 1);
+  const fixturesDir = path.resolve(setup.cwd, setup.fixturesDir);
+  switch (kind) {
+    case "openai": {
+      const { createOpenAIProvider } = await import("./openai.js");
+      return withFixtures(createOpenAIProvider(rest, ref.config, setup.env), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+    }
+    case "anthropic": {
+      const { createAnthropicProvider } = await import("./anthropic.js");
+      return withFixtures(createAnthropicProvider(rest, ref.config, setup.env), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+    }
+    case "exec": {
+      // Never replayed: the point of exec is to run the user's current code.
+      const { createExecProvider } = await import("./exec.js");
+      return createExecProvider(rest, ref.config, setup.cwd);
+    }
+    default:
+      throw new Error(`unknown provider kind "${kind}" (the config schema should have refused it)`);
+  }
+}

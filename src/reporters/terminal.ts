@@ -1,0 +1,123 @@
+/** The human report: a table per suite, why cases failed, and the gate's verdict. Renders; never decides. */
+import { Chalk, type ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
+import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
+
+export interface TerminalOptions {
+  /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
+  color: boolean;
+  /** Reasons listed per failing case (default 3). */
+  maxReasons?: number;
+}
+
+const STATUS_LABEL: Record<CaseComparison["status"], string> = {
+  same: "same",
+  up: "up",
+  down: "down (not significant)",
+  improved: "improved",
+  regressed: "REGRESSED",
+  new: "new",
+  "not-judged": DASH,
+};
+
+export function renderTerminal(result: RunResult, options: TerminalOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const out: string[] = [];
+  for (const suite of result.suites) out.push(renderSuite(suite, result, c, options), "");
+  out.push(renderFooter(result, c));
+  return `${out.join("\n")}\n`;
+}
+
+function statusOf(result: RunResult, suite: string, id: string): CaseComparison | undefined {
+  return result.comparison?.cases.find((x) => x.suite === suite && x.caseId === id);
+}
+
+function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string {
+  if (!cmp) return DASH;
+  const label = STATUS_LABEL[cmp.status] + (cmp.promptChanged ? " (prompt changed)" : "");
+  if (cmp.status === "regressed") return c.red.bold(label);
+  if (cmp.status === "improved") return c.green(label);
+  if (cmp.status === "down") return c.yellow(label);
+  return label;
+}
+
+function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, options: TerminalOptions): string {
+  const k = suite.k;
+  const extraKs = suite.at.filter((a) => a.k !== k);
+  const table = new Table({
+    head: ["case", "n", "pass", "err", `pass@${k}`, `pass^${k}`, ...extraKs.flatMap((a) => [`pass@${a.k}`, `pass^${a.k}`]), "vs baseline"],
+    style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [] },
+    colAligns: ["left", "right", "right", "right", "right", "right", ...extraKs.flatMap(() => ["right", "right"] as const), "left"],
+  });
+  for (const cr of suite.cases) {
+    const hat = cr.passHatK;
+    const hatText = fmtProb(hat);
+    table.push([
+      cr.id,
+      String(cr.n),
+      String(cr.passes),
+      cr.errored > 0 ? c.yellow(String(cr.errored)) : "0",
+      fmtProb(cr.passAtK),
+      Number.isFinite(hat) && hat < 1 ? c.yellow(hatText) : hatText,
+      ...extraKs.flatMap((a) => {
+        const at = cr.at.find((x) => x.k === a.k);
+        return [fmtProb(at?.passAtK ?? Number.NaN), fmtProb(at?.passHatK ?? Number.NaN)];
+      }),
+      colourStatus(statusOf(result, suite.name, cr.id), c),
+    ]);
+  }
+  const t = suite.totals;
+  const [lo, hi] = suite.passRateInterval;
+  const lines = [
+    `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case`)}`,
+    table.toString(),
+    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}   pass rate ${fmtPct(suite.passRate)} (95% CI ${fmtPct(lo)}–${fmtPct(hi)})`,
+    `  ${t.cases} cases, ${t.trials} trials: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored` +
+      `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)}` +
+      `   tokens ${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out   cost ${fmtUsd(suite.costUsd)}`,
+  ];
+  const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0);
+  for (const cr of failing) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
+  return lines.join("\n");
+}
+
+/** The distinct reasons a case's trials failed or errored, most frequent first. */
+function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
+  const counts = new Map<string, number>();
+  for (const t of cr.trials) {
+    const why = t.error ? `errored (${t.error.category}): ${t.error.message}` : t.passed === false ? t.grades.filter((g) => !g.pass).map((g) => g.reason).join("; ") : undefined;
+    if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const head = `  ${c.red("✗")} ${cr.id}${cr.description ? c.dim(` (guards: ${oneLine(cr.description, 70)})`) : ""}`;
+  const rows = sorted.slice(0, max).map(([why, n]) => `      ${n}× ${oneLine(why, 160)}`);
+  if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see -o report.json)`);
+  return [head, ...rows];
+}
+
+function renderFooter(result: RunResult, c: ChalkInstance): string {
+  const g = result.gate;
+  const lines: string[] = [];
+  const e = result.errors;
+  if (e.errored > 0) {
+    const cats = Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ");
+    lines.push(c.yellow(`${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${cats}. Errored trials are left out of n, neither passed nor failed.`));
+  }
+  if (result.interrupted) lines.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
+  if (g.baseline) {
+    lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha}, Holm-corrected`));
+  } else {
+    lines.push(c.dim("No baseline: nothing to compare against. Write one with --update-baseline."));
+  }
+  for (const n of g.newCases) lines.push(c.dim(`  new since the baseline: ${n.suite}/${n.caseId}`));
+  for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
+  for (const i of g.improvements) lines.push(c.green(`  improved: ${i.suite}/${i.caseId} ${i.message}`));
+  if (g.status === "pass") {
+    lines.push(c.green.bold("Gate: PASS") + (g.baseline ? " (no significant regression)" : ""));
+  } else {
+    lines.push(c.red.bold(`Gate: FAIL (${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"})`));
+    for (const r of g.regressions) lines.push(c.red(`  ${r.kind === "case" ? `${r.suite}/${r.caseId}` : r.suite}: ${r.message}`));
+  }
+  return lines.join("\n");
+}

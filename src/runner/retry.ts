@@ -1,0 +1,35 @@
+/** Retry policy: bounded attempts, exponential backoff with jitter, and the server's Retry-After when it gives one. */
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 4). */
+  retries: number;
+  /** First backoff in ms (default 500); doubles each time. */
+  baseDelayMs: number;
+  /** No single wait is longer than this, whatever Retry-After says (default 60 s). */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 500, maxDelayMs: 60_000 };
+
+/** Delay before retry number `attempt` (0-based). "Full jitter" spreads clients apart after a shared 429. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random = Math.random): number {
+  if (retryAfterMs !== undefined) return Math.min(policy.maxDelayMs, retryAfterMs);
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return ceiling / 2 + (random() * ceiling) / 2;
+}
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
