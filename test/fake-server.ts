@@ -11,7 +11,7 @@ export type Api = "openai" | "anthropic";
 
 export type Action =
   | { kind: "answer"; text: string; inputTokens?: number; outputTokens?: number }
-  | { kind: "status"; status: number; retryAfter?: string; message?: string }
+  | { kind: "status"; status: number; retryAfter?: string; message?: string; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "reset" }
   | { kind: "malformed" };
@@ -124,6 +124,8 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
           case "status": {
             const headers: Record<string, string> = { "content-type": "application/json" };
             if (action.retryAfter !== undefined) headers["retry-after"] = action.retryAfter;
+            // Extra response headers, e.g. the non-standard retry-after-ms.
+            if (action.headers) Object.assign(headers, action.headers);
             res.writeHead(action.status, headers).end(errorBody(api, action.status, action.message ?? `scripted ${action.status}`));
             break;
           }

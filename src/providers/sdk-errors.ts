@@ -14,12 +14,15 @@ interface SdkErrorClasses {
 /** Parses Retry-After (seconds or an HTTP date) and the non-standard retry-after-ms. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
   if (!headers || typeof headers.get !== "function") return undefined;
-  const ms = Number(headers.get("retry-after-ms"));
-  if (headers.get("retry-after-ms") !== null && Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get("retry-after");
-  if (value === null) return undefined;
+  // Blank values are not delays (Number("") is 0, which would mean "retry now").
+  const msValue = headers.get("retry-after-ms")?.trim();
+  const ms = Number(msValue);
+  if (msValue && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  // Only a real HTTP date from here on: V8's Date.parse reads "-5" as a year in the past.
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -47,7 +47,7 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
   const extraKs = suite.at.filter((a) => a.k !== k);
   const table = new Table({
     head: ["case", "n", "pass", "err", `pass@${k}`, `pass^${k}`, ...extraKs.flatMap((a) => [`pass@${a.k}`, `pass^${a.k}`]), "vs baseline"],
-    style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [] },
+    style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [], compact: true },
     colAligns: ["left", "right", "right", "right", "right", "right", ...extraKs.flatMap(() => ["right", "right"] as const), "left"],
   });
   for (const cr of suite.cases) {
@@ -86,7 +86,7 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
 function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
   const counts = new Map<string, number>();
   for (const t of cr.trials) {
-    const why = t.error ? `errored (${t.error.category}): ${t.error.message}` : t.passed === false ? t.grades.filter((g) => !g.pass).map((g) => g.reason).join("; ") : undefined;
+    const why = t.error ? `errored (${t.error.category}): ${t.error.message}` : t.passed === false ? [...new Set(t.grades.filter((g) => !g.pass).map((g) => g.reason))].join("; ") : undefined;
     if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
   }
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);

@@ -1,0 +1,285 @@
+/**
+ * The CLI end to end: the real binary, in a temp project, against the fake
+ * OpenAI-compatible server through the real openai client.
+ */
+import { readFile, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
+import { copyExamples, makeProject, ROOT, runHarness } from "./cli-run.js";
+
+const SECRET = "sk-test-DO-NOT-LEAK-8c1f";
+let server: FakeServer;
+
+/** Per case: which trials (by arrival order for that case) answer badly. */
+let bad: (caseNo: number, nth: number) => boolean = () => false;
+const seenPerCase = new Map<number, number>();
+
+function answer(req: SeenRequest) {
+  const messages = req.body.messages as { content: string }[];
+  const m = /question (\d+)/.exec(messages[messages.length - 1]!.content);
+  const caseNo = Number(m?.[1]);
+  const nth = seenPerCase.get(caseNo) ?? 0;
+  seenPerCase.set(caseNo, nth + 1);
+  return { kind: "answer" as const, text: bad(caseNo, nth) ? "no idea" : "the answer is ok" };
+}
+
+beforeAll(async () => {
+  server = await startFakeServer(answer);
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  bad = () => false;
+  seenPerCase.clear();
+  server.handle(answer);
+});
+
+function suiteYaml(cases = 8, extra = ""): string {
+  const lines = [
+    "name: gate-demo",
+    "provider:",
+    "  id: openai:gpt-4o-mini",
+    "  config:",
+    `    baseURL: ${server.openaiBaseURL}`,
+    'prompt: "Answer question {{n}}"',
+    "trials: 5",
+    "graders:",
+    "  - type: contains",
+    "    value: ok",
+    extra,
+    "cases:",
+  ];
+  for (let i = 1; i <= cases; i++) lines.push(`  - id: case-${i}`, `    description: guards incident ${100 + i}`, `    vars: { n: ${i} }`);
+  return `${lines.join("\n")}\n`;
+}
+
+const env = { OPENAI_API_KEY: SECRET };
+const common = ["--fixtures", "no-fixtures", "-q", "--retries", "0"];
+
+describe("harness --version and usage", () => {
+  it("prints the package version", async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    const r = await runHarness(["--version"], { cwd: ROOT });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("exits 2 on an unknown flag, without a stack trace", async () => {
+    const r = await runHarness(["eval", "--no-such-flag"], { cwd: ROOT });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 on a bad flag value, naming the flag", async () => {
+    const r = await runHarness(["eval", "-k", "zero"], { cwd: ROOT });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("-k/--trials");
+  });
+
+  it("exits 2 when --at asks for more trials than there are", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--at", "1,9"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--at 9/);
+  });
+});
+
+describe("the example suites, offline", () => {
+  it("run from the shipped fixtures with no key and no network, and pass the gate", async () => {
+    const r = await runHarness(["eval", "--offline"], { cwd: ROOT });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("refund-policy");
+    expect(r.stdout).toContain("order-router");
+    expect(r.stdout).toContain("Gate: PASS");
+    // No colour when not writing to a terminal.
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it("also run without --offline, since every answer is recorded", async () => {
+    const r = await runHarness(["eval"], { cwd: ROOT });
+    expect(r.code).toBe(0);
+  });
+
+  it("colour is forced by FORCE_COLOR and refused by NO_COLOR", async () => {
+    const forced = await runHarness(["eval", "--offline"], { cwd: ROOT, env: { FORCE_COLOR: "1" } });
+    expect(forced.stdout).toMatch(/\x1b\[/);
+    const none = await runHarness(["eval", "--offline"], { cwd: ROOT, env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
+    expect(none.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it("writes a JSON report with the documented fields, and --at adds k values", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--at", "1,3", "-o", "out/report.json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "out/report.json"), "utf8"));
+    expect(report.schemaVersion).toBe(1);
+    expect(report.gate.status).toBe("pass");
+    expect(report.gate.regressions).toEqual([]);
+    const suite = report.suites.find((s: { name: string }) => s.name === "refund-policy");
+    expect(suite.passAtK).toBeCloseTo(1, 10);
+    // 3 of 5 cases always pass; the other two pass 4/5 and 3/5, so their pass^5 is 0.
+    expect(suite.passHatK).toBeCloseTo(3 / 5, 10);
+    const legal = suite.cases.find((c: { id: string }) => c.id === "legal-threat-escalates");
+    expect(legal).toMatchObject({ n: 5, passes: 3, passAtK: 1, passHatK: 0 });
+    // pass@1 = 3/5; pass^3 = C(3,3)/C(5,3) = 1/10.
+    expect(legal.at.find((a: { k: number }) => a.k === 1).passAtK).toBeCloseTo(0.6, 10);
+    expect(legal.at.find((a: { k: number }) => a.k === 3).passHatK).toBeCloseTo(0.1, 10);
+    const trial = legal.trials[0];
+    for (const key of ["output", "passed", "grades", "latencyMs", "error"]) expect(trial).toHaveProperty(key);
+    expect(trial.grades[0]).toMatchObject({ type: expect.any(String), pass: expect.any(Boolean), score: expect.any(Number), reason: expect.any(String) });
+  });
+});
+
+describe("the baseline gate, end to end", () => {
+  async function projectWithBaseline(extra = "") {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8, extra) });
+    const first = await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain("Wrote the baseline");
+    seenPerCase.clear();
+    return dir;
+  }
+
+  it("unchanged behaviour passes", async () => {
+    const dir = await projectWithBaseline();
+    const r = await runHarness(["eval", ...common], { cwd: dir, env });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("Gate: PASS");
+  });
+
+  it("one trial flipping in one case passes (noise is not a regression)", async () => {
+    const dir = await projectWithBaseline();
+    bad = (c, nth) => c === 3 && nth === 0;
+    const r = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stdout).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.suites[0].cases.find((c: { id: string }) => c.id === "case-3").passes).toBe(4);
+    expect(r.stdout).toMatch(/case-3.*down \(not significant\)/);
+  });
+
+  it("a case of eight going from 5/5 to 0/5 fails the gate and says which and why", async () => {
+    const dir = await projectWithBaseline();
+    bad = (c) => c === 5;
+    const r = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/case-5.*REGRESSED/);
+    expect(r.stdout).toContain('must contain "ok"; got "no idea"');
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.gate.status).toBe("fail");
+    // The case, and the suite's pooled rate (40/40 → 35/40) with it; no other case.
+    expect(report.gate.regressions).toEqual([
+      expect.objectContaining({ kind: "case", suite: "gate-demo", caseId: "case-5" }),
+      expect.objectContaining({ kind: "suite", suite: "gate-demo" }),
+    ]);
+  });
+
+  it("half the cases going from always to never fails the gate", async () => {
+    const dir = await projectWithBaseline();
+    bad = (c) => c <= 4;
+    const r = await runHarness(["eval", ...common], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Gate: FAIL/);
+  });
+
+  it("new and missing cases are reported, not failed", async () => {
+    const dir = await projectWithBaseline();
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml(9).replace("  - id: case-2\n    description: guards incident 102\n    vars: { n: 2 }\n", ""));
+    const r = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stdout).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.gate.newCases).toEqual([{ suite: "gate-demo", caseId: "case-9" }]);
+    expect(report.gate.missingCases).toEqual([{ suite: "gate-demo", caseId: "case-2" }]);
+  });
+
+  it("a threshold the suite does not meet fails the gate, baseline or not", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(4, "threshold:\n  passHatK: 0.9") });
+    bad = (c, nth) => c === 1 && nth === 2;
+    const r = await runHarness(["eval", ...common], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/pass\^5 0\.750 is below the threshold 0\.9/);
+  });
+});
+
+describe("errors the user can cause", () => {
+  it("a broken suite: exit 2, file:line:col, every problem, nothing run or written", async () => {
+    const dir = await copyExamples();
+    const before = await readFile(path.join(dir, "evals/baseline.json"), "utf8");
+    await writeFile(
+      path.join(dir, "evals/refund-policy.yaml"),
+      (await readFile(path.join(dir, "evals/refund-policy.yaml"), "utf8")).replace("type: icontains\n        value: \"photo\"", "type: containz\n        value: \"photo\"").replace("trials: 5", "trials: five"),
+    );
+    const r = await runHarness(["eval", "-o", "report.json", "--update-baseline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/evals\/refund-policy\.yaml:\d+:\d+ {2}trials/);
+    expect(r.stderr).toMatch(/evals\/refund-policy\.yaml:\d+:\d+ {2}cases\[2\]\.graders\[0\]\.type {2}unknown grader "containz" \(did you mean "contains"\?\)/);
+    expect(r.stderr).toContain("2 problems in 1 file. Nothing was run.");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe("");
+    await expect(stat(path.join(dir, "report.json"))).rejects.toThrow();
+    expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe(before);
+  });
+
+  it("a corrupt baseline: exit 2 naming the file, and it is left as it was", async () => {
+    const dir = await copyExamples();
+    await writeFile(path.join(dir, "evals/baseline.json"), '{"schemaVersion": 1, "suites": ');
+    const r = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/evals\/baseline\.json: the baseline is not valid JSON/);
+    expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe('{"schemaVersion": 1, "suites": ');
+  });
+
+  it("no API key and no fixture: exit 3 with a hint, before any request", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const before = server.requests.length;
+    const r = await runHarness(["eval", ...common], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("OPENAI_API_KEY is not set");
+    expect(r.stderr).toMatch(/hint: set OPENAI_API_KEY/);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("--offline with a fixture missing: exit 3 naming what is missing", async () => {
+    const dir = await copyExamples();
+    const fixtureDir = path.join(dir, "fixtures/openai/gpt-4o-mini");
+    const files = await readdir(fixtureDir);
+    // Remove every fixture: the run has nothing to judge.
+    for (const f of files) await writeFile(path.join(fixtureDir, f), "");
+    const r = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(r.code).toBe(2); // an empty fixture file is corrupt input, not a missing one
+    expect(r.stderr).toMatch(/corrupt fixture/);
+  });
+
+  it("a provider that keeps failing: exit 3, the run could not be judged", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const r = await runHarness(["eval", ...common], { cwd: dir, env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/could not be judged: 10 of 10 trials errored/);
+    expect(r.stdout).toContain("server-error 10");
+  });
+});
+
+describe("secrets", () => {
+  it("the API key reaches no report, fixture, baseline or output", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const r = await runHarness(["eval", "-q", "--record", "--update-baseline", "-o", "report.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // The key did reach the server, so the check below is not vacuous.
+    expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
+    const texts = [r.stdout, r.stderr];
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await readdir(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else texts.push(await readFile(p, "utf8"));
+      }
+    };
+    await walk(dir);
+    expect(texts.length).toBeGreaterThan(4 + 2);
+    for (const t of texts) expect(t).not.toContain(SECRET);
+  });
+});

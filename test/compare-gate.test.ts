@@ -1,0 +1,313 @@
+/**
+ * compareToBaseline + decideGate on hand-built runs: the scenarios the gate must
+ * get right, and a simulated false-alarm rate under "nothing changed".
+ */
+import { describe, expect, it } from "vitest";
+import { compareToBaseline, DEFAULT_ALPHA } from "../src/core/compare.js";
+import { decideGate } from "../src/core/gate.js";
+import type { ThresholdSpec } from "../src/config/schema.js";
+import type { Baseline, CaseResult, Comparison, GateVerdict, SuiteResult } from "../src/core/types.js";
+
+// ---- builders -----------------------------------------------------------------
+
+/** [id, judged trials, passes, prompt hash?] */
+type CaseRow = [id: string, n: number, passes: number, hash?: string];
+
+function caseResult([id, n, passes, hash]: CaseRow, k: number): CaseResult {
+  return {
+    id,
+    description: undefined,
+    line: 1,
+    promptHash: hash ?? `h-${id}`,
+    n,
+    passes,
+    errored: 0,
+    k,
+    // Not used by compare/gate; a cheap stand-in.
+    passAtK: passes > 0 ? 1 : 0,
+    passHatK: passes === n ? 1 : 0,
+    at: [],
+    trials: [],
+  };
+}
+
+function suite(name: string, rows: CaseRow[], opts: { trials?: number; threshold?: ThresholdSpec; passAtK?: number; passHatK?: number; passRate?: number } = {}): SuiteResult {
+  const trials = opts.trials ?? 5;
+  const cases = rows.map((r) => caseResult(r, trials));
+  const passed = rows.reduce((s, r) => s + r[2], 0);
+  const judged = rows.reduce((s, r) => s + r[1], 0);
+  return {
+    name,
+    file: `evals/${name}.yaml`,
+    provider: "fixture:test",
+    trials,
+    k: trials,
+    passAtK: opts.passAtK ?? 1,
+    passHatK: opts.passHatK ?? 1,
+    at: [],
+    passRate: opts.passRate ?? (judged > 0 ? passed / judged : Number.NaN),
+    passRateInterval: [0, 1],
+    totals: { cases: rows.length, trials: judged, passed, failed: judged - passed, errored: 0 },
+    latencyMs: { p50: 1, p95: 1, max: 1 },
+    tokens: { inputTokens: 0, outputTokens: 0 },
+    costUsd: null,
+    threshold: opts.threshold,
+    cases,
+  };
+}
+
+function baseline(suites: Record<string, CaseRow[]>, trials = 5): Baseline {
+  const out: Baseline = {
+    schemaVersion: 1,
+    createdAt: "2025-01-01T00:00:00.000Z",
+    harnessVersion: "0.1.0",
+    git: { commit: "abc123", dirty: false },
+    suites: {},
+  };
+  for (const [name, rows] of Object.entries(suites)) {
+    out.suites[name] = {
+      provider: "fixture:test",
+      trials,
+      k: trials,
+      passAtK: null,
+      passHatK: null,
+      passRate: null,
+      cases: Object.fromEntries(rows.map(([id, n, passes, hash]) => [id, { n, passes, errored: 0, promptHash: hash ?? `h-${id}` }])),
+    };
+  }
+  return out;
+}
+
+const BASE_INFO = { path: "evals/baseline.json", commit: "abc123", createdAt: "2025-01-01T00:00:00.000Z" };
+
+function run(current: SuiteResult[], base: Baseline | null, alpha = DEFAULT_ALPHA): { comparison: Comparison | null; verdict: GateVerdict } {
+  const comparison = base ? compareToBaseline(current, base, alpha) : null;
+  const verdict = decideGate({ suites: current, comparison, baseline: base ? BASE_INFO : null, alpha });
+  return { comparison, verdict };
+}
+
+/** n cases "c0".."c{n-1}", each with the given counts. */
+function rows(count: number, n: number, passes: number, prefix = "c"): CaseRow[] {
+  return Array.from({ length: count }, (_, i) => [`${prefix}${i}`, n, passes] as CaseRow);
+}
+
+function statusOf(comparison: Comparison | null, caseId: string, suiteName = "s"): string | undefined {
+  return comparison?.cases.find((c) => c.suite === suiteName && c.caseId === caseId)?.status;
+}
+
+// ---- scenarios ------------------------------------------------------------------
+
+describe("gate scenarios", () => {
+  it("behaviour unchanged (same counts) → pass, every case 'same'", () => {
+    const r: CaseRow[] = [["a", 5, 5], ["b", 5, 3], ["c", 5, 0], ["d", 5, 1]];
+    const { comparison, verdict } = run([suite("s", r)], baseline({ s: r }));
+    expect(verdict.status).toBe("pass");
+    expect(verdict.regressions).toEqual([]);
+    expect(comparison!.cases.map((c) => c.status)).toEqual(["same", "same", "same", "same"]);
+    expect(comparison!.suites[0]!.regressed).toBe(false);
+    expect(verdict.baseline).toEqual(BASE_INFO);
+  });
+
+  it("one trial flipping in one case (5/5 → 4/5) among 8 cases → pass, that case 'down'", () => {
+    const before = rows(8, 5, 5);
+    const after = before.map((r) => (r[0] === "c3" ? (["c3", 5, 4] as CaseRow) : r));
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(verdict.status).toBe("pass");
+    expect(verdict.regressions).toEqual([]);
+    expect(statusOf(comparison, "c3")).toBe("down");
+    expect(comparison!.cases.filter((c) => c.status !== "same").map((c) => c.caseId)).toEqual(["c3"]);
+    expect(comparison!.suites[0]!.regressed).toBe(false);
+  });
+
+  it("one case of eight going 5/5 → 0/5 → fail, the case 'regressed' and listed", () => {
+    const before = rows(8, 5, 5);
+    const after = before.map((r) => (r[0] === "c5" ? (["c5", 5, 0] as CaseRow) : r));
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(verdict.status).toBe("fail");
+    expect(statusOf(comparison, "c5")).toBe("regressed");
+    const caseRegs = verdict.regressions.filter((x) => x.kind === "case");
+    expect(caseRegs).toHaveLength(1);
+    expect(caseRegs[0]).toMatchObject({ kind: "case", suite: "s", caseId: "c5" });
+    expect(caseRegs[0]!.message).toContain("5/5 → 0/5");
+    // p = 1/252 raw, ×8 for Holm
+    const c5 = comparison!.cases.find((c) => c.caseId === "c5")!;
+    expect(c5.pDrop).toBeCloseTo(1 / 252, 12);
+    expect(c5.pDropAdjusted).toBeCloseTo(8 / 252, 12);
+    // No other case is blamed.
+    expect(comparison!.cases.filter((c) => c.status === "regressed").map((c) => c.caseId)).toEqual(["c5"]);
+  });
+
+  it("half of 8 cases going always → never (5/5 → 0/5) → fail", () => {
+    const before = rows(8, 5, 5);
+    const after = before.map((r, i) => (i % 2 === 0 ? ([r[0], 5, 0] as CaseRow) : r));
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(verdict.status).toBe("fail");
+    expect(comparison!.cases.filter((c) => c.status === "regressed").map((c) => c.caseId)).toEqual(["c0", "c2", "c4", "c6"]);
+    expect(comparison!.suites[0]!.regressed).toBe(true);
+  });
+
+  it("half of 8 cases going 3/3 → 0/3: no single case survives Holm, but the pooled suite test fails the gate", () => {
+    const before = rows(8, 3, 3);
+    const after = before.map((r, i) => (i < 4 ? ([r[0], 3, 0] as CaseRow) : r));
+    const { comparison, verdict } = run([suite("s", after, { trials: 3 })], baseline({ s: before }, 3));
+    // Per case: 1/C(6,3) = 0.05 raw, Holm over 8 → 0.4: not significant on its own.
+    for (const c of comparison!.cases.slice(0, 4)) {
+      expect(c.pDrop).toBeCloseTo(1 / 20, 12);
+      expect(c.pDropAdjusted).toBeGreaterThanOrEqual(0.05);
+      expect(c.status).not.toBe("regressed");
+    }
+    expect(verdict.regressions.filter((x) => x.kind === "case")).toEqual([]);
+    // Pooled: 24/24 → 12/24.
+    expect(comparison!.suites[0]).toMatchObject({ suite: "s", baseline: { n: 24, passes: 24 }, current: { n: 24, passes: 12 }, regressed: true });
+    expect(verdict.status).toBe("fail");
+    expect(verdict.regressions.filter((x) => x.kind === "suite")).toHaveLength(1);
+    expect(verdict.regressions.find((x) => x.kind === "suite")!.suite).toBe("s");
+  });
+
+  it("new cases → 'new', listed in newCases, not failed; missing cases → missingCases, not failed", () => {
+    const before: CaseRow[] = [["a", 5, 5], ["b", 5, 4], ["gone", 5, 5]];
+    const after: CaseRow[] = [["a", 5, 5], ["b", 5, 4], ["fresh", 5, 0]];
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(verdict.status).toBe("pass");
+    expect(verdict.regressions).toEqual([]);
+    expect(statusOf(comparison, "fresh")).toBe("new");
+    expect(verdict.newCases).toEqual([{ suite: "s", caseId: "fresh" }]);
+    expect(verdict.missingCases).toEqual([{ suite: "s", caseId: "gone" }]);
+    // The new case (0/5) is not pooled into the suite test.
+    expect(comparison!.suites[0]).toMatchObject({ baseline: { n: 10, passes: 9 }, current: { n: 10, passes: 9 }, regressed: false });
+  });
+
+  it("a whole suite new since the baseline → every case 'new', gate passes", () => {
+    const { comparison, verdict } = run([suite("s", [["a", 5, 0]]), suite("t", [["x", 5, 0], ["y", 5, 1]])], baseline({ s: [["a", 5, 0]] }));
+    expect(verdict.status).toBe("pass");
+    expect(verdict.newCases).toEqual([
+      { suite: "t", caseId: "x" },
+      { suite: "t", caseId: "y" },
+    ]);
+    expect(comparison!.suites.find((s) => s.suite === "t")!.baseline).toBeNull();
+  });
+
+  it("a significant improvement → 'improved', gate passes, listed in improvements", () => {
+    const before: CaseRow[] = [["a", 5, 0], ["b", 5, 5], ["c", 5, 3]];
+    const after: CaseRow[] = [["a", 5, 5], ["b", 5, 5], ["c", 5, 3]];
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(statusOf(comparison, "a")).toBe("improved");
+    expect(verdict.status).toBe("pass");
+    expect(verdict.improvements).toHaveLength(1);
+    expect(verdict.improvements[0]).toMatchObject({ suite: "s", caseId: "a" });
+    expect(verdict.improvements[0]!.message).toContain("0/5 → 5/5");
+  });
+
+  it("a small rise that is not significant → 'up', not 'improved'", () => {
+    const before: CaseRow[] = [["a", 5, 3]];
+    const after: CaseRow[] = [["a", 5, 4]];
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(statusOf(comparison, "a")).toBe("up");
+    expect(verdict.improvements).toEqual([]);
+  });
+
+  it("threshold: passHatK 0.5 against a floor of 0.9 → fail with kind 'threshold'", () => {
+    const s = suite("s", rows(4, 5, 5), { threshold: { passHatK: 0.9 }, passHatK: 0.5 });
+    // Even with no baseline at all.
+    const { verdict } = run([s], null);
+    expect(verdict.status).toBe("fail");
+    expect(verdict.regressions).toHaveLength(1);
+    expect(verdict.regressions[0]).toMatchObject({ kind: "threshold", suite: "s" });
+    expect(verdict.regressions[0]!.message).toContain("0.9");
+    // And with an unchanged baseline.
+    const { verdict: v2 } = run([s], baseline({ s: rows(4, 5, 5) }));
+    expect(v2.status).toBe("fail");
+    expect(v2.regressions.map((x) => x.kind)).toEqual(["threshold"]);
+  });
+
+  it("threshold met (equal to the floor) → pass", () => {
+    const s = suite("s", rows(4, 5, 5), { threshold: { passHatK: 0.9, passAtK: 0.95, passRate: 0.8 }, passHatK: 0.9, passAtK: 1, passRate: 0.8 });
+    expect(run([s], null).verdict.status).toBe("pass");
+  });
+
+  it("threshold against a NaN metric (too few trials) → fail, not pass", () => {
+    const s = suite("s", rows(4, 2, 2), { threshold: { passAtK: 0.5 }, passAtK: Number.NaN });
+    const { verdict } = run([s], null);
+    expect(verdict.status).toBe("fail");
+    expect(verdict.regressions).toHaveLength(1);
+    expect(verdict.regressions[0]!.kind).toBe("threshold");
+  });
+
+  it("a changed prompt hash is flagged promptChanged (and only for that case)", () => {
+    const before: CaseRow[] = [["a", 5, 5, "old"], ["b", 5, 5, "same"]];
+    const after: CaseRow[] = [["a", 5, 5, "new"], ["b", 5, 5, "same"]];
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(comparison!.cases.find((c) => c.caseId === "a")!.promptChanged).toBe(true);
+    expect(comparison!.cases.find((c) => c.caseId === "b")!.promptChanged).toBe(false);
+    expect(verdict.status).toBe("pass");
+  });
+
+  it("a regression on a case whose prompt changed says so", () => {
+    const before: CaseRow[] = [["a", 5, 5, "old"]];
+    const after: CaseRow[] = [["a", 5, 0, "new"]];
+    const { verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(verdict.status).toBe("fail");
+    expect(verdict.regressions.find((x) => x.kind === "case")!.message).toMatch(/prompt changed/);
+  });
+
+  it("cases with no judged trials are 'not-judged' and not pooled", () => {
+    const before: CaseRow[] = [["a", 5, 5], ["b", 5, 5]];
+    const after: CaseRow[] = [["a", 0, 0], ["b", 5, 5]];
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(statusOf(comparison, "a")).toBe("not-judged");
+    expect(comparison!.suites[0]).toMatchObject({ baseline: { n: 5, passes: 5 }, current: { n: 5, passes: 5 } });
+    expect(verdict.status).toBe("pass");
+  });
+
+  it("reordering cases changes nothing (keyed by id, not position)", () => {
+    const before: CaseRow[] = [["a", 5, 5], ["b", 5, 0]];
+    const after: CaseRow[] = [["b", 5, 0], ["a", 5, 5]];
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    expect(verdict.status).toBe("pass");
+    expect(comparison!.cases.every((c) => c.status === "same")).toBe(true);
+  });
+});
+
+// ---- false alarms ------------------------------------------------------------------
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("false alarms (a gate that cries wolf gets switched off)", () => {
+  it("with nothing changed, the gate fails in at most ~5% of runs", () => {
+    const rand = mulberry32(20250101);
+    const trials = 5;
+    // 20 cases with fixed true pass rates: a mixture of 1.0, 0.9 and 0.5.
+    const rates = Array.from({ length: 20 }, (_, i) => [1.0, 0.9, 0.5][i % 3]!);
+    const draw = (): CaseRow[] =>
+      rates.map((p, i) => {
+        let passes = 0;
+        for (let t = 0; t < trials; t++) if (rand() < p) passes++;
+        return [`c${i}`, trials, passes] as CaseRow;
+      });
+
+    const RUNS = 2000;
+    let fails = 0;
+    let caseFails = 0;
+    let suiteFails = 0;
+    for (let r = 0; r < RUNS; r++) {
+      const base = baseline({ s: draw() });
+      const { verdict } = run([suite("s", draw())], base);
+      if (verdict.status === "fail") fails++;
+      if (verdict.regressions.some((x) => x.kind === "case")) caseFails++;
+      if (verdict.regressions.some((x) => x.kind === "suite")) suiteFails++;
+    }
+    const share = fails / RUNS;
+    // Binomial noise on 2000 runs at 5% is ~0.5%: allow two standard errors.
+    expect(share, `false alarms ${fails}/${RUNS} (case ${caseFails}, suite ${suiteFails})`).toBeLessThanOrEqual(0.05 + 0.01);
+  });
+});

@@ -1,0 +1,433 @@
+/**
+ * Contract suite for the model providers, run against BOTH openai and anthropic
+ * through their real SDK clients, talking to the fake wire-format server.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ProviderConfig } from "../src/config/schema.js";
+import type { ErrorCategory, Message } from "../src/core/types.js";
+import { createAnthropicProvider, DEFAULT_ANTHROPIC_MAX_TOKENS } from "../src/providers/anthropic.js";
+import { createOpenAIProvider } from "../src/providers/openai.js";
+import { costOf, priceOf } from "../src/providers/pricing.js";
+import { retryAfterMs } from "../src/providers/sdk-errors.js";
+import { ProviderError, RETRYABLE, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "../src/providers/types.js";
+import { echo, startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
+import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, waitFor } from "./helpers/project.js";
+
+const ALL_CATEGORIES: ErrorCategory[] = [
+  "rate-limit",
+  "server-error",
+  "timeout",
+  "network",
+  "auth",
+  "bad-request",
+  "missing-fixture",
+  "provider-error",
+  "grader-error",
+  "cancelled",
+];
+
+interface Target {
+  kind: "openai" | "anthropic";
+  model: string;
+  keyVar: "OPENAI_API_KEY" | "ANTHROPIC_API_KEY";
+  baseVar: "OPENAI_BASE_URL" | "ANTHROPIC_BASE_URL";
+  key: string;
+  create: (model: string, config: ProviderConfig, env: NodeJS.ProcessEnv) => RecordableProvider;
+  baseURL: (server: FakeServer) => string;
+  /** The credential as the server saw it. */
+  sentKey: (req: SeenRequest) => string | undefined;
+}
+
+const TARGETS: Target[] = [
+  {
+    kind: "openai",
+    model: "gpt-4o-mini",
+    keyVar: "OPENAI_API_KEY",
+    baseVar: "OPENAI_BASE_URL",
+    key: DUMMY_OPENAI_KEY,
+    create: createOpenAIProvider,
+    baseURL: (s) => s.openaiBaseURL,
+    sentKey: (req) => {
+      const auth = req.headers.authorization;
+      return typeof auth === "string" ? auth.replace(/^Bearer /, "") : undefined;
+    },
+  },
+  {
+    kind: "anthropic",
+    model: "claude-haiku-4-5",
+    keyVar: "ANTHROPIC_API_KEY",
+    baseVar: "ANTHROPIC_BASE_URL",
+    key: DUMMY_ANTHROPIC_KEY,
+    create: createAnthropicProvider,
+    baseURL: (s) => s.anthropicBaseURL,
+    // The SDK sends the key as x-api-key or, in newer versions, as a bearer token.
+    sentKey: (req) => {
+      const key = req.headers["x-api-key"];
+      if (typeof key === "string") return key;
+      const auth = req.headers.authorization;
+      return typeof auth === "string" ? auth.replace(/^Bearer /, "") : undefined;
+    },
+  },
+];
+
+const SYSTEM = "You are a terse support agent.";
+const USER = "Where is my order #123?";
+const MESSAGES: Message[] = [
+  { role: "system", content: SYSTEM },
+  { role: "user", content: USER },
+];
+const REQUEST: ProviderRequest = { messages: MESSAGES, vars: { order: 123 } };
+
+function callOptions(signal: AbortSignal = new AbortController().signal, trial = 0) {
+  return { signal, trial };
+}
+
+/** Calls and returns the ProviderError it must reject with. */
+async function callError(provider: RecordableProvider, request: ProviderRequest = REQUEST, signal?: AbortSignal): Promise<ProviderError> {
+  let result: ProviderResponse | undefined;
+  try {
+    result = await provider.call(request, callOptions(signal));
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProviderError);
+    return err as ProviderError;
+  }
+  throw new Error(`expected the call to fail, but it answered ${JSON.stringify(result)}`);
+}
+
+let server: FakeServer;
+
+beforeAll(async () => {
+  server = await startFakeServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+beforeEach(() => {
+  server.handle(echo);
+  server.latencyMs = 0;
+  server.requests.length = 0;
+});
+
+describe.each(TARGETS)("$kind provider contract", (target) => {
+  const env = (): NodeJS.ProcessEnv => ({ [target.keyVar]: target.key });
+  const make = (config: ProviderConfig = {}, model = target.model) => target.create(model, { baseURL: target.baseURL(server), ...config }, env());
+
+  it("identifies itself", () => {
+    const p = make();
+    expect(p.id).toBe(`${target.kind}:${target.model}`);
+    expect(p.kind).toBe(target.kind);
+    expect(p.model).toBe(target.model);
+  });
+
+  it("answers with the output, usage tokens and a live (uncached) response", async () => {
+    server.handle(() => ({ kind: "answer", text: "It ships tomorrow.", inputTokens: 1234, outputTokens: 567 }));
+    const res = await make().call(REQUEST, callOptions());
+    expect(res.output).toBe("It ships tomorrow.");
+    expect(res.usage).toEqual({ inputTokens: 1234, outputTokens: 567 });
+    expect(res.cached).toBe(false);
+    expect(res.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(res.latencyMs)).toBe(true);
+  });
+
+  it("prices a known model as tokens × the table's price", async () => {
+    server.handle(() => ({ kind: "answer", text: "ok", inputTokens: 1_000_000, outputTokens: 250_000 }));
+    const price = priceOf(target.kind, target.model, {});
+    expect(price).toBeDefined();
+    expect(price!.input).toBeGreaterThan(0);
+    expect(price!.output).toBeGreaterThan(0);
+    const res = await make().call(REQUEST, callOptions());
+    expect(res.costUsd).not.toBeNull();
+    expect(res.costUsd!).toBeCloseTo(price!.input + 0.25 * price!.output, 12);
+    expect(res.costUsd).toBe(costOf(price, { inputTokens: 1_000_000, outputTokens: 250_000 }));
+  });
+
+  it("prices a dated snapshot as its alias", async () => {
+    server.handle(() => ({ kind: "answer", text: "ok", inputTokens: 100, outputTokens: 40 }));
+    const dated = target.kind === "openai" ? `${target.model}-2024-07-18` : `${target.model}-20251001`;
+    const [alias, snapshot] = await Promise.all([make().call(REQUEST, callOptions()), make({}, dated).call(REQUEST, callOptions())]);
+    expect(snapshot.costUsd).not.toBeNull();
+    expect(snapshot.costUsd).toBe(alias.costUsd);
+  });
+
+  it("reports an unknown model's cost as null, never zero", async () => {
+    server.handle(() => ({ kind: "answer", text: "ok", inputTokens: 10, outputTokens: 10 }));
+    const res = await make({}, "no-such-model-xyz").call(REQUEST, callOptions());
+    expect(res.usage).toEqual({ inputTokens: 10, outputTokens: 10 });
+    expect(res.costUsd).toBeNull();
+  });
+
+  it("uses the suite's own prices when given", async () => {
+    server.handle(() => ({ kind: "answer", text: "ok", inputTokens: 2_000_000, outputTokens: 1_000_000 }));
+    const res = await make({ inputPricePerMTok: 3, outputPricePerMTok: 7 }, "custom-model").call(REQUEST, callOptions());
+    expect(res.costUsd).toBeCloseTo(2 * 3 + 7, 9);
+  });
+
+  it("sends the model and the messages in the vendor's wire format", async () => {
+    await make().call(REQUEST, callOptions());
+    expect(server.requests).toHaveLength(1);
+    const seen = server.requests[0]!;
+    expect(seen.api).toBe(target.kind);
+    expect(seen.body.model).toBe(target.model);
+    if (target.kind === "openai") {
+      expect(seen.path).toBe("/v1/chat/completions");
+      expect(seen.body.messages).toEqual([
+        { role: "system", content: SYSTEM },
+        { role: "user", content: USER },
+      ]);
+      expect(seen.body.system).toBeUndefined();
+    } else {
+      expect(seen.path).toBe("/v1/messages");
+      // System text is split out of the turns; max_tokens is required by the Messages API.
+      expect(seen.body.system).toBe(SYSTEM);
+      expect(seen.body.messages).toEqual([{ role: "user", content: USER }]);
+      expect(seen.body.max_tokens).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
+    }
+    expect(seen.body.stream).not.toBe(true);
+    // vars are for exec targets; a model provider never puts them on the wire.
+    expect(JSON.stringify(seen.body)).not.toContain("order\":123");
+  });
+
+  it("passes sampling options on the wire", async () => {
+    await make({ temperature: 0.3, maxTokens: 77, topP: 0.9 }).call(REQUEST, callOptions());
+    const body = server.requests[0]!.body;
+    expect(body.temperature).toBe(0.3);
+    expect(body.top_p).toBe(0.9);
+    if (target.kind === "openai") expect(body.max_completion_tokens).toBe(77);
+    else expect(body.max_tokens).toBe(77);
+  });
+
+  it("keeps multi-turn conversations in order", async () => {
+    const messages: Message[] = [
+      { role: "system", content: "s1" },
+      { role: "user", content: "u1" },
+      { role: "assistant", content: "a1" },
+      { role: "user", content: "u2" },
+    ];
+    const res = await make().call({ messages, vars: {} }, callOptions());
+    expect(res.output).toBe("echo: u2");
+    const sent = server.requests[0]!.body.messages;
+    const turns = messages.filter((m) => target.kind === "openai" || m.role !== "system");
+    expect(sent).toEqual(turns);
+  });
+
+  it("sends the API key as a header, and never puts it in requestIdentity", async () => {
+    const p = make();
+    await p.call(REQUEST, callOptions());
+    expect(target.sentKey(server.requests[0]!)).toBe(target.key);
+    const identity = JSON.stringify(p.requestIdentity(REQUEST));
+    expect(identity).not.toContain(target.key);
+    expect(identity).not.toContain(target.baseURL(server));
+    expect(identity).not.toContain("127.0.0.1");
+    expect(identity.toLowerCase()).not.toContain("authorization");
+    expect(identity.toLowerCase()).not.toContain("api-key");
+    // The identity is what the server was sent (bar streaming flags): the thing that decides the answer.
+    const { stream: _stream, ...sent } = server.requests[0]!.body;
+    expect(JSON.parse(identity)).toEqual(sent);
+  });
+
+  it("fails with a fatal auth error, sending nothing, when the key is missing", async () => {
+    for (const missing of [{}, { [target.keyVar]: "" }]) {
+      const p = target.create(target.model, { baseURL: target.baseURL(server) }, missing);
+      const err = await callError(p);
+      expect(err.category).toBe("auth");
+      expect(err.fatal).toBe(true);
+      expect(err.message).toContain(target.keyVar);
+      expect(err.hint).toBeTruthy();
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("does not need the key to build the provider or its fixture identity", () => {
+    const p = target.create(target.model, {}, {});
+    expect(() => p.requestIdentity(REQUEST)).not.toThrow();
+  });
+
+  it("classifies 429 as rate-limit, with retryAfterMs from Retry-After seconds", async () => {
+    server.handle(() => ({ kind: "status", status: 429, retryAfter: "7" }));
+    const err = await callError(make());
+    expect(err.category).toBe("rate-limit");
+    expect(err.retryAfterMs).toBe(7000);
+    expect(err.fatal).toBe(false);
+    expect(err.message).toContain("429");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("classifies 429 with retry-after-ms, preferring it to Retry-After", async () => {
+    server.handle(() => ({ kind: "status", status: 429, retryAfter: "30", headers: { "retry-after-ms": "250" } }));
+    const err = await callError(make());
+    expect(err.category).toBe("rate-limit");
+    expect(err.retryAfterMs).toBe(250);
+  });
+
+  it("leaves retryAfterMs unset when the server gives no Retry-After", async () => {
+    server.handle(() => ({ kind: "status", status: 429 }));
+    const err = await callError(make());
+    expect(err.category).toBe("rate-limit");
+    expect(err.retryAfterMs).toBeUndefined();
+  });
+
+  it.each([500, 502, 503, 529])("classifies %i as server-error, retryable, not fatal", async (status) => {
+    server.handle(() => ({ kind: "status", status, retryAfter: "2" }));
+    const err = await callError(make());
+    expect(err.category).toBe("server-error");
+    expect(err.fatal).toBe(false);
+    expect(err.retryAfterMs).toBe(2000);
+    expect(RETRYABLE.has(err.category)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([401, 403])("classifies %i as auth, fatal", async (status) => {
+    server.handle(() => ({ kind: "status", status }));
+    const err = await callError(make());
+    expect(err.category).toBe("auth");
+    expect(err.fatal).toBe(true);
+    expect(err.message).toContain(String(status));
+    // The credential never leaks into the error the user sees.
+    expect(err.message).not.toContain(target.key);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([400, 404, 422])("classifies %i as bad-request, not retried, not fatal", async (status) => {
+    server.handle(() => ({ kind: "status", status, message: "model does not exist" }));
+    const err = await callError(make());
+    expect(err.category).toBe("bad-request");
+    expect(err.fatal).toBe(false);
+    expect(RETRYABLE.has(err.category)).toBe(false);
+    expect(err.message).toContain(String(status));
+  });
+
+  it("classifies 408 as timeout", async () => {
+    server.handle(() => ({ kind: "status", status: 408 }));
+    const err = await callError(make());
+    expect(err.category).toBe("timeout");
+  });
+
+  it("classifies a connection reset as network", async () => {
+    server.handle(() => ({ kind: "reset" }));
+    const err = await callError(make());
+    expect(err.category).toBe("network");
+    expect(err.fatal).toBe(false);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("classifies a refused connection as network", async () => {
+    const dead = await startFakeServer();
+    const url = target.baseURL(dead);
+    await dead.close();
+    const err = await callError(target.create(target.model, { baseURL: url }, env()));
+    expect(err.category).toBe("network");
+  });
+
+  it("turns a malformed body into a classified error, not a crash and not an answer", async () => {
+    server.handle(() => ({ kind: "malformed" }));
+    const err = await callError(make());
+    expect(ALL_CATEGORIES).toContain(err.category);
+    expect(err.category).not.toBe("cancelled");
+    expect(err.fatal).toBe(false);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("ends a hung call as cancelled when its signal aborts", async () => {
+    server.handle(() => ({ kind: "hang" }));
+    const ac = new AbortController();
+    const pending = callError(make(), REQUEST, ac.signal);
+    await waitFor(() => server.requests.length === 1);
+    ac.abort();
+    const err = await pending;
+    expect(err.category).toBe("cancelled");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it(`honours ${target.baseVar} from env when config.baseURL is absent`, async () => {
+    const p = target.create(target.model, {}, { [target.keyVar]: target.key, [target.baseVar]: target.baseURL(server) });
+    const res = await p.call(REQUEST, callOptions());
+    expect(res.output).toBe(`echo: ${USER}`);
+    expect(server.requests).toHaveLength(1);
+    expect(target.sentKey(server.requests[0]!)).toBe(target.key);
+  });
+
+  it("prefers config.baseURL to the env base URL", async () => {
+    const other = await startFakeServer(() => ({ kind: "answer", text: "wrong server" }));
+    try {
+      const p = target.create(target.model, { baseURL: target.baseURL(server) }, { [target.keyVar]: target.key, [target.baseVar]: target.baseURL(other) });
+      const res = await p.call(REQUEST, callOptions());
+      expect(res.output).toBe(`echo: ${USER}`);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("makes exactly one request per call: the SDK's own retries are off", async () => {
+    const p = make();
+    const script: ("ok" | 429 | 500 | "reset")[] = ["ok", 429, 500, "reset", "ok"];
+    for (const step of script) {
+      server.handle(() =>
+        step === "ok" ? { kind: "answer", text: "fine" } : step === "reset" ? { kind: "reset" } : { kind: "status", status: step, retryAfter: "0" },
+      );
+      const before = server.requests.length;
+      await p.call(REQUEST, callOptions()).catch((e: unknown) => e);
+      expect(server.requests.length - before, `requests for ${step}`).toBe(1);
+    }
+    expect(server.requests).toHaveLength(script.length);
+  });
+});
+
+describe("retryAfterMs", () => {
+  const h = (init: Record<string, string>) => new Headers(init);
+
+  it("reads seconds, milliseconds and HTTP dates", () => {
+    expect(retryAfterMs(h({ "retry-after": "3" }))).toBe(3000);
+    expect(retryAfterMs(h({ "retry-after": "0" }))).toBe(0);
+    expect(retryAfterMs(h({ "retry-after": "1.5" }))).toBe(1500);
+    expect(retryAfterMs(h({ "retry-after-ms": "120" }))).toBe(120);
+    expect(retryAfterMs(h({ "retry-after-ms": "120", "retry-after": "9" }))).toBe(120);
+    const now = Date.parse("2025-01-01T00:00:00Z");
+    expect(retryAfterMs(h({ "retry-after": "Wed, 01 Jan 2025 00:00:10 GMT" }), now)).toBe(10_000);
+    // A date in the past means "now", never a negative wait.
+    expect(retryAfterMs(h({ "retry-after": "Tue, 31 Dec 2024 23:59:00 GMT" }), now)).toBe(0);
+  });
+
+  it("ignores what it cannot read", () => {
+    expect(retryAfterMs(undefined)).toBeUndefined();
+    expect(retryAfterMs(h({}))).toBeUndefined();
+    expect(retryAfterMs(h({ "retry-after": "soon" }))).toBeUndefined();
+    // Not a delay, and not an HTTP date either (V8 would parse "-5" as the year 2001: "retry now").
+    expect(retryAfterMs(h({ "retry-after": "-5" }))).toBeUndefined();
+    expect(retryAfterMs(h({ "retry-after": "" }))).toBeUndefined();
+    expect(retryAfterMs(h({ "retry-after-ms": "" }))).toBeUndefined();
+    expect(retryAfterMs(h({ "retry-after-ms": "-1", "retry-after": "4" }))).toBe(4000);
+    // A bad retry-after-ms falls back to Retry-After.
+    expect(retryAfterMs(h({ "retry-after-ms": "abc", "retry-after": "2" }))).toBe(2000);
+  });
+});
+
+describe("anthropic specifics", () => {
+  const make = (config: ProviderConfig = {}) =>
+    createAnthropicProvider("claude-haiku-4-5", { baseURL: server.anthropicBaseURL, ...config }, { ANTHROPIC_API_KEY: DUMMY_ANTHROPIC_KEY });
+
+  it("joins several system messages and omits system when there is none", async () => {
+    const p = make();
+    await p.call(
+      {
+        messages: [
+          { role: "system", content: "one" },
+          { role: "system", content: "two" },
+          { role: "user", content: "hi" },
+        ],
+        vars: {},
+      },
+      callOptions(),
+    );
+    await p.call({ messages: [{ role: "user", content: "hi" }], vars: {} }, callOptions());
+    expect(server.requests[0]!.body.system).toBe("one\n\ntwo");
+    expect("system" in server.requests[1]!.body).toBe(false);
+  });
+
+  it("clamps temperature to the Messages API's 0..1", async () => {
+    await make({ temperature: 1.7 }).call(REQUEST, callOptions());
+    expect(server.requests[0]!.body.temperature).toBe(1);
+  });
+});

@@ -1,0 +1,431 @@
+/**
+ * Reliability statistics, checked against hand-worked values and against
+ * independent brute-force enumeration (not against the implementation's output).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  fisherGreater,
+  fisherLess,
+  holmAdjust,
+  passAtK,
+  passHatK,
+  percentile,
+  suitePassRateInterval,
+  wilsonInterval,
+  Z95,
+} from "../src/core/stats.js";
+
+// ---- independent helpers ------------------------------------------------------
+
+/** Exact binomial coefficient as a BigInt (0 outside 0 ≤ k ≤ n). */
+function chooseBig(n: number, k: number): bigint {
+  if (k < 0 || k > n || n < 0) return 0n;
+  let r = 1n;
+  for (let i = 1; i <= k; i++) r = (r * BigInt(n - k + i)) / BigInt(i);
+  return r;
+}
+
+/** BigInt ratio to a double, with enough precision for 1e-12 comparisons. */
+function ratio(num: bigint, den: bigint): number {
+  const SCALE = 10n ** 30n;
+  return Number((num * SCALE) / den) / 1e30;
+}
+
+/** Every k-subset of {0..n-1}, as arrays of indices. */
+function* subsets(n: number, k: number, start = 0, acc: number[] = []): Generator<number[]> {
+  if (acc.length === k) {
+    yield acc.slice();
+    return;
+  }
+  for (let i = start; i <= n - (k - acc.length); i++) {
+    acc.push(i);
+    yield* subsets(n, k, i + 1, acc);
+    acc.pop();
+  }
+}
+
+/**
+ * P(X ≤ x) for X hypergeometric: from N = nB + nC trials, K = cB + cC of which pass,
+ * draw nC (the current run's trials) — computed exactly with BigInt.
+ */
+function hyperCdfLE(cB: number, nB: number, cC: number, nC: number): number {
+  const K = cB + cC;
+  const N = nB + nC;
+  let num = 0n;
+  for (let x = 0; x <= cC; x++) num += chooseBig(K, x) * chooseBig(N - K, nC - x);
+  return ratio(num, chooseBig(N, nC));
+}
+
+/** P(X ≥ x), same set-up. */
+function hyperCdfGE(cB: number, nB: number, cC: number, nC: number): number {
+  const K = cB + cC;
+  const N = nB + nC;
+  let num = 0n;
+  for (let x = cC; x <= Math.min(K, nC); x++) num += chooseBig(K, x) * chooseBig(N - K, nC - x);
+  return ratio(num, chooseBig(N, nC));
+}
+
+/** Wilson interval by its closed form (a different rearrangement from the implementation's). */
+function wilsonClosedForm(x: number, n: number, z = Z95): [number, number] {
+  const p = x / n;
+  const a = 2 * n * p + z * z;
+  const b = z * Math.sqrt(z * z + 4 * n * p * (1 - p));
+  const d = 2 * (n + z * z);
+  return [(a - b) / d, (a + b) / d];
+}
+
+// ---- pass@k / pass^k ----------------------------------------------------------
+
+describe("passAtK / passHatK", () => {
+  it("(10,3,1): both equal the plain pass rate 0.3", () => {
+    expect(passAtK(10, 3, 1)).toBeCloseTo(0.3, 12);
+    expect(passHatK(10, 3, 1)).toBeCloseTo(0.3, 12);
+  });
+
+  it("(10,7,3): 1 − C(3,3)/C(10,3) = 119/120 and C(7,3)/C(10,3) = 35/120", () => {
+    expect(Math.abs(passAtK(10, 7, 3) - 0.991667)).toBeLessThan(1e-6);
+    expect(Math.abs(passHatK(10, 7, 3) - 0.291667)).toBeLessThan(1e-6);
+    expect(passAtK(10, 7, 3)).toBeCloseTo(119 / 120, 12);
+    expect(passHatK(10, 7, 3)).toBeCloseTo(35 / 120, 12);
+  });
+
+  it("(3,1,5): fewer trials than k is undefined (NaN), not zero", () => {
+    expect(passAtK(3, 1, 5)).toBeNaN();
+    expect(passHatK(3, 1, 5)).toBeNaN();
+  });
+
+  it("c = 0: no trial passed, so both are 0", () => {
+    for (const [n, k] of [[5, 1], [5, 3], [5, 5], [1, 1]] as const) {
+      expect(passAtK(n, 0, k)).toBe(0);
+      expect(passHatK(n, 0, k)).toBe(0);
+    }
+  });
+
+  it("c = n: every trial passed, so both are 1", () => {
+    for (const [n, k] of [[5, 1], [5, 3], [5, 5], [1, 1]] as const) {
+      expect(passAtK(n, n, k)).toBeCloseTo(1, 12);
+      expect(passHatK(n, n, k)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it("k = n: pass@n is 1 iff any passed, pass^n is 1 iff all passed", () => {
+    expect(passAtK(5, 1, 5)).toBe(1);
+    expect(passAtK(5, 4, 5)).toBe(1);
+    expect(passAtK(5, 0, 5)).toBe(0);
+    expect(passHatK(5, 4, 5)).toBe(0);
+    expect(passHatK(5, 1, 5)).toBe(0);
+    expect(passHatK(5, 5, 5)).toBeCloseTo(1, 12);
+  });
+
+  it("invalid inputs give NaN", () => {
+    const bad: [number, number, number][] = [
+      [10, 3, 0], // k = 0
+      [10, 3, -1], // negative k
+      [10, -1, 2], // negative c
+      [10, 11, 2], // c > n
+      [10.5, 3, 2], // fractional n
+      [10, 3.5, 2], // fractional c
+      [10, 3, 2.5], // fractional k
+      [Number.NaN, 3, 2],
+      [10, Number.NaN, 2],
+      [10, 3, Number.NaN],
+      [Number.POSITIVE_INFINITY, 3, 2],
+      [0, 0, 1], // no trials at all
+    ];
+    for (const [n, c, k] of bad) {
+      expect(passAtK(n, c, k), `pass@k(${n},${c},${k})`).toBeNaN();
+      expect(passHatK(n, c, k), `pass^k(${n},${c},${k})`).toBeNaN();
+    }
+  });
+
+  it("brute force: every k-subset of n ≤ 8 trials, to 1e-12", () => {
+    let checked = 0;
+    for (let n = 1; n <= 8; n++) {
+      for (let c = 0; c <= n; c++) {
+        // Trials 0..c-1 pass, c..n-1 fail (which ones pass does not matter by symmetry).
+        for (let k = 1; k <= n; k++) {
+          let total = 0;
+          let any = 0;
+          let all = 0;
+          for (const s of subsets(n, k)) {
+            total++;
+            const passing = s.filter((i) => i < c).length;
+            if (passing > 0) any++;
+            if (passing === k) all++;
+          }
+          expect(Math.abs(passAtK(n, c, k) - any / total), `pass@k(${n},${c},${k})`).toBeLessThan(1e-12);
+          expect(Math.abs(passHatK(n, c, k) - all / total), `pass^k(${n},${c},${k})`).toBeLessThan(1e-12);
+          checked++;
+        }
+      }
+    }
+    // (n + 1) values of c times n values of k, for each n: make sure the loop really ran over the grid.
+    expect(checked).toBe([1, 2, 3, 4, 5, 6, 7, 8].reduce((s, n) => s + n * (n + 1), 0));
+  });
+
+  it("large n stays finite and in [0, 1] (n=1000, c=500, k=50)", () => {
+    const at = passAtK(1000, 500, 50);
+    const hat = passHatK(1000, 500, 50);
+    for (const v of [at, hat]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    // Independent exact value: pass^k = C(500,50)/C(1000,50); pass@k = 1 − C(500,50)/C(1000,50) too
+    // (with c = n − c the two miss/all ratios coincide).
+    const exact = ratio(chooseBig(500, 50), chooseBig(1000, 50));
+    expect(exact).toBeGreaterThan(0); // ~ 2^-50-ish, tiny but positive
+    expect(Math.abs(hat - exact) / exact).toBeLessThan(1e-9);
+    expect(Math.abs(at - (1 - exact))).toBeLessThan(1e-12);
+  });
+});
+
+// ---- Wilson ---------------------------------------------------------------------
+
+describe("wilsonInterval", () => {
+  it("0/10 → [0, 0.2775]", () => {
+    const [lo, hi] = wilsonInterval(0, 10);
+    expect(Math.abs(lo - 0)).toBeLessThan(1e-4);
+    expect(Math.abs(hi - 0.2775)).toBeLessThan(1e-4);
+  });
+
+  it("5/10 → [0.2366, 0.7634]", () => {
+    const [lo, hi] = wilsonInterval(5, 10);
+    expect(Math.abs(lo - 0.2366)).toBeLessThan(1e-4);
+    expect(Math.abs(hi - 0.7634)).toBeLessThan(1e-4);
+  });
+
+  it("10/10 → [0.7225, 1]", () => {
+    const [lo, hi] = wilsonInterval(10, 10);
+    expect(Math.abs(lo - 0.7225)).toBeLessThan(1e-4);
+    expect(Math.abs(hi - 1)).toBeLessThan(1e-4);
+  });
+
+  it("matches the closed form over a grid (and fractional n)", () => {
+    for (let n = 1; n <= 30; n++) {
+      for (let x = 0; x <= n; x++) {
+        const [lo, hi] = wilsonInterval(x, n);
+        const [elo, ehi] = wilsonClosedForm(x, n);
+        expect(Math.abs(lo - Math.max(0, elo))).toBeLessThan(1e-9);
+        expect(Math.abs(hi - Math.min(1, ehi))).toBeLessThan(1e-9);
+        expect(lo).toBeLessThanOrEqual(x / n + 1e-12);
+        expect(hi).toBeGreaterThanOrEqual(x / n - 1e-12);
+      }
+    }
+    const [lo, hi] = wilsonInterval(0.4 * 7.5, 7.5);
+    const [elo, ehi] = wilsonClosedForm(3, 7.5);
+    expect(Math.abs(lo - elo)).toBeLessThan(1e-9);
+    expect(Math.abs(hi - ehi)).toBeLessThan(1e-9);
+  });
+
+  it("n = 0 (or negative / NaN) → NaN", () => {
+    for (const n of [0, -3, Number.NaN]) {
+      const [lo, hi] = wilsonInterval(0, n);
+      expect(lo).toBeNaN();
+      expect(hi).toBeNaN();
+    }
+  });
+});
+
+// ---- Fisher -----------------------------------------------------------------------
+
+describe("fisherLess / fisherGreater", () => {
+  it("hand values: 5/5 → 0/5 is 1/C(10,5) = 1/252; 5/5 → 4/5 is 126/252 = 0.5", () => {
+    expect(fisherLess(5, 5, 0, 5)).toBeCloseTo(1 / 252, 12);
+    expect(fisherLess(5, 5, 4, 5)).toBeCloseTo(0.5, 12);
+    // 3/3 → 0/3: 1/C(6,3) = 1/20
+    expect(fisherLess(3, 3, 0, 3)).toBeCloseTo(1 / 20, 12);
+    // No drop at all: the whole distribution.
+    expect(fisherLess(5, 5, 5, 5)).toBeCloseTo(1, 12);
+  });
+
+  it("matches brute-force hypergeometric enumeration over a grid of small tables", () => {
+    let checked = 0;
+    for (let nB = 1; nB <= 7; nB++) {
+      for (let nC = 1; nC <= 7; nC++) {
+        for (let cB = 0; cB <= nB; cB++) {
+          for (let cC = 0; cC <= nC; cC++) {
+            const less = fisherLess(cB, nB, cC, nC);
+            const greater = fisherGreater(cB, nB, cC, nC);
+            expect(Math.abs(less - hyperCdfLE(cB, nB, cC, nC)), `less(${cB},${nB},${cC},${nC})`).toBeLessThan(1e-12);
+            expect(Math.abs(greater - hyperCdfGE(cB, nB, cC, nC)), `greater(${cB},${nB},${cC},${nC})`).toBeLessThan(1e-12);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("a few larger tables against BigInt enumeration", () => {
+    for (const [cB, nB, cC, nC] of [
+      [40, 50, 30, 50],
+      [100, 100, 95, 100],
+      [24, 24, 12, 24],
+      [90, 100, 85, 100],
+    ] as const) {
+      expect(Math.abs(fisherLess(cB, nB, cC, nC) - hyperCdfLE(cB, nB, cC, nC))).toBeLessThan(1e-10);
+      expect(Math.abs(fisherGreater(cB, nB, cC, nC) - hyperCdfGE(cB, nB, cC, nC))).toBeLessThan(1e-10);
+    }
+  });
+
+  it("symmetry: a drop from the baseline's view is a rise from the current's", () => {
+    for (const [cB, nB, cC, nC] of [
+      [5, 5, 0, 5],
+      [3, 7, 6, 9],
+      [2, 4, 4, 4],
+      [0, 3, 0, 3],
+    ] as const) {
+      // P(current ≤ cC) = P(current ≥ cB) with the roles of the runs swapped.
+      expect(fisherLess(cB, nB, cC, nC)).toBeCloseTo(fisherGreater(cC, nC, cB, nB), 12);
+      // Relabelling passes as failures swaps less and greater.
+      expect(fisherLess(cB, nB, cC, nC)).toBeCloseTo(fisherGreater(nB - cB, nB, nC - cC, nC), 12);
+      // The two tails overlap by exactly P(X = cC), so they sum to at least 1.
+      expect(fisherLess(cB, nB, cC, nC) + fisherGreater(cB, nB, cC, nC)).toBeGreaterThanOrEqual(1 - 1e-12);
+    }
+    // Equal counts: neither direction is significant.
+    expect(fisherLess(3, 5, 3, 5)).toBeGreaterThan(0.5);
+    expect(fisherGreater(3, 5, 3, 5)).toBeGreaterThan(0.5);
+  });
+
+  it("no trials on either side → NaN", () => {
+    expect(fisherLess(0, 0, 1, 2)).toBeNaN();
+    expect(fisherLess(1, 2, 0, 0)).toBeNaN();
+    expect(fisherGreater(0, 0, 1, 2)).toBeNaN();
+  });
+});
+
+// ---- Holm -------------------------------------------------------------------------
+
+describe("holmAdjust", () => {
+  it("hand-worked: [0.01, 0.04, 0.03, 0.005] → [0.03, 0.06, 0.06, 0.02]", () => {
+    // sorted 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → max(0.06, 0.04) = 0.06
+    const out = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+    const want = [0.03, 0.06, 0.06, 0.02];
+    out.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+  });
+
+  it("caps at 1", () => {
+    const out = holmAdjust([0.5, 0.6, 0.3]);
+    // 0.3·3 = 0.9, 0.5·2 = 1.0, 0.6·1 = 0.6 → max(1, 0.6) = 1
+    expect(out[2]).toBeCloseTo(0.9, 12);
+    expect(out[0]).toBeCloseTo(1, 12);
+    expect(out[1]).toBeCloseTo(1, 12);
+  });
+
+  it("is monotone in the raw p-values and never below them", () => {
+    let s = 12345;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31), s / 2 ** 31);
+    for (let trial = 0; trial < 50; trial++) {
+      const ps = Array.from({ length: 1 + (trial % 9) }, () => rand() * 0.2);
+      const adj = holmAdjust(ps);
+      for (let i = 0; i < ps.length; i++) {
+        expect(adj[i]!).toBeGreaterThanOrEqual(ps[i]! - 1e-15);
+        expect(adj[i]!).toBeLessThanOrEqual(1);
+        for (let j = 0; j < ps.length; j++) if (ps[i]! <= ps[j]!) expect(adj[i]!).toBeLessThanOrEqual(adj[j]! + 1e-15);
+      }
+    }
+  });
+
+  it("NaN entries are ignored (not counted in m) and stay NaN", () => {
+    const out = holmAdjust([0.01, Number.NaN, 0.04, Number.NaN]);
+    expect(out[1]).toBeNaN();
+    expect(out[3]).toBeNaN();
+    // m = 2: 0.01·2 = 0.02, 0.04·1 = 0.04
+    expect(out[0]).toBeCloseTo(0.02, 12);
+    expect(out[2]).toBeCloseTo(0.04, 12);
+    expect(holmAdjust([])).toEqual([]);
+    expect(holmAdjust([Number.NaN]).every(Number.isNaN)).toBe(true);
+  });
+});
+
+// ---- percentile ---------------------------------------------------------------------
+
+describe("percentile (type 7)", () => {
+  it("hand values", () => {
+    expect(percentile([1, 2, 3, 4], 0.5)).toBeCloseTo(2.5, 12);
+    expect(percentile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12); // pos 0.75
+    expect(percentile([4, 1, 3, 2], 0.75)).toBeCloseTo(3.25, 12); // unsorted input, pos 2.25
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBeCloseTo(9.55, 12); // pos 8.55
+    expect(percentile([10, 20, 30], 0)).toBe(10);
+    expect(percentile([10, 20, 30], 1)).toBe(30);
+    expect(percentile([7], 0.95)).toBe(7);
+    expect(percentile([100, 200], 0.1)).toBeCloseTo(110, 12);
+  });
+
+  it("ignores non-finite values; empty → NaN", () => {
+    expect(percentile([Number.NaN, 1, 3, Number.POSITIVE_INFINITY], 0.5)).toBeCloseTo(2, 12);
+    expect(percentile([], 0.5)).toBeNaN();
+    expect(percentile([Number.NaN], 0.5)).toBeNaN();
+  });
+});
+
+// ---- suite interval -----------------------------------------------------------------
+
+describe("suitePassRateInterval", () => {
+  it("one case equals plain Wilson", () => {
+    for (const [n, c] of [[5, 3], [10, 0], [10, 10], [7, 1]] as const) {
+      const r = suitePassRateInterval([{ n, c }]);
+      const [elo, ehi] = wilsonClosedForm(c, n);
+      expect(r.rate).toBeCloseTo(c / n, 12);
+      expect(r.effectiveN).toBe(n);
+      expect(Math.abs(r.interval[0] - Math.max(0, elo))).toBeLessThan(1e-9);
+      expect(Math.abs(r.interval[1] - Math.min(1, ehi))).toBeLessThan(1e-9);
+    }
+  });
+
+  it("identical case rates: effective n is (close to) the trial count", () => {
+    const cases = Array.from({ length: 10 }, () => ({ n: 5, c: 3 }));
+    const r = suitePassRateInterval(cases);
+    expect(r.rate).toBeCloseTo(0.6, 12);
+    expect(Math.abs(r.effectiveN - 50)).toBeLessThan(1e-6);
+    const [elo, ehi] = wilsonClosedForm(30, 50);
+    expect(r.interval[0]).toBeCloseTo(elo, 9);
+    expect(r.interval[1]).toBeCloseTo(ehi, 9);
+  });
+
+  it("all-or-nothing cases (0/5, 5/5): effective n is the number of cases, interval much wider than pooled Wilson", () => {
+    const cases = [...Array.from({ length: 5 }, () => ({ n: 5, c: 0 })), ...Array.from({ length: 5 }, () => ({ n: 5, c: 5 }))];
+    const r = suitePassRateInterval(cases);
+    expect(r.rate).toBeCloseTo(0.5, 12);
+    expect(r.effectiveN).toBeCloseTo(10, 9);
+    const [elo, ehi] = wilsonClosedForm(5, 10); // 10 pieces of evidence, not 50
+    expect(r.interval[0]).toBeCloseTo(elo, 9);
+    expect(r.interval[1]).toBeCloseTo(ehi, 9);
+    const [nlo, nhi] = wilsonClosedForm(25, 50); // naive pooled
+    expect(r.interval[1] - r.interval[0]).toBeGreaterThan(1.5 * (nhi - nlo));
+  });
+
+  it("cases with no judged trials are ignored; no trials at all → NaN", () => {
+    const a = suitePassRateInterval([{ n: 5, c: 3 }, { n: 0, c: 0 }]);
+    expect(a.rate).toBeCloseTo(0.6, 12);
+    expect(a.effectiveN).toBe(5);
+    const b = suitePassRateInterval([{ n: 0, c: 0 }]);
+    expect(b.rate).toBeNaN();
+    expect(b.interval[0]).toBeNaN();
+    expect(b.interval[1]).toBeNaN();
+    expect(suitePassRateInterval([]).rate).toBeNaN();
+  });
+
+  it("always contains the rate, lies in [0, 1], effective n between #cases and #trials", () => {
+    let s = 99;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31), s / 2 ** 31);
+    for (let trial = 0; trial < 300; trial++) {
+      const m = 1 + Math.floor(rand() * 12);
+      const cases = Array.from({ length: m }, () => {
+        const n = 1 + Math.floor(rand() * 8);
+        return { n, c: Math.floor(rand() * (n + 1)) };
+      });
+      const r = suitePassRateInterval(cases);
+      const N = cases.reduce((t, x) => t + x.n, 0);
+      const C = cases.reduce((t, x) => t + x.c, 0);
+      expect(r.rate).toBeCloseTo(C / N, 12);
+      expect(r.interval[0]).toBeGreaterThanOrEqual(0);
+      expect(r.interval[1]).toBeLessThanOrEqual(1);
+      expect(r.interval[0]).toBeLessThanOrEqual(r.rate + 1e-12);
+      expect(r.interval[1]).toBeGreaterThanOrEqual(r.rate - 1e-12);
+      expect(r.effectiveN).toBeLessThanOrEqual(N + 1e-9);
+      expect(r.effectiveN).toBeGreaterThanOrEqual(Math.min(m, N) - 1e-9);
+    }
+  });
+});
