@@ -214,7 +214,7 @@ describe("errors the user can cause", () => {
     );
     const r = await runHarness(["eval", "-o", "report.json", "--update-baseline"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/evals\/refund-policy\.yaml:\d+:\d+ {2}trials/);
+    expect(r.stderr).toMatch(/^evals\/refund-policy\.yaml:\d+:\d+ {2}trials/);
     expect(r.stderr).toMatch(/evals\/refund-policy\.yaml:\d+:\d+ {2}cases\[2\]\.graders\[0\]\.type {2}unknown grader "containz" \(did you mean "contains"\?\)/);
     expect(r.stderr).toContain("2 problems in 1 file. Nothing was run.");
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -260,6 +260,27 @@ describe("errors the user can cause", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/could not be judged: 10 of 10 trials errored/);
     expect(r.stdout).toContain("server-error 10");
+  });
+});
+
+describe("interruption", () => {
+  it("SIGINT mid-run cancels the calls in flight, reports what finished, and exits 130", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    server.handle(() => ({ kind: "hang" }));
+    const before = server.requests.length;
+    let pid = 0;
+    const run = runHarness(["eval", ...common, "-o", "partial.json", "--update-baseline"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+    // Signal once the run is really under way: a request has reached the server.
+    while (server.requests.length === before) await new Promise((r) => setTimeout(r, 20));
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain("Interrupted by SIGINT");
+    const report = JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8"));
+    expect(report.interrupted).toBe("SIGINT");
+    expect(report.errors.byCategory.cancelled).toBe(10);
+    // An interrupted run is never made the baseline.
+    await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, HarnessError } from "../errors.js";
+import { ConfigError, ExitCode, HarnessError } from "../errors.js";
 import { defaultIo, type CliIo } from "./io.js";
 
 export function harnessVersion(): string {
@@ -97,7 +97,8 @@ export function reportError(err: unknown, io: CliIo): number {
     return ExitCode.usage;
   }
   if (err instanceof HarnessError) {
-    io.stderr.write(`harness: ${err.message}\n`);
+    // Config problems are already one "file:line:col  path  message" line each.
+    io.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `harness: ${err.message}\n`);
     if (err.hint) io.stderr.write(`hint: ${err.hint}\n`);
     return err.exitCode;
   }
