@@ -164,6 +164,42 @@ describe("gate scenarios", () => {
     expect(verdict.regressions.find((x) => x.kind === "suite")!.suite).toBe("s");
   });
 
+  it("pooled suite test at the edge: four single-trial flips among 8 cases (p ≈ 0.058) pass, five (p ≈ 0.027) fail", () => {
+    const before = rows(8, 5, 5);
+    // 40/40 → 36/40: P(X ≤ 36) = C(76,36)·C(4,4)/C(80,40) = (40·39·38·37)/(80·79·78·77)
+    const four = before.map((r, i) => (i < 4 ? ([r[0], 5, 4] as CaseRow) : r));
+    const a = run([suite("s", four)], baseline({ s: before }));
+    expect(a.comparison!.suites[0]!.pDrop).toBeCloseTo((40 * 39 * 38 * 37) / (80 * 79 * 78 * 77), 12);
+    expect(a.comparison!.suites[0]!.regressed).toBe(false);
+    expect(a.verdict.status).toBe("pass");
+    // 40/40 → 35/40: (40·39·38·37·36)/(80·79·78·77·76)
+    const five = before.map((r, i) => (i < 5 ? ([r[0], 5, 4] as CaseRow) : r));
+    const b = run([suite("s", five)], baseline({ s: before }));
+    expect(b.comparison!.suites[0]!.pDrop).toBeCloseTo((40 * 39 * 38 * 37 * 36) / (80 * 79 * 78 * 77 * 76), 12);
+    expect(b.comparison!.cases.some((c) => c.status === "regressed")).toBe(false);
+    expect(b.verdict.status).toBe("fail");
+    expect(b.verdict.regressions.map((x) => x.kind)).toEqual(["suite"]);
+  });
+
+  it("one case of twenty going 5/5 → 0/5 still fails the gate", () => {
+    const before = rows(20, 5, 5);
+    const after = before.map((r) => (r[0] === "c7" ? (["c7", 5, 0] as CaseRow) : r));
+    const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
+    // Pooled 100/100 → 95/100: Π_{i<5} (100 − i)/(200 − i) ≈ 0.0298
+    expect(comparison!.suites[0]!.pDrop).toBeCloseTo((100 * 99 * 98 * 97 * 96) / (200 * 199 * 198 * 197 * 196), 12);
+    expect(verdict.status).toBe("fail");
+  });
+
+  it("suites are Holm-corrected against each other: two suites with pooled p ≈ 0.027 and ≈ 0.058 both pass", () => {
+    const before = rows(8, 5, 5);
+    const five = before.map((r, i) => (i < 5 ? ([r[0], 5, 4] as CaseRow) : r));
+    const four = before.map((r, i) => (i < 4 ? ([r[0], 5, 4] as CaseRow) : r));
+    // Holm over 2: 0.027·2 = 0.055 ≥ 0.05, then max(0.055, 0.058): neither is significant.
+    const { comparison, verdict } = run([suite("s", five), suite("t", four)], baseline({ s: before, t: before }));
+    expect(comparison!.suites.map((x) => x.regressed)).toEqual([false, false]);
+    expect(verdict.status).toBe("pass");
+  });
+
   it("new cases → 'new', listed in newCases, not failed; missing cases → missingCases, not failed", () => {
     const before: CaseRow[] = [["a", 5, 5], ["b", 5, 4], ["gone", 5, 5]];
     const after: CaseRow[] = [["a", 5, 5], ["b", 5, 4], ["fresh", 5, 0]];

@@ -24,7 +24,7 @@ export function passAtK(n: number, c: number, k: number): number {
  */
 export function passHatK(n: number, c: number, k: number): number {
   if (!validCounts(n, c, k) || n < k) return Number.NaN;
-  if (c < k) return Number.NaN;
+  if (c < k) return 0;
   let all = 1;
   for (let i = 0; i < k; i++) all *= (c - i) / (n - i);
   return all;
