@@ -5,7 +5,7 @@ export { runSuites, type RunOptions } from "./runner/run.js";
 export { buildRunResult, type BuildOptions } from "./core/result.js";
 export { compareToBaseline, DEFAULT_ALPHA } from "./core/compare.js";
 export { decideGate, tooManyErrors } from "./core/gate.js";
-export { passAtK, passHatK, wilsonInterval, fisherLess, fisherGreater, holmAdjust, suitePassRateInterval } from "./core/stats.js";
+export { passAtK, passHatK, wilsonInterval, fisherLess, fisherGreater, fisherLessFloor, holmAdjust, taroneHolm, suitePassRateInterval } from "./core/stats.js";
 export { readBaseline, writeBaseline, buildBaseline, DEFAULT_BASELINE_PATH } from "./baseline/baseline.js";
 export { renderJson } from "./reporters/json.js";
 export { renderTerminal } from "./reporters/terminal.js";

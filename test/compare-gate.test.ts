@@ -129,10 +129,12 @@ describe("gate scenarios", () => {
     expect(caseRegs).toHaveLength(1);
     expect(caseRegs[0]).toMatchObject({ kind: "case", suite: "s", caseId: "c5" });
     expect(caseRegs[0]!.message).toContain("5/5 → 0/5");
-    // p = 1/252 raw, ×8 for Holm
+    // p = 1/252 raw. The seven unchanged cases (5/5 both times) can never reach
+    // significance, so they take no share of α: only this case (floor 1/252) and the
+    // suite's pooled test (40/40 → 35/40, floor ≈ 0.027 > α/2) compete, so K = 2.
     const c5 = comparison!.cases.find((c) => c.caseId === "c5")!;
     expect(c5.pDrop).toBeCloseTo(1 / 252, 12);
-    expect(c5.pDropAdjusted).toBeCloseTo(8 / 252, 12);
+    expect(c5.pDropAdjusted).toBeCloseTo(2 / 252, 12);
     // No other case is blamed.
     expect(comparison!.cases.filter((c) => c.status === "regressed").map((c) => c.caseId)).toEqual(["c5"]);
   });
@@ -150,7 +152,7 @@ describe("gate scenarios", () => {
     const before = rows(8, 3, 3);
     const after = before.map((r, i) => (i < 4 ? ([r[0], 3, 0] as CaseRow) : r));
     const { comparison, verdict } = run([suite("s", after, { trials: 3 })], baseline({ s: before }, 3));
-    // Per case: 1/C(6,3) = 0.05 raw, Holm over 8 → 0.4: not significant on its own.
+    // Per case: 1/C(6,3) = 0.05 raw; four such cases compete for α, so none is significant on its own.
     for (const c of comparison!.cases.slice(0, 4)) {
       expect(c.pDrop).toBeCloseTo(1 / 20, 12);
       expect(c.pDropAdjusted).toBeGreaterThanOrEqual(0.05);
@@ -188,16 +190,21 @@ describe("gate scenarios", () => {
     // Pooled 100/100 → 95/100: Π_{i<5} (100 − i)/(200 − i) ≈ 0.0298
     expect(comparison!.suites[0]!.pDrop).toBeCloseTo((100 * 99 * 98 * 97 * 96) / (200 * 199 * 198 * 197 * 196), 12);
     expect(verdict.status).toBe("fail");
+    // The other nineteen cases cannot reach significance at 5/5 → 5/5, so the case is named too.
+    expect(statusOf(comparison, "c7")).toBe("regressed");
   });
 
-  it("suites are Holm-corrected against each other: two suites with pooled p ≈ 0.027 and ≈ 0.058 both pass", () => {
+  it("suites are corrected against each other: two suites at pooled p ≈ 0.027 both pass; one alone fails", () => {
     const before = rows(8, 5, 5);
     const five = before.map((r, i) => (i < 5 ? ([r[0], 5, 4] as CaseRow) : r));
     const four = before.map((r, i) => (i < 4 ? ([r[0], 5, 4] as CaseRow) : r));
-    // Holm over 2: 0.027·2 = 0.055 ≥ 0.05, then max(0.055, 0.058): neither is significant.
-    const { comparison, verdict } = run([suite("s", five), suite("t", four)], baseline({ s: before, t: before }));
-    expect(comparison!.suites.map((x) => x.regressed)).toEqual([false, false]);
-    expect(verdict.status).toBe("pass");
+    // Both suites could reach α/2 only below 0.025; 0.027 does not, so neither is significant.
+    const both = run([suite("s", five), suite("t", five)], baseline({ s: before, t: before }));
+    expect(both.comparison!.suites.map((x) => x.regressed)).toEqual([false, false]);
+    expect(both.verdict.status).toBe("pass");
+    // Beside a suite at p ≈ 0.058, whose margins can never reach 0.05, the 0.027 suite keeps all of α.
+    const mixed = run([suite("s", five), suite("t", four)], baseline({ s: before, t: before }));
+    expect(mixed.comparison!.suites.map((x) => x.regressed)).toEqual([true, false]);
   });
 
   it("new cases → 'new', listed in newCases, not failed; missing cases → missingCases, not failed", () => {

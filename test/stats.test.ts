@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import {
   fisherGreater,
   fisherLess,
+  fisherLessFloor,
   holmAdjust,
+  taroneHolm,
   passAtK,
   passHatK,
   percentile,
@@ -426,6 +428,62 @@ describe("suitePassRateInterval", () => {
       expect(r.interval[1]).toBeGreaterThanOrEqual(r.rate - 1e-12);
       expect(r.effectiveN).toBeLessThanOrEqual(N + 1e-9);
       expect(r.effectiveN).toBeGreaterThanOrEqual(Math.min(m, N) - 1e-9);
+    }
+  });
+});
+
+describe("taroneHolm and fisherLessFloor", () => {
+  it("fisherLessFloor is the p-value of the most extreme table with the same margins", () => {
+    // 5/5 both: every table with 10 passes in 10 is the same one, p = 1.
+    expect(fisherLessFloor(5, 5, 5, 5)).toBe(1);
+    // 5/5 → 0/5: margins allow 0 passes now, p = 1/252.
+    expect(fisherLessFloor(5, 5, 0, 5)).toBeCloseTo(1 / 252, 12);
+    // 5/5 → 4/5: 9 passes in all, at least 4 must be current: P(X = 4) = 5/10.
+    expect(fisherLessFloor(5, 5, 4, 5)).toBeCloseTo(0.5, 12);
+    // The floor never exceeds the observed p-value.
+    for (let cB = 0; cB <= 6; cB++) for (let cC = 0; cC <= 6; cC++) expect(fisherLessFloor(cB, 6, cC, 6)).toBeLessThanOrEqual(fisherLess(cB, 6, cC, 6) + 1e-15);
+  });
+
+  it("is exactly Holm when every hypothesis can reach any p-value", () => {
+    const p = [0.01, 0.04, 0.03, 0.005];
+    const r = taroneHolm(p, [0, 0, 0, 0], 0.05);
+    const holm = holmAdjust(p);
+    r.adjusted.forEach((a, i) => expect(a).toBeCloseTo(holm[i]!, 15));
+    // Holm: 0.005·4 = 0.02 ≤ .05 reject; 0.01·3 = 0.03 reject; 0.03·2 = 0.06 stop.
+    expect(r.reject).toEqual([true, false, false, true]);
+  });
+
+  it("gives the α budget only to hypotheses that could use it (hand-worked)", () => {
+    // Floors 0.001, 0.02, 0.3, 0.9: K = 1 → three floors ≤ 0.05 > 1; K = 2 → two ≤ 0.025 ≤ 2. So K = 2.
+    const r = taroneHolm([0.02, 0.02, 0.5, 0.95], [0.001, 0.02, 0.3, 0.9], 0.05);
+    // Step 1: p 0.02 ≤ 0.05/2 → reject. Remaining floors 0.02, 0.3, 0.9: K = 1 (one ≤ 0.05). Step 2: 0.02 ≤ 0.05 → reject.
+    expect(r.reject).toEqual([true, true, false, false]);
+    expect(r.adjusted[0]).toBeCloseTo(0.04, 15);
+    expect(r.adjusted[1]).toBeCloseTo(0.04, 15);
+  });
+
+  it("keeps the chance of any false rejection at α (brute force over every outcome of small exact tests)", () => {
+    // Three cases with 3 trials in each run and the same true pass rate: enumerate every
+    // joint outcome, weight it by its probability, and sum the weight of outcomes with a rejection.
+    for (const rate of [0.3, 0.5, 0.8]) {
+      const binom = (n: number, k: number) => {
+        let c = 1;
+        for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1);
+        return c * rate ** k * (1 - rate) ** (n - k);
+      };
+      const outcomes: { cB: number; cC: number; w: number }[] = [];
+      for (let cB = 0; cB <= 3; cB++) for (let cC = 0; cC <= 3; cC++) outcomes.push({ cB, cC, w: binom(3, cB) * binom(3, cC) });
+      let falseAlarm = 0;
+      for (const a of outcomes) {
+        for (const b of outcomes) {
+          for (const c of outcomes) {
+            const cs = [a, b, c];
+            const r = taroneHolm(cs.map((x) => fisherLess(x.cB, 3, x.cC, 3)), cs.map((x) => fisherLessFloor(x.cB, 3, x.cC, 3)), 0.05);
+            if (r.reject.some(Boolean)) falseAlarm += a.w * b.w * c.w;
+          }
+        }
+      }
+      expect(falseAlarm).toBeLessThanOrEqual(0.05);
     }
   });
 });

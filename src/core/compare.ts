@@ -1,11 +1,12 @@
 /**
  * Sets a run against its baseline. A regression is a statistically significant
  * drop, not any drop: per case a one-sided Fisher exact test on the pass counts,
- * Holm-corrected across every compared case; per suite the same test on the
- * pooled counts of the cases both runs have, Holm-corrected across suites.
- * A gate that fires on noise gets switched off.
+ * and per suite the same test on the pooled counts of the cases both runs have.
+ * All of these form one family, corrected together (Holm's step-down with
+ * Tarone's count of testable hypotheses), so the chance that the gate fires on
+ * noise is at most α for the whole run. A gate that cries wolf gets switched off.
  */
-import { fisherGreater, fisherLess, holmAdjust } from "./stats.js";
+import { fisherGreater, fisherLess, fisherLessFloor, taroneHolm } from "./stats.js";
 import type { Baseline, CaseComparison, CaseStatus, Comparison, SuiteComparison, SuiteResult } from "./types.js";
 
 /** Default significance level for the gate. */
@@ -14,6 +15,9 @@ export const DEFAULT_ALPHA = 0.05;
 export function compareToBaseline(suites: readonly SuiteResult[], baseline: Baseline, alpha = DEFAULT_ALPHA): Comparison {
   const cases: CaseComparison[] = [];
   const pUp: number[] = [];
+  const floorDrop: number[] = [];
+  const floorUp: number[] = [];
+  const suiteFloor: number[] = [];
   const missing: Comparison["missing"] = [];
   const suiteRows: SuiteComparison[] = [];
 
@@ -27,6 +31,8 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       if (!b) {
         cases.push({ suite: suite.name, caseId: c.id, status: "new", baseline: null, current, pDrop: Number.NaN, pDropAdjusted: Number.NaN, promptChanged: false });
         pUp.push(Number.NaN);
+        floorDrop.push(1);
+        floorUp.push(1);
         continue;
       }
       const judged = b.n > 0 && c.n > 0;
@@ -45,36 +51,43 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
         promptChanged: b.promptHash !== c.promptHash,
       });
       pUp.push(judged ? fisherGreater(b.passes, b.n, c.passes, c.n) : Number.NaN);
+      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, c.passes, c.n) : 1);
+      // A rise in passes is a drop in failures.
+      floorUp.push(judged ? fisherLessFloor(b.n - b.passes, b.n, c.n - c.passes, c.n) : 1);
     }
     if (base) {
       const ids = new Set(suite.cases.map((c) => c.id));
       for (const id of Object.keys(base.cases)) if (!ids.has(id)) missing.push({ suite: suite.name, caseId: id });
     }
+    const pooled = base && pooledB.n > 0 && pooledC.n > 0;
     suiteRows.push({
       suite: suite.name,
       baseline: base ? pooledB : null,
       current: pooledC,
-      pDrop: base && pooledB.n > 0 && pooledC.n > 0 ? fisherLess(pooledB.passes, pooledB.n, pooledC.passes, pooledC.n) : Number.NaN,
+      pDrop: pooled ? fisherLess(pooledB.passes, pooledB.n, pooledC.passes, pooledC.n) : Number.NaN,
+      pDropAdjusted: Number.NaN,
       regressed: false,
     });
+    suiteFloor.push(pooled ? fisherLessFloor(pooledB.passes, pooledB.n, pooledC.passes, pooledC.n) : 1);
   }
 
-  const adjustedDrop = holmAdjust(cases.map((c) => c.pDrop));
-  const adjustedUp = holmAdjust(pUp);
+  // One family: every case test and every suite test.
+  const drop = taroneHolm([...cases.map((c) => c.pDrop), ...suiteRows.map((s) => s.pDrop)], [...floorDrop, ...suiteFloor], alpha);
+  const up = taroneHolm(pUp, floorUp, alpha);
   cases.forEach((c, i) => {
-    c.pDropAdjusted = adjustedDrop[i]!;
-    if (c.status === "same") c.status = statusOf(c, adjustedDrop[i]!, adjustedUp[i]!, alpha);
+    c.pDropAdjusted = drop.adjusted[i]!;
+    if (c.status === "same") c.status = statusOf(c, drop.reject[i]!, up.reject[i]!);
   });
-  const adjustedSuites = holmAdjust(suiteRows.map((s) => s.pDrop));
   suiteRows.forEach((s, i) => {
-    s.regressed = adjustedSuites[i]! < alpha;
+    s.pDropAdjusted = drop.adjusted[cases.length + i]!;
+    s.regressed = drop.reject[cases.length + i]!;
   });
   return { alpha, cases, suites: suiteRows, missing };
 }
 
-function statusOf(c: CaseComparison, pDrop: number, pUp: number, alpha: number): CaseStatus {
-  if (pDrop < alpha) return "regressed";
-  if (pUp < alpha) return "improved";
+function statusOf(c: CaseComparison, dropped: boolean, rose: boolean): CaseStatus {
+  if (dropped) return "regressed";
+  if (rose) return "improved";
   const before = c.baseline!.passes / c.baseline!.n;
   const now = c.current.passes / c.current.n;
   return now < before ? "down" : now > before ? "up" : "same";

@@ -29,7 +29,7 @@ export function decideGate({ suites, comparison, baseline, alpha }: GateInput): 
           kind: "case",
           suite: c.suite,
           caseId: c.caseId,
-          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing (one-sided Fisher p ${fmtP(c.pDrop)}, Holm-adjusted ${fmtP(c.pDropAdjusted)} < α ${alpha})${c.promptChanged ? "; the prompt changed since the baseline" : ""}`,
+          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing (one-sided Fisher p ${fmtP(c.pDrop)}, corrected ${fmtP(c.pDropAdjusted)} ≤ α ${alpha})${c.promptChanged ? "; the prompt changed since the baseline" : ""}`,
         });
       }
       if (c.status === "improved" && c.baseline) {
@@ -41,7 +41,7 @@ export function decideGate({ suites, comparison, baseline, alpha }: GateInput): 
         regressions.push({
           kind: "suite",
           suite: s.suite,
-          message: `pooled pass rate ${pct(s.baseline.passes, s.baseline.n)} → ${pct(s.current.passes, s.current.n)} (one-sided Fisher p ${fmtP(s.pDrop)} < α ${alpha})`,
+          message: `pooled pass rate ${pct(s.baseline.passes, s.baseline.n)} → ${pct(s.current.passes, s.current.n)} (one-sided Fisher p ${fmtP(s.pDrop)}, corrected ${fmtP(s.pDropAdjusted)} ≤ α ${alpha})`,
         });
       }
     }

@@ -163,7 +163,7 @@ export interface CaseComparison {
   current: { n: number; passes: number };
   /** One-sided exact p-value for a drop, before correction. */
   pDrop: number;
-  /** After Holm's correction across all compared cases. */
+  /** Corrected for the whole run's family of tests (Holm step-down with Tarone's count); regressed when ≤ α. */
   pDropAdjusted: number;
   promptChanged: boolean;
 }
@@ -173,6 +173,8 @@ export interface SuiteComparison {
   baseline: { n: number; passes: number } | null;
   current: { n: number; passes: number };
   pDrop: number;
+  /** Corrected together with the case tests. */
+  pDropAdjusted: number;
   regressed: boolean;
 }
 

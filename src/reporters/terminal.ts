@@ -106,7 +106,7 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   }
   if (result.interrupted) lines.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
   if (g.baseline) {
-    lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha}, Holm-corrected`));
+    lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha} for the whole run`));
   } else {
     lines.push(c.dim("No baseline: nothing to compare against. Write one with --update-baseline."));
   }
