@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument, Parser, type CST, type Document } from "yaml";
 import type { z } from "zod";
 import { hashOf } from "../core/hash.js";
 import type { LoadedCase, LoadedSuite, Message, ProviderRef } from "../core/types.js";
@@ -27,6 +27,12 @@ export interface LoadOptions {
 export const DEFAULT_TRIALS = 5;
 /** Suite and prompt files larger than this are refused rather than parsed. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/**
+ * Suite files nested deeper than this are refused before they are composed: yaml
+ * composes recursively, and a few KiB of `[[[[…]]]]` reach the stack limit, where
+ * V8 can abort the whole process (a fatal "RegExpCompiler" out-of-memory) instead of throwing.
+ */
+export const MAX_NESTING = 100;
 
 const SUITE_EXTENSIONS = new Set([".yaml", ".yml"]);
 
@@ -101,17 +107,31 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     problems.push({ file, message: read.problem });
     return undefined;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(read.text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
-      problems.push({ file, line: pos?.line, col: pos?.col, message: `invalid YAML: ${e.message.split(" at line ")[0]}` });
-    }
+  const deep = tooDeep(read.text, MAX_NESTING);
+  if (deep) {
+    problems.push({ file, ...deep, message: `nested more than ${MAX_NESTING} levels deep; a suite never needs that many` });
     return undefined;
   }
-  const raw: unknown = doc.toJS();
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+  const lineCounter = new LineCounter();
+  let doc: Document;
+  let raw: unknown;
+  try {
+    doc = parseDocument(read.text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = e.linePos?.[0];
+        problems.push({ file, line: pos?.line, col: pos?.col, message: `invalid YAML: ${e.message.split(" at line ")[0]}` });
+      }
+      return undefined;
+    }
+    // toJS() throws on aliases it cannot resolve, and on alias "billion laughs" expansion.
+    raw = doc.toJS();
+  } catch (err) {
+    problems.push({ file, message: `invalid YAML: ${(err as Error).message}` });
+    return undefined;
+  }
+  // Tagged values (!!binary, !!set, !!omap) become Buffers, Sets and Maps: not a suite.
+  if (raw === null || typeof raw !== "object" || Object.getPrototypeOf(raw) !== Object.prototype) {
     problems.push({ file, line: 1, col: 1, message: "expected a suite: a mapping with at least `cases:` (and a `prompt:` or `messages:`)" });
     return undefined;
   }
@@ -132,6 +152,26 @@ interface BuildContext {
   at: (p: (string | number)[], key?: string) => Omit<ConfigProblem, "message">;
   problems: ConfigProblem[];
   doc: Document;
+}
+
+/** Where the first collection nested deeper than `max` starts, found on yaml's CST without recursion. */
+function tooDeep(text: string, max: number): { line: number; col: number } | undefined {
+  const lineCounter = new LineCounter();
+  const stack: [CST.Token, number][] = [];
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) stack.push([token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === "document") {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= max) return lineCounter.linePos(token.offset);
+      for (const item of token.items as CST.CollectionItem[]) {
+        if (item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 async function buildSuite(spec: SuiteFile, ctx: BuildContext): Promise<LoadedSuite | undefined> {
@@ -157,7 +197,7 @@ async function buildSuite(spec: SuiteFile, ctx: BuildContext): Promise<LoadedSui
     const loaded = await buildCase(spec, c, i, suitePrompt, dir, ctx);
     if (loaded) cases.push(loaded);
   }
-  checkGraders(spec, dir, ctx);
+  await checkGraders(spec, dir, ctx);
   if (problems.length > before || !provider) return undefined;
   return {
     name: spec.name ?? path.basename(file, path.extname(file)),
@@ -210,8 +250,12 @@ export async function insideProject(target: string, root: string): Promise<boole
   const real = await realpath(target).catch(() => null);
   if (real === null) return "missing";
   const realRoot = await realpath(root);
-  const rel = path.relative(realRoot, real);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  return isInside(path.relative(realRoot, real));
+}
+
+/** `rel` (from path.relative(root, x)) names something below root. A file named "..x" is inside. */
+function isInside(rel: string): boolean {
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext): Promise<LoadedCase | undefined> {
@@ -263,12 +307,12 @@ async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: s
   };
 }
 
-/** Checks what zod cannot: regexes compile, grader modules exist inside the project. */
-function checkGraders(spec: SuiteFile, dir: string, ctx: BuildContext): void {
+/** Checks what zod cannot: regexes compile, grader modules exist inside the project (links followed). */
+async function checkGraders(spec: SuiteFile, dir: string, ctx: BuildContext): Promise<void> {
   const lists: [(string | number)[], SuiteFile["graders"]][] = [[["graders"], spec.graders]];
   spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c.graders]));
   for (const [base, graders] of lists) {
-    graders?.forEach((g, j) => {
+    for (const [j, g] of (graders ?? []).entries()) {
       if (g.type === "regex" || g.type === "not-regex") {
         try {
           new RegExp(g.value, g.flags);
@@ -278,12 +322,14 @@ function checkGraders(spec: SuiteFile, dir: string, ctx: BuildContext): void {
       }
       if (g.type === "javascript") {
         const target = path.resolve(dir, g.file);
-        const rel = path.relative(ctx.cwd, target);
-        if (rel.startsWith("..") || path.isAbsolute(rel)) {
+        const inside = isInside(path.relative(ctx.cwd, target)) ? await insideProject(target, ctx.cwd) : false;
+        if (inside === "missing") {
+          ctx.problems.push({ ...ctx.at([...base, j, "file"]), message: `${g.file}: no such file (looked for ${path.relative(ctx.cwd, target)})` });
+        } else if (!inside) {
           ctx.problems.push({ ...ctx.at([...base, j, "file"]), message: `${g.file}: points outside the project folder; grader modules must live inside it` });
         }
       }
-    });
+    }
   }
 }
 

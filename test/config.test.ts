@@ -1,0 +1,975 @@
+/**
+ * The suite loader: YAML with positions → zod → LoadedSuite. Every test writes its own
+ * project into a fresh temp folder (a `proj/` inside it, so files "outside the project"
+ * can exist next to it) and loads with `cwd` set to that project.
+ */
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_TRIALS, loadSuites, MAX_FILE_BYTES, type LoadOptions } from "../src/config/load.js";
+import type { LoadedSuite } from "../src/core/types.js";
+import { ConfigError, ExitCode, formatProblem, UsageError, type ConfigProblem } from "../src/errors.js";
+
+const roots: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(roots.splice(0).map((r) => rm(r, { recursive: true, force: true })));
+});
+
+/** Writes `files` (paths relative to the project; "../x" lands next to it) and returns the project folder. */
+async function project(files: Record<string, string | Buffer> = {}): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), "harness-config-"));
+  roots.push(root);
+  const cwd = path.join(root, "proj");
+  await mkdir(cwd);
+  await write(cwd, files);
+  return cwd;
+}
+
+async function write(cwd: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, text] of Object.entries(files)) {
+    const abs = path.resolve(cwd, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, text);
+  }
+}
+
+/** One line per argument, so a test reads its own line numbers off the array. */
+const lines = (...ls: string[]) => `${ls.join("\n")}\n`;
+
+const load = (cwd: string, paths: string[] = [], options: LoadOptions = {}) => loadSuites(paths, { cwd, ...options });
+
+async function configError(p: Promise<unknown>): Promise<ConfigError> {
+  const err = await p.then(
+    (v) => {
+      throw new Error(`expected a ConfigError, but it loaded: ${JSON.stringify(v)}`);
+    },
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ConfigError)) throw err;
+  return err;
+}
+
+/** The single problem of a ConfigError (fails when there is not exactly one). */
+async function problem(p: Promise<unknown>): Promise<ConfigProblem> {
+  const err = await configError(p);
+  expect(err.problems, err.message).toHaveLength(1);
+  return err.problems[0]!;
+}
+
+const where = (p: ConfigProblem) => `${p.file}:${p.line}:${p.col}`;
+
+/** A minimal valid suite with one case; extra lines go before `cases:`. */
+const valid = (...extra: string[]) =>
+  lines("provider: openai:gpt-4o-mini", 'prompt: "Say hi"', ...extra, "cases:", "  - id: one", "    graders:", "      - type: contains", "        value: hi");
+
+describe("loading a valid suite", () => {
+  const basic = lines(
+    /*  1 */ "# A suite for the loader tests.",
+    /*  2 */ "description: demo suite",
+    /*  3 */ "provider: openai:gpt-4o-mini",
+    /*  4 */ 'prompt: "Summarise {{doc}} for {{ user.name }}."',
+    /*  5 */ "vars:",
+    /*  6 */ "  user:",
+    /*  7 */ "    name: Ann",
+    /*  8 */ "graders:",
+    /*  9 */ "  - type: contains",
+    /* 10 */ "    value: summary",
+    /* 11 */ "cases:",
+    /* 12 */ "  - id: first",
+    /* 13 */ "    vars:",
+    /* 14 */ "      doc: the memo",
+    /* 15 */ "    graders:",
+    /* 16 */ "      - type: not-contains",
+    /* 17 */ "        value: error",
+    /* 18 */ "",
+    /* 19 */ "  # the second case overrides the user and the prompt",
+    /* 20 */ "  - id: second.case_2",
+    /* 21 */ "    description: ticket 12",
+    /* 22 */ "    vars: { doc: the report, user: { name: Bob } }",
+    /* 23 */ '    prompt: "Only {{doc}}, {{user.name}}"',
+    /* 24 */ "  -",
+    /* 25 */ "    id: third",
+    /* 26 */ "    vars: { doc: [1, two] }",
+  );
+
+  it("loads into the expected LoadedSuite", async () => {
+    const cwd = await project({ "evals/basic.yaml": basic });
+    const suites = await load(cwd, ["evals"]);
+    const hash = expect.stringMatching(/^[0-9a-f]{16}$/);
+    expect(suites).toEqual<LoadedSuite[]>([
+      {
+        name: "basic",
+        file: path.join("evals", "basic.yaml"),
+        dir: path.join(cwd, "evals"),
+        provider: { id: "openai:gpt-4o-mini", config: {} },
+        trials: DEFAULT_TRIALS,
+        threshold: undefined,
+        cases: [
+          {
+            id: "first",
+            description: undefined,
+            vars: { user: { name: "Ann" }, doc: "the memo" },
+            messages: [{ role: "user", content: "Summarise the memo for Ann." }],
+            graders: [
+              { type: "contains", value: "summary" },
+              { type: "not-contains", value: "error" },
+            ],
+            line: 12,
+            promptHash: hash,
+          },
+          {
+            id: "second.case_2",
+            description: "ticket 12",
+            vars: { user: { name: "Bob" }, doc: "the report" },
+            messages: [{ role: "user", content: "Only the report, Bob" }],
+            graders: [{ type: "contains", value: "summary" }],
+            line: 20,
+            promptHash: hash,
+          },
+          {
+            id: "third",
+            description: undefined,
+            vars: { user: { name: "Ann" }, doc: [1, "two"] },
+            messages: [{ role: "user", content: 'Summarise [1,"two"] for Ann.' }],
+            graders: [{ type: "contains", value: "summary" }],
+            line: 25,
+            promptHash: hash,
+          },
+        ],
+      },
+    ]);
+    expect(DEFAULT_TRIALS).toBe(5);
+  });
+
+  it("looks in evals/ when given no paths, skipping dot files, node_modules and non-YAML files", async () => {
+    const cwd = await project({
+      "evals/b.yml": valid(),
+      "evals/nested/a.yaml": valid(),
+      "evals/.hidden.yaml": "not: [valid",
+      "evals/node_modules/x.yaml": "not: [valid",
+      "evals/notes.txt": "not: [valid",
+      "evals/prompt.md": "{{x}}",
+    });
+    const suites = await load(cwd);
+    expect(suites.map((s) => [s.name, s.file])).toEqual([
+      ["b", path.join("evals", "b.yml")],
+      ["a", path.join("evals", "nested", "a.yaml")],
+    ]);
+  });
+
+  it("takes the name from `name:` when given, and keeps threshold and trials", async () => {
+    const cwd = await project({ "s.yaml": valid("name: my-suite", "trials: 12", "threshold: { passAtK: 0.9, passRate: 0.5 }") });
+    const [s] = await load(cwd, ["s.yaml"]);
+    expect(s).toMatchObject({ name: "my-suite", file: "s.yaml", trials: 12, threshold: { passAtK: 0.9, passRate: 0.5 } });
+  });
+
+  it("-k overrides the suite's trials and -p overrides its provider", async () => {
+    const cwd = await project({ "s.yaml": valid("trials: 12") });
+    const [s] = await load(cwd, ["s.yaml"], { trials: 2, provider: "anthropic:claude-haiku-4-5" });
+    expect(s!.trials).toBe(2);
+    expect(s!.provider).toEqual({ id: "anthropic:claude-haiku-4-5", config: {} });
+    const [d] = await load(cwd, ["s.yaml"], { trials: 1 });
+    expect(d!.trials).toBe(1);
+    expect(d!.provider.id).toBe("openai:gpt-4o-mini");
+  });
+
+  it("-p keeps the suite's provider options only when it names the suite's own provider", async () => {
+    const text = lines(
+      "provider:",
+      "  id: openai:gpt-4o-mini",
+      "  config: { temperature: 0, maxTokens: 64, env: { A: b } }",
+      "prompt: hi",
+      "graders: [{ type: is-json }]",
+      "cases: [{ id: one }]",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const config = { temperature: 0, maxTokens: 64, env: { A: "b" } };
+    expect((await load(cwd, ["s.yaml"]))[0]!.provider).toEqual({ id: "openai:gpt-4o-mini", config });
+    expect((await load(cwd, ["s.yaml"], { provider: "openai:gpt-4o-mini" }))[0]!.provider).toEqual({ id: "openai:gpt-4o-mini", config });
+    expect((await load(cwd, ["s.yaml"], { provider: "openai:gpt-4o" }))[0]!.provider).toEqual({ id: "openai:gpt-4o", config: {} });
+  });
+
+  it("a suite without a provider loads when -p is given", async () => {
+    const cwd = await project({ "s.yaml": lines("prompt: hi", "graders: [{ type: is-json }]", "cases: [{ id: one }]") });
+    const [s] = await load(cwd, ["s.yaml"], { provider: "exec:node app.js" });
+    expect(s!.provider).toEqual({ id: "exec:node app.js", config: {} });
+  });
+
+  it("renders chat messages, keeping roles, and a case's own messages override the suite's", async () => {
+    const text = lines(
+      "provider: anthropic:claude-haiku-4-5",
+      "messages:",
+      "  - role: system",
+      "    content: You are {{persona}}.",
+      "  - role: user",
+      '    content: "{{question}}"',
+      "vars: { persona: terse }",
+      "graders: [{ type: contains, value: x }]",
+      "cases:",
+      "  - id: a",
+      "    vars: { question: Why? }",
+      "  - id: b",
+      "    messages:",
+      "      - { role: user, content: 'Q: {{question}}' }",
+      "      - { role: assistant, content: 'A:' }",
+      "    vars: { question: How? }",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const [s] = await load(cwd, ["s.yaml"]);
+    expect(s!.cases.map((c) => c.messages)).toEqual([
+      [
+        { role: "system", content: "You are terse." },
+        { role: "user", content: "Why?" },
+      ],
+      [
+        { role: "user", content: "Q: How?" },
+        { role: "assistant", content: "A:" },
+      ],
+    ]);
+  });
+
+  it("reads a file:// prompt relative to the suite file and renders it", async () => {
+    const cwd = await project({
+      "evals/s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://prompts/p.md").replace("  - id: one", "  - id: one\n    vars: { name: Ann }"),
+      "evals/prompts/p.md": "Hello {{name}},\nbye.\n",
+      "evals/c.yaml": lines(
+        "provider: openai:gpt-4o-mini",
+        "graders: [{ type: is-json }]",
+        "cases:",
+        "  - id: x",
+        "    prompt: file://../shared/p.md",
+        "    vars: { name: Bo }",
+      ),
+      "shared/p.md": "Hi {{ name }}",
+      "evals/..notes.md": "dots {{name}}",
+      "evals/d.yaml": lines("provider: openai:gpt-4o-mini", "prompt: file://..notes.md", "graders: [{ type: is-json }]", "cases: [{ id: x, vars: { name: Cy } }]"),
+    });
+    const suites = await load(cwd, ["evals"]);
+    const byName = Object.fromEntries(suites.map((s) => [s.name, s.cases[0]!.messages[0]!.content]));
+    expect(byName).toEqual({ s: "Hello Ann,\nbye.\n", c: "Hi Bo", d: "dots Cy" });
+  });
+
+  it("allows a file:// prompt through a symlink that stays inside the project", async () => {
+    const cwd = await project({ "s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://link.md"), "real/p.md": "linked" });
+    await symlink(path.join(cwd, "real", "p.md"), path.join(cwd, "link.md"));
+    const [s] = await load(cwd, ["s.yaml"]);
+    expect(s!.cases[0]!.messages[0]!.content).toBe("linked");
+  });
+
+  it("accepts a prompt file of exactly the size limit", async () => {
+    const cwd = await project({ "s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://big.md"), "big.md": "a".repeat(MAX_FILE_BYTES) });
+    const [s] = await load(cwd, ["s.yaml"]);
+    expect(s!.cases[0]!.messages[0]!.content).toHaveLength(MAX_FILE_BYTES);
+  });
+
+  it("accepts a javascript grader inside the project and does not run it while loading", async () => {
+    const cwd = await project({
+      "evals/s.yaml": valid("graders: [{ type: javascript, file: graders/g.mjs, export: check, config: { x: 1 } }]"),
+      "evals/graders/g.mjs": "globalThis.__loaderRanGrader = true; export function check() { return true; }\n",
+    });
+    const [s] = await load(cwd, ["evals"]);
+    expect(s!.cases[0]!.graders[0]).toEqual({ type: "javascript", file: "graders/g.mjs", export: "check", config: { x: 1 } });
+    expect((globalThis as Record<string, unknown>).__loaderRanGrader).toBeUndefined();
+  });
+
+  describe("promptHash", () => {
+    async function hashes(text: string, files: Record<string, string> = {}): Promise<Record<string, string>> {
+      const cwd = await project({ "s.yaml": text, ...files });
+      const [s] = await load(cwd, ["s.yaml"]);
+      return Object.fromEntries(s!.cases.map((c) => [c.id, c.promptHash]));
+    }
+    const suite = (prompt: string, extra = "") =>
+      lines(
+        "provider: openai:gpt-4o-mini",
+        `prompt: ${JSON.stringify(prompt)}`,
+        "graders: [{ type: contains, value: x }]",
+        "cases:",
+        `  - { id: a, vars: { v: one }${extra} }`,
+        `  - { id: b, vars: { v: two }${extra} }`,
+        `  - { id: c, vars: { v: one, unused: 1 } }`,
+      );
+
+    it("is stable across loads and depends only on the rendered prompt", async () => {
+      const first = await hashes(suite("Q {{v}}"));
+      const again = await hashes(suite("Q {{v}}"));
+      expect(again).toEqual(first);
+      expect(first.a).not.toBe(first.b);
+      // c renders the same text as a: unused vars do not change the hash.
+      expect(first.c).toBe(first.a);
+      // Graders, descriptions, trials and provider are not part of the prompt.
+      const other = await hashes(
+        suite("Q {{v}}", ", description: changed, graders: [{ type: is-json }]").replace("openai:gpt-4o-mini", "anthropic:claude-haiku-4-5") .replace("cases:", "trials: 9\ncases:"),
+      );
+      expect(other).toEqual(first);
+    });
+
+    it("changes when the prompt text changes, even by one character or only in white space", async () => {
+      const first = await hashes(suite("Q {{v}}"));
+      const changed = await hashes(suite("Q: {{v}}"));
+      const spaced = await hashes(suite("Q {{v}} "));
+      expect(changed.a).not.toBe(first.a);
+      expect(spaced.a).not.toBe(first.a);
+      expect(spaced.a).not.toBe(changed.a);
+    });
+
+    it("changes when a file:// prompt's content changes, and matches the same text written inline", async () => {
+      const text = suite("file://p.md");
+      const one = await hashes(text, { "p.md": "Q {{v}}" });
+      const two = await hashes(text, { "p.md": "Q  {{v}}" });
+      expect(two.a).not.toBe(one.a);
+      expect(one).toEqual(await hashes(suite("Q {{v}}")));
+    });
+
+    it("changes when a message's role changes", async () => {
+      const chat = (role: string) =>
+        lines("provider: openai:gpt-4o-mini", `messages: [{ role: ${role}, content: hi }]`, "graders: [{ type: is-json }]", "cases: [{ id: a }]");
+      expect((await hashes(chat("user"))).a).not.toBe((await hashes(chat("system"))).a);
+    });
+  });
+});
+
+describe("config errors", () => {
+  it("reports malformed YAML with its position", async () => {
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi", "prompt: again", "cases: []") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(where(p)).toBe("s.yaml:3:1");
+    expect(p.message).toMatch(/^invalid YAML: Map keys must be unique/);
+  });
+
+  it("reports an unclosed flow collection with its position and nothing else", async () => {
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "graders: [{ type: is-json }", "cases: [{ id: a }]") });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems.length).toBeGreaterThan(0);
+    for (const p of err.problems) {
+      expect(p.file).toBe("s.yaml");
+      expect(p.message).toMatch(/^invalid YAML: /);
+      expect(p.line).toBeGreaterThanOrEqual(2);
+      expect(p.line).toBeLessThanOrEqual(4);
+      expect(p.col).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("reports a wrong type where the value is, saying what was expected", async () => {
+    const cwd = await project({ "s.yaml": valid("trials: three") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 3, col: 9, path: "trials", message: expect.stringMatching(/expected number/) });
+    expect(formatProblem(p)).toMatch(/^s\.yaml:3:9  trials  expected number/);
+  });
+
+  it("reports out-of-range and non-integer trials", async () => {
+    const cwd = await project({ "a.yaml": valid("trials: 0"), "b.yaml": valid("trials: 2.5") });
+    const err = await configError(load(cwd, ["a.yaml", "b.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      ["a.yaml:3:9", "trials"],
+      ["b.yaml:3:9", "trials"],
+    ]);
+  });
+
+  it("reports an unknown top-level key at the key", async () => {
+    const cwd = await project({ "s.yaml": valid("retries: 3") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 3, col: 1, path: "retries", message: 'unknown key "retries"' });
+  });
+
+  it("reports an unknown key inside a grader at the key", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      "prompt: hi",
+      "cases:",
+      "  - id: one",
+      "    graders:",
+      "      - type: contains",
+      "        value: hi",
+      "        vlaue: hello",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 8, col: 9, path: "cases[0].graders[0].vlaue", message: 'unknown key "vlaue"' });
+  });
+
+  it('reports an unknown grader type with a "did you mean" hint and the known types', async () => {
+    const text = lines("provider: openai:gpt-4o-mini", "prompt: hi", "graders:", "  - type: containz", "    value: x", "cases: [{ id: a }]");
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(where(p)).toBe("s.yaml:4:11");
+    expect(p.path).toBe("graders[0].type");
+    expect(p.message).toContain('unknown grader "containz"');
+    expect(p.message).toContain('did you mean "contains"?');
+    expect(p.message).toContain("json-schema");
+  });
+
+  it("gives no hint for a grader type nothing like a known one", async () => {
+    const cwd = await project({ "s.yaml": valid("graders: [{ type: sentiment-analysis }]") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p.message).toContain('unknown grader "sentiment-analysis"');
+    expect(p.message).not.toContain("did you mean");
+  });
+
+  it("reports a grader without a type", async () => {
+    const cwd = await project({ "s.yaml": valid("graders:", "  - value: x") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(where(p)).toBe("s.yaml:4:5");
+    expect(p.message).toMatch(/missing `type:`/);
+  });
+
+  it("reports a missing `cases:`", async () => {
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 1, col: 1, path: "cases", message: expect.stringMatching(/missing required key; expected array/) });
+  });
+
+  it("reports an empty `cases:`", async () => {
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi", "cases: []") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 3, col: 8, path: "cases", message: "expected at least one case" });
+  });
+
+  it("reports a file that is not a mapping", async () => {
+    for (const text of ["", "# only a comment\n", "- a\n- b\n", "just a string\n", "42\n"]) {
+      const cwd = await project({ "s.yaml": text });
+      const p = await problem(load(cwd, ["s.yaml"]));
+      expect(p.message, JSON.stringify(text)).toMatch(/^expected a suite: a mapping/);
+    }
+  });
+
+  it("reports a duplicate case id at the second one", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      "prompt: hi",
+      "graders: [{ type: is-json }]",
+      "cases:",
+      "  - id: same",
+      "  - id: other",
+      "  - id: same",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 7, col: 9, path: "cases[2].id", message: expect.stringContaining('duplicate case id "same" (first used by cases[0])') });
+  });
+
+  it("reports a bad case id", async () => {
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi", "graders: [{ type: is-json }]", "cases:", '  - id: "has space"') });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 5, col: 9, path: "cases[0].id", message: expect.stringMatching(/expected an id/) });
+  });
+
+  it("reports a template variable the case does not supply, naming the case", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      'prompt: "{{greeting}}, {{ user.name }}"',
+      "vars: { greeting: Hi }",
+      "graders: [{ type: is-json }]",
+      "cases:",
+      "  - id: has-user",
+      "    vars: { user: { name: Ann } }",
+      "  - id: no-vars",
+      "  - id: wrong-vars",
+      "    vars:",
+      "      user: { nmae: Bo }",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems).toEqual([
+      { file: "s.yaml", line: 8, col: 9, path: "cases[1].id", message: expect.stringContaining('uses {{user.name}} but case "no-vars" does not supply it') },
+      { file: "s.yaml", line: 11, col: 7, path: "cases[2].vars", message: expect.stringContaining('case "wrong-vars"') },
+    ]);
+    expect(err.problems[0]!.message).toContain("(prompt)");
+  });
+
+  it("reports every missing variable of a case's messages", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      "graders: [{ type: is-json }]",
+      "cases:",
+      "  - id: a",
+      "    messages:",
+      "      - { role: system, content: '{{a}} {{b}}' }",
+      "      - { role: user, content: '{{c}}' }",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    const all = err.problems.map((p) => p.message).join("\n");
+    for (const v of ["{{a}}", "{{b}}", "{{c}}"]) expect(all).toContain(v);
+    expect(all).toContain("cases[0].messages");
+    for (const p of err.problems) expect(p.message).toContain('case "a"');
+  });
+
+  it("reports a file:// prompt that does not exist, at the prompt", async () => {
+    const cwd = await project({ "evals/s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://prompts/missing.md") });
+    const p = await problem(load(cwd, ["evals"]));
+    expect(p).toMatchObject({ file: path.join("evals", "s.yaml"), line: 2, col: 9, path: "prompt" });
+    expect(p.message).toContain("file://prompts/missing.md: no such file");
+    expect(p.message).toContain(path.join("evals", "prompts", "missing.md"));
+  });
+
+  it("reports a case's file:// prompt that does not exist, at the case's prompt", async () => {
+    const text = lines("provider: openai:gpt-4o-mini", "graders: [{ type: is-json }]", "cases:", "  - id: a", "    prompt: file://nope.md");
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 5, col: 13, path: "cases[0].prompt", message: expect.stringContaining("no such file") });
+  });
+
+  it("reports a file:// prompt that is a folder", async () => {
+    const cwd = await project({ "s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://prompts"), "prompts/x.md": "x" });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 2, col: 9, message: expect.stringContaining("no such file") });
+  });
+
+  it("refuses a file:// prompt that escapes the project with ..", async () => {
+    const cwd = await project({ "s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://../outside.md"), "../outside.md": "secret" });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ file: "s.yaml", line: 2, col: 9, path: "prompt" });
+    expect(p.message).toContain("outside the project");
+    expect(p.message).not.toContain("secret");
+  });
+
+  it("refuses an absolute file:// prompt outside the project", async () => {
+    const cwd = await project({ "../outside.md": "secret" });
+    await write(cwd, { "s.yaml": valid().replace('prompt: "Say hi"', `prompt: "file://${path.join(path.dirname(cwd), "outside.md")}"`) });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p.message).toContain("outside the project");
+  });
+
+  it("refuses a file:// prompt through a symlink that leads outside the project", async () => {
+    const cwd = await project({
+      "s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://prompts/link.md"),
+      "../outside.md": "secret",
+      "../outdir/p.md": "secret",
+      "t.yaml": lines("provider: openai:gpt-4o-mini", "graders: [{ type: is-json }]", "cases:", "  - { id: a, prompt: 'file://shared/p.md' }"),
+    });
+    await mkdir(path.join(cwd, "prompts"));
+    await symlink(path.join(path.dirname(cwd), "outside.md"), path.join(cwd, "prompts", "link.md"));
+    await symlink(path.join(path.dirname(cwd), "outdir"), path.join(cwd, "shared"));
+    const err = await configError(load(cwd, ["s.yaml", "t.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      ["s.yaml:2:9", "prompt"],
+      ["t.yaml:4:22", "cases[0].prompt"],
+    ]);
+    for (const p of err.problems) expect(p.message).toContain("outside the project");
+  });
+
+  it("refuses a prompt file over the size limit", async () => {
+    const cwd = await project({ "s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://big.md"), "big.md": "a".repeat(MAX_FILE_BYTES + 1) });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 2, col: 9, path: "prompt", message: expect.stringMatching(/the limit is 2 MiB/) });
+  });
+
+  it("refuses a suite file over the size limit without parsing it", async () => {
+    const cwd = await project({ "s.yaml": valid() + `# ${"x".repeat(MAX_FILE_BYTES)}\n` });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", message: expect.stringMatching(/MiB; the limit is 2 MiB/) });
+  });
+
+  it("refuses binary files (a NUL byte), as prompt and as suite", async () => {
+    const cwd = await project({
+      "a.yaml": valid().replace('prompt: "Say hi"', "prompt: file://bin.md"),
+      "bin.md": Buffer.from("hello\u0000world"),
+      "b.yaml": Buffer.concat([Buffer.from(valid()), Buffer.from([0])]),
+    });
+    const err = await configError(load(cwd, ["a.yaml", "b.yaml"]));
+    expect(err.problems).toEqual([
+      { file: "a.yaml", line: 2, col: 9, path: "prompt", message: expect.stringMatching(/binary/) },
+      { file: "b.yaml", message: expect.stringMatching(/binary/) },
+    ]);
+  });
+
+  it("reports an invalid regular expression at its value", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      "prompt: hi",
+      "graders:",
+      '  - { type: regex, value: "(unclosed" }',
+      "cases:",
+      "  - id: a",
+      "    graders:",
+      "      - type: not-regex",
+      '        value: "a{2,1}"',
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      ["s.yaml:4:27", "graders[0].value"],
+      ["s.yaml:9:16", "cases[0].graders[0].value"],
+    ]);
+    for (const p of err.problems) expect(p.message).toMatch(/^invalid regular expression: /);
+  });
+
+  it("reports bad regex flags", async () => {
+    const cwd = await project({
+      "a.yaml": valid("graders: [{ type: regex, value: x, flags: ix }]"),
+      "b.yaml": valid("graders: [{ type: regex, value: x, flags: ii }]"),
+    });
+    const err = await configError(load(cwd, ["a.yaml", "b.yaml"]));
+    expect(err.problems).toHaveLength(2);
+    expect(err.problems[0]).toMatchObject({ file: "a.yaml", line: 3, path: "graders[0].flags", message: expect.stringMatching(/regex flags/) });
+    expect(err.problems[1]).toMatchObject({ file: "b.yaml", line: 3, message: expect.stringMatching(/invalid regular expression/) });
+  });
+
+  it("refuses a javascript grader outside the project", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      "prompt: hi",
+      "graders:",
+      "  - type: javascript",
+      "    file: ../grader.mjs",
+      "cases:",
+      "  - id: a",
+      "    graders:",
+      "      - { type: javascript, file: /tmp/elsewhere/g.mjs }",
+    );
+    const cwd = await project({ "s.yaml": text, "../grader.mjs": "export default () => true;\n" });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      ["s.yaml:5:11", "graders[0].file"],
+      ["s.yaml:9:35", "cases[0].graders[0].file"],
+    ]);
+    for (const p of err.problems) expect(p.message).toContain("outside the project");
+  });
+
+  it("refuses a javascript grader reached through a symlink that leads outside the project", async () => {
+    const cwd = await project({ "s.yaml": valid("graders: [{ type: javascript, file: graders/g.mjs }]"), "../g.mjs": "export default () => true;\n" });
+    await mkdir(path.join(cwd, "graders"));
+    await symlink(path.join(path.dirname(cwd), "g.mjs"), path.join(cwd, "graders", "g.mjs"));
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 3, path: "graders[0].file", message: expect.stringContaining("outside the project") });
+  });
+
+  it("reports a javascript grader module that does not exist before anything runs", async () => {
+    const cwd = await project({ "s.yaml": valid("graders: [{ type: javascript, file: graders/missing.mjs }]") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 3, col: 37, path: "graders[0].file", message: expect.stringContaining("no such file") });
+  });
+
+  it("accepts file names at the project root that merely start with two dots", async () => {
+    const cwd = await project({
+      "s.yaml": valid("graders: [{ type: javascript, file: ..g.mjs }]").replace('prompt: "Say hi"', "prompt: file://..p.md"),
+      "..g.mjs": "export default () => true;\n",
+      "..p.md": "dots",
+    });
+    const [s] = await load(cwd, ["s.yaml"]);
+    expect(s!.cases[0]!.graders[0]).toEqual({ type: "javascript", file: "..g.mjs" });
+    expect(s!.cases[0]!.messages).toEqual([{ role: "user", content: "dots" }]);
+  });
+
+  it("reports a suite with no provider and no -p", async () => {
+    const cwd = await project({ "s.yaml": lines("prompt: hi", "graders: [{ type: is-json }]", "cases: [{ id: a }]") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 1, col: 1, message: expect.stringMatching(/^no provider: /) });
+  });
+
+  it("reports a bad provider id", async () => {
+    const cwd = await project({ "s.yaml": valid().replace("provider: openai:gpt-4o-mini", "provider: gpt-4o") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 1, col: 11, path: "provider", message: expect.stringContaining('expected "<provider>:<model>"') });
+  });
+
+  it("reports a case with no graders at all", async () => {
+    const text = lines("provider: openai:gpt-4o-mini", "prompt: hi", "cases:", "  - id: graded", "    graders: [{ type: is-json }]", "  - id: ungraded", "    graders: []");
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 6, col: 9, path: "cases[1].id", message: expect.stringContaining('case "ungraded" has no graders') });
+  });
+
+  it("reports a case with no prompt, and prompt and messages given together", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      "graders: [{ type: is-json }]",
+      "cases:",
+      "  - id: no-prompt",
+      "  - id: both",
+      "    prompt: hi",
+      "    messages: [{ role: user, content: hi }]",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      ["s.yaml:4:5", "cases[0]"],
+      ["s.yaml:7:15", "cases[1].messages"],
+    ]);
+    expect(err.problems[0]!.message).toMatch(/^no prompt: /);
+    expect(err.problems[1]!.message).toMatch(/not both/);
+  });
+
+  it("reports a provider object with an unknown config key at that key, not as bare 'Invalid input'", async () => {
+    const text = lines(
+      "provider:",
+      "  id: openai:gpt-4o-mini",
+      "  config:",
+      "    temperature: 0",
+      "    temprature: 1",
+      "prompt: hi",
+      "graders: [{ type: is-json }]",
+      "cases: [{ id: a }]",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toEqual({ file: "s.yaml", line: 5, col: 5, path: "provider.config.temprature", message: 'unknown key "temprature"' });
+  });
+
+  it("reports other provider object mistakes usefully too", async () => {
+    const cwd = await project({
+      "a.yaml": valid().replace("provider: openai:gpt-4o-mini", "provider:\n  id: openai:gpt-4o-mini\n  config:\n    temperature: hot"),
+      "b.yaml": valid().replace("provider: openai:gpt-4o-mini", "provider:\n  config: { temperature: 1 }"),
+      "c.yaml": valid().replace("provider: openai:gpt-4o-mini", "provider:\n  id: openai:gpt-4o-mini\n  model: x"),
+    });
+    const err = await configError(load(cwd, ["a.yaml", "b.yaml", "c.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      ["a.yaml:4:18", "provider.config.temperature"],
+      ["b.yaml:2:3", "provider.id"],
+      ["c.yaml:3:3", "provider.model"],
+    ]);
+    for (const p of err.problems) expect(p.message).not.toMatch(/Invalid input/i);
+    expect(err.problems[0]!.message).toMatch(/expected number/);
+    expect(err.problems[1]!.message).toMatch(/missing required key/);
+    expect(err.problems[2]!.message).toBe('unknown key "model"');
+  });
+
+  it("collects every problem in every file into one ConfigError with a summary line", async () => {
+    const cwd = await project({
+      "evals/a.yaml": valid("retries: 3"),
+      "evals/b.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi"),
+      "evals/ok.yaml": valid(),
+    });
+    const err = await configError(load(cwd, ["evals"]));
+    expect(err.problems.map((p) => [where(p), p.path])).toEqual([
+      [`${path.join("evals", "a.yaml")}:3:1`, "retries"],
+      [`${path.join("evals", "b.yaml")}:1:1`, "cases"],
+    ]);
+    const msg = err.message.split("\n");
+    expect(msg.at(-1)).toBe("2 problems in 2 files. Nothing was run.");
+    expect(msg[0]).toBe(`${path.join("evals", "a.yaml")}:3:1  retries  unknown key "retries"`);
+    expect(err.code).toBe("config.invalid");
+    expect(err.exitCode).toBe(ExitCode.usage);
+  });
+
+  it("collects several problems within one file, from validation after the schema passes", async () => {
+    const text = lines(
+      "prompt: '{{x}}'",
+      "graders: [{ type: regex, value: '[' }]",
+      "cases:",
+      "  - id: a",
+      "  - id: a",
+      "  - id: b",
+      "    vars: { x: 1 }",
+    );
+    const cwd = await project({ "s.yaml": text, "t.yaml": valid("retries: 1") });
+    const err = await configError(load(cwd, ["s.yaml", "t.yaml"]));
+    // s.yaml: no provider, case a misses {{x}}, duplicate a, bad regex; t.yaml: unknown key.
+    expect(err.problems).toHaveLength(5);
+    expect(err.message.split("\n").at(-1)).toBe("5 problems in 2 files. Nothing was run.");
+  });
+
+  it("reports a suite name used twice", async () => {
+    const cwd = await project({ "a.yaml": valid("name: same"), "b.yaml": valid("name: same") });
+    const p = await problem(load(cwd, ["a.yaml", "b.yaml"]));
+    expect(p).toMatchObject({ file: "b.yaml", message: expect.stringContaining('suite name "same" is already used by a.yaml') });
+  });
+
+  it("loads a file named twice only once", async () => {
+    const cwd = await project({ "evals/s.yaml": valid() });
+    const suites = await load(cwd, ["evals", "evals/s.yaml", "./evals/s.yaml"]);
+    expect(suites).toHaveLength(1);
+  });
+
+  it("throws a UsageError when a folder has no suite files", async () => {
+    const cwd = await project({ "evals/readme.md": "x", "evals/.hidden.yaml": valid(), "evals/node_modules/pkg/s.yaml": valid() });
+    await mkdir(path.join(cwd, "empty"));
+    for (const paths of [["evals"], ["empty"], []]) {
+      const err = await load(cwd, paths).catch((e: unknown) => e);
+      expect(err, JSON.stringify(paths)).toBeInstanceOf(UsageError);
+      expect((err as UsageError).exitCode).toBe(ExitCode.usage);
+    }
+  });
+
+  it("throws a ConfigError naming every path that does not exist", async () => {
+    const cwd = await project({ "s.yaml": valid() });
+    const err = await configError(load(cwd, ["nope.yaml", "s.yaml", "missing/dir"]));
+    expect(err.problems).toEqual([
+      { file: "nope.yaml", message: "no such file or folder" },
+      { file: "missing/dir", message: "no such file or folder" },
+    ]);
+    expect(err.message.split("\n").at(-1)).toBe("2 problems in 2 files. Nothing was run.");
+  });
+});
+
+describe("hostile YAML", () => {
+  it("reports an alias bomb as a config error rather than crashing", async () => {
+    const text = lines(
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+      "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems[0]!.message).toMatch(/^invalid YAML: /);
+  });
+
+  it("reports a merge key with an undefined alias as a config error", async () => {
+    const cwd = await project({ "s.yaml": "<<: [*nowhere]\n" });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems[0]!.message).toMatch(/^invalid YAML: /);
+  });
+
+  it("reports a non-mapping tagged value (binary, set) as one problem, not one per property", async () => {
+    for (const text of ["!!binary aGVsbG8gd29ybGQ=\n", "!!set { a, b }\n"]) {
+      const cwd = await project({ "s.yaml": text });
+      const p = await problem(load(cwd, ["s.yaml"]));
+      expect(p.message, text).toMatch(/^expected a suite: a mapping/);
+    }
+  });
+
+  it("survives very deep nesting, more than once in one process, with one problem per file", async () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const cwd = await project({
+      "a.yaml": deep(2000),
+      "b.yaml": deep(3000),
+      "c.yaml": `x: ${"{a: ".repeat(2000)}1${"}".repeat(2000)}\n`,
+      "d.yaml": "[".repeat(5000),
+    });
+    for (let i = 0; i < 2; i++) {
+      const err = await configError(load(cwd, ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]));
+      expect(err.problems.map((p) => p.file)).toEqual(["a.yaml", "b.yaml", "c.yaml", "d.yaml"]);
+      for (const p of err.problems) expect(p.message).toMatch(/nested/);
+    }
+  });
+
+  it("accepts nesting as deep as a real json-schema grader needs", async () => {
+    let schema = "{ type: string }";
+    for (let i = 0; i < 30; i++) schema = `{ type: object, properties: { p: ${schema} } }`;
+    const cwd = await project({ "s.yaml": valid(`graders: [{ type: json-schema, schema: ${schema} }]`) });
+    const [s] = await load(cwd, ["s.yaml"]);
+    expect(s!.cases[0]!.graders[0]!.type).toBe("json-schema");
+  });
+});
+
+describe("garbage in, ConfigError out (property test)", () => {
+  /** mulberry32: a small seeded PRNG, so a failure reproduces. */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  const KEYS = [
+    "provider", "prompt", "messages", "cases", "graders", "vars", "trials", "name", "description", "threshold",
+    "id", "type", "value", "flags", "file", "export", "config", "schema", "role", "content", "passAtK", "baseURL",
+    "__proto__", "constructor", "<<", "", "x y", "0",
+  ];
+  const SCALARS = [
+    "openai:gpt-4o-mini", "exec:node a.js", "openai:", "contains", "containz", "regex", "javascript", "json-schema", "is-json",
+    "max-cost", "user", "system", "file://p.md", "file://../x.md", "file:///etc/passwd", "file://", "{{x}}", "{{ a.b }}", "{{",
+    "(", "[a-", "a", "", " ", "~", "null", "true", "yes", "0", "-1", "1e400", "0x1F", ".nan", "-.inf", "2001-12-14",
+    "*a", "&a x", "!!binary aGk=", "!!int x", "!foo bar", "\u0000", "\uFFFF", "\uD800", "é", "\t", "---", "...", "%YAML 1.2",
+  ];
+
+  function generate(rand: () => number): string | Buffer {
+    const int = (n: number) => Math.floor(rand() * n);
+    const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+    const scalar = (): string => {
+      const r = rand();
+      if (r < 0.45) return JSON.stringify(pick(SCALARS));
+      if (r < 0.75) return pick(SCALARS).replace(/^$/, '""');
+      if (r < 0.9) return String(int(1000) - 10);
+      return JSON.stringify(String.fromCharCode(...Array.from({ length: int(8) }, () => int(0x2fff))));
+    };
+    const node = (depth: number, indent: string): string => {
+      const r = rand();
+      if (depth > 4 || r < 0.35) return ` ${scalar()}`;
+      const n = int(4);
+      if (r < 0.5) return ` [${Array.from({ length: n }, () => node(5, "").trim()).join(", ")}]`;
+      if (r < 0.6) return ` {${Array.from({ length: n }, () => `${pick(KEYS) || '""'}: ${node(5, "").trim()}`).join(", ")}}`;
+      if (r < 0.8) return Array.from({ length: n + 1 }, () => `\n${indent}- ${node(depth + 1, `${indent}  `).trim()}`).join("");
+      return Array.from({ length: n + 1 }, () => `\n${indent}${JSON.stringify(pick(KEYS))}:${node(depth + 1, `${indent}  `)}`).join("");
+    };
+    const seeds = [
+      valid(),
+      valid("graders: [{ type: javascript, file: g.mjs }, { type: regex, value: 'a+', flags: i }]", "vars: { x: 1 }"),
+      lines(
+        "provider: { id: openai:gpt-4o-mini, config: { temperature: 0 } }",
+        "messages: [{ role: system, content: 'be {{x}}' }, { role: user, content: hi }]",
+        "vars: { x: terse }",
+        "graders: [{ type: json-schema, schema: { type: object } }, { type: max-cost, value: 0.1 }]",
+        "threshold: { passAtK: 0.5 }",
+        "cases:",
+        "  - { id: a, prompt: 'file://p.md', vars: { y: 2 } }",
+        "  - id: b",
+        "    graders: [{ type: not-icontains, value: sorry }]",
+      ),
+    ];
+    const kind = int(6);
+    switch (kind) {
+      case 0: // random bytes
+        return Buffer.from(Array.from({ length: int(300) }, () => int(256)));
+      case 1: // random YAML-ish characters
+        return Array.from({ length: int(300) }, () => pick([..."abc:-[]{}#&*!|>'\"%@`,?\n\n  \t{}xyz0123.~\\"])).join("");
+      case 2: // a random document: a scalar, a sequence or a map built from the suite's vocabulary
+        return node(0, "").replace(/^\s+/, "") + "\n";
+      case 3: { // a valid suite cut short
+        const s = pick(seeds);
+        return s.slice(0, int(s.length + 1));
+      }
+      case 4: { // a valid suite with one value or key replaced
+        const s = pick(seeds).split("\n");
+        const i = int(s.length);
+        s[i] = rand() < 0.5 ? s[i]!.replace(/:\s.*$/, `:${node(3, "      ")}`) : s[i]!.replace(/[A-Za-z-]+/, pick(KEYS) || "x");
+        return s.join("\n");
+      }
+      default: { // a valid suite with random characters inserted or deleted
+        let s = pick(seeds);
+        for (let n = int(5) + 1; n > 0; n--) {
+          const at = int(s.length);
+          s = rand() < 0.5 ? s.slice(0, at) + pick([..." \n\t:-[]{}#&*!'\",|>"]) + s.slice(at) : s.slice(0, at) + s.slice(at + 1 + int(3));
+        }
+        return s;
+      }
+    }
+  }
+
+  it("never throws anything but ConfigError or UsageError, and a success is well-formed", async () => {
+    const cwd = await project({ "p.md": "Prompt {{x}} {{y}}", "g.mjs": "export default () => true;\n" });
+    const rand = prng(0x5eed);
+    let loaded = 0;
+    let rejected = 0;
+    for (let i = 0; i < 400; i++) {
+      const input = generate(rand);
+      await writeFile(path.join(cwd, "s.yaml"), input);
+      let suites: LoadedSuite[];
+      try {
+        suites = await load(cwd, ["s.yaml"]);
+      } catch (err) {
+        const ok = err instanceof ConfigError || err instanceof UsageError;
+        if (!ok) throw new Error(`input #${i} threw ${String(err)}; input was ${JSON.stringify(input.toString())}`, { cause: err });
+        if (err instanceof ConfigError) {
+          expect(err.problems.length, `input #${i}`).toBeGreaterThan(0);
+          for (const p of err.problems) {
+            expect(p.file).toBe("s.yaml");
+            expect(typeof p.message).toBe("string");
+            if (p.line !== undefined) expect(p.line).toBeGreaterThanOrEqual(1);
+          }
+        }
+        rejected++;
+        continue;
+      }
+      loaded++;
+      expect(suites).toHaveLength(1);
+      for (const c of suites[0]!.cases) {
+        expect(c.graders.length).toBeGreaterThan(0);
+        expect(c.messages.length).toBeGreaterThan(0);
+        expect(c.promptHash).toMatch(/^[0-9a-f]{16}$/);
+        for (const m of c.messages) expect(m.content).not.toMatch(/\{\{\s*[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*\s*\}\}/);
+      }
+    }
+    // The generator must exercise both outcomes, or it tests nothing.
+    expect(rejected).toBeGreaterThan(100);
+    expect(loaded).toBeGreaterThan(5);
+  }, 60_000);
+});
