@@ -72,13 +72,23 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         // The command may exit without reading its stdin; that is its business.
         child.stdin.on("error", () => {});
         child.stdin.end(input);
+        // spawn's own abort handling only fires while the command is alive. If it has exited
+        // but something it started still holds its stdout, "close" waits for that; answer now.
+        const onAbort = () => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          reject(new ProviderError("cancelled", `${id}: cancelled`));
+        };
+        options.signal.addEventListener("abort", onAbort, { once: true });
         child.on("error", (e: NodeJS.ErrnoException) => {
+          options.signal.removeEventListener("abort", onAbort);
           if (e.name === "AbortError") reject(new ProviderError("cancelled", `${id}: cancelled`));
           else if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
           else reject(new ProviderError("provider-error", `${id}: ${e.message}`, { cause: e }));
         });
         child.on("close", (code, signal) => {
-          if (options.signal.aborted) return; // the "error" handler has answered
+          options.signal.removeEventListener("abort", onAbort);
+          if (options.signal.aborted) return; // the "error" or abort handler has answered
           if (code !== 0) {
             const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
             reject(new ProviderError("provider-error", `${id}: ${why}${err.trim() ? `: ${err.trim()}` : ""}`));

@@ -1,0 +1,316 @@
+/**
+ * Recorded fixtures: record through the real SDKs against the fake server, then
+ * replay offline with no server and no key.
+ */
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ProviderConfig } from "../src/config/schema.js";
+import type { LoadedSuite, RawRun, TrialResult } from "../src/core/types.js";
+import { ConfigError, ExitCode } from "../src/errors.js";
+import { createAnthropicProvider } from "../src/providers/anthropic.js";
+import { fixturePath, withFixtures, type FixtureFile } from "../src/providers/fixtures.js";
+import { createOpenAIProvider } from "../src/providers/openai.js";
+import { costOf, priceOf } from "../src/providers/pricing.js";
+import { ProviderError, type ProviderRequest, type RecordableProvider } from "../src/providers/types.js";
+import { runSuites, type RunOptions } from "../src/runner/run.js";
+import { startFakeServer, type FakeServer } from "./fake-server.js";
+import { numbered } from "./helpers/handlers.js";
+import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
+
+const ENV = { OPENAI_API_KEY: DUMMY_OPENAI_KEY, ANTHROPIC_API_KEY: DUMMY_ANTHROPIC_KEY };
+
+let server: FakeServer | undefined;
+let project: TempProject;
+
+beforeEach(async () => {
+  server = await startFakeServer(numbered);
+  project = await tempProject("harness-fixtures-");
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await project.cleanup();
+});
+
+async function stopServer(): Promise<void> {
+  await server!.close();
+  server = undefined;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+}
+
+interface Kind {
+  kind: "openai" | "anthropic";
+  model: string;
+  create: (model: string, config: ProviderConfig, env: NodeJS.ProcessEnv) => RecordableProvider;
+  baseURL: (s: FakeServer) => string;
+}
+
+const KINDS: Kind[] = [
+  { kind: "openai", model: "gpt-4o-mini", create: createOpenAIProvider, baseURL: (s) => s.openaiBaseURL },
+  { kind: "anthropic", model: "claude-haiku-4-5", create: createAnthropicProvider, baseURL: (s) => s.anthropicBaseURL },
+];
+
+function suiteFor(k: Kind, baseURL: string | undefined, cases = 2, trials = 3): LoadedSuite {
+  return makeSuite({
+    name: `fx-${k.kind}`,
+    providerId: `${k.kind}:${k.model}`,
+    config: baseURL === undefined ? {} : { baseURL },
+    trials,
+    dir: project.dir,
+    cases: Array.from({ length: cases }, (_, i) =>
+      makeCase(`case-${i}`, {
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: `question ${i}` },
+        ],
+        graders: [{ type: "starts-with", value: "answer-" }],
+      }),
+    ),
+  });
+}
+
+function opts(extra: RunOptions = {}): RunOptions {
+  return { cwd: project.dir, env: ENV, retry: { retries: 0 }, ...extra };
+}
+
+function trialsOf(run: RawRun): TrialResult[][] {
+  return run.suites[0]!.cases.map((c) => c.trials);
+}
+
+describe.each(KINDS)("$kind fixtures", (k) => {
+  it("record writes one JSON file per trial, with no key and no Authorization anywhere", async () => {
+    const run = await runSuites([suiteFor(k, k.baseURL(server!))], opts({ fixtures: "record" }));
+    expect(server!.requests).toHaveLength(6);
+    // The key really was sent on the wire, so its absence from the files means something.
+    const wire = JSON.stringify(server!.requests.map((r) => r.headers));
+    expect(wire).toContain(k.kind === "openai" ? DUMMY_OPENAI_KEY : DUMMY_ANTHROPIC_KEY);
+
+    const fixturesDir = path.join(project.dir, "fixtures");
+    const files = await listFiles(fixturesDir);
+    expect(files).toHaveLength(6);
+    expect(files.every((f) => f.startsWith(path.join(k.kind, k.model) + path.sep) && f.endsWith(".json"))).toBe(true);
+    // Nothing else was left in the project (no temp files from the atomic write).
+    expect(await listFiles(project.dir)).toEqual(files.map((f) => path.join("fixtures", f)));
+
+    const seenTrials = new Map<string, number[]>();
+    for (const f of files) {
+      const text = await readFile(path.join(fixturesDir, f), "utf8");
+      expect(text).not.toContain(DUMMY_OPENAI_KEY);
+      expect(text).not.toContain(DUMMY_ANTHROPIC_KEY);
+      expect(text).not.toMatch(/authorization/i);
+      expect(text).not.toMatch(/x-api-key/i);
+      expect(text).not.toMatch(/bearer/i);
+      expect(text).not.toContain("127.0.0.1");
+      const fx = JSON.parse(text) as FixtureFile;
+      expect(fx.schemaVersion).toBe(1);
+      expect(fx.provider).toBe(`${k.kind}:${k.model}`);
+      expect(fx.response.output).toMatch(/^answer-\d+$/);
+      expect(Number.isInteger(fx.response.latencyMs)).toBe(true);
+      const req = fx.request as { model: string; messages: { content: string }[] };
+      expect(req.model).toBe(k.model);
+      const question = req.messages.map((m) => m.content).find((c) => c.startsWith("question"))!;
+      seenTrials.set(question, [...(seenTrials.get(question) ?? []), fx.trial].sort());
+    }
+    // Each case has a file for trials 0, 1 and 2.
+    expect(Object.fromEntries(seenTrials)).toEqual({ "question 0": [0, 1, 2], "question 1": [0, 1, 2] });
+    for (const t of trialsOf(run).flat()) expect(t.cached).toBe(false);
+  });
+
+  it("offline replay (no server, no key) returns the same output per trial index, cached, with the recorded latency", async () => {
+    const suite = suiteFor(k, k.baseURL(server!));
+    const recorded = trialsOf(await runSuites([suite], opts({ fixtures: "record" })));
+    // Every recorded answer is distinct, so a mix-up of trial indexes would show.
+    const outputs = recorded.flat().map((t) => t.output);
+    expect(new Set(outputs).size).toBe(6);
+    await stopServer();
+
+    const replayed = trialsOf(await runSuites([suite], opts({ fixtures: "offline", env: {} })));
+    const provider = k.create(k.model, suite.provider.config, {});
+    const price = priceOf(k.kind, k.model, {});
+    for (const [ci, caseTrials] of replayed.entries()) {
+      const c = suite.cases[ci]!;
+      for (const [ti, t] of caseTrials.entries()) {
+        const before = recorded[ci]![ti]!;
+        expect(t.error).toBeNull();
+        expect(t.index).toBe(ti);
+        expect(t.cached).toBe(true);
+        expect(t.output).toBe(before.output);
+        expect(t.usage).toEqual(before.usage);
+        expect(t.passed).toBe(true);
+        // Replayed latency is the recorded one, not the (tiny) time to read a file.
+        const file = path.join(project.dir, "fixtures", fixturePath(provider, { messages: c.messages, vars: c.vars }, ti));
+        const fx = JSON.parse(await readFile(file, "utf8")) as FixtureFile;
+        expect(fx.trial).toBe(ti);
+        expect(fx.response.output).toBe(before.output);
+        expect(t.latencyMs).toBe(fx.response.latencyMs);
+        expect(t.latencyMs).toBe(Math.round(before.latencyMs!));
+        // Cost is priced at replay time from the recorded usage.
+        expect(t.costUsd).toBe(costOf(price, t.usage));
+      }
+    }
+  });
+
+  it("replays through a different baseURL (e.g. without the proxy it was recorded through)", async () => {
+    await runSuites([suiteFor(k, k.baseURL(server!))], opts({ fixtures: "record" }));
+    await stopServer();
+    const noBase = await runSuites([suiteFor(k, undefined)], opts({ fixtures: "offline", env: {} }));
+    const other = await runSuites([suiteFor(k, "http://proxy.invalid:9/v1")], opts({ fixtures: "offline", env: {} }));
+    for (const run of [noBase, other]) {
+      expect(trialsOf(run).flat().every((t) => t.cached && t.error === null)).toBe(true);
+    }
+  });
+
+  it("auto mode replays what is recorded, calls live for the rest, and writes nothing", async () => {
+    await runSuites([suiteFor(k, k.baseURL(server!), 1, 2)], opts({ fixtures: "record" }));
+    expect(server!.requests).toHaveLength(2);
+    const before = await listFiles(project.dir);
+    // Three trials now: 0 and 1 are recorded, 2 is not.
+    const run = await runSuites([suiteFor(k, k.baseURL(server!), 1, 3)], opts({ fixtures: "auto" }));
+    const trials = trialsOf(run)[0]!;
+    expect(trials.map((t) => t.cached)).toEqual([true, true, false]);
+    expect(trials.every((t) => t.error === null)).toBe(true);
+    expect(server!.requests).toHaveLength(3);
+    expect(await listFiles(project.dir)).toEqual(before);
+  });
+
+  it("record mode does not call again for what is already recorded", async () => {
+    await runSuites([suiteFor(k, k.baseURL(server!))], opts({ fixtures: "record" }));
+    const again = await runSuites([suiteFor(k, k.baseURL(server!))], opts({ fixtures: "record" }));
+    expect(server!.requests).toHaveLength(6);
+    expect(trialsOf(again).flat().every((t) => t.cached)).toBe(true);
+  });
+});
+
+describe("offline without a fixture", () => {
+  const request: ProviderRequest = { messages: [{ role: "user", content: "never recorded" }], vars: {} };
+
+  it("fails the call with ProviderError missing-fixture, naming the file, needing no key", async () => {
+    const fixturesDir = path.join(project.dir, "fixtures");
+    const p = withFixtures(createOpenAIProvider("gpt-4o-mini", {}, {}), {}, fixturesDir, "offline", project.dir);
+    const err = await p.call(request, { signal: new AbortController().signal, trial: 4 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).category).toBe("missing-fixture");
+    expect((err as ProviderError).fatal).toBe(false);
+    expect((err as ProviderError).message).toContain("trial 4");
+    expect((err as ProviderError).message).toContain(path.join("fixtures", "openai", "gpt-4o-mini"));
+    expect((err as ProviderError).hint).toMatch(/record/);
+  });
+
+  it("leaves those trials errored (missing-fixture) in a run, without calling the server", async () => {
+    const run = await runSuites([suiteFor(KINDS[0]!, server!.openaiBaseURL, 1, 2)], opts({ fixtures: "offline" }));
+    const trials = trialsOf(run).flat();
+    expect(trials.map((t) => t.error?.category)).toEqual(["missing-fixture", "missing-fixture"]);
+    expect(trials.every((t) => t.passed === null && t.retries === 0)).toBe(true);
+    expect(server!.requests).toHaveLength(0);
+  });
+});
+
+describe("corrupt fixtures", () => {
+  const request: ProviderRequest = { messages: [{ role: "user", content: "hello" }], vars: {} };
+
+  async function plant(text: string): Promise<{ label: string; provider: RecordableProvider }> {
+    const provider = createOpenAIProvider("gpt-4o-mini", {}, {});
+    const rel = fixturePath(provider, request, 0);
+    const file = path.join(project.dir, "fixtures", rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+    return { label: path.join("fixtures", rel), provider };
+  }
+
+  it.each([
+    ["not JSON", '{"schemaVersion": 1, "provider": '],
+    ["the wrong shape", JSON.stringify({ schemaVersion: 1, provider: "openai:gpt-4o-mini", trial: 0, request: {}, response: { output: 42 }, recordedAt: "x" })],
+    ["an unknown version", JSON.stringify({ schemaVersion: 2 })],
+  ])("a fixture that is %s is a ConfigError naming the file", async (_what, text) => {
+    const { label, provider } = await plant(text);
+    for (const mode of ["offline", "auto", "record"] as const) {
+      const p = withFixtures(provider, {}, path.join(project.dir, "fixtures"), mode, project.dir);
+      const err = await p.call(request, { signal: new AbortController().signal, trial: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      const cfg = err as ConfigError;
+      expect(cfg.exitCode).toBe(ExitCode.usage);
+      expect(cfg.problems[0]!.file).toBe(label);
+      expect(cfg.message).toContain(label);
+      expect(cfg.message).toMatch(/corrupt fixture/);
+    }
+  });
+
+  it("stops a run with the ConfigError, calling nothing", async () => {
+    const { label } = await plant("garbage");
+    const suite = makeSuite({
+      providerId: "openai:gpt-4o-mini",
+      config: { baseURL: server!.openaiBaseURL },
+      dir: project.dir,
+      cases: [makeCase("c", { messages: request.messages })],
+    });
+    const err = await runSuites([suite], opts({ fixtures: "auto" })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain(label);
+    expect(server!.requests).toHaveLength(0);
+  });
+});
+
+describe("fixture keys", () => {
+  const base: ProviderRequest = {
+    messages: [
+      { role: "system", content: "sys" },
+      { role: "user", content: "hi" },
+    ],
+    vars: { a: 1, b: 2 },
+  };
+  const openai = (config: ProviderConfig = {}, env: NodeJS.ProcessEnv = {}, model = "gpt-4o-mini") => createOpenAIProvider(model, config, env);
+  const anthropic = (config: ProviderConfig = {}, env: NodeJS.ProcessEnv = {}) => createAnthropicProvider("claude-haiku-4-5", config, env);
+
+  it("is stable across object key order", () => {
+    const reordered = {
+      vars: { b: 2, a: 1 },
+      messages: [
+        { content: "sys", role: "system" },
+        { content: "hi", role: "user" },
+      ],
+    } as ProviderRequest;
+    for (const make of [openai, anthropic]) {
+      expect(fixturePath(make(), reordered, 0)).toBe(fixturePath(make(), base, 0));
+      expect(fixturePath(make({ temperature: 0.2, maxTokens: 50 }), base, 0)).toBe(fixturePath(make({ maxTokens: 50, temperature: 0.2 }), base, 0));
+    }
+  });
+
+  it("is stable across baseURL, base URL env and API key", () => {
+    for (const make of [openai, anthropic]) {
+      const ref = fixturePath(make(), base, 1);
+      expect(fixturePath(make({ baseURL: "http://127.0.0.1:1234/v1" }), base, 1)).toBe(ref);
+      expect(fixturePath(make({ baseURL: "https://proxy.example.com/llm" }), base, 1)).toBe(ref);
+      expect(fixturePath(make({}, { OPENAI_BASE_URL: "http://x", ANTHROPIC_BASE_URL: "http://y" }), base, 1)).toBe(ref);
+      expect(fixturePath(make({}, { OPENAI_API_KEY: "sk-a", ANTHROPIC_API_KEY: "sk-b" }), base, 1)).toBe(ref);
+      // Prices only change the cost column, not the answer.
+      expect(fixturePath(make({ inputPricePerMTok: 1, outputPricePerMTok: 2 }), base, 1)).toBe(ref);
+    }
+  });
+
+  it("changes with what decides the answer", () => {
+    for (const make of [openai, anthropic]) {
+      const ref = fixturePath(make(), base, 0);
+      expect(fixturePath(make(), base, 1)).not.toBe(ref);
+      expect(fixturePath(make({ temperature: 0.7 }), base, 0)).not.toBe(ref);
+      expect(fixturePath(make(), { ...base, messages: [base.messages[0]!, { role: "user", content: "hi!" }] }, 0)).not.toBe(ref);
+      expect(fixturePath(make(), { ...base, messages: [{ role: "user", content: "hi" }] }, 0)).not.toBe(ref);
+    }
+    expect(fixturePath(openai({}, {}, "gpt-4o"), base, 0)).not.toBe(fixturePath(openai(), base, 0));
+    expect(fixturePath(openai(), base, 0)).not.toBe(fixturePath(anthropic(), base, 0));
+  });
+
+  it("keeps the model name to one safe folder", () => {
+    const p = fixturePath(openai({}, {}, "meta/llama:3 70b"), base, 0);
+    const parts = p.split(path.sep);
+    expect(parts).toHaveLength(3);
+    expect(parts[0]).toBe("openai");
+    expect(parts[1]).toBe("meta_llama_3_70b");
+    expect(parts[2]).toMatch(/^[0-9a-f]{20}\.json$/);
+  });
+});

@@ -1,0 +1,433 @@
+/**
+ * runSuites against the fake server through the real SDK clients: scheduling,
+ * concurrency, retries, timeouts, grading errors, fatal errors and cancellation.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { GraderSpec } from "../src/config/schema.js";
+import type { LoadedSuite, TrialResult } from "../src/core/types.js";
+import { ExitCode, HarnessError, RunError } from "../src/errors.js";
+import { backoffDelay, DEFAULT_RETRY, sleep } from "../src/runner/retry.js";
+import { runSuites, type RunOptions } from "../src/runner/run.js";
+import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
+import { barrier, sequence } from "./helpers/handlers.js";
+import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, waitFor, type TempProject } from "./helpers/project.js";
+
+let server: FakeServer;
+let project: TempProject;
+
+beforeEach(async () => {
+  server = await startFakeServer();
+  project = await tempProject("harness-runner-");
+});
+
+afterEach(async () => {
+  await server.close();
+  await project.cleanup();
+});
+
+const ENV = { OPENAI_API_KEY: DUMMY_OPENAI_KEY, ANTHROPIC_API_KEY: DUMMY_ANTHROPIC_KEY };
+const ECHO_PASSES: GraderSpec[] = [{ type: "icontains", value: "ECHO" }];
+
+function openaiSuite(cases: number, trials: number, extra: { name?: string; graders?: GraderSpec[] } = {}): LoadedSuite {
+  return makeSuite({
+    name: extra.name ?? "support",
+    providerId: "openai:gpt-4o-mini",
+    config: { baseURL: server.openaiBaseURL },
+    trials,
+    dir: project.dir,
+    cases: Array.from({ length: cases }, (_, i) => makeCase(`case-${i}`, { prompt: `question ${i}`, graders: extra.graders ?? ECHO_PASSES })),
+  });
+}
+
+function anthropicSuite(cases: number, trials: number): LoadedSuite {
+  return makeSuite({
+    name: "support-claude",
+    providerId: "anthropic:claude-haiku-4-5",
+    config: { baseURL: server.anthropicBaseURL },
+    trials,
+    dir: project.dir,
+    cases: Array.from({ length: cases }, (_, i) => makeCase(`case-${i}`, { prompt: `question ${i}`, graders: ECHO_PASSES })),
+  });
+}
+
+/** Options every run here shares: the temp project as cwd, a dummy key, no real waits. */
+function opts(extra: RunOptions = {}): RunOptions {
+  return { cwd: project.dir, env: ENV, retry: { baseDelayMs: 1, maxDelayMs: 50 }, ...extra };
+}
+
+function allTrials(run: Awaited<ReturnType<typeof runSuites>>): TrialResult[] {
+  return run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials));
+}
+
+function only(run: Awaited<ReturnType<typeof runSuites>>): TrialResult {
+  const trials = allTrials(run);
+  expect(trials).toHaveLength(1);
+  return trials[0]!;
+}
+
+describe("runSuites: scheduling", () => {
+  it("runs every trial of every case, each graded, in trial order", async () => {
+    const events: { caseId: string; done: number; total: number }[] = [];
+    const run = await runSuites([openaiSuite(3, 4)], opts({ onTrial: (e) => events.push({ caseId: e.caseId, done: e.done, total: e.total }) }));
+    expect(server.requests).toHaveLength(12);
+    expect(run.suites).toHaveLength(1);
+    const cases = run.suites[0]!.cases;
+    expect(cases.map((c) => c.case.id)).toEqual(["case-0", "case-1", "case-2"]);
+    for (const [i, c] of cases.entries()) {
+      expect(c.trials).toHaveLength(4);
+      c.trials.forEach((t, idx) => {
+        expect(t.index).toBe(idx);
+        expect(t.error).toBeNull();
+        expect(t.passed).toBe(true);
+        expect(t.output).toBe(`echo: question ${i}`);
+        expect(t.grades).toHaveLength(1);
+        expect(t.cached).toBe(false);
+        expect(t.retries).toBe(0);
+        expect(t.usage).not.toBeNull();
+        expect(t.costUsd).toBeGreaterThan(0);
+      });
+    }
+    // Each case's prompt went to the server once per trial.
+    for (let i = 0; i < 3; i++) {
+      const sent = server.requests.filter((r) => JSON.stringify(r.body.messages).includes(`question ${i}`));
+      expect(sent).toHaveLength(4);
+    }
+    expect(events).toHaveLength(12);
+    expect(events.map((e) => e.done)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(events.every((e) => e.total === 12)).toBe(true);
+    expect(run.durationMs).toBeGreaterThanOrEqual(0);
+    expect(Number.isNaN(Date.parse(run.startedAt))).toBe(false);
+  });
+
+  it("marks a failing grade as failed, not errored", async () => {
+    const run = await runSuites([openaiSuite(1, 2, { graders: [{ type: "contains", value: "never in the answer" }] })], opts());
+    for (const t of allTrials(run)) {
+      expect(t.passed).toBe(false);
+      expect(t.error).toBeNull();
+      expect(t.grades[0]!.pass).toBe(false);
+    }
+  });
+
+  it("runs several suites and providers in one run", async () => {
+    const run = await runSuites([openaiSuite(2, 2), anthropicSuite(1, 3)], opts());
+    expect(server.requests.filter((r) => r.api === "openai")).toHaveLength(4);
+    expect(server.requests.filter((r) => r.api === "anthropic")).toHaveLength(3);
+    expect(allTrials(run).every((t) => t.passed === true)).toBe(true);
+  });
+
+  it.each([1, 2, 3, 5])("keeps exactly -j %i calls in flight when there is enough work", async (j) => {
+    server.handle(barrier(j, { kind: "answer", text: "echo" }));
+    const run = await runSuites([openaiSuite(j, 4)], opts({ concurrency: j }));
+    expect(server.requests).toHaveLength(4 * j);
+    expect(server.maxInFlight).toBe(j);
+    expect(allTrials(run).every((t) => t.passed === true)).toBe(true);
+  });
+
+  it("never exceeds -j, across suites sharing one limit", async () => {
+    server.handle(async () => {
+      await new Promise((r) => setTimeout(r, 15));
+      return { kind: "answer", text: "echo" };
+    });
+    const run = await runSuites([openaiSuite(3, 3, { name: "a" }), openaiSuite(3, 3, { name: "b" })], opts({ concurrency: 2 }));
+    expect(server.requests).toHaveLength(18);
+    expect(server.maxInFlight).toBeLessThanOrEqual(2);
+    expect(server.maxInFlight).toBeGreaterThanOrEqual(1);
+    expect(allTrials(run)).toHaveLength(18);
+  });
+
+  it("fills the limit across suites", async () => {
+    server.handle(barrier(4, { kind: "answer", text: "echo" }));
+    await runSuites([openaiSuite(1, 2, { name: "a" }), openaiSuite(1, 2, { name: "b" })], opts({ concurrency: 4 }));
+    expect(server.maxInFlight).toBe(4);
+  });
+
+  it("never has more in flight than there is work", async () => {
+    server.handle(barrier(3, { kind: "answer", text: "echo" }));
+    await runSuites([openaiSuite(1, 3)], opts({ concurrency: 50 }));
+    expect(server.requests).toHaveLength(3);
+    expect(server.maxInFlight).toBe(3);
+  });
+});
+
+describe("runSuites: retries", () => {
+  it("retries a 429, honouring retry-after-ms over a long backoff, and the trial succeeds", async () => {
+    const limited = { kind: "status", status: 429, headers: { "retry-after-ms": "0" } } as const;
+    server.handle(sequence([limited, limited], { kind: "answer", text: "echo: finally" }));
+    // Backoff alone would wait 30-60 s and time the test out: only the server's 0 ms lets it finish.
+    const run = await runSuites([openaiSuite(1, 1)], opts({ retry: { retries: 4, baseDelayMs: 60_000, maxDelayMs: 60_000 } }));
+    const t = only(run);
+    expect(t.error).toBeNull();
+    expect(t.passed).toBe(true);
+    expect(t.output).toBe("echo: finally");
+    expect(t.retries).toBe(2);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("honours Retry-After in seconds (anthropic)", async () => {
+    const limited = { kind: "status", status: 429, retryAfter: "0" } as const;
+    server.handle((req) => (req.index === 0 ? limited : echo(req)));
+    const run = await runSuites([anthropicSuite(1, 1)], opts({ retry: { retries: 2, baseDelayMs: 60_000, maxDelayMs: 60_000 } }));
+    const t = only(run);
+    expect(t.error).toBeNull();
+    expect(t.passed).toBe(true);
+    expect(t.retries).toBe(1);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("caps a long Retry-After at maxDelayMs", async () => {
+    server.handle((req) => (req.index === 0 ? { kind: "status", status: 429, retryAfter: "3600" } : echo(req)));
+    const run = await runSuites([openaiSuite(1, 1)], opts({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 5 } }));
+    expect(only(run).passed).toBe(true);
+    expect(only(run).retries).toBe(1);
+  });
+
+  it("retries server errors and connection resets", async () => {
+    server.handle(sequence([{ kind: "status", status: 503 }, { kind: "reset" }], { kind: "answer", text: "echo" }));
+    const run = await runSuites([openaiSuite(1, 1)], opts());
+    expect(only(run).error).toBeNull();
+    expect(only(run).retries).toBe(2);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("bounds retries: an always-500 server ends the trial errored after retries + 1 requests", async () => {
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const run = await runSuites([openaiSuite(1, 1)], opts({ retry: { retries: 3, baseDelayMs: 1 } }));
+    const t = only(run);
+    expect(t.error?.category).toBe("server-error");
+    expect(t.passed).toBeNull();
+    expect(t.output).toBeNull();
+    expect(t.grades).toEqual([]);
+    expect(t.retries).toBe(3);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("makes one request only when retries is 0", async () => {
+    server.handle(() => ({ kind: "status", status: 429, retryAfter: "0" }));
+    const run = await runSuites([openaiSuite(1, 1)], opts({ retry: { retries: 0 } }));
+    expect(only(run).error?.category).toBe("rate-limit");
+    expect(only(run).retries).toBe(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("does not retry a bad request, and the rest of the run goes on", async () => {
+    server.handle((req) => (JSON.stringify(req.body.messages).includes("question 0") ? { kind: "status", status: 400 } : echo(req)));
+    const run = await runSuites([openaiSuite(2, 2)], opts({ retry: { retries: 4 } }));
+    const [bad, good] = run.suites[0]!.cases;
+    for (const t of bad!.trials) {
+      expect(t.error?.category).toBe("bad-request");
+      expect(t.retries).toBe(0);
+      expect(t.passed).toBeNull();
+    }
+    for (const t of good!.trials) expect(t.passed).toBe(true);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("ends a hung call as a timeout after a small timeoutMs", async () => {
+    server.handle(() => ({ kind: "hang" }));
+    const run = await runSuites([openaiSuite(1, 1)], opts({ timeoutMs: 50, retry: { retries: 0 } }));
+    const t = only(run);
+    expect(t.error?.category).toBe("timeout");
+    expect(t.error?.message).toContain("50 ms");
+    expect(t.passed).toBeNull();
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("retries timeouts, bounded", async () => {
+    server.handle(() => ({ kind: "hang" }));
+    const run = await runSuites([anthropicSuite(1, 1)], opts({ timeoutMs: 50, retry: { retries: 2, baseDelayMs: 1 } }));
+    expect(only(run).error?.category).toBe("timeout");
+    expect(only(run).retries).toBe(2);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("recovers when a retry after a timeout is answered", async () => {
+    server.handle((req) => (req.index === 0 ? { kind: "hang" } : echo(req)));
+    const run = await runSuites([openaiSuite(1, 1)], opts({ timeoutMs: 100, retry: { retries: 1, baseDelayMs: 1 } }));
+    expect(only(run).error).toBeNull();
+    expect(only(run).passed).toBe(true);
+    expect(only(run).retries).toBe(1);
+  });
+});
+
+describe("runSuites: grading errors", () => {
+  async function writeGrader(rel: string, source: string): Promise<void> {
+    const file = path.join(project.dir, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, source);
+  }
+
+  it("a grader that throws leaves the trial errored (grader-error), not failed", async () => {
+    await writeGrader("graders/throws.mjs", "export default function grade() { throw new Error('kaboom in grader'); }\n");
+    const graders: GraderSpec[] = [
+      { type: "icontains", value: "echo" },
+      { type: "javascript", file: "graders/throws.mjs" },
+    ];
+    const run = await runSuites([openaiSuite(1, 2, { graders })], opts());
+    for (const t of allTrials(run)) {
+      expect(t.error?.category).toBe("grader-error");
+      expect(t.error?.message).toContain("kaboom in grader");
+      expect(t.passed).toBeNull();
+      // The answer is kept: the model did reply, only judging failed.
+      expect(t.output).toBe("echo: question 0");
+      expect(t.grades.map((g) => g.type)).toEqual(["icontains"]);
+      expect(t.retries).toBe(0);
+    }
+    // Grading errors are not retried: one call per trial.
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("a javascript grader that passes and one that fails are judged", async () => {
+    await writeGrader("graders/verdicts.mjs", "export const yes = (o) => o.startsWith('echo'); export const no = () => ({ pass: false, reason: 'nope' });\n");
+    const pass = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/verdicts.mjs", export: "yes" }] })], opts());
+    expect(only(pass).passed).toBe(true);
+    const fail = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/verdicts.mjs", export: "no" }] })], opts());
+    expect(only(fail).passed).toBe(false);
+    expect(only(fail).error).toBeNull();
+    expect(only(fail).grades[0]!.reason).toBe("nope");
+  });
+
+  it("a grader that returns something unjudgeable is a grader-error", async () => {
+    await writeGrader("graders/maybe.mjs", "export default () => 'maybe';\n");
+    const run = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/maybe.mjs" }] })], opts());
+    expect(only(run).error?.category).toBe("grader-error");
+    expect(only(run).passed).toBeNull();
+  });
+
+  it("a missing grader module is a grader-error", async () => {
+    const run = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/absent.mjs" }] })], opts());
+    expect(only(run).error?.category).toBe("grader-error");
+  });
+
+  it("max-cost on a model without a price is a grader-error, not a pass", async () => {
+    const suite = makeSuite({
+      providerId: "openai:unpriced-model",
+      config: { baseURL: server.openaiBaseURL },
+      dir: project.dir,
+      cases: [makeCase("c", { graders: [{ type: "max-cost", value: 1 }] })],
+    });
+    const run = await runSuites([suite], opts());
+    expect(only(run).costUsd).toBeNull();
+    expect(only(run).error?.category).toBe("grader-error");
+  });
+});
+
+describe("runSuites: fatal errors and cancellation", () => {
+  it("rejects with a RunError (exit 3, provider.*) when the API key is missing, sending nothing", async () => {
+    const err = await runSuites([openaiSuite(2, 3)], opts({ env: {} })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    const runErr = err as RunError;
+    expect(runErr.exitCode).toBe(ExitCode.runError);
+    expect(runErr.exitCode).toBe(3);
+    expect(runErr.code.startsWith("provider.")).toBe(true);
+    expect(runErr.code).toBe("provider.auth");
+    expect(runErr.message).toContain("OPENAI_API_KEY");
+    expect(runErr.hint).toBeTruthy();
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("rejects for anthropic too", async () => {
+    const err = await runSuites([anthropicSuite(1, 2)], opts({ env: { OPENAI_API_KEY: DUMMY_OPENAI_KEY } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).code).toBe("provider.auth");
+    expect((err as RunError).message).toContain("ANTHROPIC_API_KEY");
+  });
+
+  it("stops the run on a 401: a bad key is fatal, not retried", async () => {
+    server.handle(() => ({ kind: "status", status: 401 }));
+    const err = await runSuites([openaiSuite(2, 3)], opts({ concurrency: 1, retry: { retries: 4, baseDelayMs: 1 } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as HarnessError).exitCode).toBe(3);
+    expect((err as HarnessError).code).toBe("provider.auth");
+    // One call found the key bad; nothing else was tried.
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("an already-aborted signal cancels every trial without a call", async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const run = await runSuites([openaiSuite(2, 2)], opts({ signal: ac.signal }));
+    const trials = allTrials(run);
+    expect(trials).toHaveLength(4);
+    expect(trials.every((t) => t.error?.category === "cancelled" && t.passed === null)).toBe(true);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("aborting mid-run cancels the remaining trials and the promise resolves", async () => {
+    const ac = new AbortController();
+    // The first three calls are answered; the fourth hangs and triggers the abort.
+    server.handle((req) => {
+      if (req.index < 3) return echo(req);
+      queueMicrotask(() => ac.abort());
+      return { kind: "hang" };
+    });
+    const run = await runSuites([openaiSuite(2, 5)], opts({ concurrency: 2, signal: ac.signal }));
+    const trials = allTrials(run);
+    expect(trials).toHaveLength(10);
+    expect(trials.every((t) => t !== undefined)).toBe(true);
+    const answered = trials.filter((t) => t.error === null);
+    const cancelled = trials.filter((t) => t.error?.category === "cancelled");
+    // Every trial either finished or was cancelled; nothing else.
+    expect(answered.length + cancelled.length).toBe(10);
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    expect(answered.length).toBeLessThanOrEqual(3);
+    expect(cancelled.every((t) => t.passed === null && t.output === null)).toBe(true);
+    expect(answered.every((t) => t.passed === true)).toBe(true);
+    // Scheduling stopped: at most the calls already started reached the server.
+    expect(server.requests.length).toBeLessThanOrEqual(5);
+  });
+
+  it("aborting while waiting out a long Retry-After cancels promptly", async () => {
+    const ac = new AbortController();
+    server.handle(() => {
+      setTimeout(() => ac.abort(), 20);
+      return { kind: "status", status: 429, headers: { "retry-after-ms": "600000" } };
+    });
+    const run = await runSuites([openaiSuite(1, 1)], opts({ signal: ac.signal, retry: { retries: 3, maxDelayMs: 600_000 } }));
+    expect(only(run).error?.category).toBe("cancelled");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("aborting a hung call cancels it, not times it out", async () => {
+    const ac = new AbortController();
+    server.handle(() => ({ kind: "hang" }));
+    const pending = runSuites([openaiSuite(1, 2)], opts({ signal: ac.signal, timeoutMs: 60_000 }));
+    await waitFor(() => server.requests.length === 2, 10_000, "both calls to arrive");
+    ac.abort();
+    const run = await pending;
+    expect(allTrials(run).map((t) => t.error?.category)).toEqual(["cancelled", "cancelled"]);
+  });
+});
+
+describe("retry policy", () => {
+  it("uses Retry-After when given, capped at maxDelayMs", () => {
+    const policy = { ...DEFAULT_RETRY, maxDelayMs: 1000 };
+    expect(backoffDelay(policy, 0, 250)).toBe(250);
+    expect(backoffDelay(policy, 5, 0)).toBe(0);
+    expect(backoffDelay(policy, 0, 5000)).toBe(1000);
+  });
+
+  it("backs off exponentially with jitter in [ceiling/2, ceiling]", () => {
+    const policy = { retries: 4, baseDelayMs: 100, maxDelayMs: 10_000 };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const ceiling = 100 * 2 ** attempt;
+      expect(backoffDelay(policy, attempt, undefined, () => 0)).toBe(ceiling / 2);
+      expect(backoffDelay(policy, attempt, undefined, () => 1)).toBe(ceiling);
+      const mid = backoffDelay(policy, attempt, undefined, () => 0.5);
+      expect(mid).toBeGreaterThan(ceiling / 2);
+      expect(mid).toBeLessThan(ceiling);
+    }
+    expect(backoffDelay(policy, 20, undefined, () => 1)).toBe(10_000);
+  });
+
+  it("sleep rejects at once on an aborted signal", async () => {
+    const ac = new AbortController();
+    ac.abort(new Error("stop"));
+    await expect(sleep(10_000, ac.signal)).rejects.toThrow("stop");
+    const ac2 = new AbortController();
+    const p = sleep(10_000, ac2.signal);
+    ac2.abort(new Error("later"));
+    await expect(p).rejects.toThrow("later");
+  });
+});
