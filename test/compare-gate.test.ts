@@ -7,6 +7,7 @@ import { compareToBaseline, DEFAULT_ALPHA } from "../src/core/compare.js";
 import { decideGate } from "../src/core/gate.js";
 import type { ThresholdSpec } from "../src/config/schema.js";
 import type { Baseline, CaseResult, Comparison, GateVerdict, SuiteResult } from "../src/core/types.js";
+import { mulberry32 } from "./helpers/prng.js";
 
 // ---- builders -----------------------------------------------------------------
 
@@ -312,18 +313,6 @@ describe("gate scenarios", () => {
 });
 
 // ---- false alarms ------------------------------------------------------------------
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("false alarms (a gate that cries wolf gets switched off)", () => {
   it("with nothing changed, the gate fails in at most ~5% of runs", () => {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_TRIALS, loadSuites, MAX_FILE_BYTES, type LoadOptions } from "../src/config/load.js";
 import type { LoadedSuite } from "../src/core/types.js";
 import { ConfigError, ExitCode, formatProblem, UsageError, type ConfigProblem } from "../src/errors.js";
+import { mulberry32 } from "./helpers/prng.js";
 
 const roots: string[] = [];
 
@@ -847,17 +848,7 @@ describe("hostile YAML", () => {
 });
 
 describe("garbage in, ConfigError out (property test)", () => {
-  /** mulberry32: a small seeded PRNG, so a failure reproduces. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const prng = mulberry32;
 
   const KEYS = [
     "provider", "prompt", "messages", "cases", "graders", "vars", "trials", "name", "description", "threshold",
@@ -972,4 +963,26 @@ describe("garbage in, ConfigError out (property test)", () => {
     expect(rejected).toBeGreaterThan(100);
     expect(loaded).toBeGreaterThan(5);
   }, 60_000);
+});
+
+describe("exec: command lines are checked at load", () => {
+  it("an empty or unclosed command is a config problem at the provider's line, and a bad -p is a usage error", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-exec-cmd-"));
+    await mkdir(path.join(dir, "evals"));
+    const body = 'prompt: "hi"\ncases:\n  - id: a\n    graders: [{ type: contains, value: x }]\n';
+    await writeFile(path.join(dir, "evals/a.yaml"), `provider: "exec:node 'unclosed"\n${body}`);
+    await writeFile(path.join(dir, "evals/b.yaml"), `name: b\nprovider:\n  id: "exec:   "\n${body}`);
+    const err = await loadSuites(["evals"], { cwd: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems).toEqual([
+      expect.objectContaining({ file: path.join("evals", "a.yaml"), line: 1, col: 11, message: expect.stringMatching(/unclosed ' quote/) }),
+      expect.objectContaining({ file: path.join("evals", "b.yaml"), line: 3, col: 7, message: expect.stringMatching(/command is empty/) }),
+    ]);
+    const usage = await loadSuites(["evals/a.yaml"], { cwd: dir, provider: "exec:x" }).then(() => null);
+    expect(usage).toBeNull();
+    const { parseProviderId } = await import("../src/config/load.js");
+    expect(() => parseProviderId('exec:"open')).toThrow(UsageError);
+    expect(() => parseProviderId("exec:node app.js")).not.toThrow();
+  });
 });

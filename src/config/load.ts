@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { hashOf } from "../core/hash.js";
 import type { LoadedCase, LoadedSuite, Message, ProviderRef } from "../core/types.js";
 import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
+import { splitCommand } from "./command.js";
 import { formatPath, positionOf } from "./positions.js";
 import { GRADER_TYPES, ProviderSpecSchema, SuiteFileSchema, type CaseSpec, type SuiteFile } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
@@ -221,7 +222,24 @@ function resolveProvider(spec: SuiteFile, ctx: BuildContext): ProviderRef | unde
     ctx.problems.push({ file: ctx.file, line: 1, col: 1, message: "no provider: add `provider: openai:gpt-4o-mini` (or another) to the suite, or pass -p" });
     return undefined;
   }
-  return typeof spec.provider === "string" ? { id: spec.provider, config: {} } : { id: spec.provider.id, config: spec.provider.config ?? {} };
+  const ref = typeof spec.provider === "string" ? { id: spec.provider, config: {} } : { id: spec.provider.id, config: spec.provider.config ?? {} };
+  const bad = commandProblem(ref.id);
+  if (bad) {
+    ctx.problems.push({ ...ctx.at(typeof spec.provider === "string" ? ["provider"] : ["provider", "id"]), message: bad });
+    return undefined;
+  }
+  return ref;
+}
+
+/** For `exec:` ids, why the command line cannot be run; undefined when it can (or is not exec). */
+function commandProblem(id: string): string | undefined {
+  if (!id.startsWith("exec:")) return undefined;
+  try {
+    if (splitCommand(id.slice("exec:".length)).length === 0) return `"${id}": the command is empty`;
+  } catch (err) {
+    return `"${id}": ${(err as Error).message}`;
+  }
+  return undefined;
 }
 
 /** `file://x.md` is read relative to the suite file, and must stay inside the project folder. */
@@ -387,5 +405,7 @@ function editDistance(a: string, b: string): number {
 export function parseProviderId(id: string): string {
   const r = ProviderSpecSchema.safeParse(id);
   if (!r.success) throw new UsageError(`-p/--provider "${id}": ${r.error.issues[0]?.message ?? "invalid"}`);
+  const bad = commandProblem(id);
+  if (bad) throw new UsageError(`-p/--provider ${bad}`);
   return id;
 }

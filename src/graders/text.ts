@@ -21,8 +21,8 @@ function test(check: TextCheck, output: string, value: string, flags: string | u
     case "starts-with":
       return output.trimStart().startsWith(value);
     case "regex":
-      // A "g" or "y" flag would make test() stateful across trials; matching needs neither.
-      return new RegExp(value, (flags ?? "").replace(/[gy]/g, "")).test(output);
+      // A fresh RegExp per call: with "g" or "y", a shared one would carry lastIndex from trial to trial.
+      return new RegExp(value, flags).test(output);
   }
 }
 

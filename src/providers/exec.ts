@@ -6,45 +6,17 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { splitCommand } from "../config/command.js";
 import type { ProviderConfig } from "../config/schema.js";
 import { ProviderError, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse } from "./types.js";
 
-/** Splits a command line into words: spaces separate, single and double quotes group, backslash escapes. */
-export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === "\\" && quote === '"' && i + 1 < command.length) word += command[++i];
-      else word += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\" && i + 1 < command.length) {
-      word += command[++i];
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unclosed ${quote} quote`);
-  if (inWord) words.push(word);
-  return words;
-}
-
 const STDERR_TAIL = 2000;
+
+export { splitCommand };
 
 export function createExecProvider(command: string, config: ProviderConfig, projectDir: string): Provider {
   const id = `exec:${command}`;
+  // The loader reports bad command lines with their place in the suite; this guards library callers.
   const argv = splitCommand(command);
   if (argv.length === 0) throw new ProviderError("bad-request", `${id}: empty command`, { fatal: true });
   const cwd = path.resolve(projectDir, config.cwd ?? ".");
