@@ -3,16 +3,20 @@
  * data. Every problem in every file is collected before anything is thrown, each
  * with file:line:col, so a user fixes them in one pass.
  */
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseDocument, Parser, type CST, type Document } from "yaml";
-import type { z } from "zod";
+import { LineCounter, parseDocument, type Document } from "yaml";
 import { hashOf } from "../core/hash.js";
 import type { LoadedCase, LoadedSuite, Message, ProviderRef } from "../core/types.js";
 import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
+
+export { MAX_FILE_BYTES, insideProject } from "./files.js";
+export { MAX_NESTING } from "./depth.js";
 import { splitCommand } from "./command.js";
+import { MAX_NESTING, tooDeep } from "./depth.js";
+import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
+import { describeIssue } from "./issues.js";
 import { formatPath, positionOf } from "./positions.js";
-import { GRADER_TYPES, ProviderSpecSchema, SuiteFileSchema, type CaseSpec, type SuiteFile } from "./schema.js";
+import { ProviderSpecSchema, SuiteFileSchema, type CaseSpec, type SuiteFile } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
 
 export interface LoadOptions {
@@ -26,16 +30,7 @@ export interface LoadOptions {
 
 /** Suites default to this many trials per case: one run proves little. */
 export const DEFAULT_TRIALS = 5;
-/** Suite and prompt files larger than this are refused rather than parsed. */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-/**
- * Suite files nested deeper than this are refused before they are composed: yaml
- * composes recursively, and a few KiB of `[[[[…]]]]` reach the stack limit, where
- * V8 can abort the whole process (a fatal "RegExpCompiler" out-of-memory) instead of throwing.
- */
-export const MAX_NESTING = 100;
 
-const SUITE_EXTENSIONS = new Set([".yaml", ".yml"]);
 
 /** Finds, parses and validates every suite under `paths` (default: evals/). */
 export async function loadSuites(paths: readonly string[], options: LoadOptions = {}): Promise<LoadedSuite[]> {
@@ -57,48 +52,6 @@ export async function loadSuites(paths: readonly string[], options: LoadOptions 
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return suites;
-}
-
-async function findSuiteFiles(paths: readonly string[], cwd: string): Promise<string[]> {
-  const found: string[] = [];
-  const problems: ConfigProblem[] = [];
-  for (const p of paths) {
-    const abs = path.resolve(cwd, p);
-    const info = await stat(abs).catch(() => null);
-    if (!info) problems.push({ file: p, message: "no such file or folder" });
-    else if (info.isDirectory()) found.push(...(await walk(abs)));
-    else found.push(abs);
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  if (found.length === 0) {
-    throw new UsageError(`no suite files (*.yaml, *.yml) in ${paths.join(", ")}`, {
-      hint: "write one (see README: Suite format), or pass the path of a suite file",
-    });
-  }
-  return [...new Set(found)];
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith(".") || e.name === "node_modules") continue;
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (e.isFile() && SUITE_EXTENSIONS.has(path.extname(e.name))) out.push(full);
-  }
-  return out;
-}
-
-/** Reads a text file the user pointed at, refusing huge and binary files. */
-async function readTextFile(abs: string): Promise<{ text: string } | { problem: string }> {
-  const info = await stat(abs).catch(() => null);
-  if (!info || !info.isFile()) return { problem: "no such file" };
-  if (info.size > MAX_FILE_BYTES) return { problem: `file is ${(info.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB` };
-  const buf = await readFile(abs);
-  if (buf.includes(0)) return { problem: "file is binary (it contains NUL bytes); expected UTF-8 text" };
-  return { text: buf.toString("utf8") };
 }
 
 async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, problems: ConfigProblem[]): Promise<LoadedSuite | undefined> {
@@ -153,26 +106,6 @@ interface BuildContext {
   at: (p: (string | number)[], key?: string) => Omit<ConfigProblem, "message">;
   problems: ConfigProblem[];
   doc: Document;
-}
-
-/** Where the first collection nested deeper than `max` starts, found on yaml's CST without recursion. */
-function tooDeep(text: string, max: number): { line: number; col: number } | undefined {
-  const lineCounter = new LineCounter();
-  const stack: [CST.Token, number][] = [];
-  for (const token of new Parser(lineCounter.addNewLine).parse(text)) stack.push([token, 0]);
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop()!;
-    if (token.type === "document") {
-      if (token.value) stack.push([token.value, depth]);
-    } else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
-      if (depth >= max) return lineCounter.linePos(token.offset);
-      for (const item of token.items as CST.CollectionItem[]) {
-        if (item.key) stack.push([item.key, depth + 1]);
-        if (item.value) stack.push([item.value, depth + 1]);
-      }
-    }
-  }
-  return undefined;
 }
 
 async function buildSuite(spec: SuiteFile, ctx: BuildContext): Promise<LoadedSuite | undefined> {
@@ -263,19 +196,6 @@ async function resolvePromptText(value: string, dir: string, p: (string | number
   return read.text;
 }
 
-/** True when `target` (after following links) lies inside `root`; "missing" when it does not exist. */
-export async function insideProject(target: string, root: string): Promise<boolean | "missing"> {
-  const real = await realpath(target).catch(() => null);
-  if (real === null) return "missing";
-  const realRoot = await realpath(root);
-  return isInside(path.relative(realRoot, real));
-}
-
-/** `rel` (from path.relative(root, x)) names something below root. A file named "..x" is inside. */
-function isInside(rel: string): boolean {
-  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-}
-
 async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext): Promise<LoadedCase | undefined> {
   const { at, problems } = ctx;
   const before = problems.length;
@@ -349,56 +269,6 @@ async function checkGraders(spec: SuiteFile, dir: string, ctx: BuildContext): Pr
       }
     }
   }
-}
-
-function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {
-  const p = issue.path.filter((k): k is string | number => typeof k !== "symbol");
-  const where = (key?: string) => ({ file, path: formatPath(key === undefined ? p : [...p, key]), ...positionOf(doc, lineCounter, p, key) });
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => ({ ...where(key), message: `unknown key "${key}"` }));
-  }
-  if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator === "type") {
-    const value = doc.getIn(p);
-    if (value === undefined) return [{ ...where(), message: `missing \`type:\`; expected one of: ${GRADER_TYPES.join(", ")}` }];
-    const guess = closest(String(value), GRADER_TYPES);
-    return [{ ...where(), message: `unknown grader "${String(value)}"${guess ? ` (did you mean "${guess}"?)` : ""}; expected one of: ${GRADER_TYPES.join(", ")}` }];
-  }
-  if (issue.code === "invalid_union" && issue.errors.length > 0) {
-    // A union (e.g. provider: string or {id, config}): explain the branch the value was aiming at,
-    // the one that got furthest before failing, rather than zod's bare "Invalid input".
-    const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === "invalid_type" ? 0 : 0.5)));
-    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
-    return best.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, doc, lineCounter, file));
-  }
-  if (issue.code === "invalid_type" && doc.getIn(p) === undefined) {
-    return [{ ...where(), message: `missing required key; expected ${issue.expected}` }];
-  }
-  const message = issue.message.replace(/^Invalid input: /, "");
-  return [{ ...where(), message }];
-}
-
-/** The known name nearest to `word` by edit distance, if it is a plausible typo. */
-function closest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(word.toLowerCase(), k);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** Validates a -p/--provider value with the same rule as the suite file. */

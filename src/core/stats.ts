@@ -186,7 +186,7 @@ export interface StepDownResult {
 export function taroneHolm(pValues: readonly number[], floors: readonly number[], alpha: number): StepDownResult {
   const reject = pValues.map(() => false);
   const adjusted = pValues.map(() => Number.NaN);
-  let remaining = pValues.map((p, i) => i).filter((i) => Number.isFinite(pValues[i]!));
+  let remaining = pValues.map((_, i) => i).filter((i) => Number.isFinite(pValues[i]!));
   remaining.sort((a, b) => pValues[a]! - pValues[b]!);
   let running = 0;
   let stopped = false;

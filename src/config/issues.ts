@@ -1,0 +1,56 @@
+/** Turns zod's issues into problems a person can act on: the place in the file, and plain words. */
+import type { Document, LineCounter } from "yaml";
+import type { z } from "zod";
+import type { ConfigProblem } from "../errors.js";
+import { formatPath, positionOf } from "./positions.js";
+import { GRADER_TYPES } from "./schema.js";
+
+export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {
+  const p = issue.path.filter((k): k is string | number => typeof k !== "symbol");
+  const where = (key?: string) => ({ file, path: formatPath(key === undefined ? p : [...p, key]), ...positionOf(doc, lineCounter, p, key) });
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ ...where(key), message: `unknown key "${key}"` }));
+  }
+  if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator === "type") {
+    const value = doc.getIn(p);
+    if (value === undefined) return [{ ...where(), message: `missing \`type:\`; expected one of: ${GRADER_TYPES.join(", ")}` }];
+    const guess = closest(String(value), GRADER_TYPES);
+    return [{ ...where(), message: `unknown grader "${String(value)}"${guess ? ` (did you mean "${guess}"?)` : ""}; expected one of: ${GRADER_TYPES.join(", ")}` }];
+  }
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    // A union (e.g. provider: string or {id, config}): explain the branch the value was aiming at,
+    // the one that got furthest before failing, rather than zod's bare "Invalid input".
+    const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === "invalid_type" ? 0 : 0.5)));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    return best.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, doc, lineCounter, file));
+  }
+  if (issue.code === "invalid_type" && doc.getIn(p) === undefined) {
+    return [{ ...where(), message: `missing required key; expected ${issue.expected}` }];
+  }
+  const message = issue.message.replace(/^Invalid input: /, "");
+  return [{ ...where(), message }];
+}
+
+/** The known name nearest to `word` by edit distance, if it is a plausible typo. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
