@@ -59,14 +59,37 @@ export function formatProblem(p: ConfigProblem): string {
 
 /** A suite, baseline or other input file is invalid. Carries every problem found, not just the first. */
 export class ConfigError extends HarnessError {
+  /** Every problem, in file and line order. */
   readonly problems: ConfigProblem[];
 
   constructor(problems: ConfigProblem[], options: HarnessErrorOptions = {}) {
-    const files = new Set(problems.map((p) => p.file)).size;
-    const summary = `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}. Nothing was run.`;
-    super("config.invalid", [...problems.map(formatProblem), summary].join("\n"), ExitCode.usage, options);
-    this.problems = problems;
+    const sorted = [...problems].sort(
+      (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0),
+    );
+    const files = new Set(sorted.map((p) => p.file)).size;
+    const summary = `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}. Nothing was run.`;
+    super("config.invalid", [...shownLines(sorted), summary].join("\n"), ExitCode.usage, options);
+    this.problems = sorted;
   }
+}
+
+/** Problems shown per file: a file that is not a suite at all (a README passed by mistake) should not fill the screen. */
+const SHOWN_PER_FILE = 20;
+const SHOWN_MESSAGE_CHARS = 300;
+
+function shownLines(sorted: readonly ConfigProblem[]): string[] {
+  const lines: string[] = [];
+  const perFile = new Map<string, number>();
+  for (const p of sorted) {
+    const n = (perFile.get(p.file) ?? 0) + 1;
+    perFile.set(p.file, n);
+    if (n <= SHOWN_PER_FILE) {
+      const message = p.message.length > SHOWN_MESSAGE_CHARS ? `${p.message.slice(0, SHOWN_MESSAGE_CHARS)}…` : p.message;
+      lines.push(formatProblem({ ...p, message }));
+    }
+  }
+  for (const [file, n] of perFile) if (n > SHOWN_PER_FILE) lines.push(`${file}  … and ${n - SHOWN_PER_FILE} more problems in this file`);
+  return lines;
 }
 
 /** The command line itself is wrong (unknown provider, bad flag value). */

@@ -109,6 +109,8 @@ describe("the example suites, offline", () => {
     expect(forced.stdout).toMatch(/\x1b\[/);
     const none = await runHarness(["eval", "--offline"], { cwd: ROOT, env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
     expect(none.stdout).not.toMatch(/\x1b\[/);
+    const zero = await runHarness(["eval", "--offline"], { cwd: ROOT, env: { FORCE_COLOR: "0" } });
+    expect(zero.stdout).not.toMatch(/\x1b\[/);
   });
 
   it("writes a JSON report with the documented fields, and --at adds k values", async () => {
@@ -260,6 +262,36 @@ describe("errors the user can cause", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/could not be judged: 10 of 10 trials errored/);
     expect(r.stdout).toContain("server-error 10");
+    expect(r.stdout).toContain("Gate: NOT JUDGED");
+    expect(r.stdout).not.toContain("Gate: PASS");
+  });
+
+  it("a run that is not judged says so in the JSON too: gate.status is never pass", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    server.handle(() => ({ kind: "status", status: 503 }));
+    const r = await runHarness(["eval", ...common, "-o", "r.json", "--update-baseline"], { cwd: dir, env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("The baseline was not written");
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.gate).toMatchObject({ status: "fail", judged: false, notJudgedReason: "10 of 10 trials errored (100% > 10%)" });
+    await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
+  });
+
+  it("an -o path that cannot be written: exit 2 before any model call", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2), "out/keep.txt": "x" });
+    const before = server.requests.length;
+    const r = await runHarness(["eval", ...common, "-o", "out"], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/-o\/--output .*out is a folder/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("--require-baseline: a missing baseline is exit 2, not a silent pass", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const r = await runHarness(["eval", ...common, "--require-baseline"], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no baseline at evals/baseline.json");
   });
 });
 

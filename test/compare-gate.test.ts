@@ -79,11 +79,13 @@ function baseline(suites: Record<string, CaseRow[]>, trials = 5): Baseline {
   return out;
 }
 
+const NO_ERRORS = { total: 40, errored: 0, share: 0 };
+
 const BASE_INFO = { path: "evals/baseline.json", commit: "abc123", createdAt: "2025-01-01T00:00:00.000Z" };
 
 function run(current: SuiteResult[], base: Baseline | null, alpha = DEFAULT_ALPHA): { comparison: Comparison | null; verdict: GateVerdict } {
   const comparison = base ? compareToBaseline(current, base, alpha) : null;
-  const verdict = decideGate({ suites: current, comparison, baseline: base ? BASE_INFO : null, alpha });
+  const verdict = decideGate({ suites: current, comparison, baseline: base ? BASE_INFO : null, alpha, errors: NO_ERRORS });
   return { comparison, verdict };
 }
 
@@ -341,5 +343,29 @@ describe("false alarms (a gate that cries wolf gets switched off)", () => {
     const share = fails / RUNS;
     // Binomial noise on 2000 runs at 5% is ~0.5%: allow two standard errors.
     expect(share, `false alarms ${fails}/${RUNS} (case ${caseFails}, suite ${suiteFails})`).toBeLessThanOrEqual(0.05 + 0.01);
+  });
+});
+
+describe("runs that cannot be judged", () => {
+  const suites = [suite("s", rows(8, 5, 5))];
+  it("too many errored trials: not judged, and status is fail so no reader mistakes it for a pass", () => {
+    const v = decideGate({ suites, comparison: null, baseline: null, alpha: 0.05, errors: { total: 40, errored: 5, share: 0.125 }, maxErrorShare: 0.1 });
+    expect(v).toMatchObject({ judged: false, status: "fail", regressions: [] });
+    expect(v.notJudgedReason).toBe("5 of 40 trials errored (13% > 10%)");
+  });
+  it("errors at or under the limit are judged", () => {
+    const v = decideGate({ suites, comparison: null, baseline: null, alpha: 0.05, errors: { total: 40, errored: 4, share: 0.1 }, maxErrorShare: 0.1 });
+    expect(v).toMatchObject({ judged: true, status: "pass", notJudgedReason: null });
+  });
+  it("an interrupted run is not judged", () => {
+    const v = decideGate({ suites, comparison: null, baseline: null, alpha: 0.05, errors: NO_ERRORS, interrupted: "SIGTERM" });
+    expect(v).toMatchObject({ judged: false, status: "fail", notJudgedReason: "the run was interrupted by SIGTERM" });
+  });
+  it("a suite whose baseline came from another provider is flagged", () => {
+    const base = baseline({ s: rows(8, 5, 5) });
+    base.suites.s!.provider = "anthropic:claude-haiku-4-5";
+    const cmp = compareToBaseline(suites, base, 0.05);
+    expect(cmp.suites[0]!.providerChanged).toEqual({ baseline: "anthropic:claude-haiku-4-5", current: suites[0]!.provider });
+    expect(compareToBaseline(suites, baseline({ s: rows(8, 5, 5) }), 0.05).suites[0]!.providerChanged).toBeNull();
   });
 });

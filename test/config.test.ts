@@ -387,7 +387,7 @@ describe("config errors", () => {
     );
     const cwd = await project({ "s.yaml": text });
     const p = await problem(load(cwd, ["s.yaml"]));
-    expect(p).toEqual({ file: "s.yaml", line: 8, col: 9, path: "cases[0].graders[0].vlaue", message: 'unknown key "vlaue"' });
+    expect(p).toEqual({ file: "s.yaml", line: 8, col: 9, path: "cases[0].graders[0].vlaue", message: 'unknown key "vlaue" (did you mean "value"?)' });
   });
 
   it('reports an unknown grader type with a "did you mean" hint and the known types', async () => {
@@ -706,7 +706,7 @@ describe("config errors", () => {
     );
     const cwd = await project({ "s.yaml": text });
     const p = await problem(load(cwd, ["s.yaml"]));
-    expect(p).toEqual({ file: "s.yaml", line: 5, col: 5, path: "provider.config.temprature", message: 'unknown key "temprature"' });
+    expect(p).toEqual({ file: "s.yaml", line: 5, col: 5, path: "provider.config.temprature", message: 'unknown key "temprature" (did you mean "temperature"?)' });
   });
 
   it("reports other provider object mistakes usefully too", async () => {
@@ -788,8 +788,9 @@ describe("config errors", () => {
     const cwd = await project({ "s.yaml": valid() });
     const err = await configError(load(cwd, ["nope.yaml", "s.yaml", "missing/dir"]));
     expect(err.problems).toEqual([
-      { file: "nope.yaml", message: "no such file or folder" },
+      // Sorted by file, whatever order they were given in.
       { file: "missing/dir", message: "no such file or folder" },
+      { file: "nope.yaml", message: "no such file or folder" },
     ]);
     expect(err.message.split("\n").at(-1)).toBe("2 problems in 2 files. Nothing was run.");
   });
@@ -984,5 +985,39 @@ describe("exec: command lines are checked at load", () => {
     const { parseProviderId } = await import("../src/config/load.js");
     expect(() => parseProviderId('exec:"open')).toThrow(UsageError);
     expect(() => parseProviderId("exec:node app.js")).not.toThrow();
+  });
+});
+
+describe("problems a person can read", () => {
+  it("are sorted by file and line, capped per file, and a non-suite file is refused by name", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-readable-"));
+    await mkdir(path.join(dir, "evals"));
+    // 30 unknown keys: more than are shown for one file.
+    const keys = Array.from({ length: 30 }, (_, i) => `bogus${i}: 1`).join("\n");
+    await writeFile(path.join(dir, "evals/a.yaml"), `trails: 3\n${keys}\nprompt: "x"\ncases:\n  - id: a\n    graders: [{ type: equals, value: 42 }]\n`);
+    await writeFile(path.join(dir, "evals/baseline.json"), "{}");
+    const err = await loadSuites(["evals/a.yaml", "evals/baseline.json"], { cwd: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const c = err as ConfigError;
+    // The file list problem comes first and alone: files are found before any is read.
+    expect(c.problems).toEqual([{ file: path.join("evals", "baseline.json"), message: "not a suite file: suites are *.yaml or *.yml" }]);
+    const again = await loadSuites(["evals/a.yaml"], { cwd: dir }).catch((e: unknown) => e as ConfigError);
+    const lines = (again as ConfigError).problems.map((p) => p.line ?? 0);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect((again as ConfigError).problems[0]!.message).toBe('unknown key "trails" (did you mean "trials"?)');
+    const text = (again as ConfigError).message.split("\n");
+    expect(text.filter((l) => l.includes("unknown key"))).toHaveLength(20);
+    expect(text).toContain(`${path.join("evals", "a.yaml")}  … and 11 more problems in this file`);
+    expect(text.at(-1)).toBe("31 problems in 1 file. Nothing was run.");
+  });
+
+  it("an unquoted number or boolean is accepted as a string grader's value", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-scalar-"));
+    await writeFile(path.join(dir, "s.yaml"), 'provider: openai:gpt-4o-mini\nprompt: "x"\ncases:\n  - id: a\n    graders: [{ type: equals, value: 42 }, { type: contains, value: true }]\n');
+    const [suite] = await loadSuites(["s.yaml"], { cwd: dir });
+    expect(suite!.cases[0]!.graders).toEqual([
+      { type: "equals", value: "42" },
+      { type: "contains", value: "true" },
+    ]);
   });
 });

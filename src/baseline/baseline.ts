@@ -98,5 +98,5 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
 }
 
 export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`, "baseline");
 }

@@ -25,6 +25,7 @@ export interface EvalFlags {
   fixtures: string;
   baseline: string;
   updateBaseline?: boolean;
+  requireBaseline?: boolean;
   alpha: string;
   maxErrorRate: string;
   output?: string;
@@ -45,7 +46,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   program
     .command("eval")
     .description("run suites (default: evals/) and gate against the baseline")
-    .argument("[paths...]", "suite files or folders", [])
+    .argument("[paths...]", "suite files or folders (default: evals/)")
     .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
     .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
@@ -57,15 +58,16 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--fixtures <dir>", "fixtures folder", "fixtures")
     .option("--baseline <file>", "baseline to gate against", "evals/baseline.json")
     .option("--update-baseline", "write this run as the new baseline (the gate does not fail)")
+    .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
     .option("--alpha <a>", "significance level of the regression tests", "0.05")
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", "0.1")
     .option("-o, --output <file>", "write the whole run as JSON")
     .option("--color", "force colour")
     .option("--no-color", "no colour")
     .option("-q, --quiet", "no progress line")
-    .action(async (paths: string[], flags: EvalFlags) => {
+    .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
-      setCode(await evalCommand(paths, flags, io));
+      setCode(await evalCommand(paths ?? [], flags, io));
     });
 
   return program;

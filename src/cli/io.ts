@@ -16,6 +16,8 @@ export function defaultIo(): CliIo {
 export function useColor(io: CliIo, flag: boolean | undefined): boolean {
   if (flag !== undefined) return flag;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
+  // FORCE_COLOR=0 (or "false") turns colour off, as chalk and Node read it.
+  if (io.env.FORCE_COLOR === "0" || io.env.FORCE_COLOR === "false") return false;
+  if (io.env.FORCE_COLOR !== undefined) return true;
   return io.stdout.isTTY === true;
 }

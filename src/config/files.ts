@@ -6,6 +6,7 @@ import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
 /** Suite and prompt files larger than this are refused rather than parsed. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const SUITE_EXTENSIONS = new Set([".yaml", ".yml"]);
+
 export async function findSuiteFiles(paths: readonly string[], cwd: string): Promise<string[]> {
   const found: string[] = [];
   const problems: ConfigProblem[] = [];
@@ -14,6 +15,7 @@ export async function findSuiteFiles(paths: readonly string[], cwd: string): Pro
     const info = await stat(abs).catch(() => null);
     if (!info) problems.push({ file: p, message: "no such file or folder" });
     else if (info.isDirectory()) found.push(...(await walk(abs)));
+    else if (!SUITE_EXTENSIONS.has(path.extname(abs))) problems.push({ file: p, message: "not a suite file: suites are *.yaml or *.yml" });
     else found.push(abs);
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,13 +3,16 @@ import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import type { ConfigProblem } from "../errors.js";
 import { formatPath, positionOf } from "./positions.js";
-import { GRADER_TYPES } from "./schema.js";
+import { GRADER_TYPES, KNOWN_KEYS } from "./schema.js";
 
 export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {
   const p = issue.path.filter((k): k is string | number => typeof k !== "symbol");
   const where = (key?: string) => ({ file, path: formatPath(key === undefined ? p : [...p, key]), ...positionOf(doc, lineCounter, p, key) });
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => ({ ...where(key), message: `unknown key "${key}"` }));
+    return issue.keys.map((key) => {
+      const guess = closest(key, KNOWN_KEYS);
+      return { ...where(key), message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}` };
+    });
   }
   if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator === "type") {
     const value = doc.getIn(p);

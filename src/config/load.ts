@@ -255,7 +255,7 @@ async function checkGraders(spec: SuiteFile, dir: string, ctx: BuildContext): Pr
         try {
           new RegExp(g.value, g.flags);
         } catch (e) {
-          ctx.problems.push({ ...ctx.at([...base, j, "value"]), message: `invalid regular expression: ${(e as Error).message}` });
+          ctx.problems.push({ ...ctx.at([...base, j, "value"]), message: `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}` });
         }
       }
       if (g.type === "javascript") {

@@ -6,10 +6,13 @@ import { z } from "zod";
 
 const text = z.string().min(1, "expected a non-empty string");
 
+/** YAML users write `value: 42` or `value: true` unquoted; the grader compares text, so scalars become strings. */
+const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
 const stringMatch = <T extends string>(type: T, what: string) =>
   z.strictObject({
     type: z.literal(type),
-    value: z.string().describe(what),
+    value: scalarText.describe(what),
   });
 
 /** Every code-based grader. The `not-` forms invert the check. */
@@ -133,3 +136,16 @@ export const SuiteFileSchema = z.strictObject({
 
 export type SuiteFile = z.infer<typeof SuiteFileSchema>;
 export type CaseSpec = z.infer<typeof CaseSchema>;
+
+/** Every key any object in a suite file may have, for "did you mean" on unknown keys. */
+export const KNOWN_KEYS: readonly string[] = [
+  ...new Set([
+    ...Object.keys(SuiteFileSchema.shape),
+    ...Object.keys(CaseSchema.shape),
+    ...Object.keys(ThresholdSchema.shape),
+    ...Object.keys(MessageSchema.shape),
+    ...Object.keys(ProviderConfigSchema.shape),
+    ...GraderSpecSchema.options.flatMap((o) => Object.keys(o.shape)),
+    "id",
+  ]),
+];

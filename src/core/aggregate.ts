@@ -54,10 +54,12 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     passRateInterval: interval,
     totals: { cases: cases.length, trials: trials.length, passed, failed: judged - passed, errored: trials.length - judged },
     latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: percentile(latencies, 1) },
-    tokens: {
-      inputTokens: answered.reduce((s, t) => s + (t.usage?.inputTokens ?? 0), 0),
-      outputTokens: answered.reduce((s, t) => s + (t.usage?.outputTokens ?? 0), 0),
-    },
+    tokens: answered.some((t) => t.usage !== null)
+      ? {
+          inputTokens: answered.reduce((s, t) => s + (t.usage?.inputTokens ?? 0), 0),
+          outputTokens: answered.reduce((s, t) => s + (t.usage?.outputTokens ?? 0), 0),
+        }
+      : null,
     // A total that silently left out unpriced calls would understate the bill: unknown if any is unknown.
     costUsd: answered.length > 0 && answered.every((t) => t.costUsd !== null) ? answered.reduce((s, t) => s + t.costUsd!, 0) : null,
     threshold: suite.threshold,

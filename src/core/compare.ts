@@ -62,6 +62,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     const pooled = base && pooledB.n > 0 && pooledC.n > 0;
     suiteRows.push({
       suite: suite.name,
+      providerChanged: base && base.provider !== suite.provider ? { baseline: base.provider, current: suite.provider } : null,
       baseline: base ? pooledB : null,
       current: pooledC,
       pDrop: pooled ? fisherLess(pooledB.passes, pooledB.n, pooledC.passes, pooledC.n) : Number.NaN,

@@ -14,9 +14,13 @@ export interface GateInput {
   comparison: Comparison | null;
   baseline: GateVerdict["baseline"];
   alpha: number;
+  errors: { total: number; errored: number; share: number };
+  /** Above this share of errored trials the run is not judged (default 0.1). */
+  maxErrorShare?: number;
+  interrupted?: "SIGINT" | "SIGTERM" | null;
 }
 
-export function decideGate({ suites, comparison, baseline, alpha }: GateInput): GateVerdict {
+export function decideGate({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null }: GateInput): GateVerdict {
   const regressions: Regression[] = [];
   const improvements: GateVerdict["improvements"] = [];
   const newCases: GateVerdict["newCases"] = [];
@@ -62,8 +66,15 @@ export function decideGate({ suites, comparison, baseline, alpha }: GateInput): 
     }
   }
 
+  const notJudgedReason = interrupted
+    ? `the run was interrupted by ${interrupted}`
+    : tooManyErrors(errors, maxErrorShare)
+      ? `${errors.errored} of ${errors.total} trials errored (${(errors.share * 100).toFixed(0)}% > ${(maxErrorShare * 100).toFixed(0)}%)`
+      : null;
   return {
-    status: regressions.length > 0 ? "fail" : "pass",
+    status: regressions.length > 0 || notJudgedReason !== null ? "fail" : "pass",
+    judged: notJudgedReason === null,
+    notJudgedReason,
     regressions,
     improvements,
     newCases,

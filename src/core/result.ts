@@ -10,6 +10,8 @@ export interface BuildOptions {
   baseline?: Baseline | null;
   baselinePath?: string;
   alpha?: number;
+  /** Above this share of errored trials the run is not judged (default 0.1). */
+  maxErrorShare?: number;
   harnessVersion: string;
   interrupted?: RunResult["interrupted"];
 }
@@ -22,7 +24,11 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
   });
   const baseline = options.baseline ?? null;
   const comparison = baseline ? compareToBaseline(suites, baseline, alpha) : null;
+  const errors = summariseErrors(suites);
   const gate = decideGate({
+    errors,
+    ...(options.maxErrorShare !== undefined ? { maxErrorShare: options.maxErrorShare } : {}),
+    interrupted: options.interrupted ?? null,
     suites,
     comparison,
     baseline: baseline ? { path: options.baselinePath ?? "", commit: baseline.git.commit, createdAt: baseline.createdAt } : null,
@@ -35,7 +41,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     durationMs: raw.durationMs,
     interrupted: options.interrupted ?? null,
     suites,
-    errors: summariseErrors(suites),
+    errors,
     comparison,
     gate,
   };

@@ -145,7 +145,8 @@ export interface SuiteResult {
   passRateInterval: [number, number];
   totals: { cases: number; trials: number; passed: number; failed: number; errored: number };
   latencyMs: Summary;
-  tokens: Usage;
+  /** null when no answer reported token usage (exec providers do not). */
+  tokens: Usage | null;
   /** USD; null when any trial's price was unknown. */
   costUsd: number | null;
   threshold: ThresholdSpec | undefined;
@@ -170,6 +171,8 @@ export interface CaseComparison {
 
 export interface SuiteComparison {
   suite: string;
+  /** The baseline was recorded against another provider: differences may be the model's, not the change's. */
+  providerChanged: { baseline: string; current: string } | null;
   baseline: { n: number; passes: number } | null;
   current: { n: number; passes: number };
   pDrop: number;
@@ -194,7 +197,12 @@ export interface Regression {
 }
 
 export interface GateVerdict {
+  /** "fail" also when the run could not be judged: a consumer reading only this never mistakes it for a pass. */
   status: "pass" | "fail";
+  /** False when too many trials errored or the run was interrupted: then no verdict on regressions is possible. */
+  judged: boolean;
+  /** Why the run was not judged; null when it was. */
+  notJudgedReason: string | null;
   regressions: Regression[];
   improvements: { suite: string; caseId: string; message: string }[];
   newCases: { suite: string; caseId: string }[];

@@ -35,7 +35,9 @@ async function outcome(spec: GraderSpec, ctx: GradeContext): Promise<GradeOutcom
       return { pass, score: pass ? 1 : 0, reason: `latency ${Math.round(ctx.latencyMs)} ms ${pass ? "≤" : ">"} ${spec.value} ms` };
     }
     case "max-cost": {
-      if (ctx.costUsd === null) throw new GraderError("cost is unknown for this model: give the provider inputPricePerMTok and outputPricePerMTok");
+      if (ctx.costUsd === null) {
+        throw new GraderError("cost is unknown: the provider reported no token usage (exec providers never do), or the model has no price (give inputPricePerMTok and outputPricePerMTok)");
+      }
       const pass = ctx.costUsd <= spec.value;
       return { pass, score: pass ? 1 : 0, reason: `cost $${ctx.costUsd.toPrecision(3)} ${pass ? "≤" : ">"} $${spec.value}` };
     }

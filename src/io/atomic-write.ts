@@ -1,15 +1,39 @@
 /** Writes go to a temporary file in the same folder, then rename over the target: a crash never leaves half a file. */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { UsageError } from "../errors.js";
 
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+}
+
+/** Throws a UsageError (exit 2) naming `label` when `file` cannot be written. */
+export async function writeFileAtomic(file: string, data: string, label = "output"): Promise<void> {
+  const tmp = tempName(file);
   try {
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw new UsageError(`cannot write the ${label} to ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Checks before a run that `file` can be written, by writing and removing a
+ * temporary file beside it: a bad -o path is found before the model calls, not after.
+ */
+export async function checkWritable(file: string, label: string): Promise<void> {
+  const info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) throw new UsageError(`${label} ${file} is a folder; give the path of a file`);
+  const tmp = tempName(file);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(tmp, "");
+  } catch (err) {
+    throw new UsageError(`${label} ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  } finally {
+    await rm(tmp, { force: true });
   }
 }

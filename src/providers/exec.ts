@@ -12,6 +12,13 @@ import { ProviderError, type CallOptions, type Provider, type ProviderRequest, t
 
 const STDERR_TAIL = 2000;
 
+/** The stderr line most likely to say what went wrong: the first that mentions an error, else the last. */
+function keyLine(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /error/i.test(l)) ?? lines[lines.length - 1] ?? "";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 export { splitCommand };
 
 export function createExecProvider(command: string, config: ProviderConfig, projectDir: string): Provider {
@@ -63,7 +70,7 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
           if (options.signal.aborted) return; // the "error" or abort handler has answered
           if (code !== 0) {
             const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            reject(new ProviderError("provider-error", `${id}: ${why}${err.trim() ? `: ${err.trim()}` : ""}`));
+            reject(new ProviderError("provider-error", `${id}: ${why}${err.trim() ? `: ${keyLine(err)}\n${err.trim()}` : ""}`));
             return;
           }
           const output = Buffer.concat(out).toString("utf8").replace(/\r?\n$/, "");

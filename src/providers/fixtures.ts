@@ -93,7 +93,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           response: { output: live.output, usage: live.usage, latencyMs: Math.round(live.latencyMs) },
           recordedAt: new Date().toISOString(),
         };
-        await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`);
+        await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
       }
       return live;
     },

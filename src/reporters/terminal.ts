@@ -69,13 +69,16 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
   }
   const t = suite.totals;
   const [lo, hi] = suite.passRateInterval;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const interval = Number.isFinite(lo) ? ` (95% CI ${fmtPct(lo)}–${fmtPct(hi)})` : "";
+  const tokens = suite.tokens ? `${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out` : "unknown";
   const lines = [
     `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case`)}`,
     table.toString(),
-    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}   pass rate ${fmtPct(suite.passRate)} (95% CI ${fmtPct(lo)}–${fmtPct(hi)})`,
-    `  ${t.cases} cases, ${t.trials} trials: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored` +
+    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}   pass rate ${fmtPct(suite.passRate)}${interval}`,
+    `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)}` +
-      `   tokens ${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out   cost ${fmtUsd(suite.costUsd)}`,
+      `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}`,
   ];
   const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0);
   for (const cr of failing) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
@@ -113,7 +116,14 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   for (const n of g.newCases) lines.push(c.dim(`  new since the baseline: ${n.suite}/${n.caseId}`));
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
   for (const i of g.improvements) lines.push(c.green(`  improved: ${i.suite}/${i.caseId} ${i.message}`));
-  if (g.status === "pass") {
+  for (const s of result.comparison?.suites ?? []) {
+    if (s.providerChanged) {
+      lines.push(c.yellow(`  ${s.suite} ran on ${s.providerChanged.current}, but its baseline was recorded on ${s.providerChanged.baseline}: differences may be the model's, not your change's.`));
+    }
+  }
+  if (!g.judged) {
+    lines.push(c.yellow.bold(`Gate: NOT JUDGED (${g.notJudgedReason})`));
+  } else if (g.status === "pass") {
     lines.push(c.green.bold("Gate: PASS") + (g.baseline ? " (no significant regression)" : ""));
   } else {
     lines.push(c.red.bold(`Gate: FAIL (${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"})`));
