@@ -994,7 +994,7 @@ describe("problems a person can read", () => {
     await mkdir(path.join(dir, "evals"));
     // 30 unknown keys: more than are shown for one file.
     const keys = Array.from({ length: 30 }, (_, i) => `bogus${i}: 1`).join("\n");
-    await writeFile(path.join(dir, "evals/a.yaml"), `trails: 3\n${keys}\nprompt: "x"\ncases:\n  - id: a\n    graders: [{ type: equals, value: 42 }]\n`);
+    await writeFile(path.join(dir, "evals/a.yaml"), `trails: 3\n${keys}\nprovider: openai:gpt-4o-mini\nprompt: "x"\ncases:\n  - id: a\n    graders: [{ type: equals, value: 42 }]\n`);
     await writeFile(path.join(dir, "evals/baseline.json"), "{}");
     const err = await loadSuites(["evals/a.yaml", "evals/baseline.json"], { cwd: dir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
@@ -1019,5 +1019,49 @@ describe("problems a person can read", () => {
       { type: "equals", value: "42" },
       { type: "contains", value: "true" },
     ]);
+  });
+});
+
+describe("every problem in one pass", () => {
+  it("checks what is valid in a file even when other parts are not: vars, regexes, grader files, duplicate ids", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-all-at-once-"));
+    await writeFile(
+      path.join(dir, "two.yaml"),
+      [
+        "provider: openai:gpt-4o-mini",
+        'prompt: "Hi {{missing}}"',
+        'trials: "five"',
+        "cases:",
+        "  - id: a",
+        "    vars: { other: 1 }",
+        "    graders:",
+        "      - type: regex",
+        '        value: "(unclosed"',
+        "      - type: javascript",
+        "        file: nope.js",
+        "      - type: containz",
+        "        value: x",
+        "  - id: a",
+        "    graders: [{ type: contains, value: y }]",
+        "",
+      ].join("\n"),
+    );
+    const err = (await loadSuites(["two.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.problems.map((p) => [p.line, p.path])).toEqual([
+      [3, "trials"],
+      [6, "cases[0].vars"],
+      [9, "cases[0].graders[0].value"],
+      [11, "cases[0].graders[1].file"],
+      [12, "cases[0].graders[2].type"],
+      [14, "cases[1].id"],
+    ]);
+  });
+
+  it("does not invent problems from the invalid parts: a bad provider is not also 'no provider'", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-no-echo-"));
+    await writeFile(path.join(dir, "s.yaml"), 'provider: 42\nvars: "not a map"\nprompt: "Hi {{name}}"\ncases:\n  - id: a\n    graders: [{ type: contains, value: y }]\n');
+    const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    expect(err.problems.map((p) => p.path)).toEqual(["provider", "vars"]);
   });
 });

@@ -16,7 +16,8 @@ import { MAX_NESTING, tooDeep } from "./depth.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
 import { describeIssue } from "./issues.js";
 import { formatPath, positionOf } from "./positions.js";
-import { ProviderSpecSchema, SuiteFileSchema, type CaseSpec, type SuiteFile } from "./schema.js";
+import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
+import { ProviderSpecSchema, SuiteFileSchema, type GraderSpec } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
 
 export interface LoadOptions {
@@ -90,12 +91,13 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     return undefined;
   }
   const parsed = SuiteFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, doc, lineCounter, file));
-    return undefined;
-  }
   const at = (p: (string | number)[], key?: string) => ({ file, path: formatPath(p), ...positionOf(doc, lineCounter, p, key) });
-  return buildSuite(parsed.data, { abs, file, cwd, options, at, problems, doc });
+  const ctx = { abs, file, cwd, options, at, problems, doc };
+  if (parsed.success) return buildSuite(draftFromValid(parsed.data), ctx);
+  for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, doc, lineCounter, file));
+  // Check what is valid too, so one run reports every problem; the suite itself is not used.
+  await buildSuite(salvageSuite(raw as Record<string, unknown>), ctx);
+  return undefined;
 }
 
 interface BuildContext {
@@ -108,7 +110,7 @@ interface BuildContext {
   doc: Document;
 }
 
-async function buildSuite(spec: SuiteFile, ctx: BuildContext): Promise<LoadedSuite | undefined> {
+async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSuite | undefined> {
   const { file, at, problems } = ctx;
   const before = problems.length;
   const dir = path.dirname(ctx.abs);
@@ -122,6 +124,7 @@ async function buildSuite(spec: SuiteFile, ctx: BuildContext): Promise<LoadedSui
   const seen = new Map<string, number>();
   const cases: LoadedCase[] = [];
   for (const [i, c] of spec.cases.entries()) {
+    if (!c) continue; // invalid, already reported
     const first = seen.get(c.id);
     if (first !== undefined) {
       problems.push({ ...at(["cases", i, "id"]), message: `duplicate case id "${c.id}" (first used by cases[${first}]); ids must be unique within a suite` });
@@ -144,7 +147,7 @@ async function buildSuite(spec: SuiteFile, ctx: BuildContext): Promise<LoadedSui
   };
 }
 
-function resolveProvider(spec: SuiteFile, ctx: BuildContext): ProviderRef | undefined {
+function resolveProvider(spec: SuiteDraft, ctx: BuildContext): ProviderRef | undefined {
   const override = ctx.options.provider;
   if (override !== undefined) {
     // The -p value was validated by the CLI; suite-level options (baseURL, prices) apply only to the suite's own provider.
@@ -152,6 +155,7 @@ function resolveProvider(spec: SuiteFile, ctx: BuildContext): ProviderRef | unde
     return { id: override, config: own };
   }
   if (spec.provider === undefined) {
+    if (spec.invalid.has("provider")) return undefined; // already reported
     ctx.problems.push({ file: ctx.file, line: 1, col: 1, message: "no provider: add `provider: openai:gpt-4o-mini` (or another) to the suite, or pass -p" });
     return undefined;
   }
@@ -196,7 +200,7 @@ async function resolvePromptText(value: string, dir: string, p: (string | number
   return read.text;
 }
 
-async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext): Promise<LoadedCase | undefined> {
+async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext): Promise<LoadedCase | undefined> {
   const { at, problems } = ctx;
   const before = problems.length;
   const vars = { ...(spec.vars ?? {}), ...(c.vars ?? {}) };
@@ -213,13 +217,15 @@ async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: s
   } else {
     templatePath = [spec.prompt !== undefined ? "prompt" : "messages"];
     templates = suitePrompt !== undefined ? [{ role: "user", content: suitePrompt }] : spec.messages;
+    if (spec.invalid.has("prompt") || spec.invalid.has("messages")) return undefined; // already reported
     if (spec.prompt === undefined && spec.messages === undefined) {
       problems.push({ ...at(["cases", i]), message: "no prompt: give the suite (or this case) a `prompt:` or `messages:`" });
       return undefined;
     }
   }
   if (!templates) return undefined; // an unreadable file:// prompt, already reported
-  for (const m of templates) {
+  // With invalid suite vars, which variables exist is unknown: say nothing rather than something wrong.
+  for (const m of spec.invalid.has("vars") ? [] : templates) {
     const missing = missingVariables(m.content, vars);
     if (missing.length > 0) {
       const where = c.vars ? at(["cases", i, "vars"]) : at(["cases", i, "id"]);
@@ -229,7 +235,7 @@ async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: s
       });
     }
   }
-  if ((spec.graders?.length ?? 0) + (c.graders?.length ?? 0) === 0) {
+  if ((spec.graders?.length ?? 0) + (c.graders?.length ?? 0) === 0 && !spec.invalid.has("graders")) {
     problems.push({ ...at(["cases", i, "id"]), message: `case "${c.id}" has no graders, so it could never fail; add \`graders:\` to the case or the suite` });
   }
   if (problems.length > before) return undefined;
@@ -239,18 +245,19 @@ async function buildCase(spec: SuiteFile, c: CaseSpec, i: number, suitePrompt: s
     description: c.description,
     vars,
     messages,
-    graders: [...(spec.graders ?? []), ...(c.graders ?? [])],
+    graders: [...(spec.graders ?? []), ...(c.graders ?? [])].filter((g): g is GraderSpec => g !== undefined),
     line: at(["cases", i]).line ?? 1,
     promptHash: hashOf(messages, 16),
   };
 }
 
 /** Checks what zod cannot: regexes compile, grader modules exist inside the project (links followed). */
-async function checkGraders(spec: SuiteFile, dir: string, ctx: BuildContext): Promise<void> {
-  const lists: [(string | number)[], SuiteFile["graders"]][] = [[["graders"], spec.graders]];
-  spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c.graders]));
+async function checkGraders(spec: SuiteDraft, dir: string, ctx: BuildContext): Promise<void> {
+  const lists: [(string | number)[], Holey<GraderSpec> | undefined][] = [[["graders"], spec.graders]];
+  spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c?.graders]));
   for (const [base, graders] of lists) {
     for (const [j, g] of (graders ?? []).entries()) {
+      if (!g) continue;
       if (g.type === "regex" || g.type === "not-regex") {
         try {
           new RegExp(g.value, g.flags);
