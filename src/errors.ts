@@ -106,6 +106,13 @@ export class RunError extends HarnessError {
   }
 }
 
+/** A recorded fixture is unreadable: bad input (exit 2), found only when its trial runs, so not "nothing was run". */
+export class FixtureError extends HarnessError {
+  constructor(message: string, options: HarnessErrorOptions = {}) {
+    super("fixture.corrupt", message, ExitCode.usage, { hint: "delete it and re-record with --record, or restore it from git", ...options });
+  }
+}
+
 /** The baseline file is unreadable, corrupt or of an unknown version. */
 export class BaselineError extends HarnessError {
   constructor(message: string, options: HarnessErrorOptions = {}) {

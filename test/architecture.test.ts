@@ -29,11 +29,11 @@ describe("architecture", () => {
     expect(all.length).toBeGreaterThan(20);
   });
 
-  it("core imports only core, errors, and types", () => {
+  it("core imports only core, errors, defaults, and types", () => {
     for (const f of all.filter((x) => layer(x) === "core")) {
       for (const { spec, typeOnly } of imports(f)) {
         if (typeOnly || spec.startsWith("node:")) continue;
-        expect(spec.startsWith("./") || spec === "../errors.js", `${path.relative(SRC, f)} imports ${spec}`).toBe(true);
+        expect(spec.startsWith("./") || spec === "../errors.js" || spec === "../defaults.js", `${path.relative(SRC, f)} imports ${spec}`).toBe(true);
       }
     }
   });

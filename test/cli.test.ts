@@ -244,15 +244,45 @@ describe("errors the user can cause", () => {
     expect(server.requests.length).toBe(before);
   });
 
-  it("--offline with a fixture missing: exit 3 naming what is missing", async () => {
+  it("a corrupt fixture: exit 2 naming the file, never a stack trace", async () => {
     const dir = await copyExamples();
     const fixtureDir = path.join(dir, "fixtures/openai/gpt-4o-mini");
-    const files = await readdir(fixtureDir);
-    // Remove every fixture: the run has nothing to judge.
-    for (const f of files) await writeFile(path.join(fixtureDir, f), "");
+    const [first] = await readdir(fixtureDir);
+    await writeFile(path.join(fixtureDir, first!), "");
     const r = await runHarness(["eval", "--offline"], { cwd: dir });
-    expect(r.code).toBe(2); // an empty fixture file is corrupt input, not a missing one
-    expect(r.stderr).toMatch(/corrupt fixture/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`fixtures/openai/gpt-4o-mini/${first}: corrupt fixture`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--offline with even one fixture missing: exit 3, the run is not judged, and the trial is named", async () => {
+    const dir = await copyExamples();
+    // A changed prompt has no recorded answers: one trial of nine with -k 1.
+    const suite = path.join(dir, "evals/refund-policy.yaml");
+    await writeFile(suite, (await readFile(suite, "utf8")).replace("Can I get a refund?", "Can I have a refund?"));
+    const r = await runHarness(["eval", "--offline", "-k", "1", "--max-error-rate", "0.5", "-o", "r.json"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/errored \(missing-fixture\): openai:gpt-4o-mini: no recorded answer for trial 0 \(fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)/);
+    expect(r.stderr).toContain("1 trial has no recorded answer in the fixtures");
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.errors.share).toBeCloseTo(1 / 9, 10); // under --max-error-rate 0.5, and still not judged
+    expect(report.gate.judged).toBe(false);
+  });
+
+  it("a --baseline named on the command line must exist: a typo never turns the gate off", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--baseline", "evals/baselne.json"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no baseline at evals/baselne.json");
+  });
+
+  it("--update-baseline still enforces thresholds, and writes nothing when one fails", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(4, "threshold:\n  passHatK: 0.9") });
+    bad = (c, nth) => c === 1 && nth === 2;
+    const r = await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("The baseline was not written: a suite threshold was not met.");
+    await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
   });
 
   it("a provider that keeps failing: exit 3, the run could not be judged", async () => {

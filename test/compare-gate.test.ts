@@ -45,6 +45,7 @@ function suite(name: string, rows: CaseRow[], opts: { trials?: number; threshold
     k: trials,
     passAtK: opts.passAtK ?? 1,
     passHatK: opts.passHatK ?? 1,
+    casesCounted: rows.length,
     at: [],
     passRate: opts.passRate ?? (judged > 0 ? passed / judged : Number.NaN),
     passRateInterval: [0, 1],
@@ -367,5 +368,39 @@ describe("runs that cannot be judged", () => {
     const cmp = compareToBaseline(suites, base, 0.05);
     expect(cmp.suites[0]!.providerChanged).toEqual({ baseline: "anthropic:claude-haiku-4-5", current: suites[0]!.provider });
     expect(compareToBaseline(suites, baseline({ s: rows(8, 5, 5) }), 0.05).suites[0]!.providerChanged).toBeNull();
+  });
+});
+
+describe("thresholds never let an errored trial hide a failing case", () => {
+  // Ten cases of three trials: nine always pass; case "b" failed both judged trials and errored once,
+  // so with k = 3 its pass^3 is undefined and the mean over the other nine is 1.
+  function hidden(threshold: ThresholdSpec) {
+    const s = suite("s", rows(10, 3, 3), { trials: 3, threshold, passAtK: 1, passHatK: 1 });
+    const b = s.cases[1]!;
+    Object.assign(b, { n: 2, passes: 0, errored: 1, passAtK: Number.NaN, passHatK: Number.NaN });
+    s.casesCounted = 9;
+    return decideGate({ suites: [s], comparison: null, baseline: null, alpha: 0.05, errors: { total: 30, errored: 1, share: 1 / 30 } });
+  }
+
+  it("fails when the hidden case could pull the mean under the floor", () => {
+    const v = hidden({ passHatK: 0.95 });
+    expect(v.status).toBe("fail");
+    expect(v.regressions[0]!.message).toBe("pass^3 1.000 over 9 of 10 cases meets the threshold 0.95, but 1 case with errored trials could pull it to 0.900: not decided");
+  });
+
+  it("passes when even a hidden case at 0 keeps the mean over the floor", () => {
+    expect(hidden({ passHatK: 0.9 }).status).toBe("pass");
+  });
+});
+
+describe("names that are also Object's", () => {
+  it("a suite or case named like an Object.prototype member is compared as any other", () => {
+    const rowsOf: CaseRow[] = [["toString", 5, 5], ["constructor", 5, 5]];
+    const current = [suite("constructor", rowsOf)];
+    const fresh = compareToBaseline(current, baseline({}), 0.05);
+    expect(fresh.cases.map((c) => c.status)).toEqual(["new", "new"]);
+    expect(fresh.suites[0]!.baseline).toBeNull();
+    const same = compareToBaseline(current, baseline({ constructor: rowsOf }), 0.05);
+    expect(same.cases.map((c) => c.status)).toEqual(["same", "same"]);
   });
 });

@@ -189,7 +189,22 @@ describe("loading a valid suite", () => {
     const config = { temperature: 0, maxTokens: 64, env: { A: "b" } };
     expect((await load(cwd, ["s.yaml"]))[0]!.provider).toEqual({ id: "openai:gpt-4o-mini", config });
     expect((await load(cwd, ["s.yaml"], { provider: "openai:gpt-4o-mini" }))[0]!.provider).toEqual({ id: "openai:gpt-4o-mini", config });
-    expect((await load(cwd, ["s.yaml"], { provider: "openai:gpt-4o" }))[0]!.provider).toEqual({ id: "openai:gpt-4o", config: {} });
+    // Another model keeps the sampling options (a fair comparison), not the exec-only env.
+    expect((await load(cwd, ["s.yaml"], { provider: "openai:gpt-4o" }))[0]!.provider).toEqual({ id: "openai:gpt-4o", config: { temperature: 0, maxTokens: 64 } });
+  });
+
+  it("-p carries the server address to the same kind of provider only, and prices to the same provider only", async () => {
+    const text = lines(
+      "provider:",
+      "  id: openai:local-model",
+      "  config: { baseURL: 'http://127.0.0.1:9/v1', seed: 7, inputPricePerMTok: 1, outputPricePerMTok: 2 }",
+      "prompt: hi",
+      "graders: [{ type: is-json }]",
+      "cases: [{ id: one }]",
+    );
+    const cwd = await project({ "s.yaml": text });
+    expect((await load(cwd, ["s.yaml"], { provider: "openai:other" }))[0]!.provider.config).toEqual({ seed: 7, baseURL: "http://127.0.0.1:9/v1" });
+    expect((await load(cwd, ["s.yaml"], { provider: "anthropic:claude-haiku-4-5" }))[0]!.provider.config).toEqual({ seed: 7 });
   });
 
   it("a suite without a provider loads when -p is given", async () => {
@@ -1063,5 +1078,21 @@ describe("every problem in one pass", () => {
     await writeFile(path.join(dir, "s.yaml"), 'provider: 42\nvars: "not a map"\nprompt: "Hi {{name}}"\ncases:\n  - id: a\n    graders: [{ type: contains, value: y }]\n');
     const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
     expect(err.problems.map((p) => p.path)).toEqual(["provider", "vars"]);
+  });
+});
+
+describe("line endings", () => {
+  it("a file:// prompt checked out with CRLF renders, and hashes, as with LF", async () => {
+    const lf = await mkdtemp(path.join(os.tmpdir(), "harness-lf-"));
+    const crlf = await mkdtemp(path.join(os.tmpdir(), "harness-crlf-"));
+    const suite = 'provider: openai:gpt-4o-mini\nprompt: file://p.md\ncases:\n  - id: a\n    vars: { q: hi }\n    graders: [{ type: contains, value: y }]\n';
+    await writeFile(path.join(lf, "s.yaml"), suite);
+    await writeFile(path.join(lf, "p.md"), "Policy:\nbe kind\nQ: {{q}}\n");
+    await writeFile(path.join(crlf, "s.yaml"), suite.replace(/\n/g, "\r\n"));
+    await writeFile(path.join(crlf, "p.md"), "Policy:\r\nbe kind\r\nQ: {{q}}\r\n");
+    const [a] = await loadSuites(["s.yaml"], { cwd: lf });
+    const [b] = await loadSuites(["s.yaml"], { cwd: crlf });
+    expect(b!.cases[0]!.messages).toEqual(a!.cases[0]!.messages);
+    expect(b!.cases[0]!.promptHash).toBe(a!.cases[0]!.promptHash);
   });
 });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../src/config/schema.js";
 import type { LoadedSuite, RawRun, TrialResult } from "../src/core/types.js";
-import { ConfigError, ExitCode } from "../src/errors.js";
+import { ExitCode, FixtureError } from "../src/errors.js";
 import { createAnthropicProvider } from "../src/providers/anthropic.js";
 import { fixturePath, withFixtures, type FixtureFile } from "../src/providers/fixtures.js";
 import { createOpenAIProvider } from "../src/providers/openai.js";
@@ -227,21 +227,20 @@ describe("corrupt fixtures", () => {
     ["not JSON", '{"schemaVersion": 1, "provider": '],
     ["the wrong shape", JSON.stringify({ schemaVersion: 1, provider: "openai:gpt-4o-mini", trial: 0, request: {}, response: { output: 42 }, recordedAt: "x" })],
     ["an unknown version", JSON.stringify({ schemaVersion: 2 })],
-  ])("a fixture that is %s is a ConfigError naming the file", async (_what, text) => {
+  ])("a fixture that is %s is a FixtureError (exit 2) naming the file", async (_what, text) => {
     const { label, provider } = await plant(text);
     for (const mode of ["offline", "auto", "record"] as const) {
       const p = withFixtures(provider, {}, path.join(project.dir, "fixtures"), mode, project.dir);
       const err = await p.call(request, { signal: new AbortController().signal, trial: 0 }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ConfigError);
-      const cfg = err as ConfigError;
+      expect(err).toBeInstanceOf(FixtureError);
+      const cfg = err as FixtureError;
       expect(cfg.exitCode).toBe(ExitCode.usage);
-      expect(cfg.problems[0]!.file).toBe(label);
-      expect(cfg.message).toContain(label);
+      expect(cfg.message.startsWith(`${label}: `)).toBe(true);
       expect(cfg.message).toMatch(/corrupt fixture/);
     }
   });
 
-  it("stops a run with the ConfigError, calling nothing", async () => {
+  it("stops a run with the FixtureError, calling nothing", async () => {
     const { label } = await plant("garbage");
     const suite = makeSuite({
       providerId: "openai:gpt-4o-mini",
@@ -250,8 +249,8 @@ describe("corrupt fixtures", () => {
       cases: [makeCase("c", { messages: request.messages })],
     });
     const err = await runSuites([suite], opts({ fixtures: "auto" })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toContain(label);
+    expect(err).toBeInstanceOf(FixtureError);
+    expect((err as FixtureError).message).toContain(label);
     expect(server!.requests).toHaveLength(0);
   });
 });

@@ -278,6 +278,26 @@ describe("runSuites: grading errors", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("a grader that never settles is a grader-error after the timeout, and the run finishes", async () => {
+    await writeGrader("graders/hangs.mjs", "export default () => new Promise(() => {});\n");
+    const run = await runSuites([openaiSuite(1, 2, { graders: [{ type: "javascript", file: "graders/hangs.mjs" }] })], opts({ timeoutMs: 200 }));
+    for (const t of allTrials(run)) {
+      expect(t.error?.category).toBe("grader-error");
+      expect(t.error?.message).toContain("did not finish within 200 ms");
+      expect(t.output).toBe("echo: question 0");
+    }
+  });
+
+  it("stopping the run while a grader hangs ends its trial as cancelled", async () => {
+    await writeGrader("graders/hangs-long.mjs", "export default () => new Promise((r) => setTimeout(r, 60_000).unref());\n");
+    const stop = new AbortController();
+    const pending = runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/hangs-long.mjs" }] })], { ...opts(), signal: stop.signal });
+    await waitFor(() => server.requests.length === 1, 10_000, "the model call");
+    setTimeout(() => stop.abort("SIGINT"), 50);
+    const run = await pending;
+    expect(only(run).error?.category).toBe("cancelled");
+  });
+
   it("a javascript grader that passes and one that fails are judged", async () => {
     await writeGrader("graders/verdicts.mjs", "export const yes = (o) => o.startsWith('echo'); export const no = () => ({ pass: false, reason: 'nope' });\n");
     const pass = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/verdicts.mjs", export: "yes" }] })], opts());

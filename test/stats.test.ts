@@ -487,3 +487,17 @@ describe("taroneHolm and fisherLessFloor", () => {
     }
   });
 });
+
+describe("suitePassRateInterval when every trial passed (or failed)", () => {
+  it("counts each case as one piece of evidence, since the spread between cases cannot be seen", () => {
+    const eight = Array.from({ length: 8 }, () => ({ n: 5, c: 5 }));
+    const r = suitePassRateInterval(eight);
+    expect(r.effectiveN).toBe(8);
+    // Wilson at 8/8: lower bound 8 / (8 + z²).
+    expect(r.interval[0]).toBeCloseTo(8 / (8 + Z95 * Z95), 12);
+    expect(r.interval[1]).toBe(1);
+    const none = suitePassRateInterval(Array.from({ length: 8 }, () => ({ n: 5, c: 0 })));
+    expect(none.effectiveN).toBe(8);
+    expect(none.interval[0]).toBe(0);
+  });
+});

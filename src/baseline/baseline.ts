@@ -6,7 +6,7 @@ import type { Baseline, SuiteResult } from "../core/types.js";
 import { BaselineError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 
-export const DEFAULT_BASELINE_PATH = "evals/baseline.json";
+export { DEFAULT_BASELINE_PATH } from "../defaults.js";
 
 const count = z.number().int().nonnegative();
 const metric = z.number().min(0).max(1).nullable();

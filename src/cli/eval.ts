@@ -1,6 +1,6 @@
 /** `harness eval`: load → run → build the result → report → exit code. */
 import path from "node:path";
-import { readBaseline, buildBaseline, writeBaseline } from "../baseline/baseline.js";
+import { buildBaseline, DEFAULT_BASELINE_PATH, readBaseline, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites, parseProviderId } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
 import type { RunResult } from "../core/types.js";
@@ -67,9 +67,10 @@ export function settingsFromFlags(paths: string[], flags: EvalFlags): EvalSettin
     retries: nonNegativeInt("--retries", flags.retries),
     fixtures: flags.offline ? "offline" : flags.record ? "record" : "auto",
     fixturesDir: flags.fixtures,
-    baselinePath: flags.baseline,
+    baselinePath: flags.baseline ?? DEFAULT_BASELINE_PATH,
+    // A baseline named on the command line must exist: a typo must not turn the gate off.
+    requireBaseline: flags.requireBaseline === true || flags.baseline !== undefined,
     updateBaseline: flags.updateBaseline === true,
-    requireBaseline: flags.requireBaseline === true,
     alpha: share("--alpha", flags.alpha, { open: true }),
     maxErrorShare: share("--max-error-rate", flags.maxErrorRate, { open: false }),
     output: flags.output,
@@ -88,7 +89,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const baselineFile = path.resolve(cwd, s.baselinePath);
   const baseline = await readBaseline(baselineFile);
   if (!baseline && s.requireBaseline && !s.updateBaseline) {
-    throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}, and --require-baseline is set`, {
+    throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}${flags.baseline === undefined ? ", and --require-baseline is set" : ""}`, {
       hint: "run from the project folder, pass --baseline, or write one with --update-baseline",
     });
   }
@@ -127,9 +128,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   if (s.updateBaseline) {
     if (code === ExitCode.ok) {
       await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
-      io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${result.gate.status === "fail" ? " (--update-baseline accepts this run as the reference: the gate's verdict above is not enforced)" : ""}.\n`);
+      io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${result.gate.status === "fail" ? " (--update-baseline accepts this run as the reference: regressions against the old baseline above are not enforced)" : ""}.\n`);
     } else {
-      io.stderr.write(`The baseline was not written: ${result.gate.notJudgedReason ?? "the run did not finish"}.\n`);
+      const why = result.gate.notJudgedReason ?? (code === ExitCode.gateFailed ? "a suite threshold was not met" : "the run did not finish");
+      io.stderr.write(`The baseline was not written: ${why}.\n`);
     }
   }
   if (code === ExitCode.runError) {
@@ -145,8 +147,9 @@ export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBase
   if (result.interrupted === "SIGINT") return ExitCode.sigint;
   if (result.interrupted === "SIGTERM") return ExitCode.sigterm;
   if (!result.gate.judged) return ExitCode.runError;
-  // Updating the baseline accepts this run as the new reference; the gate has nothing to fail.
-  if (s.updateBaseline) return ExitCode.ok;
+  // Updating the baseline accepts this run as the new reference, so it cannot regress against
+  // the old one; thresholds are absolute floors and still hold.
+  if (s.updateBaseline) return result.gate.regressions.some((r) => r.kind === "threshold") ? ExitCode.gateFailed : ExitCode.ok;
   return result.gate.status === "fail" ? ExitCode.gateFailed : ExitCode.ok;
 }
 

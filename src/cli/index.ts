@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { DEFAULT_ALPHA, DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_MAX_ERROR_SHARE, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { ConfigError, ExitCode, HarnessError } from "../errors.js";
 import { defaultIo, type CliIo } from "./io.js";
 
@@ -23,7 +24,7 @@ export interface EvalFlags {
   record?: boolean;
   offline?: boolean;
   fixtures: string;
-  baseline: string;
+  baseline?: string;
   updateBaseline?: boolean;
   requireBaseline?: boolean;
   alpha: string;
@@ -50,17 +51,17 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
     .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
-    .option("-j, --concurrency <n>", "calls in flight at once", "8")
-    .option("--timeout <ms>", "per-call timeout", "60000")
-    .option("--retries <n>", "retries on 429, 5xx and timeouts", "4")
+    .option("-j, --concurrency <n>", "calls in flight at once", String(DEFAULT_CONCURRENCY))
+    .option("--timeout <ms>", "per-call (and per-grader) timeout", String(DEFAULT_TIMEOUT_MS))
+    .option("--retries <n>", "retries on 429, 5xx and timeouts", String(DEFAULT_RETRIES))
     .addOption(new Option("--record", "record answers missing from fixtures/ (needs a key)").conflicts("offline"))
     .option("--offline", "use recorded fixtures only: a missing one is an error, no network")
-    .option("--fixtures <dir>", "fixtures folder", "fixtures")
-    .option("--baseline <file>", "baseline to gate against", "evals/baseline.json")
-    .option("--update-baseline", "write this run as the new baseline (the gate does not fail)")
+    .option("--fixtures <dir>", "fixtures folder", DEFAULT_FIXTURES_DIR)
+    .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
+    .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
     .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
-    .option("--alpha <a>", "significance level of the regression tests", "0.05")
-    .option("--max-error-rate <share>", "more errored trials than this share: exit 3", "0.1")
+    .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
+    .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
     .option("-o, --output <file>", "write the whole run as JSON")
     .option("--color", "force colour")
     .option("--no-color", "no colour")

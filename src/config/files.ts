@@ -47,7 +47,8 @@ export async function readTextFile(abs: string): Promise<{ text: string } | { pr
   if (info.size > MAX_FILE_BYTES) return { problem: `file is ${(info.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB` };
   const buf = await readFile(abs);
   if (buf.includes(0)) return { problem: "file is binary (it contains NUL bytes); expected UTF-8 text" };
-  return { text: buf.toString("utf8") };
+  // A Windows checkout (core.autocrlf) must not change the prompt, and with it the fixture keys and prompt hashes.
+  return { text: buf.toString("utf8").replace(/\r\n/g, "\n") };
 }
 
 /** True when `target` (after following links) lies inside `root`; "missing" when it does not exist. */

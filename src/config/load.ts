@@ -6,6 +6,7 @@
 import path from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { hashOf } from "../core/hash.js";
+import { DEFAULT_TRIALS } from "../defaults.js";
 import type { LoadedCase, LoadedSuite, Message, ProviderRef } from "../core/types.js";
 import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
 
@@ -17,7 +18,7 @@ import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.j
 import { describeIssue } from "./issues.js";
 import { formatPath, positionOf } from "./positions.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
-import { ProviderSpecSchema, SuiteFileSchema, type GraderSpec } from "./schema.js";
+import { ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
 
 export interface LoadOptions {
@@ -29,8 +30,7 @@ export interface LoadOptions {
   trials?: number;
 }
 
-/** Suites default to this many trials per case: one run proves little. */
-export const DEFAULT_TRIALS = 5;
+export { DEFAULT_TRIALS };
 
 
 /** Finds, parses and validates every suite under `paths` (default: evals/). */
@@ -149,11 +149,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
 
 function resolveProvider(spec: SuiteDraft, ctx: BuildContext): ProviderRef | undefined {
   const override = ctx.options.provider;
-  if (override !== undefined) {
-    // The -p value was validated by the CLI; suite-level options (baseURL, prices) apply only to the suite's own provider.
-    const own = typeof spec.provider === "object" && spec.provider.id === override ? spec.provider.config ?? {} : {};
-    return { id: override, config: own };
-  }
+  if (override !== undefined) return { id: override, config: carriedConfig(spec, override) };
   if (spec.provider === undefined) {
     if (spec.invalid.has("provider")) return undefined; // already reported
     ctx.problems.push({ file: ctx.file, line: 1, col: 1, message: "no provider: add `provider: openai:gpt-4o-mini` (or another) to the suite, or pass -p" });
@@ -166,6 +162,21 @@ function resolveProvider(spec: SuiteDraft, ctx: BuildContext): ProviderRef | und
     return undefined;
   }
   return ref;
+}
+
+/**
+ * What of the suite's provider options still applies under -p: sampling options always
+ * (comparing models at different temperatures would be unfair); the server address for
+ * the same kind of provider; prices and exec settings only for the very same provider.
+ */
+function carriedConfig(spec: SuiteDraft, override: string): ProviderConfig {
+  if (typeof spec.provider !== "object" || !spec.provider.config) return {};
+  const own = spec.provider.config;
+  if (spec.provider.id === override) return own;
+  const kind = (id: string) => id.slice(0, id.indexOf(":"));
+  const { temperature, maxTokens, topP, seed, baseURL } = own;
+  const sampling = Object.fromEntries(Object.entries({ temperature, maxTokens, topP, seed }).filter(([, v]) => v !== undefined));
+  return kind(spec.provider.id) === kind(override) && baseURL !== undefined ? { ...sampling, baseURL } : sampling;
 }
 
 /** For `exec:` ids, why the command line cannot be run; undefined when it can (or is not exec). */

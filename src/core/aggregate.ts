@@ -45,6 +45,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     k,
     passAtK: meanOfDefined(cases.map((c) => c.passAtK)),
     passHatK: meanOfDefined(cases.map((c) => c.passHatK)),
+    casesCounted: cases.filter((c) => Number.isFinite(c.passAtK)).length,
     at: ks.map((kk) => ({
       k: kk,
       passAtK: meanOfDefined(cases.map((c) => c.at.find((a) => a.k === kk)?.passAtK ?? Number.NaN)),

@@ -6,11 +6,11 @@
  * Tarone's count of testable hypotheses), so the chance that the gate fires on
  * noise is at most α for the whole run. A gate that cries wolf gets switched off.
  */
+import { DEFAULT_ALPHA } from "../defaults.js";
 import { fisherGreater, fisherLess, fisherLessFloor, taroneHolm } from "./stats.js";
 import type { Baseline, CaseComparison, CaseStatus, Comparison, SuiteComparison, SuiteResult } from "./types.js";
 
-/** Default significance level for the gate. */
-export const DEFAULT_ALPHA = 0.05;
+export { DEFAULT_ALPHA };
 
 export function compareToBaseline(suites: readonly SuiteResult[], baseline: Baseline, alpha = DEFAULT_ALPHA): Comparison {
   const cases: CaseComparison[] = [];
@@ -22,11 +22,12 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
   const suiteRows: SuiteComparison[] = [];
 
   for (const suite of suites) {
-    const base = baseline.suites[suite.name];
+    // Own keys only: a suite named "constructor" must not find Object's.
+    const base = Object.hasOwn(baseline.suites, suite.name) ? baseline.suites[suite.name] : undefined;
     let pooledB = { n: 0, passes: 0 };
     let pooledC = { n: 0, passes: 0 };
     for (const c of suite.cases) {
-      const b = base?.cases[c.id];
+      const b = base && Object.hasOwn(base.cases, c.id) ? base.cases[c.id] : undefined;
       const current = { n: c.n, passes: c.passes };
       if (!b) {
         cases.push({ suite: suite.name, caseId: c.id, status: "new", baseline: null, current, pDrop: Number.NaN, pDropAdjusted: Number.NaN, promptChanged: false });

@@ -1,4 +1,5 @@
 /** The verdict: did this run regress against its baseline, or miss a suite's threshold? Pure. */
+import { DEFAULT_MAX_ERROR_SHARE } from "../defaults.js";
 import type { Comparison, GateVerdict, Regression, SuiteResult } from "./types.js";
 
 function fmtP(p: number): string {
@@ -14,7 +15,7 @@ export interface GateInput {
   comparison: Comparison | null;
   baseline: GateVerdict["baseline"];
   alpha: number;
-  errors: { total: number; errored: number; share: number };
+  errors: { total: number; errored: number; share: number; byCategory?: Partial<Record<string, number>> };
   /** Above this share of errored trials the run is not judged (default 0.1). */
   maxErrorShare?: number;
   interrupted?: "SIGINT" | "SIGTERM" | null;
@@ -54,21 +55,24 @@ export function decideGate({ suites, comparison, baseline, alpha, errors, maxErr
   for (const s of suites) {
     const t = s.threshold;
     if (!t) continue;
-    const checks: [string, number, number | undefined][] = [
-      [`pass@${s.k}`, s.passAtK, t.passAtK],
-      [`pass^${s.k}`, s.passHatK, t.passHatK],
-      ["pass rate", s.passRate, t.passRate],
+    const checks: [string, number, number | undefined, number][] = [
+      [`pass@${s.k}`, s.passAtK, t.passAtK, worstCaseMean(s, "passAtK")],
+      [`pass^${s.k}`, s.passHatK, t.passHatK, worstCaseMean(s, "passHatK")],
+      ["pass rate", s.passRate, t.passRate, s.passRate],
     ];
-    for (const [label, value, floor] of checks) {
+    for (const [label, value, floor, worst] of checks) {
       if (floor === undefined) continue;
-      if (!Number.isFinite(value)) regressions.push({ kind: "threshold", suite: s.name, message: `${label} could not be computed (too few judged trials) against the threshold ${floor}` });
-      else if (value < floor) regressions.push({ kind: "threshold", suite: s.name, message: `${label} ${value.toFixed(3)} is below the threshold ${floor}` });
+      const message = thresholdProblem(s, label, value, floor, worst);
+      if (message) regressions.push({ kind: "threshold", suite: s.name, message });
     }
   }
 
+  const missingFixtures = errors.byCategory?.["missing-fixture"] ?? 0;
   const notJudgedReason = interrupted
     ? `the run was interrupted by ${interrupted}`
-    : tooManyErrors(errors, maxErrorShare)
+    : missingFixtures > 0
+      ? `${missingFixtures} trial${missingFixtures === 1 ? " has" : "s have"} no recorded answer in the fixtures (offline): a changed prompt needs re-recording with --record`
+      : tooManyErrors(errors, maxErrorShare)
       ? `${errors.errored} of ${errors.total} trials errored (${(errors.share * 100).toFixed(0)}% > ${(maxErrorShare * 100).toFixed(0)}%)`
       : null;
   return {
@@ -84,8 +88,28 @@ export function decideGate({ suites, comparison, baseline, alpha, errors, maxErr
   };
 }
 
-/** Default share of errored trials above which a run cannot be judged (exit 3). */
-export const DEFAULT_MAX_ERROR_SHARE = 0.1;
+/** The suite mean if every case it could not compute had scored 0: what a hidden failing case could pull it down to. */
+function worstCaseMean(s: SuiteResult, key: "passAtK" | "passHatK"): number {
+  if (s.cases.length === 0) return Number.NaN;
+  return s.cases.reduce((sum, c) => sum + (Number.isFinite(c[key]) ? c[key] : 0), 0) / s.cases.length;
+}
+
+/**
+ * A threshold passes only when it holds however the cases that could not be computed
+ * (fewer than k judged trials) would have turned out: an errored trial must never
+ * let a failing case slip out of the mean and the suite over its floor.
+ */
+function thresholdProblem(s: SuiteResult, label: string, value: number, floor: number, worst: number): string | undefined {
+  if (!Number.isFinite(value)) return `${label} could not be computed (no case has enough judged trials) against the threshold ${floor}`;
+  if (value < floor) return `${label} ${value.toFixed(3)} is below the threshold ${floor}`;
+  if (worst < floor) {
+    const missing = s.cases.length - s.casesCounted;
+    return `${label} ${value.toFixed(3)} over ${s.casesCounted} of ${s.cases.length} cases meets the threshold ${floor}, but ${missing} case${missing === 1 ? "" : "s"} with errored trials could pull it to ${worst.toFixed(3)}: not decided`;
+  }
+  return undefined;
+}
+
+export { DEFAULT_MAX_ERROR_SHARE };
 
 /** A run with too many errored trials says nothing reliable, whichever way the gate went. */
 export function tooManyErrors(errors: { share: number; errored: number }, maxShare: number): boolean {

@@ -96,8 +96,10 @@ export function suitePassRateInterval(cases: readonly CaseCounts[], z = Z95): { 
     const varBinomial = (p * (1 - p)) / N;
     const deff = varCluster / varBinomial;
     effectiveN = Math.min(N, Math.max(m, N / Math.max(deff, 1e-12)));
-  } else if (m === 1 && p > 0 && p < 1) {
-    effectiveN = N;
+  } else if (m > 1) {
+    // All passed or all failed: the spread between cases cannot be measured, so assume the
+    // worst, that each case is one piece of evidence rather than n.
+    effectiveN = m;
   }
   return { rate: p, interval: wilsonInterval(p * effectiveN, effectiveN, z), effectiveN };
 }

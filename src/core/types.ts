@@ -135,9 +135,11 @@ export interface SuiteResult {
   provider: string;
   trials: number;
   k: number;
-  /** Mean over cases that have at least k judged trials. */
+  /** Mean over the cases that have at least k judged trials (casesCounted of them). */
   passAtK: number;
   passHatK: number;
+  /** Cases in the means above; the others had fewer than k judged trials (errored trials are not judged). */
+  casesCounted: number;
   at: AtK[];
   /** Pooled share of judged trials that passed. */
   passRate: number;

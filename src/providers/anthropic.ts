@@ -19,7 +19,7 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
     if (!apiKey) {
       throw new ProviderError("auth", `${id}: ANTHROPIC_API_KEY is not set`, {
         fatal: true,
-        hint: "set ANTHROPIC_API_KEY, or run offline against recorded fixtures (--offline)",
+        hint: "set ANTHROPIC_API_KEY",
       });
     }
     const baseURL = config.baseURL ?? env.ANTHROPIC_BASE_URL;

@@ -21,7 +21,7 @@ function keyLine(stderr: string): string {
 
 export { splitCommand };
 
-export function createExecProvider(command: string, config: ProviderConfig, projectDir: string): Provider {
+export function createExecProvider(command: string, config: ProviderConfig, projectDir: string, env: NodeJS.ProcessEnv = process.env): Provider {
   const id = `exec:${command}`;
   // The loader reports bad command lines with their place in the suite; this guards library callers.
   const argv = splitCommand(command);
@@ -37,7 +37,7 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
       return new Promise((resolve, reject) => {
         const child = spawn(argv[0]!, argv.slice(1), {
           cwd,
-          env: { ...process.env, ...config.env },
+          env: { ...env, ...config.env },
           shell: false,
           stdio: ["pipe", "pipe", "pipe"],
           signal: options.signal,

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { hashOf } from "../core/hash.js";
-import { ConfigError } from "../errors.js";
+import { FixtureError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { costOf, priceOf } from "./pricing.js";
 import type { ProviderConfig } from "../config/schema.js";
@@ -54,12 +54,12 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError([{ file: label, message: `corrupt fixture: not valid JSON (${(err as Error).message}); delete it and re-record with --record` }]);
+    throw new FixtureError(`${label}: corrupt fixture: not valid JSON (${(err as Error).message})`);
   }
   const parsed = FixtureFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError([{ file: label, path: issue.path.join("."), message: `corrupt fixture: ${issue.message}; delete it and re-record with --record` }]);
+    throw new FixtureError(`${label}: corrupt fixture: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -83,7 +83,19 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           hint: "record it with a key: harness eval --record",
         });
       }
-      const live = await provider.call(request, options);
+      let live: ProviderResponse;
+      try {
+        live = await provider.call(request, options);
+      } catch (err) {
+        // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
+        if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
+          throw new ProviderError("auth", `${err.message}, and no answer is recorded for this request (trial ${options.trial}: ${label})`, {
+            fatal: true,
+            hint: `${err.hint ?? "set the provider's API key"}; if you expected a replay, the prompt or model changed since the fixtures were recorded: re-record with --record`,
+          });
+        }
+        throw err;
+      }
       if (mode === "record") {
         const entry: FixtureFile = {
           schemaVersion: 1,

@@ -17,7 +17,7 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     if (!apiKey) {
       throw new ProviderError("auth", `${id}: OPENAI_API_KEY is not set`, {
         fatal: true,
-        hint: "set OPENAI_API_KEY, or run offline against recorded fixtures (--offline)",
+        hint: "set OPENAI_API_KEY",
       });
     }
     const baseURL = config.baseURL ?? env.OPENAI_BASE_URL;

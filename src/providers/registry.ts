@@ -33,7 +33,7 @@ export async function createProvider(ref: ProviderRef, setup: ProviderSetup): Pr
     case "exec": {
       // Never replayed: the point of exec is to run the user's current code.
       const { createExecProvider } = await import("./exec.js");
-      return createExecProvider(rest, ref.config, setup.cwd);
+      return createExecProvider(rest, ref.config, setup.cwd, setup.env);
     }
     default:
       throw new Error(`unknown provider kind "${kind}" (the config schema should have refused it)`);

@@ -69,13 +69,15 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
   }
   const t = suite.totals;
   const [lo, hi] = suite.passRateInterval;
+  const uncounted = suite.cases.length - suite.casesCounted;
+  const counted = uncounted > 0 ? c.yellow(` (over ${suite.casesCounted} of ${suite.cases.length} cases: ${uncounted} had fewer than ${k} judged trials)`) : "";
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const interval = Number.isFinite(lo) ? ` (95% CI ${fmtPct(lo)}–${fmtPct(hi)})` : "";
   const tokens = suite.tokens ? `${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out` : "unknown";
   const lines = [
     `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case`)}`,
     table.toString(),
-    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}   pass rate ${fmtPct(suite.passRate)}${interval}`,
+    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
     `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)}` +
       `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}`,

@@ -1,5 +1,7 @@
 /** Retry policy: bounded attempts, exponential backoff with jitter, and the server's Retry-After when it gives one. */
 
+import { DEFAULT_RETRIES } from "../defaults.js";
+
 export interface RetryPolicy {
   /** Retries after the first attempt (default 4). */
   retries: number;
@@ -9,7 +11,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 500, maxDelayMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: DEFAULT_RETRIES, baseDelayMs: 500, maxDelayMs: 60_000 };
 
 /** Delay before retry number `attempt` (0-based). "Full jitter" spreads clients apart after a shared 429. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random = Math.random): number {

@@ -11,6 +11,7 @@ import { grade, GraderError } from "../graders/index.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, RETRYABLE, type Provider } from "../providers/types.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from "./retry.js";
 
 export interface RunOptions {
@@ -33,8 +34,7 @@ export interface RunOptions {
 }
 
 
-export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_TIMEOUT_MS = 60_000;
+export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS };
 
 export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions = {}): Promise<RawRun> {
   const cwd = options.cwd ?? process.cwd();
@@ -54,7 +54,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     const key = hashOf(suite.provider);
     let p = providers.get(key);
     if (!p) {
-      p = createProvider(suite.provider, { cwd, fixturesDir: options.fixturesDir ?? "fixtures", fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}) });
+      p = createProvider(suite.provider, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}) });
       providers.set(key, p);
     }
     return p;
@@ -93,6 +93,22 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (fatal !== undefined) throw asRunError(fatal);
   return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+}
+
+/**
+ * A grader (a user's javascript module) may hang; the run must still finish and stop on Ctrl-C.
+ * The grader's own work cannot be cancelled from here, only no longer waited for.
+ */
+function within<T>(work: Promise<T>, ms: number, signal: AbortSignal, label: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new GraderError(`${label}: did not finish within ${ms} ms`)), ms);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
 }
 
 function asRunError(err: unknown): HarnessError {
@@ -150,8 +166,10 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
   const grades = [];
   for (const spec of c.graders) {
     try {
-      grades.push(await grade(spec, { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir }));
+      const pending = grade(spec, { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir });
+      grades.push(await within(pending, ctx.timeoutMs, ctx.signal, spec.type));
     } catch (err) {
+      if (ctx.signal.aborted) return { ...base, passed: null, grades, error: { category: "cancelled", message: "the run was stopped while this trial was being graded" } };
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
       return { ...base, passed: null, grades, error: { category: "grader-error", message } };
     }

@@ -1,0 +1,19 @@
+/**
+ * Every default in one place, so the CLI's help, the library and the README cannot
+ * drift apart. Plain constants: importing this costs nothing at start-up.
+ */
+
+/** Trials per case when a suite does not say: one run proves little. */
+export const DEFAULT_TRIALS = 5;
+/** Calls in flight at once, across all cases and trials (-j). */
+export const DEFAULT_CONCURRENCY = 8;
+/** Per-call timeout in ms, also the longest a grader may take. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Retries after the first attempt, on 429, 5xx, timeouts and connection errors. */
+export const DEFAULT_RETRIES = 4;
+/** Significance level of the regression gate, for the whole run. */
+export const DEFAULT_ALPHA = 0.05;
+/** Above this share of errored trials a run cannot be judged (exit 3). */
+export const DEFAULT_MAX_ERROR_SHARE = 0.1;
+export const DEFAULT_BASELINE_PATH = "evals/baseline.json";
+export const DEFAULT_FIXTURES_DIR = "fixtures";
