@@ -1096,3 +1096,16 @@ describe("line endings", () => {
     expect(b!.cases[0]!.promptHash).toBe(a!.cases[0]!.promptHash);
   });
 });
+
+describe("json-schema graders", () => {
+  it("an invalid JSON Schema is a config problem at its line, found before any call", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-bad-schema-"));
+    await writeFile(
+      path.join(dir, "s.yaml"),
+      'provider: openai:gpt-4o-mini\nprompt: "x"\ncases:\n  - id: a\n    graders:\n      - type: json-schema\n        schema: { type: objekt }\n',
+    );
+    const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.problems).toEqual([expect.objectContaining({ line: 7, col: 17, path: "cases[0].graders[0].schema", message: expect.stringMatching(/^invalid JSON Schema: .*type/) })]);
+  });
+});

@@ -16,6 +16,7 @@ import { splitCommand } from "./command.js";
 import { MAX_NESTING, tooDeep } from "./depth.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
 import { describeIssue } from "./issues.js";
+import { compileJsonSchema } from "./user-json-schema.js";
 import { formatPath, positionOf } from "./positions.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
 import { ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig } from "./schema.js";
@@ -274,6 +275,13 @@ async function checkGraders(spec: SuiteDraft, dir: string, ctx: BuildContext): P
           new RegExp(g.value, g.flags);
         } catch (e) {
           ctx.problems.push({ ...ctx.at([...base, j, "value"]), message: `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}` });
+        }
+      }
+      if (g.type === "json-schema") {
+        try {
+          await compileJsonSchema(g.schema);
+        } catch (e) {
+          ctx.problems.push({ ...ctx.at([...base, j, "schema"]), message: `invalid JSON Schema: ${(e as Error).message}` });
         }
       }
       if (g.type === "javascript") {

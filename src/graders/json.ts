@@ -1,6 +1,6 @@
 /** is-json and json-schema. Strict: an answer wrapped in a Markdown fence is not JSON, as a parser downstream would agree. */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { hashOf } from "../core/hash.js";
+import { compileJsonSchema } from "../config/user-json-schema.js";
 import { GraderError, type GradeOutcome } from "./types.js";
 
 function parse(output: string): { ok: true; value: unknown } | { ok: false; why: string } {
@@ -16,25 +16,12 @@ export function gradeIsJson(output: string): GradeOutcome {
   return r.ok ? { pass: true, score: 1, reason: "output is valid JSON" } : { pass: false, score: 0, reason: `output is not valid JSON: ${r.why}` };
 }
 
-const compiled = new Map<string, ValidateFunction>();
-
 async function compile(schema: Record<string, unknown>): Promise<ValidateFunction> {
-  const key = hashOf(schema);
-  const hit = compiled.get(key);
-  if (hit) return hit;
-  // Loaded only when a suite uses json-schema.
-  const is2020 = typeof schema.$schema === "string" && schema.$schema.includes("2020-12");
-  const mod = is2020 ? await import("ajv/dist/2020.js") : await import("ajv");
-  const Ajv = mod.default.default ?? mod.default;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  let validate: ValidateFunction;
   try {
-    validate = ajv.compile(schema);
+    return await compileJsonSchema(schema);
   } catch (err) {
     throw new GraderError(`the json-schema grader's schema is invalid: ${(err as Error).message}`);
   }
-  compiled.set(key, validate);
-  return validate;
 }
 
 function describe(errors: ErrorObject[] | null | undefined): string {
