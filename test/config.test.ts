@@ -1109,3 +1109,13 @@ describe("json-schema graders", () => {
     expect(err.problems).toEqual([expect.objectContaining({ line: 7, col: 17, path: "cases[0].graders[0].schema", message: expect.stringMatching(/^invalid JSON Schema: .*type/) })]);
   });
 });
+
+describe("several YAML documents in one file", () => {
+  it("are refused with advice, not the parser's API hint", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-multidoc-"));
+    await writeFile(path.join(dir, "s.yaml"), 'provider: openai:gpt-4o-mini\nprompt: "x"\ncases: [{ id: a, graders: [{ type: is-json }] }]\n---\nname: second\n');
+    const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    expect(err.problems).toEqual([expect.objectContaining({ line: 4, message: expect.stringMatching(/one YAML document; this one has several/) })]);
+    expect(err.message).not.toMatch(/parseAllDocuments/);
+  });
+});

@@ -76,7 +76,8 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const pos = e.linePos?.[0];
-        problems.push({ file, line: pos?.line, col: pos?.col, message: `invalid YAML: ${e.message.split(" at line ")[0]}` });
+        const message = e.code === "MULTIPLE_DOCS" ? "a suite file holds one YAML document; this one has several (`---`): split them into files" : e.message.split(" at line ")[0];
+        problems.push({ file, line: pos?.line, col: pos?.col, message: `invalid YAML: ${message}` });
       }
       return undefined;
     }
