@@ -64,7 +64,21 @@ const SCRIPT: [string, string[]][] = [
 
 const served = new Map<string, number>();
 
+/** The judge: passes an output that hands over to a person without disputing the money. */
+function judge(req: SeenRequest) {
+  const messages = req.body.messages as { role: string; content: string }[];
+  const output = /<output>\n([\s\S]*)\n<\/output>/.exec(messages[messages.length - 1]!.content)?.[1] ?? "";
+  const handsOver = /human|specialist/i.test(output);
+  const argues = /no refund is owed|according to our records/i.test(output);
+  const pass = handsOver && !argues;
+  const reasoning = pass
+    ? "The reply does not dispute the money and says a person from the team will be in touch."
+    : "The reply disputes whether a refund is owed instead of handing the case to a person.";
+  return { kind: "structured" as const, value: { reasoning, verdict: pass ? "pass" : "fail", score: pass ? 1 : 0 }, inputTokens: 320 };
+}
+
 function answer(req: SeenRequest) {
+  if (req.body.response_format) return judge(req);
   const messages = req.body.messages as { role: string; content: string }[];
   // Match on what the customer said, not on the policy text around it.
   const last = messages[messages.length - 1]!.content;
@@ -92,7 +106,7 @@ try {
   const trials = run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials));
   const errored = trials.filter((t) => t.error);
   if (errored.length > 0) throw new Error(`recording errored: ${errored.map((t) => t.error?.message).join("; ")}`);
-  console.log(`recorded ${trials.length} answers into fixtures/`);
+  console.log(`recorded the answers (and judge verdicts) of ${trials.length} trials into fixtures/`);
 } finally {
   await server.close();
 }

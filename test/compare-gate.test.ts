@@ -53,6 +53,8 @@ function suite(name: string, rows: CaseRow[], opts: { trials?: number; threshold
     latencyMs: { p50: 1, p95: 1, max: 1 },
     tokens: { inputTokens: 0, outputTokens: 0 },
     costUsd: null,
+    judge: null,
+    judgePrompts: {},
     threshold: opts.threshold,
     cases,
   };

@@ -105,6 +105,7 @@ describe("loading a valid suite", () => {
         file: path.join("evals", "basic.yaml"),
         dir: path.join(cwd, "evals"),
         provider: { id: "openai:gpt-4o-mini", config: {} },
+        judge: undefined,
         trials: DEFAULT_TRIALS,
         threshold: undefined,
         cases: [
@@ -1117,5 +1118,45 @@ describe("several YAML documents in one file", () => {
     const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
     expect(err.problems).toEqual([expect.objectContaining({ line: 4, message: expect.stringMatching(/one YAML document; this one has several/) })]);
     expect(err.message).not.toMatch(/parseAllDocuments/);
+  });
+});
+
+describe("judges for model-graded graders", () => {
+  const body = (graders: string) => `provider: openai:gpt-4o-mini\nprompt: "x"\ncases:\n  - id: a\n    graders:\n${graders}`;
+
+  it("a model-graded grader without a judge anywhere is a problem at its type", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-judge-"));
+    await writeFile(path.join(dir, "s.yaml"), body("      - type: rubric\n        value: polite\n"));
+    const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    expect(err.problems).toEqual([expect.objectContaining({ line: 6, col: 15, message: expect.stringMatching(/^a rubric grader needs a judge/) })]);
+    // --judge supplies it.
+    const [s] = await loadSuites(["s.yaml"], { cwd: dir, judge: "anthropic:claude-haiku-4-5" });
+    expect(s!.judge).toEqual({ id: "anthropic:claude-haiku-4-5", config: {} });
+  });
+
+  it("the grader's judge, then --judge, then the suite's", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-judge-"));
+    await writeFile(
+      path.join(dir, "s.yaml"),
+      `judge: { id: openai:gpt-4o, config: { temperature: 0 } }\n${body("      - type: rubric\n        value: polite\n        judge: anthropic:claude-haiku-4-5\n        votes: 3\n")}`,
+    );
+    const [plain] = await loadSuites(["s.yaml"], { cwd: dir });
+    expect(plain!.judge).toEqual({ id: "openai:gpt-4o", config: { temperature: 0 } });
+    expect(plain!.cases[0]!.graders[0]).toEqual({ type: "rubric", value: "polite", judge: "anthropic:claude-haiku-4-5", votes: 3 });
+    const [over] = await loadSuites(["s.yaml"], { cwd: dir, judge: "openai:gpt-4o-mini" });
+    expect(over!.judge).toEqual({ id: "openai:gpt-4o-mini", config: {} });
+  });
+
+  it("a judge must be a model, not an exec command; votes and accept are checked", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-judge-"));
+    await writeFile(
+      path.join(dir, "s.yaml"),
+      `judge: "exec:node j.js"\n${body("      - type: factuality\n        value: Paris\n        votes: 0\n        accept: [close-enough]\n")}`,
+    );
+    const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    expect(err.problems.map((p) => p.path)).toEqual(["judge", "cases[0].graders[0].votes", "cases[0].graders[0].accept[0]"]);
+    const { parseJudgeId } = await import("../src/config/load.js");
+    expect(() => parseJudgeId("exec:node j.js")).toThrow(UsageError);
+    expect(parseJudgeId("openai:gpt-4o-mini")).toBe("openai:gpt-4o-mini");
   });
 });

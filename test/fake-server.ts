@@ -11,6 +11,8 @@ export type Api = "openai" | "anthropic";
 
 export type Action =
   | { kind: "answer"; text: string; inputTokens?: number; outputTokens?: number }
+  /** Structured output: the Anthropic API answers with a tool_use block holding `value`; OpenAI with its JSON as content. */
+  | { kind: "structured"; value: unknown; inputTokens?: number; outputTokens?: number }
   | { kind: "status"; status: number; retryAfter?: string; message?: string; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "reset" }
@@ -53,6 +55,21 @@ function errorBody(api: Api, status: number, message: string): string {
   if (api === "openai") return JSON.stringify({ error: { message, type: status === 429 ? "rate_limit_exceeded" : "server_error", code: null } });
   const type = status === 429 ? "rate_limit_error" : status === 401 ? "authentication_error" : status >= 500 ? "api_error" : "invalid_request_error";
   return JSON.stringify({ type: "error", error: { type, message } });
+}
+
+function structuredBody(api: Api, model: string, a: Extract<Action, { kind: "structured" }>, tool: string, index: number): string {
+  const text = JSON.stringify(a.value);
+  if (api === "openai") return answerBody(api, model, { kind: "answer", text, inputTokens: a.inputTokens, outputTokens: a.outputTokens }, index);
+  return JSON.stringify({
+    id: `msg_${index}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "tool_use", id: `toolu_${index}`, name: tool, input: a.value }],
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: a.inputTokens ?? 10, output_tokens: a.outputTokens ?? Math.ceil(text.length / 4) },
+  });
 }
 
 function answerBody(api: Api, model: string, a: Extract<Action, { kind: "answer" }>, index: number): string {
@@ -121,6 +138,11 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
           case "answer":
             res.writeHead(200, { "content-type": "application/json" }).end(answerBody(api, String(body.model), action, seen.index));
             break;
+          case "structured": {
+            const tool = (body.tool_choice as { name?: string } | undefined)?.name ?? "answer";
+            res.writeHead(200, { "content-type": "application/json" }).end(structuredBody(api, String(body.model), action, tool, seen.index));
+            break;
+          }
           case "status": {
             const headers: Record<string, string> = { "content-type": "application/json" };
             if (action.retryAfter !== undefined) headers["retry-after"] = action.retryAfter;

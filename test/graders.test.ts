@@ -9,7 +9,8 @@ import { grade, GraderError, type GradeContext } from "../src/graders/index.js";
 let dir: string;
 
 function ctx(output: string, extra: Partial<GradeContext> = {}): GradeContext {
-  return { output, vars: {}, latencyMs: 100, costUsd: 0.001, suiteDir: dir, ...extra };
+  const noJudge = () => Promise.reject(new Error("no judge in these tests"));
+  return { output, vars: {}, latencyMs: 100, costUsd: 0.001, suiteDir: dir, messages: [], judge: noJudge, ...extra };
 }
 
 async function passes(spec: GraderSpec, output: string, extra: Partial<GradeContext> = {}): Promise<boolean> {

@@ -25,6 +25,7 @@ const BaselineSchema = z.object({
       passAtK: metric,
       passHatK: metric,
       passRate: metric,
+      judgePrompts: z.record(z.string(), z.string()).optional(),
       cases: z.record(z.string(), z.object({ n: count, passes: count, errored: count, promptHash: z.string() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
     }),
   ),
@@ -91,6 +92,7 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
       passAtK: finiteOrNull(s.passAtK),
       passHatK: finiteOrNull(s.passHatK),
       passRate: finiteOrNull(s.passRate),
+      ...(Object.keys(s.judgePrompts).length > 0 ? { judgePrompts: s.judgePrompts } : {}),
       cases: Object.fromEntries(s.cases.map((c) => [c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }])),
     };
   }

@@ -1,7 +1,7 @@
 /** `harness eval`: load → run → build the result → report → exit code. */
 import path from "node:path";
 import { buildBaseline, DEFAULT_BASELINE_PATH, readBaseline, writeBaseline } from "../baseline/baseline.js";
-import { loadSuites, parseProviderId } from "../config/load.js";
+import { loadSuites, parseJudgeId, parseProviderId } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
@@ -40,6 +40,7 @@ function parseAt(value: string | undefined): number[] {
 export interface EvalSettings {
   paths: string[];
   provider: string | undefined;
+  judge: string | undefined;
   trials: number | undefined;
   at: number[];
   concurrency: number;
@@ -60,6 +61,7 @@ export function settingsFromFlags(paths: string[], flags: EvalFlags): EvalSettin
   return {
     paths,
     provider: flags.provider === undefined ? undefined : parseProviderId(flags.provider),
+    judge: flags.judge === undefined ? undefined : parseJudgeId(flags.judge),
     trials: positiveInt("-k/--trials", flags.trials),
     at: parseAt(flags.at),
     concurrency: positiveInt("-j/--concurrency", flags.concurrency)!,
@@ -81,7 +83,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const s = settingsFromFlags(paths, flags);
   const cwd = io.cwd;
   // Everything that can be wrong with the input is found before the first call.
-  const suites = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials });
+  const suites = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
   for (const suite of suites) {
     const tooBig = s.at.filter((k) => k > suite.trials);
     if (tooBig.length > 0) throw new UsageError(`--at ${tooBig.join(",")}: k must be at most the ${suite.trials} trials of suite "${suite.name}"`);

@@ -16,6 +16,7 @@ export function harnessVersion(): string {
 /** Flags of `harness eval`, as commander parses them. */
 export interface EvalFlags {
   provider?: string;
+  judge?: string;
   trials?: string;
   at?: string;
   concurrency: string;
@@ -50,6 +51,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .argument("[paths...]", "suite files or folders (default: evals/)")
     .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
     .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
+    .option("--judge <id>", "judge model for rubric, closed-qa and factuality graders that name none (overrides the suites' judge:)")
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
     .option("-j, --concurrency <n>", "calls in flight at once", String(DEFAULT_CONCURRENCY))
     .option("--timeout <ms>", "per-call (and per-grader) timeout", String(DEFAULT_TIMEOUT_MS))

@@ -19,7 +19,7 @@ import { describeIssue } from "./issues.js";
 import { compileJsonSchema } from "./user-json-schema.js";
 import { formatPath, positionOf } from "./positions.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
-import { ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig } from "./schema.js";
+import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
 
 export interface LoadOptions {
@@ -29,6 +29,8 @@ export interface LoadOptions {
   provider?: string;
   /** Overrides every suite's trials (-k). */
   trials?: number;
+  /** The judge for model-graded graders that name none of their own (--judge; overrides the suites' judge:). */
+  judge?: string;
 }
 
 export { DEFAULT_TRIALS };
@@ -137,12 +139,15 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
     if (loaded) cases.push(loaded);
   }
   await checkGraders(spec, dir, ctx);
+  const judge = ctx.options.judge !== undefined ? { id: ctx.options.judge, config: {} } : spec.judge !== undefined ? refOf(spec.judge) : undefined;
+  checkJudges(spec, judge, ctx);
   if (problems.length > before || !provider) return undefined;
   return {
     name: spec.name ?? path.basename(file, path.extname(file)),
     file,
     dir,
     provider,
+    judge,
     trials: ctx.options.trials ?? spec.trials ?? DEFAULT_TRIALS,
     threshold: spec.threshold,
     cases,
@@ -296,6 +301,36 @@ async function checkGraders(spec: SuiteDraft, dir: string, ctx: BuildContext): P
       }
     }
   }
+}
+
+function refOf(spec: ProviderSpec): ProviderRef {
+  return typeof spec === "string" ? { id: spec, config: {} } : { id: spec.id, config: spec.config ?? {} };
+}
+
+/** Every model-graded grader needs a judge that can answer in structured output: a model, not an exec command. */
+function checkJudges(spec: SuiteDraft, suiteJudge: ProviderRef | undefined, ctx: BuildContext): void {
+  if (spec.judge !== undefined && refOf(spec.judge).id.startsWith("exec:")) {
+    ctx.problems.push({ ...ctx.at(["judge"]), message: "a judge must be a model (openai:… or anthropic:…), not an exec: command" });
+  }
+  const lists: [(string | number)[], Holey<GraderSpec> | undefined][] = [[["graders"], spec.graders]];
+  spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c?.graders]));
+  for (const [base, graders] of lists) {
+    for (const [j, g] of (graders ?? []).entries()) {
+      if (!g || !isModelGraded(g)) continue;
+      if (g.judge !== undefined && refOf(g.judge).id.startsWith("exec:")) {
+        ctx.problems.push({ ...ctx.at([...base, j, "judge"]), message: "a judge must be a model (openai:… or anthropic:…), not an exec: command" });
+      } else if (g.judge === undefined && suiteJudge === undefined && !spec.invalid.has("judge")) {
+        ctx.problems.push({ ...ctx.at([...base, j, "type"]), message: `a ${g.type} grader needs a judge: add \`judge: openai:gpt-4o-mini\` (or another model) to the grader or the suite, or pass --judge` });
+      }
+    }
+  }
+}
+
+/** Validates a --judge value: a model, since a judge must answer in structured output. */
+export function parseJudgeId(id: string): string {
+  const r = ProviderSpecSchema.safeParse(id);
+  if (!r.success || id.startsWith("exec:")) throw new UsageError(`--judge "${id}": expected a model, e.g. "openai:gpt-4o-mini" or "anthropic:claude-haiku-4-5"`);
+  return id;
 }
 
 /** Validates a -p/--provider value with the same rule as the suite file. */

@@ -15,7 +15,48 @@ const stringMatch = <T extends string>(type: T, what: string) =>
     value: scalarText.describe(what),
   });
 
-/** Every code-based grader. The `not-` forms invert the check. */
+const ProviderIdSchema = z
+  .string()
+  .regex(/^(openai|anthropic|exec):.+$/, 'expected "<provider>:<model>", e.g. "openai:gpt-4o-mini", "anthropic:claude-haiku-4-5" or "exec:node app.js"');
+
+/** Options a suite may give its provider. Unknown keys are errors, as everywhere. */
+export const ProviderConfigSchema = z.strictObject({
+  baseURL: z.url().optional().describe("An OpenAI- or Anthropic-compatible server; default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, then the vendor's."),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional().describe("Maximum output tokens (Anthropic requires one; default 1024)."),
+  topP: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional().describe("OpenAI only: best-effort determinism."),
+  inputPricePerMTok: z.number().nonnegative().optional().describe("USD per million input tokens, for models the price table lacks."),
+  outputPricePerMTok: z.number().nonnegative().optional().describe("USD per million output tokens."),
+  cwd: z.string().optional().describe("exec only: working folder of the command, relative to the project."),
+  env: z.record(z.string(), z.string()).optional().describe("exec only: extra environment variables."),
+});
+
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+export const ProviderSpecSchema = z.union([
+  ProviderIdSchema,
+  z.strictObject({
+    id: ProviderIdSchema,
+    config: ProviderConfigSchema.optional(),
+  }),
+]);
+
+/** How the output relates to the reference, as the factuality judge classifies it. */
+export const FACTUALITY_CHOICES = ["same", "subset", "superset", "style-only", "contradicts"] as const;
+export type FactualityChoice = (typeof FACTUALITY_CHOICES)[number];
+
+/** A grader that asks a model (the judge) whether the output meets `value`. */
+function modelGraded<T extends string>(type: T, what: string) {
+  return z.strictObject({
+    type: z.literal(type),
+    value: text.describe(what),
+    judge: ProviderSpecSchema.optional().describe("The judge for this grader; default: --judge, then the suite's judge:."),
+    votes: z.number().int().min(1).max(15).optional().describe("Ask the judge this many times and take the majority (default 1)."),
+  });
+}
+
+/** Every grader. The `not-` forms invert the check. */
 export const GraderSpecSchema = z.discriminatedUnion("type", [
   stringMatch("equals", "The output must equal this, after trimming surrounding white space."),
   stringMatch("not-equals", "The output must not equal this."),
@@ -54,9 +95,26 @@ export const GraderSpecSchema = z.discriminatedUnion("type", [
     type: z.literal("max-cost"),
     value: z.number().nonnegative().describe("The call must cost at most this many US dollars."),
   }),
+  modelGraded("rubric", "The rubric the output must meet, in plain words."),
+  modelGraded("closed-qa", "The criterion the answer must meet, besides answering the question (the case's prompt)."),
+  modelGraded("factuality", "The reference answer the output must agree with.").extend({
+    accept: z
+      .array(z.enum(FACTUALITY_CHOICES))
+      .min(1)
+      .optional()
+      .describe('Which relations to the reference pass (default: all but "contradicts").'),
+  }),
 ]);
 
 export type GraderSpec = z.infer<typeof GraderSpecSchema>;
+export type ProviderSpec = z.infer<typeof ProviderSpecSchema>;
+
+/** The graders that ask a judge model. */
+export type ModelGradedSpec = Extract<GraderSpec, { type: "rubric" | "closed-qa" | "factuality" }>;
+
+export function isModelGraded(g: GraderSpec): g is ModelGradedSpec {
+  return g.type === "rubric" || g.type === "closed-qa" || g.type === "factuality";
+}
 export type GraderType = GraderSpec["type"];
 
 export const GRADER_TYPES: readonly GraderType[] = GraderSpecSchema.options.map((o) => o.shape.type.value);
@@ -65,33 +123,6 @@ export const MessageSchema = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),
   content: z.string(),
 });
-
-const ProviderIdSchema = z
-  .string()
-  .regex(/^(openai|anthropic|exec):.+$/, 'expected "<provider>:<model>", e.g. "openai:gpt-4o-mini", "anthropic:claude-haiku-4-5" or "exec:node app.js"');
-
-/** Options a suite may give its provider. Unknown keys are errors, as everywhere. */
-export const ProviderConfigSchema = z.strictObject({
-  baseURL: z.url().optional().describe("An OpenAI- or Anthropic-compatible server; default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, then the vendor's."),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional().describe("Maximum output tokens (Anthropic requires one; default 1024)."),
-  topP: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional().describe("OpenAI only: best-effort determinism."),
-  inputPricePerMTok: z.number().nonnegative().optional().describe("USD per million input tokens, for models the price table lacks."),
-  outputPricePerMTok: z.number().nonnegative().optional().describe("USD per million output tokens."),
-  cwd: z.string().optional().describe("exec only: working folder of the command, relative to the project."),
-  env: z.record(z.string(), z.string()).optional().describe("exec only: extra environment variables."),
-});
-
-export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
-
-export const ProviderSpecSchema = z.union([
-  ProviderIdSchema,
-  z.strictObject({
-    id: ProviderIdSchema,
-    config: ProviderConfigSchema.optional(),
-  }),
-]);
 
 export const ThresholdSchema = z
   .strictObject({
@@ -122,6 +153,7 @@ export const SuiteFileSchema = z.strictObject({
   name: text.optional().describe("Default: the file name."),
   description: z.string().optional(),
   provider: ProviderSpecSchema.optional().describe("The default target; -p/--provider overrides it."),
+  judge: ProviderSpecSchema.optional().describe("The model that grades rubric, closed-qa and factuality graders; --judge overrides it."),
   prompt: z
     .string()
     .optional()

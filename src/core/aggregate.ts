@@ -63,9 +63,33 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
       : null,
     // A total that silently left out unpriced calls would understate the bill: unknown if any is unknown.
     costUsd: answered.length > 0 && answered.every((t) => t.costUsd !== null) ? answered.reduce((s, t) => s + t.costUsd!, 0) : null,
+    judge: judgeTotals(trials),
+    judgePrompts: judgePrompts(cases),
     threshold: suite.threshold,
     cases,
   };
+}
+
+function judgeTotals(trials: readonly TrialResult[]): SuiteResult["judge"] {
+  const judged = trials.flatMap((t) => (t.judge ? [t.judge] : []));
+  if (judged.length === 0) return null;
+  const withUsage = judged.filter((j) => j.usage !== null);
+  return {
+    calls: judged.reduce((s, j) => s + j.calls, 0),
+    tokens:
+      withUsage.length === 0
+        ? null
+        : { inputTokens: withUsage.reduce((s, j) => s + j.usage!.inputTokens, 0), outputTokens: withUsage.reduce((s, j) => s + j.usage!.outputTokens, 0) },
+    costUsd: judged.every((j) => j.costUsd !== null) ? judged.reduce((s, j) => s + j.costUsd!, 0) : null,
+    latencyMs: { p50: percentile(judged.map((j) => j.latencyMs), 0.5), p95: percentile(judged.map((j) => j.latencyMs), 0.95), max: percentile(judged.map((j) => j.latencyMs), 1) },
+  };
+}
+
+/** Hash of each judge prompt the suite's grades used, by grader type. */
+function judgePrompts(cases: readonly CaseResult[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of cases) for (const t of c.trials) for (const g of t.grades) if (g.judgePromptHash) out[g.type] = g.judgePromptHash;
+  return out;
 }
 
 export function summariseErrors(suites: readonly SuiteResult[]): RunResult["errors"] {

@@ -42,6 +42,8 @@ export interface LoadedSuite {
   /** Absolute folder of the suite file: grader modules resolve against it. */
   dir: string;
   provider: ProviderRef;
+  /** The judge for model-graded graders that name none of their own. */
+  judge: ProviderRef | undefined;
   trials: number;
   threshold: ThresholdSpec | undefined;
   cases: LoadedCase[];
@@ -78,6 +80,17 @@ export interface Grade {
   /** In [0, 1]. */
   score: number;
   reason: string;
+  /** Model-graded only: hash of the judge's instructions (prompts/judge/*.md), so a changed judge prompt is visible. */
+  judgePromptHash?: string;
+}
+
+/** What grading a trial cost in judge calls, counted apart from the target's own call. */
+export interface JudgeUsage {
+  calls: number;
+  latencyMs: number;
+  usage: Usage | null;
+  /** null when any judge call's price was unknown. */
+  costUsd: number | null;
 }
 
 export interface TrialResult {
@@ -95,6 +108,8 @@ export interface TrialResult {
   cached: boolean;
   /** How many retries the call took. */
   retries: number;
+  /** Judge calls made to grade this trial; null when none. */
+  judge: JudgeUsage | null;
   error: TrialError | null;
 }
 
@@ -151,6 +166,10 @@ export interface SuiteResult {
   tokens: Usage | null;
   /** USD; null when any trial's price was unknown. */
   costUsd: number | null;
+  /** Judge calls, counted apart from the target's; null when no grader asked a judge. Latency is per trial graded. */
+  judge: { calls: number; tokens: Usage | null; costUsd: number | null; latencyMs: Summary } | null;
+  /** Hash of the judge instructions used, by grader type: a changed judge prompt shows in the report and the baseline. */
+  judgePrompts: Record<string, string>;
   threshold: ThresholdSpec | undefined;
   cases: CaseResult[];
 }
@@ -175,6 +194,8 @@ export interface SuiteComparison {
   suite: string;
   /** The baseline was recorded against another provider: differences may be the model's, not the change's. */
   providerChanged: { baseline: string; current: string } | null;
+  /** Grader types whose judge instructions changed since the baseline. */
+  judgePromptsChanged: string[];
   baseline: { n: number; passes: number } | null;
   current: { n: number; passes: number };
   pDrop: number;
@@ -242,6 +263,8 @@ export interface BaselineSuite {
   passAtK: number | null;
   passHatK: number | null;
   passRate: number | null;
+  /** Hash of each judge prompt used, by grader type (absent in baselines without model-graded graders). */
+  judgePrompts?: Record<string, string>;
   /** Keyed by case id, never by position: reordering a suite changes nothing. */
   cases: Record<string, BaselineCase>;
 }

@@ -2,11 +2,12 @@
 import type { GraderSpec } from "../config/schema.js";
 import type { Grade } from "../core/types.js";
 import { gradeJavascript } from "./javascript.js";
+import { gradeWithJudge } from "./judge.js";
 import { gradeIsJson, gradeJsonSchema } from "./json.js";
 import { gradeText } from "./text.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
-export { GraderError, type GradeContext } from "./types.js";
+export { GraderError, type GradeContext, type JudgeCall } from "./types.js";
 
 async function outcome(spec: GraderSpec, ctx: GradeContext): Promise<GradeOutcome> {
   switch (spec.type) {
@@ -41,6 +42,10 @@ async function outcome(spec: GraderSpec, ctx: GradeContext): Promise<GradeOutcom
       const pass = ctx.costUsd <= spec.value;
       return { pass, score: pass ? 1 : 0, reason: `cost $${ctx.costUsd.toPrecision(3)} ${pass ? "≤" : ">"} $${spec.value}` };
     }
+    case "rubric":
+    case "closed-qa":
+    case "factuality":
+      return gradeWithJudge(spec, ctx);
     default: {
       const never: never = spec;
       throw new Error(`unhandled grader ${JSON.stringify(never)}`);

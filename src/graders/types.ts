@@ -1,4 +1,8 @@
-import type { Grade } from "../core/types.js";
+import type { Grade, Message, ProviderRef } from "../core/types.js";
+import type { ProviderRequest, ProviderResponse } from "../providers/types.js";
+
+/** Calls a judge model: `ref` or, when undefined, the suite's judge. `vote` numbers repeated asks (fixtures key on it). */
+export type JudgeCall = (ref: ProviderRef | undefined, request: ProviderRequest, vote: number) => Promise<ProviderResponse>;
 
 /** What a grader sees of one trial. */
 export interface GradeContext {
@@ -8,6 +12,9 @@ export interface GradeContext {
   costUsd: number | null;
   /** Folder of the suite file: grader modules resolve against it. */
   suiteDir: string;
+  /** What the target was asked: closed-qa judges the answer against the question. */
+  messages: Message[];
+  judge: JudgeCall;
 }
 
 export type GradeOutcome = Omit<Grade, "type">;

@@ -37,6 +37,13 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
       messages: request.messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
       ...(config.temperature !== undefined ? { temperature: Math.min(config.temperature, 1) } : {}),
       ...(config.topP !== undefined ? { top_p: config.topP } : {}),
+      // Structured output as one forced tool call whose input is the answer.
+      ...(request.responseFormat
+        ? {
+            tools: [{ name: request.responseFormat.name, description: "Record your answer.", input_schema: { type: "object" as const, ...request.responseFormat.schema } }],
+            tool_choice: { type: "tool" as const, name: request.responseFormat.name },
+          }
+        : {}),
     };
   };
 
@@ -49,7 +56,8 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
       const started = performance.now();
       try {
         const res = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal });
-        const output = res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+        const tool = res.content.find((block) => block.type === "tool_use");
+        const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
         const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
         return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false };
       } catch (err) {

@@ -33,6 +33,9 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     ...(config.maxTokens !== undefined ? { max_completion_tokens: config.maxTokens } : {}),
     ...(config.topP !== undefined ? { top_p: config.topP } : {}),
     ...(config.seed !== undefined ? { seed: config.seed } : {}),
+    ...(request.responseFormat
+      ? { response_format: { type: "json_schema" as const, json_schema: { name: request.responseFormat.name, schema: request.responseFormat.schema, strict: true } } }
+      : {}),
   });
 
   return {

@@ -8,6 +8,12 @@ export interface ProviderRequest {
   messages: Message[];
   /** The case's vars: the exec provider passes them on; model providers ignore them. */
   vars: Record<string, unknown>;
+  /**
+   * Ask for JSON matching this schema, through the provider's structured-output feature
+   * (OpenAI response_format json_schema; Anthropic a forced tool call). The output is then
+   * that JSON as text. Judges use it; a server that ignores it still answers in text.
+   */
+  responseFormat?: { name: string; schema: Record<string, unknown> };
 }
 
 export interface CallOptions {

@@ -82,6 +82,11 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)}` +
       `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}`,
   ];
+  if (suite.judge) {
+    const j = suite.judge;
+    const jt = j.tokens ? `${fmtTokens(j.tokens.inputTokens)} in / ${fmtTokens(j.tokens.outputTokens)} out` : "unknown";
+    lines.push(`  judge: ${plural(j.calls, "call")}   latency p50 ${fmtMs(j.latencyMs.p50)} p95 ${fmtMs(j.latencyMs.p95)} per trial   tokens ${jt}   cost ${fmtUsd(j.costUsd)}`);
+  }
   const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0);
   for (const cr of failing) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
   return lines.join("\n");
@@ -119,6 +124,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
   for (const i of g.improvements) lines.push(c.green(`  improved: ${i.suite}/${i.caseId} ${i.message}`));
   for (const s of result.comparison?.suites ?? []) {
+    if (s.judgePromptsChanged.length > 0) {
+      lines.push(c.yellow(`  ${s.suite}: the judge instructions for ${s.judgePromptsChanged.join(", ")} changed since the baseline: differences may be the judge's.`));
+    }
     if (s.providerChanged) {
       lines.push(c.yellow(`  ${s.suite} ran on ${s.providerChanged.current}, but its baseline was recorded on ${s.providerChanged.baseline}: differences may be the model's, not your change's.`));
     }

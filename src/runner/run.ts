@@ -3,16 +3,17 @@
  * timeouts and retries, grades each answer, and hands back the raw trials.
  * Statistics are core's job; this module only decides what ran and how it ended.
  */
-import pLimit from "p-limit";
-import type { LoadedCase, LoadedSuite, RawRun, TrialError, TrialResult } from "../core/types.js";
+import pLimit, { type LimitFunction } from "p-limit";
+import type { JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, TrialError, TrialResult } from "../core/types.js";
 import { hashOf } from "../core/hash.js";
 import { HarnessError, RunError } from "../errors.js";
-import { grade, GraderError } from "../graders/index.js";
+import { grade, GraderError, type JudgeCall } from "../graders/index.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
-import { ProviderError, RETRYABLE, type Provider } from "../providers/types.js";
+import { ProviderError, type Provider } from "../providers/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
-import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from "./retry.js";
+import { callWithRetries, CANCELLED, type CallContext } from "./call.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
 export interface RunOptions {
   /** Project folder. Default: process.cwd(). */
@@ -42,6 +43,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  // Judge calls are made from inside a trial that holds a slot of `limit`; waiting on the
+  // same limiter could deadlock (p-limit documents this), so judges get their own.
+  const judgeLimit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   // One controller for the whole run: the user's signal, or a fatal error (no key), stops everything.
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort(options.signal?.reason);
@@ -50,14 +54,19 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   let fatal: unknown;
 
   const providers = new Map<string, Promise<Provider>>();
-  const providerFor = (suite: LoadedSuite) => {
-    const key = hashOf(suite.provider);
+  const providerFor = (ref: ProviderRef) => {
+    const key = hashOf(ref);
     let p = providers.get(key);
     if (!p) {
-      p = createProvider(suite.provider, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}) });
+      p = createProvider(ref, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}) });
       providers.set(key, p);
     }
     return p;
+  };
+
+  const fail = (err: unknown) => {
+    fatal ??= err;
+    stop.abort(err);
   };
 
   const total = suites.reduce((s, x) => s + x.cases.length * x.trials, 0);
@@ -75,7 +84,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           limit(async () => {
             const trial = stop.signal.aborted
               ? cancelledTrial(t)
-              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, policy, timeoutMs, signal: stop.signal }).catch((err: unknown) => {
+              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, judgeLimit, policy, timeoutMs, signal: stop.signal, fail }).catch((err: unknown) => {
                   // Only fatal errors reach here: remember the first and stop the run.
                   fatal ??= err;
                   stop.abort(err);
@@ -111,6 +120,34 @@ function within<T>(work: Promise<T>, ms: number, signal: AbortSignal, label: str
   });
 }
 
+/**
+ * The judge as graders see it: the suite's (or the grader's own) judge model, behind its
+ * own limiter, with the run's retries and fixtures, its usage counted apart from the target's.
+ */
+function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usage: JudgeUsage } {
+  const usage: JudgeUsage = { calls: 0, latencyMs: 0, usage: null, costUsd: 0 };
+  const call: JudgeCall = async (ref, request, vote) => {
+    const judge = ref ?? suite.judge;
+    if (!judge) throw new GraderError("no judge: give the grader or the suite a judge:, or pass --judge");
+    const provider = await ctx.providerFor(judge);
+    let outcome;
+    try {
+      outcome = await ctx.judgeLimit(() => callWithRetries(provider, request, vote, ctx));
+    } catch (err) {
+      ctx.fail(err);
+      throw new GraderError(`judge ${judge.id}: ${(err as Error).message}`);
+    }
+    if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${outcome.error.message}`);
+    const r = outcome.response;
+    usage.calls++;
+    usage.latencyMs += r.latencyMs;
+    if (r.usage) usage.usage = { inputTokens: (usage.usage?.inputTokens ?? 0) + r.usage.inputTokens, outputTokens: (usage.usage?.outputTokens ?? 0) + r.usage.outputTokens };
+    usage.costUsd = usage.costUsd === null || r.costUsd === null ? null : usage.costUsd + r.costUsd;
+    return r;
+  };
+  return { call, usage };
+}
+
 function asRunError(err: unknown): HarnessError {
   if (err instanceof HarnessError) return err;
   if (err instanceof ProviderError) return new RunError(`provider.${err.category}`, err.message, { hint: err.hint, cause: err });
@@ -118,61 +155,48 @@ function asRunError(err: unknown): HarnessError {
 }
 
 function cancelledTrial(index: number): TrialResult {
-  return emptyTrial(index, { category: "cancelled", message: "the run was stopped before this trial finished" });
+  return emptyTrial(index, CANCELLED);
 }
 
 function emptyTrial(index: number, error: TrialError, retries = 0): TrialResult {
-  return { index, output: null, passed: null, grades: [], latencyMs: null, usage: null, costUsd: null, cached: false, retries, error };
+  return { index, output: null, passed: null, grades: [], latencyMs: null, usage: null, costUsd: null, cached: false, retries, judge: null, error };
 }
 
-interface TrialContext {
-  providerFor: (suite: LoadedSuite) => Promise<Provider>;
-  policy: RetryPolicy;
-  timeoutMs: number;
-  signal: AbortSignal;
+interface TrialContext extends CallContext {
+  providerFor: (ref: ProviderRef) => Promise<Provider>;
+  judgeLimit: LimitFunction;
+  /** Stops the whole run with this error (a judge without a key, say). */
+  fail: (err: unknown) => void;
 }
 
 /** Runs one trial. Resolves with its result, errored or not; rejects only on a fatal error. */
 async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: TrialContext): Promise<TrialResult> {
-  const provider = await ctx.providerFor(suite);
-  const request = { messages: c.messages, vars: c.vars };
-  let retries = 0;
-  let response;
-  for (;;) {
-    const timeout = AbortSignal.timeout(ctx.timeoutMs);
-    try {
-      response = await provider.call(request, { signal: AbortSignal.any([ctx.signal, timeout]), trial: index });
-      break;
-    } catch (raw) {
-      if (raw instanceof HarnessError) throw raw;
-      let err = raw instanceof ProviderError ? raw : new ProviderError("provider-error", (raw as Error)?.message ?? String(raw), { cause: raw });
-      // Our own timeout surfaces from the SDK as an abort; name it for what it was.
-      if (timeout.aborted && !ctx.signal.aborted) err = new ProviderError("timeout", `${provider.id}: no answer within ${ctx.timeoutMs} ms`);
-      if (ctx.signal.aborted) return cancelledTrial(index);
-      if (err.fatal) throw err;
-      if (!RETRYABLE.has(err.category) || retries >= ctx.policy.retries) {
-        return emptyTrial(index, { category: err.category, message: err.message }, retries);
-      }
-      try {
-        await sleep(backoffDelay(ctx.policy, retries, err.retryAfterMs), ctx.signal);
-      } catch {
-        return cancelledTrial(index);
-      }
-      retries++;
-    }
-  }
+  const provider = await ctx.providerFor(suite.provider);
+  const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, ctx);
+  if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
+  const { response, retries } = outcome;
 
-  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries };
+  const judged = judgeFor(suite, ctx);
   const grades = [];
+  const graded = (): Pick<TrialResult, "judge"> => ({ judge: judged.usage.calls > 0 ? judged.usage : null });
+  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries };
   for (const spec of c.graders) {
     try {
-      const pending = grade(spec, { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir });
+      const pending = grade(spec, {
+        output: response.output,
+        vars: c.vars,
+        latencyMs: response.latencyMs,
+        costUsd: response.costUsd,
+        suiteDir: suite.dir,
+        messages: c.messages,
+        judge: judged.call,
+      });
       grades.push(await within(pending, ctx.timeoutMs, ctx.signal, spec.type));
     } catch (err) {
-      if (ctx.signal.aborted) return { ...base, passed: null, grades, error: { category: "cancelled", message: "the run was stopped while this trial was being graded" } };
+      if (ctx.signal.aborted) return { ...base, ...graded(), passed: null, grades, error: { category: "cancelled", message: "the run was stopped while this trial was being graded" } };
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
-      return { ...base, passed: null, grades, error: { category: "grader-error", message } };
+      return { ...base, ...graded(), passed: null, grades, error: { category: "grader-error", message } };
     }
   }
-  return { ...base, passed: grades.every((g) => g.pass), grades, error: null };
+  return { ...base, ...graded(), passed: grades.every((g) => g.pass), grades, error: null };
 }

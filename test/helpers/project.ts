@@ -47,6 +47,7 @@ export interface SuiteOptions {
   cases: LoadedCase[];
   /** Absolute folder of the suite file (grader modules resolve against it). */
   dir: string;
+  judge?: { id: string; config: ProviderConfig };
 }
 
 export function makeSuite(options: SuiteOptions): LoadedSuite {
@@ -56,6 +57,7 @@ export function makeSuite(options: SuiteOptions): LoadedSuite {
     file: `evals/${name}.yaml`,
     dir: options.dir,
     provider: { id: options.providerId, config: options.config ?? {} },
+    judge: options.judge,
     trials: options.trials ?? 1,
     threshold: undefined,
     cases: options.cases,
