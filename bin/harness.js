@@ -14,6 +14,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 
 const code = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

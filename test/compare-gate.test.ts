@@ -23,6 +23,7 @@ function caseResult([id, n, passes, hash]: CaseRow, k: number): CaseResult {
     n,
     passes,
     errored: 0,
+    pending: 0,
     k,
     // Not used by compare/gate; a cheap stand-in.
     passAtK: passes > 0 ? 1 : 0,
@@ -49,7 +50,7 @@ function suite(name: string, rows: CaseRow[], opts: { trials?: number; threshold
     at: [],
     passRate: opts.passRate ?? (judged > 0 ? passed / judged : Number.NaN),
     passRateInterval: [0, 1],
-    totals: { cases: rows.length, trials: judged, passed, failed: judged - passed, errored: 0 },
+    totals: { cases: rows.length, trials: judged, passed, failed: judged - passed, errored: 0, pending: 0 },
     latencyMs: { p50: 1, p95: 1, max: 1 },
     tokens: { inputTokens: 0, outputTokens: 0 },
     costUsd: null,

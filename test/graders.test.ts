@@ -10,7 +10,7 @@ let dir: string;
 
 function ctx(output: string, extra: Partial<GradeContext> = {}): GradeContext {
   const noJudge = () => Promise.reject(new Error("no judge in these tests"));
-  return { output, vars: {}, latencyMs: 100, costUsd: 0.001, suiteDir: dir, messages: [], judge: noJudge, ...extra };
+  return { output, vars: {}, latencyMs: 100, costUsd: 0.001, suiteDir: dir, messages: [], judge: noJudge, review: () => undefined, ...extra };
 }
 
 async function passes(spec: GraderSpec, output: string, extra: Partial<GradeContext> = {}): Promise<boolean> {

@@ -8,6 +8,7 @@ import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
 import { renderJson } from "../reporters/json.js";
 import { renderTerminal } from "../reporters/terminal.js";
+import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
 import { runSuites } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import { useColor, type CliIo } from "./io.js";
@@ -51,13 +52,15 @@ export interface EvalSettings {
   baselinePath: string;
   updateBaseline: boolean;
   requireBaseline: boolean;
+  reviewsPath: string;
+  pending: "warn" | "fail";
   alpha: number;
   maxErrorShare: number;
   output: string | undefined;
 }
 
 /** The one mapping from flags to settings: every flag is checked here, before anything runs. */
-export function settingsFromFlags(paths: string[], flags: EvalFlags): EvalSettings {
+export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color" | "quiet">): EvalSettings {
   return {
     paths,
     provider: flags.provider === undefined ? undefined : parseProviderId(flags.provider),
@@ -72,6 +75,8 @@ export function settingsFromFlags(paths: string[], flags: EvalFlags): EvalSettin
     baselinePath: flags.baseline ?? DEFAULT_BASELINE_PATH,
     // A baseline named on the command line must exist: a typo must not turn the gate off.
     requireBaseline: flags.requireBaseline === true || flags.baseline !== undefined,
+    reviewsPath: flags.reviews ?? DEFAULT_REVIEWS_PATH,
+    pending: flags.pending,
     updateBaseline: flags.updateBaseline === true,
     alpha: share("--alpha", flags.alpha, { open: true }),
     maxErrorShare: share("--max-error-rate", flags.maxErrorRate, { open: false }),
@@ -95,6 +100,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       hint: "run from the project folder, pass --baseline, or write one with --update-baseline",
     });
   }
+  const reviewsFile = path.resolve(cwd, s.reviewsPath);
+  const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
 
@@ -107,6 +114,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     fixtures: s.fixtures,
     fixturesDir: s.fixturesDir,
     env: io.env,
+    reviews: (suite, caseId, key, hash) => reviews.get(suite, caseId, key, hash),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
   });
@@ -119,6 +127,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     baselinePath: path.relative(cwd, baselineFile),
     alpha: s.alpha,
     maxErrorShare: s.maxErrorShare,
+    pendingPolicy: s.pending,
     harnessVersion: harnessVersion(),
     interrupted,
   });

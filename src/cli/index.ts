@@ -13,6 +13,26 @@ export function harnessVersion(): string {
   return pkg.version;
 }
 
+/** Flags of every command that runs suites. */
+export interface RunFlags {
+  provider?: string;
+  judge?: string;
+  trials?: string;
+  concurrency: string;
+  timeout: string;
+  retries: string;
+  record?: boolean;
+  offline?: boolean;
+  fixtures: string;
+  reviews?: string;
+}
+
+/** Flags of `harness review`. */
+export interface ReviewFlags extends RunFlags {
+  sample: string;
+  reviewer?: string;
+}
+
 /** Flags of `harness eval`, as commander parses them. */
 export interface EvalFlags {
   provider?: string;
@@ -28,6 +48,8 @@ export interface EvalFlags {
   baseline?: string;
   updateBaseline?: boolean;
   requireBaseline?: boolean;
+  reviews?: string;
+  pending: "warn" | "fail";
   alpha: string;
   maxErrorRate: string;
   output?: string;
@@ -45,23 +67,17 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  program
-    .command("eval")
-    .description("run suites (default: evals/) and gate against the baseline")
-    .argument("[paths...]", "suite files or folders (default: evals/)")
-    .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
-    .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
-    .option("--judge <id>", "judge model for rubric, closed-qa and factuality graders that name none (overrides the suites' judge:)")
+  withRunOptions(
+    program
+      .command("eval")
+      .description("run suites (default: evals/) and gate against the baseline")
+      .argument("[paths...]", "suite files or folders (default: evals/)"),
+  )
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
-    .option("-j, --concurrency <n>", "calls in flight at once", String(DEFAULT_CONCURRENCY))
-    .option("--timeout <ms>", "per-call (and per-grader) timeout", String(DEFAULT_TIMEOUT_MS))
-    .option("--retries <n>", "retries on 429, 5xx and timeouts", String(DEFAULT_RETRIES))
-    .addOption(new Option("--record", "record answers missing from fixtures/ (needs a key)").conflicts("offline"))
-    .option("--offline", "use recorded fixtures only: a missing one is an error, no network")
-    .option("--fixtures <dir>", "fixtures folder", DEFAULT_FIXTURES_DIR)
     .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
     .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
     .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
+    .addOption(new Option("--pending <policy>", "trials awaiting human review: warn, or fail the gate").choices(["warn", "fail"]).default("warn"))
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
     .option("-o, --output <file>", "write the whole run as JSON")
@@ -73,7 +89,35 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       setCode(await evalCommand(paths ?? [], flags, io));
     });
 
+  withRunOptions(
+    program
+      .command("review")
+      .description("give verdicts on outputs awaiting human review, and check a sample of the judge's")
+      .argument("[paths...]", "suite files or folders (default: evals/)"),
+  )
+    .option("--sample <n>", "also review up to n outputs that a model-graded grader judged, to measure the judge", "0")
+    .option("--reviewer <name>", "your name in the reviews file (default: HARNESS_REVIEWER, git user.name, or the login)")
+    .action(async (paths: string[] | undefined, flags: ReviewFlags) => {
+      const { reviewCommand } = await import("./review.js");
+      setCode(await reviewCommand(paths ?? [], flags, io));
+    });
+
   return program;
+}
+
+/** The options that say how suites run, shared by every command that runs them: one mapping, no drift. */
+function withRunOptions(cmd: Command): Command {
+  return cmd
+    .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
+    .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
+    .option("--judge <id>", "judge model for rubric, closed-qa and factuality graders that name none (overrides the suites' judge:)")
+    .option("-j, --concurrency <n>", "calls in flight at once", String(DEFAULT_CONCURRENCY))
+    .option("--timeout <ms>", "per-call (and per-grader) timeout", String(DEFAULT_TIMEOUT_MS))
+    .option("--retries <n>", "retries on 429, 5xx and timeouts", String(DEFAULT_RETRIES))
+    .addOption(new Option("--record", "record answers missing from fixtures/ (needs a key)").conflicts("offline"))
+    .option("--offline", "use recorded fixtures only: a missing one is an error, no network")
+    .option("--fixtures <dir>", "fixtures folder", DEFAULT_FIXTURES_DIR)
+    .option("--reviews <file>", "people's verdicts, for human graders and judge checks (default: evals/reviews.jsonl)");
 }
 
 /** Runs the CLI and returns the exit code. Never calls process.exit. */

@@ -95,6 +95,10 @@ export const GraderSpecSchema = z.discriminatedUnion("type", [
     type: z.literal("max-cost"),
     value: z.number().nonnegative().describe("The call must cost at most this many US dollars."),
   }),
+  z.strictObject({
+    type: z.literal("human"),
+    instructions: text.describe("What the reviewer checks. Until a person gives a verdict (harness review), the trial is pending."),
+  }),
   modelGraded("rubric", "The rubric the output must meet, in plain words."),
   modelGraded("closed-qa", "The criterion the answer must meet, besides answering the question (the case's prompt)."),
   modelGraded("factuality", "The reference answer the output must agree with.").extend({

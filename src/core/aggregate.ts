@@ -20,7 +20,8 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
     promptHash: c.promptHash,
     n,
     passes,
-    errored: trials.length - n,
+    errored: trials.filter((t) => t.error !== null).length,
+    pending: trials.filter((t) => t.pending).length,
     k,
     passAtK: passAtK(n, passes, k),
     passHatK: passHatK(n, passes, k),
@@ -53,7 +54,14 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     })),
     passRate: rate,
     passRateInterval: interval,
-    totals: { cases: cases.length, trials: trials.length, passed, failed: judged - passed, errored: trials.length - judged },
+    totals: {
+      cases: cases.length,
+      trials: trials.length,
+      passed,
+      failed: judged - passed,
+      errored: cases.reduce((s, c) => s + c.errored, 0),
+      pending: cases.reduce((s, c) => s + c.pending, 0),
+    },
     latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: percentile(latencies, 1) },
     tokens: answered.some((t) => t.usage !== null)
       ? {

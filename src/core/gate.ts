@@ -1,6 +1,6 @@
 /** The verdict: did this run regress against its baseline, or miss a suite's threshold? Pure. */
 import { DEFAULT_MAX_ERROR_SHARE } from "../defaults.js";
-import type { Comparison, GateVerdict, Regression, SuiteResult } from "./types.js";
+import type { Comparison, GateVerdict, PendingPolicy, Regression, SuiteResult } from "./types.js";
 
 function fmtP(p: number): string {
   return p < 0.001 ? "< 0.001" : p.toFixed(3);
@@ -19,9 +19,11 @@ export interface GateInput {
   /** Above this share of errored trials the run is not judged (default 0.1). */
   maxErrorShare?: number;
   interrupted?: "SIGINT" | "SIGTERM" | null;
+  /** Default "warn": pending human reviews are shown but do not fail the gate. */
+  pendingPolicy?: PendingPolicy;
 }
 
-export function decideGate({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null }: GateInput): GateVerdict {
+export function decideGate({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, pendingPolicy = "warn" }: GateInput): GateVerdict {
   const regressions: Regression[] = [];
   const improvements: GateVerdict["improvements"] = [];
   const newCases: GateVerdict["newCases"] = [];
@@ -67,6 +69,12 @@ export function decideGate({ suites, comparison, baseline, alpha, errors, maxErr
     }
   }
 
+  const pending = suites.reduce((n, s) => n + s.totals.pending, 0);
+  if (pendingPolicy === "fail") {
+    for (const s of suites) {
+      if (s.totals.pending > 0) regressions.push({ kind: "pending", suite: s.name, message: `${s.totals.pending} trial${s.totals.pending === 1 ? "" : "s"} await human review (harness review), and --pending is fail` });
+    }
+  }
   const missingFixtures = errors.byCategory?.["missing-fixture"] ?? 0;
   const notJudgedReason = interrupted
     ? `the run was interrupted by ${interrupted}`
@@ -79,6 +87,7 @@ export function decideGate({ suites, comparison, baseline, alpha, errors, maxErr
     status: regressions.length > 0 || notJudgedReason !== null ? "fail" : "pass",
     judged: notJudgedReason === null,
     notJudgedReason,
+    pending: { trials: pending, policy: pendingPolicy },
     regressions,
     improvements,
     newCases,

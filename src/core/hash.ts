@@ -15,3 +15,8 @@ export function stableStringify(value: unknown): string {
 export function hashOf(value: unknown, length = 64): string {
   return createHash("sha256").update(stableStringify(value)).digest("hex").slice(0, length);
 }
+
+/** Identity of an output for reviews: a verdict given once applies wherever the same text appears again. */
+export function outputHash(output: string): string {
+  return createHash("sha256").update(output).digest("hex").slice(0, 16);
+}

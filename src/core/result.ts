@@ -2,7 +2,8 @@
 import { aggregateCase, aggregateSuite, kValues, summariseErrors } from "./aggregate.js";
 import { compareToBaseline, DEFAULT_ALPHA } from "./compare.js";
 import { decideGate } from "./gate.js";
-import type { Baseline, RawRun, RunResult } from "./types.js";
+import { judgeAgreement } from "./agreement.js";
+import type { Baseline, PendingPolicy, RawRun, RunResult } from "./types.js";
 
 export interface BuildOptions {
   /** Extra k values (--at). */
@@ -12,6 +13,8 @@ export interface BuildOptions {
   alpha?: number;
   /** Above this share of errored trials the run is not judged (default 0.1). */
   maxErrorShare?: number;
+  /** Whether trials awaiting human review fail the gate (default "warn"). */
+  pendingPolicy?: PendingPolicy;
   harnessVersion: string;
   interrupted?: RunResult["interrupted"];
 }
@@ -29,6 +32,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     errors,
     ...(options.maxErrorShare !== undefined ? { maxErrorShare: options.maxErrorShare } : {}),
     interrupted: options.interrupted ?? null,
+    ...(options.pendingPolicy ? { pendingPolicy: options.pendingPolicy } : {}),
     suites,
     comparison,
     baseline: baseline ? { path: options.baselinePath ?? "", commit: baseline.git.commit, createdAt: baseline.createdAt } : null,
@@ -43,6 +47,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     suites,
     errors,
     comparison,
+    judgeAgreement: judgeAgreement(suites),
     gate,
   };
 }

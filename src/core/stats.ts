@@ -224,3 +224,25 @@ export function percentile(values: readonly number[], q: number): number {
   const hi = Math.ceil(pos);
   return xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo);
 }
+
+/**
+ * Cohen's kappa (1960) for two raters' pass/fail verdicts on the same items: their
+ * agreement beyond what chance would give with each rater's own pass rate. 1 is perfect
+ * agreement, 0 no better than chance; NaN when chance alone explains everything
+ * (both raters gave one verdict only) or there are no items.
+ */
+export function cohensKappa(pairs: readonly (readonly [boolean, boolean])[]): { agreement: number; kappa: number } {
+  const n = pairs.length;
+  if (n === 0) return { agreement: Number.NaN, kappa: Number.NaN };
+  let agree = 0;
+  let aYes = 0;
+  let bYes = 0;
+  for (const [a, b] of pairs) {
+    if (a === b) agree++;
+    if (a) aYes++;
+    if (b) bYes++;
+  }
+  const po = agree / n;
+  const pe = (aYes / n) * (bYes / n) + (1 - aYes / n) * (1 - bYes / n);
+  return { agreement: po, kappa: pe === 1 ? Number.NaN : (po - pe) / (1 - pe) };
+}

@@ -82,7 +82,23 @@ export interface Grade {
   reason: string;
   /** Model-graded only: hash of the judge's instructions (prompts/judge/*.md), so a changed judge prompt is visible. */
   judgePromptHash?: string;
+  /** A human grader with no verdict yet: the trial is pending, neither passed nor failed. */
+  pending?: true;
+  /** Human and model-graded graders: the question a person's verdict would answer (see reviews). */
+  reviewKey?: string;
+  /** Model-graded only: a person's verdict on the same output, when one was given, to measure the judge. */
+  human?: HumanVerdict;
 }
+
+/** What a person decided about one output. */
+export interface HumanVerdict {
+  verdict: "pass" | "fail";
+  reviewer: string;
+  note?: string | undefined;
+}
+
+/** Looks up a person's verdict on an output, for one grader of one case. */
+export type ReviewLookup = (suite: string, caseId: string, reviewKey: string, outputHash: string) => HumanVerdict | undefined;
 
 /** What grading a trial cost in judge calls, counted apart from the target's own call. */
 export interface JudgeUsage {
@@ -97,8 +113,10 @@ export interface TrialResult {
   /** 0-based trial index within the case. */
   index: number;
   output: string | null;
-  /** null when the trial errored: it was not judged, so neither passed nor failed. */
+  /** null when the trial errored or awaits human review: it was not judged, so neither passed nor failed. */
   passed: boolean | null;
+  /** Awaiting a human verdict (a human grader without one, and no other grader failed). */
+  pending: boolean;
   grades: Grade[];
   latencyMs: number | null;
   usage: Usage | null;
@@ -125,10 +143,12 @@ export interface CaseResult {
   description: string | undefined;
   line: number;
   promptHash: string;
-  /** Judged trials: errored ones are left out. */
+  /** Judged trials: errored and pending ones are left out. */
   n: number;
   passes: number;
   errored: number;
+  /** Trials awaiting a human verdict. */
+  pending: number;
   /** At the run's main k (the number of trials unless --at says otherwise). */
   k: number;
   passAtK: number;
@@ -160,7 +180,7 @@ export interface SuiteResult {
   passRate: number;
   /** 95% interval on passRate, allowing for correlation within a case. */
   passRateInterval: [number, number];
-  totals: { cases: number; trials: number; passed: number; failed: number; errored: number };
+  totals: { cases: number; trials: number; passed: number; failed: number; errored: number; pending: number };
   latencyMs: Summary;
   /** null when no answer reported token usage (exec providers do not). */
   tokens: Usage | null;
@@ -212,8 +232,19 @@ export interface Comparison {
   missing: { suite: string; caseId: string }[];
 }
 
+/** Judge against people, for one kind of model-graded grader. */
+export interface JudgeAgreement {
+  grader: string;
+  /** Distinct outputs both a judge and a person graded. */
+  pairs: number;
+  /** Share of those where they agreed. */
+  agreement: number;
+  /** Cohen's kappa: agreement beyond chance; NaN (null in JSON) when undefined. */
+  kappa: number;
+}
+
 export interface Regression {
-  kind: "case" | "suite" | "threshold";
+  kind: "case" | "suite" | "threshold" | "pending";
   suite: string;
   caseId?: string;
   message: string;
@@ -226,6 +257,8 @@ export interface GateVerdict {
   judged: boolean;
   /** Why the run was not judged; null when it was. */
   notJudgedReason: string | null;
+  /** Trials awaiting a human verdict, and whether that fails the gate (--pending). */
+  pending: { trials: number; policy: PendingPolicy };
   regressions: Regression[];
   improvements: { suite: string; caseId: string; message: string }[];
   newCases: { suite: string; caseId: string }[];
@@ -234,6 +267,9 @@ export interface GateVerdict {
   baseline: { path: string; commit: string | null; createdAt: string } | null;
   alpha: number;
 }
+
+/** What pending human reviews do to the gate: warn (default) or fail. */
+export type PendingPolicy = "warn" | "fail";
 
 export interface RunResult {
   schemaVersion: 1;
@@ -245,6 +281,8 @@ export interface RunResult {
   suites: SuiteResult[];
   errors: { total: number; errored: number; share: number; byCategory: Partial<Record<ErrorCategory, number>> };
   comparison: Comparison | null;
+  /** Judge against people, per model-graded grader type, where both graded the same outputs. */
+  judgeAgreement: JudgeAgreement[];
   gate: GateVerdict;
 }
 

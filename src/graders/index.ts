@@ -3,6 +3,7 @@ import type { GraderSpec } from "../config/schema.js";
 import type { Grade } from "../core/types.js";
 import { gradeJavascript } from "./javascript.js";
 import { gradeWithJudge } from "./judge.js";
+import { reviewKey } from "./review-key.js";
 import { gradeIsJson, gradeJsonSchema } from "./json.js";
 import { gradeText } from "./text.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
@@ -44,8 +45,18 @@ async function outcome(spec: GraderSpec, ctx: GradeContext): Promise<GradeOutcom
     }
     case "rubric":
     case "closed-qa":
-    case "factuality":
-      return gradeWithJudge(spec, ctx);
+    case "factuality": {
+      const key = reviewKey(spec)!;
+      const human = ctx.review(key);
+      return { ...(await gradeWithJudge(spec, ctx)), reviewKey: key, ...(human ? { human } : {}) };
+    }
+    case "human": {
+      const key = reviewKey(spec)!;
+      const r = ctx.review(key);
+      if (!r) return { pass: false, score: 0, reason: `awaiting human review (harness review): ${spec.instructions}`, pending: true, reviewKey: key };
+      const pass = r.verdict === "pass";
+      return { pass, score: pass ? 1 : 0, reason: `reviewed by ${r.reviewer}: ${r.verdict}${r.note ? ` (${r.note})` : ""}`, reviewKey: key };
+    }
     default: {
       const never: never = spec;
       throw new Error(`unhandled grader ${JSON.stringify(never)}`);

@@ -93,17 +93,29 @@ function refOf(spec: ModelGradedSpec): ProviderRef | undefined {
   return typeof spec.judge === "string" ? { id: spec.judge, config: {} } : { id: spec.judge.id, config: spec.judge.config ?? {} };
 }
 
+interface Vote {
+  pass: boolean;
+  score: number;
+  reasoning: string;
+  label: string;
+}
+
 /** Asks the judge `votes` times and takes the strict majority. */
 export async function gradeWithJudge(spec: ModelGradedSpec, ctx: GradeContext): Promise<GradeOutcome & { judgePromptHash: string }> {
   const request = buildJudgeRequest(spec, ctx.output, ctx.messages);
   const votes = spec.votes ?? 1;
-  const answers = await Promise.all(
-    Array.from({ length: votes }, async (_, vote) => {
+  // allSettled, not all: when one vote fails the others are still in flight, and the trial
+  // must not end (its judge usage read) until every call it made has been counted.
+  const settled = await Promise.allSettled(
+    Array.from({ length: votes }, async (_, vote): Promise<Vote> => {
       const answer = parseJudgeAnswer(spec.type, (await ctx.judge(refOf(spec), request, vote)).output);
       const pass = "verdict" in answer ? answer.verdict === "pass" : (spec.type === "factuality" && (spec.accept ?? DEFAULT_ACCEPT).includes(answer.choice));
       return { pass, score: answer.score, reasoning: answer.reasoning, label: "verdict" in answer ? answer.verdict : answer.choice };
     }),
   );
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  const answers = settled.map((s) => (s as PromiseFulfilledResult<Vote>).value);
   const passes = answers.filter((a) => a.pass).length;
   const pass = passes * 2 > votes;
   const side = answers.find((a) => a.pass === pass)!;

@@ -1,4 +1,4 @@
-import type { Grade, Message, ProviderRef } from "../core/types.js";
+import type { Grade, HumanVerdict, Message, ProviderRef } from "../core/types.js";
 import type { ProviderRequest, ProviderResponse } from "../providers/types.js";
 
 /** Calls a judge model: `ref` or, when undefined, the suite's judge. `vote` numbers repeated asks (fixtures key on it). */
@@ -15,6 +15,8 @@ export interface GradeContext {
   /** What the target was asked: closed-qa judges the answer against the question. */
   messages: Message[];
   judge: JudgeCall;
+  /** A person's verdict on this output for the grader with this review key, if any. */
+  review: (reviewKey: string) => HumanVerdict | undefined;
 }
 
 export type GradeOutcome = Omit<Grade, "type">;

@@ -71,14 +71,13 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
   const [lo, hi] = suite.passRateInterval;
   const uncounted = suite.cases.length - suite.casesCounted;
   const counted = uncounted > 0 ? c.yellow(` (over ${suite.casesCounted} of ${suite.cases.length} cases: ${uncounted} had fewer than ${k} judged trials)`) : "";
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const interval = Number.isFinite(lo) ? ` (95% CI ${fmtPct(lo)}–${fmtPct(hi)})` : "";
   const tokens = suite.tokens ? `${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out` : "unknown";
   const lines = [
     `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case`)}`,
     table.toString(),
     `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
-    `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored` +
+    `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)}` +
       `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}`,
   ];
@@ -87,7 +86,7 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
     const jt = j.tokens ? `${fmtTokens(j.tokens.inputTokens)} in / ${fmtTokens(j.tokens.outputTokens)} out` : "unknown";
     lines.push(`  judge: ${plural(j.calls, "call")}   latency p50 ${fmtMs(j.latencyMs.p50)} p95 ${fmtMs(j.latencyMs.p95)} per trial   tokens ${jt}   cost ${fmtUsd(j.costUsd)}`);
   }
-  const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0);
+  const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0 || cr.pending > 0);
   for (const cr of failing) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
   return lines.join("\n");
 }
@@ -96,7 +95,11 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
 function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
   const counts = new Map<string, number>();
   for (const t of cr.trials) {
-    const why = t.error ? `errored (${t.error.category}): ${t.error.message}` : t.passed === false ? [...new Set(t.grades.filter((g) => !g.pass).map((g) => g.reason))].join("; ") : undefined;
+    const why = t.error
+      ? `errored (${t.error.category}): ${t.error.message}`
+      : t.pending
+        ? "pending: awaiting human review"
+        : t.passed === false ? [...new Set(t.grades.filter((g) => !g.pass).map((g) => g.reason))].join("; ") : undefined;
     if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
   }
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
@@ -106,6 +109,10 @@ function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
   return [head, ...rows];
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function renderFooter(result: RunResult, c: ChalkInstance): string {
   const g = result.gate;
   const lines: string[] = [];
@@ -113,6 +120,13 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   if (e.errored > 0) {
     const cats = Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ");
     lines.push(c.yellow(`${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${cats}. Errored trials are left out of n, neither passed nor failed.`));
+  }
+  if (g.pending.trials > 0) {
+    lines.push(c.yellow(`${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} await human review, left out of n: run \`harness review\`${g.pending.policy === "fail" ? " (--pending fail: the gate fails until then)" : ""}.`));
+  }
+  for (const a of result.judgeAgreement) {
+    const kappa = Number.isFinite(a.kappa) ? `Cohen's κ ${a.kappa.toFixed(2)}` : "κ undefined (one verdict only)";
+    lines.push(`Judge vs people, ${a.grader}: ${plural(a.pairs, "output")} graded by both, ${fmtPct(a.agreement)} agree, ${kappa}`);
   }
   if (result.interrupted) lines.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
   if (g.baseline) {

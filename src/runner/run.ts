@@ -4,8 +4,8 @@
  * Statistics are core's job; this module only decides what ran and how it ended.
  */
 import pLimit, { type LimitFunction } from "p-limit";
-import type { JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, TrialError, TrialResult } from "../core/types.js";
-import { hashOf } from "../core/hash.js";
+import type { JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
+import { hashOf, outputHash } from "../core/hash.js";
 import { HarnessError, RunError } from "../errors.js";
 import { grade, GraderError, type JudgeCall } from "../graders/index.js";
 import type { FixtureMode } from "../providers/fixtures.js";
@@ -30,6 +30,8 @@ export interface RunOptions {
   /** Aborting stops scheduling and cancels calls in flight; unfinished trials end as "cancelled". */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** People's verdicts, for human graders and for checking judges (see harness review). */
+  reviews?: ReviewLookup;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
 }
@@ -84,7 +86,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           limit(async () => {
             const trial = stop.signal.aborted
               ? cancelledTrial(t)
-              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, judgeLimit, policy, timeoutMs, signal: stop.signal, fail }).catch((err: unknown) => {
+              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, judgeLimit, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }).catch((err: unknown) => {
                   // Only fatal errors reach here: remember the first and stop the run.
                   fatal ??= err;
                   stop.abort(err);
@@ -159,10 +161,11 @@ function cancelledTrial(index: number): TrialResult {
 }
 
 function emptyTrial(index: number, error: TrialError, retries = 0): TrialResult {
-  return { index, output: null, passed: null, grades: [], latencyMs: null, usage: null, costUsd: null, cached: false, retries, judge: null, error };
+  return { index, output: null, passed: null, pending: false, grades: [], latencyMs: null, usage: null, costUsd: null, cached: false, retries, judge: null, error };
 }
 
 interface TrialContext extends CallContext {
+  reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
   judgeLimit: LimitFunction;
   /** Stops the whole run with this error (a judge without a key, say). */
@@ -179,7 +182,9 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
   const judged = judgeFor(suite, ctx);
   const grades = [];
   const graded = (): Pick<TrialResult, "judge"> => ({ judge: judged.usage.calls > 0 ? judged.usage : null });
-  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries };
+  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries, pending: false };
+  const hash = outputHash(response.output);
+  const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, hash);
   for (const spec of c.graders) {
     try {
       const pending = grade(spec, {
@@ -190,6 +195,7 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
         suiteDir: suite.dir,
         messages: c.messages,
         judge: judged.call,
+        review,
       });
       grades.push(await within(pending, ctx.timeoutMs, ctx.signal, spec.type));
     } catch (err) {
@@ -198,5 +204,8 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
       return { ...base, ...graded(), passed: null, grades, error: { category: "grader-error", message } };
     }
   }
-  return { ...base, ...graded(), passed: grades.every((g) => g.pass), grades, error: null };
+  // A failure a grader is sure of decides the trial; otherwise an awaited human verdict leaves it pending.
+  const failed = grades.some((g) => !g.pass && !g.pending);
+  const pending = !failed && grades.some((g) => g.pending);
+  return { ...base, ...graded(), passed: pending ? null : !failed, pending, grades, error: null };
 }

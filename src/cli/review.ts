@@ -1,0 +1,78 @@
+/** `harness review`: run the suites, then walk a person through what needs their verdict. */
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { loadSuites } from "../config/load.js";
+import { DEFAULT_ALPHA, DEFAULT_MAX_ERROR_SHARE } from "../defaults.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { reviewItems } from "../reviews/items.js";
+import { runReviewSession } from "../reviews/session.js";
+import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
+import { runSuites } from "../runner/run.js";
+import { settingsFromFlags } from "./eval.js";
+import type { ReviewFlags } from "./index.js";
+import type { CliIo } from "./io.js";
+
+function reviewerName(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  if (flag) return flag;
+  if (env.HARNESS_REVIEWER) return env.HARNESS_REVIEWER;
+  try {
+    const name = execFileSync("git", ["config", "user.name"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    if (name) return name;
+  } catch {
+    // no git, or no name set
+  }
+  return os.userInfo().username;
+}
+
+export async function reviewCommand(paths: string[], flags: ReviewFlags, io: CliIo): Promise<number> {
+  const s = settingsFromFlags(paths, { ...flags, alpha: String(DEFAULT_ALPHA), maxErrorRate: String(DEFAULT_MAX_ERROR_SHARE), pending: "warn" });
+  const sample = Number(flags.sample);
+  if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample expects a whole number ≥ 0, got "${flags.sample}"`);
+  const cwd = io.cwd;
+  const suites = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
+  const file = path.resolve(cwd, flags.reviews ?? DEFAULT_REVIEWS_PATH);
+  const store = await openReviews(file, path.relative(cwd, file));
+
+  io.stderr.write("Running the suites to collect their outputs…\n");
+  const run = await runSuites(suites, {
+    cwd,
+    concurrency: s.concurrency,
+    timeoutMs: s.timeoutMs,
+    retry: { retries: s.retries },
+    fixtures: s.fixtures,
+    fixturesDir: s.fixturesDir,
+    env: io.env,
+    reviews: (suite, caseId, key, hash) => store.get(suite, caseId, key, hash),
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  const items = reviewItems(run, sample);
+  if (items.length === 0) {
+    io.stdout.write(`Nothing to review: no output awaits a human verdict${sample > 0 ? ", and every judged output has been checked" : ""}.\n`);
+    return 0;
+  }
+  const pendingCount = items.filter((i) => i.kind === "human").length;
+  io.stdout.write(`${items.length} to review (${pendingCount} awaiting a verdict, ${items.length - pendingCount} judge checks). Verdicts go to ${path.relative(cwd, file)} as you give them.\n`);
+
+  const input = io.stdin ?? process.stdin;
+  const rl = createInterface({ input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  // Ctrl-C ends the session like "q": what was answered is already on disk.
+  io.signal?.addEventListener("abort", () => rl.close(), { once: true });
+  const result = await runReviewSession(items, store, reviewerName(flags.reviewer, io.env, cwd), {
+    write: (text) => io.stdout.write(text),
+    async ask(prompt) {
+      io.stdout.write(prompt);
+      const next = await lines.next();
+      return next.done ? null : next.value;
+    },
+  });
+  rl.close();
+  if (io.signal?.aborted) {
+    io.stdout.write(`\nStopped. Recorded ${result.recorded} verdict${result.recorded === 1 ? "" : "s"}; ${result.left} left for later.\n`);
+    return io.signal.reason === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint;
+  }
+  io.stdout.write(`\nRecorded ${result.recorded} verdict${result.recorded === 1 ? "" : "s"}${result.skipped ? `, skipped ${result.skipped}` : ""}${result.left ? `; ${result.left} left for later` : ""}.\n`);
+  return 0;
+}

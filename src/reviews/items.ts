@@ -1,0 +1,65 @@
+/** What a person is asked to review: outputs awaiting a human grader's verdict, and a sample of judged ones. */
+import { hashOf, outputHash } from "../core/hash.js";
+import type { RawRun } from "../core/types.js";
+import type { GraderSpec } from "../config/schema.js";
+import { reviewKey } from "../graders/review-key.js";
+
+export interface ReviewItem {
+  suite: string;
+  caseId: string;
+  description: string | undefined;
+  vars: Record<string, unknown>;
+  output: string;
+  outputHash: string;
+  reviewKey: string;
+  /** "human" for a human grader; the judge's grader type for a judge check. */
+  kind: "human" | "judge-check";
+  /** What the person decides: the human grader's instructions, or the rubric the judge applied. */
+  instructions: string;
+}
+
+function instructionsOf(spec: GraderSpec): string {
+  if (spec.type === "human") return spec.instructions;
+  if (spec.type === "rubric") return `Does the output meet this rubric? ${spec.value}`;
+  if (spec.type === "closed-qa") return `Does the output answer the question and meet this criterion? ${spec.value}`;
+  if (spec.type === "factuality") return `Do the output's facts agree with this reference answer? ${spec.value}`;
+  return "";
+}
+
+/**
+ * Pending human reviews first, in suite and case order, then up to `sample` judged outputs
+ * that no person has checked, picked by hash so the same run always offers the same sample
+ * (and the judge's verdict is not shown, so it cannot anchor the person's).
+ */
+export function reviewItems(run: RawRun, sample: number): ReviewItem[] {
+  const pending = new Map<string, ReviewItem>();
+  const judged = new Map<string, ReviewItem>();
+  for (const { suite, cases } of run.suites) {
+    for (const { case: c, trials } of cases) {
+      for (const t of trials) {
+        if (t.output === null) continue;
+        for (const g of t.grades) {
+          if (!g.reviewKey) continue;
+          const spec = c.graders.find((s) => reviewKey(s) === g.reviewKey);
+          if (!spec) continue;
+          const item: ReviewItem = {
+            suite: suite.name,
+            caseId: c.id,
+            description: c.description,
+            vars: c.vars,
+            output: t.output,
+            outputHash: outputHash(t.output),
+            reviewKey: g.reviewKey,
+            kind: spec.type === "human" ? "human" : "judge-check",
+            instructions: instructionsOf(spec),
+          };
+          const key = hashOf([item.suite, item.caseId, item.reviewKey, item.outputHash]);
+          if (g.pending) pending.set(key, item);
+          else if (spec.type !== "human" && !g.human) judged.set(key, item);
+        }
+      }
+    }
+  }
+  const sampled = [...judged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, sample).map(([, item]) => item);
+  return [...pending.values(), ...sampled];
+}

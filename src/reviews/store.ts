@@ -1,0 +1,79 @@
+/**
+ * Human verdicts, kept in the repository as JSON lines (default evals/reviews.jsonl), so
+ * they are committed with the suite and reused whenever the same output appears again
+ * (always, with fixtures). One line per verdict; a later line for the same output wins.
+ */
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError, type ConfigProblem } from "../errors.js";
+
+export const DEFAULT_REVIEWS_PATH = "evals/reviews.jsonl";
+
+export const ReviewSchema = z.strictObject({
+  suite: z.string().min(1),
+  caseId: z.string().min(1),
+  /** Which grader the verdict answers: "human:<hash of instructions>" or "<judge type>:<hash of rubric>". */
+  grader: z.string().min(1),
+  /** sha256 of the output, 16 hex digits. */
+  outputHash: z.string().regex(/^[0-9a-f]{16}$/, "expected 16 hex digits"),
+  verdict: z.enum(["pass", "fail"]),
+  note: z.string().optional(),
+  reviewer: z.string().min(1),
+  time: z.iso.datetime(),
+});
+
+export type Review = z.infer<typeof ReviewSchema>;
+
+export interface ReviewStore {
+  file: string;
+  /** The latest verdict for this output under this grader, if a person gave one. */
+  get(suite: string, caseId: string, grader: string, outputHash: string): Review | undefined;
+  /** Appends a verdict to the file at once: quitting a review half-way loses nothing already answered. */
+  add(review: Review): Promise<void>;
+  size(): number;
+}
+
+const keyOf = (r: Pick<Review, "suite" | "caseId" | "grader" | "outputHash">) => JSON.stringify([r.suite, r.caseId, r.grader, r.outputHash]);
+
+/** Reads the reviews file (a missing one is empty). Every invalid line is reported with its number. */
+export async function openReviews(file: string, label = file): Promise<ReviewStore> {
+  let text = "";
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new ConfigError([{ file: label, message: `cannot read the reviews file: ${(err as Error).message}` }]);
+  }
+  const byKey = new Map<string, Review>();
+  const problems: ConfigProblem[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (err) {
+      problems.push({ file: label, line: i + 1, col: 1, message: `not valid JSON (${(err as Error).message}); each line is one review` });
+      return;
+    }
+    const parsed = ReviewSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      problems.push({ file: label, line: i + 1, col: 1, path: issue.path.join("."), message: issue.message.replace(/^Invalid input: /, "") });
+      return;
+    }
+    byKey.set(keyOf(parsed.data), parsed.data);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    file,
+    get: (suite, caseId, grader, outputHash) => byKey.get(keyOf({ suite, caseId, grader, outputHash })),
+    async add(review) {
+      const valid = ReviewSchema.parse(review);
+      await mkdir(path.dirname(file), { recursive: true });
+      // One append of one whole line: a crash cannot interleave or half-write earlier verdicts.
+      await appendFile(file, `${JSON.stringify(valid)}\n`);
+      byKey.set(keyOf(valid), valid);
+    },
+    size: () => byKey.size,
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * `harness review` driven in a real pseudo-terminal (Python's pty module), a few verdicts
+ * and a quit; and how pending reviews, reviews files and judge agreement reach `harness eval`.
+ */
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outputHash } from "../src/core/hash.js";
+import { reviewKey } from "../src/graders/review-key.js";
+import { BIN, cleanEnv, makeProject, runHarness, ROOT } from "./cli-run.js";
+import { startFakeServer, type FakeServer } from "./fake-server.js";
+
+interface PtyResult {
+  exit: number | null;
+  output: string;
+  stuck_at?: string;
+}
+
+function inPty(steps: [string, string][], args: string[], cwd: string, env: Record<string, string> = {}): Promise<PtyResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "python3",
+      [path.join(ROOT, "test/pty-drive.py"), JSON.stringify(steps), "--", process.execPath, BIN, ...args],
+      { cwd, env: cleanEnv({ HARNESS_REVIEWER: "ana", ...env }), maxBuffer: 8 * 1024 * 1024 },
+      (err, stdout) => {
+        try {
+          resolve(JSON.parse(stdout) as PtyResult);
+        } catch {
+          reject(err ?? new Error(`no result from the pty driver: ${stdout}`));
+        }
+      },
+    );
+  });
+}
+
+// An "app" whose answer alternates by trial: two distinct outputs to review.
+const APP = `let s = ""; for await (const c of process.stdin) s += c;
+const { trial } = JSON.parse(s);
+console.log(trial % 2 === 0 ? "Hello Ana, happy to help!" : "Hi Ana.");
+`;
+const SUITE = `name: tone
+provider: exec:node app.mjs
+prompt: "Greet Ana"
+trials: 4
+cases:
+  - id: greet-warmly
+    description: a customer complained the bot was curt (ticket 77)
+    graders:
+      - type: contains
+        value: Ana
+      - type: human
+        instructions: Is the greeting warm rather than curt?
+`;
+const PROMPT = "quit) > ";
+
+describe("harness review in a terminal", () => {
+  it("walks the pending outputs, records each verdict at once, and a quit loses nothing", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    // Pending reviews warn by default, and fail the gate with --pending fail.
+    const warn = await runHarness(["eval", "-q"], { cwd: dir });
+    expect(warn.code).toBe(0);
+    expect(warn.stdout).toContain("4 trials await human review");
+    expect((await runHarness(["eval", "-q", "--pending", "fail"], { cwd: dir })).code).toBe(1);
+
+    const r = await inPty(
+      [
+        ["[1/2]", ""],
+        [PROMPT, "n\r"],
+        ["note > ", "warm enough\r"],
+        [PROMPT, "p\r"],
+        ["[2/2]", ""],
+        [PROMPT, "q\r"],
+      ],
+      ["review"],
+      dir,
+    );
+    expect(r.stuck_at).toBeUndefined();
+    expect(r.exit).toBe(0);
+    expect(r.output).toContain("Is the greeting warm rather than curt?");
+    expect(r.output).toContain("Hello Ana, happy to help!");
+    expect(r.output).toContain("Recorded 1 verdict; 1 left for later.");
+    const lines = (await readFile(path.join(dir, "evals/reviews.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        suite: "tone",
+        caseId: "greet-warmly",
+        grader: reviewKey({ type: "human", instructions: "Is the greeting warm rather than curt?" }),
+        outputHash: outputHash("Hello Ana, happy to help!"),
+        verdict: "pass",
+        note: "warm enough",
+        reviewer: "ana",
+      }),
+    ]);
+
+    // The second session offers only what is left; a fail there completes the review.
+    const second = await inPty([["[1/1]", ""], [PROMPT, "f\r"]], ["review"], dir);
+    expect(second.exit).toBe(0);
+    expect(second.output).toContain("Hi Ana.");
+    const done = await runHarness(["eval", "-q", "--pending", "fail", "-o", "r.json"], { cwd: dir });
+    expect(done.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.suites[0].cases[0]).toMatchObject({ n: 4, passes: 2, pending: 0 });
+    const nothing = await inPty([], ["review"], dir);
+    expect(nothing.output).toContain("Nothing to review");
+  });
+
+  it("Ctrl-C during a review keeps the verdicts given and exits 130", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    const r = await inPty([[PROMPT, "p\r"], ["[2/2]", ""], [PROMPT, "<SIGINT>"]], ["review"], dir);
+    expect(r.exit).toBe(130);
+    expect((await readFile(path.join(dir, "evals/reviews.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a reviews file edited into something invalid: exit 2 naming the line, for eval and review", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE, "evals/reviews.jsonl": '{"suite": "tone"}\n' });
+    for (const cmd of ["eval", "review"]) {
+      const r = await runHarness([cmd], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^evals\/reviews\.jsonl:1:1 {2}caseId/);
+    }
+  });
+});
+
+describe("judge agreement, end to end", () => {
+  let server: FakeServer;
+  beforeAll(async () => {
+    // The target answers by the question; the judge passes any output that mentions "30 days".
+    server = await startFakeServer((req) => {
+      const messages = req.body.messages as { content: string }[];
+      const last = messages[messages.length - 1]!.content;
+      if (req.body.response_format) {
+        const pass = /30 days/.test(/<output>\n([\s\S]*)\n<\/output>/.exec(last)?.[1] ?? "");
+        return { kind: "structured", value: { reasoning: "checked", verdict: pass ? "pass" : "fail", score: pass ? 1 : 0 } };
+      }
+      return { kind: "answer", text: last.includes("A") ? "Returns within 30 days." : last.includes("B") ? "Returns within 30 days, sure." : "No returns." };
+    });
+  });
+  afterAll(() => server.close());
+
+  it("review --sample offers judged outputs without the judge's verdict; eval reports agreement and Cohen's kappa", async () => {
+    const suite = `name: policy
+provider: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
+judge: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
+prompt: "Question {{q}}"
+trials: 1
+graders:
+  - type: rubric
+    value: States the 30-day return window.
+cases:
+  - { id: a, vars: { q: A } }
+  - { id: b, vars: { q: B } }
+  - { id: c, vars: { q: C } }
+`;
+    const dir = await makeProject({ "evals/policy.yaml": suite });
+    const env = { OPENAI_API_KEY: "sk-test" };
+    const offered = await inPty([["[1/3]", ""], [PROMPT, "s\r"], [PROMPT, "s\r"], [PROMPT, "s\r"]], ["review", "--sample", "3"], dir, env);
+    expect(offered.exit).toBe(0);
+    expect(offered.output).toContain("(checking the judge)");
+    expect(offered.output).toContain("Does the output meet this rubric? States the 30-day return window.");
+    expect(offered.output).not.toContain("checked"); // the judge's reasoning is not shown: it would anchor the person
+
+    // The person's verdicts, as review writes them: agrees on a (pass) and c (fail), not on b.
+    const key = reviewKey({ type: "rubric", value: "States the 30-day return window." })!;
+    const verdict = (caseId: string, output: string, v: "pass" | "fail") =>
+      JSON.stringify({ suite: "policy", caseId, grader: key, outputHash: outputHash(output), verdict: v, reviewer: "ana", time: "2026-11-24T12:00:00.000Z" });
+    await writeFile(
+      path.join(dir, "evals/reviews.jsonl"),
+      [verdict("a", "Returns within 30 days.", "pass"), verdict("b", "Returns within 30 days, sure.", "fail"), verdict("c", "No returns.", "fail"), ""].join("\n"),
+    );
+    const r = await runHarness(["eval", "-q", "-o", "r.json"], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    // Pairs (judge, person): (T,T), (T,F), (F,F): agreement 2/3, κ = (2/3 − 4/9)/(1 − 4/9) = 0.4.
+    expect(r.stdout).toContain("Judge vs people, rubric: 3 outputs graded by both, 67% agree, Cohen's κ 0.40");
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.judgeAgreement).toEqual([{ grader: "rubric", pairs: 3, agreement: expect.closeTo(2 / 3, 10), kappa: expect.closeTo(0.4, 10) }]);
+  });
+});

@@ -1,0 +1,196 @@
+/** Human review: the reviews file, what is offered for review, the session loop, and judge agreement. */
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { judgeAgreement } from "../src/core/agreement.js";
+import { outputHash } from "../src/core/hash.js";
+import { cohensKappa } from "../src/core/stats.js";
+import type { Grade, LoadedCase, RawRun, SuiteResult, TrialResult } from "../src/core/types.js";
+import { ConfigError } from "../src/errors.js";
+import { reviewKey } from "../src/graders/review-key.js";
+import { reviewItems } from "../src/reviews/items.js";
+import { runReviewSession } from "../src/reviews/session.js";
+import { openReviews, type Review } from "../src/reviews/store.js";
+
+async function tempFile(name: string, text?: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "harness-reviews-"));
+  const file = path.join(dir, name);
+  if (text !== undefined) await writeFile(file, text);
+  return file;
+}
+
+const review = (over: Partial<Review> = {}): Review => ({
+  suite: "s",
+  caseId: "c",
+  grader: "human:abcd1234",
+  outputHash: "0123456789abcdef",
+  verdict: "pass",
+  reviewer: "ana",
+  time: "2026-11-24T10:00:00.000Z",
+  ...over,
+});
+
+describe("the reviews file", () => {
+  it("a missing file is empty; verdicts are appended one line each and found again; a later line wins", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    expect(store.size()).toBe(0);
+    await store.add(review());
+    await store.add(review({ verdict: "fail", note: "on second thought" }));
+    const text = await readFile(file, "utf8");
+    expect(text.split("\n")).toHaveLength(3); // two lines and the final newline
+    const again = await openReviews(file);
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef")).toMatchObject({ verdict: "fail", note: "on second thought" });
+    expect(again.get("s", "c", "human:other", "0123456789abcdef")).toBeUndefined();
+  });
+
+  it("a file edited by hand into something invalid names every bad line", async () => {
+    const good = JSON.stringify(review());
+    const file = await tempFile("reviews.jsonl", [good, "{not json", good.replace('"pass"', '"maybe"'), "", good].join("\n"));
+    const err = await openReviews(file, "evals/reviews.jsonl").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.map((p) => [p.file, p.line, p.path ?? ""])).toEqual([
+      ["evals/reviews.jsonl", 2, ""],
+      ["evals/reviews.jsonl", 3, "verdict"],
+    ]);
+    expect((err as ConfigError).problems[0]!.message).toMatch(/not valid JSON/);
+  });
+});
+
+function trial(output: string, grades: Grade[], over: Partial<TrialResult> = {}): TrialResult {
+  return { index: 0, output, passed: true, pending: false, grades, latencyMs: 1, usage: null, costUsd: null, cached: true, retries: 0, judge: null, error: null, ...over };
+}
+
+describe("what is offered for review", () => {
+  const human = { type: "human" as const, instructions: "Is it warm?" };
+  const rubric = { type: "rubric" as const, value: "Mentions the 30-day window" };
+  const c: LoadedCase = { id: "c", description: "ticket 1", vars: { q: 1 }, messages: [], graders: [human, rubric], line: 1, promptHash: "h" };
+  const hk = reviewKey(human)!;
+  const rk = reviewKey(rubric)!;
+  const run = (trials: TrialResult[]): RawRun => ({
+    suites: [{ suite: { name: "s", file: "s.yaml", dir: "/", provider: { id: "exec:x", config: {} }, judge: undefined, trials: trials.length, threshold: undefined, cases: [c] }, cases: [{ case: c, trials }] }],
+    startedAt: "",
+    durationMs: 0,
+  });
+
+  it("each distinct pending output once, then a stable sample of judged outputs no person has checked", () => {
+    const pendingGrade: Grade = { type: "human", pass: false, score: 0, reason: "", pending: true, reviewKey: hk };
+    const judgedGrade: Grade = { type: "rubric", pass: true, score: 1, reason: "", reviewKey: rk };
+    const checked: Grade = { ...judgedGrade, human: { verdict: "pass", reviewer: "ana" } };
+    const r = run([
+      trial("A", [pendingGrade, judgedGrade], { passed: null, pending: true }),
+      trial("A", [pendingGrade, judgedGrade], { passed: null, pending: true }),
+      trial("B", [pendingGrade, judgedGrade], { passed: null, pending: true }),
+      trial("C", [{ ...pendingGrade, pending: undefined, pass: true }, checked]),
+    ]);
+    const none = reviewItems(r, 0);
+    expect(none.map((i) => [i.kind, i.output])).toEqual([
+      ["human", "A"],
+      ["human", "B"],
+    ]);
+    expect(none[0]).toMatchObject({ suite: "s", caseId: "c", description: "ticket 1", vars: { q: 1 }, reviewKey: hk, outputHash: outputHash("A"), instructions: "Is it warm?" });
+    const sampled = reviewItems(r, 5);
+    // A and B were judged and not checked; C was checked already.
+    expect(sampled.filter((i) => i.kind === "judge-check").map((i) => i.output).sort()).toEqual(["A", "B"]);
+    expect(sampled.find((i) => i.kind === "judge-check")!.instructions).toBe("Does the output meet this rubric? Mentions the 30-day window");
+    expect(reviewItems(r, 1).filter((i) => i.kind === "judge-check")).toEqual(reviewItems(r, 1).filter((i) => i.kind === "judge-check"));
+    expect(reviewItems(r, 1).filter((i) => i.kind === "judge-check")).toHaveLength(1);
+  });
+});
+
+describe("the review session", () => {
+  const items = ["one", "two", "three"].map((output) => ({
+    suite: "s",
+    caseId: "c",
+    description: undefined,
+    vars: {},
+    output,
+    outputHash: outputHash(output),
+    reviewKey: "human:abcd1234",
+    kind: "human" as const,
+    instructions: "Is it warm?",
+  }));
+
+  function scripted(answers: string[]) {
+    const out: string[] = [];
+    return {
+      out,
+      io: {
+        write: (t: string) => void out.push(t),
+        ask: async (prompt: string) => {
+          out.push(prompt);
+          return answers.length > 0 ? answers.shift()! : null;
+        },
+      },
+    };
+  }
+
+  it("records pass and fail with a note, skips, and a quit keeps what was answered", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    const { io, out } = scripted(["x", "p", "n", "too curt", "f", "q"]);
+    const result = await runReviewSession(items, store, "ana", io, () => new Date("2026-11-24T12:00:00Z"));
+    expect(result).toEqual({ recorded: 2, skipped: 0, left: 1, quit: true });
+    expect(out.join("")).toContain('"x" is not a choice');
+    const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("one"), verdict: "pass", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
+      { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("two"), verdict: "fail", note: "too curt", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
+    ]);
+  });
+
+  it("the end of input is a quit; a skip records nothing", async () => {
+    const store = await openReviews(await tempFile("reviews.jsonl"));
+    const { io } = scripted(["s", "p"]);
+    expect(await runReviewSession(items, store, "ana", io)).toEqual({ recorded: 1, skipped: 1, left: 1, quit: true });
+  });
+});
+
+describe("Cohen's kappa", () => {
+  const pairs = (spec: [boolean, boolean, number][]) => spec.flatMap(([a, b, n]) => Array.from({ length: n }, () => [a, b] as const));
+
+  it("matches hand-computed examples", () => {
+    // 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no (n = 50): po = 0.7; pe = 0.5·0.6 + 0.5·0.4 = 0.5; κ = 0.4.
+    const r = cohensKappa(pairs([[true, true, 20], [true, false, 5], [false, true, 10], [false, false, 15]]));
+    expect(r.agreement).toBeCloseTo(0.7, 12);
+    expect(r.kappa).toBeCloseTo(0.4, 12);
+    // Perfect agreement with both verdicts present: κ = 1.
+    expect(cohensKappa(pairs([[true, true, 3], [false, false, 2]])).kappa).toBeCloseTo(1, 12);
+    // Systematic disagreement: po = 0, pe = 0.5 → κ = −1.
+    expect(cohensKappa(pairs([[true, false, 2], [false, true, 2]])).kappa).toBeCloseTo(-1, 12);
+    // 45 yes/yes, 15 yes/no, 25 no/yes, 15 no/no (n = 100): po = .6, pe = .6·.7 + .4·.3 = .54, κ = .06/.46.
+    expect(cohensKappa(pairs([[true, true, 45], [true, false, 15], [false, true, 25], [false, false, 15]])).kappa).toBeCloseTo(0.06 / 0.46, 12);
+  });
+
+  it("is undefined when chance explains everything, or with nothing to compare", () => {
+    expect(cohensKappa(pairs([[true, true, 4]])).kappa).toBeNaN();
+    expect(cohensKappa(pairs([[true, true, 4]])).agreement).toBe(1);
+    expect(cohensKappa([]).kappa).toBeNaN();
+  });
+
+  it("judgeAgreement pairs each distinct judged output once with the person's verdict", () => {
+    const g = (pass: boolean, human?: "pass" | "fail"): Grade => ({ type: "rubric", pass, score: pass ? 1 : 0, reason: "", reviewKey: "rubric:1", ...(human ? { human: { verdict: human, reviewer: "ana" } } : {}) });
+    const t = (output: string, grade: Grade) => trial(output, [grade]);
+    const suite = {
+      name: "s",
+      cases: [
+        {
+          id: "c",
+          trials: [
+            t("A", g(true, "pass")),
+            t("A", g(true, "pass")), // the same output again: not a second pair
+            t("B", g(true, "fail")),
+            t("C", g(false, "fail")),
+            t("D", g(false)), // no person looked: not a pair
+          ],
+        },
+      ],
+    } as unknown as SuiteResult;
+    const [a] = judgeAgreement([suite]);
+    // Pairs (judge, person): A (T,T), B (T,F), C (F,F): po = 2/3; pe = 2/3·1/3 + 1/3·2/3 = 4/9; κ = (2/3 − 4/9)/(5/9) = 0.4.
+    expect(a).toMatchObject({ grader: "rubric", pairs: 3 });
+    expect(a!.agreement).toBeCloseTo(2 / 3, 12);
+    expect(a!.kappa).toBeCloseTo(0.4, 12);
+  });
+});
