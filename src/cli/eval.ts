@@ -8,8 +8,8 @@ import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
 import { renderJson } from "../reporters/json.js";
 import { renderTerminal } from "../reporters/terminal.js";
-import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
-import { runSuites } from "../runner/run.js";
+import { DEFAULT_REVIEWS_PATH, openReviews, type ReviewStore } from "../reviews/store.js";
+import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import { useColor, type CliIo } from "./io.js";
 
@@ -84,6 +84,21 @@ export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color
   };
 }
 
+/** How suites run, from the settings: shared by every command that runs them. */
+export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): RunOptions {
+  return {
+    cwd: io.cwd,
+    concurrency: s.concurrency,
+    timeoutMs: s.timeoutMs,
+    retry: { retries: s.retries },
+    fixtures: s.fixtures,
+    fixturesDir: s.fixturesDir,
+    env: io.env,
+    reviews: (suite, caseId, key, hash) => reviews.get(suite, caseId, key, hash),
+    ...(io.signal ? { signal: io.signal } : {}),
+  };
+}
+
 export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo): Promise<number> {
   const s = settingsFromFlags(paths, flags);
   const cwd = io.cwd;
@@ -107,15 +122,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
 
   const progress = !flags.quiet && io.stderr.isTTY === true;
   const raw = await runSuites(suites, {
-    cwd,
-    concurrency: s.concurrency,
-    timeoutMs: s.timeoutMs,
-    retry: { retries: s.retries },
-    fixtures: s.fixtures,
-    fixturesDir: s.fixturesDir,
-    env: io.env,
-    reviews: (suite, caseId, key, hash) => reviews.get(suite, caseId, key, hash),
-    ...(io.signal ? { signal: io.signal } : {}),
+    ...runOptions(s, io, reviews),
     ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
   });
   if (progress) io.stderr.write("\r\x1b[K");

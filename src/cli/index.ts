@@ -34,21 +34,11 @@ export interface ReviewFlags extends RunFlags {
 }
 
 /** Flags of `harness eval`, as commander parses them. */
-export interface EvalFlags {
-  provider?: string;
-  judge?: string;
-  trials?: string;
+export interface EvalFlags extends RunFlags {
   at?: string;
-  concurrency: string;
-  timeout: string;
-  retries: string;
-  record?: boolean;
-  offline?: boolean;
-  fixtures: string;
   baseline?: string;
   updateBaseline?: boolean;
   requireBaseline?: boolean;
-  reviews?: string;
   pending: "warn" | "fail";
   alpha: string;
   maxErrorRate: string;

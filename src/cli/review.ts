@@ -10,7 +10,7 @@ import { reviewItems } from "../reviews/items.js";
 import { runReviewSession } from "../reviews/session.js";
 import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
 import { runSuites } from "../runner/run.js";
-import { settingsFromFlags } from "./eval.js";
+import { runOptions, settingsFromFlags } from "./eval.js";
 import type { ReviewFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 
@@ -36,17 +36,7 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
   const store = await openReviews(file, path.relative(cwd, file));
 
   io.stderr.write("Running the suites to collect their outputs…\n");
-  const run = await runSuites(suites, {
-    cwd,
-    concurrency: s.concurrency,
-    timeoutMs: s.timeoutMs,
-    retry: { retries: s.retries },
-    fixtures: s.fixtures,
-    fixturesDir: s.fixturesDir,
-    env: io.env,
-    reviews: (suite, caseId, key, hash) => store.get(suite, caseId, key, hash),
-    ...(io.signal ? { signal: io.signal } : {}),
-  });
+  const run = await runSuites(suites, runOptions(s, io, store));
   const items = reviewItems(run, sample);
   if (items.length === 0) {
     io.stdout.write(`Nothing to review: no output awaits a human verdict${sample > 0 ? ", and every judged output has been checked" : ""}.\n`);
