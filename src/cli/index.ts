@@ -101,7 +101,7 @@ function withRunOptions(cmd: Command): Command {
     .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
     .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
     .option("--judge <id>", "judge model for rubric, closed-qa and factuality graders that name none (overrides the suites' judge:)")
-    .option("-j, --concurrency <n>", "calls in flight at once", String(DEFAULT_CONCURRENCY))
+    .option("-j, --concurrency <n>", "model calls in flight at once (judges have a limit of their own of the same size)", String(DEFAULT_CONCURRENCY))
     .option("--timeout <ms>", "per-call (and per-grader) timeout", String(DEFAULT_TIMEOUT_MS))
     .option("--retries <n>", "retries on 429, 5xx and timeouts", String(DEFAULT_RETRIES))
     .addOption(new Option("--record", "record answers missing from fixtures/ (needs a key)").conflicts("offline"))

@@ -7,6 +7,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import type { JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { hashOf, outputHash } from "../core/hash.js";
 import { HarnessError, RunError } from "../errors.js";
+import { isModelGraded } from "../config/schema.js";
 import { grade, GraderError, type JudgeCall } from "../graders/index.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
@@ -18,7 +19,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export interface RunOptions {
   /** Project folder. Default: process.cwd(). */
   cwd?: string;
-  /** Calls in flight at once, across all cases and trials (-j; default 8). */
+  /** Target calls in flight at once, across all cases and trials (-j; default 8). Judge calls have a limit of their own of the same size. */
   concurrency?: number;
   /** Per-call timeout in ms (default 60 000). */
   timeoutMs?: number;
@@ -110,9 +111,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
  * A grader (a user's javascript module) may hang; the run must still finish and stop on Ctrl-C.
  * The grader's own work cannot be cancelled from here, only no longer waited for.
  */
-function within<T>(work: Promise<T>, ms: number, signal: AbortSignal, label: string): Promise<T> {
+function within<T>(work: Promise<T>, ms: number | undefined, signal: AbortSignal, label: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new GraderError(`${label}: did not finish within ${ms} ms`)), ms);
+    const timer = ms === undefined ? undefined : setTimeout(() => reject(new GraderError(`${label}: did not finish within ${ms} ms`)), ms);
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => {
@@ -181,7 +182,8 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
 
   const judged = judgeFor(suite, ctx);
   const grades = [];
-  const graded = (): Pick<TrialResult, "judge"> => ({ judge: judged.usage.calls > 0 ? judged.usage : null });
+  // A copy: the result must not change after the trial has ended.
+  const graded = (): Pick<TrialResult, "judge"> => ({ judge: judged.usage.calls > 0 ? { ...judged.usage } : null });
   const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries, pending: false };
   const hash = outputHash(response.output);
   const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, hash);
@@ -197,7 +199,8 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
         judge: judged.call,
         review,
       });
-      grades.push(await within(pending, ctx.timeoutMs, ctx.signal, spec.type));
+      // A judge's calls carry their own timeouts and bounded retries; a code grader gets one --timeout in all.
+      grades.push(await within(pending, isModelGraded(spec) ? undefined : ctx.timeoutMs, ctx.signal, spec.type));
     } catch (err) {
       if (ctx.signal.aborted) return { ...base, ...graded(), passed: null, grades, error: { category: "cancelled", message: "the run was stopped while this trial was being graded" } };
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
