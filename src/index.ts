@@ -12,3 +12,7 @@ export { renderTerminal } from "./reporters/terminal.js";
 export { runCli } from "./cli/index.js";
 export * from "./errors.js";
 export type * from "./core/types.js";
+export { judgePairwise, buildPairwiseRequest, type PairwiseResult } from "./graders/pairwise.js";
+export { buildJudgeRequest, parseJudgeAnswer, judgePrompt } from "./graders/judge.js";
+export { openReviews, DEFAULT_REVIEWS_PATH, type Review, type ReviewStore } from "./reviews/store.js";
+export { cohensKappa } from "./core/stats.js";

@@ -13,13 +13,13 @@ import type { Message, ProviderRef } from "../core/types.js";
 import type { ProviderRequest } from "../providers/types.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
-type JudgeType = ModelGradedSpec["type"];
+type JudgeType = ModelGradedSpec["type"] | "pairwise";
 
 const score = z.number().min(0).max(1);
 const VerdictSchema = z.strictObject({ reasoning: z.string(), verdict: z.enum(["pass", "fail"]), score });
 const FactualitySchema = z.strictObject({ reasoning: z.string(), choice: z.enum(FACTUALITY_CHOICES), score });
 
-const ANSWER_SCHEMA: Record<JudgeType, z.ZodType> = { rubric: VerdictSchema, "closed-qa": VerdictSchema, factuality: FactualitySchema };
+const ANSWER_SCHEMA: Record<ModelGradedSpec["type"], z.ZodType> = { rubric: VerdictSchema, "closed-qa": VerdictSchema, factuality: FactualitySchema };
 
 const prompts = new Map<JudgeType, { text: string; hash: string }>();
 
@@ -35,10 +35,10 @@ export function judgePrompt(type: JudgeType): { text: string; hash: string } {
   return p;
 }
 
-const SECTION_TAGS = /<(\/?)(question|rubric|criterion|reference|output)(\s*)>/gi;
+const SECTION_TAGS = /<(\/?)(question|rubric|criterion|reference|output|first_output|second_output)(\s*)>/gi;
 
 /** Text inside a section cannot open or close a section: its look-alike tags are escaped. */
-function fence(tag: string, body: string): string {
+export function fence(tag: string, body: string): string {
   return `<${tag}>\n${body.replace(SECTION_TAGS, "&lt;$1$2$3&gt;")}\n</${tag}>`;
 }
 
@@ -65,7 +65,7 @@ export function buildJudgeRequest(spec: ModelGradedSpec, output: string, message
 }
 
 /** Structured output where the server supports it; otherwise the first {...} in the text. */
-export function parseJudgeAnswer(type: JudgeType, raw: string): z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema> {
+export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: string): T {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -78,12 +78,16 @@ export function parseJudgeAnswer(type: JudgeType, raw: string): z.infer<typeof V
       json = undefined;
     }
   }
-  const parsed = ANSWER_SCHEMA[type].safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const shown = raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
-    throw new GraderError(`${type}: the judge's answer is malformed (${parsed.error.issues[0]?.message ?? "not JSON"}); it said: ${JSON.stringify(shown)}`);
+    throw new GraderError(`${label}: the judge's answer is malformed (${parsed.error.issues[0]?.message ?? "not JSON"}); it said: ${JSON.stringify(shown)}`);
   }
-  return parsed.data as z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema>;
+  return parsed.data;
+}
+
+export function parseJudgeAnswer(type: ModelGradedSpec["type"], raw: string): z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema> {
+  return parseStructured(ANSWER_SCHEMA[type], raw, type) as z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema>;
 }
 
 const DEFAULT_ACCEPT = FACTUALITY_CHOICES.filter((c) => c !== "contradicts");
