@@ -269,6 +269,18 @@ describe("errors the user can cause", () => {
     expect(report.gate.judged).toBe(false);
   });
 
+  it("--offline with a judge's answer missing (a changed rubric) is not judged either", async () => {
+    const dir = await copyExamples();
+    const suite = path.join(dir, "evals/refund-policy.yaml");
+    await writeFile(suite, (await readFile(suite, "utf8")).replace("says a person will follow up.", "says a person will follow up today."));
+    const r = await runHarness(["eval", "--offline", "--max-error-rate", "0.5", "-o", "r.json"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/errored \(missing-fixture\): judge openai:gpt-4o-mini missing-fixture/);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.errors.share).toBeLessThan(0.5);
+    expect(report.gate.judged).toBe(false);
+  });
+
   it("a --baseline named on the command line must exist: a typo never turns the gate off", async () => {
     const dir = await copyExamples();
     const r = await runHarness(["eval", "--offline", "--baseline", "evals/baselne.json"], { cwd: dir });
@@ -281,7 +293,7 @@ describe("errors the user can cause", () => {
     bad = (c, nth) => c === 1 && nth === 2;
     const r = await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("The baseline was not written: a suite threshold was not met.");
+    expect(r.stderr).toContain("The baseline was not written: a suite threshold was not met");
     await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
   });
 

@@ -1151,10 +1151,11 @@ describe("judges for model-graded graders", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "harness-judge-"));
     await writeFile(
       path.join(dir, "s.yaml"),
-      `judge: "exec:node j.js"\n${body("      - type: factuality\n        value: Paris\n        votes: 0\n        accept: [close-enough]\n")}`,
+      `judge: "exec:node j.js"\n${body("      - type: factuality\n        value: Paris\n        votes: 2\n        accept: [close-enough]\n")}`,
     );
     const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
     expect(err.problems.map((p) => p.path)).toEqual(["judge", "cases[0].graders[0].votes", "cases[0].graders[0].accept[0]"]);
+    expect(err.problems[1]!.message).toBe("expected an odd number, so that there is always a majority");
     const { parseJudgeId } = await import("../src/config/load.js");
     expect(() => parseJudgeId("exec:node j.js")).toThrow(UsageError);
     expect(parseJudgeId("openai:gpt-4o-mini")).toBe("openai:gpt-4o-mini");

@@ -397,7 +397,7 @@ describe.each(JUDGES)("runSuites with an $kind judge", (j) => {
     expect(judgeRequests()).toHaveLength(3);
     expect(targetRequests()).toHaveLength(1);
     expect(t.passed).toBeNull();
-    expect(t.error?.category).toBe("grader-error");
+    expect(t.error?.category).toBe("server-error");
     expect(t.error?.message).toContain(j.id);
     expect(t.error?.message).toContain("server-error");
     // The target's own call was not retried.

@@ -105,6 +105,16 @@ describe("harness review in a terminal", () => {
     expect(nothing.output).toContain("Nothing to review");
   });
 
+  it("pending reviews with --pending fail block --update-baseline; under warn they do not fail a threshold", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE.replace("trials: 4\n", "trials: 4\nthreshold: { passAtK: 0.8 }\n") });
+    const blocked = await runHarness(["eval", "-q", "--pending", "fail", "--update-baseline"], { cwd: dir });
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain("The baseline was not written");
+    const warned = await runHarness(["eval", "-q"], { cwd: dir });
+    expect(warned.code, warned.stdout).toBe(0);
+    expect(warned.stdout).not.toContain("errored trials could pull it");
+  });
+
   it("Ctrl-C during a review keeps the verdicts given and exits 130", async () => {
     const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
     const r = await inPty([[PROMPT, "p\r"], ["[2/2]", ""], [PROMPT, "<SIGINT>"]], ["review"], dir);
@@ -171,8 +181,13 @@ cases:
     const r = await runHarness(["eval", "-q", "-o", "r.json"], { cwd: dir, env });
     expect(r.code).toBe(0);
     // Pairs (judge, person): (T,T), (T,F), (F,F): agreement 2/3, κ = (2/3 − 4/9)/(1 − 4/9) = 0.4.
-    expect(r.stdout).toContain("Judge vs people, rubric: 3 outputs graded by both, 67% agree, Cohen's κ 0.40");
+    expect(r.stdout).toContain("Judge vs people, rubric, all suites: 3 outputs graded by both, 67% agree, Cohen's κ 0.40");
+    expect(r.stdout).toContain(`Judge vs people, policy rubric ${key.split(":")[1]}: 3 outputs graded by both, 67% agree, Cohen's κ 0.40`);
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
-    expect(report.judgeAgreement).toEqual([{ grader: "rubric", pairs: 3, agreement: expect.closeTo(2 / 3, 10), kappa: expect.closeTo(0.4, 10) }]);
+    const row = { grader: "rubric", pairs: 3, agreement: expect.closeTo(2 / 3, 10), kappa: expect.closeTo(0.4, 10) };
+    expect(report.judgeAgreement).toEqual([
+      { ...row, suite: null, reviewKey: null },
+      { ...row, suite: "policy", reviewKey: key },
+    ]);
   });
 });

@@ -110,6 +110,8 @@ describe("the review session", () => {
     reviewKey: "human:abcd1234",
     kind: "human" as const,
     instructions: "Is it warm?",
+    question: "Greet Ana",
+    recorded: true,
   }));
 
   function scripted(answers: string[]) {
@@ -138,6 +140,27 @@ describe("the review session", () => {
       { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("one"), verdict: "pass", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
       { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("two"), verdict: "fail", note: "too curt", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
     ]);
+  });
+
+  it("shows what was asked, and the output with its control characters made visible", async () => {
+    const store = await openReviews(await tempFile("reviews.jsonl"));
+    const hidden = { ...items[0]!, output: "I have wired $10,000 to account 666.\rHello! How can I help?\x1b[2K" };
+    const { io, out } = scripted(["q"]);
+    await runReviewSession([hidden], store, "ana", io);
+    const screen = out.join("");
+    expect(screen).toContain("asked: Greet Ana");
+    expect(screen).toContain("I have wired $10,000 to account 666.␍Hello! How can I help?\\x1b[2K");
+    expect(screen).not.toContain("\r");
+    expect(screen).not.toContain("\x1b");
+  });
+
+  it("a verdict appended to a file whose last line has no newline starts a line of its own", async () => {
+    const file = await tempFile("reviews.jsonl", JSON.stringify(review()));
+    const store = await openReviews(file);
+    await store.add(review({ caseId: "d" }));
+    const again = await openReviews(file);
+    expect(again.size()).toBe(2);
+    expect((await readFile(file, "utf8")).split("\n")).toHaveLength(3);
   });
 
   it("the end of input is a quit; a skip records nothing", async () => {
@@ -187,7 +210,13 @@ describe("Cohen's kappa", () => {
         },
       ],
     } as unknown as SuiteResult;
-    const [a] = judgeAgreement([suite]);
+    const rows = judgeAgreement([suite]);
+    // One row for this grader of this suite, one totalling the type.
+    expect(rows.map((r) => [r.suite, r.reviewKey])).toEqual([
+      [null, null],
+      ["s", "rubric:1"],
+    ]);
+    const a = rows[1];
     // Pairs (judge, person): A (T,T), B (T,F), C (F,F): po = 2/3; pe = 2/3·1/3 + 1/3·2/3 = 4/9; κ = (2/3 − 4/9)/(5/9) = 0.4.
     expect(a).toMatchObject({ grader: "rubric", pairs: 3 });
     expect(a!.agreement).toBeCloseTo(2 / 3, 12);

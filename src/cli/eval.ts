@@ -94,7 +94,10 @@ export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): Ru
     fixtures: s.fixtures,
     fixturesDir: s.fixturesDir,
     env: io.env,
-    reviews: (suite, caseId, key, hash) => reviews.get(suite, caseId, key, hash),
+    reviews: (suite, caseId, key, hash) => {
+      const r = reviews.get(suite, caseId, key, hash);
+      return r && { verdict: r.verdict, reviewer: r.reviewer, ...(r.note ? { note: r.note } : {}) };
+    },
     ...(io.signal ? { signal: io.signal } : {}),
   };
 }
@@ -148,7 +151,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
       io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${result.gate.status === "fail" ? " (--update-baseline accepts this run as the reference: regressions against the old baseline above are not enforced)" : ""}.\n`);
     } else {
-      const why = result.gate.notJudgedReason ?? (code === ExitCode.gateFailed ? "a suite threshold was not met" : "the run did not finish");
+      const why = result.gate.notJudgedReason ?? (code === ExitCode.gateFailed ? "a suite threshold was not met, or reviews are pending with --pending fail" : "the run did not finish");
       io.stderr.write(`The baseline was not written: ${why}.\n`);
     }
   }
@@ -167,7 +170,7 @@ export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBase
   if (!result.gate.judged) return ExitCode.runError;
   // Updating the baseline accepts this run as the new reference, so it cannot regress against
   // the old one; thresholds are absolute floors and still hold.
-  if (s.updateBaseline) return result.gate.regressions.some((r) => r.kind === "threshold") ? ExitCode.gateFailed : ExitCode.ok;
+  if (s.updateBaseline) return result.gate.regressions.some((r) => r.kind === "threshold" || r.kind === "pending") ? ExitCode.gateFailed : ExitCode.ok;
   return result.gate.status === "fail" ? ExitCode.gateFailed : ExitCode.ok;
 }
 

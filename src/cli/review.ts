@@ -43,6 +43,12 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
     return 0;
   }
   const pendingCount = items.filter((i) => i.kind === "human").length;
+  const live = items.filter((i) => !i.recorded).length;
+  if (live > 0 && s.fixtures !== "record") {
+    io.stderr.write(
+      `Note: ${live} of these outputs were produced live and are not recorded (exec targets never are). A verdict applies only when the same output comes back; record model answers with --record so that it does.\n`,
+    );
+  }
   io.stdout.write(`${items.length} to review (${pendingCount} awaiting a verdict, ${items.length - pendingCount} judge checks). Verdicts go to ${path.relative(cwd, file)} as you give them.\n`);
 
   const input = io.stdin ?? process.stdin;

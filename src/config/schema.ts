@@ -52,7 +52,14 @@ function modelGraded<T extends string>(type: T, what: string) {
     type: z.literal(type),
     value: text.describe(what),
     judge: ProviderSpecSchema.optional().describe("The judge for this grader; default: --judge, then the suite's judge:."),
-    votes: z.number().int().min(1).max(15).optional().describe("Ask the judge this many times and take the majority (default 1)."),
+    votes: z
+      .number()
+      .int()
+      .min(1)
+      .max(15)
+      .refine((n) => n % 2 === 1, "expected an odd number, so that there is always a majority")
+      .optional()
+      .describe("Ask the judge this many (odd) times and take the majority (default 1)."),
   });
 }
 

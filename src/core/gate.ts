@@ -100,7 +100,10 @@ export function decideGate({ suites, comparison, baseline, alpha, errors, maxErr
 /** The suite mean if every case it could not compute had scored 0: what a hidden failing case could pull it down to. */
 function worstCaseMean(s: SuiteResult, key: "passAtK" | "passHatK"): number {
   if (s.cases.length === 0) return Number.NaN;
-  return s.cases.reduce((sum, c) => sum + (Number.isFinite(c[key]) ? c[key] : 0), 0) / s.cases.length;
+  // Cases short of k only because reviews are pending are the --pending policy's business, not this check's.
+  const counted = s.cases.filter((c) => Number.isFinite(c[key]) || c.errored > 0);
+  if (counted.length === 0) return Number.NaN;
+  return counted.reduce((sum, c) => sum + (Number.isFinite(c[key]) ? c[key] : 0), 0) / counted.length;
 }
 
 /**
@@ -109,10 +112,14 @@ function worstCaseMean(s: SuiteResult, key: "passAtK" | "passHatK"): number {
  * let a failing case slip out of the mean and the suite over its floor.
  */
 function thresholdProblem(s: SuiteResult, label: string, value: number, floor: number, worst: number): string | undefined {
-  if (!Number.isFinite(value)) return `${label} could not be computed (no case has enough judged trials) against the threshold ${floor}`;
+  if (!Number.isFinite(value)) {
+    // Short of k only because reviews are pending: the --pending policy decides, not this floor.
+    if (s.cases.every((c) => c.errored === 0 && (Number.isFinite(c.passAtK) || c.pending > 0)) && s.cases.some((c) => c.pending > 0)) return undefined;
+    return `${label} could not be computed (no case has enough judged trials) against the threshold ${floor}`;
+  }
   if (value < floor) return `${label} ${value.toFixed(3)} is below the threshold ${floor}`;
   if (worst < floor) {
-    const missing = s.cases.length - s.casesCounted;
+    const missing = s.cases.filter((c) => !Number.isFinite(c.passAtK) && c.errored > 0).length;
     return `${label} ${value.toFixed(3)} over ${s.casesCounted} of ${s.cases.length} cases meets the threshold ${floor}, but ${missing} case${missing === 1 ? "" : "s"} with errored trials could pull it to ${worst.toFixed(3)}: not decided`;
   }
   return undefined;

@@ -234,7 +234,12 @@ export interface Comparison {
 
 /** Judge against people, for one kind of model-graded grader. */
 export interface JudgeAgreement {
+  /** Grader type, e.g. "rubric". */
   grader: string;
+  /** The suite of this grader; null on the row that totals the type over all suites. */
+  suite: string | null;
+  /** Which grader of the suite (its review key, from the rubric's content); null on a total row. */
+  reviewKey: string | null;
   /** Distinct outputs both a judge and a person graded. */
   pairs: number;
   /** Share of those where they agreed. */

@@ -1,4 +1,4 @@
-import type { Grade, HumanVerdict, Message, ProviderRef } from "../core/types.js";
+import type { ErrorCategory, Grade, HumanVerdict, Message, ProviderRef } from "../core/types.js";
 import type { ProviderRequest, ProviderResponse } from "../providers/types.js";
 
 /** Calls a judge model: `ref` or, when undefined, the suite's judge. `vote` numbers repeated asks (fixtures key on it). */
@@ -24,4 +24,15 @@ export type GradeOutcome = Omit<Grade, "type">;
 /** Thrown by a grader that could not judge: the trial is errored, not failed. */
 export class GraderError extends Error {
   override name = "GraderError";
+  /**
+   * Why the trial could not be judged, when it is not the grader's own fault: a judge
+   * call that hit a missing fixture, a timeout or a rate limit keeps that category, so
+   * an offline run with an unrecorded judge answer is "not judged", like a target's.
+   */
+  readonly category: ErrorCategory;
+
+  constructor(message: string, category: ErrorCategory = "grader-error") {
+    super(message);
+    this.category = category;
+  }
 }

@@ -1,5 +1,7 @@
 /** Number formatting shared by the human-readable reporters. "—" means "could not be computed", never zero. */
 
+import { showControlChars } from "../core/text.js";
+
 export const DASH = "—";
 
 export function fmtProb(x: number): string {
@@ -25,6 +27,6 @@ export function fmtUsd(x: number | null): string {
 }
 
 export function oneLine(s: string, max = 100): string {
-  const t = s.replace(/\s+/g, " ").trim();
+  const t = showControlChars(s.replace(/\s+/g, " ").trim());
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

@@ -99,7 +99,7 @@ function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
       ? `errored (${t.error.category}): ${t.error.message}`
       : t.pending
         ? "pending: awaiting human review"
-        : t.passed === false ? [...new Set(t.grades.filter((g) => !g.pass).map((g) => g.reason))].join("; ") : undefined;
+        : t.passed === false ? [...new Set(t.grades.filter((g) => !g.pass && !g.pending).map((g) => g.reason))].join("; ") : undefined;
     if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
   }
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
@@ -126,7 +126,8 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   }
   for (const a of result.judgeAgreement) {
     const kappa = Number.isFinite(a.kappa) ? `Cohen's κ ${a.kappa.toFixed(2)}` : "κ undefined (one verdict only)";
-    lines.push(`Judge vs people, ${a.grader}: ${plural(a.pairs, "output")} graded by both, ${fmtPct(a.agreement)} agree, ${kappa}`);
+    const which = a.suite === null ? `${a.grader}, all suites` : `${a.suite} ${a.grader} ${a.reviewKey?.split(":")[1] ?? ""}`;
+    lines.push(`Judge vs people, ${which}: ${plural(a.pairs, "output")} graded by both, ${fmtPct(a.agreement)} agree, ${kappa}`);
   }
   if (result.interrupted) lines.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
   if (g.baseline) {

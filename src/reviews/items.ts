@@ -9,7 +9,11 @@ export interface ReviewItem {
   caseId: string;
   description: string | undefined;
   vars: Record<string, unknown>;
+  /** What the target was asked: the case's last user message. */
+  question: string;
   output: string;
+  /** The output was replayed from a fixture (so it will come back, and the verdict with it). */
+  recorded: boolean;
   outputHash: string;
   reviewKey: string;
   /** "human" for a human grader; the judge's grader type for a judge check. */
@@ -22,7 +26,12 @@ function instructionsOf(spec: GraderSpec): string {
   if (spec.type === "human") return spec.instructions;
   if (spec.type === "rubric") return `Does the output meet this rubric? ${spec.value}`;
   if (spec.type === "closed-qa") return `Does the output answer the question and meet this criterion? ${spec.value}`;
-  if (spec.type === "factuality") return `Do the output's facts agree with this reference answer? ${spec.value}`;
+  if (spec.type === "factuality") {
+    // Ask the person the question the judge answers: which relations to the reference pass.
+    const accept = spec.accept ?? ["same", "subset", "superset", "style-only"];
+    const rule = accept.length === 4 && !accept.includes("contradicts") ? "pass unless a fact in the output contradicts it" : `pass only if the output's facts are: ${accept.join(", ")} (relative to it)`;
+    return `Compare the output with this reference answer and ${rule}. Reference: ${spec.value}`;
+  }
   return "";
 }
 
@@ -47,7 +56,9 @@ export function reviewItems(run: RawRun, sample: number): ReviewItem[] {
             caseId: c.id,
             description: c.description,
             vars: c.vars,
+            question: [...c.messages].reverse().find((m) => m.role === "user")?.content ?? "",
             output: t.output,
+            recorded: t.cached,
             outputHash: outputHash(t.output),
             reviewKey: g.reviewKey,
             kind: spec.type === "human" ? "human" : "judge-check",

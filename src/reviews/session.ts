@@ -3,6 +3,7 @@
  * appended to the reviews file as soon as it is given, so quitting (or a crash) half-way
  * loses nothing already answered.
  */
+import { showControlChars } from "../core/text.js";
 import type { ReviewItem } from "./items.js";
 import type { ReviewStore } from "./store.js";
 
@@ -26,10 +27,11 @@ function show(item: ReviewItem, i: number, total: number): string {
     "",
     `[${i + 1}/${total}] ${item.suite} / ${item.caseId}${item.kind === "judge-check" ? "  (checking the judge)" : ""}`,
     ...(item.description ? [`guards: ${item.description}`] : []),
+    `asked: ${showControlChars(item.question)}`,
     `vars: ${JSON.stringify(item.vars)}`,
     `check: ${item.instructions}`,
     "──── output ────",
-    item.output,
+    showControlChars(item.output),
     "────────────────",
   ];
   return `${lines.join("\n")}\n`;

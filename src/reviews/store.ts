@@ -3,7 +3,7 @@
  * they are committed with the suite and reused whenever the same output appears again
  * (always, with fixtures). One line per verdict; a later line for the same output wins.
  */
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, mkdir, open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "../errors.js";
@@ -32,6 +32,24 @@ export interface ReviewStore {
   /** Appends a verdict to the file at once: quitting a review half-way loses nothing already answered. */
   add(review: Review): Promise<void>;
   size(): number;
+}
+
+async function endsWithoutNewline(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
 }
 
 const keyOf = (r: Pick<Review, "suite" | "caseId" | "grader" | "outputHash">) => JSON.stringify([r.suite, r.caseId, r.grader, r.outputHash]);
@@ -70,8 +88,10 @@ export async function openReviews(file: string, label = file): Promise<ReviewSto
     async add(review) {
       const valid = ReviewSchema.parse(review);
       await mkdir(path.dirname(file), { recursive: true });
+      // A file last saved by an editor may lack its final newline: never glue a verdict onto the last one.
+      const lead = (await endsWithoutNewline(file)) ? "\n" : "";
       // One append of one whole line: a crash cannot interleave or half-write earlier verdicts.
-      await appendFile(file, `${JSON.stringify(valid)}\n`);
+      await appendFile(file, `${lead}${JSON.stringify(valid)}\n`);
       byKey.set(keyOf(valid), valid);
     },
     size: () => byKey.size,

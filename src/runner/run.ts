@@ -140,7 +140,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
       ctx.fail(err);
       throw new GraderError(`judge ${judge.id}: ${(err as Error).message}`);
     }
-    if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${outcome.error.message}`);
+    if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${outcome.error.message}`, outcome.error.category);
     const r = outcome.response;
     usage.calls++;
     usage.latencyMs += r.latencyMs;
@@ -204,7 +204,7 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
     } catch (err) {
       if (ctx.signal.aborted) return { ...base, ...graded(), passed: null, grades, error: { category: "cancelled", message: "the run was stopped while this trial was being graded" } };
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
-      return { ...base, ...graded(), passed: null, grades, error: { category: "grader-error", message } };
+      return { ...base, ...graded(), passed: null, grades, error: { category: err instanceof GraderError ? err.category : "grader-error", message } };
     }
   }
   // A failure a grader is sure of decides the trial; otherwise an awaited human verdict leaves it pending.
