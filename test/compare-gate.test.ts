@@ -56,6 +56,7 @@ function suite(name: string, rows: CaseRow[], opts: { trials?: number; threshold
     costUsd: null,
     judge: null,
     judgePrompts: {},
+    judgeModel: null,
     threshold: opts.threshold,
     cases,
   };
@@ -405,5 +406,21 @@ describe("names that are also Object's", () => {
     expect(fresh.suites[0]!.baseline).toBeNull();
     const same = compareToBaseline(current, baseline({ constructor: rowsOf }), 0.05);
     expect(same.cases.map((c) => c.status)).toEqual(["same", "same"]);
+  });
+});
+
+describe("a changed judge is flagged", () => {
+  it("a different judge model, or changed judge instructions, since the baseline", () => {
+    const current = suite("s", rows(2, 5, 5));
+    current.judgeModel = "anthropic:claude-haiku-4-5";
+    current.judgePrompts = { rubric: "new-hash", "closed-qa": "same-hash" };
+    const base = baseline({ s: rows(2, 5, 5) });
+    base.suites.s!.judgeModel = "openai:gpt-4o-mini";
+    base.suites.s!.judgePrompts = { rubric: "old-hash", "closed-qa": "same-hash" };
+    const cmp = compareToBaseline([current], base, 0.05).suites[0]!;
+    expect(cmp.judgeChanged).toEqual({ baseline: "openai:gpt-4o-mini", current: "anthropic:claude-haiku-4-5" });
+    expect(cmp.judgePromptsChanged).toEqual(["rubric"]);
+    current.judgeModel = "openai:gpt-4o-mini";
+    expect(compareToBaseline([current], base, 0.05).suites[0]!.judgeChanged).toBeNull();
   });
 });

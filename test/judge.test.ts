@@ -245,10 +245,14 @@ function isJudgeRequest(r: SeenRequest): boolean {
 const judgeRequests = () => server.requests.filter(isJudgeRequest);
 const targetRequests = () => server.requests.filter((r) => !isJudgeRequest(r));
 
-/** The target answers TARGET_OUTPUT; the n-th judge request (0-based) gets `judge(req, n)`. */
-function route(judge: (req: SeenRequest, n: number) => Action | Promise<Action>): Handler {
+/**
+ * The target answers TARGET_OUTPUT (numbered per answer with `vary`, so that no two trials
+ * share an output and a judge question); the n-th judge request (0-based) gets `judge(req, n)`.
+ */
+function route(judge: (req: SeenRequest, n: number) => Action | Promise<Action>, { vary = false } = {}): Handler {
   let n = 0;
-  return (req) => (isJudgeRequest(req) ? judge(req, n++) : { kind: "answer", text: TARGET_OUTPUT, ...TARGET_TOKENS });
+  let t = 0;
+  return (req) => (isJudgeRequest(req) ? judge(req, n++) : { kind: "answer", text: vary ? `${TARGET_OUTPUT} (answer ${t++})` : TARGET_OUTPUT, ...TARGET_TOKENS });
 }
 
 function verdict(v: "pass" | "fail", reasoning = v === "pass" ? "It names the 30-day window." : "It never names the refund window."): Action {
@@ -445,7 +449,7 @@ describe.each(JUDGES)("votes with an $kind judge", (j) => {
   it("takes the strict majority of 3 votes, asking exactly 3 times per trial", async () => {
     // Concurrency 1: trial 0 (with all its votes) ends before trial 1 starts, so the script is per trial.
     const script: ("pass" | "fail")[] = ["pass", "fail", "pass", "fail", "fail", "pass"];
-    server.handle(route((_, n) => verdict(script[n]!)));
+    server.handle(route((_, n) => verdict(script[n]!), { vary: true }));
     const run = await runSuites([judgedSuite(j, [{ ...RUBRIC, votes: 3 }], { trials: 2 })], opts({ concurrency: 1 }));
     const [first, second] = allTrials(run);
 
@@ -560,7 +564,7 @@ describe("factuality", () => {
 
 describe("the judge's own limiter", () => {
   it.each(JUDGES)("with concurrency 1, a trial holding the only slot can still ask its $kind judge", async (j) => {
-    server.handle(route(() => verdict("pass")));
+    server.handle(route(() => verdict("pass"), { vary: true }));
     // Were judge calls queued behind the trial limiter, the first trial would wait on itself forever.
     const run = await runSuites([judgedSuite(j, [{ ...RUBRIC, votes: 3 }], { cases: 3, trials: 2 })], opts({ concurrency: 1 }));
     const trials = allTrials(run);
@@ -571,6 +575,17 @@ describe("the judge's own limiter", () => {
     // One trial at a time, its votes one at a time: never more than one call in flight.
     expect(server.maxInFlight).toBe(1);
   }, 20_000);
+
+  it("the same question to the same judge is asked once per run, and counted once", async () => {
+    const j = JUDGES[0]!;
+    server.handle(route(() => verdict("pass")));
+    // Two cases × two trials, all answering TARGET_OUTPUT: one rubric question, three votes.
+    const run = await runSuites([judgedSuite(j, [{ ...RUBRIC, votes: 3 }], { cases: 2, trials: 2 })], opts());
+    expect(judgeRequests()).toHaveLength(3);
+    const trials = allTrials(run);
+    expect(trials.every((t) => t.passed === true)).toBe(true);
+    expect(trials.reduce((n, t) => n + (t.judge?.calls ?? 0), 0)).toBe(3);
+  });
 
   it("--timeout bounds each judge call, not all of a grader's votes together", async () => {
     const j = JUDGES[0]!;

@@ -26,6 +26,7 @@ const BaselineSchema = z.object({
       passHatK: metric,
       passRate: metric,
       judgePrompts: z.record(z.string(), z.string()).optional(),
+      judgeModel: z.string().optional(),
       cases: z.record(z.string(), z.object({ n: count, passes: count, errored: count, promptHash: z.string() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
     }),
   ),
@@ -93,6 +94,7 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
       passHatK: finiteOrNull(s.passHatK),
       passRate: finiteOrNull(s.passRate),
       ...(Object.keys(s.judgePrompts).length > 0 ? { judgePrompts: s.judgePrompts } : {}),
+      ...(s.judgeModel ? { judgeModel: s.judgeModel } : {}),
       cases: Object.fromEntries(s.cases.map((c) => [c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }])),
     };
   }

@@ -73,6 +73,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     costUsd: answered.length > 0 && answered.every((t) => t.costUsd !== null) ? answered.reduce((s, t) => s + t.costUsd!, 0) : null,
     judge: judgeTotals(trials),
     judgePrompts: judgePrompts(cases),
+    judgeModel: suite.judge?.id ?? null,
     threshold: suite.threshold,
     cases,
   };

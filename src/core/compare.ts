@@ -64,6 +64,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     suiteRows.push({
       suite: suite.name,
       providerChanged: base && base.provider !== suite.provider ? { baseline: base.provider, current: suite.provider } : null,
+      judgeChanged: base?.judgeModel && suite.judgeModel && base.judgeModel !== suite.judgeModel ? { baseline: base.judgeModel, current: suite.judgeModel } : null,
       judgePromptsChanged: base?.judgePrompts ? Object.keys(suite.judgePrompts).filter((t) => base.judgePrompts![t] !== undefined && base.judgePrompts![t] !== suite.judgePrompts[t]) : [],
       baseline: base ? pooledB : null,
       current: pooledC,

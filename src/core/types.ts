@@ -190,6 +190,8 @@ export interface SuiteResult {
   judge: { calls: number; tokens: Usage | null; costUsd: number | null; latencyMs: Summary } | null;
   /** Hash of the judge instructions used, by grader type: a changed judge prompt shows in the report and the baseline. */
   judgePrompts: Record<string, string>;
+  /** The suite's judge (graders may name their own); null when it has none. */
+  judgeModel: string | null;
   threshold: ThresholdSpec | undefined;
   cases: CaseResult[];
 }
@@ -216,6 +218,8 @@ export interface SuiteComparison {
   providerChanged: { baseline: string; current: string } | null;
   /** Grader types whose judge instructions changed since the baseline. */
   judgePromptsChanged: string[];
+  /** The suite's judge model changed since the baseline. */
+  judgeChanged: { baseline: string; current: string } | null;
   baseline: { n: number; passes: number } | null;
   current: { n: number; passes: number };
   pDrop: number;
@@ -308,6 +312,8 @@ export interface BaselineSuite {
   passRate: number | null;
   /** Hash of each judge prompt used, by grader type (absent in baselines without model-graded graders). */
   judgePrompts?: Record<string, string>;
+  /** The suite's judge model, when it had one. */
+  judgeModel?: string;
   /** Keyed by case id, never by position: reordering a suite changes nothing. */
   cases: Record<string, BaselineCase>;
 }

@@ -139,6 +139,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
   for (const i of g.improvements) lines.push(c.green(`  improved: ${i.suite}/${i.caseId} ${i.message}`));
   for (const s of result.comparison?.suites ?? []) {
+    if (s.judgeChanged) {
+      lines.push(c.yellow(`  ${s.suite}: judged by ${s.judgeChanged.current}, but the baseline by ${s.judgeChanged.baseline}: differences may be the judge's.`));
+    }
     if (s.judgePromptsChanged.length > 0) {
       lines.push(c.yellow(`  ${s.suite}: the judge instructions for ${s.judgePromptsChanged.join(", ")} changed since the baseline: differences may be the judge's.`));
     }

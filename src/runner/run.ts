@@ -13,7 +13,7 @@ import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider } from "../providers/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
-import { callWithRetries, CANCELLED, type CallContext } from "./call.js";
+import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
 export interface RunOptions {
@@ -49,6 +49,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   // Judge calls are made from inside a trial that holds a slot of `limit`; waiting on the
   // same limiter could deadlock (p-limit documents this), so judges get their own.
   const judgeLimit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const judgeMemo = new Map<string, Promise<CallOutcome>>();
   // One controller for the whole run: the user's signal, or a fatal error (no key), stops everything.
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort(options.signal?.reason);
@@ -87,7 +88,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           limit(async () => {
             const trial = stop.signal.aborted
               ? cancelledTrial(t)
-              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, judgeLimit, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }).catch((err: unknown) => {
+              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }).catch((err: unknown) => {
                   // Only fatal errors reach here: remember the first and stop the run.
                   fatal ??= err;
                   stop.abort(err);
@@ -132,16 +133,27 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
   const call: JudgeCall = async (ref, request, vote) => {
     const judge = ref ?? suite.judge;
     if (!judge) throw new GraderError("no judge: give the grader or the suite a judge:, or pass --judge");
-    const provider = await ctx.providerFor(judge);
+    // The same question to the same judge is asked once per run, as a replay from fixtures
+    // would answer it once: live and replayed runs grade alike, and the judge is not paid twice.
+    const key = hashOf([judge, request, vote]);
+    let shared = ctx.judgeMemo.get(key);
+    const first = shared === undefined;
+    if (!shared) {
+      const provider = await ctx.providerFor(judge);
+      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, ctx));
+      ctx.judgeMemo.set(key, shared);
+    }
     let outcome;
     try {
-      outcome = await ctx.judgeLimit(() => callWithRetries(provider, request, vote, ctx));
+      outcome = await shared;
     } catch (err) {
       ctx.fail(err);
       throw new GraderError(`judge ${judge.id}: ${(err as Error).message}`);
     }
     if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${outcome.error.message}`, outcome.error.category);
     const r = outcome.response;
+    // Counted once, by the trial whose grading made the call.
+    if (!first) return r;
     usage.calls++;
     usage.latencyMs += r.latencyMs;
     if (r.usage) usage.usage = { inputTokens: (usage.usage?.inputTokens ?? 0) + r.usage.inputTokens, outputTokens: (usage.usage?.outputTokens ?? 0) + r.usage.outputTokens };
@@ -169,6 +181,8 @@ interface TrialContext extends CallContext {
   reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
   judgeLimit: LimitFunction;
+  /** Judge answers of this run, by judge, request and vote. */
+  judgeMemo: Map<string, Promise<CallOutcome>>;
   /** Stops the whole run with this error (a judge without a key, say). */
   fail: (err: unknown) => void;
 }
