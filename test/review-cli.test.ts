@@ -115,6 +115,31 @@ describe("harness review in a terminal", () => {
     expect(warned.stdout).not.toContain("errored trials could pull it");
   });
 
+  it("--from reviews exactly the outputs of a saved run, without running anything", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    const saved = await runHarness(["eval", "-q", "-o", "ci-run.json"], { cwd: dir });
+    expect(saved.code).toBe(0);
+    // The app has changed since: running it now would give other outputs.
+    await writeFile(path.join(dir, "app.mjs"), 'console.log("Yo.");\n');
+    const r = await inPty([["[1/2]", ""], [PROMPT, "p\r"], [PROMPT, "f\r"]], ["review", "--from", "ci-run.json"], dir);
+    expect(r.exit).toBe(0);
+    expect(r.output).not.toContain("Running the suites");
+    expect(r.output).toContain("Hello Ana, happy to help!");
+    const lines = (await readFile(path.join(dir, "evals/reviews.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.outputHash, l.verdict])).toEqual([
+      [outputHash("Hello Ana, happy to help!"), "pass"],
+      [outputHash("Hi Ana."), "fail"],
+    ]);
+    // Everything in that run now has a verdict.
+    const again = await inPty([], ["review", "--from", "ci-run.json"], dir);
+    expect(again.output).toContain("Nothing to review");
+    // A report that is not one is refused by name.
+    await writeFile(path.join(dir, "bad.json"), '{"hello": 1}');
+    const bad = await runHarness(["review", "--from", "bad.json"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^bad\.json {2}schemaVersion {2}not a harness run report/);
+  });
+
   it("Ctrl-C during a review keeps the verdicts given and exits 130", async () => {
     const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
     const r = await inPty([[PROMPT, "p\r"], ["[2/2]", ""], [PROMPT, "<SIGINT>"]], ["review"], dir);

@@ -31,6 +31,7 @@ export interface RunFlags {
 export interface ReviewFlags extends RunFlags {
   sample: string;
   reviewer?: string;
+  from?: string;
 }
 
 /** Flags of `harness eval`, as commander parses them. */
@@ -87,6 +88,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   )
     .option("--sample <n>", "also review up to n outputs that a model-graded grader judged, to measure the judge", "0")
     .option("--reviewer <name>", "your name in the reviews file (default: HARNESS_REVIEWER, git user.name, or the login)")
+    .option("--from <report.json>", "review the outputs of a saved run (eval -o), e.g. CI's, instead of running the suites")
     .action(async (paths: string[] | undefined, flags: ReviewFlags) => {
       const { reviewCommand } = await import("./review.js");
       setCode(await reviewCommand(paths ?? [], flags, io));

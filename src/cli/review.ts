@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { loadSuites } from "../config/load.js";
 import { DEFAULT_ALPHA, DEFAULT_MAX_ERROR_SHARE } from "../defaults.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { runFromReport } from "../reviews/from-report.js";
 import { reviewItems } from "../reviews/items.js";
 import { runReviewSession } from "../reviews/session.js";
 import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
@@ -35,9 +36,18 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
   const file = path.resolve(cwd, flags.reviews ?? DEFAULT_REVIEWS_PATH);
   const store = await openReviews(file, path.relative(cwd, file));
 
-  io.stderr.write("Running the suites to collect their outputs…\n");
-  const run = await runSuites(suites, runOptions(s, io, store));
-  const items = reviewItems(run, sample);
+  let run;
+  if (flags.from) {
+    const from = path.resolve(cwd, flags.from);
+    const saved = await runFromReport(from, path.relative(cwd, from), suites);
+    if (saved.unmatched.length > 0) io.stderr.write(`Not in the suites any more, so not offered: ${saved.unmatched.join(", ")}\n`);
+    run = saved.run;
+  } else {
+    io.stderr.write("Running the suites to collect their outputs…\n");
+    run = await runSuites(suites, runOptions(s, io, store));
+  }
+  // A saved run's pending marks predate verdicts given since: offer only what is still open.
+  const items = reviewItems(run, sample).filter((i) => !store.get(i.suite, i.caseId, i.reviewKey, i.outputHash));
   if (items.length === 0) {
     io.stdout.write(`Nothing to review: no output awaits a human verdict${sample > 0 ? ", and every judged output has been checked" : ""}.\n`);
     return 0;
