@@ -383,3 +383,14 @@ describe("max-cost", () => {
     expect(err.message).toMatch(/cost is unknown/);
   });
 });
+
+describe("a regex that backtracks catastrophically", () => {
+  it("is stopped after its time limit and makes the trial errored, not the process hang", async () => {
+    const err = await graderError({ type: "regex", value: "(a+)+$" }, ctx(`${"a".repeat(40)}b`));
+    expect(err.message).toMatch(/did not finish within 1000 ms on an output of 41 characters/);
+  });
+
+  it("ordinary regexes on long outputs still match", async () => {
+    expect(await passes({ type: "regex", value: "refund", flags: "i" }, `${"x".repeat(200_000)} REFUND`)).toBe(true);
+  });
+});

@@ -1,5 +1,30 @@
 /** String checks. Each has a `not-` form that inverts it. */
-import type { GradeOutcome } from "./types.js";
+import vm from "node:vm";
+import { GraderError, type GradeOutcome } from "./types.js";
+
+/**
+ * A regex that backtracks catastrophically on a long output (say /(a+)+$/) would block the
+ * whole process, beyond the reach of timeouts and Ctrl-C. The match runs as a script in a
+ * separate context with a time limit, which V8 can interrupt mid-match.
+ */
+export const REGEX_TIME_LIMIT_MS = 1000;
+const regexScript = new vm.Script("re.test(s)");
+const regexContext = vm.createContext({ re: /(?:)/, s: "" });
+
+function boundedTest(re: RegExp, text: string): boolean {
+  regexContext.re = re;
+  regexContext.s = text;
+  try {
+    return regexScript.runInContext(regexContext, { timeout: REGEX_TIME_LIMIT_MS }) as boolean;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      throw new GraderError(`regex /${re.source}/ did not finish within ${REGEX_TIME_LIMIT_MS} ms on an output of ${text.length} characters: it backtracks catastrophically; rewrite it`);
+    }
+    throw err;
+  } finally {
+    regexContext.s = "";
+  }
+}
 
 export type TextCheck = "equals" | "contains" | "icontains" | "starts-with" | "regex";
 
@@ -22,7 +47,7 @@ function test(check: TextCheck, output: string, value: string, flags: string | u
       return output.trimStart().startsWith(value);
     case "regex":
       // A fresh RegExp per call: with "g" or "y", a shared one would carry lastIndex from trial to trial.
-      return new RegExp(value, flags).test(output);
+      return boundedTest(new RegExp(value, flags), output);
   }
 }
 
