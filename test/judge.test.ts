@@ -379,6 +379,15 @@ describe.each(JUDGES)("runSuites with an $kind judge", (j) => {
     expect(t.judge!.calls).toBe(1);
   });
 
+  it("a server without structured output that answers in prose around the JSON is still read", async () => {
+    // A text block for Anthropic (no tool_use), plain content for OpenAI: the tolerant parse takes the first {...}.
+    server.handle(route(() => ({ kind: "answer", text: 'Sure. {"reasoning": "It names the window.", "verdict": "pass", "score": 0.9} Hope that helps.' })));
+    const t = only(await runSuites([judgedSuite(j, [RUBRIC])], opts()));
+    expect(t.error).toBeNull();
+    expect(t.passed).toBe(true);
+    expect(t.grades[0]!.score).toBeCloseTo(0.9, 12);
+  });
+
   it.each<[string, Action, string]>([
     ["prose instead of JSON", { kind: "answer", text: "Honestly I'd say it passes." }, "Honestly I'd say it passes."],
     ["a score of 2", { kind: "structured", value: { reasoning: "superb", verdict: "pass", score: 2 } }, '"score":2'],
