@@ -1161,3 +1161,17 @@ describe("judges for model-graded graders", () => {
     expect(parseJudgeId("openai:gpt-4o-mini")).toBe("openai:gpt-4o-mini");
   });
 });
+
+describe("keys that belong to other graders, and judges without a provider", () => {
+  it("says which graders take a key instead of 'did you mean' the same word", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "harness-keys-"));
+    await writeFile(
+      path.join(dir, "s.yaml"),
+      'provider: openai:gpt-4o-mini\nprompt: "x"\ncases:\n  - id: a\n    graders:\n      - { type: icontains, value: y, votes: 3 }\n      - { type: rubric, value: r, judge: gpt-4o-mini }\n',
+    );
+    const err = (await loadSuites(["s.yaml"], { cwd: dir }).catch((e: unknown) => e)) as ConfigError;
+    const messages = err.problems.map((p) => p.message);
+    expect(messages).toContain('"votes" is not a key here: only rubric, closed-qa, factuality graders take it');
+    expect(messages.some((m) => m.startsWith('expected a model as "<provider>:<model>"') && !m.includes("exec"))).toBe(true);
+  });
+});

@@ -96,6 +96,11 @@ describe("what is offered for review", () => {
     expect(sampled.find((i) => i.kind === "judge-check")!.instructions).toBe("Does the output meet this rubric? Mentions the 30-day window");
     expect(reviewItems(r, 1).filter((i) => i.kind === "judge-check")).toEqual(reviewItems(r, 1).filter((i) => i.kind === "judge-check"));
     expect(reviewItems(r, 1).filter((i) => i.kind === "judge-check")).toHaveLength(1);
+    // Once the sampled output is checked, the next sample picks another, not nothing.
+    const [firstPick] = reviewItems(r, 1).filter((i) => i.kind === "judge-check");
+    const next = reviewItems(r, 1, (i) => i.outputHash === firstPick!.outputHash && i.kind === "judge-check").filter((i) => i.kind === "judge-check");
+    expect(next).toHaveLength(1);
+    expect(next[0]!.output).not.toBe(firstPick!.output);
   });
 });
 
@@ -211,15 +216,36 @@ describe("Cohen's kappa", () => {
       ],
     } as unknown as SuiteResult;
     const rows = judgeAgreement([suite]);
-    // One row for this grader of this suite, one totalling the type.
-    expect(rows.map((r) => [r.suite, r.reviewKey])).toEqual([
-      [null, null],
-      ["s", "rubric:1"],
-    ]);
-    const a = rows[1];
+    // One row for this grader of this suite; a total over one grader would only repeat it.
+    expect(rows.map((r) => [r.suite, r.reviewKey])).toEqual([["s", "rubric:1"]]);
+    const a = rows[0];
     // Pairs (judge, person): A (T,T), B (T,F), C (F,F): po = 2/3; pe = 2/3·1/3 + 1/3·2/3 = 4/9; κ = (2/3 − 4/9)/(5/9) = 0.4.
     expect(a).toMatchObject({ grader: "rubric", pairs: 3 });
     expect(a!.agreement).toBeCloseTo(2 / 3, 12);
     expect(a!.kappa).toBeCloseTo(0.4, 12);
+
+    // A second rubric: a row of its own, and a total over both.
+    const other = (output: string, pass: boolean, human: "pass" | "fail") => trial(output, [{ ...g(pass, human), reviewKey: "rubric:2" }]);
+    (suite.cases[0]!.trials as TrialResult[]).push(other("E", true, "pass"), other("F", false, "pass"));
+    const both = judgeAgreement([suite]);
+    expect(both.map((r) => [r.suite, r.reviewKey, r.pairs])).toEqual([
+      [null, null, 5],
+      ["s", "rubric:1", 3],
+      ["s", "rubric:2", 2],
+    ]);
+  });
+});
+
+describe("newcomer findings, held", () => {
+  it("bidi overrides and zero-width characters are shown, not obeyed", async () => {
+    const { showControlChars } = await import("../src/core/text.js");
+    expect(showControlChars("Hi \u202Egnp.exe\u200b!\tok\n")).toBe("Hi \\u{202e}gnp.exe\\u{200b}!\tok\n");
+  });
+
+  it("of two verdicts on one output, the later by time wins, whatever the line order", async () => {
+    const newer = review({ verdict: "fail", time: "2026-11-24T12:00:00.000Z" });
+    const older = review({ verdict: "pass", time: "2026-11-20T12:00:00.000Z" });
+    const file = await tempFile("reviews.jsonl", `${JSON.stringify(newer)}\n${JSON.stringify(older)}\n`);
+    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef")!.verdict).toBe("fail");
   });
 });

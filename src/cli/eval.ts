@@ -1,4 +1,5 @@
 /** `harness eval`: load → run → build the result → report → exit code. */
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { buildBaseline, DEFAULT_BASELINE_PATH, readBaseline, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites, parseJudgeId, parseProviderId } from "../config/load.js";
@@ -119,6 +120,9 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     });
   }
   const reviewsFile = path.resolve(cwd, s.reviewsPath);
+  if (flags.reviews !== undefined && !(await stat(reviewsFile).catch(() => null))) {
+    throw new UsageError(`no reviews file at ${path.relative(cwd, reviewsFile)}`, { hint: "check the path; harness review creates the file with the first verdict" });
+  }
   const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");

@@ -47,7 +47,7 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
     run = await runSuites(suites, runOptions(s, io, store));
   }
   // A saved run's pending marks predate verdicts given since: offer only what is still open.
-  const items = reviewItems(run, sample).filter((i) => !store.get(i.suite, i.caseId, i.reviewKey, i.outputHash));
+  const items = reviewItems(run, sample, (i) => store.get(i.suite, i.caseId, i.reviewKey, i.outputHash) !== undefined);
   if (items.length === 0) {
     io.stdout.write(`Nothing to review: no output awaits a human verdict${sample > 0 ? ", and every judged output has been checked" : ""}.\n`);
     return 0;

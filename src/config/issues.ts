@@ -3,13 +3,18 @@ import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import type { ConfigProblem } from "../errors.js";
 import { formatPath, positionOf } from "./positions.js";
-import { GRADER_TYPES, KNOWN_KEYS } from "./schema.js";
+import { GRADER_TYPES, GraderSpecSchema, KNOWN_KEYS } from "./schema.js";
 
 export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {
   const p = issue.path.filter((k): k is string | number => typeof k !== "symbol");
   const where = (key?: string) => ({ file, path: formatPath(key === undefined ? p : [...p, key]), ...positionOf(doc, lineCounter, p, key) });
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
+      const takers = GraderSpecSchema.options.filter((o) => key in o.shape && key !== "type").map((o) => o.shape.type.value);
+      if (KNOWN_KEYS.includes(key)) {
+        const where_ = takers.length > 0 ? `only ${takers.join(", ")} graders take it` : "it belongs elsewhere in a suite";
+        return { ...where(key), message: `"${key}" is not a key here: ${where_}` };
+      }
       const guess = closest(key, KNOWN_KEYS);
       return { ...where(key), message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}` };
     });

@@ -307,19 +307,14 @@ function refOf(spec: ProviderSpec): ProviderRef {
   return typeof spec === "string" ? { id: spec, config: {} } : { id: spec.id, config: spec.config ?? {} };
 }
 
-/** Every model-graded grader needs a judge that can answer in structured output: a model, not an exec command. */
+/** Every model-graded grader needs a judge: its own, --judge, or the suite's. (The schema has refused exec: judges.) */
 function checkJudges(spec: SuiteDraft, suiteJudge: ProviderRef | undefined, ctx: BuildContext): void {
-  if (spec.judge !== undefined && refOf(spec.judge).id.startsWith("exec:")) {
-    ctx.problems.push({ ...ctx.at(["judge"]), message: "a judge must be a model (openai:… or anthropic:…), not an exec: command" });
-  }
+  if (suiteJudge !== undefined || spec.invalid.has("judge")) return;
   const lists: [(string | number)[], Holey<GraderSpec> | undefined][] = [[["graders"], spec.graders]];
   spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c?.graders]));
   for (const [base, graders] of lists) {
     for (const [j, g] of (graders ?? []).entries()) {
-      if (!g || !isModelGraded(g)) continue;
-      if (g.judge !== undefined && refOf(g.judge).id.startsWith("exec:")) {
-        ctx.problems.push({ ...ctx.at([...base, j, "judge"]), message: "a judge must be a model (openai:… or anthropic:…), not an exec: command" });
-      } else if (g.judge === undefined && suiteJudge === undefined && !spec.invalid.has("judge")) {
+      if (g && isModelGraded(g) && g.judge === undefined) {
         ctx.problems.push({ ...ctx.at([...base, j, "type"]), message: `a ${g.type} grader needs a judge: add \`judge: openai:gpt-4o-mini\` (or another model) to the grader or the suite, or pass --judge` });
       }
     }

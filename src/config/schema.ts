@@ -46,12 +46,19 @@ export const ProviderSpecSchema = z.union([
 export const FACTUALITY_CHOICES = ["same", "subset", "superset", "style-only", "contradicts"] as const;
 export type FactualityChoice = (typeof FACTUALITY_CHOICES)[number];
 
+/** A judge must answer in structured output: a model, never an exec command. */
+const JudgeIdSchema = z
+  .string()
+  .regex(/^(openai|anthropic):.+$/, 'expected a model as "<provider>:<model>", e.g. "openai:gpt-4o-mini" or "anthropic:claude-haiku-4-5"');
+
+export const JudgeSpecSchema = z.union([JudgeIdSchema, z.strictObject({ id: JudgeIdSchema, config: ProviderConfigSchema.optional() })]);
+
 /** A grader that asks a model (the judge) whether the output meets `value`. */
 function modelGraded<T extends string>(type: T, what: string) {
   return z.strictObject({
     type: z.literal(type),
     value: text.describe(what),
-    judge: ProviderSpecSchema.optional().describe("The judge for this grader; default: --judge, then the suite's judge:."),
+    judge: JudgeSpecSchema.optional().describe("The judge for this grader; default: --judge, then the suite's judge:."),
     votes: z
       .number()
       .int()
@@ -164,7 +171,7 @@ export const SuiteFileSchema = z.strictObject({
   name: text.optional().describe("Default: the file name."),
   description: z.string().optional(),
   provider: ProviderSpecSchema.optional().describe("The default target; -p/--provider overrides it."),
-  judge: ProviderSpecSchema.optional().describe("The model that grades rubric, closed-qa and factuality graders; --judge overrides it."),
+  judge: JudgeSpecSchema.optional().describe("The model that grades rubric, closed-qa and factuality graders; --judge overrides it."),
   prompt: z
     .string()
     .optional()

@@ -29,7 +29,11 @@ export function judgeAgreement(suites: readonly SuiteResult[]): JudgeAgreement[]
       }
     }
   }
+  const perType = new Map<string, number>();
+  for (const { row } of groups.values()) if (row.suite !== null) perType.set(row.grader, (perType.get(row.grader) ?? 0) + 1);
   return [...groups.values()]
+    // A total over a single grader would only repeat its row.
+    .filter(({ row }) => row.suite !== null || (perType.get(row.grader) ?? 0) > 1)
     .map(({ row, pairs }) => ({ ...row, pairs: pairs.size, ...cohensKappa([...pairs.values()]) }))
     .sort((a, b) => a.grader.localeCompare(b.grader) || (a.suite === null ? -1 : b.suite === null ? 1 : a.suite.localeCompare(b.suite)) || (a.reviewKey ?? "").localeCompare(b.reviewKey ?? ""));
 }

@@ -40,7 +40,7 @@ function instructionsOf(spec: GraderSpec): string {
  * that no person has checked, picked by hash so the same run always offers the same sample
  * (and the judge's verdict is not shown, so it cannot anchor the person's).
  */
-export function reviewItems(run: RawRun, sample: number): ReviewItem[] {
+export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item: ReviewItem) => boolean = () => false): ReviewItem[] {
   const pending = new Map<string, ReviewItem>();
   const judged = new Map<string, ReviewItem>();
   for (const { suite, cases } of run.suites) {
@@ -65,7 +65,9 @@ export function reviewItems(run: RawRun, sample: number): ReviewItem[] {
             instructions: instructionsOf(spec),
           };
           const key = hashOf([item.suite, item.caseId, item.reviewKey, item.outputHash]);
-          if (g.pending) pending.set(key, item);
+          if (alreadyReviewed(item)) continue;
+          // A verdict matters only where it decides the trial: not where another grader already failed it.
+          if (g.pending && t.pending) pending.set(key, item);
           else if (spec.type !== "human" && !g.human) judged.set(key, item);
         }
       }

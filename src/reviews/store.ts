@@ -27,7 +27,7 @@ export type Review = z.infer<typeof ReviewSchema>;
 
 export interface ReviewStore {
   file: string;
-  /** The latest verdict for this output under this grader, if a person gave one. */
+  /** The latest verdict (by time) for this output under this grader, if a person gave one. */
   get(suite: string, caseId: string, grader: string, outputHash: string): Review | undefined;
   /** Appends a verdict to the file at once: quitting a review half-way loses nothing already answered. */
   add(review: Review): Promise<void>;
@@ -79,7 +79,10 @@ export async function openReviews(file: string, label = file): Promise<ReviewSto
       problems.push({ file: label, line: i + 1, col: 1, path: issue.path.join("."), message: issue.message.replace(/^Invalid input: /, "") });
       return;
     }
-    byKey.set(keyOf(parsed.data), parsed.data);
+    // The latest verdict by its time wins, whatever order a merge left the lines in.
+    const key = keyOf(parsed.data);
+    const earlier = byKey.get(key);
+    if (!earlier || Date.parse(parsed.data.time) >= Date.parse(earlier.time)) byKey.set(key, parsed.data);
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return {
