@@ -206,6 +206,49 @@ describe("the baseline gate, end to end", () => {
   });
 });
 
+describe("reporters from the command line", () => {
+  it("eval writes each reporter's file; report re-renders a saved run and exits as its gate did", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--reporter", "terminal,junit", "--reporter", "markdown:out/summary.md", "-o", "run.json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Gate: PASS");
+    expect(await readFile(path.join(dir, "harness-junit.xml"), "utf8")).toMatch(/^<\?xml version="1.0"/);
+    expect(await readFile(path.join(dir, "out/summary.md"), "utf8")).toMatch(/^### ✅ Gate passed/);
+
+    const again = await runHarness(["report", "run.json", "--reporter", "junit:again.xml"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe("");
+    // Rendered from the same result, the XML is the same.
+    expect(await readFile(path.join(dir, "again.xml"), "utf8")).toBe(await readFile(path.join(dir, "harness-junit.xml"), "utf8"));
+    const terminal = await runHarness(["report", "run.json"], { cwd: dir });
+    expect(terminal.stdout).toContain("refund-policy");
+  });
+
+  it("github annotations only on a GitHub runner; a failed gate's saved run exits 1 again", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
+    await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env });
+    bad = (c) => c === 5;
+    seenPerCase.clear();
+    const off = await runHarness(["eval", ...common, "--reporter", "github", "-o", "run.json"], { cwd: dir, env });
+    expect(off.code).toBe(1);
+    expect(off.stdout).toBe("");
+    const on = await runHarness(["report", "run.json", "--reporter", "github"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(on.code).toBe(1);
+    expect(on.stdout).toMatch(/^::error file=evals\/demo\.yaml,line=\d+,title=Regression%3A gate-demo\/case-5::5\/5 → 0\/5 passing/m);
+  });
+
+  it("an unknown reporter, or a report that is not one, is exit 2", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--reporter", "xml"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--reporter "xml": expected one of terminal, json, junit, markdown, github');
+    await writeFile(path.join(dir, "x.json"), "{}");
+    const bad = await runHarness(["report", "x.json"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^x\.json {2}not a harness run report/);
+  });
+});
+
 describe("errors the user can cause", () => {
   it("a broken suite: exit 2, file:line:col, every problem, nothing run or written", async () => {
     const dir = await copyExamples();

@@ -8,11 +8,11 @@ import type { RunResult } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
 import { renderJson } from "../reporters/json.js";
-import { renderTerminal } from "../reporters/terminal.js";
 import { DEFAULT_REVIEWS_PATH, openReviews, type ReviewStore } from "../reviews/store.js";
 import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
-import { useColor, type CliIo } from "./io.js";
+import type { CliIo } from "./io.js";
+import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -124,6 +124,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     throw new UsageError(`no reviews file at ${path.relative(cwd, reviewsFile)}`, { hint: "check the path; harness review creates the file with the first verdict" });
   }
   const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
+  const reporters = parseReporters(flags.reporter);
+  await checkReporterTargets(reporters, cwd);
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
 
@@ -147,7 +149,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   });
 
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
-  io.stdout.write(renderTerminal(result, { color: useColor(io, flags.color) }));
+  await writeReports(result, reporters, io, flags.color);
 
   const code = exitCodeFor(result, s);
   if (s.updateBaseline) {

@@ -44,6 +44,7 @@ export interface EvalFlags extends RunFlags {
   alpha: string;
   maxErrorRate: string;
   output?: string;
+  reporter?: string[];
   color?: boolean;
   quiet?: boolean;
 }
@@ -72,12 +73,25 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
     .option("-o, --output <file>", "write the whole run as JSON")
+    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
     .option("--color", "force colour")
     .option("--no-color", "no colour")
     .option("-q, --quiet", "no progress line")
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));
+    });
+
+  program
+    .command("report")
+    .description("render a saved run (eval -o) again with any reporter; exits as that run's gate did")
+    .argument("<run.json>", "a run report written by harness eval -o")
+    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
+    .option("--color", "force colour")
+    .option("--no-color", "no colour")
+    .action(async (file: string, flags: { reporter?: string[]; color?: boolean }) => {
+      const { reportCommand } = await import("./report.js");
+      setCode(await reportCommand(file, flags, io));
     });
 
   withRunOptions(
@@ -95,6 +109,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     });
 
   return program;
+}
+
+/** Repeatable options collect every value given. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** The options that say how suites run, shared by every command that runs them: one mapping, no drift. */

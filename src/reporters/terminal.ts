@@ -2,6 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
+import { failureReasons } from "./why.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 
 export interface TerminalOptions {
@@ -93,16 +94,7 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
 
 /** The distinct reasons a case's trials failed or errored, most frequent first. */
 function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
-  const counts = new Map<string, number>();
-  for (const t of cr.trials) {
-    const why = t.error
-      ? `errored (${t.error.category}): ${t.error.message}`
-      : t.pending
-        ? "pending: awaiting human review"
-        : t.passed === false ? [...new Set(t.grades.filter((g) => !g.pass && !g.pending).map((g) => g.reason))].join("; ") : undefined;
-    if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
-  }
-  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const sorted = failureReasons(cr);
   const head = `  ${c.red("✗")} ${cr.id}${cr.description ? c.dim(` (guards: ${oneLine(cr.description, 70)})`) : ""}`;
   const rows = sorted.slice(0, max).map(([why, n]) => `      ${n}× ${oneLine(why, 160)}`);
   if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see -o report.json)`);

@@ -1,0 +1,82 @@
+/**
+ * JUnit XML, which common CI viewers read: one testsuite per suite, one testcase per
+ * case. A case fails when the gate says it regressed; a case whose every trial errored
+ * is an error; one awaiting review or without enough judged trials is skipped. Known,
+ * unchanged flakiness passes (the gate is the judge of that) and says so in system-out.
+ */
+import type { CaseResult, RunResult, SuiteResult } from "../core/types.js";
+import { fmtProb } from "./format.js";
+import { failureReasons } from "./why.js";
+
+/** Characters XML 1.0 cannot hold at all are dropped; the five specials are escaped. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+const attr = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
+const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
+
+function caseTime(c: CaseResult): number {
+  return c.trials.reduce((s, t) => s + (t.latencyMs ?? 0), 0);
+}
+
+function testcase(suite: SuiteResult, c: CaseResult, result: RunResult): { xml: string; failed: boolean; errored: boolean; skipped: boolean } {
+  const regression = result.gate.regressions.find((r) => r.kind === "case" && r.suite === suite.name && r.caseId === c.id);
+  const reasons = failureReasons(c).map(([why, n]) => `${n}× ${why}`).join("\n");
+  const summary = `${c.passes}/${c.n} judged trials passed (${c.errored} errored, ${c.pending} pending); pass@${c.k} ${fmtProb(c.passAtK)}, pass^${c.k} ${fmtProb(c.passHatK)}`;
+  const open = `    <testcase${attr("classname", suite.name)}${attr("name", c.id)}${attr("file", suite.file)}${attr("line", c.line)}${attr("time", seconds(caseTime(c)))}>`;
+  let body: string;
+  let kind: "failed" | "errored" | "skipped" | "passed";
+  if (regression) {
+    kind = "failed";
+    body = `      <failure${attr("message", `regressed: ${regression.message}`)}${attr("type", "regression")}>${xmlEscape(`${summary}\n${reasons}`)}</failure>`;
+  } else if (c.n === 0 && c.errored > 0 && c.pending === 0) {
+    kind = "errored";
+    body = `      <error${attr("message", `every trial errored`)}${attr("type", "errored")}>${xmlEscape(reasons)}</error>`;
+  } else if (c.n === 0) {
+    kind = "skipped";
+    body = `      <skipped${attr("message", c.pending > 0 ? "awaiting human review" : "no judged trials")}/>`;
+  } else {
+    kind = "passed";
+    body = `      <system-out>${xmlEscape(reasons ? `${summary} (not a regression)\n${reasons}` : summary)}</system-out>`;
+  }
+  return { xml: `${open}\n${body}\n    </testcase>`, failed: kind === "failed", errored: kind === "errored", skipped: kind === "skipped" };
+}
+
+export function renderJunit(result: RunResult): string {
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  let skipped = 0;
+  const suites = result.suites.map((suite) => {
+    const cases = suite.cases.map((c) => testcase(suite, c, result));
+    // Suite-level verdicts (pooled regression, thresholds, pending) are a testcase of their own.
+    const suiteProblems = result.gate.regressions.filter((r) => r.kind !== "case" && r.suite === suite.name);
+    if (suiteProblems.length > 0) {
+      const message = suiteProblems.map((r) => r.message).join("; ");
+      cases.push({
+        xml: `    <testcase${attr("classname", suite.name)}${attr("name", "(suite gate)")}${attr("file", suite.file)}${attr("time", "0.000")}>\n      <failure${attr("message", message)}${attr("type", "gate")}>${xmlEscape(message)}</failure>\n    </testcase>`,
+        failed: true,
+        errored: false,
+        skipped: false,
+      });
+    }
+    const f = cases.filter((c) => c.failed).length;
+    const e = cases.filter((c) => c.errored).length;
+    const s = cases.filter((c) => c.skipped).length;
+    tests += cases.length;
+    failures += f;
+    errors += e;
+    skipped += s;
+    const time = suite.cases.reduce((sum, c) => sum + caseTime(c), 0);
+    return `  <testsuite${attr("name", suite.name)}${attr("tests", cases.length)}${attr("failures", f)}${attr("errors", e)}${attr("skipped", s)}${attr("time", seconds(time))}>\n${cases.map((c) => c.xml).join("\n")}\n  </testsuite>`;
+  });
+  const head = `<testsuites${attr("name", "harness")}${attr("tests", tests)}${attr("failures", failures)}${attr("errors", errors)}${attr("skipped", skipped)}${attr("time", seconds(result.durationMs))}>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join("\n")}\n</testsuites>\n`;
+}

@@ -1,0 +1,45 @@
+/** Markdown: the job summary a pull request shows, from the one run result. */
+import type { RunResult } from "../core/types.js";
+import { DASH, fmtMs, fmtPct, fmtProb, fmtUsd, oneLine } from "./format.js";
+import { failureReasons } from "./why.js";
+
+/** Table cells cannot hold pipes or newlines. */
+const cell = (s: string) => oneLine(s, 200).replace(/\|/g, "\\|");
+
+function verdictLine(result: RunResult): string {
+  const g = result.gate;
+  if (!g.judged) return `### ⚠️ Not judged: ${g.notJudgedReason}`;
+  if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}`;
+  return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
+}
+
+export function renderMarkdown(result: RunResult): string {
+  const out: string[] = [verdictLine(result), ""];
+  out.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | p95 latency | cost |", "|---|---|---|---|---|---|---|---|");
+  for (const s of result.suites) {
+    const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
+    const vs = cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.regressed ? " ❌" : ""}` : DASH;
+    const [lo, hi] = s.passRateInterval;
+    const t = s.totals;
+    out.push(
+      `| ${cell(s.name)} | ${fmtProb(s.passAtK)} (k=${s.k}) | ${fmtProb(s.passHatK)} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""} | ${fmtMs(s.latencyMs.p95)} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
+    );
+  }
+  const problems = result.gate.regressions;
+  if (problems.length > 0) {
+    out.push("", "#### What failed", "");
+    for (const r of problems) {
+      out.push(`- **${r.kind === "case" ? `${r.suite} / ${r.caseId}` : r.suite}** (${r.kind}): ${cell(r.message)}`);
+      if (r.kind !== "case") continue;
+      const c = result.suites.find((s) => s.name === r.suite)?.cases.find((x) => x.id === r.caseId);
+      if (c?.description) out.push(`  - guards: ${cell(c.description)}`);
+      for (const [why, n] of c ? failureReasons(c).slice(0, 3) : []) out.push(`  - ${n}× ${cell(why)}`);
+    }
+  }
+  if (result.gate.improvements.length > 0) {
+    out.push("", `Improved: ${result.gate.improvements.map((i) => `${i.suite}/${i.caseId} (${i.message})`).join(", ")}`);
+  }
+  if (result.gate.pending.trials > 0) out.push("", `${result.gate.pending.trials} trials await human review (\`harness review\`).`);
+  if (result.gate.baseline) out.push("", `<sub>Baseline ${result.gate.baseline.path}${result.gate.baseline.commit ? ` @ ${result.gate.baseline.commit.slice(0, 7)}` : ""}; α = ${result.gate.alpha} for the whole run.</sub>`);
+  return `${out.join("\n")}\n`;
+}

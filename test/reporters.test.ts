@@ -1,0 +1,119 @@
+/**
+ * Reporters render one RunResult and decide nothing. Each is checked on a run with a
+ * regression, built by the real pipeline (buildRunResult) from a small raw run; JUnit XML
+ * is parsed back with a real XML parser and checked against the JUnit schema's required shape.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { buildRunResult } from "../src/core/result.js";
+import type { Baseline, LoadedCase, LoadedSuite, RawRun, TrialResult } from "../src/core/types.js";
+import { renderGithub } from "../src/reporters/github.js";
+import { renderJunit } from "../src/reporters/junit.js";
+import { renderMarkdown } from "../src/reporters/markdown.js";
+
+function trial(index: number, passed: boolean, output: string): TrialResult {
+  return {
+    index,
+    output,
+    passed,
+    pending: false,
+    grades: [{ type: "icontains", pass: passed, score: passed ? 1 : 0, reason: passed ? "ok" : `output must contain "30 days"; got ${JSON.stringify(output)}` }],
+    latencyMs: 100,
+    usage: { inputTokens: 10, outputTokens: 5 },
+    costUsd: 0.0001,
+    cached: true,
+    retries: 0,
+    judge: null,
+    error: null,
+  };
+}
+
+const mkCase = (id: string, line: number, description?: string): LoadedCase => ({ id, description, vars: {}, messages: [{ role: "user", content: id }], graders: [], line, promptHash: `h-${id}` });
+
+// Eight cases; "refund-window" went from 5/5 to 0/5 (a regression); the output has characters XML and workflow commands must escape.
+const cases = Array.from({ length: 8 }, (_, i) => mkCase(i === 0 ? "refund-window" : `case-${i}`, 10 + 5 * i, i === 0 ? "promised a refund on day 45 (ticket 4411) <& \"'>" : undefined));
+const suite: LoadedSuite = { name: "refund-policy", file: "evals/refund-policy.yaml", dir: "/", provider: { id: "openai:gpt-4o-mini", config: {} }, judge: undefined, trials: 5, threshold: undefined, cases };
+const raw: RawRun = {
+  startedAt: "2026-11-24T10:00:00.000Z",
+  durationMs: 1234,
+  suites: [{ suite, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => trial(t, i !== 0, i === 0 ? "Sure, full refund!\n<b>&\u0000" : "30 days")) })) }],
+};
+const baseline: Baseline = {
+  schemaVersion: 1,
+  createdAt: "2026-11-01T00:00:00.000Z",
+  harnessVersion: "0.1.0",
+  git: { commit: "abcdef1234567", dirty: false },
+  suites: { "refund-policy": { provider: "openai:gpt-4o-mini", trials: 5, k: 5, passAtK: 1, passHatK: 1, passRate: 1, cases: Object.fromEntries(cases.map((c) => [c.id, { n: 5, passes: 5, errored: 0, promptHash: c.promptHash }])) } },
+};
+const result = buildRunResult(raw, { baseline, baselinePath: "evals/baseline.json", harnessVersion: "0.1.0" });
+
+describe("the run these reporters render", () => {
+  it("has the regression the gate found", () => {
+    expect(result.gate.status).toBe("fail");
+    expect(result.gate.regressions.map((r) => [r.kind, r.caseId])).toEqual([
+      ["case", "refund-window"],
+      ["suite", undefined],
+    ]);
+  });
+});
+
+describe("junit", () => {
+  const xml = renderJunit(result);
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase"].includes(name) });
+
+  it("is well-formed XML, with the JUnit schema's required structure and counts", () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = parser.parse(xml);
+    const root = doc.testsuites;
+    expect(root).toMatchObject({ name: "harness", tests: "9", failures: "2", errors: "0", skipped: "0" });
+    const [ts] = root.testsuite;
+    // Required by the schema: name, tests, failures, errors on testsuite; name and classname on testcase.
+    for (const a of ["name", "tests", "failures", "errors", "time"]) expect(ts).toHaveProperty(a);
+    expect(ts.testcase).toHaveLength(9); // eight cases and the suite's own gate
+    for (const tc of ts.testcase) for (const a of ["name", "classname", "time"]) expect(tc).toHaveProperty(a);
+  });
+
+  it("fails the regressed case with the gate's message and the reasons, at its file and line", () => {
+    const tc = parser.parse(xml).testsuites.testsuite[0].testcase.find((t: { name: string }) => t.name === "refund-window");
+    expect(tc).toMatchObject({ classname: "refund-policy", file: "evals/refund-policy.yaml", line: "10" });
+    expect(tc.failure.message).toMatch(/^regressed: 5\/5 → 0\/5 passing/);
+    expect(tc.failure["#text"]).toContain('5× output must contain "30 days"');
+    // The NUL byte XML cannot hold is gone; the specials came back intact through the parser.
+    expect(tc.failure["#text"]).toContain("<b>&");
+    expect(xml).not.toContain("\u0000");
+  });
+
+  it("passes unchanged cases, and names the suite-level verdict", () => {
+    const cases = parser.parse(xml).testsuites.testsuite[0].testcase;
+    const ok = cases.find((t: { name: string }) => t.name === "case-1");
+    expect(ok.failure).toBeUndefined();
+    expect(ok["system-out"]).toMatch(/^5\/5 judged trials passed/);
+    expect(cases.find((t: { name: string }) => t.name === "(suite gate)").failure.message).toMatch(/^pooled pass rate 40\/40 → 35\/40/);
+  });
+});
+
+describe("markdown", () => {
+  const md = renderMarkdown(result);
+  it("leads with the verdict, tabulates each suite, and says what failed and why", () => {
+    expect(md.split("\n")[0]).toBe("### ❌ Gate failed: 2 problems");
+    // Seven cases always pass, one never: pass@5 = pass^5 = 7/8; pooled 35/40.
+    expect(md).toContain("| refund-policy | 0.88 (k=5) | 0.88 | 88% (");
+    expect(md).toContain("100% → 88% ❌");
+    expect(md).toContain("- **refund-policy / refund-window** (case): 5/5 → 0/5 passing");
+    expect(md).toContain("  - guards: promised a refund on day 45 (ticket 4411)");
+    expect(md).toContain('  - 5× output must contain "30 days"');
+    expect(md).toContain("Baseline evals/baseline.json @ abcdef1");
+  });
+});
+
+describe("github", () => {
+  it("one error annotation per problem, at the case's line, with the message escaped", () => {
+    const lines = renderGithub(result).trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      "::error file=evals/refund-policy.yaml,line=10,title=Regression%3A refund-policy/refund-window::" +
+        `${result.gate.regressions[0]!.message.replace(/%/g, "%25")}%0AGuards: promised a refund on day 45 (ticket 4411) <& "'>`,
+    );
+    expect(lines[1]).toMatch(/^::error file=evals\/refund-policy\.yaml,title=Gate%3A refund-policy \(suite\)::pooled pass rate/);
+  });
+});
