@@ -237,6 +237,34 @@ describe("reporters from the command line", () => {
     expect(on.stdout).toMatch(/^::error file=evals\/demo\.yaml,line=\d+,title=Regression%3A gate-demo\/case-5::5\/5 → 0\/5 passing/m);
   });
 
+  it("shards run apart without gating; merge joins them and gates once, like one run would", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
+    expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env })).code).toBe(0);
+    bad = (c) => c === 5;
+    seenPerCase.clear();
+    const ids = new Set<string>();
+    for (const i of [1, 2, 3]) {
+      const r = await runHarness(["eval", ...common, "--shard", `${i}/3`, "-o", `reports/${i}.json`], { cwd: dir, env });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stderr).toContain(`Shard ${i}/3`);
+      const report = JSON.parse(await readFile(path.join(dir, `reports/${i}.json`), "utf8"));
+      // Each shard sees only its own cases, so none of the others is "missing since the baseline".
+      expect(report.gate.missingCases).toEqual([]);
+      for (const s of report.suites) for (const c of s.cases) ids.add(c.id);
+    }
+    expect(ids.size).toBe(8);
+    const merged = await runHarness(["merge", "reports/1.json", "reports/2.json", "reports/3.json", "-o", "all.json"], { cwd: dir });
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toMatch(/case-5.*REGRESSED/);
+    const all = JSON.parse(await readFile(path.join(dir, "all.json"), "utf8"));
+    expect(all.suites[0].cases).toHaveLength(8);
+    expect(all.gate.regressions[0]).toMatchObject({ kind: "case", caseId: "case-5" });
+    // The same shard twice is refused: shards must not overlap.
+    const twice = await runHarness(["merge", "reports/1.json", "reports/1.json"], { cwd: dir });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("is in more than one report");
+  });
+
   it("an unknown reporter, or a report that is not one, is exit 2", async () => {
     const dir = await copyExamples();
     const r = await runHarness(["eval", "--offline", "--reporter", "xml"], { cwd: dir });

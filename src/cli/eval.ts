@@ -4,6 +4,7 @@ import path from "node:path";
 import { buildBaseline, DEFAULT_BASELINE_PATH, readBaseline, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites, parseJudgeId, parseProviderId } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
+import { baselineForShard, selectShard, type Shard } from "../core/shard.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
@@ -27,7 +28,7 @@ function nonNegativeInt(name: string, value: string): number {
   return n;
 }
 
-function share(name: string, value: string, { open }: { open: boolean }): number {
+export function share(name: string, value: string, { open }: { open: boolean }): number {
   const n = Number(value);
   const ok = Number.isFinite(n) && (open ? n > 0 && n < 1 : n >= 0 && n <= 1);
   if (!ok) throw new UsageError(`${name} expects a number ${open ? "strictly between 0 and 1" : "from 0 to 1"}, got "${value}"`);
@@ -85,6 +86,16 @@ export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color
   };
 }
 
+/** "2/4" → shard 2 of 4. */
+export function parseShard(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${value}"`);
+  return { index, count };
+}
+
 /** How suites run, from the settings: shared by every command that runs them. */
 export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): RunOptions {
   return {
@@ -107,13 +118,16 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const s = settingsFromFlags(paths, flags);
   const cwd = io.cwd;
   // Everything that can be wrong with the input is found before the first call.
-  const suites = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
+  const all = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
+  const shard = parseShard(flags.shard);
+  const suites = shard ? selectShard(all, shard) : all;
   for (const suite of suites) {
     const tooBig = s.at.filter((k) => k > suite.trials);
     if (tooBig.length > 0) throw new UsageError(`--at ${tooBig.join(",")}: k must be at most the ${suite.trials} trials of suite "${suite.name}"`);
   }
   const baselineFile = path.resolve(cwd, s.baselinePath);
-  const baseline = await readBaseline(baselineFile);
+  const stored = await readBaseline(baselineFile);
+  const baseline = stored && shard ? baselineForShard(stored, shard) : stored;
   if (!baseline && s.requireBaseline && !s.updateBaseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}${flags.baseline === undefined ? ", and --require-baseline is set" : ""}`, {
       hint: "run from the project folder, pass --baseline, or write one with --update-baseline",
@@ -128,6 +142,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   await checkReporterTargets(reporters, cwd);
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
+  if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
 
   const progress = !flags.quiet && io.stderr.isTTY === true;
   const raw = await runSuites(suites, {
@@ -151,6 +166,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
   await writeReports(result, reporters, io, flags.color);
 
+  if (shard) {
+    io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);
+    return exitCodeFor(result, { updateBaseline: false, shard: true });
+  }
   const code = exitCodeFor(result, s);
   if (s.updateBaseline) {
     if (code === ExitCode.ok) {
@@ -170,10 +189,12 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
 }
 
 /** The exit code of a finished run. */
-export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBaseline">): number {
+export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBaseline"> & { shard?: boolean }): number {
   if (result.interrupted === "SIGINT") return ExitCode.sigint;
   if (result.interrupted === "SIGTERM") return ExitCode.sigterm;
   if (!result.gate.judged) return ExitCode.runError;
+  // One shard's gate corrects over the wrong family of tests: merge gates once, over all of them.
+  if (s.shard) return ExitCode.ok;
   // Updating the baseline accepts this run as the new reference, so it cannot regress against
   // the old one; thresholds are absolute floors and still hold.
   if (s.updateBaseline) return result.gate.regressions.some((r) => r.kind === "threshold" || r.kind === "pending") ? ExitCode.gateFailed : ExitCode.ok;

@@ -27,6 +27,19 @@ export interface RunFlags {
   reviews?: string;
 }
 
+/** Flags of `harness merge`. */
+export interface MergeFlags {
+  baseline?: string;
+  requireBaseline?: boolean;
+  updateBaseline?: boolean;
+  pending: "warn" | "fail";
+  alpha: string;
+  maxErrorRate: string;
+  output?: string;
+  reporter?: string[];
+  color?: boolean;
+}
+
 /** Flags of `harness review`. */
 export interface ReviewFlags extends RunFlags {
   sample: string;
@@ -37,6 +50,7 @@ export interface ReviewFlags extends RunFlags {
 /** Flags of `harness eval`, as commander parses them. */
 export interface EvalFlags extends RunFlags {
   at?: string;
+  shard?: string;
   baseline?: string;
   updateBaseline?: boolean;
   requireBaseline?: boolean;
@@ -59,27 +73,30 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  withRunOptions(
-    program
-      .command("eval")
-      .description("run suites (default: evals/) and gate against the baseline")
-      .argument("[paths...]", "suite files or folders (default: evals/)"),
+  withGateOptions(
+    withRunOptions(
+      program
+        .command("eval")
+        .description("run suites (default: evals/) and gate against the baseline")
+        .argument("[paths...]", "suite files or folders (default: evals/)"),
+    ),
   )
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
-    .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
-    .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
-    .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
-    .addOption(new Option("--pending <policy>", "trials awaiting human review: warn, or fail the gate").choices(["warn", "fail"]).default("warn"))
-    .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
-    .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
-    .option("-o, --output <file>", "write the whole run as JSON")
-    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
-    .option("--color", "force colour")
-    .option("--no-color", "no colour")
+    .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress line")
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));
+    });
+
+  withGateOptions(
+    program
+      .command("merge")
+      .description("join shard reports (eval --shard … -o) into one run and apply the gate once")
+      .argument("<reports...>", "run reports written by harness eval --shard i/n -o"),
+  ).action(async (files: string[], flags: MergeFlags) => {
+      const { mergeCommand } = await import("./merge.js");
+      setCode(await mergeCommand(files, flags, io));
     });
 
   program
@@ -114,6 +131,21 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 /** Repeatable options collect every value given. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The options that say how a run is gated and reported: eval and merge share them. */
+function withGateOptions(cmd: Command): Command {
+  return cmd
+    .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
+    .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
+    .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
+    .addOption(new Option("--pending <policy>", "trials awaiting human review: warn, or fail the gate").choices(["warn", "fail"]).default("warn"))
+    .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
+    .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
+    .option("-o, --output <file>", "write the whole run as JSON")
+    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
+    .option("--color", "force colour")
+    .option("--no-color", "no colour");
 }
 
 /** The options that say how suites run, shared by every command that runs them: one mapping, no drift. */

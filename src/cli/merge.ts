@@ -1,0 +1,61 @@
+/** `harness merge`: shard reports joined into one run, with the gate applied once over all cases. */
+import path from "node:path";
+import { buildBaseline, DEFAULT_BASELINE_PATH, readBaseline, writeBaseline } from "../baseline/baseline.js";
+import { MergeConflict, mergeRuns } from "../core/merge.js";
+import { buildRunResult } from "../core/result.js";
+import { ExitCode, RunError, UsageError } from "../errors.js";
+import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
+import { renderJson } from "../reporters/json.js";
+import { exitCodeFor, share } from "./eval.js";
+import { harnessVersion, type MergeFlags } from "./index.js";
+import type { CliIo } from "./io.js";
+import { readRunReport } from "./report.js";
+import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
+
+export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo): Promise<number> {
+  const cwd = io.cwd;
+  const alpha = share("--alpha", flags.alpha, { open: true });
+  const maxErrorShare = share("--max-error-rate", flags.maxErrorRate, { open: false });
+  const reporters = parseReporters(flags.reporter);
+  const reports = [];
+  for (const f of files) {
+    const abs = path.resolve(cwd, f);
+    reports.push(await readRunReport(abs, path.relative(cwd, abs)));
+  }
+  let raw;
+  try {
+    raw = mergeRuns(reports);
+  } catch (err) {
+    if (err instanceof MergeConflict) throw new UsageError(`cannot merge: ${err.message}`);
+    throw err;
+  }
+  const baselineFile = path.resolve(cwd, flags.baseline ?? DEFAULT_BASELINE_PATH);
+  const baseline = await readBaseline(baselineFile);
+  if (!baseline && (flags.requireBaseline || flags.baseline !== undefined) && !flags.updateBaseline) {
+    throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}`);
+  }
+  await checkReporterTargets(reporters, cwd);
+  if (flags.output) await checkWritable(path.resolve(cwd, flags.output), "-o/--output");
+
+  const interrupted = reports.find((r) => r.interrupted)?.interrupted ?? null;
+  const result = buildRunResult(raw, {
+    baseline,
+    baselinePath: path.relative(cwd, baselineFile),
+    alpha,
+    maxErrorShare,
+    pendingPolicy: flags.pending,
+    harnessVersion: harnessVersion(),
+    interrupted,
+  });
+  if (flags.output) await writeFileAtomic(path.resolve(cwd, flags.output), renderJson(result), "report");
+  await writeReports(result, reporters, io, flags.color);
+  io.stderr.write(`Merged ${reports.length} report${reports.length === 1 ? "" : "s"}: ${raw.suites.reduce((n, s) => n + s.cases.length, 0)} cases.\n`);
+
+  const code = exitCodeFor(result, { updateBaseline: flags.updateBaseline === true });
+  if (flags.updateBaseline && code === ExitCode.ok) {
+    await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
+    io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}.\n`);
+  }
+  if (code === ExitCode.runError) throw new RunError("run.not-judged", `the merged run could not be judged: ${result.gate.notJudgedReason}`);
+  return code;
+}
