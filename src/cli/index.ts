@@ -27,8 +27,8 @@ export interface RunFlags {
   reviews?: string;
 }
 
-/** Flags of `harness merge`. */
-export interface MergeFlags {
+/** Flags of the commands that gate and report a run (eval, merge). */
+export interface GateFlags {
   baseline?: string;
   requireBaseline?: boolean;
   updateBaseline?: boolean;
@@ -39,6 +39,9 @@ export interface MergeFlags {
   reporter?: string[];
   color?: boolean;
 }
+
+/** Flags of `harness merge`. */
+export type MergeFlags = GateFlags;
 
 /** Flags of `harness review`. */
 export interface ReviewFlags extends RunFlags {
@@ -48,18 +51,9 @@ export interface ReviewFlags extends RunFlags {
 }
 
 /** Flags of `harness eval`, as commander parses them. */
-export interface EvalFlags extends RunFlags {
+export interface EvalFlags extends RunFlags, GateFlags {
   at?: string;
   shard?: string;
-  baseline?: string;
-  updateBaseline?: boolean;
-  requireBaseline?: boolean;
-  pending: "warn" | "fail";
-  alpha: string;
-  maxErrorRate: string;
-  output?: string;
-  reporter?: string[];
-  color?: boolean;
   quiet?: boolean;
 }
 
