@@ -94,6 +94,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     });
 
   program
+    .command("init")
+    .description("scaffold evals/ with an example suite, fixtures/ and .github/workflows/evals.yml (never overwrites)")
+    .action(async () => {
+      const { initCommand } = await import("./init.js");
+      setCode(await initCommand(io));
+    });
+
+  program
     .command("report")
     .description("render a saved run (eval -o) again with any reporter; exits as that run's gate did")
     .argument("<run.json>", "a run report written by harness eval -o")

@@ -1,0 +1,31 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { makeProject, runHarness } from "./cli-run.js";
+
+describe("harness init", () => {
+  it("scaffolds a suite that runs at once, fixtures/ and a PR workflow", async () => {
+    const dir = await makeProject({});
+    const r = await runHarness(["init"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("created evals/example.yaml");
+    const run = await runHarness(["eval", "-q"], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("5 passed, 0 failed");
+    const workflow = parse(await readFile(path.join(dir, ".github/workflows/evals.yml"), "utf8"));
+    expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
+    expect(workflow.on.pull_request_target).toBeUndefined();
+    const steps = workflow.jobs.evals.steps.map((s: { run?: string }) => s.run ?? "");
+    expect(steps.some((s: string) => s.includes("npx harness eval --offline --require-baseline"))).toBe(true);
+  });
+
+  it("refuses to overwrite anything, and then writes nothing at all", async () => {
+    const dir = await makeProject({ ".github/workflows/evals.yml": "mine\n" });
+    const r = await runHarness(["init"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("not overwriting .github/workflows/evals.yml; nothing was written");
+    expect(await readFile(path.join(dir, ".github/workflows/evals.yml"), "utf8")).toBe("mine\n");
+    await expect(readFile(path.join(dir, "evals/example.yaml"), "utf8")).rejects.toThrow();
+  });
+});
