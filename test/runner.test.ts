@@ -451,3 +451,30 @@ describe("retry policy", () => {
     await expect(p).rejects.toThrow("later");
   });
 });
+
+describe("runSuites: a server that dies mid-run", () => {
+  it("every trial ends answered or errored as a network error, none lost or counted twice, and the run returns", async () => {
+    let dead = false;
+    server.handle((req) => {
+      // The fifth request is the last one answered; then the server goes away entirely.
+      if (req.index === 4 && !dead) {
+        dead = true;
+        setTimeout(() => void server.close(), 0);
+      }
+      return echo(req);
+    });
+    const run = await runSuites([openaiSuite(4, 3)], opts({ concurrency: 1, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 } }));
+    const trials = allTrials(run);
+    expect(trials).toHaveLength(12);
+    const answered = trials.filter((t) => t.error === null);
+    const errored = trials.filter((t) => t.error !== null);
+    expect(answered.length + errored.length).toBe(12);
+    expect(answered.length).toBeGreaterThanOrEqual(4);
+    expect(answered.length).toBeLessThanOrEqual(5);
+    for (const t of errored) {
+      expect(t.error!.category).toBe("network");
+      expect(t.retries).toBe(2);
+      expect(t.passed).toBeNull();
+    }
+  });
+});
