@@ -259,10 +259,15 @@ describe("reporters from the command line", () => {
     const all = JSON.parse(await readFile(path.join(dir, "all.json"), "utf8"));
     expect(all.suites[0].cases).toHaveLength(8);
     expect(all.gate.regressions[0]).toMatchObject({ kind: "case", caseId: "case-5" });
-    // The same shard twice is refused: shards must not overlap.
-    const twice = await runHarness(["merge", "reports/1.json", "reports/1.json"], { cwd: dir });
+    // A shard report says the gate is deferred, and annotates nothing.
+    const shardReport = JSON.parse(await readFile(path.join(dir, "reports/1.json"), "utf8"));
+    expect(shardReport.gate).toMatchObject({ judged: false, deferred: true, regressions: [] });
+    // Every shard of the split, each once, or no merge: a missing shard would hide its regressions.
+    const partial = await runHarness(["merge", "reports/1.json", "reports/2.json"], { cwd: dir });
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain("shard 3/3 missing");
+    const twice = await runHarness(["merge", "reports/1.json", "reports/1.json", "reports/2.json", "reports/3.json"], { cwd: dir });
     expect(twice.code).toBe(2);
-    expect(twice.stderr).toContain("is in more than one report");
   });
 
   it("an unknown reporter, or a report that is not one, is exit 2", async () => {
@@ -270,6 +275,11 @@ describe("reporters from the command line", () => {
     const r = await runHarness(["eval", "--offline", "--reporter", "xml"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--reporter "xml": expected one of terminal, json, junit, markdown, github');
+    const proto = await runHarness(["eval", "--offline", "--reporter", "toString"], { cwd: dir });
+    expect(proto.code).toBe(2);
+    const dash = await runHarness(["eval", "--offline", "--reporter", "markdown:-"], { cwd: dir });
+    expect(dash.code).toBe(0);
+    expect(dash.stdout).toMatch(/^### ✅ Gate passed/);
     await writeFile(path.join(dir, "x.json"), "{}");
     const bad = await runHarness(["report", "x.json"], { cwd: dir });
     expect(bad.code).toBe(2);

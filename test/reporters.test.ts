@@ -117,3 +117,24 @@ describe("github", () => {
     expect(lines[1]).toMatch(/^::error file=evals\/refund-policy\.yaml,title=Gate%3A refund-policy \(suite\)::pooled pass rate/);
   });
 });
+
+describe("runs that are not judged, and untrusted text", () => {
+  it("junit adds an erroring (run) testcase when the run could not be judged, but not for a deferred shard", () => {
+    const notJudged = buildRunResult(raw, { baseline, harnessVersion: "0.1.0", interrupted: "SIGINT" });
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (n) => ["testsuite", "testcase"].includes(n) }).parse(renderJunit(notJudged));
+    expect(doc.testsuites.errors).toBe("1");
+    const run = doc.testsuites.testsuite.find((s: { name: string }) => s.name === "harness");
+    expect(run.testcase[0].error.message).toBe("the run was interrupted by SIGINT");
+    const shard = buildRunResult(raw, { baseline, harnessVersion: "0.1.0", shard: { index: 1, count: 2 } });
+    expect(renderJunit(shard)).not.toContain("(run)");
+    expect(renderGithub(shard)).toBe("");
+  });
+
+  it("markdown escapes HTML, code and mentions from outputs and descriptions", () => {
+    const md = renderMarkdown(result);
+    expect(md).toContain("&lt;&amp; \"'&gt;");
+    expect(md).not.toContain("<b>");
+    const mention = renderMarkdown({ ...result, gate: { ...result.gate, regressions: [{ kind: "suite", suite: "s", message: "ping @octocat `x`" }] } });
+    expect(mention).toContain("ping @\u200boctocat \\`x\\`");
+  });
+});

@@ -161,15 +161,13 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     pendingPolicy: s.pending,
     harnessVersion: harnessVersion(),
     interrupted,
+    shard: shard ?? null,
   });
 
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
   await writeReports(result, reporters, io, flags.color);
 
-  if (shard) {
-    io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);
-    return exitCodeFor(result, { updateBaseline: false, shard: true });
-  }
+  if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);
   const code = exitCodeFor(result, s);
   if (s.updateBaseline) {
     if (code === ExitCode.ok) {
@@ -189,12 +187,12 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
 }
 
 /** The exit code of a finished run. */
-export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBaseline"> & { shard?: boolean }): number {
+export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBaseline">): number {
   if (result.interrupted === "SIGINT") return ExitCode.sigint;
   if (result.interrupted === "SIGTERM") return ExitCode.sigterm;
-  if (!result.gate.judged) return ExitCode.runError;
   // One shard's gate corrects over the wrong family of tests: merge gates once, over all of them.
-  if (s.shard) return ExitCode.ok;
+  if (result.gate.deferred) return ExitCode.ok;
+  if (!result.gate.judged) return ExitCode.runError;
   // Updating the baseline accepts this run as the new reference, so it cannot regress against
   // the old one; thresholds are absolute floors and still hold.
   if (s.updateBaseline) return result.gate.regressions.some((r) => r.kind === "threshold" || r.kind === "pending") ? ExitCode.gateFailed : ExitCode.ok;

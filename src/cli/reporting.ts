@@ -14,7 +14,7 @@ export function parseReporters(specs: readonly string[] | undefined): ReporterCh
     const colon = spec.indexOf(":");
     const name = colon < 0 ? spec : spec.slice(0, colon);
     const file = colon < 0 ? undefined : spec.slice(colon + 1);
-    const reporter = REPORTERS[name];
+    const reporter = Object.hasOwn(REPORTERS, name) ? REPORTERS[name] : undefined;
     if (!reporter) throw new UsageError(`--reporter "${name}": expected one of ${Object.keys(REPORTERS).join(", ")} (optionally name:file)`);
     if (file === "") throw new UsageError(`--reporter "${spec}": give a file after the colon, or leave the colon out`);
     return { reporter, file };
@@ -22,6 +22,7 @@ export function parseReporters(specs: readonly string[] | undefined): ReporterCh
 }
 
 function targetOf(choice: ReporterChoice, cwd: string): string | "stdout" {
+  if (choice.file === "-") return "stdout";
   if (choice.file !== undefined) return path.resolve(cwd, choice.file);
   return choice.reporter.defaultTarget === "stdout" ? "stdout" : path.resolve(cwd, choice.reporter.defaultTarget.file);
 }

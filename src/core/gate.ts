@@ -21,9 +21,30 @@ export interface GateInput {
   interrupted?: "SIGINT" | "SIGTERM" | null;
   /** Default "warn": pending human reviews are shown but do not fail the gate. */
   pendingPolicy?: PendingPolicy;
+  /** A shard's run: one shard's tests are the wrong family to correct over, so the verdict is deferred. */
+  shard?: { index: number; count: number } | null;
 }
 
-export function decideGate({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, pendingPolicy = "warn" }: GateInput): GateVerdict {
+export function decideGate(input: GateInput): GateVerdict {
+  if (input.shard) {
+    const verdict = judge({ ...input, shard: null });
+    return {
+      ...verdict,
+      status: "fail",
+      judged: false,
+      // A shard that could not be judged on its own (errors, interruption) says so; a sound one defers.
+      deferred: verdict.judged,
+      notJudgedReason: verdict.judged ? `shard ${input.shard.index}/${input.shard.count}: the gate is applied once, by harness merge over all shards` : verdict.notJudgedReason,
+      regressions: [],
+      improvements: [],
+      newCases: [],
+      missingCases: [],
+    };
+  }
+  return judge(input);
+}
+
+function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, pendingPolicy = "warn" }: GateInput): GateVerdict {
   const regressions: Regression[] = [];
   const improvements: GateVerdict["improvements"] = [];
   const newCases: GateVerdict["newCases"] = [];
@@ -87,6 +108,7 @@ export function decideGate({ suites, comparison, baseline, alpha, errors, maxErr
     status: regressions.length > 0 || notJudgedReason !== null ? "fail" : "pass",
     judged: notJudgedReason === null,
     notJudgedReason,
+    deferred: false,
     pending: { trials: pending, policy: pendingPolicy },
     regressions,
     improvements,

@@ -9,7 +9,21 @@ export class MergeConflict extends Error {
   override name = "MergeConflict";
 }
 
+/** Shard reports must be all the shards of one split, each once: a missing shard hides its cases' regressions. */
+function checkShards(reports: readonly RunResult[]): void {
+  const shards = reports.map((r) => r.shard ?? null);
+  if (shards.every((s) => s === null)) return;
+  if (shards.some((s) => s === null)) throw new MergeConflict("some reports are shards (eval --shard) and some are not");
+  const count = shards[0]!.count;
+  if (shards.some((s) => s!.count !== count)) throw new MergeConflict(`the reports are shards of different splits (${[...new Set(shards.map((s) => s!.count))].join(", ")})`);
+  const have = new Set(shards.map((s) => s!.index));
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !have.has(i));
+  if (missing.length > 0) throw new MergeConflict(`shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${count}`).join(", ")} missing: a regression there would go unseen`);
+  if (have.size !== shards.length) throw new MergeConflict("a shard is given more than once");
+}
+
 export function mergeRuns(reports: readonly RunResult[]): RawRun {
+  checkShards(reports);
   const suites = new Map<string, RawRun["suites"][number]>();
   const seen = new Set<string>();
   for (const r of reports) {
@@ -41,6 +55,11 @@ export function mergeRuns(reports: readonly RunResult[]): RawRun {
         entry.cases.push({ case: loaded, trials: c.trials });
       }
     }
+  }
+  // Cases back in file order, so a baseline written from a merge diffs cleanly against one from eval.
+  for (const entry of suites.values()) {
+    entry.cases.sort((a, b) => a.case.line - b.case.line);
+    entry.suite.cases.sort((a, b) => a.line - b.line);
   }
   const started = reports.map((r) => r.startedAt).sort()[0] ?? new Date(0).toISOString();
   return { suites: [...suites.values()], startedAt: started, durationMs: Math.max(0, ...reports.map((r) => r.durationMs)) };

@@ -17,6 +17,8 @@ export interface BuildOptions {
   pendingPolicy?: PendingPolicy;
   harnessVersion: string;
   interrupted?: RunResult["interrupted"];
+  /** A shard's run: statistics as usual, the gate deferred to the merge of all shards. */
+  shard?: RunResult["shard"];
 }
 
 export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
@@ -32,6 +34,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     errors,
     ...(options.maxErrorShare !== undefined ? { maxErrorShare: options.maxErrorShare } : {}),
     interrupted: options.interrupted ?? null,
+    shard: options.shard ?? null,
     ...(options.pendingPolicy ? { pendingPolicy: options.pendingPolicy } : {}),
     suites,
     comparison,
@@ -44,6 +47,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     startedAt: raw.startedAt,
     durationMs: raw.durationMs,
     interrupted: options.interrupted ?? null,
+    shard: options.shard ?? null,
     suites,
     errors,
     comparison,

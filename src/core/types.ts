@@ -266,6 +266,8 @@ export interface GateVerdict {
   judged: boolean;
   /** Why the run was not judged; null when it was. */
   notJudgedReason: string | null;
+  /** A shard whose run was fine: its verdict is left to harness merge (exit 0), not refused (exit 3). */
+  deferred: boolean;
   /** Trials awaiting a human verdict, and whether that fails the gate (--pending). */
   pending: { trials: number; policy: PendingPolicy };
   regressions: Regression[];
@@ -287,6 +289,8 @@ export interface RunResult {
   durationMs: number;
   /** Why the run stopped early, if it did. */
   interrupted: "SIGINT" | "SIGTERM" | null;
+  /** Set on a shard's run (eval --shard i/n): its gate is deferred to harness merge. */
+  shard: { index: number; count: number } | null;
   suites: SuiteResult[];
   errors: { total: number; errored: number; share: number; byCategory: Partial<Record<ErrorCategory, number>> };
   comparison: Comparison | null;

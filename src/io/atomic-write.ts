@@ -9,6 +9,14 @@ function tempName(file: string): string {
 
 /** Throws a UsageError (exit 2) naming `label` when `file` cannot be written. */
 export async function writeFileAtomic(file: string, data: string, label = "output"): Promise<void> {
+  // A device or pipe (/dev/stdout, a FIFO) is written to, never renamed over.
+  const existing = await stat(file).catch(() => null);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    await writeFile(file, data).catch((err: Error) => {
+      throw new UsageError(`cannot write the ${label} to ${file}: ${err.message}`, { cause: err });
+    });
+    return;
+  }
   const tmp = tempName(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });
@@ -27,6 +35,7 @@ export async function writeFileAtomic(file: string, data: string, label = "outpu
 export async function checkWritable(file: string, label: string): Promise<void> {
   const info = await stat(file).catch(() => null);
   if (info?.isDirectory()) throw new UsageError(`${label} ${file} is a folder; give the path of a file`);
+  if (info && !info.isFile()) return; // a device or pipe: written directly
   const tmp = tempName(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });

@@ -77,6 +77,13 @@ export function renderJunit(result: RunResult): string {
     const time = suite.cases.reduce((sum, c) => sum + caseTime(c), 0);
     return `  <testsuite${attr("name", suite.name)}${attr("tests", cases.length)}${attr("failures", f)}${attr("errors", e)}${attr("skipped", s)}${attr("time", seconds(time))}>\n${cases.map((c) => c.xml).join("\n")}\n  </testsuite>`;
   });
+  // A run that could not be judged must not look green in a CI test tab.
+  if (!result.gate.judged && !result.gate.deferred) {
+    const message = result.gate.notJudgedReason ?? "not judged";
+    suites.push(`  <testsuite${attr("name", "harness")}${attr("tests", 1)}${attr("failures", 0)}${attr("errors", 1)}${attr("skipped", 0)}${attr("time", "0.000")}>\n    <testcase${attr("classname", "harness")}${attr("name", "(run)")}${attr("time", "0.000")}>\n      <error${attr("message", message)}${attr("type", "not-judged")}>${xmlEscape(message)}</error>\n    </testcase>\n  </testsuite>`);
+    tests += 1;
+    errors += 1;
+  }
   const head = `<testsuites${attr("name", "harness")}${attr("tests", tests)}${attr("failures", failures)}${attr("errors", errors)}${attr("skipped", skipped)}${attr("time", seconds(result.durationMs))}>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join("\n")}\n</testsuites>\n`;
 }

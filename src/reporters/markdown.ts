@@ -3,8 +3,17 @@ import type { RunResult } from "../core/types.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtUsd, oneLine } from "./format.js";
 import { failureReasons } from "./why.js";
 
-/** Table cells cannot hold pipes or newlines. */
-const cell = (s: string) => oneLine(s, 200).replace(/\|/g, "\\|");
+/**
+ * Model outputs and case text are untrusted: in a job summary or PR comment they must not
+ * render HTML, break out of code or tables, or @-mention people.
+ */
+const cell = (s: string) =>
+  oneLine(s, 200)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([|`*_\[\]])/g, "\\$1")
+    .replace(/@(?=\w)/g, "@\u200b");
 
 function verdictLine(result: RunResult): string {
   const g = result.gate;
@@ -38,6 +47,9 @@ export function renderMarkdown(result: RunResult): string {
   }
   if (result.gate.improvements.length > 0) {
     out.push("", `Improved: ${result.gate.improvements.map((i) => `${i.suite}/${i.caseId} (${i.message})`).join(", ")}`);
+  }
+  if (result.gate.missingCases.length > 0) {
+    out.push("", `In the baseline but not run: ${result.gate.missingCases.map((m) => `${cell(m.suite)}/${cell(m.caseId)}`).join(", ")}`);
   }
   if (result.gate.pending.trials > 0) out.push("", `${result.gate.pending.trials} trials await human review (\`harness review\`).`);
   if (result.gate.baseline) out.push("", `<sub>Baseline ${result.gate.baseline.path}${result.gate.baseline.commit ? ` @ ${result.gate.baseline.commit.slice(0, 7)}` : ""}; α = ${result.gate.alpha} for the whole run.</sub>`);

@@ -141,7 +141,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
       lines.push(c.yellow(`  ${s.suite} ran on ${s.providerChanged.current}, but its baseline was recorded on ${s.providerChanged.baseline}: differences may be the model's, not your change's.`));
     }
   }
-  if (!g.judged) {
+  if (g.deferred) {
+    lines.push(c.dim(`Gate: deferred (${g.notJudgedReason})`));
+  } else if (!g.judged) {
     lines.push(c.yellow.bold(`Gate: NOT JUDGED (${g.notJudgedReason})`));
   } else if (g.status === "pass") {
     lines.push(c.green.bold("Gate: PASS") + (g.baseline ? " (no significant regression)" : ""));
