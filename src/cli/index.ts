@@ -3,13 +3,15 @@
  * when run, and exit codes are decided here and nowhere else.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_ALPHA, DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_MAX_ERROR_SHARE, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { ConfigError, ExitCode, HarnessError } from "../errors.js";
+import { packageRoot } from "../package-root.js";
 import { defaultIo, type CliIo } from "./io.js";
 
 export function harnessVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 

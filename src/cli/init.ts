@@ -1,12 +1,11 @@
 /** `harness init`: scaffold evals/, fixtures/ and a CI workflow from templates/init, never overwriting a file. */
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.js";
+import { packageRoot } from "../package-root.js";
 import type { CliIo } from "./io.js";
 
-// dist/cli and src/cli are both two levels below the package root.
-const TEMPLATES = fileURLToPath(new URL("../../templates/init/", import.meta.url));
+const TEMPLATES = path.join(packageRoot(), "templates", "init");
 
 async function templateFiles(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];

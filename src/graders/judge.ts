@@ -7,9 +7,11 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { FACTUALITY_CHOICES, type ModelGradedSpec } from "../config/schema.js";
 import type { Message, ProviderRef } from "../core/types.js";
+import { packageRoot } from "../package-root.js";
 import type { ProviderRequest } from "../providers/types.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
@@ -27,8 +29,7 @@ const prompts = new Map<JudgeType, { text: string; hash: string }>();
 export function judgePrompt(type: JudgeType): { text: string; hash: string } {
   let p = prompts.get(type);
   if (!p) {
-    // src/graders and dist/graders are both two levels below the package root.
-    const text = readFileSync(new URL(`../../prompts/judge/${type}.md`, import.meta.url), "utf8");
+    const text = readFileSync(path.join(packageRoot(), "prompts", "judge", `${type}.md`), "utf8");
     p = { text, hash: createHash("sha256").update(text).digest("hex").slice(0, 16) };
     prompts.set(type, p);
   }
