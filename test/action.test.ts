@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { validateAction } from "@action-validator/core";
 import { build } from "esbuild";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { options } from "../scripts/build-action.mjs";
@@ -32,9 +34,11 @@ describe("action.yml", () => {
 
   it("declares the inputs and outputs the README documents, and takes no secret as an input", async () => {
     const meta = parse(await text());
-    expect(Object.keys(meta.inputs)).toEqual(["suites", "provider", "trials", "offline", "baseline", "update-baseline", "pending", "fail-on", "working-directory", "report"]);
+    expect(Object.keys(meta.inputs)).toEqual(["suites", "provider", "trials", "offline", "baseline", "update-baseline", "pending", "fail-on", "working-directory", "report", "comment", "github-token"]);
     expect(Object.keys(meta.outputs)).toEqual(["status", "pass-at-k", "pass-hat-k", "regressions", "report"]);
-    for (const name of Object.keys(meta.inputs)) expect(name).not.toMatch(/key|token|secret/i);
+    // Model API keys come from env; the only token is the workflow's own, defaulted and masked by the runner.
+    for (const name of Object.keys(meta.inputs).filter((n) => n !== "github-token")) expect(name).not.toMatch(/key|token|secret/i);
+    expect(meta.inputs["github-token"].default).toBe("${{ github.token }}");
     expect(meta.runs).toEqual({ using: "node24", main: "action/index.js" });
   });
 });
@@ -77,6 +81,7 @@ describe("the action under @github/local-action", () => {
     "INPUT_UPDATE-BASELINE": "false",
     "INPUT_FAIL-ON": "regression",
     INPUT_PENDING: "warn",
+    INPUT_COMMENT: "false",
     ...extra,
   });
 
@@ -105,5 +110,59 @@ describe("the action under @github/local-action", () => {
     const lenient = await localAction(inputs(dir, { "INPUT_FAIL-ON": "none" }), dir);
     expect(lenient.out).toContain("::set-output name=status::fail");
     expect(lenient.out).not.toContain("see the job summary");
+  }, 180_000);
+});
+
+describe("the pull-request comment", () => {
+  it("is created once, then updated in place on the next push, found by its hidden marker", async () => {
+    // A fake GitHub REST API on 127.0.0.1: one PR, its comments in memory.
+    const comments: { id: number; body: string }[] = [{ id: 1, body: "an unrelated review comment" }];
+    const calls: string[] = [];
+    const server = http.createServer((req, res) => {
+      let text = "";
+      req.on("data", (c) => (text += c));
+      req.on("end", () => {
+        calls.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+        const body = text ? (JSON.parse(text) as { body: string }).body : "";
+        if (req.method === "GET") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(comments));
+        if (req.method === "POST") {
+          comments.push({ id: 2, body });
+          return void res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(comments.at(-1)));
+        }
+        const id = Number(req.url!.split("/").pop());
+        comments.find((c) => c.id === id)!.body = body;
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const dir = await mkdtemp(path.join(tmpdir(), "harness-action-pr-"));
+      await cp(path.join(ROOT, "evals"), path.join(dir, "evals"), { recursive: true });
+      await cp(path.join(ROOT, "fixtures"), path.join(dir, "fixtures"), { recursive: true });
+      await writeFile(path.join(dir, "summary.md"), "");
+      await writeFile(path.join(dir, "event.json"), JSON.stringify({ pull_request: { number: 42 } }));
+      const env = {
+        GITHUB_WORKSPACE: dir,
+        GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
+        GITHUB_EVENT_PATH: path.join(dir, "event.json"),
+        GITHUB_REPOSITORY: "acme/shop",
+        GITHUB_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        INPUT_OFFLINE: "true",
+        "INPUT_UPDATE-BASELINE": "false",
+        "INPUT_FAIL-ON": "regression",
+        INPUT_PENDING: "warn",
+        INPUT_COMMENT: "true",
+        "INPUT_GITHUB-TOKEN": "ghs_test",
+      };
+      await localAction(env, dir);
+      await localAction(env, dir);
+      expect(calls.filter((c) => c.startsWith("POST"))).toEqual(["POST /repos/acme/shop/issues/42/comments Bearer ghs_test"]);
+      expect(calls.filter((c) => c.startsWith("PATCH"))).toEqual(["PATCH /repos/acme/shop/issues/comments/2 Bearer ghs_test"]);
+      expect(comments).toHaveLength(2);
+      expect(comments[0]!.body).toBe("an unrelated review comment");
+      expect(comments[1]!.body).toMatch(/^<!-- harness-eval -->\n### ✅ Gate passed/);
+    } finally {
+      server.close();
+    }
   }, 180_000);
 });

@@ -11,6 +11,7 @@ import { runCli } from "../cli/index.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode } from "../errors.js";
 import { renderMarkdown } from "../reporters/markdown.js";
+import { commentTarget, upsertComment } from "./comment.js";
 
 type FailOn = "regression" | "threshold" | "none";
 
@@ -80,7 +81,20 @@ export async function run(): Promise<void> {
   core.setOutput("pass-hat-k", overall(result, "passHatK"));
   core.setOutput("regressions", String(result.gate.regressions.length));
   core.setOutput("report", reportPath);
-  await core.summary.addRaw(renderMarkdown(result)).write();
+  const markdown = renderMarkdown(result);
+  await core.summary.addRaw(markdown).write();
+  if (core.getBooleanInput("comment")) {
+    const target = await commentTarget(process.env, core.getInput("github-token"));
+    if (!target) core.info("comment: not a pull request run (or no token): no comment posted");
+    else {
+      try {
+        core.info(`comment: ${await upsertComment(target, markdown)} on #${target.pr}`);
+      } catch (e) {
+        // A comment is a courtesy; the gate's verdict stands without it.
+        core.warning(`could not post the pull-request comment: ${(e as Error).message}`);
+      }
+    }
+  }
   for (const r of result.gate.regressions) {
     const suite = result.suites.find((s) => s.name === r.suite);
     const c = r.kind === "case" ? suite?.cases.find((x) => x.id === r.caseId) : undefined;
