@@ -166,3 +166,30 @@ describe("the pull-request comment", () => {
     }
   }, 180_000);
 });
+
+describe("the committed bundle, run as the runner runs it", () => {
+  it("node action/index.js with INPUT_* env writes its outputs to $GITHUB_OUTPUT and the summary", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "harness-action-bundle-"));
+    await cp(path.join(ROOT, "evals"), path.join(dir, "evals"), { recursive: true });
+    await cp(path.join(ROOT, "fixtures"), path.join(dir, "fixtures"), { recursive: true });
+    for (const f of ["summary.md", "output.txt"]) await writeFile(path.join(dir, f), "");
+    const env = cleanEnv({
+      GITHUB_WORKSPACE: dir,
+      GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
+      GITHUB_OUTPUT: path.join(dir, "output.txt"),
+      INPUT_OFFLINE: "true",
+      "INPUT_UPDATE-BASELINE": "false",
+      "INPUT_FAIL-ON": "regression",
+      INPUT_PENDING: "warn",
+      INPUT_COMMENT: "false",
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      execFile(process.execPath, [path.join(ROOT, "action/index.js")], { cwd: dir, env }, (err) => resolve(err ? ((err as { code?: number }).code ?? 1) : 0));
+    });
+    expect(code).toBe(0);
+    const outputs = await readFile(path.join(dir, "output.txt"), "utf8");
+    expect(outputs).toMatch(/^status<<(ghadelimiter_[\w-]+)\npass\n\1$/m);
+    expect(outputs).toMatch(/^regressions<<(ghadelimiter_[\w-]+)\n0\n\1$/m);
+    expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ✅ Gate passed/);
+  }, 60_000);
+});
