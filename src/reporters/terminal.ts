@@ -25,13 +25,11 @@ const STATUS_LABEL: Record<CaseComparison["status"], string> = {
 export function renderTerminal(result: RunResult, options: TerminalOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
-  for (const suite of result.suites) out.push(renderSuite(suite, result, c, options), "");
+  // One index, not a scan of every comparison per case row: a run can have 20,000 cases.
+  const comparisons = new Map((result.comparison?.cases ?? []).map((x) => [`${x.suite}\u0000${x.caseId}`, x]));
+  for (const suite of result.suites) out.push(renderSuite(suite, comparisons, c, options), "");
   out.push(renderFooter(result, c));
   return `${out.join("\n")}\n`;
-}
-
-function statusOf(result: RunResult, suite: string, id: string): CaseComparison | undefined {
-  return result.comparison?.cases.find((x) => x.suite === suite && x.caseId === id);
 }
 
 function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string {
@@ -43,7 +41,7 @@ function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string
   return label;
 }
 
-function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, options: TerminalOptions): string {
+function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, c: ChalkInstance, options: TerminalOptions): string {
   const k = suite.k;
   const extraKs = suite.at.filter((a) => a.k !== k);
   const table = new Table({
@@ -65,7 +63,7 @@ function renderSuite(suite: SuiteResult, result: RunResult, c: ChalkInstance, op
         const at = cr.at.find((x) => x.k === a.k);
         return [fmtProb(at?.passAtK ?? Number.NaN), fmtProb(at?.passHatK ?? Number.NaN)];
       }),
-      colourStatus(statusOf(result, suite.name, cr.id), c),
+      colourStatus(comparisons.get(`${suite.name}\u0000${cr.id}`), c),
     ]);
   }
   const t = suite.totals;
