@@ -17,3 +17,5 @@ export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_MAX_ERROR_SHARE = 0.1;
 export const DEFAULT_BASELINE_PATH = "evals/baseline.json";
 export const DEFAULT_FIXTURES_DIR = "fixtures";
+/** The run journal: each trial as it ends, so an interrupted run can be resumed (--resume). */
+export const DEFAULT_JOURNAL_PATH = ".harness/journal.jsonl";

@@ -13,6 +13,7 @@ import { DEFAULT_REVIEWS_PATH, openReviews, type ReviewStore } from "../reviews/
 import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
+import { closeRunJournal, openRunJournal } from "./run-journal.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -144,12 +145,27 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
   if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
 
+  const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard });
   const progress = !flags.quiet && io.stderr.isTTY === true;
-  const raw = await runSuites(suites, {
-    ...runOptions(s, io, reviews),
-    ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
+  let raw;
+  try {
+    raw = await runSuites(suites, {
+      ...runOptions(s, io, reviews),
+      ...(journal.prior ? { prior: journal.prior } : {}),
+      ...(journal.writer ? { sink: journal.writer } : {}),
+      ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
+    });
+  } finally {
+    if (progress) io.stderr.write("\r\x1b[K");
+    if (!raw) await journal.writer?.close(true);
+  }
+  const trials = raw.suites.flatMap((x) => x.cases.flatMap((c) => c.trials));
+  await closeRunJournal(journal, io, {
+    interrupted: io.signal?.aborted === true,
+    resumed: raw.resumed ?? 0,
+    finished: trials.filter((t) => t.error?.category !== "cancelled").length,
+    total: trials.length,
   });
-  if (progress) io.stderr.write("\r\x1b[K");
 
   const interrupted = io.signal?.aborted ? (io.signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT") : null;
   const result = buildRunResult(raw, {

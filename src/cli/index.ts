@@ -57,6 +57,8 @@ export interface EvalFlags extends RunFlags, GateFlags {
   at?: string;
   shard?: string;
   quiet?: boolean;
+  resume?: boolean;
+  journal?: string;
 }
 
 function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
@@ -80,6 +82,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress line")
+    .option("--resume", "continue an interrupted run: keep the trials its journal holds, run the rest")
+    .option("--journal <file>", "where each trial is written as it ends (default: .harness/journal.jsonl)")
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));

@@ -47,6 +47,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     startedAt: raw.startedAt,
     durationMs: raw.durationMs,
     interrupted: options.interrupted ?? null,
+    resumedTrials: raw.resumed,
     shard: options.shard ?? null,
     suites,
     errors,

@@ -289,6 +289,8 @@ export interface RunResult {
   durationMs: number;
   /** Why the run stopped early, if it did. */
   interrupted: "SIGINT" | "SIGTERM" | null;
+  /** Trials kept from an interrupted run (eval --resume) instead of run again; absent in reports before 0.2. */
+  resumedTrials?: number;
   /** Set on a shard's run (eval --shard i/n): its gate is deferred to harness merge. */
   shard: { index: number; count: number } | null;
   suites: SuiteResult[];
@@ -336,4 +338,6 @@ export interface RawRun {
   suites: { suite: LoadedSuite; cases: { case: LoadedCase; trials: TrialResult[] }[] }[];
   startedAt: string;
   durationMs: number;
+  /** Trials kept from an interrupted run (eval --resume) rather than run again; default 0. */
+  resumed?: number;
 }

@@ -14,6 +14,7 @@ import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider } from "../providers/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
+import { trialKey, type PriorTrials, type TrialSink } from "./journal.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
 export interface RunOptions {
@@ -33,6 +34,10 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** People's verdicts, for human graders and for checking judges (see harness review). */
   reviews?: ReviewLookup;
+  /** Trials of an interrupted run to keep instead of running again (eval --resume). */
+  prior?: PriorTrials;
+  /** Gets each trial as it ends, e.g. the run journal on disk. Kept trials are not sent again. */
+  sink?: TrialSink;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
 }
@@ -75,6 +80,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
 
   const total = suites.reduce((s, x) => s + x.cases.length * x.trials, 0);
   let done = 0;
+  let resumed = 0;
   const result: RawRun["suites"] = suites.map((suite) => ({
     suite,
     cases: suite.cases.map((c) => ({ case: c, trials: new Array<TrialResult>(suite.trials) })),
@@ -83,7 +89,16 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const tasks: Promise<void>[] = [];
   for (const entry of result) {
     for (const caseEntry of entry.cases) {
+      const key = trialKey(entry.suite, caseEntry.case);
       for (let t = 0; t < entry.suite.trials; t++) {
+        const kept = options.prior?.get(entry.suite, caseEntry.case, key, t);
+        if (kept) {
+          caseEntry.trials[t] = kept;
+          resumed++;
+          done++;
+          options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial: kept, done, total });
+          continue;
+        }
         tasks.push(
           limit(async () => {
             const trial = stop.signal.aborted
@@ -95,6 +110,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
                   return cancelledTrial(t);
                 });
             caseEntry.trials[t] = trial;
+            options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
             done++;
             options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
           }),
@@ -105,7 +121,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   await Promise.all(tasks);
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (fatal !== undefined) throw asRunError(fatal);
-  return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+  return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed };
 }
 
 /**

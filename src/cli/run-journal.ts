@@ -1,0 +1,66 @@
+/** The CLI's side of the run journal: where it lives, --resume, and what to tell the user. */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { DEFAULT_JOURNAL_PATH } from "../defaults.js";
+import type { Shard } from "../core/shard.js";
+import { HarnessError } from "../errors.js";
+import { JournalWriter, readJournal, type PriorTrials } from "../runner/journal.js";
+import type { CliIo } from "./io.js";
+
+export interface RunJournal {
+  /** Relative to the working directory, for messages. */
+  label: string;
+  prior: PriorTrials | undefined;
+  /** null when the default journal could not be opened: the run goes on without one. */
+  writer: JournalWriter | null;
+}
+
+/** Concurrent shard runs in one folder must never write the same journal. */
+export function defaultJournalPath(shard: Shard | undefined): string {
+  if (!shard) return DEFAULT_JOURNAL_PATH;
+  const { dir, name, ext } = path.parse(DEFAULT_JOURNAL_PATH);
+  return path.join(dir, `${name}.shard-${shard.index}-of-${shard.count}${ext}`);
+}
+
+/**
+ * Opens the journal before the run. A journal the user named, or one to resume, must work
+ * (exit 2 otherwise); the default one is a convenience, and a run goes on without it.
+ */
+export async function openRunJournal(io: CliIo, opts: { file: string | undefined; resume: boolean; shard: Shard | undefined }): Promise<RunJournal> {
+  const file = path.resolve(io.cwd, opts.file ?? defaultJournalPath(opts.shard));
+  const label = path.relative(io.cwd, file) || file;
+  const prior = opts.resume ? await readJournal(file, label) : undefined;
+  try {
+    if (opts.file === undefined) await ignoreScratchFolder(path.dirname(file));
+    return { label, prior, writer: await JournalWriter.open(file, label, { resume: opts.resume }) };
+  } catch (err) {
+    if (opts.file !== undefined || opts.resume || !(err instanceof HarnessError)) throw err;
+    io.stderr.write(`harness: warning: ${err.message}; this run keeps no journal, so it cannot be resumed${err.hint ? ` (${err.hint})` : ""}\n`);
+    return { label, prior, writer: null };
+  }
+}
+
+/** Closes the journal and says what the user can do with it. */
+export async function closeRunJournal(journal: RunJournal, io: CliIo, run: { interrupted: boolean; resumed: number; finished: number; total: number }): Promise<void> {
+  await journal.writer?.close(run.interrupted);
+  if (journal.prior && journal.prior.skipped > 0) io.stderr.write(`harness: ${journal.prior.skipped} unreadable line(s) of ${journal.label} were skipped; those trials ran again.\n`);
+  if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${run.total - run.resumed}.\n`);
+  const error = journal.writer?.error;
+  if (error) io.stderr.write(`harness: warning: the run journal ${journal.label} could not be written (${error.message}); --resume would redo the trials after that point.\n`);
+  if (run.interrupted && journal.writer && !error) {
+    io.stderr.write(`${run.finished} of ${run.total} trials finished and are kept in ${journal.label}. Continue with the same command and --resume.\n`);
+  }
+}
+
+/**
+ * The default journal's folder is scratch space: it tells git so itself, as pytest's cache
+ * does. Best effort: a folder that cannot be written is reported when the journal opens.
+ */
+async function ignoreScratchFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, ".gitignore"), "# Written by harness: run journals are scratch files, not for version control.\n*\n", { flag: "wx" });
+  } catch {
+    // EEXIST is the usual case; anything else shows up when the journal itself is opened.
+  }
+}

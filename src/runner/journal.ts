@@ -1,0 +1,203 @@
+/**
+ * The run journal: one JSON line per finished trial, appended as the trial ends. A crash or
+ * Ctrl-C loses at most the trials in flight, and `eval --resume` reads the journal back to
+ * continue the run without redoing what finished.
+ *
+ * The journal is the run's scratch record, not user input: a line that cannot be read (a
+ * crash mid-write) is skipped and that trial simply runs again, which is always safe.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { hashOf } from "../core/hash.js";
+import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
+import { UsageError } from "../errors.js";
+
+export const JOURNAL_SCHEMA_VERSION = 1;
+
+type JournalLine =
+  | { kind: "run"; schemaVersion: number; startedAt: string; resumed: boolean }
+  | { kind: "trial"; suite: string; caseId: string; key: string; trial: TrialResult }
+  | { kind: "end"; finishedAt: string; interrupted: boolean };
+
+/**
+ * What decides a trial's answer and its grade: the model, the prompt and the graders. A trial
+ * recorded under another key (an edited case, another -p) is not reused.
+ */
+export function trialKey(suite: LoadedSuite, c: LoadedCase): string {
+  return hashOf([suite.provider, suite.judge ?? null, c.messages, c.vars, c.graders]);
+}
+
+function slot(suite: string, caseId: string, key: string, index: number): string {
+  return JSON.stringify([suite, caseId, key, index]);
+}
+
+/** Trials of an earlier run that a resumed run may keep, by suite, case, key and index. */
+export interface PriorTrials {
+  get(suite: LoadedSuite, c: LoadedCase, key: string, index: number): TrialResult | undefined;
+  /** Lines that could not be read and were skipped. */
+  skipped: number;
+}
+
+/**
+ * Reads a journal back. Only trials that ended with a verdict are kept: errored and
+ * cancelled trials run again, as do those awaiting a person (a verdict may have come since).
+ */
+export async function readJournal(file: string, label: string): Promise<PriorTrials> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new UsageError(`nothing to resume: no run journal at ${label}`, { hint: "--resume continues a run started in this folder with the same --journal; run without --resume to start afresh" });
+    }
+    throw new UsageError(`cannot read the run journal ${label}: ${(err as Error).message}`, { cause: err });
+  }
+  const kept = new Map<string, TrialResult>();
+  let skipped = 0;
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const entry = parseLine(line);
+    if (entry === undefined) {
+      skipped++;
+      continue;
+    }
+    if (entry.kind !== "trial") continue;
+    const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
+    // A later line for the same trial is a later attempt at it: the last one decides.
+    if (entry.trial.error === null && !entry.trial.pending) kept.set(id, entry.trial);
+    else kept.delete(id);
+  }
+  return { get: (suite, c, key, index) => kept.get(slot(suite.name, c.id, key, index)), skipped };
+}
+
+function parseLine(line: string): JournalLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.kind !== "trial") return v.kind === "run" || v.kind === "end" ? (v as JournalLine) : undefined;
+  const t = v.trial as Record<string, unknown> | null | undefined;
+  const ok =
+    typeof v.suite === "string" &&
+    typeof v.caseId === "string" &&
+    typeof v.key === "string" &&
+    typeof t === "object" &&
+    t !== null &&
+    Number.isInteger(t.index) &&
+    (t.passed === null || typeof t.passed === "boolean") &&
+    typeof t.pending === "boolean" &&
+    Array.isArray(t.grades) &&
+    "error" in t;
+  return ok ? (v as JournalLine) : undefined;
+}
+
+/** Where the runner puts each trial as it ends. */
+export interface TrialSink {
+  trial(suite: string, caseId: string, key: string, trial: TrialResult): void;
+}
+
+/** Appends trials to the journal as they end. One writer per journal file, held by a lock. */
+export class JournalWriter implements TrialSink {
+  /** The first write that failed (a full disk, say): the run goes on, but the journal is incomplete. */
+  error: Error | null = null;
+
+  private constructor(
+    private readonly stream: WriteStream,
+    private readonly lock: string,
+  ) {}
+
+  /**
+   * Opens the journal: afresh, or (resume) to append after what an earlier run wrote.
+   * Fails with a usage error when another live run holds it.
+   */
+  static async open(file: string, label: string, { resume }: { resume: boolean }): Promise<JournalWriter> {
+    await mkdir(path.dirname(file), { recursive: true }).catch((err: Error) => {
+      throw new UsageError(`cannot write the run journal ${label}: ${err.message}`, { cause: err });
+    });
+    const lock = `${file}.lock`;
+    await takeLock(lock, label);
+    try {
+      // A crash may have left a torn last line: start on a line of our own.
+      const needsNewline = resume && (await endsWithoutNewline(file));
+      const stream = createWriteStream(file, { flags: resume ? "a" : "w" });
+      await new Promise<void>((resolve, reject) => {
+        stream.once("open", () => resolve());
+        stream.once("error", reject);
+      });
+      const writer = new JournalWriter(stream, lock);
+      stream.on("error", (err) => (writer.error ??= err));
+      if (needsNewline) stream.write("\n");
+      writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume });
+      return writer;
+    } catch (err) {
+      await rm(lock, { force: true });
+      throw new UsageError(`cannot write the run journal ${label}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private write(line: JournalLine): void {
+    if (this.error) return;
+    this.stream.write(`${JSON.stringify(line)}\n`);
+  }
+
+  trial(suite: string, caseId: string, key: string, trial: TrialResult): void {
+    this.write({ kind: "trial", suite, caseId, key, trial });
+  }
+
+  /** Flushes what is buffered and lets the next run have the journal. */
+  async close(interrupted: boolean): Promise<void> {
+    this.write({ kind: "end", finishedAt: new Date().toISOString(), interrupted });
+    await new Promise<void>((resolve) => this.stream.end(() => resolve()));
+    await rm(this.lock, { force: true });
+  }
+}
+
+async function endsWithoutNewline(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  if (!info || info.size === 0) return false;
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(1);
+    await fh.read(buf, 0, 1, info.size - 1);
+    return buf[0] !== 0x0a;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Two runs writing one journal would interleave their trials: the second is refused, unless the first is dead. */
+async function takeLock(lock: string, label: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(lock, "wx");
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UsageError(`cannot lock the run journal ${label}: ${(err as Error).message}`, { cause: err });
+      const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new UsageError(`another harness run (pid ${holder}) is writing the run journal ${label}`, {
+          hint: "wait for it, or give this run a journal of its own with --journal <file>",
+        });
+      }
+      // Left by a run that died: take it over.
+      await rm(lock, { force: true });
+    }
+  }
+  throw new UsageError(`cannot lock the run journal ${label}: another run keeps taking it`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

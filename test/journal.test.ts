@@ -1,0 +1,122 @@
+/** The run journal: what is written as trials end, what --resume keeps, and the lock between runs. */
+import { spawn } from "node:child_process";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TrialResult } from "../src/core/types.js";
+import { UsageError } from "../src/errors.js";
+import { JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
+import { makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+function trial(index: number, over: Partial<TrialResult> = {}): TrialResult {
+  return { index, output: `out-${index}`, passed: true, pending: false, grades: [], latencyMs: 5, usage: null, costUsd: null, cached: false, retries: 0, judge: null, error: null, ...over };
+}
+
+const suite = makeSuite({ providerId: "openai:m", dir: "/x", trials: 5, cases: [makeCase("a"), makeCase("b")] });
+const [caseA, caseB] = suite.cases as [ReturnType<typeof makeCase>, ReturnType<typeof makeCase>];
+
+describe("run journal", () => {
+  it("keeps answered trials and drops errored, cancelled and pending ones; the last line for a trial wins", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, ".harness", "journal.jsonl");
+    const keyA = trialKey(suite, caseA);
+    const w = await JournalWriter.open(file, "journal", { resume: false });
+    w.trial("suite", "a", keyA, trial(0));
+    w.trial("suite", "a", keyA, trial(1, { passed: false }));
+    w.trial("suite", "a", keyA, trial(2, { passed: null, output: null, error: { category: "server-error", message: "500" } }));
+    w.trial("suite", "a", keyA, trial(3, { passed: null, error: { category: "cancelled", message: "stopped" } }));
+    w.trial("suite", "a", keyA, trial(4, { passed: null, pending: true }));
+    // Trial 0 was later redone and errored: it must run again.
+    w.trial("suite", "a", keyA, trial(0, { passed: null, error: { category: "timeout", message: "slow" } }));
+    await w.close(true);
+
+    const prior = await readJournal(file, "journal");
+    expect(prior.skipped).toBe(0);
+    const kept = [0, 1, 2, 3, 4].map((i) => prior.get(suite, caseA, keyA, i)?.passed ?? "run again");
+    expect(kept).toEqual(["run again", false, "run again", "run again", "run again"]);
+    // Another case, or the same case under another key, keeps nothing.
+    expect(prior.get(suite, caseB, keyA, 1)).toBeUndefined();
+    expect(prior.get(suite, caseA, "other-key", 1)).toBeUndefined();
+    // The lock is released on close.
+    await expect(stat(`${file}.lock`)).rejects.toThrow();
+  });
+
+  it("keys a trial by what decides it: the prompt, the graders and the model", () => {
+    const base = trialKey(suite, caseA);
+    expect(trialKey(suite, makeCase("a"))).toBe(base);
+    expect(trialKey(suite, makeCase("a", { prompt: "edited" }))).not.toBe(base);
+    expect(trialKey(suite, makeCase("a", { graders: [{ type: "contains", value: "x" }] }))).not.toBe(base);
+    expect(trialKey({ ...suite, provider: { id: "openai:other", config: {} } }, caseA)).not.toBe(base);
+  });
+
+  it("skips a torn last line, and a resumed writer starts on a fresh line after it", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const key = trialKey(suite, caseA);
+    const w = await JournalWriter.open(file, "j.jsonl", { resume: false });
+    w.trial("suite", "a", key, trial(0));
+    w.trial("suite", "a", key, trial(1));
+    await w.close(true);
+    // A crash mid-write: half a line, no newline.
+    const full = await readFile(file, "utf8");
+    const lines = full.trimEnd().split("\n");
+    await writeFile(file, `${lines.slice(0, -2).join("\n")}\n${lines.at(-2)!.slice(0, 40)}`);
+
+    let prior = await readJournal(file, "j.jsonl");
+    expect(prior.skipped).toBe(1);
+    expect(prior.get(suite, caseA, key, 0)?.output).toBe("out-0");
+    expect(prior.get(suite, caseA, key, 1)).toBeUndefined();
+
+    const again = await JournalWriter.open(file, "j.jsonl", { resume: true });
+    again.trial("suite", "a", key, trial(1, { output: "redone" }));
+    await again.close(false);
+    prior = await readJournal(file, "j.jsonl");
+    expect(prior.skipped).toBe(1);
+    expect(prior.get(suite, caseA, key, 0)?.output).toBe("out-0");
+    expect(prior.get(suite, caseA, key, 1)?.output).toBe("redone");
+  });
+
+  it("skips lines that parse but are not trials, and garbage", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const key = trialKey(suite, caseA);
+    const good = JSON.stringify({ kind: "trial", suite: "suite", caseId: "a", key, trial: trial(2) });
+    await writeFile(file, ["\u0000\u0001binary", "[1,2]", '{"kind":"trial","suite":"suite"}', "null", good, ""].join("\n"));
+    const prior = await readJournal(file, "j.jsonl");
+    expect(prior.skipped).toBe(4);
+    expect(prior.get(suite, caseA, key, 2)?.output).toBe("out-2");
+  });
+
+  it("resuming without a journal is a usage error that names the file", async () => {
+    project = await tempProject();
+    const err = await readJournal(path.join(project.dir, "none.jsonl"), "none.jsonl").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe("nothing to resume: no run journal at none.jsonl");
+  });
+
+  it("refuses a second writer while the first lives, and takes over a lock left by a dead run", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const first = await JournalWriter.open(file, "j.jsonl", { resume: false });
+    await first.close(true);
+    // Another live process holds the lock (this process's own pid would read as a stale lock of ours).
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      await writeFile(`${file}.lock`, String(other.pid));
+      const err = await JournalWriter.open(file, "j.jsonl", { resume: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as Error).message).toBe(`another harness run (pid ${other.pid}) is writing the run journal j.jsonl`);
+    } finally {
+      other.kill();
+      await new Promise((r) => other.once("exit", r));
+    }
+    // The holder is dead now: its lock is stale, and the journal is appended to, not cut.
+    const second = await JournalWriter.open(file, "j.jsonl", { resume: true });
+    await second.close(false);
+    const kinds = (await readFile(file, "utf8")).trim().split("\n").map((l) => (JSON.parse(l) as { kind: string }).kind);
+    expect(kinds).toEqual(["run", "end", "run", "end"]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Interrupt the real binary mid-run, then `eval --resume`: the finished trials are on disk,
+ * nothing is redone, nothing is counted twice. Through the real openai client and the fake server.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeServer, type FakeServer } from "./fake-server.js";
+import { makeProject, runHarness } from "./cli-run.js";
+import { waitFor } from "./helpers/project.js";
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await startFakeServer(() => ({ kind: "answer", text: "ok" }));
+});
+afterAll(async () => server.close());
+
+const env = { OPENAI_API_KEY: "sk-test-resume-1b2c" };
+const common = ["--fixtures", "no-fixtures", "-q", "--retries", "0", "-j", "4"];
+
+function suiteYaml(firstVar = 1): string {
+  const cases = [firstVar, 2, 3, 4].map((n, i) => `  - id: case-${i + 1}\n    vars: { n: ${n} }`).join("\n");
+  return `name: resumable
+provider:
+  id: openai:gpt-4o-mini
+  config:
+    baseURL: ${server.openaiBaseURL}
+prompt: "Answer question {{n}}"
+trials: 5
+graders:
+  - type: contains
+    value: ok
+cases:
+${cases}
+`;
+}
+
+async function journalTrials(dir: string): Promise<{ caseId: string; trial: { index: number; error: unknown } }[]> {
+  const text = await readFile(path.join(dir, ".harness/journal.jsonl"), "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter((l) => l.includes('"kind":"trial"'))
+    .map((l) => JSON.parse(l) as { caseId: string; trial: { index: number; error: unknown } });
+}
+
+/** Answers the first `answered` requests, then hangs, and interrupts the run once those are on disk. */
+async function interruptedRun(dir: string, answered: number, signal: NodeJS.Signals) {
+  const before = server.requests.length;
+  server.handle((req) => (req.index - before < answered ? { kind: "answer", text: "ok" } : { kind: "hang" }));
+  let pid = 0;
+  const run = runHarness(["eval", ...common, "-o", "partial.json"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+  let onDisk = 0;
+  await waitFor(() => {
+    void journalTrials(dir).then((t) => (onDisk = t.length));
+    return onDisk >= answered && server.requests.length - before > answered;
+  }, 20_000, "the answered trials to reach the journal");
+  process.kill(pid, signal);
+  return run;
+}
+
+describe("eval --resume", () => {
+  it("after SIGINT, continues without redoing finished trials or counting any twice", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    const first = await interruptedRun(dir, 7, "SIGINT");
+    expect(first.code).toBe(130);
+    expect(first.stderr).toMatch(/7 of 20 trials finished and are kept in \.harness\/journal\.jsonl\. Continue with the same command and --resume\./);
+    const partial = JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8"));
+    expect(partial.interrupted).toBe("SIGINT");
+    expect(partial.suites[0].totals).toMatchObject({ trials: 20, passed: 7, errored: 13 });
+
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    const before = server.requests.length;
+    const second = await runHarness(["eval", ...common, "--resume", "-o", "full.json"], { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(server.requests.length - before).toBe(13);
+    expect(second.stderr).toContain("Resumed: kept 7 finished trial(s) from .harness/journal.jsonl, ran 13.");
+    const full = JSON.parse(await readFile(path.join(dir, "full.json"), "utf8"));
+    expect(full.resumedTrials).toBe(7);
+    expect(full.suites[0].totals).toMatchObject({ trials: 20, passed: 20, errored: 0 });
+    // Every trial once: indices 0..4 in every case.
+    for (const c of full.suites[0].cases) expect(c.trials.map((t: { index: number }) => t.index)).toEqual([0, 1, 2, 3, 4]);
+
+    // A finished run resumed again makes no call at all.
+    const third = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
+    expect(third.code, third.stderr).toBe(0);
+    expect(server.requests.length - before).toBe(13);
+    expect(third.stderr).toContain("kept 20 finished trial(s)");
+  });
+
+  it("after SIGTERM too (143); an edited case runs again while the others' trials are kept", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    const first = await interruptedRun(dir, 10, "SIGTERM");
+    expect(first.code).toBe(143);
+    const onDisk = (await journalTrials(dir)).filter((t) => t.trial.error === null);
+    const keptElsewhere = onDisk.filter((t) => t.caseId !== "case-1").length;
+    expect(onDisk).toHaveLength(10);
+    // case-1 now asks another question: its recorded answers no longer apply.
+    await writeFile(path.join(dir, "evals/r.yaml"), suiteYaml(11));
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    const before = server.requests.length;
+    const r = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.requests.length - before).toBe(20 - keptElsewhere);
+    const asked = server.requests.slice(before).map((q) => JSON.stringify(q.body.messages));
+    expect(asked.filter((m) => m.includes("question 11"))).toHaveLength(5);
+  });
+
+  it("resuming with no journal is exit 2, naming it", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    const r = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("nothing to resume: no run journal at .harness/journal.jsonl");
+  });
+
+  it("a run without --resume starts its journal afresh", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    expect((await runHarness(["eval", ...common], { cwd: dir, env })).code).toBe(0);
+    expect((await runHarness(["eval", ...common], { cwd: dir, env })).code).toBe(0);
+    expect(await journalTrials(dir)).toHaveLength(20);
+  });
+});
