@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 export type Api = "openai" | "anthropic";
 
 export type Action =
-  | { kind: "answer"; text: string; inputTokens?: number; outputTokens?: number }
+  | { kind: "answer"; text: string; inputTokens?: number; outputTokens?: number; headers?: Record<string, string> }
   /** Structured output: the Anthropic API answers with a tool_use block holding `value`; OpenAI with its JSON as content. */
   | { kind: "structured"; value: unknown; inputTokens?: number; outputTokens?: number }
   | { kind: "status"; status: number; retryAfter?: string; message?: string; headers?: Record<string, string> }
@@ -136,7 +136,7 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
         if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs));
         switch (action.kind) {
           case "answer":
-            res.writeHead(200, { "content-type": "application/json" }).end(answerBody(api, String(body.model), action, seen.index));
+            res.writeHead(200, { "content-type": "application/json", ...action.headers }).end(answerBody(api, String(body.model), action, seen.index));
             break;
           case "structured": {
             const tool = (body.tool_choice as { name?: string } | undefined)?.name ?? "answer";

@@ -2,6 +2,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderConfig } from "../config/schema.js";
 import { costOf, priceOf } from "./pricing.js";
+import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
@@ -55,13 +56,14 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
-        const res = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal });
+        const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
         const tool = res.content.find((block) => block.type === "tool_use");
         const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
         const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
-        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false };
+        const exhausted = exhaustedFor(http.headers, "anthropic");
+        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
       } catch (err) {
-        throw classifySdkError(err, Anthropic, id);
+        throw classifySdkError(err, Anthropic, id, "anthropic");
       }
     },
   };

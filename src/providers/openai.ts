@@ -2,6 +2,7 @@
 import OpenAI from "openai";
 import type { ProviderConfig } from "../config/schema.js";
 import { costOf, priceOf } from "./pricing.js";
+import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
@@ -46,15 +47,16 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
-        const res = await getClient().chat.completions.create({ ...body(request), stream: false }, { signal: options.signal });
+        const { data: res, response: http } = await getClient().chat.completions.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
         const choice = res.choices[0];
         if (!choice) throw new ProviderError("provider-error", `${id}: the response has no choices`);
         // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
         const output = choice.message.content ?? choice.message.refusal ?? "";
         const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : null;
-        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false };
+        const exhausted = exhaustedFor(http.headers, "openai");
+        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
       } catch (err) {
-        throw classifySdkError(err, OpenAI, id);
+        throw classifySdkError(err, OpenAI, id, "openai");
       }
     },
   };

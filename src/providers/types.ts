@@ -30,6 +30,8 @@ export interface ProviderResponse {
   latencyMs: number;
   /** Answered from a recorded fixture. */
   cached: boolean;
+  /** The provider's rate-limit headers say a window is used up for this many ms: pause, don't collect 429s. */
+  exhaustedForMs?: number;
 }
 
 export interface Provider {
@@ -54,15 +56,18 @@ export class ProviderError extends Error {
   readonly category: ErrorCategory;
   /** From Retry-After / retry-after-ms, when the server said. */
   readonly retryAfterMs: number | undefined;
+  /** A 429 whose rate-limit headers say a window is used up for this many ms: every call should wait. */
+  readonly exhaustedForMs: number | undefined;
   /** Set when the failure means no further call can succeed (no key, bad key). */
   readonly fatal: boolean;
   readonly hint: string | undefined;
 
-  constructor(category: ErrorCategory, message: string, options: { retryAfterMs?: number; fatal?: boolean; hint?: string; cause?: unknown } = {}) {
+  constructor(category: ErrorCategory, message: string, options: { retryAfterMs?: number; exhaustedForMs?: number; fatal?: boolean; hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProviderError";
     this.category = category;
     this.retryAfterMs = options.retryAfterMs;
+    this.exhaustedForMs = options.exhaustedForMs;
     this.fatal = options.fatal ?? false;
     this.hint = options.hint;
   }

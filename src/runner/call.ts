@@ -2,10 +2,13 @@
 import type { TrialError } from "../core/types.js";
 import { HarnessError } from "../errors.js";
 import { ProviderError, RETRYABLE, type Provider, type ProviderRequest, type ProviderResponse } from "../providers/types.js";
+import type { AdaptiveLimit } from "./adaptive-limit.js";
 import { backoffDelay, sleep, type RetryPolicy } from "./retry.js";
 
 export interface CallContext {
   policy: RetryPolicy;
+  /** The provider's calls in flight, adapted to its 429s and rate-limit headers; none in unit tests of this loop. */
+  gate?: AdaptiveLimit;
   timeoutMs: number;
   /** The run's signal: aborting it ends the call as "cancelled". */
   signal: AbortSignal;
@@ -20,9 +23,17 @@ export type CallOutcome = { ok: true; response: ProviderResponse; retries: numbe
 export async function callWithRetries(provider: Provider, request: ProviderRequest, trial: number, ctx: CallContext): Promise<CallOutcome> {
   let retries = 0;
   for (;;) {
+    let release: (() => void) | undefined;
+    try {
+      release = await ctx.gate?.acquire(ctx.signal);
+    } catch {
+      return { ok: false, error: CANCELLED, retries };
+    }
+    // The timeout starts once the call may start: time spent queued for a slot is not the provider's.
     const timeout = AbortSignal.timeout(ctx.timeoutMs);
     try {
       const response = await provider.call(request, { signal: AbortSignal.any([ctx.signal, timeout]), trial });
+      ctx.gate?.succeeded(response.exhaustedForMs);
       return { ok: true, response, retries };
     } catch (raw) {
       if (raw instanceof HarnessError) throw raw;
@@ -31,15 +42,20 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       if (timeout.aborted && !ctx.signal.aborted) err = new ProviderError("timeout", `${provider.id}: no answer within ${ctx.timeoutMs} ms`);
       if (ctx.signal.aborted) return { ok: false, error: CANCELLED, retries };
       if (err.fatal) throw err;
+      if (err.category === "rate-limit") ctx.gate?.rateLimitedBy(err.exhaustedForMs);
       if (!RETRYABLE.has(err.category) || retries >= ctx.policy.retries) {
         return { ok: false, error: { category: err.category, message: err.message }, retries };
       }
+      // The wait holds no slot: other trials keep the provider busy meanwhile.
+      release?.();
       try {
         await sleep(backoffDelay(ctx.policy, retries, err.retryAfterMs), ctx.signal);
       } catch {
         return { ok: false, error: CANCELLED, retries };
       }
       retries++;
+    } finally {
+      release?.();
     }
   }
 }

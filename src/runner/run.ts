@@ -14,6 +14,7 @@ import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider } from "../providers/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
+import { AdaptiveLimit } from "./adaptive-limit.js";
 import { trialKey, type PriorTrials, type TrialSink } from "./journal.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
@@ -50,10 +51,20 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const started = Date.now();
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // Calls in flight are held to -j by each provider's adaptive gate. Trials may be twice as
+  // many, so that while some wait out a Retry-After others keep the provider at -j.
+  const limit = pLimit(concurrency * 2);
+  const gates = new Map<string, AdaptiveLimit>();
+  const gateFor = (role: "target" | "judge", providerId: string): AdaptiveLimit => {
+    const key = `${role} ${providerId}`;
+    let gate = gates.get(key);
+    if (!gate) gates.set(key, (gate = new AdaptiveLimit({ max: concurrency })));
+    return gate;
+  };
   // Judge calls are made from inside a trial that holds a slot of `limit`; waiting on the
   // same limiter could deadlock (p-limit documents this), so judges get their own.
-  const judgeLimit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const judgeLimit = pLimit(concurrency);
   const judgeMemo = new Map<string, Promise<CallOutcome>>();
   // One controller for the whole run: the user's signal, or a fatal error (no key), stops everything.
   const stop = new AbortController();
@@ -103,7 +114,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           limit(async () => {
             const trial = stop.signal.aborted
               ? cancelledTrial(t)
-              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }).catch((err: unknown) => {
+              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }).catch((err: unknown) => {
                   // Only fatal errors reach here: remember the first and stop the run.
                   fatal ??= err;
                   stop.abort(err);
@@ -156,7 +167,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     const first = shared === undefined;
     if (!shared) {
       const provider = await ctx.providerFor(judge);
-      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, ctx));
+      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, gate: ctx.gateFor("judge", judge.id) }));
       ctx.judgeMemo.set(key, shared);
     }
     let outcome;
@@ -196,6 +207,8 @@ function emptyTrial(index: number, error: TrialError, retries = 0): TrialResult 
 interface TrialContext extends CallContext {
   reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
+  /** Each provider's calls in flight, for targets and judges apart (as their limits are). */
+  gateFor: (role: "target" | "judge", providerId: string) => AdaptiveLimit;
   judgeLimit: LimitFunction;
   /** Judge answers of this run, by judge, request and vote. */
   judgeMemo: Map<string, Promise<CallOutcome>>;
@@ -206,7 +219,7 @@ interface TrialContext extends CallContext {
 /** Runs one trial. Resolves with its result, errored or not; rejects only on a fatal error. */
 async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: TrialContext): Promise<TrialResult> {
   const provider = await ctx.providerFor(suite.provider);
-  const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, ctx);
+  const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, { ...ctx, gate: ctx.gateFor("target", suite.provider.id) });
   if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
   const { response, retries } = outcome;
 

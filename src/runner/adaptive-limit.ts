@@ -1,0 +1,123 @@
+/**
+ * Calls in flight to one provider, adapted to what the provider says: fewer after a 429
+ * (multiplicative decrease, at most once per window, so one burst of 429s counts once), one
+ * more after each run of successes (additive increase, as TCP does), and none at all while a
+ * rate-limit window is used up. Never more than the -j the user gave.
+ *
+ * A trial waiting out a Retry-After holds no slot here, so the others keep the provider busy.
+ */
+export interface AdaptiveLimitOptions {
+  /** The ceiling: -j. */
+  max: number;
+  /** Share of the limit kept after a 429 (default 0.7). */
+  decrease?: number;
+  /** A second 429 within this many ms of a decrease does not decrease again (default 1000). */
+  windowMs?: number;
+  now?: () => number;
+}
+
+export class AdaptiveLimit {
+  private limit: number;
+  private inFlight = 0;
+  private pausedUntil = 0;
+  private lastDecrease = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly waiters: { resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal; onAbort: () => void }[] = [];
+  private readonly max: number;
+  private readonly decrease: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  /** The lowest the limit fell to, for reports. */
+  lowest: number;
+  /** 429s seen. */
+  rateLimited = 0;
+
+  constructor(options: AdaptiveLimitOptions) {
+    this.max = Math.max(1, Math.floor(options.max));
+    this.limit = this.max;
+    this.lowest = this.max;
+    this.decrease = options.decrease ?? 0.7;
+    this.windowMs = options.windowMs ?? 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Calls allowed in flight now. */
+  get current(): number {
+    return Math.floor(this.limit);
+  }
+
+  /** Waits for a slot; the returned function gives it back. Rejects when `signal` aborts first. */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          // Nobody left to wake: a pending timer must not hold the process open.
+          if (this.waiters.length === 0 && this.timer) {
+            clearTimeout(this.timer);
+            this.timer = undefined;
+          }
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.drain();
+    }).then(() => {
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        this.drain();
+      };
+    });
+  }
+
+  /** An answer came; `exhaustedForMs` when the provider's headers say a window is used up. */
+  succeeded(exhaustedForMs?: number): void {
+    this.limit = Math.min(this.max, this.limit + 1 / this.limit);
+    if (exhaustedForMs !== undefined && exhaustedForMs > 0) this.pause(exhaustedForMs);
+    this.drain();
+  }
+
+  /** A 429. `pauseMs` only when the provider said every call must wait (a used-up window). */
+  rateLimitedBy(pauseMs?: number): void {
+    this.rateLimited++;
+    const t = this.now();
+    if (t - this.lastDecrease >= this.windowMs) {
+      this.limit = Math.max(1, this.limit * this.decrease);
+      this.lowest = Math.min(this.lowest, this.current);
+      this.lastDecrease = t;
+    }
+    if (pauseMs !== undefined && pauseMs > 0) this.pause(pauseMs);
+  }
+
+  private pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  private drain(): void {
+    const wait = this.pausedUntil - this.now();
+    if (wait > 0) {
+      if (!this.timer && this.waiters.length > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.drain();
+        }, wait);
+      }
+      return;
+    }
+    while (this.waiters.length > 0 && this.inFlight < this.current) {
+      const w = this.waiters.shift()!;
+      w.signal.removeEventListener("abort", w.onAbort);
+      this.inFlight++;
+      w.resolve();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Rate limits: the adaptive gate on a fake clock, the providers' rate-limit headers by hand,
+ * and whole runs against a fake server that answers 429, through the real SDK clients.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { GraderSpec } from "../src/config/schema.js";
+import type { LoadedSuite } from "../src/core/types.js";
+import { exhaustedFor, parseGoDuration } from "../src/providers/rate-limit-headers.js";
+import { AdaptiveLimit } from "../src/runner/adaptive-limit.js";
+import { runSuites } from "../src/runner/run.js";
+import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
+import { mulberry32 } from "./helpers/prng.js";
+import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
+
+describe("parseGoDuration (OpenAI's x-ratelimit-reset-*)", () => {
+  it.each([
+    ["1s", 1000],
+    ["20ms", 20],
+    ["6m0s", 360_000],
+    ["1h2m3.5s", 3_723_500],
+    ["0.5s", 500],
+    ["1500us", 1.5],
+  ])("%s → %d ms", (text, ms) => expect(parseGoDuration(text)).toBeCloseTo(ms, 9));
+
+  it.each(["", "5", "1x", "s", "1s junk", "-1s"])("%j is not a duration", (text) => expect(parseGoDuration(text)).toBeUndefined());
+});
+
+describe("exhaustedFor", () => {
+  const now = Date.parse("2026-11-29T10:00:00Z");
+  it("is undefined while every window has room", () => {
+    const h = new Headers({ "x-ratelimit-remaining-requests": "3", "x-ratelimit-reset-requests": "1s", "x-ratelimit-remaining-tokens": "900", "x-ratelimit-reset-tokens": "6m0s" });
+    expect(exhaustedFor(h, "openai", now)).toBeUndefined();
+    expect(exhaustedFor(new Headers(), "openai", now)).toBeUndefined();
+  });
+  it("OpenAI: the longest reset among used-up windows", () => {
+    const h = new Headers({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "2m0s" });
+    expect(exhaustedFor(h, "openai", now)).toBe(120_000);
+  });
+  it("Anthropic: RFC 3339 reset times, read against the clock", () => {
+    const h = new Headers({ "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": "2026-11-29T10:00:02.500Z", "anthropic-ratelimit-tokens-remaining": "5000", "anthropic-ratelimit-tokens-reset": "2026-11-29T10:01:00Z" });
+    expect(exhaustedFor(h, "anthropic", now)).toBe(2500);
+    // A reset already past means no wait, not a negative one.
+    const past = new Headers({ "anthropic-ratelimit-output-tokens-remaining": "0", "anthropic-ratelimit-output-tokens-reset": "2026-11-29T09:59:00Z" });
+    expect(exhaustedFor(past, "anthropic", now)).toBe(0);
+  });
+  it("ignores a used-up window with an unreadable reset, and the other dialect's headers", () => {
+    expect(exhaustedFor(new Headers({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "soon" }), "openai", now)).toBeUndefined();
+    expect(exhaustedFor(new Headers({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" }), "anthropic", now)).toBeUndefined();
+  });
+});
+
+describe("AdaptiveLimit", () => {
+  const never = new AbortController().signal;
+  let clock = 0;
+  const now = () => clock;
+  beforeEach(() => (clock = 0));
+
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  }
+
+  it("holds calls in flight to the limit and hands slots on in order", async () => {
+    const gate = new AdaptiveLimit({ max: 2, now });
+    const got: number[] = [];
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 4; i++) void gate.acquire(never).then((r) => (got.push(i), releases.push(r)));
+    await settle();
+    expect(got).toEqual([0, 1]);
+    releases[0]!();
+    releases[0]!(); // giving a slot back twice frees one slot, not two
+    await settle();
+    expect(got).toEqual([0, 1, 2]);
+  });
+
+  it("decreases by 0.7 on a 429, once per window, and climbs back by one per limit's worth of answers", () => {
+    const gate = new AdaptiveLimit({ max: 10, now, windowMs: 1000 });
+    gate.rateLimitedBy();
+    expect(gate.current).toBe(7);
+    // The same burst: no second decrease.
+    clock = 500;
+    gate.rateLimitedBy();
+    expect(gate.current).toBe(7);
+    clock = 1000;
+    gate.rateLimitedBy();
+    expect(gate.current).toBe(4); // 10 × 0.7 × 0.7 = 4.9
+    expect(gate.lowest).toBe(4);
+    expect(gate.rateLimited).toBe(3);
+    // Additive increase: 4.9 → +1/4.9 per answer; 5 answers pass 5.
+    for (let i = 0; i < 5; i++) gate.succeeded();
+    expect(gate.current).toBe(5);
+    for (let i = 0; i < 100; i++) gate.succeeded();
+    expect(gate.current).toBe(10);
+  });
+
+  it("never goes below one call", () => {
+    const gate = new AdaptiveLimit({ max: 3, now, windowMs: 0 });
+    for (let i = 0; i < 20; i++) gate.rateLimitedBy();
+    expect(gate.current).toBe(1);
+  });
+
+  it("a used-up window pauses every call until it resets", async () => {
+    const gate = new AdaptiveLimit({ max: 5 });
+    const first = await gate.acquire(never);
+    gate.succeeded(120);
+    first();
+    const started = Date.now();
+    const next = await gate.acquire(never);
+    // Timers never fire early, so this lower bound holds on any machine.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    next();
+  });
+
+  it("a caller queued for a slot is released by its signal", async () => {
+    const gate = new AdaptiveLimit({ max: 1, now });
+    const held = await gate.acquire(never);
+    const ac = new AbortController();
+    const queued = gate.acquire(ac.signal);
+    ac.abort(new Error("stopped"));
+    await expect(queued).rejects.toThrow("stopped");
+    held();
+    // The aborted caller took no slot.
+    const again = await gate.acquire(never);
+    again();
+  });
+});
+
+describe("runs against a rate-limited server", () => {
+  let server: FakeServer;
+  let project: TempProject;
+  beforeEach(async () => {
+    server = await startFakeServer();
+    project = await tempProject("harness-ratelimit-");
+  });
+  afterEach(async () => {
+    await server.close();
+    await project.cleanup();
+  });
+
+  const ENV = { OPENAI_API_KEY: DUMMY_OPENAI_KEY, ANTHROPIC_API_KEY: DUMMY_ANTHROPIC_KEY };
+  const PASSES: GraderSpec[] = [{ type: "icontains", value: "ECHO" }];
+  const suite = (providerId: string, config: Record<string, unknown>, cases: number, trials: number): LoadedSuite =>
+    makeSuite({ providerId, config, trials, dir: project.dir, cases: Array.from({ length: cases }, (_, i) => makeCase(`case-${i}`, { prompt: `question ${i}`, graders: PASSES })) });
+
+  it("429 on 10% of calls: every trial ends answered, each once, and each 429 costs exactly one more call", async () => {
+    const random = mulberry32(7);
+    let refused = 0;
+    server.handle((req) => {
+      if (random() < 0.1) {
+        refused++;
+        return { kind: "status", status: 429, retryAfter: "0.01" };
+      }
+      return echo(req);
+    });
+    const run = await runSuites([suite("openai:gpt-4o-mini", { baseURL: server.openaiBaseURL }, 40, 5)], {
+      cwd: project.dir,
+      env: ENV,
+      concurrency: 8,
+      fixtures: "auto",
+      fixturesDir: "none",
+      retry: { retries: 6, baseDelayMs: 1, maxDelayMs: 50 },
+    });
+    const cases = run.suites[0]!.cases;
+    const trials = cases.flatMap((c) => c.trials);
+    expect(trials).toHaveLength(200);
+    for (const c of cases) expect(c.trials.map((t) => t.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(trials.every((t) => t.error === null && t.passed === true)).toBe(true);
+    expect(refused).toBeGreaterThan(5);
+    expect(server.requests.length).toBe(200 + refused);
+    expect(trials.reduce((n, t) => n + t.retries, 0)).toBe(refused);
+    expect(server.maxInFlight).toBeLessThanOrEqual(8);
+  });
+
+  it("a server that says its window is used up gets no call until the reset (OpenAI headers)", async () => {
+    const arrivals: number[] = [];
+    server.handle((req) => {
+      arrivals.push(Date.now());
+      // The third answer uses up the window for 300 ms.
+      return req.index === 2 ? { ...echo(req), headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "300ms" } } : echo(req);
+    });
+    const run = await runSuites([suite("openai:gpt-4o-mini", { baseURL: server.openaiBaseURL }, 6, 1)], { cwd: project.dir, env: ENV, concurrency: 1, fixturesDir: "none" });
+    expect(run.suites[0]!.cases.every((c) => c.trials[0]!.passed === true)).toBe(true);
+    expect(server.requests.filter((r) => r.path.includes("chat")).length).toBe(6);
+    expect(arrivals[3]! - arrivals[2]!).toBeGreaterThanOrEqual(250);
+  });
+
+  it("a 429 with Anthropic's headers and no Retry-After waits for the window's reset", async () => {
+    const arrivals: number[] = [];
+    server.handle((req) => {
+      arrivals.push(Date.now());
+      if (req.index === 0) {
+        const reset = new Date(Date.now() + 300).toISOString();
+        return { kind: "status", status: 429, headers: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": reset } };
+      }
+      return echo(req);
+    });
+    const run = await runSuites([suite("anthropic:claude-haiku-4-5", { baseURL: server.anthropicBaseURL }, 1, 1)], {
+      cwd: project.dir,
+      env: ENV,
+      fixturesDir: "none",
+      retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5_000 },
+    });
+    const t = run.suites[0]!.cases[0]!.trials[0]!;
+    expect(t.passed).toBe(true);
+    expect(t.retries).toBe(1);
+    // The backoff alone would have been about 1 ms.
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(200);
+  });
+});
