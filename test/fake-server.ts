@@ -16,7 +16,9 @@ export type Action =
   | { kind: "status"; status: number; retryAfter?: string; message?: string; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "reset" }
-  | { kind: "malformed" };
+  | { kind: "malformed" }
+  /** Promises a whole answer (content-length), sends half of it, and drops the connection. */
+  | { kind: "truncated" };
 
 export interface SeenRequest {
   api: Api;
@@ -156,6 +158,13 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
           case "reset":
             req.socket.destroy();
             break;
+          case "truncated": {
+            const full = answerBody(api, String(body.model), { kind: "answer", text: "cut short" }, seen.index);
+            res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)) });
+            res.write(full.slice(0, Math.floor(full.length / 2)));
+            setTimeout(() => req.socket.destroy(), 5);
+            break;
+          }
           case "malformed":
             res.writeHead(200, { "content-type": "application/json" }).end('{"id": "x", "choices": [');
             break;
