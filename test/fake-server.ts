@@ -10,7 +10,8 @@ import type { AddressInfo } from "node:net";
 export type Api = "openai" | "anthropic";
 
 export type Action =
-  | { kind: "answer"; text: string; inputTokens?: number; outputTokens?: number; headers?: Record<string, string> }
+  /** `refused`: the model declines (OpenAI: content null and a refusal; Anthropic: stop_reason "refusal"). */
+  | { kind: "answer"; text: string; inputTokens?: number; outputTokens?: number; headers?: Record<string, string>; refused?: boolean }
   /** Structured output: the Anthropic API answers with a tool_use block holding `value`; OpenAI with its JSON as content. */
   | { kind: "structured"; value: unknown; inputTokens?: number; outputTokens?: number }
   | { kind: "status"; status: number; retryAfter?: string; message?: string; headers?: Record<string, string> }
@@ -83,7 +84,7 @@ function answerBody(api: Api, model: string, a: Extract<Action, { kind: "answer"
       object: "chat.completion",
       created: 1_700_000_000,
       model,
-      choices: [{ index: 0, message: { role: "assistant", content: a.text, refusal: null }, finish_reason: "stop", logprobs: null }],
+      choices: [{ index: 0, message: { role: "assistant", content: a.refused ? null : a.text, refusal: a.refused ? a.text : null }, finish_reason: "stop", logprobs: null }],
       usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
     });
   }
@@ -93,7 +94,7 @@ function answerBody(api: Api, model: string, a: Extract<Action, { kind: "answer"
     role: "assistant",
     model,
     content: [{ type: "text", text: a.text }],
-    stop_reason: "end_turn",
+    stop_reason: a.refused ? "refusal" : "end_turn",
     stop_sequence: null,
     usage: { input_tokens: inputTokens, output_tokens: outputTokens },
   });

@@ -27,7 +27,7 @@ function suiteYaml(cases: number): string {
 }
 
 /** A fault with probability `rate`, drawn from every kind the server can do. */
-function chaos(seed: number, rate: number): (req: SeenRequest) => Action {
+function chaos(seed: number, rate: number): (req: SeenRequest) => Action | Promise<Action> {
   const random = mulberry32(seed);
   const faults: Action[] = [
     { kind: "status", status: 429, retryAfter: "0" },

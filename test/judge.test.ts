@@ -396,7 +396,7 @@ describe.each(JUDGES)("runSuites with an $kind judge", (j) => {
     server.handle(route(() => answer));
     const t = only(await runSuites([judgedSuite(j, [RUBRIC])], opts()));
     expect(t.passed).toBeNull();
-    expect(t.error?.category).toBe("grader-error");
+    expect(t.error?.category).toBe("malformed-output");
     expect(t.error?.message).toContain("malformed");
     expect(t.error?.message).toContain(JSON.stringify(kept).slice(1, -1));
     expect(t.grades).toHaveLength(0);
@@ -493,7 +493,7 @@ describe.each(JUDGES)("votes with an $kind judge", (j) => {
     );
     const t = only(await runSuites([judgedSuite(j, [{ ...RUBRIC, votes: 3 }])], opts()));
     expect(t.passed).toBeNull();
-    expect(t.error?.category).toBe("grader-error");
+    expect(t.error?.category).toBe("malformed-output");
     expect(t.error?.message).toContain("No JSON from me.");
     // All three calls were made and paid for: the trial's judge usage says so when the run returns.
     expect(judgeRequests()).toHaveLength(3);
@@ -567,7 +567,7 @@ describe("factuality", () => {
     server.handle(route(() => verdict("pass")));
     const t = only(await runSuites([judgedSuite(j, [{ type: "factuality", value: "30 days." }])], opts()));
     expect(t.passed).toBeNull();
-    expect(t.error?.category).toBe("grader-error");
+    expect(t.error?.category).toBe("malformed-output");
   });
 });
 

@@ -20,6 +20,8 @@ const ALL_CATEGORIES: ErrorCategory[] = [
   "network",
   "auth",
   "bad-request",
+  "context-length",
+  "malformed-output",
   "missing-fixture",
   "provider-error",
   "grader-error",
@@ -323,10 +325,29 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
   it("turns a malformed body into a classified error, not a crash and not an answer", async () => {
     server.handle(() => ({ kind: "malformed" }));
     const err = await callError(make());
-    expect(ALL_CATEGORIES).toContain(err.category);
-    expect(err.category).not.toBe("cancelled");
+    expect(err.category).toBe("malformed-output");
     expect(err.fatal).toBe(false);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("classifies a prompt longer than the context window as context-length, not retried", async () => {
+    const message = target.kind === "openai" ? "This model's maximum context length is 128000 tokens. However, your messages resulted in 210000 tokens." : "prompt is too long: 210000 tokens > 200000 maximum";
+    server.handle(() => ({ kind: "status", status: 400, message }));
+    const err = await callError(make());
+    expect(err.category).toBe("context-length");
+    expect(err.hint).toMatch(/shorten the prompt/);
+    // Any other 400 stays a bad request.
+    server.handle(() => ({ kind: "status", status: 400, message: "invalid temperature" }));
+    expect((await callError(make())).category).toBe("bad-request");
+  });
+
+  it("marks a refusal as refused, and keeps what the model said as the output to grade", async () => {
+    server.handle(() => ({ kind: "answer", text: "I can't help with that.", refused: true }));
+    const res = await make().call(REQUEST, { signal: new AbortController().signal, trial: 0 });
+    expect(res.output).toBe("I can't help with that.");
+    expect(res.refused).toBe(true);
+    server.handle(() => ({ kind: "answer", text: "Sure." }));
+    expect((await make().call(REQUEST, { signal: new AbortController().signal, trial: 0 })).refused).toBeUndefined();
   });
 
   it("ends a hung call as cancelled when its signal aborts", async () => {

@@ -104,6 +104,28 @@ describe("markdown", () => {
     expect(md).toContain('  - 5× output must contain "30 days"');
     expect(md).toContain("Baseline evals/baseline.json @ abcdef1");
   });
+
+  it("shows the monitoring figures: latency p50/p95/max, tokens, refusals and errors by category", () => {
+    const slow = (t: TrialResult, i: number): TrialResult => ({ ...t, latencyMs: 100 + 10 * i });
+    const monitored: RawRun = {
+      ...raw,
+      suites: raw.suites.map((s) => ({
+        ...s,
+        cases: s.cases.map((c, ci) => ({
+          ...c,
+          trials: c.trials.map((t, i) =>
+            ci === 1 && i === 0 ? { ...t, output: null, passed: null, latencyMs: null, usage: null, costUsd: null, error: { category: "rate-limit" as const, message: "429" } } : ci === 2 && i === 0 ? { ...slow(t, i), refused: true as const } : slow(t, i),
+          ),
+        })),
+      })),
+    };
+    const r = buildRunResult(monitored, { harnessVersion: "0.1.0" });
+    expect(r.suites[0]!.refusals).toBe(1);
+    const text = renderMarkdown(r);
+    // Latencies 100, 110, 120, 130, 140 per case (one trial errored): p50 120, max 140; 39 answers × 10 in / 5 out.
+    expect(text).toContain("1 refused | 120 ms / 140 ms / 140 ms | 390 / 195 |");
+    expect(text).toContain("1 of 40 trials errored (3%): rate-limit 1.");
+  });
 });
 
 describe("github", () => {

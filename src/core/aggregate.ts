@@ -63,6 +63,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
       pending: cases.reduce((s, c) => s + c.pending, 0),
     },
     latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: percentile(latencies, 1) },
+    refusals: answered.filter((t) => t.refused).length,
     tokens: answered.some((t) => t.usage !== null)
       ? {
           inputTokens: answered.reduce((s, t) => s + (t.usage?.inputTokens ?? 0), 0),

@@ -62,6 +62,10 @@ export type ErrorCategory =
   | "network"
   | "auth"
   | "bad-request"
+  /** The prompt was longer than the model's context window. */
+  | "context-length"
+  /** An answer that could not be read: a broken body, or a judge's verdict not in the asked-for shape. */
+  | "malformed-output"
   | "missing-fixture"
   | "provider-error"
   | "grader-error"
@@ -126,6 +130,8 @@ export interface TrialResult {
   cached: boolean;
   /** How many retries the call took. */
   retries: number;
+  /** The model declined (OpenAI's refusal, Anthropic's stop_reason "refusal"): graded as an answer, and counted. */
+  refused?: true;
   /** Judge calls made to grade this trial; null when none. */
   judge: JudgeUsage | null;
   error: TrialError | null;
@@ -182,6 +188,8 @@ export interface SuiteResult {
   passRateInterval: [number, number];
   totals: { cases: number; trials: number; passed: number; failed: number; errored: number; pending: number };
   latencyMs: Summary;
+  /** Answers in which the model declined; graded like any answer (declining can be the very failure a case guards). Absent in reports before 0.2. */
+  refusals?: number;
   /** null when no answer reported token usage (exec providers do not). */
   tokens: Usage | null;
   /** USD; null when any trial's price was unknown. */

@@ -82,7 +82,7 @@ export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: str
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const shown = raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
-    throw new GraderError(`${label}: the judge's answer is malformed (${parsed.error.issues[0]?.message ?? "not JSON"}); it said: ${JSON.stringify(shown)}`);
+    throw new GraderError(`${label}: the judge's answer is malformed (${parsed.error.issues[0]?.message ?? "not JSON"}); it said: ${JSON.stringify(shown)}`, "malformed-output");
   }
   return parsed.data;
 }

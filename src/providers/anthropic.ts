@@ -61,7 +61,7 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
         const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
         const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
         const exhausted = exhaustedFor(http.headers, "anthropic");
-        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
+        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...(res.stop_reason === "refusal" ? { refused: true as const } : {}), ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
       } catch (err) {
         throw classifySdkError(err, Anthropic, id, "anthropic");
       }

@@ -29,6 +29,7 @@ const FixtureFileSchema = z.object({
     output: z.string(),
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).nullable(),
     latencyMs: z.number().nonnegative(),
+    refused: z.literal(true).optional(),
   }),
   recordedAt: z.string(),
 });
@@ -74,9 +75,9 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       const label = path.relative(cwd, file);
       const recorded = await readFixture(file, label);
       if (recorded) {
-        const { output, usage, latencyMs } = recorded.response;
+        const { output, usage, latencyMs, refused } = recorded.response;
         // Cost is priced now, not when recorded: the price table is the thing that changes.
-        return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true };
+        return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}) };
       }
       if (mode === "offline") {
         throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${label})`, {
@@ -102,7 +103,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           provider: provider.id,
           trial: options.trial,
           request: provider.requestIdentity(request),
-          response: { output: live.output, usage: live.usage, latencyMs: Math.round(live.latencyMs) },
+          response: { output: live.output, usage: live.usage, latencyMs: Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}) },
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");

@@ -49,12 +49,13 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
       try {
         const { data: res, response: http } = await getClient().chat.completions.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
         const choice = res.choices[0];
-        if (!choice) throw new ProviderError("provider-error", `${id}: the response has no choices`);
+        if (!choice) throw new ProviderError("malformed-output", `${id}: the response has no choices`);
         // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
         const output = choice.message.content ?? choice.message.refusal ?? "";
+        const refused = choice.message.content == null && choice.message.refusal != null ? { refused: true as const } : {};
         const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : null;
         const exhausted = exhaustedFor(http.headers, "openai");
-        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
+        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...refused, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
       } catch (err) {
         throw classifySdkError(err, OpenAI, id, "openai");
       }

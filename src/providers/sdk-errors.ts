@@ -47,9 +47,19 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
     if (status === 408) return new ProviderError("timeout", msg, { ...withAfter, cause: err });
     if (status === 401 || status === 403) return new ProviderError("auth", msg, { fatal: true, hint: "check the API key and its access to this model", cause: err });
     if (status >= 500) return new ProviderError("server-error", msg, { ...withAfter, cause: err });
+    if (isContextLength(err)) return new ProviderError("context-length", msg, { hint: "shorten the prompt or the case's inputs, or use a model with a longer context", cause: err });
     return new ProviderError("bad-request", msg, { cause: err });
   }
+  // A body that is not the JSON the SDK expected: the server answered, but nothing usable.
+  if (err instanceof SyntaxError) return new ProviderError("malformed-output", `${label}: the response could not be read (${firstLine(err.message)})`, { cause: err });
   return new ProviderError("provider-error", `${label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
+/** OpenAI says code context_length_exceeded; Anthropic says "prompt is too long" in a 400. */
+function isContextLength(err: Error & { status?: number | undefined }): boolean {
+  if (err.status !== 400) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === "context_length_exceeded" || /context[_ ]length|maximum context|prompt is too long|too many tokens/i.test(err.message);
 }
 
 function firstLine(s: string): string {

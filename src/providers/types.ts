@@ -30,6 +30,8 @@ export interface ProviderResponse {
   latencyMs: number;
   /** Answered from a recorded fixture. */
   cached: boolean;
+  /** The model declined to answer; the output holds what it said instead. */
+  refused?: true;
   /** The provider's rate-limit headers say a window is used up for this many ms: pause, don't collect 429s. */
   exhaustedForMs?: number;
 }

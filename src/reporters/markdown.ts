@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { DASH, fmtMs, fmtPct, fmtProb, fmtUsd, oneLine } from "./format.js";
+import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -24,16 +24,18 @@ function verdictLine(result: RunResult): string {
 
 export function renderMarkdown(result: RunResult): string {
   const out: string[] = [verdictLine(result), ""];
-  out.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | p95 latency | cost |", "|---|---|---|---|---|---|---|---|");
+  out.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|");
   for (const s of result.suites) {
     const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
     const vs = cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.regressed ? " ❌" : ""}` : DASH;
     const [lo, hi] = s.passRateInterval;
     const t = s.totals;
     out.push(
-      `| ${cell(s.name)} | ${fmtProb(s.passAtK)} (k=${s.k}) | ${fmtProb(s.passHatK)} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""} | ${fmtMs(s.latencyMs.p95)} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
+      `| ${cell(s.name)} | ${fmtProb(s.passAtK)} (k=${s.k}) | ${fmtProb(s.passHatK)} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
     );
   }
+  const e = result.errors;
+  if (e.errored > 0) out.push("", `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ")}. Errored trials are neither passed nor failed.`);
   const problems = result.gate.regressions;
   if (problems.length > 0) {
     out.push("", "#### What failed", "");

@@ -77,8 +77,9 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     table.toString(),
     `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
     `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
-      `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)}` +
-      `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}`,
+      `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)} max ${fmtMs(suite.latencyMs.max)}` +
+      `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}` +
+      (suite.refusals ? c.yellow(`   ${plural(suite.refusals, "refusal")}`) : ""),
   ];
   if (suite.judge) {
     const j = suite.judge;

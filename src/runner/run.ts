@@ -227,7 +227,7 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
   const grades = [];
   // A copy: the result must not change after the trial has ended.
   const graded = (): Pick<TrialResult, "judge"> => ({ judge: judged.usage.calls > 0 ? { ...judged.usage } : null });
-  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries, pending: false };
+  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries, pending: false, ...(response.refused ? { refused: response.refused } : {}) };
   const hash = outputHash(response.output);
   const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, hash);
   for (const spec of c.graders) {
