@@ -19,3 +19,7 @@ export const DEFAULT_BASELINE_PATH = "evals/baseline.json";
 export const DEFAULT_FIXTURES_DIR = "fixtures";
 /** The run journal: each trial as it ends, so an interrupted run can be resumed (--resume). */
 export const DEFAULT_JOURNAL_PATH = ".harness/journal.jsonl";
+/** First wait between polls of a provider batch (eval --batch), in ms. */
+export const DEFAULT_BATCH_POLL_MS = 5_000;
+/** Where batch ids are kept until their run completes, so an interrupted batch is picked up, not sent twice. */
+export const DEFAULT_BATCH_STATE_DIR = ".harness/batches";

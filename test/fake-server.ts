@@ -5,6 +5,7 @@
  * reset the connection or send a broken body, and it counts what it saw.
  */
 import http from "node:http";
+import { createFakeBatches, type FakeBatches } from "./fake-batch.js";
 import type { AddressInfo } from "node:net";
 
 export type Api = "openai" | "anthropic";
@@ -28,6 +29,8 @@ export interface SeenRequest {
   body: Record<string, unknown>;
   /** 0-based arrival order. */
   index: number;
+  /** Carried in a provider batch rather than called live. */
+  viaBatch?: true;
 }
 
 export type Handler = (req: SeenRequest) => Action | Promise<Action>;
@@ -44,6 +47,8 @@ export interface FakeServer {
   handle(handler: Handler): void;
   /** Delay every answer by this many ms. */
   latencyMs: number;
+  /** The providers' batch endpoints (OpenAI Files + Batches, Anthropic Message Batches). */
+  batches: FakeBatches;
   close(): Promise<void>;
 }
 
@@ -103,12 +108,31 @@ function answerBody(api: Api, model: string, a: Extract<Action, { kind: "answer"
 export async function startFakeServer(initial: Handler = echo): Promise<FakeServer> {
   let handler = initial;
   let inFlight = 0;
+  let base = "";
   const state = { requests: [] as SeenRequest[], maxInFlight: 0, latencyMs: 0 };
 
+  // A batch's requests run through the same script as live calls, and are counted as seen.
+  const batches = createFakeBatches(
+    () => base,
+    async (api, body) => {
+      const seen: SeenRequest = { api, path: api === "openai" ? "/v1/chat/completions" : "/v1/messages", headers: {}, body, index: state.requests.length, viaBatch: true };
+      state.requests.push(seen);
+      const action = await handler(seen);
+      const model = String(body.model);
+      if (action.kind === "answer") return { status: 200, body: JSON.parse(answerBody(api, model, action, seen.index)) as Record<string, unknown> };
+      if (action.kind === "structured") {
+        const tool = (body.tool_choice as { name?: string } | undefined)?.name ?? "answer";
+        return { status: 200, body: JSON.parse(structuredBody(api, model, action, tool, seen.index)) as Record<string, unknown> };
+      }
+      const status = action.kind === "status" ? action.status : 500;
+      return { status, body: JSON.parse(errorBody(api, status, action.kind === "status" ? (action.message ?? `scripted ${status}`) : `scripted ${action.kind}`)) as Record<string, unknown> };
+    },
+  );
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
+      if (await batches.route(req, res, Buffer.concat(chunks))) return;
       const path = req.url ?? "";
       const api: Api | undefined = path.endsWith("/chat/completions") ? "openai" : path.endsWith("/messages") ? "anthropic" : undefined;
       if (req.method !== "POST" || !api) {
@@ -177,7 +201,7 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  base = `http://127.0.0.1:${port}`;
   return {
     openaiBaseURL: `${base}/v1`,
     anthropicBaseURL: base,
@@ -193,6 +217,7 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
     set latencyMs(ms: number) {
       state.latencyMs = ms;
     },
+    batches,
     handle(h: Handler) {
       handler = h;
     },

@@ -19,7 +19,7 @@ afterAll(async () => server.close());
 
 const env = { OPENAI_API_KEY: "sk-test-faults-77aa" };
 const RETRIES = 2;
-const CATEGORIES = new Set(["rate-limit", "server-error", "timeout", "network", "provider-error"]);
+const CATEGORIES = new Set(["rate-limit", "server-error", "timeout", "network", "malformed-output"]);
 
 function suiteYaml(cases: number): string {
   const list = Array.from({ length: cases }, (_, i) => `  - id: case-${i}\n    vars: { n: ${i} }`).join("\n");

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../src/config/schema.js";
-import type { ErrorCategory, Message } from "../src/core/types.js";
+import type { Message } from "../src/core/types.js";
 import { createAnthropicProvider, DEFAULT_ANTHROPIC_MAX_TOKENS } from "../src/providers/anthropic.js";
 import { createOpenAIProvider } from "../src/providers/openai.js";
 import { costOf, priceOf } from "../src/providers/pricing.js";
@@ -13,20 +13,6 @@ import { ProviderError, RETRYABLE, type ProviderRequest, type ProviderResponse, 
 import { echo, startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, waitFor } from "./helpers/project.js";
 
-const ALL_CATEGORIES: ErrorCategory[] = [
-  "rate-limit",
-  "server-error",
-  "timeout",
-  "network",
-  "auth",
-  "bad-request",
-  "context-length",
-  "malformed-output",
-  "missing-fixture",
-  "provider-error",
-  "grader-error",
-  "cancelled",
-];
 
 interface Target {
   kind: "openai" | "anthropic";
@@ -328,6 +314,13 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     expect(err.category).toBe("malformed-output");
     expect(err.fatal).toBe(false);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("classifies a body cut off mid-answer as a network fault (retried), not a provider error", async () => {
+    server.handle(() => ({ kind: "truncated" }));
+    const err = await callError(make());
+    expect(err.category).toBe("network");
+    expect(err.message).toContain("the connection dropped mid-answer");
   });
 
   it("classifies a prompt longer than the context window as context-length, not retried", async () => {

@@ -13,6 +13,7 @@ import { DEFAULT_REVIEWS_PATH, openReviews, type ReviewStore } from "../reviews/
 import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
+import { batchOptions } from "./batch.js";
 import { closeRunJournal, openRunJournal } from "./run-journal.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
@@ -153,6 +154,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       ...runOptions(s, io, reviews),
       ...(journal.prior ? { prior: journal.prior } : {}),
       ...(journal.writer ? { sink: journal.writer } : {}),
+      ...(flags.batch ? { batch: batchOptions(flags, io) } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
     });
   } finally {

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { DEFAULT_ALPHA, DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_MAX_ERROR_SHARE, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../defaults.js";
+import { DEFAULT_ALPHA, DEFAULT_BATCH_POLL_MS, DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_MAX_ERROR_SHARE, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { ConfigError, ExitCode, HarnessError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { defaultIo, type CliIo } from "./io.js";
@@ -59,6 +59,8 @@ export interface EvalFlags extends RunFlags, GateFlags {
   quiet?: boolean;
   resume?: boolean;
   journal?: string;
+  batch?: boolean;
+  batchPoll?: string;
 }
 
 function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
@@ -84,6 +86,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("-q, --quiet", "no progress line")
     .option("--resume", "continue an interrupted run: keep the trials its journal holds, run the rest")
     .option("--journal <file>", "where each trial is written as it ends (default: .harness/journal.jsonl)")
+    .addOption(new Option("--batch", "send unrecorded requests through the providers' batch APIs (half price, up to 24 h); rerun the same command to pick up an interrupted batch").conflicts("offline"))
+    .option("--batch-poll <ms>", "first wait between batch status polls; grows by half each time, up to 60 s", String(DEFAULT_BATCH_POLL_MS))
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));

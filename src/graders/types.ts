@@ -8,7 +8,8 @@ export type JudgeCall = (ref: ProviderRef | undefined, request: ProviderRequest,
 export interface GradeContext {
   output: string;
   vars: Record<string, unknown>;
-  latencyMs: number;
+  /** null for a batch answer, which had no call of its own to time. */
+  latencyMs: number | null;
   costUsd: number | null;
   /** Folder of the suite file: grader modules resolve against it. */
   suiteDir: string;

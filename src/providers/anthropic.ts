@@ -1,7 +1,8 @@
 /** `anthropic:<model>` through the official @anthropic-ai/sdk: the Messages API. */
 import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderConfig } from "../config/schema.js";
-import { costOf, priceOf } from "./pricing.js";
+import { costOf, priceOf, type Price } from "./pricing.js";
+import { createAnthropicBatchApi } from "./anthropic-batch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
@@ -53,18 +54,25 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
     kind: "anthropic",
     model,
     requestIdentity: body,
+    batchApi: createAnthropicBatchApi(getClient, id, price),
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
         const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
-        const tool = res.content.find((block) => block.type === "tool_use");
-        const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
-        const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
         const exhausted = exhaustedFor(http.headers, "anthropic");
-        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...(res.stop_reason === "refusal" ? { refused: true as const } : {}), ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
+        return { ...readMessage(res, price), latencyMs: performance.now() - started, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
       } catch (err) {
         throw classifySdkError(err, Anthropic, id, "anthropic");
       }
     },
   };
+}
+
+/** A message as an answer; shared by live calls and batch results. A forced tool call's input is the structured answer. */
+export function readMessage(res: Anthropic.Message, price: Price | undefined, discount = 1): Omit<ProviderResponse, "latencyMs"> {
+  const tool = res.content.find((block) => block.type === "tool_use");
+  const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+  const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
+  const cost = costOf(price, usage);
+  return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...(res.stop_reason === "refusal" ? { refused: true as const } : {}) };
 }

@@ -11,7 +11,7 @@ import { FixtureError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { costOf, priceOf } from "./pricing.js";
 import type { ProviderConfig } from "../config/schema.js";
-import { ProviderError, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
+import { ProviderError, type BatchRunner, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
 /**
  * auto: replay what is recorded, call the provider for the rest, write nothing.
@@ -28,7 +28,7 @@ const FixtureFileSchema = z.object({
   response: z.object({
     output: z.string(),
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).nullable(),
-    latencyMs: z.number().nonnegative(),
+    latencyMs: z.number().nonnegative().nullable(),
     refused: z.literal(true).optional(),
   }),
   recordedAt: z.string(),
@@ -65,14 +65,42 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   return parsed.data;
 }
 
+/** How a trial's request is known in a provider batch: the same key as its fixture, in the characters both APIs allow. */
+export function batchCustomId(provider: RecordableProvider, request: ProviderRequest, trial: number): string {
+  return `t${trial}-${hashOf({ provider: provider.kind, request: provider.requestIdentity(request), trial }, 40)}`;
+}
+
 export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string): Provider {
   const price = priceOf(provider.kind, provider.model, config);
+  // Answers collected from a provider batch, served by call() in place of a live call.
+  const fromBatch = new Map<string, ProviderResponse>();
+  const locate = (request: ProviderRequest, trial: number) => {
+    const file = path.join(dir, fixturePath(provider, request, trial));
+    return { file, label: path.relative(cwd, file) };
+  };
+  const api = provider.batchApi;
+  const batch: BatchRunner | undefined = api && {
+    async needed(entries) {
+      const out = [];
+      for (const e of entries) {
+        const { file, label } = locate(e.request, e.trial);
+        if (!(await readFixture(file, label))) out.push({ ...e, customId: batchCustomId(provider, e.request, e.trial) });
+      }
+      return out;
+    },
+    submit: (entries, signal) => api.submit(entries.map((e) => ({ customId: e.customId, body: provider.requestIdentity(e.request) })), signal),
+    check: (batchId, signal) => api.check(batchId, signal),
+    async collect(batchId, signal) {
+      const answers = await api.results(batchId, signal);
+      for (const [customId, response] of answers) fromBatch.set(customId, response);
+      return answers.size;
+    },
+  };
   return {
     id: provider.id,
+    ...(batch ? { batch } : {}),
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
-      const rel = fixturePath(provider, request, options.trial);
-      const file = path.join(dir, rel);
-      const label = path.relative(cwd, file);
+      const { file, label } = locate(request, options.trial);
       const recorded = await readFixture(file, label);
       if (recorded) {
         const { output, usage, latencyMs, refused } = recorded.response;
@@ -86,7 +114,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       }
       let live: ProviderResponse;
       try {
-        live = await provider.call(request, options);
+        live = fromBatch.get(batchCustomId(provider, request, options.trial)) ?? (await provider.call(request, options));
       } catch (err) {
         // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
         if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
@@ -103,7 +131,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           provider: provider.id,
           trial: options.trial,
           request: provider.requestIdentity(request),
-          response: { output: live.output, usage: live.usage, latencyMs: Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}) },
+          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}) },
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");

@@ -1,7 +1,8 @@
 /** `openai:<model>` through the official openai SDK: Chat Completions, any compatible server. */
 import OpenAI from "openai";
 import type { ProviderConfig } from "../config/schema.js";
-import { costOf, priceOf } from "./pricing.js";
+import { costOf, priceOf, type Price } from "./pricing.js";
+import { createOpenAIBatchApi } from "./openai-batch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
@@ -44,21 +45,28 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     kind: "openai",
     model,
     requestIdentity: body,
+    batchApi: createOpenAIBatchApi(getClient, id, price),
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
         const { data: res, response: http } = await getClient().chat.completions.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
-        const choice = res.choices[0];
-        if (!choice) throw new ProviderError("malformed-output", `${id}: the response has no choices`);
-        // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
-        const output = choice.message.content ?? choice.message.refusal ?? "";
-        const refused = choice.message.content == null && choice.message.refusal != null ? { refused: true as const } : {};
-        const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : null;
         const exhausted = exhaustedFor(http.headers, "openai");
-        return { output, usage, costUsd: costOf(price, usage), latencyMs: performance.now() - started, cached: false, ...refused, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
+        return { ...readCompletion(res, id, price), latencyMs: performance.now() - started, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
       } catch (err) {
         throw classifySdkError(err, OpenAI, id, "openai");
       }
     },
   };
+}
+
+/** A chat completion as an answer; shared by live calls and batch results. */
+export function readCompletion(res: OpenAI.Chat.Completions.ChatCompletion, id: string, price: Price | undefined, discount = 1): Omit<ProviderResponse, "latencyMs"> {
+  const choice = res.choices?.[0];
+  if (!choice) throw new ProviderError("malformed-output", `${id}: the response has no choices`);
+  // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
+  const output = choice.message.content ?? choice.message.refusal ?? "";
+  const refused = choice.message.content == null && choice.message.refusal != null ? { refused: true as const } : {};
+  const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : null;
+  const cost = costOf(price, usage);
+  return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...refused };
 }

@@ -7,7 +7,10 @@
 import type { ProviderConfig } from "../config/schema.js";
 import type { Usage } from "../core/types.js";
 
-interface Price {
+/** OpenAI Batch and Anthropic Message Batches both charge half the list price. */
+export const BATCH_DISCOUNT = 0.5;
+
+export interface Price {
   input: number;
   output: number;
 }

@@ -50,6 +50,8 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
     if (isContextLength(err)) return new ProviderError("context-length", msg, { hint: "shorten the prompt or the case's inputs, or use a model with a longer context", cause: err });
     return new ProviderError("bad-request", msg, { cause: err });
   }
+  // The connection dropped while the body was being read (undici says "terminated"): a network fault.
+  if (isSocketError(err)) return new ProviderError("network", `${label}: the connection dropped mid-answer (${firstLine((err as Error).message)})`, { cause: err });
   // A body that is not the JSON the SDK expected: the server answered, but nothing usable.
   if (err instanceof SyntaxError) return new ProviderError("malformed-output", `${label}: the response could not be read (${firstLine(err.message)})`, { cause: err });
   return new ProviderError("provider-error", `${label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -62,6 +64,22 @@ function isContextLength(err: Error & { status?: number | undefined }): boolean 
   return code === "context_length_exceeded" || /context[_ ]length|maximum context|prompt is too long|too many tokens/i.test(err.message);
 }
 
+function isSocketError(err: unknown): boolean {
+  const codes = [err, (err as { cause?: unknown } | null)?.cause].map((e) => String((e as { code?: unknown } | null)?.code ?? ""));
+  return codes.some((c) => c.startsWith("UND_ERR_SOCKET") || c === "ECONNRESET");
+}
+
 function firstLine(s: string): string {
   return s.split("\n")[0]!.slice(0, 300);
+}
+
+/** Wraps SDK calls so that whatever they throw comes out classified. */
+export function classifyingErrors(sdk: SdkErrorClasses, label: string, dialect: "openai" | "anthropic"): <T>(work: () => Promise<T>) => Promise<T> {
+  return async (work) => {
+    try {
+      return await work();
+    } catch (err) {
+      throw classifySdkError(err, sdk, label, dialect);
+    }
+  };
 }

@@ -26,8 +26,8 @@ export interface ProviderResponse {
   output: string;
   usage: Usage | null;
   costUsd: number | null;
-  /** Time the call took; for a replayed fixture, the time it took when recorded. */
-  latencyMs: number;
+  /** Time the call took; for a replayed fixture, the time it took when recorded; null for a batch answer (no call of its own). */
+  latencyMs: number | null;
   /** Answered from a recorded fixture. */
   cached: boolean;
   /** The model declined to answer; the output holds what it said instead. */
@@ -40,6 +40,34 @@ export interface Provider {
   /** e.g. "openai:gpt-4o-mini" */
   readonly id: string;
   call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse>;
+  /** The provider's batch API (eval --batch), where it has one; answers it collects are then served by call(). */
+  readonly batch?: BatchRunner;
+}
+
+/** One trial's request, as a batch carries it. */
+export interface BatchEntry {
+  request: ProviderRequest;
+  trial: number;
+}
+
+/** What a provider batch API can do, in the runner's terms. */
+export interface BatchApi {
+  /** Sends the requests as one batch; resolves with the batch's id. `customId` keys each answer. */
+  submit(items: { customId: string; body: unknown }[], signal: AbortSignal): Promise<string>;
+  /** Whether the batch has ended (completed, failed, expired or cancelled), and how far it got. */
+  check(batchId: string, signal: AbortSignal): Promise<{ ended: boolean; done: number; total: number }>;
+  /** The answers of an ended batch by custom id; requests that failed in the batch are left out (they run live). */
+  results(batchId: string, signal: AbortSignal): Promise<Map<string, ProviderResponse>>;
+}
+
+/** A batch API wrapped with fixtures: only unrecorded trials are sent, and answers are recorded like live ones. */
+export interface BatchRunner {
+  /** The entries that need a model's answer (no fixture), each with the custom id it goes by. */
+  needed(entries: BatchEntry[]): Promise<(BatchEntry & { customId: string })[]>;
+  submit(entries: (BatchEntry & { customId: string })[], signal: AbortSignal): Promise<string>;
+  check(batchId: string, signal: AbortSignal): Promise<{ ended: boolean; done: number; total: number }>;
+  /** Fetches an ended batch's answers and keeps them for call(); resolves with how many came back. */
+  collect(batchId: string, signal: AbortSignal): Promise<number>;
 }
 
 /** A model provider whose answers can be recorded and replayed. */
@@ -51,6 +79,8 @@ export interface RecordableProvider extends Provider {
    * addresses, so a fixture recorded through a proxy replays without it.
    */
   requestIdentity(request: ProviderRequest): unknown;
+  /** The provider's batch API: bodies are requestIdentity's, answers priced at the batch discount. */
+  readonly batchApi?: BatchApi;
 }
 
 /** A call that failed, classified so the runner can decide whether to retry. */
@@ -75,5 +105,5 @@ export class ProviderError extends Error {
   }
 }
 
-/** Categories worth another try: the same request may well succeed later. */
-export const RETRYABLE: ReadonlySet<ErrorCategory> = new Set(["rate-limit", "server-error", "timeout", "network"]);
+/** Categories worth another try: the same request may well succeed later (a garbled body is usually a proxy's or server's passing fault). */
+export const RETRYABLE: ReadonlySet<ErrorCategory> = new Set(["rate-limit", "server-error", "timeout", "network", "malformed-output"]);

@@ -15,6 +15,7 @@ import { ProviderError, type Provider } from "../providers/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { AdaptiveLimit } from "./adaptive-limit.js";
+import { forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
 import { trialKey, type PriorTrials, type TrialSink } from "./journal.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
@@ -39,6 +40,8 @@ export interface RunOptions {
   prior?: PriorTrials;
   /** Gets each trial as it ends, e.g. the run journal on disk. Kept trials are not sent again. */
   sink?: TrialSink;
+  /** Send unrecorded requests through the providers' batch APIs first (eval --batch). */
+  batch?: BatchOptions;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
 }
@@ -97,6 +100,15 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     cases: suite.cases.map((c) => ({ case: c, trials: new Array<TrialResult>(suite.trials) })),
   }));
 
+  let batchFiles: string[] = [];
+  if (options.batch) {
+    const isKept = (suite: LoadedSuite, ci: number, t: number) => options.prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
+    batchFiles = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal).catch((err: unknown) => {
+      fail(err);
+      return [];
+    });
+  }
+
   const tasks: Promise<void>[] = [];
   for (const entry of result) {
     for (const caseEntry of entry.cases) {
@@ -131,6 +143,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   }
   await Promise.all(tasks);
   options.signal?.removeEventListener("abort", onOuterAbort);
+  if (!stop.signal.aborted) await forgetBatches(batchFiles);
   if (fatal !== undefined) throw asRunError(fatal);
   return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed };
 }
@@ -182,7 +195,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     // Counted once, by the trial whose grading made the call.
     if (!first) return r;
     usage.calls++;
-    usage.latencyMs += r.latencyMs;
+    usage.latencyMs += r.latencyMs ?? 0;
     if (r.usage) usage.usage = { inputTokens: (usage.usage?.inputTokens ?? 0) + r.usage.inputTokens, outputTokens: (usage.usage?.outputTokens ?? 0) + r.usage.outputTokens };
     usage.costUsd = usage.costUsd === null || r.costUsd === null ? null : usage.costUsd + r.costUsd;
     return r;

@@ -1,0 +1,36 @@
+/**
+ * Anthropic's Message Batches API for eval --batch: up to 100,000 requests in one call,
+ * processed within 24 h at half price, the results streamed back as JSON lines.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { BATCH_DISCOUNT, type Price } from "./pricing.js";
+import { readMessage } from "./anthropic.js";
+import { classifyingErrors } from "./sdk-errors.js";
+import type { BatchApi, ProviderResponse } from "./types.js";
+
+export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, price: Price | undefined): BatchApi {
+  const sdk = classifyingErrors(Anthropic, `${id} batch`, "anthropic");
+  return {
+    submit: (items, signal) =>
+      sdk(async () => {
+        const requests = items.map((i) => ({ custom_id: i.customId, params: i.body as Anthropic.MessageCreateParamsNonStreaming }));
+        return (await getClient().messages.batches.create({ requests }, { signal })).id;
+      }),
+    check: (batchId, signal) =>
+      sdk(async () => {
+        const b = await getClient().messages.batches.retrieve(batchId, {}, { signal });
+        const c = b.request_counts;
+        const done = c.succeeded + c.errored + c.canceled + c.expired;
+        return { ended: b.processing_status === "ended", done, total: done + c.processing };
+      }),
+    results: (batchId, signal) =>
+      sdk(async () => {
+        const answers = new Map<string, ProviderResponse>();
+        // Errored, cancelled and expired requests are left out: they run live.
+        for await (const entry of await getClient().messages.batches.results(batchId, {}, { signal })) {
+          if (entry.result.type === "succeeded") answers.set(entry.custom_id, { ...readMessage(entry.result.message, price, BATCH_DISCOUNT), latencyMs: null });
+        }
+        return answers;
+      }),
+  };
+}

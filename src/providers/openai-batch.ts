@@ -1,0 +1,49 @@
+/**
+ * OpenAI's Batch API for eval --batch: the requests go up as one JSONL file, the batch runs
+ * on OpenAI's side within 24 h at half price, and the answers come back as another file.
+ */
+import OpenAI, { toFile } from "openai";
+import { BATCH_DISCOUNT, type Price } from "./pricing.js";
+import { readCompletion } from "./openai.js";
+import { classifyingErrors } from "./sdk-errors.js";
+import type { BatchApi, ProviderResponse } from "./types.js";
+
+const ENDED = new Set(["completed", "failed", "expired", "cancelled"]);
+
+export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price: Price | undefined): BatchApi {
+  const sdk = classifyingErrors(OpenAI, `${id} batch`, "openai");
+  return {
+    submit: (items, signal) =>
+      sdk(async () => {
+        const jsonl = items.map((i) => JSON.stringify({ custom_id: i.customId, method: "POST", url: "/v1/chat/completions", body: i.body })).join("\n");
+        const file = await getClient().files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), "harness-batch.jsonl"), purpose: "batch" }, { signal });
+        const batch = await getClient().batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }, { signal });
+        return batch.id;
+      }),
+    check: (batchId, signal) =>
+      sdk(async () => {
+        const b = await getClient().batches.retrieve(batchId, { signal });
+        const counts = b.request_counts;
+        return { ended: ENDED.has(b.status), done: (counts?.completed ?? 0) + (counts?.failed ?? 0), total: counts?.total ?? 0 };
+      }),
+    results: (batchId, signal) =>
+      sdk(async () => {
+        const b = await getClient().batches.retrieve(batchId, { signal });
+        const answers = new Map<string, ProviderResponse>();
+        // A failed or expired batch may still hold answers for some requests; the rest run live.
+        if (!b.output_file_id) return answers;
+        const text = await (await getClient().files.content(b.output_file_id, { signal })).text();
+        for (const line of text.split("\n")) {
+          if (line.trim() === "") continue;
+          const entry = JSON.parse(line) as { custom_id: string; response?: { status_code: number; body: OpenAI.Chat.Completions.ChatCompletion } | null };
+          if (entry.response?.status_code !== 200) continue;
+          try {
+            answers.set(entry.custom_id, { ...readCompletion(entry.response.body, id, price, BATCH_DISCOUNT), latencyMs: null });
+          } catch {
+            // An answer without a choice runs again live, where its error is classified as usual.
+          }
+        }
+        return answers;
+      }),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * eval --batch through the real binary and the real SDKs' batch clients, against the fake
+ * server's OpenAI Files + Batches and Anthropic Message Batches endpoints.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
+import { makeProject, runHarness } from "./cli-run.js";
+import { waitFor } from "./helpers/project.js";
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await startFakeServer();
+});
+afterAll(async () => server.close());
+beforeEach(() => {
+  server.handle(echo);
+  server.batches.pollsBeforeEnd = 1;
+});
+
+const env = { OPENAI_API_KEY: "sk-test-batch-5e6f", ANTHROPIC_API_KEY: "sk-ant-test-batch-7a8b" };
+const fast = ["-q", "--batch", "--batch-poll", "10"];
+
+function suiteYaml(provider: "openai:gpt-4o-mini" | "anthropic:claude-haiku-4-5", cases = 4): string {
+  const baseURL = provider.startsWith("openai") ? server.openaiBaseURL : server.anthropicBaseURL;
+  const list = Array.from({ length: cases }, (_, i) => `  - id: case-${i}\n    vars: { n: ${i} }`).join("\n");
+  return `name: batched\nprovider:\n  id: ${provider}\n  config:\n    baseURL: ${baseURL}\nprompt: "question {{n}}"\ntrials: 3\ngraders:\n  - type: icontains\n    value: "question"\ncases:\n${list}\n`;
+}
+
+const live = (from: number) => server.requests.slice(from).filter((r) => !r.viaBatch).length;
+const batched = (from: number) => server.requests.slice(from).filter((r) => r.viaBatch).length;
+
+describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("eval --batch with %s", (provider) => {
+  it("sends every trial in one batch, makes no live call, prices at half, and records fixtures a later run replays", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider) });
+    const before = server.requests.length;
+    const createdBefore = server.batches.created.length;
+    const r = await runHarness(["eval", ...fast, "--record", "-o", "batch.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    const batch = server.batches.created.at(-1)!;
+    expect(batch.api).toBe(provider.split(":")[0]);
+    // 4 cases × 3 trials, each its own request (trials of one case are separate samples).
+    expect(new Set(batch.customIds).size).toBe(12);
+    expect(batched(before)).toBe(12);
+    expect(live(before)).toBe(0);
+
+    const report = JSON.parse(await readFile(path.join(dir, "batch.json"), "utf8"));
+    const suite = report.suites[0];
+    expect(suite.totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
+    // A batch answer has no call of its own to time.
+    expect(suite.cases[0].trials[0].latencyMs).toBeNull();
+    const costs = suite.cases.flatMap((c: { trials: { costUsd: number }[] }) => c.trials.map((t) => t.costUsd));
+
+    // The same suite again, without --batch: replayed from the recorded fixtures, no call at all,
+    // and priced at the list price, twice what the batch cost.
+    const again = server.requests.length;
+    const replay = await runHarness(["eval", "-q", "-o", "replay.json"], { cwd: dir, env });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(server.requests.length).toBe(again);
+    const replayed = JSON.parse(await readFile(path.join(dir, "replay.json"), "utf8")).suites[0];
+    const full = replayed.cases.flatMap((c: { trials: { costUsd: number }[] }) => c.trials.map((t) => t.costUsd));
+    for (let i = 0; i < costs.length; i++) expect(costs[i]).toBeCloseTo(full[i] / 2, 12);
+    // Batch state is removed once its run completes.
+    expect(await readdir(path.join(dir, ".harness/batches")).catch(() => [])).toEqual([]);
+  });
+});
+
+describe("eval --batch, interrupted and failing", () => {
+  it("Ctrl-C while the batch runs exits 130; the same command then picks the batch up instead of sending it again", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    server.batches.pollsBeforeEnd = 1_000_000;
+    const createdBefore = server.batches.created.length;
+    let pid = 0;
+    const run = runHarness(["eval", "--batch", "--batch-poll", "20"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+    await waitFor(() => server.batches.created.length > createdBefore, 20_000, "the batch to be sent");
+    process.kill(pid, "SIGINT");
+    const first = await run;
+    expect(first.code).toBe(130);
+    expect(await readdir(path.join(dir, ".harness/batches"))).toHaveLength(1);
+
+    server.batches.pollsBeforeEnd = 0;
+    const before = server.requests.length;
+    const second = await runHarness(["eval", "--batch", "--batch-poll", "10"], { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/picking up 12 request\(s\) sent to openai:gpt-4o-mini by an earlier run/);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    expect(live(before)).toBe(0);
+    expect(await readdir(path.join(dir, ".harness/batches"))).toEqual([]);
+  });
+
+  it("requests the batch could not answer run live, and nothing is counted twice", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("anthropic:claude-haiku-4-5") });
+    // Inside the batch, case-1 fails with a 500; live, it is answered.
+    server.handle((req) => (req.viaBatch && JSON.stringify(req.body).includes("question 1") ? { kind: "status", status: 500 } : echo(req)));
+    const before = server.requests.length;
+    const r = await runHarness(["eval", ...fast, "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(batched(before)).toBe(12);
+    expect(live(before)).toBe(3);
+    const suite = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0];
+    expect(suite.totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
+  });
+
+  it("--batch with --offline is a usage error", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    const r = await runHarness(["eval", "--batch", "--offline"], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--batch.*--offline|--offline.*--batch/);
+  });
+});
