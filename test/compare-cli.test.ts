@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
-import { copyExamples, makeProject, runHarness } from "./cli-run.js";
+import { copyExamples, makeProject, ROOT, runHarness } from "./cli-run.js";
 
 const OPENAI_KEY = "sk-test-compare-openai-5d2e";
 const ANTHROPIC_KEY = "sk-ant-test-compare-anthropic-7a1c";
@@ -137,6 +137,10 @@ describe("harness compare offline on the examples in evals/", () => {
     expect(lines[0]).toMatch(/✗ refund-policy\/refund-after-window {2}5\/5 → 3\/5 passing \(-40 points\)/);
     expect(lines.slice(1).map((l) => /[✓✗] (\S+)/.exec(l)![1])).toEqual(["refund-policy/legal-threat-escalates", "order-router/no-markdown-fence"]);
     expect(r.stdout).toMatch(/2× anthropic:claude-haiku-4-5: output must not match .*full refund/);
+    // The README shows this very output.
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    const shown = /so the command above runs offline:\n\n```\n([\s\S]*?\n)```\n/.exec(readme)?.[1];
+    expect(shown).toBe(r.stdout);
   });
 
   it("gpt-4o-mini against the stored baseline: exit 0; the baseline's cost and latency show as —", async () => {
