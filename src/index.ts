@@ -16,3 +16,10 @@ export { judgePairwise, buildPairwiseRequest, type PairwiseResult } from "./grad
 export { buildJudgeRequest, parseJudgeAnswer, judgePrompt } from "./graders/judge.js";
 export { openReviews, DEFAULT_REVIEWS_PATH, type Review, type ReviewStore } from "./reviews/store.js";
 export { cohensKappa } from "./core/stats.js";
+export { compareModels, type CompareOptions } from "./core/model-comparison.js";
+export { sideFromRun, sideFromBaseline, type ComparisonSide } from "./core/comparison-sides.js";
+export { signFlipTest, mcnemarExact, bootstrapMeanInterval } from "./core/paired.js";
+export { estimatePower, type PowerEstimate } from "./core/power.js";
+export { renderCompareTerminal } from "./reporters/compare-terminal.js";
+export { renderCompareMarkdown } from "./reporters/compare-markdown.js";
+export type * from "./core/model-comparison-types.js";

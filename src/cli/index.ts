@@ -63,6 +63,14 @@ export interface EvalFlags extends RunFlags, GateFlags {
   batchPoll?: string;
 }
 
+/** Flags of `harness compare`, as commander parses them: -p repeats. */
+export interface CompareFlags extends Omit<RunFlags, "provider">, Pick<GateFlags, "alpha" | "maxErrorRate" | "output" | "reporter" | "color" | "baseline"> {
+  /** Every -p in order; undefined when none was given. */
+  provider?: string[];
+  againstBaseline?: boolean;
+  quiet?: boolean;
+}
+
 function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   const program = new Command();
   program
@@ -137,6 +145,24 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       setCode(await reviewCommand(paths ?? [], flags, io));
     });
 
+  withReportOptions(
+    withRunOptions(
+      program
+        .command("compare")
+        .description("run the same suites on two or more models and say whether the candidates are worse than the first (the reference)")
+        .argument("[paths...]", "suite files or folders (default: evals/)"),
+      new Option("-p, --provider <id>", "a model to compare, repeated: the first is the reference, e.g. -p openai:gpt-4o-mini -p anthropic:claude-haiku-4-5").argParser((v: string, prev: string[] | undefined) => collect(v, prev ?? [])),
+    ),
+    "terminal (default), json, markdown",
+  )
+    .option("--against-baseline", "compare one run (its -p, or the suites' providers) with the stored baseline instead")
+    .option("--baseline <file>", "baseline for --against-baseline (default: evals/baseline.json)")
+    .option("-q, --quiet", "no progress line")
+    .action(async (paths: string[] | undefined, flags: CompareFlags) => {
+      const { compareCommand } = await import("./compare.js");
+      setCode(await compareCommand(paths ?? [], flags, io));
+    });
+
   return program;
 }
 
@@ -147,23 +173,30 @@ function collect(value: string, previous: string[]): string[] {
 
 /** The options that say how a run is gated and reported: eval and merge share them. */
 function withGateOptions(cmd: Command): Command {
+  return withReportOptions(
+    cmd
+      .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
+      .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
+      .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
+      .addOption(new Option("--pending <policy>", "trials awaiting human review: warn, or fail the gate").choices(["warn", "fail"]).default("warn")),
+  );
+}
+
+/** Significance, errors allowed, and where results go: eval, merge and compare share them. */
+function withReportOptions(cmd: Command, reporters = "terminal (default), json, junit, markdown, github"): Command {
   return cmd
-    .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
-    .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
-    .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
-    .addOption(new Option("--pending <policy>", "trials awaiting human review: warn, or fail the gate").choices(["warn", "fail"]).default("warn"))
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
     .option("-o, --output <file>", "write the whole run as JSON")
-    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
+    .option("--reporter <spec>", `${reporters}, each as name or name:file; repeat or comma-separate for several`, collect, [])
     .option("--color", "force colour")
     .option("--no-color", "no colour");
 }
 
 /** The options that say how suites run, shared by every command that runs them: one mapping, no drift. */
-function withRunOptions(cmd: Command): Command {
+function withRunOptions(cmd: Command, provider = new Option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")): Command {
   return cmd
-    .option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")
+    .addOption(provider)
     .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
     .option("--judge <id>", "judge model for rubric, closed-qa and factuality graders that name none (overrides the suites' judge:)")
     .option("-j, --concurrency <n>", "model calls in flight at once (judges have a limit of their own of the same size)", String(DEFAULT_CONCURRENCY))

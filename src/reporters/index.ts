@@ -1,5 +1,8 @@
 /** Reporters by name. Each renders the one RunResult; none recomputes a figure or a verdict. */
+import type { ModelComparison } from "../core/model-comparison-types.js";
 import type { RunResult } from "../core/types.js";
+import { renderCompareMarkdown } from "./compare-markdown.js";
+import { renderCompareTerminal } from "./compare-terminal.js";
 import { renderGithub } from "./github.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -11,11 +14,12 @@ export interface ReporterContext {
   env: NodeJS.ProcessEnv;
 }
 
-export interface Reporter {
+/** Renders one finished result: a run (eval, report, merge) or a comparison (compare). */
+export interface Reporter<R = RunResult> {
   name: string;
   /** Where it writes when no file is named: a file, or standard output. */
   defaultTarget: { file: string } | "stdout";
-  render(result: RunResult, ctx: ReporterContext): string;
+  render(result: R, ctx: ReporterContext): string;
 }
 
 export const REPORTERS: Record<string, Reporter> = {
@@ -27,8 +31,15 @@ export const REPORTERS: Record<string, Reporter> = {
   github: { name: "github", defaultTarget: "stdout", render: (r, ctx) => (ctx.env.GITHUB_ACTIONS === "true" ? renderGithub(r) : "") },
 };
 
-export interface ReporterChoice {
-  reporter: Reporter;
+/** The reporters of harness compare, each over the one ModelComparison. */
+export const COMPARE_REPORTERS: Record<string, Reporter<ModelComparison>> = {
+  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderCompareTerminal(r, { color: ctx.color }) },
+  json: { name: "json", defaultTarget: { file: "harness-compare.json" }, render: (r) => renderJson(r) },
+  markdown: { name: "markdown", defaultTarget: { file: "harness-compare.md" }, render: (r) => renderCompareMarkdown(r) },
+};
+
+export interface ReporterChoice<R = RunResult> {
+  reporter: Reporter<R>;
   /** A file to write, or undefined for the reporter's default target. */
   file: string | undefined;
 }

@@ -7,7 +7,7 @@ import { failureReasons } from "./why.js";
  * Model outputs and case text are untrusted: in a job summary or PR comment they must not
  * render HTML, break out of code or tables, or @-mention people.
  */
-const cell = (s: string) =>
+export const cell = (s: string) =>
   oneLine(s, 200)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

@@ -1,0 +1,110 @@
+/** `harness compare`: the same suites on each model (or one model and the baseline) → a paired comparison → report → exit code. */
+import path from "node:path";
+import { readBaseline } from "../baseline/baseline.js";
+import { loadSuites, parseProviderId } from "../config/load.js";
+import { sideFromBaseline, sideFromRun, type ComparisonSide } from "../core/comparison-sides.js";
+import { compareModels } from "../core/model-comparison.js";
+import type { ModelComparison } from "../core/model-comparison-types.js";
+import { buildRunResult } from "../core/result.js";
+import type { LoadedSuite } from "../core/types.js";
+import { ExitCode, RunError, UsageError } from "../errors.js";
+import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
+import { COMPARE_REPORTERS } from "../reporters/index.js";
+import { renderJson } from "../reporters/json.js";
+import { openReviews } from "../reviews/store.js";
+import { runSuites } from "../runner/run.js";
+import { runOptions, settingsFromFlags } from "./eval.js";
+import { harnessVersion, type CompareFlags } from "./index.js";
+import type { CliIo } from "./io.js";
+import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
+
+/** Which sides to run: every -p, or (against the baseline) one -p or the suites' own providers. */
+function checkProviders(flags: CompareFlags): (string | undefined)[] {
+  const ids = (flags.provider ?? []).map(parseProviderId);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new UsageError(`-p ${dup} is given twice: compare needs different models`);
+  if (flags.againstBaseline) {
+    if (ids.length > 1) throw new UsageError(`--against-baseline compares one run with the baseline, but ${ids.length} -p were given`, { hint: "give one -p (or none, for the suites' own providers)" });
+    return [ids[0]];
+  }
+  if (ids.length < 2) {
+    throw new UsageError(`compare needs at least two models, got ${ids.length}`, {
+      hint: "harness compare -p openai:gpt-4o-mini -p anthropic:claude-haiku-4-5 (the first is the reference), or --against-baseline",
+    });
+  }
+  return ids;
+}
+
+function labelOf(provider: string | undefined, suites: readonly LoadedSuite[]): string {
+  return provider ?? [...new Set(suites.map((s) => s.provider.id))].join(" + ");
+}
+
+export async function compareCommand(paths: string[], flags: CompareFlags, io: CliIo): Promise<number> {
+  const providers = checkProviders(flags);
+  // One flag mapping for every command that runs suites; eval's gate flags have no meaning here.
+  const s = settingsFromFlags(paths, { ...flags, provider: undefined, pending: "warn" });
+  const cwd = io.cwd;
+  // Everything that can be wrong with the input is found before the first call.
+  const loaded: { label: string; suites: LoadedSuite[] }[] = [];
+  for (const p of providers) {
+    const suites = await loadSuites(s.paths, { cwd, provider: p, trials: s.trials, judge: s.judge });
+    loaded.push({ label: labelOf(p, suites), suites });
+  }
+  const baselineFile = path.resolve(cwd, s.baselinePath);
+  const baseline = flags.againstBaseline ? await readBaseline(baselineFile) : null;
+  if (flags.againstBaseline && !baseline) {
+    throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)} to compare against`, { hint: "write one with harness eval --update-baseline, or pass --baseline" });
+  }
+  const reviewsFile = path.resolve(cwd, s.reviewsPath);
+  const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
+  const reporters = parseReporters(flags.reporter, COMPARE_REPORTERS);
+  await checkReporterTargets(reporters, cwd);
+  if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
+
+  const started = Date.now();
+  const progress = !flags.quiet && io.stderr.isTTY === true;
+  const sides: ComparisonSide[] = [];
+  for (const { label, suites } of loaded) {
+    const raw = await runSuites(suites, {
+      ...runOptions(s, io, reviews),
+      ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
+    });
+    if (progress) io.stderr.write("\r\x1b[K");
+    const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io) });
+    sides.push(sideFromRun(run, label));
+  }
+  if (baseline) {
+    const label = `baseline (${path.relative(cwd, baselineFile)}${baseline.git.commit ? ` @ ${baseline.git.commit.slice(0, 7)}` : ""})`;
+    sides.unshift(sideFromBaseline(baseline, label, loaded[0]!.suites.map((x) => x.name)));
+  }
+  const result = compareModels(sides[0]!, sides.slice(1), {
+    mode: baseline ? "baseline" : "providers",
+    harnessVersion: harnessVersion(),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    alpha: s.alpha,
+    interrupted: interruption(io),
+  });
+
+  if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "comparison");
+  await writeReports(result, reporters, io, flags.color);
+  const code = compareExitCode(result);
+  if (code === ExitCode.runError) {
+    throw new RunError("compare.not-judged", `the comparison could not be judged: ${result.notJudgedReason}`, {
+      hint: "see the errors above; fix the provider, key or fixtures, or raise --max-error-rate",
+    });
+  }
+  return code;
+}
+
+function interruption(io: CliIo): ModelComparison["interrupted"] {
+  return io.signal?.aborted ? (io.signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT") : null;
+}
+
+/** The exit code of a finished comparison: 1 only for a candidate significantly worse than the reference. */
+export function compareExitCode(result: ModelComparison): number {
+  if (result.interrupted === "SIGINT") return ExitCode.sigint;
+  if (result.interrupted === "SIGTERM") return ExitCode.sigterm;
+  if (!result.judged) return ExitCode.runError;
+  return result.status === "fail" ? ExitCode.gateFailed : ExitCode.ok;
+}

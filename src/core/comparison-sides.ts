@@ -1,0 +1,99 @@
+/**
+ * The two kinds of side a comparison sets against each other, reduced to what it needs:
+ * a finished run (every figure known), or the stored baseline (per-case counts only:
+ * no cost, tokens or latency, which stay unknown rather than zero).
+ */
+import { failureReasons } from "./failure-reasons.js";
+import type { ProviderFigures, SideCase } from "./model-comparison-types.js";
+import { passAtK, passHatK, percentile } from "./stats.js";
+import type { Baseline, RunResult, Usage } from "./types.js";
+
+export interface SideSuite {
+  name: string;
+  k: number;
+  cases: { id: string; description: string | undefined; counts: SideCase; reasons: { reason: string; count: number }[] }[];
+}
+
+/** One side of a comparison: a model's run, or the baseline. */
+export interface ComparisonSide {
+  label: string;
+  figures: ProviderFigures;
+  suites: SideSuite[];
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  return values.length > 0 && values.every((v) => v !== null) ? values.reduce<number>((s, v) => s + v!, 0) : null;
+}
+
+function sumUsage(usages: readonly (Usage | null)[]): Usage | null {
+  const known = usages.filter((u): u is Usage => u !== null);
+  if (known.length === 0) return null;
+  return { inputTokens: known.reduce((s, u) => s + u.inputTokens, 0), outputTokens: known.reduce((s, u) => s + u.outputTokens, 0) };
+}
+
+/** A run as one side. `label` names it: the provider it ran on, normally. */
+export function sideFromRun(run: RunResult, label: string): ComparisonSide {
+  const cases = run.suites.reduce((n, s) => n + s.totals.cases, 0);
+  const latencies = run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN)));
+  const costUsd = sumOrNull(run.suites.map((s) => s.costUsd));
+  const figures: ProviderFigures = {
+    label,
+    source: "run",
+    cases,
+    trials: run.suites.reduce((n, s) => n + s.totals.trials, 0),
+    costUsd,
+    costPerCaseUsd: costUsd === null || cases === 0 ? null : costUsd / cases,
+    // No judge calls cost nothing; an unpriced one makes the total unknown.
+    judgeCostUsd: sumOrNull(run.suites.map((s) => (s.judge ? s.judge.costUsd : 0))),
+    tokens: sumUsage(run.suites.map((s) => s.tokens)),
+    latencyMs: latencies.length > 0 ? { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: percentile(latencies, 1) } : null,
+    errored: run.errors.errored,
+    errorsByCategory: run.errors.byCategory,
+    judged: run.gate.judged,
+    notJudgedReason: run.gate.notJudgedReason,
+  };
+  const suites = run.suites.map((s) => ({
+    name: s.name,
+    k: s.k,
+    cases: s.cases.map((c) => ({
+      id: c.id,
+      description: c.description,
+      counts: { n: c.n, passes: c.passes, errored: c.errored, passAtK: c.passAtK, passHatK: c.passHatK },
+      reasons: failureReasons(c).map(([reason, count]) => ({ reason, count })),
+    })),
+  }));
+  return { label, figures, suites };
+}
+
+/** The stored baseline as one side, for the suites named (those the run has); it keeps counts, nothing else. */
+export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: readonly string[]): ComparisonSide {
+  const suites: SideSuite[] = suiteNames.flatMap((name) => {
+    const b = Object.hasOwn(baseline.suites, name) ? baseline.suites[name]! : undefined;
+    if (!b) return [];
+    const cases = Object.entries(b.cases).map(([id, c]) => ({
+      id,
+      description: undefined,
+      counts: { n: c.n, passes: c.passes, errored: c.errored, passAtK: passAtK(c.n, c.passes, b.k), passHatK: passHatK(c.n, c.passes, b.k) },
+      reasons: [],
+    }));
+    return [{ name, k: b.k, cases }];
+  });
+  const all = suites.flatMap((s) => s.cases);
+  const errored = all.reduce((n, c) => n + c.counts.errored, 0);
+  const figures: ProviderFigures = {
+    label,
+    source: "baseline",
+    cases: all.length,
+    trials: all.reduce((n, c) => n + c.counts.n + c.counts.errored, 0),
+    costUsd: null,
+    costPerCaseUsd: null,
+    judgeCostUsd: null,
+    tokens: null,
+    latencyMs: null,
+    errored,
+    errorsByCategory: {},
+    judged: true,
+    notJudgedReason: null,
+  };
+  return { label, figures, suites };
+}

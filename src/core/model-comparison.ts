@@ -1,0 +1,157 @@
+/**
+ * harness compare: a reference and one or more candidates, case by case on the same
+ * suites, with paired tests (cases are the unit; see paired.ts), a power estimate, and
+ * a verdict per candidate. Pure: sides in, one ModelComparison out.
+ */
+import { DEFAULT_ALPHA } from "../defaults.js";
+import type { ComparisonSide, SideSuite } from "./comparison-sides.js";
+import type { CandidateComparison, DiscordantCase, ModelComparison, PairedCase, PairedSummary, SideCase, SuitePair } from "./model-comparison-types.js";
+import { bootstrapMeanInterval, mcnemarExact, signFlipTest } from "./paired.js";
+import { estimatePower } from "./power.js";
+import { DEFAULT_SEED } from "./random.js";
+import { holmAdjust, meanOfDefined } from "./stats.js";
+import { decideVerdict } from "./model-verdict.js";
+
+export interface CompareOptions {
+  mode: ModelComparison["mode"];
+  harnessVersion: string;
+  startedAt: string;
+  durationMs: number;
+  /** Default 0.05, for the whole comparison (Holm over the candidates). */
+  alpha?: number;
+  /** Seed of the bootstrap intervals and power simulations; default DEFAULT_SEED. */
+  seed?: number;
+  interrupted?: ModelComparison["interrupted"];
+  /** Simulated runs per power step (default 500). */
+  simulations?: number;
+}
+
+type Reasons = Map<string, { reason: string; count: number }[]>;
+
+const keyOf = (suite: string, caseId: string) => `${suite}\u0000${caseId}`;
+const isPaired = (c: PairedCase) => c.reference !== null && c.candidate !== null && c.reference.n > 0 && c.candidate.n > 0;
+
+function reasonsOf(side: ComparisonSide): Reasons {
+  return new Map(side.suites.flatMap((s) => s.cases.map((c) => [keyOf(s.name, c.id), c.reasons] as const)));
+}
+
+/** The reference's cases in its order, then any only the candidate has. */
+function pairCases(ref: SideSuite | undefined, cand: SideSuite | undefined, suite: string): PairedCase[] {
+  const candById = new Map((cand?.cases ?? []).map((c) => [c.id, c]));
+  const seen = new Set<string>();
+  const out: PairedCase[] = [];
+  const push = (id: string, description: string | undefined, r: SideCase | null, c: SideCase | null) => {
+    const difference = r && c && r.n > 0 && c.n > 0 ? c.passes / c.n - r.passes / r.n : Number.NaN;
+    out.push({ suite, caseId: id, description, reference: r, candidate: c, difference });
+  };
+  for (const r of ref?.cases ?? []) {
+    seen.add(r.id);
+    const c = candById.get(r.id);
+    push(r.id, c?.description ?? r.description, r.counts, c?.counts ?? null);
+  }
+  for (const c of cand?.cases ?? []) if (!seen.has(c.id)) push(c.id, c.description, null, c.counts);
+  return out;
+}
+
+function summarise(cases: readonly PairedCase[], alpha: number, seed: number, simulations: number): PairedSummary {
+  const paired = cases.filter(isPaired);
+  const counts = paired.map((c) => ({ reference: { n: c.reference!.n, c: c.reference!.passes }, candidate: { n: c.candidate!.n, c: c.candidate!.passes } }));
+  const test = signFlipTest(counts);
+  const side = (pick: (c: PairedCase) => SideCase) => ({
+    passAtK: meanOfDefined(paired.map((c) => pick(c).passAtK)),
+    passHatK: meanOfDefined(paired.map((c) => pick(c).passHatK)),
+    passRate: meanOfDefined(paired.map((c) => pick(c).passes / pick(c).n)),
+  });
+  // pass^k needs k judged trials on both sides; "passed all" is then every judged trial passing.
+  const both = paired.filter((c) => Number.isFinite(c.reference!.passHatK) && Number.isFinite(c.candidate!.passHatK));
+  const allPassed = (s: SideCase) => s.passes === s.n;
+  const referenceOnly = both.filter((c) => allPassed(c.reference!) && !allPassed(c.candidate!)).length;
+  const candidateOnly = both.filter((c) => !allPassed(c.reference!) && allPassed(c.candidate!)).length;
+  return {
+    paired: paired.length,
+    unpaired: cases.length - paired.length,
+    reference: side((c) => c.reference!),
+    candidate: side((c) => c.candidate!),
+    difference: { mean: test.mean, interval: bootstrapMeanInterval(paired.map((c) => c.difference), { seed }), pDrop: test.pDrop, pRise: test.pRise, method: test.method },
+    allTrials: { referenceOnly, candidateOnly, ...mcnemarExact(referenceOnly, candidateOnly) },
+    power: estimatePower({ cases: counts.map((c) => ({ reference: c.reference, candidateN: c.candidate.n })), alpha, seed, simulations }),
+  };
+}
+
+/** Cases whose pass rates differ: the candidate's worst drops first, then its largest gains. */
+function discordantCases(cases: readonly PairedCase[], refReasons: Reasons, candReasons: Reasons): DiscordantCase[] {
+  const differ = cases.filter((c) => isPaired(c) && c.difference !== 0);
+  const worse = differ.filter((c) => c.difference < 0).sort((a, b) => a.difference - b.difference);
+  const better = differ.filter((c) => c.difference > 0).sort((a, b) => b.difference - a.difference);
+  return [
+    ...worse.map((c) => ({ ...c, direction: "worse" as const, reasons: candReasons.get(keyOf(c.suite, c.caseId)) ?? [] })),
+    ...better.map((c) => ({ ...c, direction: "better" as const, reasons: refReasons.get(keyOf(c.suite, c.caseId)) ?? [] })),
+  ];
+}
+
+export function compareModels(reference: ComparisonSide, candidates: readonly ComparisonSide[], options: CompareOptions): ModelComparison {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const simulations = options.simulations ?? 500;
+  // Power at Holm's strictest step: what each candidate's test must reach to count.
+  const perTestAlpha = alpha / Math.max(1, candidates.length);
+  const refReasons = reasonsOf(reference);
+  const partial = candidates.map((cand) => {
+    const names = [...new Set([...reference.suites.map((s) => s.name), ...cand.suites.map((s) => s.name)])];
+    const suites: SuitePair[] = [];
+    const cases: PairedCase[] = [];
+    for (const name of names) {
+      const r = reference.suites.find((s) => s.name === name);
+      const c = cand.suites.find((s) => s.name === name);
+      const rows = pairCases(r, c, name);
+      cases.push(...rows);
+      suites.push({ suite: name, k: { reference: r?.k ?? Number.NaN, candidate: c?.k ?? Number.NaN }, ...summarise(rows, perTestAlpha, seed, simulations) });
+    }
+    return { cand, suites, cases, overall: summarise(cases, perTestAlpha, seed, simulations), discordant: discordantCases(cases, refReasons, reasonsOf(cand)) };
+  });
+
+  const notJudged = [reference, ...candidates].find((s) => !s.figures.judged);
+  const interrupted = options.interrupted ?? null;
+  const notJudgedReason = interrupted ? `the comparison was interrupted by ${interrupted}` : notJudged ? `${notJudged.label}: ${notJudged.figures.notJudgedReason}` : null;
+  const reasonFor = (cand: ComparisonSide) =>
+    interrupted ? notJudgedReason : [reference, cand].filter((s) => !s.figures.judged).map((s) => `${s.label}: ${s.figures.notJudgedReason}`)[0] ?? null;
+  const judgedIdx = partial.map((_, i) => i).filter((i) => reasonFor(candidates[i]!) === null);
+  const dropAdj = holmAdjust(partial.map((p, i) => (judgedIdx.includes(i) ? p.overall.difference.pDrop : Number.NaN)));
+  const riseAdj = holmAdjust(partial.map((p, i) => (judgedIdx.includes(i) ? p.overall.difference.pRise : Number.NaN)));
+
+  const compared: CandidateComparison[] = partial.map((p, i) => ({
+    reference: reference.label,
+    candidate: p.cand.label,
+    suites: p.suites,
+    overall: p.overall,
+    cases: p.cases,
+    discordant: p.discordant,
+    verdict: decideVerdict({
+      reference: reference.label,
+      candidate: p.cand.label,
+      overall: p.overall,
+      discordant: p.discordant,
+      alpha,
+      pDropAdjusted: dropAdj[i]!,
+      pRiseAdjusted: riseAdj[i]!,
+      notJudgedReason: reasonFor(p.cand),
+    }),
+  }));
+  return {
+    schemaVersion: 1,
+    kind: "model-comparison",
+    harnessVersion: options.harnessVersion,
+    startedAt: options.startedAt,
+    durationMs: options.durationMs,
+    mode: options.mode,
+    reference: reference.label,
+    alpha,
+    seed,
+    providers: [reference.figures, ...candidates.map((c) => c.figures)],
+    candidates: compared,
+    judged: notJudgedReason === null,
+    notJudgedReason,
+    interrupted,
+    status: notJudgedReason !== null || compared.some((c) => c.verdict.status === "worse") ? "fail" : "pass",
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The one line a person acts on after harness compare. "Not significant" alone would
+ * read as "not worse" even when the suites were far too small to notice a drop, so a
+ * candidate is called not worse only when the power estimate shows what drop these
+ * cases could have caught and the interval rules out a drop that large.
+ */
+import type { CandidateVerdict, DiscordantCase, PairedSummary } from "./model-comparison-types.js";
+
+export interface VerdictInput {
+  reference: string;
+  candidate: string;
+  overall: PairedSummary;
+  discordant: readonly DiscordantCase[];
+  alpha: number;
+  pDropAdjusted: number;
+  pRiseAdjusted: number;
+  /** Set when this candidate or the reference could not be judged. */
+  notJudgedReason: string | null;
+}
+
+/** Cases named in a verdict line; the rest are counted, and listed in the report. */
+const NAMED = 5;
+
+export function fmtP(p: number): string {
+  return p < 0.001 ? "< 0.001" : p.toFixed(3);
+}
+
+function points(share: number): string {
+  return `${Math.round(Math.abs(share) * 100)} point${Math.round(Math.abs(share) * 100) === 1 ? "" : "s"}`;
+}
+
+function signedPoints(share: number): string {
+  const v = Math.round(share * 100);
+  return `${v > 0 ? "+" : ""}${v}`;
+}
+
+function listCases(cases: readonly DiscordantCase[]): string {
+  const named = cases.slice(0, NAMED).map((c) => `${c.suite}/${c.caseId}`);
+  return cases.length > NAMED ? `${named.join(", ")} and ${cases.length - NAMED} more` : named.join(", ");
+}
+
+export function decideVerdict(input: VerdictInput): CandidateVerdict {
+  const { reference, candidate, overall: o, alpha } = input;
+  const worse = input.discordant.filter((c) => c.direction === "worse");
+  const better = input.discordant.filter((c) => c.direction === "better");
+  const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressedCases: [] as string[] };
+  if (input.notJudgedReason !== null) {
+    return { ...base, status: "not-judged", message: `${candidate} vs ${reference}: not judged (${input.notJudgedReason})` };
+  }
+  const d = o.difference;
+  const observed = `pass rate ${signedPoints(d.mean)} points, 95% CI ${signedPoints(d.interval[0])} to ${signedPoints(d.interval[1])}`;
+  const test = (p: number, adjusted: number) => `paired sign-flip p = ${fmtP(p)}${adjusted !== p ? `, Holm-corrected ${fmtP(adjusted)}` : ""} ≤ α ${alpha}`;
+  if (input.pDropAdjusted <= alpha) {
+    return {
+      ...base,
+      status: "worse",
+      regressedCases: worse.map((c) => `${c.suite}/${c.caseId}`),
+      message: `${candidate} is worse than ${reference}: it regresses ${worse.length} case${worse.length === 1 ? "" : "s"}: ${listCases(worse)} (${observed}; ${test(d.pDrop, input.pDropAdjusted)})`,
+    };
+  }
+  if (input.pRiseAdjusted <= alpha) {
+    return { ...base, status: "better", message: `${candidate} is better than ${reference}: it improves ${better.length} case${better.length === 1 ? "" : "s"}: ${listCases(better)} (${observed}; ${test(d.pRise, input.pRiseAdjusted)})` };
+  }
+  const drop = o.power.minDetectableDrop;
+  const flips = o.power.minDetectableFlips;
+  if (!Number.isFinite(drop)) {
+    return {
+      ...base,
+      status: "undecided",
+      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha} (${observed})`,
+    };
+  }
+  const detect = `could detect a drop of ${points(drop)} at ${Math.round(o.power.target * 100)}% power${Number.isFinite(flips) ? `, or ${flips} case${flips === 1 ? "" : "s"} breaking` : ""}`;
+  if (d.interval[0] < -drop) {
+    return {
+      ...base,
+      status: "undecided",
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${observed} is not significant, but does not rule out a drop of ${points(drop)} (these suites ${detect}); add cases or trials`,
+    };
+  }
+  return { ...base, status: "not-worse", message: `${candidate} is not worse than ${reference} on these suites (${observed}; ${detect})` };
+}

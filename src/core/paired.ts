@@ -1,0 +1,171 @@
+/**
+ * Paired statistics for two models run on the same cases (harness compare).
+ *
+ * Cases, not trials, are the unit. The trials of one case share its prompt and its
+ * difficulty, so they are not independent: five trials of a case the model always
+ * gets right are one piece of evidence, not five. Two models run on the same cases
+ * are paired, each case its own control, so the spread of difficulty between cases
+ * cancels out of their difference. Every test here therefore works on one figure per
+ * case, never on trials pooled as if independent (a two-proportion test on pooled
+ * counts would be far too confident):
+ *
+ * - pass rate: d_i = candidate's pass rate − reference's on case i, tested with the
+ *   exact paired sign-flip (permutation) test (Fisher 1935; Good 2005, ch. 3). If the
+ *   two models do equally well on a case, its two counts are exchangeable and the sign
+ *   of d_i is a coin flip; the p-value counts the sign patterns whose sum is at least as
+ *   extreme as the one observed. No normal or equal-variance assumption, exact at any
+ *   number of cases; only when the patterns are too many to count is the same
+ *   permutation distribution approximated by its normal limit.
+ * - pass^k: whether a case passed all of its trials, tested with McNemar's exact test
+ *   (McNemar 1947): only the cases where exactly one model passed them all carry
+ *   evidence, and under no difference each is equally likely to go either way.
+ * - an interval on the mean d: a bootstrap over cases (resampling whole cases, never
+ *   trials), with a seeded PRNG so the same data give the same interval.
+ */
+import { logFactorial, percentile, type CaseCounts } from "./stats.js";
+import { DEFAULT_SEED, mulberry32 } from "./random.js";
+
+/** One case as two models did on it. */
+export interface PairedCounts {
+  reference: CaseCounts;
+  candidate: CaseCounts;
+}
+
+export interface SignFlipResult {
+  /** Mean over the cases of candidate − reference pass rate; NaN with no cases. */
+  mean: number;
+  /** One-sided p-value that the candidate is worse. */
+  pDrop: number;
+  /** One-sided p-value that the candidate is better. */
+  pRise: number;
+  /** exact: every sign pattern counted; normal: the permutation distribution's normal limit (too many patterns to count). */
+  method: "exact" | "normal";
+}
+
+/** Above this many steps (cases × reachable sums) the exact count gives way to the normal limit. */
+export const DEFAULT_EXACT_WORK = 50_000_000;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return Math.abs(a);
+}
+
+/**
+ * The differences as whole numbers on a common scale, so that sums compare exactly
+ * (floating-point sums of fifths would make equal sums look unequal). null when the
+ * common denominator is too large to count with.
+ */
+function integerDifferences(pairs: readonly PairedCounts[]): number[] | null {
+  let lcm = 1;
+  for (const { reference: r, candidate: c } of pairs) {
+    const den = r.n * c.n;
+    lcm = (lcm / gcd(lcm, den)) * den;
+    if (lcm > 2 ** 40) return null;
+  }
+  const scaled = pairs.map(({ reference: r, candidate: c }) => (c.c * r.n - r.c * c.n) * (lcm / (r.n * c.n)));
+  const g = scaled.reduce((acc, x) => gcd(acc, x), 0);
+  return g === 0 ? scaled : scaled.map((x) => x / g);
+}
+
+/**
+ * Exact paired sign-flip test on per-case pass-rate differences, one-sided both ways.
+ * Cases where either model has no judged trial must be left out by the caller.
+ */
+export function signFlipTest(pairs: readonly PairedCounts[], maxExactWork = DEFAULT_EXACT_WORK): SignFlipResult {
+  if (pairs.length === 0) return { mean: Number.NaN, pDrop: Number.NaN, pRise: Number.NaN, method: "exact" };
+  const d = pairs.map(({ reference: r, candidate: c }) => c.c / c.n - r.c / r.n);
+  const mean = d.reduce((s, x) => s + x, 0) / d.length;
+  const ints = integerDifferences(pairs);
+  const nonzero = ints?.filter((x) => x !== 0) ?? [];
+  const reach = nonzero.reduce((s, x) => s + Math.abs(x), 0);
+  if (ints === null || nonzero.length * (2 * reach + 1) > maxExactWork) return { mean, ...normalLimit(ints ?? d, ints !== null), method: "normal" };
+  // dist[reach + s] = P(Σ ε_i |a_i| = s) over independent fair signs ε_i.
+  let dist = new Float64Array(2 * reach + 1);
+  dist[reach] = 1;
+  for (const x of nonzero) {
+    const a = Math.abs(x);
+    const next = new Float64Array(dist.length);
+    for (let s = 0; s < dist.length; s++) {
+      const p = dist[s]!;
+      if (p === 0) continue;
+      next[s - a] = next[s - a]! + p / 2;
+      next[s + a] = next[s + a]! + p / 2;
+    }
+    dist = next;
+  }
+  const observed = nonzero.reduce((s, x) => s + x, 0);
+  let below = 0;
+  let above = 0;
+  for (let s = -reach; s <= reach; s++) {
+    if (s <= observed) below += dist[reach + s]!;
+    if (s >= observed) above += dist[reach + s]!;
+  }
+  return { mean, pDrop: Math.min(1, below), pRise: Math.min(1, above), method: "exact" };
+}
+
+/**
+ * The permutation distribution's normal limit: mean 0, variance Σ x_i². On the integer
+ * scale its sums lie 2 apart, so a continuity correction of 1 keeps the observed sum in its tail.
+ */
+function normalLimit(x: readonly number[], integer: boolean): { pDrop: number; pRise: number } {
+  const sd = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+  if (sd === 0) return { pDrop: 1, pRise: 1 };
+  const t = x.reduce((s, v) => s + v, 0);
+  const cc = integer ? 1 : 0;
+  return { pDrop: normalCdf((t + cc) / sd), pRise: normalCdf((-t + cc) / sd) };
+}
+
+/** Standard normal CDF, from erfc (Numerical Recipes' Chebyshev fit; relative error < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const poly = -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const erfc = t * Math.exp(poly);
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** P(X ≥ x) for X ~ Binomial(n, 1/2). */
+function halfBinomialUpper(x: number, n: number): number {
+  let p = 0;
+  for (let i = Math.max(0, x); i <= n; i++) p += Math.exp(logFactorial(n) - logFactorial(i) - logFactorial(n - i) - n * Math.LN2);
+  return Math.min(1, p);
+}
+
+/**
+ * McNemar's exact test (the binomial test on the discordant pairs). `referenceOnly`:
+ * cases only the reference passed (all trials), `candidateOnly`: only the candidate.
+ * With no discordant case there is no evidence either way: both p-values are 1.
+ */
+export function mcnemarExact(referenceOnly: number, candidateOnly: number): { pDrop: number; pRise: number } {
+  const n = referenceOnly + candidateOnly;
+  return { pDrop: halfBinomialUpper(referenceOnly, n), pRise: halfBinomialUpper(candidateOnly, n) };
+}
+
+export interface BootstrapOptions {
+  /** Default DEFAULT_SEED. */
+  seed?: number;
+  /** Default 4000. */
+  resamples?: number;
+  /** Default 0.95. */
+  level?: number;
+}
+
+/**
+ * Percentile bootstrap interval on the mean of per-case values, resampling whole cases.
+ * When every case shows the same difference the interval is that point: these cases
+ * showed no spread, and the power estimate says how large a difference they could show.
+ */
+export function bootstrapMeanInterval(values: readonly number[], options: BootstrapOptions = {}): [number, number] {
+  const m = values.length;
+  if (m === 0) return [Number.NaN, Number.NaN];
+  const resamples = options.resamples ?? 4000;
+  const level = options.level ?? 0.95;
+  const rand = mulberry32(options.seed ?? DEFAULT_SEED);
+  const means = new Array<number>(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let sum = 0;
+    for (let i = 0; i < m; i++) sum += values[Math.floor(rand() * m)]!;
+    means[b] = sum / m;
+  }
+  return [percentile(means, (1 - level) / 2), percentile(means, 1 - (1 - level) / 2)];
+}

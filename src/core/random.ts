@@ -1,0 +1,16 @@
+/** A small seeded PRNG, so every simulated or resampled figure reproduces exactly from its seed. */
+
+/** mulberry32: uniform in [0, 1) from a 32-bit seed. Not cryptographic; fast and well spread for simulation. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed every comparison uses unless told otherwise: same data, same figures. */
+export const DEFAULT_SEED = 0x5eed;

@@ -1,0 +1,79 @@
+/** Wording shared by the terminal and Markdown reports of harness compare. Formats; decides nothing. */
+import type { DiscordantCase, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
+import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+
+/** A share as signed points: 0.125 → "+13". */
+export function fmtPoints(x: number): string {
+  if (!Number.isFinite(x)) return DASH;
+  const v = Math.round(x * 100);
+  return `${v > 0 ? "+" : ""}${v}`;
+}
+
+export function fmtPValue(p: number): string {
+  if (!Number.isFinite(p)) return DASH;
+  return p < 0.001 ? "< 0.001" : p.toFixed(3);
+}
+
+export function fmtDifference(s: PairedSummary): string {
+  const d = s.difference;
+  if (!Number.isFinite(d.mean)) return DASH;
+  return `${fmtPoints(d.mean)} (${fmtPoints(d.interval[0])} to ${fmtPoints(d.interval[1])})`;
+}
+
+/** "2 / 0 (p 0.250)": cases only the reference, and only the candidate, passed in every trial. */
+export function fmtAllTrials(s: PairedSummary): string {
+  const a = s.allTrials;
+  return `${a.referenceOnly} / ${a.candidateOnly} (p ${fmtPValue(a.pDrop)})`;
+}
+
+export function fmtDetectable(s: PairedSummary): string {
+  const p = s.power;
+  if (!Number.isFinite(p.minDetectableDrop)) return "none";
+  return `${Math.round(p.minDetectableDrop * 100)} pts${Number.isFinite(p.minDetectableFlips) ? ` / ${p.minDetectableFlips} cases` : ""}`;
+}
+
+export function fmtCounts(s: SideCase | null): string {
+  return s ? `${s.passes}/${s.n}` : DASH;
+}
+
+export function describeCase(c: DiscordantCase): string {
+  return `${c.suite}/${c.caseId}  ${fmtCounts(c.reference)} → ${fmtCounts(c.candidate)} passing (${fmtPoints(c.difference)} points)`;
+}
+
+/** The monitoring row of one side; the baseline stores no cost, tokens or latency, so they show "—". */
+export function providerRow(p: ProviderFigures): string[] {
+  const known = p.source === "run";
+  const money = (x: number | null) => (known ? fmtUsd(x) : DASH);
+  const cats = Object.entries(p.errorsByCategory).map(([k, v]) => `${k} ${v}`).join(", ");
+  return [
+    p.label,
+    String(p.cases),
+    String(p.trials),
+    p.errored > 0 ? `${p.errored}${cats ? ` (${cats})` : ""}` : "0",
+    money(p.costUsd),
+    money(p.costPerCaseUsd),
+    money(p.judgeCostUsd),
+    p.tokens ? `${fmtTokens(p.tokens.inputTokens)} / ${fmtTokens(p.tokens.outputTokens)}` : DASH,
+    p.latencyMs ? fmtMs(p.latencyMs.p50) : DASH,
+    p.latencyMs ? fmtMs(p.latencyMs.p95) : DASH,
+  ];
+}
+
+export const PROVIDER_HEAD = ["provider", "cases", "trials", "errored", "cost", "cost/case", "judge cost", "tokens in / out", "p50", "p95"];
+
+export const SUITE_HEAD = ["suite", "cases", "pass@k ref → cand", "pass^k ref → cand", "Δ pass rate (95% CI)", "p drop", "all-pass only ref / cand", "detectable drop"];
+
+/** One row of the suite table: a suite, or all suites together. */
+export function summaryCells(s: PairedSummary): string[] {
+  return [
+    s.unpaired > 0 ? `${s.paired} (+${s.unpaired} unpaired)` : String(s.paired),
+    `${fmtProb(s.reference.passAtK)} → ${fmtProb(s.candidate.passAtK)}`,
+    `${fmtProb(s.reference.passHatK)} → ${fmtProb(s.candidate.passHatK)}`,
+    fmtDifference(s),
+    fmtPValue(s.difference.pDrop),
+    fmtAllTrials(s),
+    fmtDetectable(s),
+  ];
+}
+
+

@@ -1,0 +1,32 @@
+/** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
+import type { ModelComparison } from "../core/model-comparison-types.js";
+import { describeCase, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { cell } from "./markdown.js";
+
+const ICON = { worse: "❌", better: "✅", "not-worse": "✅", undecided: "⚠️", "not-judged": "⚠️" } as const;
+
+const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+
+export function renderCompareMarkdown(result: ModelComparison): string {
+  const out: string[] = [];
+  if (!result.judged) out.push(`### ⚠️ Not judged: ${cell(result.notJudgedReason ?? "")}`, "");
+  for (const cmp of result.candidates) out.push(`### ${ICON[cmp.verdict.status]} ${cell(cmp.verdict.message)}`, "");
+  for (const cmp of result.candidates) {
+    out.push(`#### ${cell(cmp.candidate)} vs ${cell(cmp.reference)} (reference)`, "");
+    out.push(row(SUITE_HEAD), row(SUITE_HEAD.map(() => "---")));
+    for (const s of cmp.suites) out.push(row([cell(`${s.suite} (k=${s.k.candidate})`), ...summaryCells(s)]));
+    if (cmp.suites.length > 1) out.push(row(["**all suites**", ...summaryCells(cmp.overall)]));
+    if (cmp.discordant.length > 0) {
+      out.push("", "Cases whose pass rate differs, worst first:", "");
+      for (const d of cmp.discordant) {
+        out.push(`- ${d.direction === "worse" ? "❌" : "✅"} ${cell(describeCase(d))}${d.description ? ` (guards: ${cell(d.description)})` : ""}`);
+        for (const r of d.reasons.slice(0, 3)) out.push(`  - ${r.count}× ${cell(r.reason)}`);
+      }
+    }
+    out.push("");
+  }
+  out.push(row(PROVIDER_HEAD), row(PROVIDER_HEAD.map(() => "---")));
+  for (const p of result.providers) out.push(row(providerRow(p).map(cell)));
+  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% bootstrap CI over cases); p drop: one-sided paired sign-flip test; all-pass only: McNemar exact; detectable drop at 80% power, α = ${result.alpha}.</sub>`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,62 @@
+/** The terminal report of harness compare: per suite, per case that differs, per provider, and the verdicts. Renders; never decides. */
+import { Chalk, type ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
+import { describeCase, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { oneLine } from "./format.js";
+
+export interface CompareTerminalOptions {
+  color: boolean;
+  /** Reasons listed per differing case (default 3). */
+  maxReasons?: number;
+}
+
+const STATUS_COLOUR: Record<CandidateStatus, (c: ChalkInstance) => ChalkInstance> = {
+  worse: (c) => c.red.bold,
+  better: (c) => c.green,
+  "not-worse": (c) => c.green,
+  undecided: (c) => c.yellow,
+  "not-judged": (c) => c.yellow.bold,
+};
+
+function table(head: string[], color: boolean): Table.Table {
+  return new Table({
+    head,
+    style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [], compact: true },
+    colAligns: head.map((_, i) => (i === 0 ? "left" : "right")),
+  });
+}
+
+function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: CompareTerminalOptions): string[] {
+  const t = table(SUITE_HEAD, options.color);
+  for (const s of cmp.suites) t.push([`${s.suite} (k=${s.k.candidate})`, ...summaryCells(s)]);
+  if (cmp.suites.length > 1) t.push([c.bold("all suites"), ...summaryCells(cmp.overall)]);
+  const lines = [`${c.bold(cmp.candidate)} ${c.dim("vs")} ${c.bold(cmp.reference)} ${c.dim("(reference)")}`, t.toString()];
+  if (cmp.discordant.length === 0) lines.push(c.dim("  No case's pass rate differs."));
+  else lines.push(`  Cases whose pass rate differs, worst first:`);
+  const max = options.maxReasons ?? 3;
+  for (const d of cmp.discordant) {
+    lines.push(`  ${d.direction === "worse" ? c.red("✗") : c.green("✓")} ${describeCase(d)}${d.description ? c.dim(`  guards: ${oneLine(d.description, 70)}`) : ""}`);
+    const whose = d.direction === "worse" ? cmp.candidate : cmp.reference;
+    for (const r of d.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${whose}:`)} ${oneLine(r.reason, 150)}`);
+    if (d.reasons.length > max) lines.push(`      … and ${d.reasons.length - max} more reasons (see -o comparison.json)`);
+  }
+  return lines;
+}
+
+export function renderCompareTerminal(result: ModelComparison, options: CompareTerminalOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const out: string[] = [];
+  for (const cmp of result.candidates) out.push(...renderCandidate(cmp, c, options), "");
+  const providers = table(PROVIDER_HEAD, options.color);
+  for (const p of result.providers) providers.push(providerRow(p));
+  out.push(providers.toString());
+  out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% bootstrap interval over cases. p drop: one-sided paired sign-flip test.`));
+  out.push(c.dim(`all-pass only: cases that only one side passed in every trial (McNemar exact p). Detectable drop: at 80% power, α ${result.alpha}${result.candidates.length > 1 ? " Holm-split" : ""}, seed ${result.seed}.`));
+  out.push("");
+  for (const cmp of result.candidates) out.push(STATUS_COLOUR[cmp.verdict.status](c)(cmp.verdict.message));
+  if (result.interrupted) out.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
+  if (!result.judged) out.push(c.yellow.bold(`Compare: NOT JUDGED (${result.notJudgedReason})`));
+  else out.push(result.status === "pass" ? c.green.bold("Compare: PASS") : c.red.bold("Compare: FAIL (a candidate is significantly worse)"));
+  return `${out.join("\n")}\n`;
+}

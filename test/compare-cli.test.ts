@@ -1,0 +1,153 @@
+/**
+ * harness compare end to end: the real binary in a temp project, against the fake server
+ * speaking both the OpenAI and the Anthropic wire formats through the real SDK clients,
+ * and offline on the repository's example suites and fixtures.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
+import { copyExamples, makeProject, ROOT, runHarness } from "./cli-run.js";
+
+const OPENAI_KEY = "sk-test-compare-openai-5d2e";
+const ANTHROPIC_KEY = "sk-ant-test-compare-anthropic-7a1c";
+let server: FakeServer;
+/** Which case numbers the Anthropic model gets wrong, every trial. */
+let anthropicFails = new Set<number>();
+
+function answer(req: SeenRequest) {
+  const messages = req.body.messages as { content: string }[];
+  const caseNo = Number(/question (\d+)/.exec(messages[messages.length - 1]!.content)?.[1]);
+  const wrong = req.api === "anthropic" && anthropicFails.has(caseNo);
+  return { kind: "answer" as const, text: wrong ? "no idea" : "the answer is ok" };
+}
+
+beforeAll(async () => {
+  server = await startFakeServer(answer);
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  anthropicFails = new Set();
+});
+
+function suiteYaml(cases: number): string {
+  const lines = ["name: compare-demo", "provider: openai:gpt-4o-mini", 'prompt: "Answer question {{n}}"', "trials: 5", "graders:", "  - type: contains", "    value: ok", "cases:"];
+  for (let i = 1; i <= cases; i++) lines.push(`  - id: case-${i}`, `    description: guards incident ${100 + i}`, `    vars: { n: ${i} }`);
+  return `${lines.join("\n")}\n`;
+}
+
+const env = () => ({ OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY, OPENAI_BASE_URL: server.openaiBaseURL, ANTHROPIC_BASE_URL: server.anthropicBaseURL });
+const models = ["-p", "openai:gpt-4o-mini", "-p", "anthropic:claude-haiku-4-5"];
+const common = ["--fixtures", "no-fixtures", "-q", "--retries", "0", "--no-color"];
+
+describe("harness compare against the fake server", () => {
+  it("a candidate that answers like the reference: exit 0, 'not worse', with the drop the suite could detect", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(12) });
+    const r = await runHarness(["compare", ...models, ...common, "-o", "out/comparison.json"], { cwd: dir, env: env() });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 is not worse than openai:gpt-4o-mini on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 5 cases breaking\)/);
+    expect(r.stdout).toContain("Compare: PASS");
+    // Both models were really called, 12 cases × 5 trials each.
+    expect(server.requests.filter((q) => q.api === "anthropic").length).toBeGreaterThanOrEqual(60);
+    const json = JSON.parse(await readFile(path.join(dir, "out/comparison.json"), "utf8"));
+    expect(json).toMatchObject({ schemaVersion: 1, kind: "model-comparison", reference: "openai:gpt-4o-mini", status: "pass", judged: true });
+    expect(json.candidates[0].verdict.status).toBe("not-worse");
+    expect(json.providers.map((p: { label: string }) => p.label)).toEqual(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"]);
+    const written = await readFile(path.join(dir, "out/comparison.json"), "utf8");
+    expect(written).not.toContain(OPENAI_KEY);
+    expect(written).not.toContain(ANTHROPIC_KEY);
+  });
+
+  it("a candidate that fails 6 always-passing cases: exit 1, naming them worst first, and a Markdown summary says so", async () => {
+    anthropicFails = new Set([2, 4, 6, 8, 10, 12]);
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(12) });
+    const r = await runHarness(["compare", ...models, ...common, "--reporter", "terminal,markdown:summary.md"], { cwd: dir, env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: it regresses 6 cases: compare-demo\/case-2, compare-demo\/case-4, compare-demo\/case-6, compare-demo\/case-8, compare-demo\/case-10 and 1 more \(.*p = 0\.016 ≤ α 0\.05\)/);
+    expect(r.stdout).toMatch(/✗ compare-demo\/case-12 {2}5\/5 → 0\/5 passing \(-100 points\)/);
+    expect(r.stdout).toContain('5× anthropic:claude-haiku-4-5: output must contain "ok"; got "no idea"');
+    expect(r.stdout).toContain("Compare: FAIL");
+    const md = await readFile(path.join(dir, "summary.md"), "utf8");
+    expect(md).toMatch(/^### ❌ anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini/);
+    expect(md).toContain("| provider | cases | trials |");
+  });
+
+  it("a suite of 3 cases: the verdict says it cannot decide, and exits 0", async () => {
+    anthropicFails = new Set([1]);
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/too few cases to decide whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 3 paired cases/);
+  });
+
+  it("no key for the candidate: exit 3, one line naming the key, no stack", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    const { ANTHROPIC_API_KEY: _drop, ...rest } = env();
+    const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: rest });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("ANTHROPIC_API_KEY");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("harness compare usage", () => {
+  it("one -p: exit 2, saying two are needed", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    const r = await runHarness(["compare", "-p", "openai:gpt-4o-mini"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("compare needs at least two models, got 1");
+  });
+
+  it("the same model twice, or two with --against-baseline, or a reporter compare lacks: exit 2", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    expect((await runHarness(["compare", "-p", "openai:gpt-4o-mini", "-p", "openai:gpt-4o-mini"], { cwd: dir })).code).toBe(2);
+    expect((await runHarness(["compare", ...models, "--against-baseline"], { cwd: dir })).code).toBe(2);
+    const junit = await runHarness(["compare", ...models, "--reporter", "junit"], { cwd: dir });
+    expect(junit.code).toBe(2);
+    expect(junit.stderr).toContain("expected one of terminal, json, markdown");
+  });
+
+  it("--against-baseline with no baseline: exit 2", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    const r = await runHarness(["compare", "--against-baseline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no baseline at evals/baseline.json");
+  });
+
+  it("eval still takes a single -p", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    const r = await runHarness(["eval", "-p", "openai:gpt-4o-mini", "-p", "anthropic:claude-haiku-4-5", ...common], { cwd: dir, env: env() });
+    // The last -p wins, as before: every suite ran on Anthropic.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("anthropic:claude-haiku-4-5");
+  });
+});
+
+describe("harness compare offline on the examples in evals/", () => {
+  it("haiku against gpt-4o-mini: exit 0, not worse at this power, the worse case first with its reasons", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["compare", ...models, "--offline", "--no-color"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 is not worse than openai:gpt-4o-mini on these suites \(pass rate \+2 points, .*could detect a drop of \d+ points at 80% power, or 5 cases breaking\)/);
+    const lines = r.stdout.split("\n").filter((l) => /^ {2}[✗✓] /.test(l));
+    expect(lines[0]).toMatch(/✗ refund-policy\/refund-after-window {2}5\/5 → 3\/5 passing \(-40 points\)/);
+    expect(lines.slice(1).map((l) => /[✓✗] (\S+)/.exec(l)![1])).toEqual(["refund-policy/legal-threat-escalates", "order-router/no-markdown-fence"]);
+    expect(r.stdout).toMatch(/2× anthropic:claude-haiku-4-5: output must not match .*full refund/);
+    // The README shows this very output.
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    const shown = /so the command above runs offline:\n\n```\n([\s\S]*?\n)```\n/.exec(readme)?.[1];
+    expect(shown).toBe(r.stdout);
+  });
+
+  it("gpt-4o-mini against the stored baseline: exit 0; the baseline's cost and latency show as —", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["compare", "--against-baseline", "--offline", "--no-color"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/openai:gpt-4o-mini is not worse than baseline \(evals\/baseline\.json @ [0-9a-f]{7}\)/);
+    expect(r.stdout).toMatch(/│ baseline \(evals\/baseline\.json @ [0-9a-f]{7}\) │ +9 │ +45 │ +0 │ +— │ +— │ +— │ +— │ +— │ +— │/);
+  });
+});

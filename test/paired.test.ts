@@ -1,0 +1,171 @@
+/**
+ * The paired statistics of harness compare, checked against hand-worked values and
+ * against independent brute force: every sign pattern enumerated, binomial sums in
+ * BigInt, every bootstrap resample listed.
+ */
+import { describe, expect, it } from "vitest";
+import { bootstrapMeanInterval, mcnemarExact, normalCdf, signFlipTest, type PairedCounts } from "../src/core/paired.js";
+import { mulberry32 } from "./helpers/prng.js";
+
+const pair = (refPasses: number, candPasses: number, refN = 5, candN = refN): PairedCounts => ({
+  reference: { n: refN, c: refPasses },
+  candidate: { n: candN, c: candPasses },
+});
+
+/**
+ * Exact one-sided p-values by listing all 2^m sign patterns. Sums are compared as
+ * fractions over the product of every denominator, so no rounding decides a tie.
+ */
+function bruteSignFlip(pairs: readonly PairedCounts[]): { pDrop: number; pRise: number } {
+  const den = pairs.reduce((d, p) => d * BigInt(p.reference.n * p.candidate.n), 1n);
+  const nums = pairs.map((p) => (BigInt(p.candidate.c * p.reference.n - p.reference.c * p.candidate.n) * den) / BigInt(p.reference.n * p.candidate.n));
+  const observed = nums.reduce((s, x) => s + x, 0n);
+  const abs = nums.map((x) => (x < 0n ? -x : x));
+  let below = 0;
+  let above = 0;
+  const total = 2 ** pairs.length;
+  for (let mask = 0; mask < total; mask++) {
+    let sum = 0n;
+    abs.forEach((a, i) => (sum += mask & (1 << i) ? a : -a));
+    if (sum <= observed) below++;
+    if (sum >= observed) above++;
+  }
+  return { pDrop: below / total, pRise: above / total };
+}
+
+function chooseBig(n: number, k: number): bigint {
+  let r = 1n;
+  for (let i = 1; i <= k; i++) r = (r * BigInt(n - k + i)) / BigInt(i);
+  return r;
+}
+
+describe("signFlipTest", () => {
+  it("three cases that broke outright: p(drop) = 1/8, the only pattern as low as the one seen", () => {
+    const r = signFlipTest([pair(5, 0), pair(5, 0), pair(5, 0)]);
+    expect(r.mean).toBe(-1);
+    expect(r.pDrop).toBeCloseTo(1 / 8, 12);
+    expect(r.pRise).toBe(1);
+    expect(r.method).toBe("exact");
+  });
+
+  it("d = −0.2, −0.4, +0.4 by hand: 4 of 8 patterns sum to ≤ −0.2, 6 of 8 to ≥ −0.2", () => {
+    const r = signFlipTest([pair(5, 4), pair(5, 3), pair(3, 5)]);
+    expect(r.mean).toBeCloseTo(-0.2 / 3, 12);
+    expect(r.pDrop).toBeCloseTo(4 / 8, 12);
+    expect(r.pRise).toBeCloseTo(6 / 8, 12);
+  });
+
+  it("cases with no difference carry no evidence: adding them changes neither p-value", () => {
+    const base = [pair(5, 0), pair(4, 1), pair(5, 5)];
+    const padded = [...base, pair(5, 5), pair(2, 2), pair(0, 0), pair(3, 3)];
+    expect(signFlipTest(padded).pDrop).toBeCloseTo(signFlipTest(base).pDrop, 12);
+    expect(signFlipTest(padded).pRise).toBeCloseTo(signFlipTest(base).pRise, 12);
+  });
+
+  it("no difference at all: both p-values are 1; no cases: NaN, never 0", () => {
+    expect(signFlipTest([pair(5, 5), pair(3, 3)])).toMatchObject({ mean: 0, pDrop: 1, pRise: 1 });
+    const none = signFlipTest([]);
+    expect(none.mean).toBeNaN();
+    expect(none.pDrop).toBeNaN();
+  });
+
+  it("equals brute-force enumeration of every sign pattern, for 300 random sets of up to 12 cases with errored (uneven) trial counts", () => {
+    const rand = mulberry32(20260101);
+    for (let rep = 0; rep < 300; rep++) {
+      const m = 1 + Math.floor(rand() * 12);
+      const pairs = Array.from({ length: m }, () => {
+        const refN = 1 + Math.floor(rand() * 5);
+        const candN = rand() < 0.3 ? 1 + Math.floor(rand() * 5) : refN;
+        return pair(Math.floor(rand() * (refN + 1)), Math.floor(rand() * (candN + 1)), refN, candN);
+      });
+      const want = bruteSignFlip(pairs);
+      const got = signFlipTest(pairs);
+      expect(got.method).toBe("exact");
+      expect(got.pDrop, JSON.stringify(pairs)).toBeCloseTo(want.pDrop, 10);
+      expect(got.pRise, JSON.stringify(pairs)).toBeCloseTo(want.pRise, 10);
+    }
+  });
+
+  it("the normal limit, used when the patterns are too many to count, is close to the exact count at 40 cases", () => {
+    const rand = mulberry32(7);
+    for (let rep = 0; rep < 20; rep++) {
+      const pairs = Array.from({ length: 40 }, () => pair(Math.floor(rand() * 6), Math.floor(rand() * 6)));
+      const exact = signFlipTest(pairs);
+      const approx = signFlipTest(pairs, 0);
+      expect(approx.method).toBe("normal");
+      expect(exact.method).toBe("exact");
+      expect(Math.abs(approx.pDrop - exact.pDrop)).toBeLessThan(0.01);
+      expect(Math.abs(approx.pRise - exact.pRise)).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe("normalCdf", () => {
+  it("matches tabulated values", () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1.6448536269514722)).toBeCloseTo(0.05, 6);
+    expect(normalCdf(-3)).toBeCloseTo(0.0013498980316301, 7);
+  });
+});
+
+describe("mcnemarExact", () => {
+  it("5 cases only the reference passed in full, none the other way: (1/2)^5", () => {
+    expect(mcnemarExact(5, 0).pDrop).toBeCloseTo(1 / 32, 12);
+    expect(mcnemarExact(5, 0).pRise).toBe(1);
+  });
+
+  it("6 against 1: P(X ≥ 6 | X ~ Bin(7, 1/2)) = (C(7,6) + C(7,7)) / 128 = 8/128", () => {
+    expect(mcnemarExact(6, 1).pDrop).toBeCloseTo(8 / 128, 12);
+    expect(mcnemarExact(6, 1).pRise).toBeCloseTo(127 / 128, 12);
+  });
+
+  it("no discordant case: no evidence either way", () => {
+    expect(mcnemarExact(0, 0)).toEqual({ pDrop: 1, pRise: 1 });
+  });
+
+  it("equals the binomial upper tail summed in BigInt for every b, c ≤ 25", () => {
+    for (let b = 0; b <= 25; b++) {
+      for (let c = 0; c <= 25; c++) {
+        const n = b + c;
+        let num = 0n;
+        for (let x = b; x <= n; x++) num += chooseBig(n, x);
+        const want = Number((num * 10n ** 15n) / 2n ** BigInt(n)) / 1e15;
+        expect(mcnemarExact(b, c).pDrop, `${b}/${c}`).toBeCloseTo(want, 10);
+      }
+    }
+  });
+});
+
+describe("bootstrapMeanInterval", () => {
+  it("reproduces from its seed, and another seed gives another draw", () => {
+    const d = [-0.4, 0, 0, 0.2, 0, -0.2, 0.6, 0];
+    expect(bootstrapMeanInterval(d, { seed: 1 })).toEqual(bootstrapMeanInterval(d, { seed: 1 }));
+    expect(bootstrapMeanInterval(d, { seed: 1, resamples: 50 })).not.toEqual(bootstrapMeanInterval(d, { seed: 2, resamples: 50 }));
+  });
+
+  it("every case the same difference: the interval is that point; no cases: NaN", () => {
+    const [lo, hi] = bootstrapMeanInterval([-0.2, -0.2, -0.2]);
+    expect(lo).toBeCloseTo(-0.2, 12);
+    expect(hi).toBeCloseTo(-0.2, 12);
+    expect(bootstrapMeanInterval([])).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it("two cases 0 and −1: the resampled mean is −1, −0.5, 0 with chance 1/4, 1/2, 1/4, so the 95% interval spans [−1, 0]", () => {
+    // 2.5% and 97.5% quantiles of that three-point distribution are its ends.
+    expect(bootstrapMeanInterval([0, -1], { resamples: 20000 })).toEqual([-1, 0]);
+  });
+
+  it("the 50% interval of three cases lies on the quartiles of the enumerated 27 resamples", () => {
+    const values = [0, -0.4, 1];
+    const means: number[] = [];
+    for (const a of values) for (const b of values) for (const c of values) means.push((a + b + c) / 3);
+    means.sort((x, y) => x - y);
+    // The 25% and 75% points of the enumerated distribution: ranks 7 and 21 of 27 (1-based) bracket them.
+    const [lo, hi] = bootstrapMeanInterval(values, { level: 0.5, resamples: 40000 });
+    expect(lo).toBeGreaterThanOrEqual(means[5]!);
+    expect(lo).toBeLessThanOrEqual(means[7]!);
+    expect(hi).toBeGreaterThanOrEqual(means[19]!);
+    expect(hi).toBeLessThanOrEqual(means[21]!);
+  });
+});

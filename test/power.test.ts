@@ -1,0 +1,88 @@
+/**
+ * The power estimate of harness compare: simulated, so checked against cases whose power
+ * is known by hand, and against the exact power found by enumerating every outcome.
+ */
+import { describe, expect, it } from "vitest";
+import { signFlipTest } from "../src/core/paired.js";
+import { estimatePower, simulatePower } from "../src/core/power.js";
+
+const always = (m: number, n = 5) => Array.from({ length: m }, () => ({ reference: { n, c: n }, candidateN: n }));
+
+function binomialPmf(n: number, k: number, p: number): number {
+  let choose = 1;
+  for (let i = 1; i <= k; i++) choose = (choose * (n - k + i)) / i;
+  return choose * p ** k * (1 - p) ** (n - k);
+}
+
+describe("estimatePower", () => {
+  it("cases that always pass, f of them breaking: the test sees exactly 2^−f, so 5 must break at α 0.05 and 7 at α 0.01", () => {
+    // The reference's 5/5 and the unbroken cases' 5/5 never vary; a broken case is 0/5 every time.
+    expect(estimatePower({ cases: always(10), alpha: 0.05 }).minDetectableFlips).toBe(5);
+    expect(estimatePower({ cases: always(10), alpha: 0.01 }).minDetectableFlips).toBe(7);
+    expect(estimatePower({ cases: always(6), alpha: 0.05 }).minDetectableFlips).toBe(5);
+  });
+
+  it("four cases can never reach α 0.05 (the smallest sign-flip p is 1/16): no drop is detectable", () => {
+    const p = estimatePower({ cases: always(4), alpha: 0.05 });
+    expect(p.minDetectableDrop).toBeNaN();
+    expect(p.minDetectableFlips).toBeNaN();
+  });
+
+  it("a reference that fails everything has nothing to lose: no drop is detectable", () => {
+    const p = estimatePower({ cases: Array.from({ length: 20 }, () => ({ reference: { n: 5, c: 0 }, candidateN: 5 })), alpha: 0.05 });
+    expect(p.minDetectableDrop).toBeNaN();
+  });
+
+  it("five one-trial cases that always pass: detected only when all five fail, chance q^5 at a drop to 1 − q, so ≥ 80% needs q ≥ 0.8^(1/5) = 95.6 points", () => {
+    const p = estimatePower({ cases: always(5, 1), alpha: 0.05, simulations: 2000 });
+    // 96 by hand; the simulation's own error (±0.9% in power) may move the edge by a point.
+    expect(p.minDetectableDrop).toBeGreaterThanOrEqual(0.95);
+    expect(p.minDetectableDrop).toBeLessThanOrEqual(0.97);
+    expect(p.minDetectableFlips).toBe(5);
+  });
+
+  it("reproduces from its seed, and says which seed and how many simulations it used", () => {
+    const cases = [5, 4, 5, 3, 5, 5, 2, 5, 4, 5, 5, 1].map((c) => ({ reference: { n: 5, c }, candidateN: 5 }));
+    const a = estimatePower({ cases, alpha: 0.05, seed: 11 });
+    expect(estimatePower({ cases, alpha: 0.05, seed: 11 })).toEqual(a);
+    expect(a).toMatchObject({ seed: 11, simulations: 500, target: 0.8, alpha: 0.05 });
+    expect(a.minDetectableDrop).toBeGreaterThan(0);
+    expect(a.minDetectableDrop).toBeLessThanOrEqual(1);
+  });
+
+  it("more cases detect smaller drops", () => {
+    const few = estimatePower({ cases: always(8), alpha: 0.05 }).minDetectableDrop;
+    const many = estimatePower({ cases: always(40), alpha: 0.05 }).minDetectableDrop;
+    expect(many).toBeLessThan(few);
+  });
+});
+
+describe("simulatePower", () => {
+  it("matches the exact power from enumerating every outcome (3 cases, 2 trials each, α 0.25)", () => {
+    // Reference rates 1, 1/2, 1; the candidate's lowered by 0.4 points each (0.6, 0.1, 0.6).
+    const cases = [
+      { reference: { n: 2, c: 2 }, candidateN: 2 },
+      { reference: { n: 2, c: 1 }, candidateN: 2 },
+      { reference: { n: 2, c: 2 }, candidateN: 2 },
+    ];
+    const refRates = [1, 0.5, 1];
+    const candRates = [0.6, 0.1, 0.6];
+    const alpha = 0.25;
+    let exact = 0;
+    // Every combination of reference and candidate counts, weighted by its binomial chance.
+    for (let code = 0; code < 3 ** 6; code++) {
+      const counts = Array.from({ length: 6 }, (_, j) => Math.floor(code / 3 ** j) % 3);
+      let chance = 1;
+      const pairs = cases.map((_, i) => {
+        chance *= binomialPmf(2, counts[2 * i]!, refRates[i]!) * binomialPmf(2, counts[2 * i + 1]!, candRates[i]!);
+        return { reference: { n: 2, c: counts[2 * i]! }, candidate: { n: 2, c: counts[2 * i + 1]! } };
+      });
+      if (chance > 0 && signFlipTest(pairs).pDrop <= alpha) exact += chance;
+    }
+    const simulations = 20000;
+    const simulated = simulatePower(cases, (i) => candRates[i]!, alpha, simulations, 3);
+    const se = Math.sqrt((exact * (1 - exact)) / simulations);
+    expect(exact).toBeGreaterThan(0.2);
+    expect(Math.abs(simulated - exact)).toBeLessThan(4 * se);
+  });
+});
