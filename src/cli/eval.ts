@@ -13,6 +13,7 @@ import { DEFAULT_REVIEWS_PATH, openReviews, type ReviewStore } from "../reviews/
 import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
+import { historyFile, openHistory, recordHistory } from "./history.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -140,6 +141,9 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
   const reporters = parseReporters(flags.reporter);
   await checkReporterTargets(reporters, cwd);
+  const historyAt = historyFile(flags.history, cwd);
+  if (historyAt && shard) throw new UsageError("--history with --shard would record one shard's figures as a whole run: record whole runs only");
+  const history = historyAt ? await openHistory(historyAt, cwd) : undefined;
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
   if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
@@ -164,6 +168,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     shard: shard ?? null,
   });
 
+  if (historyAt && history) await recordHistory(result, historyAt, history, io);
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
   await writeReports(result, reporters, io, flags.color);
 

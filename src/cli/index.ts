@@ -57,6 +57,8 @@ export interface EvalFlags extends RunFlags, GateFlags {
   at?: string;
   shard?: string;
   quiet?: boolean;
+  /** --history alone is true: the default file. */
+  history?: string | boolean;
 }
 
 function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
@@ -80,6 +82,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress line")
+    .option("--history [file]", "append this run's figures to a history file (default: .harness/history.jsonl); see harness history")
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));
@@ -113,6 +116,19 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (file: string, flags: { reporter?: string[]; color?: boolean }) => {
       const { reportCommand } = await import("./report.js");
       setCode(await reportCommand(file, flags, io));
+    });
+
+  program
+    .command("history")
+    .description("pass^k of each suite over the runs recorded by eval --history: a sparkline and a table")
+    .argument("[file]", "the history file (default: .harness/history.jsonl)")
+    .option("--suite <name>", "only this suite")
+    .option("--last <n>", "runs shown per suite", "20")
+    .option("--color", "force colour")
+    .option("--no-color", "no colour")
+    .action(async (file: string | undefined, flags: { suite?: string; last: string; color?: boolean }) => {
+      const { historyCommand } = await import("./history.js");
+      setCode(await historyCommand(file, flags, io));
     });
 
   withRunOptions(
