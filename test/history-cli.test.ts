@@ -38,6 +38,20 @@ describe("eval --history, then harness history", () => {
     expect(one.stdout.match(rows)).toHaveLength(1);
   });
 
+  it("the HTML report of a run with --history charts pass^k over it", async () => {
+    const dir = await copyExamples();
+    await runHarness([...offline, "--history"], { cwd: dir });
+    expect((await runHarness([...offline, "--history", "--reporter", "html", "-o", "run.json"], { cwd: dir })).code).toBe(0);
+    const html = await readFile(path.join(dir, "harness-report.html"), "utf8");
+    expect(html).toContain("pass^k over the last 2 runs");
+    // A saved run, drawn again with the history named.
+    expect((await runHarness(["report", "run.json", "--reporter", "html:again.html", "--history", HISTORY], { cwd: dir })).code).toBe(0);
+    expect(await readFile(path.join(dir, "again.html"), "utf8")).toContain("pass^k over the last 2 runs");
+    const missing = await runHarness(["report", "run.json", "--reporter", "html:again.html", "--history", "nope.jsonl"], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no history at nope.jsonl");
+  });
+
   it("a corrupt line: exit 2 naming the file and line, from history and before eval runs anything", async () => {
     const dir = await copyExamples();
     await runHarness([...offline, "--history"], { cwd: dir });

@@ -14,6 +14,7 @@ import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { historyFile, openHistory, recordHistory } from "./history.js";
+import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -139,7 +140,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     throw new UsageError(`no reviews file at ${path.relative(cwd, reviewsFile)}`, { hint: "check the path; harness review creates the file with the first verdict" });
   }
   const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
-  const reporters = parseReporters(flags.reporter);
+  const reporters = flags.open ? withHtmlReporter(parseReporters(flags.reporter)) : parseReporters(flags.reporter);
+  const htmlFile = flags.open ? htmlReportFile(reporters, cwd) : undefined;
   await checkReporterTargets(reporters, cwd);
   const historyAt = historyFile(flags.history, cwd);
   if (historyAt && shard) throw new UsageError("--history with --shard would record one shard's figures as a whole run: record whole runs only");
@@ -168,9 +170,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     shard: shard ?? null,
   });
 
-  if (historyAt && history) await recordHistory(result, historyAt, history, io);
+  const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
-  await writeReports(result, reporters, io, flags.color);
+  await writeReports(result, reporters, io, flags.color, entries);
+  if (htmlFile) await openInBrowser(htmlFile, io);
 
   if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);
   const code = exitCodeFor(result, s);

@@ -59,6 +59,7 @@ export interface EvalFlags extends RunFlags, GateFlags {
   quiet?: boolean;
   /** --history alone is true: the default file. */
   history?: string | boolean;
+  open?: boolean;
 }
 
 function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
@@ -83,6 +84,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress line")
     .option("--history [file]", "append this run's figures to a history file (default: .harness/history.jsonl); see harness history")
+    .option("--open", "open the HTML report in a browser ($BROWSER, else the system's opener); adds --reporter html if missing")
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));
@@ -110,10 +112,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .command("report")
     .description("render a saved run (eval -o) again with any reporter; exits as that run's gate did")
     .argument("<run.json>", "a run report written by harness eval -o")
-    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
+    .option("--reporter <spec>", REPORTER_HELP, collect, [])
+    .option("--history <file>", "a history file (eval --history): the HTML report charts pass^k over it")
     .option("--color", "force colour")
     .option("--no-color", "no colour")
-    .action(async (file: string, flags: { reporter?: string[]; color?: boolean }) => {
+    .action(async (file: string, flags: { reporter?: string[]; history?: string; color?: boolean }) => {
       const { reportCommand } = await import("./report.js");
       setCode(await reportCommand(file, flags, io));
     });
@@ -148,6 +151,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   return program;
 }
 
+const REPORTER_HELP = "terminal (default), json, junit, markdown, github, html, each as name or name:file; repeat or comma-separate for several";
+
 /** Repeatable options collect every value given. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -163,7 +168,7 @@ function withGateOptions(cmd: Command): Command {
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
     .option("-o, --output <file>", "write the whole run as JSON")
-    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
+    .option("--reporter <spec>", REPORTER_HELP, collect, [])
     .option("--color", "force colour")
     .option("--no-color", "no colour");
 }

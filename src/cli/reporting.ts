@@ -1,5 +1,6 @@
 /** Which reporters a command runs, and where each one writes: one mapping for eval and report. */
 import path from "node:path";
+import type { HistoryEntry } from "../core/history.js";
 import type { RunResult } from "../core/types.js";
 import { UsageError } from "../errors.js";
 import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
@@ -21,7 +22,7 @@ export function parseReporters(specs: readonly string[] | undefined): ReporterCh
   });
 }
 
-function targetOf(choice: ReporterChoice, cwd: string): string | "stdout" {
+export function targetOf(choice: ReporterChoice, cwd: string): string | "stdout" {
   if (choice.file === "-") return "stdout";
   if (choice.file !== undefined) return path.resolve(cwd, choice.file);
   return choice.reporter.defaultTarget === "stdout" ? "stdout" : path.resolve(cwd, choice.reporter.defaultTarget.file);
@@ -35,10 +36,10 @@ export async function checkReporterTargets(choices: readonly ReporterChoice[], c
   }
 }
 
-export async function writeReports(result: RunResult, choices: readonly ReporterChoice[], io: CliIo, color: boolean | undefined): Promise<void> {
-  const ctx = { color: useColor(io, color), env: io.env };
+export async function writeReports(result: RunResult, choices: readonly ReporterChoice[], io: CliIo, color: boolean | undefined, history?: readonly HistoryEntry[]): Promise<void> {
+  const ctx = { color: useColor(io, color), env: io.env, history };
   for (const c of choices) {
-    const text = c.reporter.render(result, ctx);
+    const text = await c.reporter.render(result, ctx);
     const target = targetOf(c, io.cwd);
     if (target === "stdout") io.stdout.write(text);
     else await writeFileAtomic(target, text, `${c.reporter.name} report`);
