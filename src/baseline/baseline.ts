@@ -69,7 +69,8 @@ function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-function gitState(cwd: string): Baseline["git"] {
+/** The commit checked out in `cwd` and whether the tree has changes; nulls outside a git repository. */
+export function gitState(cwd: string): Baseline["git"] {
   try {
     const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
     const dirty = execFileSync("git", ["status", "--porcelain"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() !== "";

@@ -15,6 +15,8 @@ import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
 import { closeRunJournal, openRunJournal } from "./run-journal.js";
+import { historyFile, openHistory, recordHistory } from "./history.js";
+import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -140,8 +142,12 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     throw new UsageError(`no reviews file at ${path.relative(cwd, reviewsFile)}`, { hint: "check the path; harness review creates the file with the first verdict" });
   }
   const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
-  const reporters = parseReporters(flags.reporter);
+  const reporters = flags.open ? withHtmlReporter(parseReporters(flags.reporter)) : parseReporters(flags.reporter);
+  const htmlFile = flags.open ? htmlReportFile(reporters, cwd) : undefined;
   await checkReporterTargets(reporters, cwd);
+  const historyAt = historyFile(flags.history, cwd);
+  if (historyAt && shard) throw new UsageError("--history with --shard would record one shard's figures as a whole run: record whole runs only");
+  const history = historyAt ? await openHistory(historyAt, cwd) : undefined;
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
   if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
@@ -182,8 +188,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     shard: shard ?? null,
   });
 
+  const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
-  await writeReports(result, reporters, io, flags.color);
+  await writeReports(result, reporters, io, flags.color, entries);
+  if (htmlFile) await openInBrowser(htmlFile, io);
 
   if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);
   const code = exitCodeFor(result, s);

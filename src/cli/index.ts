@@ -61,6 +61,9 @@ export interface EvalFlags extends RunFlags, GateFlags {
   journal?: string;
   batch?: boolean;
   batchPoll?: string;
+  /** --history alone is true: the default file. */
+  history?: string | boolean;
+  open?: boolean;
 }
 
 /** Flags of `harness compare`, as commander parses them: -p repeats. */
@@ -96,6 +99,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--journal <file>", "where each trial is written as it ends (default: .harness/journal.jsonl)")
     .addOption(new Option("--batch", "send unrecorded requests through the providers' batch APIs (half price, up to 24 h); rerun the same command to pick up an interrupted batch").conflicts("offline"))
     .option("--batch-poll <ms>", "first wait between batch status polls; grows by half each time, up to 60 s", String(DEFAULT_BATCH_POLL_MS))
+    .option("--history [file]", "append this run's figures to a history file (default: .harness/history.jsonl); see harness history")
+    .option("--open", "open the HTML report in a browser ($BROWSER, else the system's opener); adds --reporter html if missing")
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));
@@ -123,12 +128,26 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .command("report")
     .description("render a saved run (eval -o) again with any reporter; exits as that run's gate did")
     .argument("<run.json>", "a run report written by harness eval -o")
-    .option("--reporter <spec>", "terminal (default), json, junit, markdown, github, each as name or name:file; repeat or comma-separate for several", collect, [])
+    .option("--reporter <spec>", REPORTER_HELP, collect, [])
+    .option("--history <file>", "a history file (eval --history): the HTML report charts pass^k over it")
     .option("--color", "force colour")
     .option("--no-color", "no colour")
-    .action(async (file: string, flags: { reporter?: string[]; color?: boolean }) => {
+    .action(async (file: string, flags: { reporter?: string[]; history?: string; color?: boolean }) => {
       const { reportCommand } = await import("./report.js");
       setCode(await reportCommand(file, flags, io));
+    });
+
+  program
+    .command("history")
+    .description("pass^k of each suite over the runs recorded by eval --history: a sparkline and a table")
+    .argument("[file]", "the history file (default: .harness/history.jsonl)")
+    .option("--suite <name>", "only this suite")
+    .option("--last <n>", "runs shown per suite", "20")
+    .option("--color", "force colour")
+    .option("--no-color", "no colour")
+    .action(async (file: string | undefined, flags: { suite?: string; last: string; color?: boolean }) => {
+      const { historyCommand } = await import("./history.js");
+      setCode(await historyCommand(file, flags, io));
     });
 
   withRunOptions(
@@ -166,6 +185,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   return program;
 }
 
+const RUN_REPORTERS = "terminal (default), json, junit, markdown, github, html";
+const REPORTER_HELP = `${RUN_REPORTERS}, each as name or name:file; repeat or comma-separate for several`;
+
 /** Repeatable options collect every value given. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -183,7 +205,7 @@ function withGateOptions(cmd: Command): Command {
 }
 
 /** Significance, errors allowed, and where results go: eval, merge and compare share them. */
-function withReportOptions(cmd: Command, reporters = "terminal (default), json, junit, markdown, github"): Command {
+function withReportOptions(cmd: Command, reporters = RUN_REPORTERS): Command {
   return cmd
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))

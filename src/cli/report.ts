@@ -2,7 +2,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RunResult } from "../core/types.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
+import { readHistory } from "../history/store.js";
 import { exitCodeFor } from "./eval.js";
 import type { CliIo } from "./io.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
@@ -22,11 +23,13 @@ export async function readRunReport(file: string, label: string): Promise<RunRes
   return r as RunResult;
 }
 
-export async function reportCommand(file: string, flags: { reporter?: string[]; color?: boolean }, io: CliIo): Promise<number> {
+export async function reportCommand(file: string, flags: { reporter?: string[]; history?: string; color?: boolean }, io: CliIo): Promise<number> {
   const reporters = parseReporters(flags.reporter);
   const abs = path.resolve(io.cwd, file);
   const result = await readRunReport(abs, path.relative(io.cwd, abs));
+  const history = flags.history === undefined ? undefined : await readHistory(path.resolve(io.cwd, flags.history), flags.history);
+  if (history && !history.exists) throw new UsageError(`no history at ${flags.history}`, { hint: "check the path; harness eval --history writes it" });
   await checkReporterTargets(reporters, io.cwd);
-  await writeReports(result, reporters, io, flags.color);
+  await writeReports(result, reporters, io, flags.color, history?.entries);
   return exitCodeFor(result, { updateBaseline: false });
 }

@@ -1,5 +1,6 @@
 /** Which reporters a command runs, and where each one writes: one mapping for eval, report, merge and compare. */
 import path from "node:path";
+import type { HistoryEntry } from "../core/history.js";
 import type { RunResult } from "../core/types.js";
 import { UsageError } from "../errors.js";
 import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
@@ -23,7 +24,7 @@ export function parseReporters(specs: readonly string[] | undefined, registry: R
   });
 }
 
-function targetOf(choice: ReporterChoice<never>, cwd: string): string | "stdout" {
+export function targetOf(choice: ReporterChoice<never>, cwd: string): string | "stdout" {
   if (choice.file === "-") return "stdout";
   if (choice.file !== undefined) return path.resolve(cwd, choice.file);
   return choice.reporter.defaultTarget === "stdout" ? "stdout" : path.resolve(cwd, choice.reporter.defaultTarget.file);
@@ -37,10 +38,10 @@ export async function checkReporterTargets(choices: readonly ReporterChoice<neve
   }
 }
 
-export async function writeReports<R = RunResult>(result: R, choices: readonly ReporterChoice<R>[], io: CliIo, color: boolean | undefined): Promise<void> {
-  const ctx = { color: useColor(io, color), env: io.env };
+export async function writeReports<R = RunResult>(result: R, choices: readonly ReporterChoice<R>[], io: CliIo, color: boolean | undefined, history?: readonly HistoryEntry[]): Promise<void> {
+  const ctx = { color: useColor(io, color), env: io.env, history };
   for (const c of choices) {
-    const text = c.reporter.render(result, ctx);
+    const text = await c.reporter.render(result, ctx);
     const target = targetOf(c, io.cwd);
     if (target === "stdout") io.stdout.write(text);
     else await writeFileAtomic(target, text, `${c.reporter.name} report`);

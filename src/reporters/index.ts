@@ -1,5 +1,6 @@
 /** Reporters by name. Each renders the one RunResult; none recomputes a figure or a verdict. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
+import type { HistoryEntry } from "../core/history.js";
 import type { RunResult } from "../core/types.js";
 import { renderCompareMarkdown } from "./compare-markdown.js";
 import { renderCompareTerminal } from "./compare-terminal.js";
@@ -12,6 +13,8 @@ import { renderTerminal } from "./terminal.js";
 export interface ReporterContext {
   color: boolean;
   env: NodeJS.ProcessEnv;
+  /** The run history, when the command read one (eval --history): the HTML report charts it. */
+  history?: readonly HistoryEntry[] | undefined;
 }
 
 /** Renders one finished result: a run (eval, report, merge) or a comparison (compare). */
@@ -19,7 +22,8 @@ export interface Reporter<R = RunResult> {
   name: string;
   /** Where it writes when no file is named: a file, or standard output. */
   defaultTarget: { file: string } | "stdout";
-  render(result: R, ctx: ReporterContext): string;
+  /** A promise for reporters loaded only when used (html). */
+  render(result: R, ctx: ReporterContext): string | Promise<string>;
 }
 
 export const REPORTERS: Record<string, Reporter> = {
@@ -29,6 +33,8 @@ export const REPORTERS: Record<string, Reporter> = {
   markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r) => renderMarkdown(r) },
   // Workflow commands mean something only to a GitHub Actions runner; elsewhere they are noise.
   github: { name: "github", defaultTarget: "stdout", render: (r, ctx) => (ctx.env.GITHUB_ACTIONS === "true" ? renderGithub(r) : "") },
+  // Loaded on use: its page template and charts cost start-up time no other command should pay.
+  html: { name: "html", defaultTarget: { file: "harness-report.html" }, render: async (r, ctx) => (await import("./html.js")).renderHtml(r, { history: ctx.history }) },
 };
 
 /** The reporters of harness compare, each over the one ModelComparison. */

@@ -3,10 +3,10 @@
  * they are committed with the suite and reused whenever the same output appears again
  * (always, with fixtures). One line per verdict; a later line for the same output wins.
  */
-import { appendFile, mkdir, open, readFile } from "node:fs/promises";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "../errors.js";
+import { appendLine } from "../io/append-line.js";
 
 export const DEFAULT_REVIEWS_PATH = "evals/reviews.jsonl";
 
@@ -32,24 +32,6 @@ export interface ReviewStore {
   /** Appends a verdict to the file at once: quitting a review half-way loses nothing already answered. */
   add(review: Review): Promise<void>;
   size(): number;
-}
-
-async function endsWithoutNewline(file: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(file, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    return last[0] !== 0x0a;
-  } finally {
-    await handle.close();
-  }
 }
 
 const keyOf = (r: Pick<Review, "suite" | "caseId" | "grader" | "outputHash">) => JSON.stringify([r.suite, r.caseId, r.grader, r.outputHash]);
@@ -90,11 +72,7 @@ export async function openReviews(file: string, label = file): Promise<ReviewSto
     get: (suite, caseId, grader, outputHash) => byKey.get(keyOf({ suite, caseId, grader, outputHash })),
     async add(review) {
       const valid = ReviewSchema.parse(review);
-      await mkdir(path.dirname(file), { recursive: true });
-      // A file last saved by an editor may lack its final newline: never glue a verdict onto the last one.
-      const lead = (await endsWithoutNewline(file)) ? "\n" : "";
-      // One append of one whole line: a crash cannot interleave or half-write earlier verdicts.
-      await appendFile(file, `${lead}${JSON.stringify(valid)}\n`);
+      await appendLine(file, JSON.stringify(valid));
       byKey.set(keyOf(valid), valid);
     },
     size: () => byKey.size,

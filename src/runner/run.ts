@@ -3,6 +3,7 @@
  * timeouts and retries, grades each answer, and hands back the raw trials.
  * Statistics are core's job; this module only decides what ran and how it ended.
  */
+import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { hashOf, outputHash } from "../core/hash.js";
@@ -71,6 +72,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const judgeMemo = new Map<string, Promise<CallOutcome>>();
   // One controller for the whole run: the user's signal, or a fatal error (no key), stops everything.
   const stop = new AbortController();
+  // Every trial, queued call and backoff listens to this one signal, by design: Node's
+  // warning at 11 listeners would be noise on any run wider than -j 5.
+  setMaxListeners(0, stop.signal);
   const onOuterAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   if (options.signal?.aborted) stop.abort(options.signal.reason);

@@ -1,0 +1,127 @@
+/**
+ * One self-contained HTML file: summary, charts and every trial of a run. Style, script
+ * and charts are inline and a Content-Security-Policy forbids fetching anything, so it
+ * opens offline, and only the report's own script (pinned by hash) may run.
+ * Figures come from the run result and core/; this file only draws them.
+ */
+import { createHash } from "node:crypto";
+import { histogram, reliabilityCurve } from "../core/curves.js";
+import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
+import type { CaseComparison, RunResult, SuiteResult } from "../core/types.js";
+import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+import { SCRIPT, STYLE } from "./html-assets.js";
+import { isFailing, isRegression, renderCase } from "./html-cases.js";
+import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
+import { failureReasons } from "./why.js";
+
+export interface HtmlOptions {
+  /** Earlier runs (harness eval --history): each suite then shows its pass^k over them. */
+  history?: readonly HistoryEntry[] | undefined;
+}
+
+/** Runs of history drawn per suite. */
+const HISTORY_RUNS = 30;
+
+function verdict(result: RunResult): string {
+  const g = result.gate;
+  if (!g.judged) return `<div class="verdict not-judged">Not judged: ${esc(g.notJudgedReason ?? "")}</div>`;
+  if (g.deferred) return `<div class="verdict pass">Shard ${result.shard?.index}/${result.shard?.count}: the gate is applied by harness merge</div>`;
+  if (g.status === "pass") return `<div class="verdict pass">Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}</div>`;
+  return `<div class="verdict fail">Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}</div>`;
+}
+
+function figure(label: string, value: string): string {
+  return `<div><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`;
+}
+
+function summary(s: SuiteResult, result: RunResult): string {
+  const t = s.totals;
+  const [lo, hi] = s.passRateInterval;
+  const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
+  const gate = suiteGateStatus(result, s.name);
+  return `<dl class="summary">${[
+    figure("pass rate (95% CI)", `${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)})`),
+    figure(`pass@${s.k}`, fmtProb(s.passAtK)),
+    figure(`pass^${s.k}`, fmtProb(s.passHatK)),
+    figure("cases", `${t.cases}${s.casesCounted < t.cases ? ` (${s.casesCounted} with ${s.k} judged trials)` : ""}`),
+    figure("trials", `${t.trials}: ${t.passed} passed, ${t.failed} failed`),
+    figure("errored · pending", `${t.errored} · ${t.pending}`),
+    figure("cost", `${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""}`),
+    figure("tokens in / out", s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH),
+    figure("latency p50 / p95 / max", `${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)}`),
+    figure("vs baseline", cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.providerChanged ? ` (provider was ${cmp.providerChanged.baseline})` : ""}` : DASH),
+    figure("gate", gate),
+  ].join("")}</dl>`;
+}
+
+function regressions(s: SuiteResult, result: RunResult): string {
+  const mine = result.gate.regressions.filter((r) => r.suite === s.name);
+  if (mine.length === 0) return "";
+  const items = mine.map((r) => {
+    const c = r.caseId === undefined ? undefined : s.cases.find((x) => x.id === r.caseId);
+    const why = c ? failureReasons(c).slice(0, 3).map(([reason, n]) => `<li>${n}× ${esc(reason)}</li>`).join("") : "";
+    return `<li><span class="kind">${esc(r.kind)}</span> ${r.caseId ? `<code>${esc(r.caseId)}</code> ` : ""}${esc(r.message)}${why ? `<ul>${why}</ul>` : ""}</li>`;
+  });
+  return `<h3>What failed the gate</h3><ul class="regressions">${items.join("")}</ul>`;
+}
+
+function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
+  const curve = reliabilityCurve(s.cases, s.trials);
+  const pts = (pick: "passAtK" | "passHatK", name: string) => curve.filter((a) => Number.isFinite(a[pick])).map((a) => ({ x: a.k, y: a[pick], tip: `${name.replace("k", String(a.k))} = ${fmtProb(a[pick])}` }));
+  const out = [
+    lineChart({ kind: "curve", title: `pass@k and pass^k for k = 1..${s.trials}`, xLabel: "k", yLabel: "probability", xs: curve.map((a) => a.k), series: [{ name: "pass@k", cls: "at", points: pts("passAtK", "pass@k") }, { name: "pass^k", cls: "hat", points: pts("passHatK", "pass^k") }] }),
+  ];
+  // The same trials aggregateSuite takes latencies from: those that answered.
+  const latencies = s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN));
+  const bins = histogram(latencies, Math.min(12, Math.max(1, Math.ceil(Math.sqrt(latencies.length)))));
+  if (bins.length > 0) out.push(barChart({ title: `latency of ${latencies.length} trials`, xLabel: "latency", bins, formatX: fmtMs }));
+  const series = history ? historySeries(history, s.name, HISTORY_RUNS) : [];
+  if (series.length > 0) {
+    const points = series.flatMap((p, i) => (p.passHatK === null ? [] : [{ x: i + 1, y: p.passHatK, tip: `${p.time} ${p.provider}: pass^${p.k} ${fmtProb(p.passHatK)}` }]));
+    const markers = series.flatMap((p, i) => (p.providerChanged ? [{ x: i + 1, y: 0, tip: `provider changed: ${series[i - 1]!.provider} → ${p.provider}` }] : []));
+    out.push(lineChart({ kind: "history", title: `pass^k over the last ${series.length} runs`, xLabel: "run (oldest → latest)", yLabel: "pass^k", xs: series.map((_, i) => i + 1), series: [{ name: "pass^k", cls: "hat", points }], markers }));
+  }
+  return `<div class="charts">${out.join("")}</div>`;
+}
+
+function suiteSection(s: SuiteResult, result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>, history: HtmlOptions["history"]): string {
+  const head = `<h2>${esc(s.name)}</h2><p class="meta">${esc(s.file)} · ${esc(s.provider)}${s.judgeModel ? ` · judge ${esc(s.judgeModel)}` : ""} · ${s.trials} trials per case</p>`;
+  const cases = s.cases.map((c) => renderCase(c, comparisons.get(`${s.name}\u0000${c.id}`))).join("");
+  return `<section class="suite" data-suite="${esc(s.name)}">${head}${summary(s, result)}${regressions(s, result)}${charts(s, history)}<h3>Cases</h3>${cases}</section>`;
+}
+
+function overview(result: RunResult): string {
+  const priced = result.suites.filter((s) => s.costUsd !== null && Number.isFinite(s.passRate));
+  const unpriced = result.suites.filter((s) => !priced.includes(s)).map((s) => `${s.name} (${s.provider})`);
+  const scatter = scatterChart({ title: "cost against pass rate, per suite and provider", xLabel: "cost (USD)", yLabel: "pass rate", formatX: (v) => fmtUsd(v), points: priced.map((s) => {
+      const label = `${s.name} · ${s.provider}: ${fmtPct(s.passRate)} for ${fmtUsd(s.costUsd)}`;
+      return { x: s.costUsd!, y: s.passRate, label, tip: label };
+    }) });
+  return `<div class="charts">${scatter}</div>${unpriced.length > 0 ? `<p class="muted">Not plotted (cost or pass rate unknown): ${esc(unpriced.join(", "))}</p>` : ""}`;
+}
+
+function filters(result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>): string {
+  const cases = result.suites.flatMap((s) => s.cases.map((c) => ({ c, cmp: comparisons.get(`${s.name}\u0000${c.id}`) })));
+  const failing = cases.filter(({ c }) => isFailing(c)).length;
+  const regressed = cases.filter(({ cmp }) => isRegression(cmp)).length;
+  const button = (show: string, label: string) => `<button type="button" data-show="${show}" aria-pressed="${show === "all"}">${esc(label)}</button>`;
+  return `<nav class="filters">${button("all", `all (${cases.length})`)} ${button("failures", `failures (${failing})`)} ${button("regressions", `regressions (${regressed})`)}</nav>`;
+}
+
+export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
+  const comparisons = new Map((result.comparison?.cases ?? []).map((x) => [`${x.suite}\u0000${x.caseId}`, x]));
+  const scriptHash = createHash("sha256").update(SCRIPT).digest("base64");
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'`;
+  const errs = Object.entries(result.errors.byCategory).map(([k, n]) => `${k} ${n}`).join(", ");
+  const base = result.gate.baseline;
+  const meta = [`started ${result.startedAt}`, `${(result.durationMs / 1000).toFixed(1)} s`, `harness ${result.harnessVersion}`, base ? `baseline ${base.path}${base.commit ? ` @ ${base.commit.slice(0, 7)}` : ""}` : "no baseline", `α = ${result.gate.alpha}`, `${result.errors.errored} errored trials${errs ? ` (${errs})` : ""}`, result.interrupted ? `interrupted by ${result.interrupted}` : ""].filter(Boolean).join(" · ");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>harness report ${esc(result.startedAt)}</title><style>${STYLE}</style></head>
+<body data-filter="all"><header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}</header>
+${overview(result)}
+${filters(result, comparisons)}
+${result.suites.map((s) => suiteSection(s, result, comparisons, options.history)).join("\n")}
+<script>${SCRIPT}</script></body></html>
+`;
+}

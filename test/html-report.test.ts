@@ -1,0 +1,102 @@
+/**
+ * The HTML reporter as text: self-contained, escaped, and drawing the figures core/ computed.
+ * What a browser makes of it is test/html-browser.test.ts.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildHistoryEntry } from "../src/core/history.js";
+import { renderHtml } from "../src/reporters/html.js";
+import { REPORTERS } from "../src/reporters/index.js";
+import { HOSTILE_OUTPUT, regressedRun } from "./helpers/regressed-run.js";
+
+const result = regressedRun();
+const html = renderHtml(result);
+
+describe("the html reporter", () => {
+  it("the run has the regression, failure and error the page must show", () => {
+    expect(result.gate.regressions.map((r) => [r.kind, r.caseId])).toContainEqual(["case", "refund-window"]);
+    expect(result.suites[0]!.totals.errored).toBe(1);
+  });
+
+  it("escapes outputs and reasons: markup from a model shows as text", () => {
+    expect(html).not.toContain(HOSTILE_OUTPUT);
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("<b onmouseover");
+    expect(html).toContain("&lt;script&gt;window.__pwned = 1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt;");
+    expect(html.match(/<script/g)).toHaveLength(1);
+  });
+
+  it("fetches nothing: no src or href, and a policy that allows only its own script, by hash", () => {
+    expect(html).not.toMatch(/<[a-z][^>]*\s(src|href)\s*=/i);
+    expect(html).not.toMatch(/url\(|@import/i);
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
+    const hash = createHash("sha256").update(script).digest("base64");
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'"`);
+  });
+
+  it("marks failing and regressed cases for the filters", () => {
+    const tag = (id: string) => new RegExp(`<details [^>]*data-case="${id}"[^>]*>`).exec(html)![0];
+    expect(tag("refund-window")).toContain("data-failed");
+    expect(tag("refund-window")).toContain("data-regressed");
+    expect(tag("flaky")).toContain("data-failed"); // its errored trial
+    expect(tag("steady")).not.toContain("data-failed");
+    expect(html).toContain("failures (2)");
+    expect(html).toContain("regressions (1)");
+  });
+
+  it("draws the curve core computed: five points each; k = 5 leaves out the case with 4 judged trials", () => {
+    const curve = /data-chart="curve"[\s\S]*?<\/figure>/.exec(html)![0];
+    expect(curve.match(/class="point at"/g)).toHaveLength(5);
+    expect(curve.match(/class="point hat"/g)).toHaveLength(5);
+    // k ≤ 4: refund-window 0/5, steady 5/5, flaky 4/4 → (0 + 1 + 1) / 3 for both.
+    expect(curve).toContain("pass^1 = 0.67");
+    expect(curve).toContain("pass@4 = 0.67");
+    // k = 5: flaky has only 4 judged trials, so (0 + 1) / 2.
+    expect(curve).toContain("pass^5 = 0.50");
+    expect(curve).toContain("pass@5 = 0.50");
+  });
+
+  it("shows the summary, the gate's why, a latency histogram and the cost scatter", () => {
+    expect(html).toContain("Gate failed");
+    expect(html).toContain("What failed the gate");
+    expect(html).toContain("<code>refund-window</code> 5/5 → 0/5 passing");
+    expect(html).toContain("latency p50 / p95 / max");
+    expect(html.match(/<rect class="bar"/g)!.length).toBeGreaterThan(0);
+    expect(/data-chart="scatter"[\s\S]*?<\/figure>/.exec(html)![0]).toContain('class="point scatter"');
+  });
+
+  it("a suite with an unknown cost is named, not plotted at zero", () => {
+    const page = renderHtml(regressedRun({ withCost: false }));
+    expect(/data-chart="scatter"[\s\S]*?<\/figure>/.exec(page)![0]).not.toContain('class="point scatter"');
+    expect(page).toContain("Not plotted (cost or pass rate unknown): refund-policy (openai:gpt-4o-mini)");
+  });
+
+  it("charts pass^k over the history only when given one", () => {
+    expect(html).not.toContain('data-chart="history"');
+    const earlier = { ...buildHistoryEntry(result, { commit: null, dirty: null }), time: "2026-11-20T00:00:00.000Z" };
+    const other = { ...earlier, suites: { "refund-policy": { ...earlier.suites["refund-policy"]!, provider: "anthropic:claude-haiku-4-5", passHatK: 0.9 } } };
+    const page = renderHtml(result, { history: [earlier, other, buildHistoryEntry(result, { commit: null, dirty: null })] });
+    const chart = /data-chart="history"[\s\S]*?<\/figure>/.exec(page)![0];
+    expect(chart.match(/class="point hat"/g)).toHaveLength(3);
+    expect(chart.match(/class="marker"/g)).toHaveLength(2); // to anthropic, and back
+  });
+});
+
+describe("loading", () => {
+  it("the registry loads the html reporter only when it renders", async () => {
+    const rendered = REPORTERS.html!.render(result, { color: false, env: {} });
+    expect(rendered).toBeInstanceOf(Promise);
+    expect(await rendered).toBe(html);
+  });
+
+  it("no module imports the html reporter statically", () => {
+    const src = path.resolve(__dirname, "../src");
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+    for (const f of files) {
+      const text = readFileSync(path.join(src, f), "utf8");
+      expect(/^\s*import\s[^;]*from\s+["'][^"']*\/html\.js["']/m.test(text), f).toBe(false);
+    }
+  });
+});
