@@ -148,6 +148,6 @@ describe("harness compare offline on the examples in evals/", () => {
     const r = await runHarness(["compare", "--against-baseline", "--offline", "--no-color"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/openai:gpt-4o-mini is not worse than baseline \(evals\/baseline\.json @ [0-9a-f]{7}\)/);
-    expect(r.stdout).toMatch(/│ baseline \(evals\/baseline\.json @ [0-9a-f]{7}\) │ +9 │ +45 │ +0 │ +— │ +— │ +— │ +— │ +— │ +— │/);
+    expect(r.stdout).toMatch(/│ baseline \(evals\/baseline\.json @ [0-9a-f]{7}\) │ +9 │ +45 │ +0 │ +— │ +— │ +— │ +— │ +— │ +— │ +— │ +— │/);
   });
 });

@@ -21,6 +21,7 @@ function figures(label: string, judged = true): ProviderFigures {
     judgeCostUsd: null,
     tokens: null,
     latencyMs: null,
+    refusals: null,
     errored: 0,
     errorsByCategory: {},
     judged,

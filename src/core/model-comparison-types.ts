@@ -91,6 +91,8 @@ export interface ProviderFigures {
   judgeCostUsd: number | null;
   tokens: Usage | null;
   latencyMs: Summary | null;
+  /** Answers in which the model declined (graded as answers); null for the baseline, which does not store them. */
+  refusals: number | null;
   errored: number;
   errorsByCategory: Partial<Record<ErrorCategory, number>>;
   /** False when the run could not be judged (too many errored trials, missing fixtures offline, interrupted). */

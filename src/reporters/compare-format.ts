@@ -56,10 +56,12 @@ export function providerRow(p: ProviderFigures): string[] {
     p.tokens ? `${fmtTokens(p.tokens.inputTokens)} / ${fmtTokens(p.tokens.outputTokens)}` : DASH,
     p.latencyMs ? fmtMs(p.latencyMs.p50) : DASH,
     p.latencyMs ? fmtMs(p.latencyMs.p95) : DASH,
+    p.latencyMs ? fmtMs(p.latencyMs.max) : DASH,
+    p.refusals === null ? DASH : String(p.refusals),
   ];
 }
 
-export const PROVIDER_HEAD = ["provider", "cases", "trials", "errored", "cost", "cost/case", "judge cost", "tokens in / out", "p50", "p95"];
+export const PROVIDER_HEAD = ["provider", "cases", "trials", "errored", "cost", "cost/case", "judge cost", "tokens in / out", "p50", "p95", "max", "refusals"];
 
 export const SUITE_HEAD = ["suite", "cases", "pass@k ref → cand", "pass^k ref → cand", "Δ pass rate (95% CI)", "p drop", "all-pass only ref / cand", "detectable drop"];
 
