@@ -160,3 +160,22 @@ describe("runs that are not judged, and untrusted text", () => {
     expect(mention).toContain("ping @\u200boctocat \\`x\\`");
   });
 });
+
+describe("terminal, on a big suite", () => {
+  it("lists the cases worth a look and counts the rest, instead of a row per case", async () => {
+    const { renderTerminal } = await import("../src/reporters/terminal.js");
+    const many = Array.from({ length: 100 }, (_, i) => mkCase(`c${i}`, i + 1));
+    const big: LoadedSuite = { ...suite, cases: many };
+    const run = buildRunResult(
+      { ...raw, suites: [{ suite: big, cases: many.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => trial(t, !(i === 7 && t < 2), "30 days")) })) }] },
+      { harnessVersion: "0.1.0" },
+    );
+    const text = renderTerminal(run, { color: false });
+    const rows = text.split("\n").filter((l) => /^│ c\d+ /.test(l));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^│ c7 /);
+    expect(text).toContain("Not listed: 99 cases that passed every trial, unchanged (all of them: -o report.json or --reporter html)");
+    // At the limit or under it, every case has its row.
+    expect(renderTerminal(run, { color: false, maxRows: 100 }).split("\n").filter((l) => /^│ c\d+ /.test(l))).toHaveLength(100);
+  });
+});

@@ -3,7 +3,7 @@
  * keyed by a hash of the provider, the request body (never credentials or the
  * server's address) and the trial index, so k trials replay k recorded answers.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { hashOf } from "../core/hash.js";
@@ -78,13 +78,25 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     const file = path.join(dir, fixturePath(provider, request, trial));
     return { file, label: path.relative(cwd, file) };
   };
+  // One listing of the model's fixture folder instead of a failed open per live call: at
+  // 100,000 trials the failed opens were a tenth of the run's CPU.
+  let listing: Promise<Set<string>> | undefined;
+  const recordedNames = () =>
+    (listing ??= readdir(path.join(dir, path.dirname(fixturePath(provider, { messages: [], vars: {} }, 0)))).then(
+      (names) => new Set(names),
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT" || err.code === "ENOTDIR") return new Set<string>();
+        throw err;
+      },
+    ));
+  const lookup = async (file: string, label: string) => ((await recordedNames()).has(path.basename(file)) ? readFixture(file, label) : undefined);
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
     async needed(entries) {
       const out = [];
       for (const e of entries) {
         const { file, label } = locate(e.request, e.trial);
-        if (!(await readFixture(file, label))) out.push({ ...e, customId: batchCustomId(provider, e.request, e.trial) });
+        if (!(await lookup(file, label))) out.push({ ...e, customId: batchCustomId(provider, e.request, e.trial) });
       }
       return out;
     },
@@ -101,7 +113,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     ...(batch ? { batch } : {}),
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const { file, label } = locate(request, options.trial);
-      const recorded = await readFixture(file, label);
+      const recorded = await lookup(file, label);
       if (recorded) {
         const { output, usage, latencyMs, refused } = recorded.response;
         // Cost is priced now, not when recorded: the price table is the thing that changes.
@@ -135,6 +147,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
+        (await recordedNames()).add(path.basename(file));
       }
       return live;
     },

@@ -10,7 +10,13 @@ export interface TerminalOptions {
   color: boolean;
   /** Reasons listed per failing case (default 3). */
   maxReasons?: number;
+  /** Case rows per suite table (default 60); past it, cases that passed every trial unchanged are left out. */
+  maxRows?: number;
 }
+
+const MAX_ROWS = 60;
+/** Failing cases whose reasons are listed under a suite's table. */
+const MAX_REASON_CASES = 25;
 
 const STATUS_LABEL: Record<CaseComparison["status"], string> = {
   same: "same",
@@ -41,6 +47,23 @@ function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string
   return label;
 }
 
+/**
+ * A table of 20,000 rows helps no one and takes seconds to lay out. A big suite shows the
+ * cases worth a look (a failure, an error, a change against the baseline) and counts the rest.
+ */
+function rowsToShow(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, max: number): { shown: CaseResult[]; hidden: string } {
+  if (suite.cases.length <= max) return { shown: suite.cases, hidden: "" };
+  const notable = suite.cases.filter((cr) => {
+    const status = comparisons.get(`${suite.name}\u0000${cr.id}`)?.status;
+    return cr.passes < cr.n || cr.errored > 0 || cr.pending > 0 || (status !== undefined && status !== "same");
+  });
+  const shown = notable.slice(0, max);
+  const quiet = suite.cases.length - notable.length;
+  const more = notable.length - shown.length;
+  const parts = [quiet > 0 ? `${quiet} case${quiet === 1 ? "" : "s"} that passed every trial, unchanged` : "", more > 0 ? `${more} more failing or changed` : ""].filter(Boolean);
+  return { shown, hidden: `  Not listed: ${parts.join("; ")} (all of them: -o report.json or --reporter html)` };
+}
+
 function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, c: ChalkInstance, options: TerminalOptions): string {
   const k = suite.k;
   const extraKs = suite.at.filter((a) => a.k !== k);
@@ -49,7 +72,8 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [], compact: true },
     colAligns: ["left", "right", "right", "right", "right", "right", ...extraKs.flatMap(() => ["right", "right"] as const), "left"],
   });
-  for (const cr of suite.cases) {
+  const { shown, hidden } = rowsToShow(suite, comparisons, options.maxRows ?? MAX_ROWS);
+  for (const cr of shown) {
     const hat = cr.passHatK;
     const hatText = fmtProb(hat);
     table.push([
@@ -74,7 +98,7 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   const tokens = suite.tokens ? `${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out` : "unknown";
   const lines = [
     `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case`)}`,
-    table.toString(),
+    table.toString() + (hidden ? `\n${hidden}` : ""),
     `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
     `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)} max ${fmtMs(suite.latencyMs.max)}` +
@@ -87,7 +111,8 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     lines.push(`  judge: ${plural(j.calls, "call")}   latency p50 ${fmtMs(j.latencyMs.p50)} p95 ${fmtMs(j.latencyMs.p95)} per trial   tokens ${jt}   cost ${fmtUsd(j.costUsd)}`);
   }
   const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0 || cr.pending > 0);
-  for (const cr of failing) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
+  for (const cr of failing.slice(0, MAX_REASON_CASES)) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
+  if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${failing.length - MAX_REASON_CASES} more cases failed: -o report.json or --reporter html`);
   return lines.join("\n");
 }
 
