@@ -2,6 +2,7 @@
  * eval --batch through the real binary and the real SDKs' batch clients, against the fake
  * server's OpenAI Files + Batches and Anthropic Message Batches endpoints.
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -17,6 +18,7 @@ afterAll(async () => server.close());
 beforeEach(() => {
   server.handle(echo);
   server.batches.pollsBeforeEnd = 1;
+  server.batches.hang = false;
 });
 
 const env = { OPENAI_API_KEY: "sk-test-batch-5e6f", ANTHROPIC_API_KEY: "sk-ant-test-batch-7a8b" };
@@ -87,6 +89,47 @@ describe("eval --batch, interrupted and failing", () => {
     expect(second.stderr).toMatch(/picking up 12 request\(s\) sent to openai:gpt-4o-mini by an earlier run/);
     expect(server.batches.created.length - createdBefore).toBe(1);
     expect(live(before)).toBe(0);
+    expect(await readdir(path.join(dir, ".harness/batches"))).toEqual([]);
+  });
+
+  it("Ctrl-C while the batch is being sent exits 130 with a partial report, not an error", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    server.batches.hang = true;
+    let pid = 0;
+    const run = runHarness(["eval", "--batch", "-o", "partial.json"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+    await waitFor(() => existsSync(path.join(dir, ".harness/batches")), 20_000, "the batch state folder");
+    await new Promise((r) => setTimeout(r, 200));
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.code, r.stderr).toBe(130);
+    expect(JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8")).interrupted).toBe("SIGINT");
+  });
+
+  it("--resume after a batch run was stopped during grading picks up the same batch for the trials left", async () => {
+    const dir = await makeProject({
+      "evals/b.yaml": suiteYaml("openai:gpt-4o-mini", 2).replace("cases:\n", "  - type: javascript\n    file: hang.mjs\ncases:\n"),
+      // Hangs grading case-1's outputs while HANG is set: the run is stopped with case-0 done.
+      "evals/hang.mjs": "export default (output) => (process.env.HANG && output.includes('question 1') ? new Promise(() => {}) : true);\n",
+    });
+    const createdBefore = server.batches.created.length;
+    let pid = 0;
+    const run = runHarness(["eval", ...fast, "--timeout", "600000"], { cwd: dir, env: { ...env, HANG: "1" }, onSpawn: (p) => (pid = p) });
+    let onDisk = 0;
+    await waitFor(() => {
+      void readFile(path.join(dir, ".harness/journal.jsonl"), "utf8").then((t) => (onDisk = t.split("\n").filter((l) => l.includes('"kind":"trial"')).length), () => 0);
+      return onDisk >= 3;
+    }, 20_000, "case-0's trials in the journal");
+    process.kill(pid, "SIGINT");
+    expect((await run).code).toBe(130);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+
+    const before = server.requests.length;
+    const again = await runHarness(["eval", "--batch", "--batch-poll", "10", "--resume"], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/picking up 3 request\(s\)/);
+    // No second batch, no live call: the first batch had answered these too.
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    expect(server.requests.length).toBe(before);
     expect(await readdir(path.join(dir, ".harness/batches"))).toEqual([]);
   });
 

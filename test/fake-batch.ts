@@ -13,6 +13,8 @@ export interface BatchAnswer {
 export interface FakeBatches {
   /** Status checks a batch answers "in progress" before it ends (default 1). */
   pollsBeforeEnd: number;
+  /** Never answer a batch route (a provider that hangs mid-upload). */
+  hang: boolean;
   /** Batches created, by id, with the custom ids they carried. */
   created: { id: string; api: "openai" | "anthropic"; customIds: string[] }[];
   /** Handles a batch route; false when the path is not one. */
@@ -42,9 +44,11 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
 
   const self: FakeBatches = {
     pollsBeforeEnd: 1,
+    hang: false,
     created: [],
     async route(req, res, raw) {
       const url = req.url ?? "";
+      if (self.hang && /^\/v1\/(files|batches|messages\/batches)/.test(url)) return true;
       let m: RegExpExecArray | null;
       if (req.method === "POST" && url === "/v1/files") {
         const form = await new Request("http://fake/", { method: "POST", headers: { "content-type": String(req.headers["content-type"]) }, body: raw }).formData();

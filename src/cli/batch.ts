@@ -22,5 +22,7 @@ function describe(e: BatchEvent): string {
       return `Batch ${e.batchId}: ${e.done} of ${e.total} done.\n`;
     case "collected":
       return `Batch ${e.batchId}: ${e.answers} of ${e.requests} answered${e.answers < e.requests ? "; the rest run live" : ""}.\n`;
+    case "failed":
+      return `harness: warning: the batch for ${e.provider} failed (${e.message}); its trials run live.\n`;
   }
 }

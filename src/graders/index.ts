@@ -33,7 +33,7 @@ async function outcome(spec: GraderSpec, ctx: GradeContext): Promise<GradeOutcom
     case "javascript":
       return gradeJavascript(spec, ctx);
     case "max-latency-ms": {
-      if (ctx.latencyMs === null) throw new GraderError("max-latency-ms: this answer came from a provider batch, which times no single call; run without --batch to grade latency");
+      if (ctx.latencyMs === null) throw new GraderError("max-latency-ms: this answer came from a provider batch (live, or recorded from one with --batch --record), which times no single call; record it live to grade latency");
       const pass = ctx.latencyMs <= spec.value;
       return { pass, score: pass ? 1 : 0, reason: `latency ${Math.round(ctx.latencyMs)} ms ${pass ? "≤" : ">"} ${spec.value} ms` };
     }

@@ -23,7 +23,8 @@ export async function writeFileAtomic(file: string, data: string, label = "outpu
     await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true });
+    // Cleaning up must not hide why the write failed (a parent that is a file fails rm too).
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw new UsageError(`cannot write the ${label} to ${file}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -28,7 +28,12 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
         const answers = new Map<string, ProviderResponse>();
         // Errored, cancelled and expired requests are left out: they run live.
         for await (const entry of await getClient().messages.batches.results(batchId, {}, { signal })) {
-          if (entry.result.type === "succeeded") answers.set(entry.custom_id, { ...readMessage(entry.result.message, price, BATCH_DISCOUNT), latencyMs: null });
+          if (entry.result.type !== "succeeded") continue;
+          try {
+            answers.set(entry.custom_id, { ...readMessage(entry.result.message, price, BATCH_DISCOUNT), latencyMs: null });
+          } catch {
+            // An answer that cannot be read runs again live, where its error is classified as usual.
+          }
         }
         return answers;
       }),

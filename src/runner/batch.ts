@@ -7,12 +7,12 @@
  * The batch's id is kept in a small state file until the run completes: run the same command
  * again after Ctrl-C or a crash, and it picks the batch up instead of sending it twice.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { hashOf } from "../core/hash.js";
 import type { LoadedSuite, ProviderRef } from "../core/types.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
-import { ProviderError, RETRYABLE, type BatchEntry, type Provider } from "../providers/types.js";
+import { ProviderError, RETRYABLE, type BatchEntry, type BatchRunner, type Provider } from "../providers/types.js";
 import { DEFAULT_BATCH_POLL_MS } from "../defaults.js";
 import { sleep } from "./retry.js";
 
@@ -30,15 +30,17 @@ export interface BatchOptions {
 export type BatchEvent =
   | { kind: "submitted" | "resumed"; provider: string; batchId: string; requests: number }
   | { kind: "progress"; provider: string; batchId: string; done: number; total: number }
-  | { kind: "collected"; provider: string; batchId: string; answers: number; requests: number };
+  | { kind: "collected"; provider: string; batchId: string; answers: number; requests: number }
+  | { kind: "failed"; provider: string; message: string };
 
 export const DEFAULT_BATCH_MAX_POLL_MS = 60_000;
 /** Polls in a row that may fail (429, 5xx, network) before the run gives up on the batch. */
 const MAX_POLL_FAILURES = 5;
 
 /**
- * Sends, polls and collects one batch per model. Resolves with the state files to remove once
- * the run has completed; on abort it resolves early, leaving them for the next run.
+ * Sends, polls and collects one batch per model. Resolves with the state-file prefixes to clear
+ * once the run has completed; on abort it resolves early, leaving them for the next run. A batch
+ * that fails is reported and its trials run live; this never throws.
  */
 export async function prefetchBatches(
   suites: readonly LoadedSuite[],
@@ -56,54 +58,78 @@ export async function prefetchBatches(
       for (let t = 0; t < suite.trials; t++) if (!isKept(suite, ci, t)) group.entries.push({ request: { messages: c.messages, vars: c.vars }, trial: t });
     });
   }
-  const stateFiles: string[] = [];
+  const prefixes: string[] = [];
   await Promise.all(
     [...byProvider.values()].map(async ({ ref, entries }) => {
       const provider = await providerFor(ref);
       if (!provider.batch || signal.aborted) return; // exec: no batch API, its trials run as usual
-      const runner = provider.batch;
-      const needed = await runner.needed(entries);
-      if (needed.length === 0) return;
-      // Identical requests for the same trial index are one batch request.
-      const unique = [...new Map(needed.map((n) => [n.customId, n])).values()];
-      const file = path.join(options.stateDir, `${provider.id.replace(/[^A-Za-z0-9._-]/g, "_")}-${hashOf(unique.map((u) => u.customId).sort(), 16)}.json`);
-      stateFiles.push(file);
-      let batchId = await readState(file);
-      // A batch the provider no longer knows (deleted, or past its retention) is sent anew.
-      if (batchId && !(await stillKnown(() => runner.check(batchId!, signal)))) batchId = undefined;
-      if (batchId) options.onEvent?.({ kind: "resumed", provider: provider.id, batchId, requests: unique.length });
-      else {
-        batchId = await runner.submit(unique, signal);
-        await writeFileAtomic(file, `${JSON.stringify({ provider: provider.id, batchId, requests: unique.length, submittedAt: new Date().toISOString() }, null, 2)}\n`, "batch state");
-        options.onEvent?.({ kind: "submitted", provider: provider.id, batchId, requests: unique.length });
+      // Two suites on one model but another baseURL or price are other batches: the ref is in the name.
+      const prefix = `${provider.id.replace(/[^A-Za-z0-9._-]/g, "_")}-${hashOf(ref, 12)}-`;
+      prefixes.push(prefix);
+      try {
+        await runBatch(provider.id, provider.batch, entries, prefix, options, signal);
+      } catch (err) {
+        // Interrupted: the batch goes on at the provider and its id stays on disk for the next run.
+        if (signal.aborted) return;
+        // Anything else: the trials run live, as they would have without --batch.
+        options.onEvent?.({ kind: "failed", provider: provider.id, message: (err as Error)?.message ?? String(err) });
       }
-      let wait = options.pollMs ?? DEFAULT_BATCH_POLL_MS;
-      let failures = 0;
-      for (;;) {
-        let status;
-        try {
-          status = await runner.check(batchId, signal);
-          failures = 0;
-        } catch (err) {
-          // A poll that fails for a passing reason is tried again; the batch itself is unharmed.
-          if (signal.aborted) return;
-          if (!(err instanceof ProviderError) || !RETRYABLE.has(err.category) || ++failures > MAX_POLL_FAILURES) throw err;
-          status = { ended: false, done: 0, total: unique.length };
-        }
-        options.onEvent?.({ kind: "progress", provider: provider.id, batchId, done: status.done, total: status.total });
-        if (status.ended) break;
-        try {
-          await sleep(wait, signal);
-        } catch {
-          return; // interrupted: the batch goes on at the provider, and its id stays on disk
-        }
-        wait = Math.min(options.maxPollMs ?? DEFAULT_BATCH_MAX_POLL_MS, wait * 1.5);
-      }
-      const answers = await runner.collect(batchId, signal);
-      options.onEvent?.({ kind: "collected", provider: provider.id, batchId, answers, requests: unique.length });
     }),
   );
-  return stateFiles;
+  return prefixes;
+}
+
+async function runBatch(providerId: string, runner: BatchRunner, entries: BatchEntry[], prefix: string, options: BatchOptions, signal: AbortSignal): Promise<void> {
+  const needed = await runner.needed(entries);
+  if (needed.length === 0) return;
+  // Identical requests for the same trial index are one batch request.
+  const unique = [...new Map(needed.map((n) => [n.customId, n])).values()];
+  // An earlier run's batch serves if it carried every request still needed (a resumed run needs fewer).
+  let found = await findState(options.stateDir, prefix, unique.map((u) => u.customId));
+  // A batch the provider no longer knows (deleted, or past its retention) is sent anew.
+  if (found && !(await stillKnown(() => runner.check(found!.batchId, signal)))) found = undefined;
+  let batchId: string;
+  if (found) {
+    batchId = found.batchId;
+    options.onEvent?.({ kind: "resumed", provider: providerId, batchId, requests: unique.length });
+  } else {
+    const file = path.join(options.stateDir, `${prefix}${hashOf(unique.map((u) => u.customId).sort(), 16)}.json`);
+    const state = { provider: providerId, batchId: "", customIds: unique.map((u) => u.customId), submittedAt: "" };
+    // Written before the batch is paid for: a folder that cannot hold the id must not cost a batch per run.
+    await writeFileAtomic(file, JSON.stringify(state), "batch state");
+    batchId = await runner.submit(unique, signal);
+    await writeFileAtomic(file, JSON.stringify({ ...state, batchId, submittedAt: new Date().toISOString() }), "batch state");
+    options.onEvent?.({ kind: "submitted", provider: providerId, batchId, requests: unique.length });
+  }
+  let wait = options.pollMs ?? DEFAULT_BATCH_POLL_MS;
+  let failures = 0;
+  for (;;) {
+    let status;
+    try {
+      status = await runner.check(batchId, signal);
+      failures = 0;
+    } catch (err) {
+      // A poll that fails for a passing reason is tried again; the batch itself is unharmed.
+      if (signal.aborted || !(err instanceof ProviderError) || !RETRYABLE.has(err.category) || ++failures > MAX_POLL_FAILURES) throw err;
+      status = { ended: false, done: 0, total: unique.length };
+    }
+    options.onEvent?.({ kind: "progress", provider: providerId, batchId, done: status.done, total: status.total });
+    if (status.ended) break;
+    await sleep(wait, signal);
+    wait = Math.min(options.maxPollMs ?? DEFAULT_BATCH_MAX_POLL_MS, wait * 1.5);
+  }
+  const answers = await runner.collect(batchId, signal);
+  options.onEvent?.({ kind: "collected", provider: providerId, batchId, answers, requests: unique.length });
+}
+
+/** The state of an earlier batch for this provider that carried every one of `needed`. */
+async function findState(dir: string, prefix: string, needed: readonly string[]): Promise<{ batchId: string } | undefined> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")).sort()) {
+    const state = await readState(path.join(dir, name));
+    if (state && needed.every((id) => state.customIds.has(id))) return { batchId: state.batchId };
+  }
+  return undefined;
 }
 
 async function stillKnown(check: () => Promise<unknown>): Promise<boolean> {
@@ -116,19 +142,22 @@ async function stillKnown(check: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-async function readState(file: string): Promise<string | undefined> {
+async function readState(file: string): Promise<{ batchId: string; customIds: Set<string> } | undefined> {
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const id = (JSON.parse(text) as { batchId?: unknown }).batchId;
-    return typeof id === "string" && id !== "" ? id : undefined;
+    const { batchId, customIds } = JSON.parse(text) as { batchId?: unknown; customIds?: unknown };
+    if (typeof batchId !== "string" || batchId === "" || !Array.isArray(customIds)) return undefined;
+    return { batchId, customIds: new Set(customIds.map(String)) };
   } catch {
     // A torn state file: the batch is sent again, which costs money but loses nothing.
     return undefined;
   }
 }
 
-/** Once the run has completed, its batches are done with. */
-export async function forgetBatches(files: readonly string[]): Promise<void> {
-  await Promise.all(files.map((f) => rm(f, { force: true })));
+/** Once the run has completed, every batch it could have picked up is done with. */
+export async function forgetBatches(stateDir: string, prefixes: readonly string[]): Promise<void> {
+  if (prefixes.length === 0) return;
+  const names = await readdir(stateDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => prefixes.some((p) => n.startsWith(p))).map((n) => rm(path.join(stateDir, n), { force: true })));
 }

@@ -104,13 +104,10 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     cases: suite.cases.map((c) => ({ case: c, trials: new Array<TrialResult>(suite.trials) })),
   }));
 
-  let batchFiles: string[] = [];
+  let batchPrefixes: string[] = [];
   if (options.batch) {
     const isKept = (suite: LoadedSuite, ci: number, t: number) => options.prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
-    batchFiles = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal).catch((err: unknown) => {
-      fail(err);
-      return [];
-    });
+    batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
   const tasks: Promise<void>[] = [];
@@ -147,7 +144,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   }
   await Promise.all(tasks);
   options.signal?.removeEventListener("abort", onOuterAbort);
-  if (!stop.signal.aborted) await forgetBatches(batchFiles);
+  if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   if (fatal !== undefined) throw asRunError(fatal);
   return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed };
 }
