@@ -1,11 +1,13 @@
 /** The run journal: what is written as trials end, what --resume keeps, and the lock between runs. */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TrialResult } from "../src/core/types.js";
 import { UsageError } from "../src/errors.js";
 import { JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
+import { ROOT } from "./cli-run.js";
 import { makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
 
 let project: TempProject;
@@ -118,5 +120,23 @@ describe("run journal", () => {
     await second.close(false);
     const kinds = (await readFile(file, "utf8")).trim().split("\n").map((l) => (JSON.parse(l) as { kind: string }).kind);
     expect(kinds).toEqual(["run", "end", "run", "end"]);
+  });
+
+  it("of several runs racing for one journal, with or without a stale lock, exactly one gets it", async () => {
+    project = await tempProject();
+    const child = path.join(project.dir, "take.mjs");
+    const built = pathToFileURL(path.join(ROOT, "dist/runner/journal.js")).href;
+    await writeFile(child, `import { JournalWriter } from ${JSON.stringify(built)};
+try { const w = await JournalWriter.open(process.argv[2], "j", { resume: true }); console.log("GOT"); await new Promise((r) => setTimeout(r, 400)); await w.close(false); }
+catch (e) { console.log("REFUSED"); }
+`);
+    const take = (file: string) => new Promise<string>((resolve) => execFile(process.execPath, [child, file], (_e, out) => resolve(out.trim())));
+    for (let round = 0; round < 6; round++) {
+      const file = path.join(project.dir, `j${round}.jsonl`);
+      await writeFile(file, "");
+      if (round % 2 === 1) await writeFile(`${file}.lock`, "999999"); // a run that died
+      const outcomes = await Promise.all([take(file), take(file), take(file)]);
+      expect(outcomes.filter((o) => o === "GOT"), `round ${round}: ${outcomes.join(", ")}`).toHaveLength(1);
+    }
   });
 });
