@@ -29,10 +29,20 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
     } catch {
       return { ok: false, error: CANCELLED, retries };
     }
+    // One short-lived signal per call, tied to the run's: the SDKs add an abort listener to the
+    // signal they are given and never remove it, so handing them the run's own signal kept
+    // every call's request alive until the run ended (4 KB a trial, 400 MB at 100,000).
     // The timeout starts once the call may start: time spent queued for a slot is not the provider's.
-    const timeout = AbortSignal.timeout(ctx.timeoutMs);
+    const call = new AbortController();
+    const timeout = { aborted: false };
+    const onStop = () => call.abort(ctx.signal.reason);
+    ctx.signal.addEventListener("abort", onStop, { once: true });
+    const timer = setTimeout(() => {
+      timeout.aborted = true;
+      call.abort(new DOMException("the call timed out", "TimeoutError"));
+    }, ctx.timeoutMs);
     try {
-      const response = await provider.call(request, { signal: AbortSignal.any([ctx.signal, timeout]), trial });
+      const response = await provider.call(request, { signal: call.signal, trial });
       ctx.gate?.succeeded(response.exhaustedForMs);
       return { ok: true, response, retries };
     } catch (raw) {
@@ -55,6 +65,8 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       }
       retries++;
     } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onStop);
       release?.();
     }
   }
