@@ -28,6 +28,8 @@ export interface ChildOptions {
   /** Where the child's output goes: big suites print big tables, which must not pile up in this process. */
   logFile: string;
   timeoutMs: number;
+  /** Flags for Node itself, e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }
 
 export async function runChild(o: ChildOptions): Promise<ChildRun> {
@@ -35,7 +37,7 @@ export async function runChild(o: ChildOptions): Promise<ChildRun> {
   await rm(usageFile, { force: true });
   const fd = openSync(o.logFile, "w");
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", PRELOAD, o.script, ...o.args], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", PRELOAD, o.script, ...o.args], {
     cwd: o.cwd,
     env: { ...o.env, BENCH_USAGE_FILE: usageFile },
     stdio: ["ignore", fd, fd],

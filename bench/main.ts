@@ -17,13 +17,16 @@ import { scenarios } from "./scenarios.js";
 import { checkRow, renderMarkdown, renderText, type Check } from "./table.js";
 import type { Tool } from "./tool.js";
 
-const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--out <file>] [--timeout-min <m>] [--keep]
+const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
   --quick        small sizes, for a smoke run (targets are still the full-size ones)
   --only         run only these scenarios
   --promptfoo    promptfoo's CLI to measure beside harness (default: $PROMPTFOO_BIN; "none" to skip)
   --out          results JSON (default .harness/bench.json; Markdown table beside it)
   --timeout-min  per process; a run that takes longer is killed and marked (default 30)
-  --keep         keep the temp projects, for a look at what ran`;
+  --keep         keep the temp projects, for a look at what ran
+  --cpu-prof     write a V8 CPU profile of every measured process to <dir>/<tool>-<scenario>/
+                 (the figures then include the profiler's cost); summarise with
+                 npx tsx bench/profile-summary.ts <dir>/harness-3`;
 
 function machine() {
   const cpus = os.cpus();
@@ -54,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string", default: path.join(ROOT, ".harness", "bench.json") },
       "timeout-min": { type: "string", default: "30" },
       keep: { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -78,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
     // Both tools in turn, per scenario, so a change in the machine's load hits both alike.
     for (const tool of tools) {
       process.stderr.write(`bench: scenario ${s.id} (${s.title}) with ${tool.name}…\n`);
-      for (const row of await measure(tool, s, options)) results.push({ row, checks: checkRow(row, s) });
+      const profileDir = values["cpu-prof"] && path.resolve(values["cpu-prof"], `${tool.name}-${s.id}`);
+      const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+      for (const row of await measure(tool, s, { ...options, nodeArgs })) results.push({ row, checks: checkRow(row, s) });
     }
   }
   const loadAfter = os.loadavg();

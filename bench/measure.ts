@@ -35,6 +35,8 @@ export interface Row {
 export interface MeasureOptions {
   /** Per child process: a tool that takes longer is killed and its row says so. */
   timeoutMs: number;
+  /** Flags for Node in every measured process, e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }
 
 const ANSWER = { kind: "answer", text: "the answer is ok" } as const;
@@ -70,7 +72,7 @@ async function failure(run: ChildRun): Promise<string | null> {
 async function evalRow(tool: Tool, dir: string, suite: SuiteSpec, mode: EvalMode, server: FakeServer, row: Row, latencyMs: number, o: MeasureOptions): Promise<Row> {
   const callsBefore = server.requests.length;
   server.resetMaxInFlight();
-  const run = await runChild({ script: tool.script, args: tool.evalArgs(suite, mode), cwd: dir, env: tool.env(dir), logFile: path.join(dir, `${mode}.log`), timeoutMs: o.timeoutMs });
+  const run = await runChild({ script: tool.script, args: tool.evalArgs(suite, mode), cwd: dir, env: tool.env(dir), logFile: path.join(dir, `${mode}.log`), timeoutMs: o.timeoutMs, nodeArgs: o.nodeArgs });
   const trials = suite.cases * suite.trials;
   const limitMs = mode === "replay" ? 0 : Math.ceil(trials / suite.concurrency) * latencyMs;
   const tally = await tool.readTally(dir, suite).catch(() => null);
@@ -138,7 +140,7 @@ async function measureStartup(tool: Tool, s: StartupScenario, o: MeasureOptions 
       withServer(0, 0, async (server) => {
         const version: number[] = [];
         for (let i = 0; i < s.runs; i++) {
-          const run = await runChild({ script: tool.script, args: tool.versionArgs, cwd: dir, env: tool.env(dir), logFile: path.join(dir, "version.log"), timeoutMs: o.timeoutMs });
+          const run = await runChild({ script: tool.script, args: tool.versionArgs, cwd: dir, env: tool.env(dir), logFile: path.join(dir, "version.log"), timeoutMs: o.timeoutMs, nodeArgs: o.nodeArgs });
           const broke = await failure(run);
           if (broke) return [{ ...row, error: `--version: ${broke}` }];
           version.push(run.wallMs);
