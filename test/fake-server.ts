@@ -43,6 +43,8 @@ export interface FakeServer {
   requests: SeenRequest[];
   /** Most requests that were in flight at once. */
   maxInFlight: number;
+  /** Start the high-water mark of requests in flight again from those in flight now, e.g. between two runs against one server. */
+  resetMaxInFlight(): void;
   /** Replace the script. */
   handle(handler: Handler): void;
   /** Delay every answer by this many ms. */
@@ -210,6 +212,9 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
     },
     get maxInFlight() {
       return state.maxInFlight;
+    },
+    resetMaxInFlight() {
+      state.maxInFlight = inFlight;
     },
     get latencyMs() {
       return state.latencyMs;

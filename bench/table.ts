@@ -1,0 +1,72 @@
+/** Checks rows against the issue's targets and renders them, as text for the terminal and as Markdown for the README. */
+import type { Row } from "./measure.js";
+import type { Scenario, TargetSpec } from "./scenarios.js";
+
+export interface Check {
+  /** e.g. "ratio ≤ 1.1". */
+  target: string;
+  /** null when the figure is missing (the run broke). */
+  met: boolean | null;
+}
+
+const NAMES: Record<TargetSpec["metric"], string> = {
+  ratio: "ratio",
+  maxInFlight: "in flight",
+  peakRssMb: "RSS MB",
+  cpuPerTrialMs: "CPU/trial ms",
+  wallMs: "wall ms",
+  serverCalls: "server calls",
+  lost: "lost",
+  versionMs: "--version ms",
+  oneCaseMs: "1 case ms",
+};
+const OPS: Record<TargetSpec["op"], string> = { "<=": "≤", "<": "<", "=": "=" };
+
+export function checkRow(row: Row, scenario: Scenario): Check[] {
+  return scenario.targets
+    .filter((t) => (t.phase ?? null) === row.phase)
+    .map((t) => {
+      const want = t.value === "concurrency" ? row.concurrency : t.value;
+      const got = row[t.metric];
+      const target = `${NAMES[t.metric]} ${OPS[t.op]} ${want ?? "?"}`;
+      if (got === null || want === null || row.error) return { target, met: null };
+      const met = t.op === "<=" ? got <= want : t.op === "<" ? got < want : got === want;
+      return { target, met };
+    });
+}
+
+const num = (x: number | null, digits = 0) => (x === null ? "—" : x.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const ms = (x: number | null) => (x === null ? "—" : x >= 10_000 ? `${num(x / 1000, 1)} s` : `${num(x)} ms`);
+
+const HEADER = ["#", "scenario", "tool", "limit", "wall", "ratio", "CPU/trial", "peak RSS", "in flight", "calls", "trials done/err/lost", "targets"];
+
+function cells(row: Row, checks: Check[]): string[] {
+  const t = row.tally;
+  const startup = row.versionMs !== null;
+  const marks = checks.map((c) => `${c.target} ${c.met === null ? "?" : c.met ? "✓ met" : "✗ missed"}`).join("; ");
+  return [
+    row.scenario,
+    row.label,
+    row.tool,
+    startup ? "—" : ms(row.limitMs),
+    startup ? `${ms(row.versionMs)} / ${ms(row.oneCaseMs)}` : ms(row.wallMs),
+    row.ratio === null ? "—" : `${num(row.ratio, 2)}×`,
+    row.cpuPerTrialMs === null ? "—" : `${num(row.cpuPerTrialMs, row.cpuPerTrialMs < 10 ? 3 : 0)} ms`,
+    row.peakRssMb === null ? "—" : `${num(row.peakRssMb)} MB`,
+    num(row.maxInFlight),
+    num(row.serverCalls),
+    t ? `${num(t.passed + t.failed)}/${num(t.errored)}/${num(row.lost)} of ${num(t.expected)}` : "—",
+    row.error ? `broke: ${row.error.split("\n")[0]}` : marks,
+  ];
+}
+
+export function renderText(rows: { row: Row; checks: Check[] }[]): string {
+  const table = [HEADER, ...rows.map((r) => cells(r.row, r.checks))];
+  const widths = HEADER.map((_, i) => Math.max(...table.map((line) => line[i]!.length)));
+  return table.map((line) => line.map((c, i) => (i === line.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
+}
+
+export function renderMarkdown(rows: { row: Row; checks: Check[] }[]): string {
+  const line = (cs: string[]) => `| ${cs.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return [line(HEADER), line(HEADER.map(() => "---")), ...rows.map((r) => line(cells(r.row, r.checks)))].join("\n");
+}

@@ -1,0 +1,102 @@
+/**
+ * `npm run bench -- --quick` end to end: the structure and sanity of what it
+ * measures, never its speed (timing belongs to the bench's own table).
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Row } from "../bench/measure.js";
+import type { Check } from "../bench/table.js";
+import { ROOT } from "./cli-run.js";
+
+interface BenchReport {
+  quick: boolean;
+  machine: { cpu: string; cores: number; node: string };
+  rows: (Row & { checks: Check[] })[];
+}
+
+let dir: string;
+let run: { code: number | null; stdout: string; stderr: string };
+let report: BenchReport;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "harness-bench-test-"));
+  const out = path.join(dir, "bench.json");
+  const tsx = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+  run = await new Promise((resolve) => {
+    execFile(process.execPath, [tsx, "bench/main.ts", "--quick", "--promptfoo", "none", "--out", out], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+  report = JSON.parse(await readFile(out, "utf8")) as BenchReport;
+}, 300_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const rowsOf = (scenario: string) => report.rows.filter((r) => r.scenario === scenario);
+
+describe("npm run bench --quick", () => {
+  it("exits 0 and names the machine it ran on", () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^machine: .+, \d+ cores, .*Node v\d+/m);
+    expect(report.quick).toBe(true);
+    expect(report.machine.cores).toBeGreaterThan(0);
+  });
+
+  it("measures every scenario with harness, and every run finished without breaking", () => {
+    expect(report.rows.map((r) => `${r.scenario}${r.phase ? `:${r.phase}` : ""}`)).toEqual(["1", "2", "3", "4", "5:record", "5:replay", "6"]);
+    for (const r of report.rows) {
+      expect(r.tool).toBe("harness");
+      expect(r.error, `scenario ${r.scenario}`).toBeNull();
+      expect(r.cpuPerTrialMs, `scenario ${r.scenario}`).toBeGreaterThan(0);
+      expect(r.peakRssMb, `scenario ${r.scenario}`).toBeGreaterThan(10);
+      // Every target is judged, met or missed, once the run did not break.
+      expect(r.checks.every((c) => typeof c.met === "boolean"), `scenario ${r.scenario}`).toBe(true);
+    }
+  });
+
+  it("completes every trial, once: none lost, none double counted, none errored", () => {
+    for (const r of report.rows) {
+      expect(r.tally, `scenario ${r.scenario}`).not.toBeNull();
+      expect(r.tally!.passed, `scenario ${r.scenario}`).toBe(r.tally!.expected);
+      expect(r.tally!.expected).toBe(r.trials);
+      expect([r.tally!.failed, r.tally!.errored, r.tally!.lost, r.tally!.duplicated, r.lost]).toEqual([0, 0, 0, 0, 0]);
+    }
+  });
+
+  it("never beats the limit, and never has more calls in flight than asked", () => {
+    for (const r of report.rows.filter((x) => x.limitMs !== null && x.limitMs > 0)) {
+      expect(r.ratio, `scenario ${r.scenario}`).toBeGreaterThanOrEqual(1);
+      expect(r.wallMs!).toBeGreaterThanOrEqual(r.limitMs!);
+    }
+    for (const r of report.rows) expect(r.maxInFlight!, `scenario ${r.scenario}`).toBeLessThanOrEqual(r.concurrency!);
+  });
+
+  it("counts the server's calls: one per trial, none on replay, more than one per trial under 429s", () => {
+    for (const id of ["1", "2", "3"]) expect(rowsOf(id)[0]!.serverCalls).toBe(rowsOf(id)[0]!.trials);
+    const [record, replay] = rowsOf("5");
+    expect(record!.serverCalls).toBe(record!.trials);
+    expect(replay!.serverCalls).toBe(0);
+    expect(replay!.maxInFlight).toBe(0);
+    expect(replay!.checks.find((c) => c.target.startsWith("server calls"))?.met).toBe(true);
+    const limited = rowsOf("6")[0]!;
+    expect(limited.serverCalls!).toBeGreaterThan(limited.trials);
+  });
+
+  it("times --version and a one-case eval", () => {
+    const [startup] = rowsOf("4");
+    expect(startup!.versionMs!).toBeGreaterThan(0);
+    expect(startup!.oneCaseMs).toBe(startup!.wallMs);
+    expect(startup!.serverCalls).toBe(1);
+  });
+
+  it("writes the Markdown table beside the JSON", async () => {
+    const md = await readFile(path.join(dir, "bench.md"), "utf8");
+    expect(md.split("\n")[0]).toMatch(/^\| # \| scenario \| tool \| limit \| wall \| ratio \| CPU\/trial \| peak RSS \| in flight \|/);
+    expect(md.trim().split("\n")).toHaveLength(2 + report.rows.length);
+  });
+});
