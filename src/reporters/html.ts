@@ -5,7 +5,7 @@
  * Figures come from the run result and core/; this file only draws them.
  */
 import { createHash } from "node:crypto";
-import { histogram, reliabilityCurve } from "../core/curves.js";
+import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, RunResult, SuiteResult } from "../core/types.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
@@ -73,7 +73,7 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
   ];
   // The same trials aggregateSuite takes latencies from: those that answered.
   const latencies = s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN));
-  const bins = histogram(latencies, Math.min(12, Math.max(1, Math.ceil(Math.sqrt(latencies.length)))));
+  const bins = latencyHistogram(latencies);
   if (bins.length > 0) out.push(barChart({ title: `latency of ${latencies.length} trials`, xLabel: "latency", bins, formatX: fmtMs }));
   const series = history ? historySeries(history, s.name, HISTORY_RUNS) : [];
   if (series.length > 0) {
