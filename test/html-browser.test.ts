@@ -4,28 +4,19 @@
  * work, markup in an output stays text, nothing is fetched, and a screenshot is kept in .harness/.
  * Chromium is required, not optional: without it this file fails and says how to install it.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { RunResult } from "../src/core/types.js";
 import { copyExamples, ROOT, runHarness } from "./cli-run.js";
+import { screenshotAt, visibleCases as shownCases, usePage } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-// This machine's network is closed: without these Chromium stalls on its own background calls.
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SCREENSHOT = path.join(ROOT, ".harness", "html-report.png");
 const HOSTILE = `<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">`;
 
-let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
 let run: RunResult;
-const requests: string[] = [];
-const pageErrors: string[] = [];
 
 /** The saved run, with one failing output turned into markup, and legal-threat-escalates' baseline raised to 5/5 (a drop). */
 async function writeReport(): Promise<string> {
@@ -45,41 +36,12 @@ async function writeReport(): Promise<string> {
   return path.join(dir, "harness-report.html");
 }
 
-/**
- * Opened by the first test that needs it, so that without Chromium every test fails with
- * the message below: a missing browser must fail the run, never skip it.
- */
-let opened: Promise<Page> | undefined;
-function openReport(): Promise<Page> {
-  opened ??= (async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: the HTML report is tested in a real browser. Install it with: apt-get install -y chromium (see README, Development)`);
-    }
-    const file = await writeReport();
-    userDataDir = await mkdtemp(path.join(tmpdir(), "harness-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
-    const p = await context.newPage();
-    p.on("request", (req) => requests.push(req.url()));
-    p.on("pageerror", (err) => pageErrors.push(err.message));
-    p.on("console", (msg) => {
-      if (msg.type() === "error") pageErrors.push(msg.text());
-    });
-    await p.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    return p;
-  })();
-  return opened;
-}
-
-beforeEach(async () => {
-  page = await openReport();
+const browser = usePage(writeReport);
+beforeEach(() => {
+  page = browser().page;
 });
 
-afterAll(async () => {
-  await context?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
-});
-
-const visibleCases = () => page.locator("details.case").evaluateAll((els) => els.filter((e) => (e as unknown as { offsetParent: unknown }).offsetParent !== null).map((e) => e.getAttribute("data-case")));
+const visibleCases = () => shownCases(page);
 
 describe("the HTML report in Chromium", () => {
   it("renders every chart as an SVG of non-zero size, with its data points", async () => {
@@ -120,19 +82,17 @@ describe("the HTML report in Chromium", () => {
   it("markup in a model's output is shown as text and never runs", async () => {
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator("pre.output", { hasText: HOSTILE }).count()).toBe(1);
-    expect(pageErrors).toEqual([]);
+    expect(browser().pageErrors).toEqual([]);
   });
 
   it("fetches nothing from any network: every request is the file itself or data:", async () => {
-    expect(requests.length).toBeGreaterThan(0);
-    for (const url of requests) expect(url.startsWith("file:") || url.startsWith("data:"), url).toBe(true);
+    expect(browser().requests.length).toBeGreaterThan(0);
+    for (const url of browser().requests) expect(url.startsWith("file:") || url.startsWith("data:"), url).toBe(true);
   });
 
   it("takes a screenshot into .harness/", async () => {
-    await rm(SCREENSHOT, { force: true });
     await page.click('button[data-show="failures"]');
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    const png = await readFile(SCREENSHOT);
+    const png = await screenshotAt(page, SCREENSHOT);
     expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
     expect((await stat(SCREENSHOT)).size).toBeGreaterThan(20_000);
   });

@@ -1,4 +1,4 @@
-/** --reporter html and eval --open, through the real binary on the example suites. */
+/** --reporter html and --open, of eval and of compare, through the real binary on the example suites. */
 import { existsSync } from "node:fs";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -63,6 +63,43 @@ describe("eval --open", () => {
   it("--open with the page on standard output is a usage error, before anything runs", async () => {
     const dir = await copyExamples();
     const r = await runHarness([...offline, "--open", "--reporter", "html:-"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--open needs the HTML report in a file");
+  });
+});
+
+describe("compare --reporter html and --open", () => {
+  const compare = ["compare", "-p", "openai:gpt-4o-mini", "-p", "anthropic:claude-haiku-4-5", "--offline"];
+
+  it("writes the comparison page, and only it: the terminal report is not asked for", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness([...compare, "--reporter", "html:out.html"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    const html = await readFile(path.join(dir, "out.html"), "utf8");
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain("anthropic:claude-haiku-4-5 is not worse than openai:gpt-4o-mini on these suites");
+    expect(html).toContain('data-case="refund-policy/refund-after-window" data-candidate="anthropic:claude-haiku-4-5" data-regressed');
+    for (const suite of ["order-router", "refund-policy"]) expect(html).toContain(`<div class="suite" data-suite="${suite}"><figure class="chart" data-chart="curve">`);
+    expect(html).toContain("2× output must not match /\\b(full refund|refund you)\\b/i; got &quot;Our window is 30 days");
+    expect(existsSync(path.join(dir, "harness-compare.html"))).toBe(false);
+  });
+
+  it("--open adds the html reporter at harness-compare.html and opens it, keeping the terminal report", async () => {
+    const dir = await copyExamples();
+    const browser = await recordingBrowser(dir);
+    const r = await runHarness([...compare, "--open"], { cwd: dir, env: { BROWSER: browser.command } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Compare: PASS");
+    await waitFor(() => existsSync(browser.opened), 30_000, "the browser script to run");
+    expect(await readFile(browser.opened, "utf8")).toBe(`${path.join(dir, "harness-compare.html")}\n`);
+    expect(await readFile(path.join(dir, "harness-compare.html"), "utf8")).toMatch(/^<!doctype html>[\s\S]*<h1>harness compare<\/h1>/);
+  });
+
+  it("--open with the page on standard output is a usage error, before any model is called", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness([...compare, "--open", "--reporter", "html:-"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--open needs the HTML report in a file");
   });

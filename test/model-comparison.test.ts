@@ -1,53 +1,9 @@
 /** compareModels, sideFromRun and sideFromBaseline from object literals: pairing, ordering, Holm, and the verdicts. */
 import { describe, expect, it } from "vitest";
-import { sideFromBaseline, sideFromRun, type ComparisonSide } from "../src/core/comparison-sides.js";
+import { sideFromBaseline, sideFromRun } from "../src/core/comparison-sides.js";
 import { compareModels } from "../src/core/model-comparison.js";
-import type { ProviderFigures } from "../src/core/model-comparison-types.js";
-import { buildRunResult } from "../src/core/result.js";
 import { passHatK } from "../src/core/stats.js";
-import type { Baseline, TrialResult } from "../src/core/types.js";
-import { makeCase, makeSuite } from "./helpers/project.js";
-
-const OPTIONS = { mode: "providers" as const, harnessVersion: "test", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1 };
-
-function figures(label: string, judged = true): ProviderFigures {
-  return {
-    label,
-    source: "run",
-    cases: 0,
-    trials: 0,
-    costUsd: null,
-    costPerCaseUsd: null,
-    judgeCostUsd: null,
-    tokens: null,
-    latencyMs: null,
-    refusals: null,
-    errored: 0,
-    errorsByCategory: {},
-    judged,
-    notJudgedReason: judged ? null : "3 of 10 trials errored (30% > 10%)",
-  };
-}
-
-/** A side from per-case passes out of 5, in one suite "s"; reasons name the case and side. */
-function side(label: string, passes: readonly number[], judged = true): ComparisonSide {
-  return {
-    label,
-    figures: figures(label, judged),
-    suites: [
-      {
-        name: "s",
-        k: 5,
-        cases: passes.map((c, i) => ({
-          id: `c${i + 1}`,
-          description: undefined,
-          counts: { n: 5, passes: c, errored: 0, passAtK: c > 0 ? 1 : 0, passHatK: c === 5 ? 1 : 0 },
-          reasons: c < 5 ? [{ reason: `${label} failed c${i + 1}`, count: 5 - c }] : [],
-        })),
-      },
-    ],
-  };
-}
+import { OPTIONS, side, twoCaseRun, twoSuiteBaseline } from "./helpers/comparison-sides.js";
 
 const ALL_PASS = Array<number>(12).fill(5);
 
@@ -151,32 +107,10 @@ describe("compareModels: verdicts", () => {
   });
 });
 
-function trial(index: number, passed: boolean, latencyMs: number, costUsd: number | null): TrialResult {
-  return {
-    index,
-    output: passed ? "ok" : "no",
-    passed,
-    pending: false,
-    grades: [{ type: "contains", pass: passed, score: passed ? 1 : 0, reason: passed ? "" : 'output does not contain "ok"' }],
-    latencyMs,
-    usage: { inputTokens: 10, outputTokens: 2 },
-    costUsd,
-    cached: false,
-    retries: 0,
-    judge: null,
-    error: null,
-  };
-}
 
 describe("the sides", () => {
   it("a run's figures: cost in total and per case, tokens, latency p50/p95 over every answered trial", () => {
-    const suite = makeSuite({ providerId: "openai:gpt-4o-mini", dir: "/tmp", trials: 2, cases: [makeCase("a"), makeCase("b")] });
-    const raw = {
-      startedAt: "2026-01-01T00:00:00.000Z",
-      durationMs: 5,
-      suites: [{ suite, cases: [{ case: suite.cases[0]!, trials: [trial(0, true, 100, 0.01), trial(1, false, 200, 0.01)] }, { case: suite.cases[1]!, trials: [trial(0, true, 300, 0.02), trial(1, true, 400, 0.02)] }] }],
-    };
-    const s = sideFromRun(buildRunResult(raw, { harnessVersion: "test" }), "openai:gpt-4o-mini");
+    const s = sideFromRun(twoCaseRun(), "openai:gpt-4o-mini");
     expect(s.figures).toMatchObject({ source: "run", cases: 2, trials: 4, tokens: { inputTokens: 40, outputTokens: 8 }, errored: 0, judged: true, judgeCostUsd: 0 });
     expect(s.figures.costUsd).toBeCloseTo(0.06, 12);
     expect(s.figures.costPerCaseUsd).toBeCloseTo(0.03, 12);
@@ -186,17 +120,7 @@ describe("the sides", () => {
   });
 
   it("the baseline keeps counts only: pass^k from them, cost, tokens and latency unknown, never 0", () => {
-    const baseline: Baseline = {
-      schemaVersion: 1,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      harnessVersion: "test",
-      git: { commit: null, dirty: null },
-      suites: {
-        s: { provider: "openai:gpt-4o-mini", trials: 5, k: 5, passAtK: 1, passHatK: 0.5, passRate: 0.9, cases: { c1: { n: 5, passes: 5, errored: 0, promptHash: "x" }, c2: { n: 5, passes: 4, errored: 0, promptHash: "y" } } },
-        other: { provider: "openai:gpt-4o-mini", trials: 5, k: 5, passAtK: 1, passHatK: 1, passRate: 1, cases: { z: { n: 5, passes: 5, errored: 0, promptHash: "z" } } },
-      },
-    };
-    const b = sideFromBaseline(baseline, "baseline", ["s"]);
+    const b = sideFromBaseline(twoSuiteBaseline(), "baseline", ["s"]);
     expect(b.suites.map((s) => s.name)).toEqual(["s"]);
     expect(b.suites[0]!.cases[1]!.counts).toMatchObject({ n: 5, passes: 4, passHatK: passHatK(5, 4, 5) });
     expect(b.figures).toMatchObject({ source: "baseline", cases: 2, trials: 10, costUsd: null, tokens: null, latencyMs: null });

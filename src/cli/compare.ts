@@ -16,6 +16,7 @@ import { runSuites } from "../runner/run.js";
 import { runOptions, settingsFromFlags } from "./eval.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
+import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 /** Which sides to run: every -p, or (against the baseline) one -p or the suites' own providers. */
@@ -57,7 +58,9 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   }
   const reviewsFile = path.resolve(cwd, s.reviewsPath);
   const reviews = await openReviews(reviewsFile, path.relative(cwd, reviewsFile));
-  const reporters = parseReporters(flags.reporter, COMPARE_REPORTERS);
+  const parsed = parseReporters(flags.reporter, COMPARE_REPORTERS);
+  const reporters = flags.open ? withHtmlReporter(parsed, COMPARE_REPORTERS) : parsed;
+  const htmlFile = flags.open ? htmlReportFile(reporters, cwd) : undefined;
   await checkReporterTargets(reporters, cwd);
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
 
@@ -88,6 +91,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
 
   if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "comparison");
   await writeReports(result, reporters, io, flags.color);
+  if (htmlFile) await openInBrowser(htmlFile, io);
   const code = compareExitCode(result);
   if (code === ExitCode.runError) {
     throw new RunError("compare.not-judged", `the comparison could not be judged: ${result.notJudgedReason}`, {

@@ -72,6 +72,7 @@ export interface CompareFlags extends Omit<RunFlags, "provider">, Pick<GateFlags
   provider?: string[];
   againstBaseline?: boolean;
   quiet?: boolean;
+  open?: boolean;
 }
 
 function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
@@ -100,7 +101,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option("--batch", "send unrecorded requests through the providers' batch APIs (half price, up to 24 h); rerun the same command to pick up an interrupted batch").conflicts("offline"))
     .option("--batch-poll <ms>", "first wait between batch status polls; grows by half each time, up to 60 s", String(DEFAULT_BATCH_POLL_MS))
     .option("--history [file]", "append this run's figures to a history file (default: .harness/history.jsonl); see harness history")
-    .option("--open", "open the HTML report in a browser ($BROWSER, else the system's opener); adds --reporter html if missing")
+    .option("--open", OPEN_HELP)
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
       setCode(await evalCommand(paths ?? [], flags, io));
@@ -172,11 +173,12 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         .argument("[paths...]", "suite files or folders (default: evals/)"),
       new Option("-p, --provider <id>", "a model to compare, repeated: the first is the reference, e.g. -p openai:gpt-4o-mini -p anthropic:claude-haiku-4-5").argParser((v: string, prev: string[] | undefined) => collect(v, prev ?? [])),
     ),
-    "terminal (default), json, markdown",
+    "terminal (default), json, markdown, html",
   )
     .option("--against-baseline", "compare one run (its -p, or the suites' providers) with the stored baseline instead")
     .option("--baseline <file>", "baseline for --against-baseline (default: evals/baseline.json)")
     .option("-q, --quiet", "no progress line")
+    .option("--open", OPEN_HELP)
     .action(async (paths: string[] | undefined, flags: CompareFlags) => {
       const { compareCommand } = await import("./compare.js");
       setCode(await compareCommand(paths ?? [], flags, io));
@@ -185,6 +187,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   return program;
 }
 
+const OPEN_HELP = "open the HTML report in a browser ($BROWSER, else the system's opener); adds --reporter html if missing";
 const RUN_REPORTERS = "terminal (default), json, junit, markdown, github, html";
 const REPORTER_HELP = `${RUN_REPORTERS}, each as name or name:file; repeat or comma-separate for several`;
 

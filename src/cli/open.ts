@@ -1,18 +1,20 @@
-/** `harness eval --open`: the HTML report, opened in the user's browser. */
+/** `harness eval --open` and `harness compare --open`: the HTML report, opened in the user's browser. */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { REPORTERS, type ReporterChoice } from "../reporters/index.js";
+import { REPORTERS, type Reporter, type ReporterChoice } from "../reporters/index.js";
 import type { CliIo } from "./io.js";
 import { targetOf } from "./reporting.js";
 
-/** The reporters with html added when it was not asked for: --open needs a file to open. */
-export function withHtmlReporter(choices: readonly ReporterChoice[]): ReporterChoice[] {
-  return choices.some((c) => c.reporter.name === "html") ? [...choices] : [...choices, { reporter: REPORTERS.html!, file: undefined }];
+/** The reporters with html added when it was not asked for: --open needs a file to open. `registry` is eval's unless given (compare's). */
+export function withHtmlReporter(choices: readonly ReporterChoice[]): ReporterChoice[];
+export function withHtmlReporter<R>(choices: readonly ReporterChoice<R>[], registry: Readonly<Record<string, Reporter<R>>>): ReporterChoice<R>[];
+export function withHtmlReporter(choices: readonly ReporterChoice<never>[], registry: Readonly<Record<string, Reporter<never>>> = REPORTERS): ReporterChoice<never>[] {
+  return choices.some((c) => c.reporter.name === "html") ? [...choices] : [...choices, { reporter: registry.html!, file: undefined }];
 }
 
 /** The file the html reporter writes; --open cannot open standard output. */
-export function htmlReportFile(choices: readonly ReporterChoice[], cwd: string): string {
+export function htmlReportFile(choices: readonly ReporterChoice<never>[], cwd: string): string {
   const target = targetOf(choices.find((c) => c.reporter.name === "html")!, cwd);
   if (target === "stdout") throw new UsageError("--open needs the HTML report in a file, not on standard output", { hint: "use --reporter html or html:report.html" });
   return target;

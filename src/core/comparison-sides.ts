@@ -3,9 +3,10 @@
  * a finished run (every figure known), or the stored baseline (per-case counts only:
  * no cost, tokens or latency, which stay unknown rather than zero).
  */
+import { latencyHistogram } from "./curves.js";
 import { failureReasons } from "./failure-reasons.js";
 import type { ProviderFigures, SideCase } from "./model-comparison-types.js";
-import { passAtK, passHatK, percentile } from "./stats.js";
+import { passAtK, passHatK, percentile, suitePassRateInterval } from "./stats.js";
 import type { Baseline, RunResult, Usage } from "./types.js";
 
 export interface SideSuite {
@@ -31,8 +32,24 @@ function sumUsage(usages: readonly (Usage | null)[]): Usage | null {
   return { inputTokens: known.reduce((s, u) => s + u.inputTokens, 0), outputTokens: known.reduce((s, u) => s + u.outputTokens, 0) };
 }
 
+/** The pooled pass rate over every case of every suite, each case one cluster, as a suite's own rate is. */
+function pooledPassRate(suites: readonly SideSuite[]): Pick<ProviderFigures, "passRate" | "passRateInterval"> {
+  const { rate, interval } = suitePassRateInterval(suites.flatMap((s) => s.cases.map((c) => ({ n: c.counts.n, c: c.counts.passes }))));
+  return { passRate: rate, passRateInterval: interval };
+}
+
 /** A run as one side. `label` names it: the provider it ran on, normally. */
 export function sideFromRun(run: RunResult, label: string): ComparisonSide {
+  const suites = run.suites.map((s) => ({
+    name: s.name,
+    k: s.k,
+    cases: s.cases.map((c) => ({
+      id: c.id,
+      description: c.description,
+      counts: { n: c.n, passes: c.passes, errored: c.errored, passAtK: c.passAtK, passHatK: c.passHatK },
+      reasons: failureReasons(c).map(([reason, count]) => ({ reason, count })),
+    })),
+  }));
   const cases = run.suites.reduce((n, s) => n + s.totals.cases, 0);
   const latencies = run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN)));
   const costUsd = sumOrNull(run.suites.map((s) => s.costUsd));
@@ -52,17 +69,9 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     errorsByCategory: run.errors.byCategory,
     judged: run.gate.judged,
     notJudgedReason: run.gate.notJudgedReason,
+    ...pooledPassRate(suites),
+    latencyHistogram: latencyHistogram(latencies),
   };
-  const suites = run.suites.map((s) => ({
-    name: s.name,
-    k: s.k,
-    cases: s.cases.map((c) => ({
-      id: c.id,
-      description: c.description,
-      counts: { n: c.n, passes: c.passes, errored: c.errored, passAtK: c.passAtK, passHatK: c.passHatK },
-      reasons: failureReasons(c).map(([reason, count]) => ({ reason, count })),
-    })),
-  }));
   return { label, figures, suites };
 }
 
@@ -96,6 +105,8 @@ export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: 
     errorsByCategory: {},
     judged: true,
     notJudgedReason: null,
+    ...pooledPassRate(suites),
+    latencyHistogram: null,
   };
   return { label, figures, suites };
 }

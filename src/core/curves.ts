@@ -50,3 +50,11 @@ export function histogram(values: readonly number[], binCount: number): Bin[] {
   for (const x of xs) bins[Math.min(binCount - 1, Math.floor((x - lo) / width))]!.count++;
   return bins;
 }
+
+/**
+ * A latency distribution with about √n bins (at most 12): enough to show its shape
+ * without most bins holding one trial. Values that never arrived count towards n only.
+ */
+export function latencyHistogram(latencies: readonly number[]): Bin[] {
+  return histogram(latencies, Math.min(12, Math.max(1, Math.ceil(Math.sqrt(latencies.length)))));
+}

@@ -1,6 +1,13 @@
 /** What `harness compare` hands its reporters: models set against a reference on the same cases. Plain data. */
-import type { ErrorCategory, Summary, Usage } from "./types.js";
+import type { AtK, ErrorCategory, Summary, Usage } from "./types.js";
+import type { Bin } from "./curves.js";
 import type { PowerEstimate } from "./power.js";
+
+/** A reason trials failed, and how many trials gave it. */
+export interface ReasonCount {
+  reason: string;
+  count: number;
+}
 
 /** One model on one case. */
 export interface SideCase {
@@ -28,7 +35,9 @@ export interface PairedCase {
 export interface DiscordantCase extends PairedCase {
   direction: "worse" | "better";
   /** The failing (and errored) trials' reasons on the side that did worse, most frequent first; empty for the baseline's side. */
-  reasons: { reason: string; count: number }[];
+  reasons: ReasonCount[];
+  /** Both sides' failing (and errored) trials' reasons, most frequent first: the better side may have failed some trials too. */
+  reasonsBySide: { reference: ReasonCount[]; candidate: ReasonCount[] };
 }
 
 /** Reference against candidate over a set of cases: one suite, or all of them. */
@@ -95,9 +104,29 @@ export interface ProviderFigures {
   refusals: number | null;
   errored: number;
   errorsByCategory: Partial<Record<ErrorCategory, number>>;
+  /** Passed of judged trials over every suite (NaN when none was judged): the quality axis of the cost scatter. */
+  passRate: number;
+  /** 95% interval on passRate, allowing for trials of one case being alike, as a suite's pass rate does. */
+  passRateInterval: [number, number];
+  /** The answered trials' latencies in about √n bins; null for the baseline, which stores none. */
+  latencyHistogram: Bin[] | null;
   /** False when the run could not be judged (too many errored trials, missing fixtures offline, interrupted). */
   judged: boolean;
   notJudgedReason: string | null;
+}
+
+/** One side's pass@k and pass^k on one suite for k = 1..its trials per case. */
+export interface ProviderCurve {
+  label: string;
+  /** Trials per case on this side: the largest k drawn. */
+  k: number;
+  points: AtK[];
+}
+
+/** Every side's reliability curve on one suite, in the providers' order; a side that did not run the suite is absent. */
+export interface SuiteCurves {
+  suite: string;
+  providers: ProviderCurve[];
 }
 
 /** The whole comparison: the artifact -o writes, versioned. */
@@ -115,6 +144,8 @@ export interface ModelComparison {
   seed: number;
   providers: ProviderFigures[];
   candidates: CandidateComparison[];
+  /** Per suite, how each side's reliability falls off as k grows (added within schema 1: older files lack it). */
+  curves: SuiteCurves[];
   /** False when any run could not be judged; then no verdict holds. */
   judged: boolean;
   notJudgedReason: string | null;

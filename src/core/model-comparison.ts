@@ -5,7 +5,8 @@
  */
 import { DEFAULT_ALPHA } from "../defaults.js";
 import type { ComparisonSide, SideSuite } from "./comparison-sides.js";
-import type { CandidateComparison, DiscordantCase, ModelComparison, PairedCase, PairedSummary, SideCase, SuitePair } from "./model-comparison-types.js";
+import { reliabilityCurve } from "./curves.js";
+import type { CandidateComparison, DiscordantCase, ModelComparison, PairedCase, PairedSummary, ReasonCount, SideCase, SuiteCurves, SuitePair } from "./model-comparison-types.js";
 import { bootstrapMeanInterval, mcnemarExact, signFlipTest } from "./paired.js";
 import { estimatePower } from "./power.js";
 import { DEFAULT_SEED } from "./random.js";
@@ -26,7 +27,7 @@ export interface CompareOptions {
   simulations?: number;
 }
 
-type Reasons = Map<string, { reason: string; count: number }[]>;
+type Reasons = Map<string, ReasonCount[]>;
 
 const keyOf = (suite: string, caseId: string) => `${suite}\u0000${caseId}`;
 const isPaired = (c: PairedCase) => c.reference !== null && c.candidate !== null && c.reference.n > 0 && c.candidate.n > 0;
@@ -83,10 +84,23 @@ function discordantCases(cases: readonly PairedCase[], refReasons: Reasons, cand
   const differ = cases.filter((c) => isPaired(c) && c.difference !== 0);
   const worse = differ.filter((c) => c.difference < 0).sort((a, b) => a.difference - b.difference);
   const better = differ.filter((c) => c.difference > 0).sort((a, b) => b.difference - a.difference);
-  return [
-    ...worse.map((c) => ({ ...c, direction: "worse" as const, reasons: candReasons.get(keyOf(c.suite, c.caseId)) ?? [] })),
-    ...better.map((c) => ({ ...c, direction: "better" as const, reasons: refReasons.get(keyOf(c.suite, c.caseId)) ?? [] })),
-  ];
+  const withReasons = (c: PairedCase, direction: DiscordantCase["direction"]): DiscordantCase => {
+    const bySide = { reference: refReasons.get(keyOf(c.suite, c.caseId)) ?? [], candidate: candReasons.get(keyOf(c.suite, c.caseId)) ?? [] };
+    return { ...c, direction, reasons: direction === "worse" ? bySide.candidate : bySide.reference, reasonsBySide: bySide };
+  };
+  return [...worse.map((c) => withReasons(c, "worse")), ...better.map((c) => withReasons(c, "better"))];
+}
+
+/** Each suite's reliability curve on every side that ran it, the sides in the providers' order. */
+function suiteCurves(sides: readonly ComparisonSide[]): SuiteCurves[] {
+  const names = [...new Set(sides.flatMap((side) => side.suites.map((s) => s.name)))];
+  return names.map((suite) => ({
+    suite,
+    providers: sides.flatMap((side) => {
+      const s = side.suites.find((x) => x.name === suite);
+      return s ? [{ label: side.label, k: s.k, points: reliabilityCurve(s.cases.map((c) => c.counts), s.k) }] : [];
+    }),
+  }));
 }
 
 export function compareModels(reference: ComparisonSide, candidates: readonly ComparisonSide[], options: CompareOptions): ModelComparison {
@@ -153,5 +167,6 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
     notJudgedReason,
     interrupted,
     status: notJudgedReason !== null || compared.some((c) => c.verdict.status === "worse") ? "fail" : "pass",
+    curves: suiteCurves([reference, ...candidates]),
   };
 }

@@ -1,4 +1,6 @@
-/** The HTML report's inline style and script: nothing is fetched when the page is viewed. */
+/** The HTML reports' page, inline style and script: nothing is fetched when a page is viewed. */
+import { createHash } from "node:crypto";
+import { esc } from "./html-charts.js";
 
 export const STYLE = `
 :root { --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --muted: #59636e; --line: #d1d9e0; --hat: #8250df; --at: #0969da; }
@@ -24,6 +26,10 @@ svg .scatter.point { fill: var(--at); } svg .bar { fill: #54aeff; } svg .marker 
 .filters button[aria-pressed="true"] { background: #1f2328; color: #fff; }
 body[data-filter="failures"] .case:not([data-failed]) { display: none; }
 body[data-filter="regressions"] .case:not([data-regressed]) { display: none; }
+body[data-filter="improvements"] .case:not([data-improved]) { display: none; }
+table.figures { border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; } table.figures th, table.figures td { border-top: 1px solid var(--line); padding: 3px 8px; text-align: right; } table.figures th:first-child, table.figures td:first-child { text-align: left; }
+.legend { display: flex; flex-wrap: wrap; gap: 2px 12px; margin-top: 4px; max-width: 360px; } .key-item { display: inline-flex; align-items: center; gap: 4px; } svg .whisker { stroke: var(--at); stroke-width: 1.5; }
+.case-sides { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 8px; margin: 6px 0; } .case-sides h4 { margin: 0; font-size: 13px; }
 .case { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; padding: 4px 10px; }
 .case summary { cursor: pointer; } .case .desc { color: var(--muted); } .case .figs { color: var(--muted); font-size: 12px; }
 .badge { display: inline-block; min-width: 3em; text-align: center; border-radius: 10px; padding: 0 6px; font-size: 12px; font-weight: 600; }
@@ -44,3 +50,19 @@ for (const b of document.querySelectorAll("button[data-show]")) {
   });
 }
 `;
+
+/**
+ * A whole report page around its body. A Content-Security-Policy forbids fetching anything
+ * and lets only SCRIPT (pinned by hash) run, so the file opens offline and markup in model
+ * text could not run even if it slipped past `esc`.
+ */
+export function htmlPage(title: string, body: string): string {
+  const scriptHash = createHash("sha256").update(SCRIPT).digest("base64");
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>${STYLE}</style></head>
+<body data-filter="all">${body}
+<script>${SCRIPT}</script></body></html>
+`;
+}

@@ -53,17 +53,72 @@ export interface Series {
   /** CSS class giving its colour. */
   cls: string;
   points: Point[];
+  /** A colour and dash pattern of its own, where no class can be written ahead (one per provider). */
+  stroke?: Stroke;
+  /** Points drawn as rings: a second measure in the same stroke. */
+  hollow?: boolean;
+  /** data-* attributes saying what it draws. */
+  data?: Readonly<Record<string, string>>;
+}
+
+export interface Stroke {
+  colour: string;
+  /** SVG stroke-dasharray; "" for a solid line. */
+  dash: string;
+}
+
+/**
+ * Okabe & Ito's palette, told apart with any colour vision, each with a dash pattern of
+ * its own so the lines stay apart in grey print too. Past the last, they repeat.
+ */
+const STROKES: readonly Stroke[] = [
+  { colour: "#0072B2", dash: "" },
+  { colour: "#D55E00", dash: "7 4" },
+  { colour: "#009E73", dash: "2 3" },
+  { colour: "#CC79A7", dash: "9 3 2 3" },
+  { colour: "#E69F00", dash: "14 4" },
+  { colour: "#56B4E9", dash: "4 2 1 2" },
+  { colour: "#000000", dash: "1 4" },
+];
+
+/** The i-th series' stroke, e.g. the i-th provider's. */
+export const strokeAt = (i: number): Stroke => STROKES[i % STROKES.length]!;
+
+/** A legend entry: a line in a stroke, or a point as the series draw it. */
+export interface LegendKey {
+  name: string;
+  stroke?: Stroke;
+  mark?: "dot" | "ring";
+}
+
+function strokeAttrs(s: Stroke): string {
+  return ` stroke="${esc(s.colour)}"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ""}`;
+}
+
+function pointAttrs(stroke: Stroke | undefined, hollow: boolean | undefined): string {
+  if (!stroke) return "";
+  return hollow ? ` fill="#fff" stroke="${esc(stroke.colour)}" stroke-width="2"` : ` fill="${esc(stroke.colour)}"`;
+}
+
+function dataAttrs(data: Readonly<Record<string, string>> | undefined): string {
+  return Object.entries(data ?? {}).map(([k, v]) => ` data-${esc(k)}="${esc(v)}"`).join("");
+}
+
+function legendKey(k: LegendKey): string {
+  const line = k.stroke ? `<line x1="1" y1="6" x2="29" y2="6" stroke-width="2"${strokeAttrs(k.stroke)}/>` : "";
+  const mark = k.mark ? `<circle cx="15" cy="6" r="4" stroke="#59636e" stroke-width="2" fill="${k.mark === "dot" ? "#59636e" : "#fff"}"/>` : "";
+  return `<span class="key-item"><svg class="swatch" width="30" height="12" aria-hidden="true">${line}${mark}</svg>${esc(k.name)}</span>`;
 }
 
 const PROB_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const fmtTick = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
-function dots(points: readonly Point[], sx: (v: number) => number, sy: (v: number) => number, cls: string): string {
-  return points.map((p) => `<circle class="point ${cls}" cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4"><title>${esc(p.tip)}</title></circle>`).join("");
+function dots(points: readonly Point[], sx: (v: number) => number, sy: (v: number) => number, cls: string, attrs = ""): string {
+  return points.map((p) => `<circle class="point ${cls}" cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4"${attrs}><title>${esc(p.tip)}</title></circle>`).join("");
 }
 
 /** Lines over a 0–1 axis, e.g. pass@k and pass^k against k. Points with no value are simply absent. */
-export function lineChart(opts: { kind: string; title: string; xLabel: string; yLabel: string; xs: readonly number[]; series: readonly Series[]; markers?: readonly Point[] }): string {
+export function lineChart(opts: { kind: string; title: string; xLabel: string; yLabel: string; xs: readonly number[]; series: readonly Series[]; markers?: readonly Point[]; legend?: readonly LegendKey[] }): string {
   const lo = Math.min(...opts.xs);
   const hi = Math.max(...opts.xs);
   const step = Math.max(1, Math.ceil(opts.xs.length / 10));
@@ -71,9 +126,11 @@ export function lineChart(opts: { kind: string; title: string; xLabel: string; y
   const markers = (opts.markers ?? []).map((m) => `<line class="marker" x1="${f.sx(m.x).toFixed(1)}" y1="${PAD.top}" x2="${f.sx(m.x).toFixed(1)}" y2="${H - PAD.bottom}"><title>${esc(m.tip)}</title></line>`);
   const lines = opts.series.map((s) => {
     const path = s.points.map((p) => `${f.sx(p.x).toFixed(1)},${f.sy(p.y).toFixed(1)}`).join(" ");
-    return `<g class="series ${s.cls}"><polyline class="line" points="${path}"/>${dots(s.points, f.sx, f.sy, s.cls)}</g>`;
+    return `<g class="series ${s.cls}"${dataAttrs(s.data)}><polyline class="line" points="${path}"${s.stroke ? strokeAttrs(s.stroke) : ""}/>${dots(s.points, f.sx, f.sy, s.cls, pointAttrs(s.stroke, s.hollow))}</g>`;
   });
-  const legend = opts.series.map((s) => ` <span class="key ${s.cls}">●</span> ${esc(s.name)}`).join("");
+  const legend = opts.legend
+    ? `<span class="legend">${opts.legend.map(legendKey).join("")}</span>`
+    : opts.series.map((s) => ` <span class="key ${s.cls}">●</span> ${esc(s.name)}`).join("");
   return svg(opts.kind, opts.title, f.svg + markers.join("") + lines.join(""), legend);
 }
 
@@ -81,13 +138,15 @@ export function lineChart(opts: { kind: string; title: string; xLabel: string; y
  * Numbered points: cost against pass rate, one per suite and provider. Names would overlap
  * where points lie close; the numbers are keyed in the caption.
  */
-export function scatterChart(opts: { title: string; xLabel: string; yLabel: string; points: readonly (Point & { label: string })[]; formatX: (v: number) => string }): string {
+export function scatterChart(opts: { title: string; xLabel: string; yLabel: string; points: readonly (Point & { label: string; interval?: [number, number] })[]; formatX: (v: number) => string }): string {
   const maxX = Math.max(0, ...opts.points.map((p) => p.x));
   const hi = maxX > 0 ? maxX * 1.15 : 1;
   const f = frame({ domain: [0, hi], ticks: [0, hi / 2, hi], format: opts.formatX, label: opts.xLabel }, { domain: [0, 1], ticks: PROB_TICKS, format: fmtTick, label: opts.yLabel });
+  // A point's interval on y, where it has one: a pass rate is an estimate, not a fact.
+  const whiskers = opts.points.flatMap((p) => (p.interval && p.interval.every(Number.isFinite) ? [`<line class="whisker" x1="${f.sx(p.x).toFixed(1)}" y1="${f.sy(p.interval[0]).toFixed(1)}" x2="${f.sx(p.x).toFixed(1)}" y2="${f.sy(p.interval[1]).toFixed(1)}"/>`] : []));
   const numbers = opts.points.map((p, i) => `<text class="point-label" x="${(f.sx(p.x) + 6).toFixed(1)}" y="${(f.sy(p.y) - 6).toFixed(1)}">${i + 1}</text>`);
   const key = opts.points.map((p, i) => `<li>${i + 1}. ${esc(p.label)}</li>`).join("");
-  return svg("scatter", opts.title, f.svg + dots(opts.points, f.sx, f.sy, "scatter") + numbers.join(""), key ? `<ol class="key-list">${key}</ol>` : "");
+  return svg("scatter", opts.title, f.svg + whiskers.join("") + dots(opts.points, f.sx, f.sy, "scatter") + numbers.join(""), key ? `<ol class="key-list">${key}</ol>` : "");
 }
 
 /** Bars of counts over value ranges: the latency distribution. */

@@ -4,12 +4,11 @@
  * opens offline, and only the report's own script (pinned by hash) may run.
  * Figures come from the run result and core/; this file only draws them.
  */
-import { createHash } from "node:crypto";
-import { histogram, reliabilityCurve } from "../core/curves.js";
+import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, RunResult, SuiteResult } from "../core/types.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
-import { SCRIPT, STYLE } from "./html-assets.js";
+import { htmlPage } from "./html-assets.js";
 import { isFailing, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
 import { failureReasons } from "./why.js";
@@ -73,7 +72,7 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
   ];
   // The same trials aggregateSuite takes latencies from: those that answered.
   const latencies = s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN));
-  const bins = histogram(latencies, Math.min(12, Math.max(1, Math.ceil(Math.sqrt(latencies.length)))));
+  const bins = latencyHistogram(latencies);
   if (bins.length > 0) out.push(barChart({ title: `latency of ${latencies.length} trials`, xLabel: "latency", bins, formatX: fmtMs }));
   const series = history ? historySeries(history, s.name, HISTORY_RUNS) : [];
   if (series.length > 0) {
@@ -110,18 +109,11 @@ function filters(result: RunResult, comparisons: ReadonlyMap<string, CaseCompari
 
 export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
   const comparisons = new Map((result.comparison?.cases ?? []).map((x) => [`${x.suite}\u0000${x.caseId}`, x]));
-  const scriptHash = createHash("sha256").update(SCRIPT).digest("base64");
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'`;
   const errs = Object.entries(result.errors.byCategory).map(([k, n]) => `${k} ${n}`).join(", ");
   const base = result.gate.baseline;
   const meta = [`started ${result.startedAt}`, `${(result.durationMs / 1000).toFixed(1)} s`, `harness ${result.harnessVersion}`, base ? `baseline ${base.path}${base.commit ? ` @ ${base.commit.slice(0, 7)}` : ""}` : "no baseline", `α = ${result.gate.alpha}`, `${result.errors.errored} errored trials${errs ? ` (${errs})` : ""}`, result.interrupted ? `interrupted by ${result.interrupted}` : ""].filter(Boolean).join(" · ");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>harness report ${esc(result.startedAt)}</title><style>${STYLE}</style></head>
-<body data-filter="all"><header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}</header>
+  return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}</header>
 ${overview(result)}
 ${filters(result, comparisons)}
-${result.suites.map((s) => suiteSection(s, result, comparisons, options.history)).join("\n")}
-<script>${SCRIPT}</script></body></html>
-`;
+${result.suites.map((s) => suiteSection(s, result, comparisons, options.history)).join("\n")}`);
 }

@@ -42,6 +42,8 @@ export const COMPARE_REPORTERS: Record<string, Reporter<ModelComparison>> = {
   terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderCompareTerminal(r, { color: ctx.color }) },
   json: { name: "json", defaultTarget: { file: "harness-compare.json" }, render: (r) => renderJson(r) },
   markdown: { name: "markdown", defaultTarget: { file: "harness-compare.md" }, render: (r) => renderCompareMarkdown(r) },
+  // Loaded on use, as the run's html reporter is.
+  html: { name: "html", defaultTarget: { file: "harness-compare.html" }, render: async (r) => (await import("./compare-html.js")).renderCompareHtml(r) },
 };
 
 export interface ReporterChoice<R = RunResult> {
