@@ -21,7 +21,7 @@ const suite = makeSuite({ providerId: "openai:m", dir: "/x", trials: 5, cases: [
 const [caseA, caseB] = suite.cases as [ReturnType<typeof makeCase>, ReturnType<typeof makeCase>];
 
 describe("run journal", () => {
-  it("keeps answered trials and drops errored, cancelled and pending ones; the last line for a trial wins", async () => {
+  it("keeps judged trials, grades again those with an answer but no verdict, reruns the rest; the last line for a trial wins", async () => {
     project = await tempProject();
     const file = path.join(project.dir, ".harness", "journal.jsonl");
     const keyA = trialKey(suite, caseA);
@@ -39,6 +39,10 @@ describe("run journal", () => {
     expect(prior.skipped).toBe(0);
     const kept = [0, 1, 2, 3, 4].map((i) => prior.get(suite, caseA, keyA, i)?.passed ?? "run again");
     expect(kept).toEqual(["run again", false, "run again", "run again", "run again"]);
+    // Of those, the ones whose call was answered are graded again from that answer, not asked again:
+    // 0 and 3 (grading stopped or failed), 4 (awaiting a person); 2 never got an answer.
+    const regraded = [0, 1, 2, 3, 4].map((i) => prior.answer(suite, caseA, keyA, i)?.output ?? null);
+    expect(regraded).toEqual(["out-0", null, null, "out-3", "out-4"]);
     // Another case, or the same case under another key, keeps nothing.
     expect(prior.get(suite, caseB, keyA, 1)).toBeUndefined();
     expect(prior.get(suite, caseA, "other-key", 1)).toBeUndefined();

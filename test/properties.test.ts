@@ -81,3 +81,22 @@ describe("statistics, as laws", () => {
     }), { seed: 3 });
   });
 });
+
+describe("renderJsonChunks", () => {
+  it("writes exactly what renderJson writes, for any JSON-like value, NaN and undefined included", async () => {
+    const { renderJson, renderJsonChunks } = await import("../src/reporters/json.js");
+    const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(Number.NaN), fc.constant(Number.POSITIVE_INFINITY));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: "small" }, leaf, tie("array"), tie("object")),
+      array: fc.array(tie("tree"), { maxLength: 5 }),
+      object: fc.dictionary(fc.string({ maxLength: 6 }), tie("tree"), { maxKeys: 5 }),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), tree, { maxKeys: 6 }), fc.integer({ min: 0, max: 6 }), (value, depth) => {
+        const whole = renderJson(value as never);
+        expect([...renderJsonChunks(value as never, depth)].join("")).toBe(whole);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

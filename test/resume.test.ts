@@ -105,6 +105,23 @@ describe("eval --resume", () => {
     expect(asked.filter((m) => m.includes("question 11"))).toHaveLength(5);
   });
 
+  it("grades again from the recorded answer, without asking the model, a trial whose grading failed", async () => {
+    const dir = await makeProject({
+      "evals/r.yaml": suiteYaml().replace("cases:\n", "  - type: javascript\n    file: flaky.mjs\ncases:\n"),
+      // Throws while BROKEN is set, as a grader with a bug would, until it is fixed.
+      "evals/flaky.mjs": "export default () => { if (process.env.BROKEN) throw new Error('grader bug'); return true; };\n",
+    });
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    const first = await runHarness(["eval", ...common], { cwd: dir, env: { ...env, BROKEN: "1" } });
+    expect(first.code).toBe(3); // every trial errored: not judged
+    const before = server.requests.length;
+    const second = await runHarness(["eval", ...common, "--resume", "-o", "r.json"], { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(server.requests.length).toBe(before);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20, errored: 0 });
+  });
+
   it("resuming with no journal is exit 2, naming it", async () => {
     const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
     const r = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });

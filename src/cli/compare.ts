@@ -8,9 +8,9 @@ import type { ModelComparison } from "../core/model-comparison-types.js";
 import { buildRunResult } from "../core/result.js";
 import type { LoadedSuite } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
-import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
+import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { COMPARE_REPORTERS } from "../reporters/index.js";
-import { renderJson } from "../reporters/json.js";
+import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
 import { runSuites } from "../runner/run.js";
 import { runOptions, settingsFromFlags } from "./eval.js";
@@ -89,7 +89,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
     interrupted: interruption(io),
   });
 
-  if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "comparison");
+  if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "comparison");
   await writeReports(result, reporters, io, flags.color);
   if (htmlFile) await openInBrowser(htmlFile, io);
   const code = compareExitCode(result);

@@ -7,8 +7,8 @@ import { buildRunResult } from "../core/result.js";
 import { baselineForShard, selectShard, type Shard } from "../core/shard.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
-import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
-import { renderJson } from "../reporters/json.js";
+import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
+import { renderJsonChunks } from "../reporters/json.js";
 import { DEFAULT_REVIEWS_PATH, openReviews, type ReviewStore } from "../reviews/store.js";
 import { runSuites, type RunOptions } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
@@ -171,7 +171,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   await closeRunJournal(journal, io, {
     interrupted: io.signal?.aborted === true,
     resumed: raw.resumed ?? 0,
-    finished: trials.filter((t) => t.error?.category !== "cancelled").length,
+    finished: trials.filter((t) => t.output !== null).length,
     total: trials.length,
   });
 
@@ -189,7 +189,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   });
 
   const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
-  if (s.output) await writeFileAtomic(path.resolve(cwd, s.output), renderJson(result), "report");
+  if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "report");
   await writeReports(result, reporters, io, flags.color, entries);
   if (htmlFile) await openInBrowser(htmlFile, io);
 

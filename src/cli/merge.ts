@@ -4,8 +4,8 @@ import { buildBaseline, DEFAULT_BASELINE_PATH, readBaseline, writeBaseline } fro
 import { MergeConflict, mergeRuns } from "../core/merge.js";
 import { buildRunResult } from "../core/result.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
-import { checkWritable, writeFileAtomic } from "../io/atomic-write.js";
-import { renderJson } from "../reporters/json.js";
+import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
+import { renderJsonChunks } from "../reporters/json.js";
 import { exitCodeFor, share } from "./eval.js";
 import { harnessVersion, type MergeFlags } from "./index.js";
 import type { CliIo } from "./io.js";
@@ -47,7 +47,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     harnessVersion: harnessVersion(),
     interrupted,
   });
-  if (flags.output) await writeFileAtomic(path.resolve(cwd, flags.output), renderJson(result), "report");
+  if (flags.output) await writeChunksAtomic(path.resolve(cwd, flags.output), renderJsonChunks(result), "report");
   await writeReports(result, reporters, io, flags.color);
   io.stderr.write(`Merged ${reports.length} report${reports.length === 1 ? "" : "s"}: ${raw.suites.reduce((n, s) => n + s.cases.length, 0)} cases.\n`);
 

@@ -1,5 +1,5 @@
 /** Writes go to a temporary file in the same folder, then rename over the target: a crash never leaves half a file. */
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 
@@ -45,5 +45,36 @@ export async function checkWritable(file: string, label: string): Promise<void> 
     throw new UsageError(`${label} ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   } finally {
     await rm(tmp, { force: true });
+  }
+}
+
+/** writeFileAtomic for text made in pieces, so a report of any size is never one string. */
+export async function writeChunksAtomic(file: string, pieces: Iterable<string>, label = "output"): Promise<void> {
+  const existing = await stat(file).catch(() => null);
+  const direct = existing !== null && !existing.isFile() && !existing.isDirectory();
+  const tmp = direct ? file : tempName(file);
+  let fh;
+  try {
+    if (!direct) await mkdir(path.dirname(file), { recursive: true });
+    fh = await open(tmp, "w");
+    let buffered: string[] = [];
+    let size = 0;
+    for (const piece of pieces) {
+      buffered.push(piece);
+      size += piece.length;
+      if (size >= 1 << 20) {
+        await fh.write(buffered.join(""));
+        buffered = [];
+        size = 0;
+      }
+    }
+    await fh.write(buffered.join(""));
+    await fh.close();
+    fh = undefined;
+    if (!direct) await rename(tmp, file);
+  } catch (err) {
+    await fh?.close().catch(() => undefined);
+    if (!direct) await rm(tmp, { force: true }).catch(() => undefined);
+    throw new UsageError(`cannot write the ${label} to ${file}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -11,9 +11,11 @@ import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:f
 import path from "node:path";
 import { hashOf } from "../core/hash.js";
 import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
+import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
+
 
 type JournalLine =
   | { kind: "run"; schemaVersion: number; startedAt: string; resumed: boolean }
@@ -35,6 +37,12 @@ function slot(suite: string, caseId: string, key: string, index: number): string
 /** Trials of an earlier run that a resumed run may keep, by suite, case, key and index. */
 export interface PriorTrials {
   get(suite: LoadedSuite, c: LoadedCase, key: string, index: number): TrialResult | undefined;
+  /**
+   * The answer of a trial that is graded again rather than kept: one awaiting a person's
+   * review (whose verdict, keyed by the output, may have come since), or one whose grading
+   * failed or was stopped. Asking the model again would pay twice and change the output under review.
+   */
+  answer(suite: LoadedSuite, c: LoadedCase, key: string, index: number): ProviderResponse | undefined;
   /** Lines that could not be read and were skipped. */
   skipped: number;
 }
@@ -54,6 +62,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     throw new UsageError(`cannot read the run journal ${label}: ${(err as Error).message}`, { cause: err });
   }
   const kept = new Map<string, TrialResult>();
+  const regrade = new Map<string, ProviderResponse>();
   let skipped = 0;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
@@ -65,10 +74,20 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     if (entry.kind !== "trial") continue;
     const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
     // A later line for the same trial is a later attempt at it: the last one decides.
-    if (entry.trial.error === null && !entry.trial.pending) kept.set(id, entry.trial);
-    else kept.delete(id);
+    const t = entry.trial;
+    kept.delete(id);
+    regrade.delete(id);
+    if (t.error === null && !t.pending) kept.set(id, t);
+    // An output with no verdict means the call succeeded and grading did not: keep the answer.
+    else if (t.output !== null) {
+      regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}) });
+    }
   }
-  return { get: (suite, c, key, index) => kept.get(slot(suite.name, c.id, key, index)), skipped };
+  return {
+    get: (suite, c, key, index) => kept.get(slot(suite.name, c.id, key, index)),
+    answer: (suite, c, key, index) => regrade.get(slot(suite.name, c.id, key, index)),
+    skipped,
+  };
 }
 
 function parseLine(line: string): JournalLine | undefined {

@@ -5,14 +5,14 @@
  */
 import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
-import type { JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
+import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { hashOf, outputHash } from "../core/hash.js";
 import { HarnessError, RunError } from "../errors.js";
 import { isModelGraded } from "../config/schema.js";
 import { grade, GraderError, type JudgeCall } from "../graders/index.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
-import { ProviderError, type Provider } from "../providers/types.js";
+import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { AdaptiveLimit } from "./adaptive-limit.js";
@@ -56,9 +56,6 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  // Calls in flight are held to -j by each provider's adaptive gate. Trials may be twice as
-  // many, so that while some wait out a Retry-After others keep the provider at -j.
-  const limit = pLimit(concurrency * 2);
   const gates = new Map<string, AdaptiveLimit>();
   const gateFor = (role: "target" | "judge", providerId: string): AdaptiveLimit => {
     const key = `${role} ${providerId}`;
@@ -110,39 +107,47 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
-  const tasks: Promise<void>[] = [];
-  for (const entry of result) {
-    for (const caseEntry of entry.cases) {
-      const key = trialKey(entry.suite, caseEntry.case);
-      for (let t = 0; t < entry.suite.trials; t++) {
-        const kept = options.prior?.get(entry.suite, caseEntry.case, key, t);
-        if (kept) {
-          caseEntry.trials[t] = kept;
-          resumed++;
-          done++;
-          options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial: kept, done, total });
-          continue;
-        }
-        tasks.push(
-          limit(async () => {
-            const trial = stop.signal.aborted
-              ? cancelledTrial(t)
-              : await runTrial(entry.suite, caseEntry.case, t, { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }).catch((err: unknown) => {
-                  // Only fatal errors reach here: remember the first and stop the run.
-                  fatal ??= err;
-                  stop.abort(err);
-                  return cancelledTrial(t);
-                });
-            caseEntry.trials[t] = trial;
-            options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
+  // Every trial to run, in order, kept ones set aside at once. Workers pull from one
+  // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
+  function* pending(): Generator<{ entry: (typeof result)[number]; caseEntry: (typeof result)[number]["cases"][number]; key: string; t: number }> {
+    for (const entry of result) {
+      for (const caseEntry of entry.cases) {
+        const key = trialKey(entry.suite, caseEntry.case);
+        for (let t = 0; t < entry.suite.trials; t++) {
+          const kept = options.prior?.get(entry.suite, caseEntry.case, key, t);
+          if (kept) {
+            caseEntry.trials[t] = kept;
+            resumed++;
             done++;
-            options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
-          }),
-        );
+            options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial: kept, done, total });
+            continue;
+          }
+          yield { entry, caseEntry, key, t };
+        }
       }
     }
   }
-  await Promise.all(tasks);
+  const queue = pending();
+  const worker = async (): Promise<void> => {
+    for (let next = queue.next(); !next.done; next = queue.next()) {
+      const { entry, caseEntry, key, t } = next.value;
+      const trial = stop.signal.aborted
+        ? cancelledTrial(t)
+        : await runTrial(entry.suite, caseEntry.case, t, { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }, options.prior?.answer(entry.suite, caseEntry.case, key, t)).catch((err: unknown) => {
+            // Only fatal errors reach here: remember the first and stop the run.
+            fatal ??= err;
+            stop.abort(err);
+            return cancelledTrial(t);
+          });
+      caseEntry.trials[t] = trial;
+      options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
+      done++;
+      options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
+    }
+  };
+  // Calls in flight are held to -j by each provider's adaptive gate. Trials may be twice as
+  // many, so that while some wait out a Retry-After others keep the provider at -j.
+  await Promise.all(Array.from({ length: concurrency * 2 }, worker));
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   if (fatal !== undefined) throw asRunError(fatal);
@@ -231,17 +236,39 @@ interface TrialContext extends CallContext {
 }
 
 /** Runs one trial. Resolves with its result, errored or not; rejects only on a fatal error. */
-async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: TrialContext): Promise<TrialResult> {
-  const provider = await ctx.providerFor(suite.provider);
-  const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, { ...ctx, gate: ctx.gateFor("target", suite.provider.id) });
-  if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
-  const { response, retries } = outcome;
+async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: TrialContext, answered?: ProviderResponse): Promise<TrialResult> {
+  let response: ProviderResponse;
+  let retries = 0;
+  if (answered) response = answered;
+  else {
+    const provider = await ctx.providerFor(suite.provider);
+    const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, { ...ctx, gate: ctx.gateFor("target", suite.provider.id) });
+    if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
+    ({ response, retries } = outcome);
+  }
 
   const judged = judgeFor(suite, ctx);
-  const grades = [];
-  // A copy: the result must not change after the trial has ended.
-  const graded = (): Pick<TrialResult, "judge"> => ({ judge: judged.usage.calls > 0 ? { ...judged.usage } : null });
-  const base = { index, output: response.output, latencyMs: response.latencyMs, usage: response.usage, costUsd: response.costUsd, cached: response.cached, retries, pending: false, ...(response.refused ? { refused: response.refused } : {}) };
+  const grades: Grade[] = [];
+  // One literal with every field in one order: 100,000 trials share one shape, and the
+  // judge's usage is copied so the result cannot change after the trial has ended.
+  const finish = (passed: boolean | null, pending: boolean, error: TrialError | null): TrialResult => {
+    const trial: TrialResult = {
+      index,
+      output: response.output,
+      passed,
+      pending,
+      grades,
+      latencyMs: response.latencyMs,
+      usage: response.usage,
+      costUsd: response.costUsd,
+      cached: response.cached,
+      retries,
+      judge: judged.usage.calls > 0 ? { ...judged.usage } : null,
+      error,
+    };
+    if (response.refused) trial.refused = true;
+    return trial;
+  };
   const hash = outputHash(response.output);
   const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, hash);
   for (const spec of c.graders) {
@@ -259,13 +286,13 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
       // A judge's calls carry their own timeouts and bounded retries; a code grader gets one --timeout in all.
       grades.push(await within(pending, isModelGraded(spec) ? undefined : ctx.timeoutMs, ctx.signal, spec.type));
     } catch (err) {
-      if (ctx.signal.aborted) return { ...base, ...graded(), passed: null, grades, error: { category: "cancelled", message: "the run was stopped while this trial was being graded" } };
+      if (ctx.signal.aborted) return finish(null, false, { category: "cancelled", message: "the run was stopped while this trial was being graded" });
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
-      return { ...base, ...graded(), passed: null, grades, error: { category: err instanceof GraderError ? err.category : "grader-error", message } };
+      return finish(null, false, { category: err instanceof GraderError ? err.category : "grader-error", message });
     }
   }
   // A failure a grader is sure of decides the trial; otherwise an awaited human verdict leaves it pending.
   const failed = grades.some((g) => !g.pass && !g.pending);
   const pending = !failed && grades.some((g) => g.pending);
-  return { ...base, ...graded(), passed: pending ? null : !failed, pending, grades, error: null };
+  return finish(pending ? null : !failed, pending, null);
 }
