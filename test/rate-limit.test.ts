@@ -110,6 +110,14 @@ describe("AdaptiveLimit", () => {
     next();
   });
 
+  it("a window reset hours away pauses calls no longer than the cap", async () => {
+    const gate = new AdaptiveLimit({ max: 2, maxPauseMs: 30 });
+    gate.succeeded(3_600_000);
+    // Without the cap this would wait an hour (and the test time out).
+    const slot = await gate.acquire(never);
+    slot();
+  });
+
   it("a caller queued for a slot is released by its signal", async () => {
     const gate = new AdaptiveLimit({ max: 1, now });
     const held = await gate.acquire(never);
@@ -168,6 +176,10 @@ describe("runs against a rate-limited server", () => {
     expect(server.requests.length).toBe(200 + refused);
     expect(trials.reduce((n, t) => n + t.retries, 0)).toBe(refused);
     expect(server.maxInFlight).toBeLessThanOrEqual(8);
+    // The limit adapted: every 429 was counted, and calls in flight were cut below -j at some point.
+    expect(run.rateLimits).toHaveLength(1);
+    expect(run.rateLimits![0]).toMatchObject({ provider: "openai:gpt-4o-mini", role: "target", rateLimited: refused, max: 8 });
+    expect(run.rateLimits![0]!.lowest).toBeLessThan(8);
   });
 
   it("a server that says its window is used up gets no call until the reset (OpenAI headers)", async () => {

@@ -299,6 +299,8 @@ export interface RunResult {
   interrupted: "SIGINT" | "SIGTERM" | null;
   /** Trials kept from an interrupted run (eval --resume) instead of run again; absent in reports before 0.2. */
   resumedTrials?: number;
+  /** Providers that answered 429, and how far calls in flight were cut; absent in reports before 0.2. */
+  rateLimits?: RateLimitSummary[];
   /** Set on a shard's run (eval --shard i/n): its gate is deferred to harness merge. */
   shard: { index: number; count: number } | null;
   suites: SuiteResult[];
@@ -348,4 +350,17 @@ export interface RawRun {
   durationMs: number;
   /** Trials kept from an interrupted run (eval --resume) rather than run again; default 0. */
   resumed?: number;
+  /** How each provider's calls met its rate limits; only providers that answered 429 at least once. */
+  rateLimits?: RateLimitSummary[];
+}
+
+/** A provider's 429s in a run, and how far the adaptive limit cut its calls in flight. */
+export interface RateLimitSummary {
+  provider: string;
+  role: "target" | "judge";
+  /** Calls answered 429. */
+  rateLimited: number;
+  /** The fewest calls in flight the limit allowed, and the -j it started from. */
+  lowest: number;
+  max: number;
 }

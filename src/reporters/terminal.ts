@@ -137,6 +137,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
     const cats = Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ");
     lines.push(c.yellow(`${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${cats}. Errored trials are left out of n, neither passed nor failed.`));
   }
+  for (const r of result.rateLimits ?? []) {
+    lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest, then climbed back.`));
+  }
   if (g.pending.trials > 0) {
     lines.push(c.yellow(`${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} await human review, left out of n: run \`harness review\`${g.pending.policy === "fail" ? " (--pending fail: the gate fails until then)" : ""}.`));
   }

@@ -13,6 +13,8 @@ export interface AdaptiveLimitOptions {
   decrease?: number;
   /** A second 429 within this many ms of a decrease does not decrease again (default 1000). */
   windowMs?: number;
+  /** The longest a used-up window may pause every call (default 60 000, as the longest retry wait): a reset hours away must not stall a run silently. */
+  maxPauseMs?: number;
   now?: () => number;
 }
 
@@ -26,6 +28,7 @@ export class AdaptiveLimit {
   private readonly max: number;
   private readonly decrease: number;
   private readonly windowMs: number;
+  private readonly maxPauseMs: number;
   private readonly now: () => number;
   /** The lowest the limit fell to, for reports. */
   lowest: number;
@@ -38,6 +41,7 @@ export class AdaptiveLimit {
     this.lowest = this.max;
     this.decrease = options.decrease ?? 0.7;
     this.windowMs = options.windowMs ?? 1000;
+    this.maxPauseMs = options.maxPauseMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -99,7 +103,7 @@ export class AdaptiveLimit {
   }
 
   private pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.min(ms, this.maxPauseMs));
   }
 
   private drain(): void {

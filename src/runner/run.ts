@@ -60,7 +60,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const gateFor = (role: "target" | "judge", providerId: string): AdaptiveLimit => {
     const key = `${role} ${providerId}`;
     let gate = gates.get(key);
-    if (!gate) gates.set(key, (gate = new AdaptiveLimit({ max: concurrency })));
+    if (!gate) gates.set(key, (gate = new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs })));
     return gate;
   };
   // Judge calls are made from inside a trial that holds a slot of `limit`; waiting on the
@@ -151,7 +151,11 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   if (fatal !== undefined) throw asRunError(fatal);
-  return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed };
+  const rateLimits = [...gates].filter(([, g]) => g.rateLimited > 0).map(([key, g]) => {
+    const [role, ...id] = key.split(" ");
+    return { provider: id.join(" "), role: role as "target" | "judge", rateLimited: g.rateLimited, lowest: g.lowest, max: concurrency };
+  });
+  return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
 }
 
 /**
