@@ -32,7 +32,10 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
   if (err instanceof ProviderError) return err;
   if (err instanceof sdk.APIUserAbortError) return new ProviderError("cancelled", `${label}: request cancelled`, { cause: err });
   if (err instanceof sdk.APIConnectionTimeoutError) return new ProviderError("timeout", `${label}: request timed out`, { cause: err });
-  if (err instanceof sdk.APIConnectionError) return new ProviderError("network", `${label}: connection failed (${err.message})`, { cause: err });
+  if (err instanceof sdk.APIConnectionError) {
+    const dropped = isSocketError((err as { cause?: unknown }).cause);
+    return new ProviderError("network", dropped ? `${label}: the connection dropped mid-answer` : `${label}: connection failed (${err.message})`, { cause: err });
+  }
   if (err instanceof sdk.APIError) {
     const status = err.status ?? 0;
     const msg = `${label}: HTTP ${status} ${firstLine(err.message)}`;
