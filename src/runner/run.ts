@@ -145,9 +145,10 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
     }
   };
-  // Calls in flight are held to -j by each provider's adaptive gate. Trials may be twice as
-  // many, so that while some wait out a Retry-After others keep the provider at -j.
-  await Promise.all(Array.from({ length: concurrency * 2 }, worker));
+  // Calls in flight are held to -j by each provider's adaptive gate. Trials may be four times
+  // as many, so that while some wait out a Retry-After (10% of calls waiting 1 s each, at
+  // -j 20 and 50 ms a call, is 40 trials asleep) others keep the provider at -j.
+  await Promise.all(Array.from({ length: concurrency * 4 }, worker));
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   if (fatal !== undefined) throw asRunError(fatal);
