@@ -11,11 +11,17 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const controller = new AbortController();
-let signals = 0;
+let firstSignalAt = 0;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     // First signal: stop scheduling, cancel calls in flight, report what finished. Second: leave now.
-    if (++signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
+    // One Ctrl-C can arrive twice at once (a terminal signals npx and node alike; `timeout`
+    // signals the child, then its group): only a second press, later, means "leave now".
+    if (firstSignalAt > 0) {
+      if (Date.now() - firstSignalAt > 500) process.exit(signal === "SIGINT" ? 130 : 143);
+      return;
+    }
+    firstSignalAt = Date.now();
     process.stderr.write(`\nharness: ${signal} received; stopping (again to quit at once)\n`);
     controller.abort(signal);
   });

@@ -74,7 +74,7 @@ describe("compare --reporter html and --open", () => {
   it("writes the comparison page, and only it: the terminal report is not asked for", async () => {
     const dir = await copyExamples();
     const r = await runHarness([...compare, "--reporter", "html:out.html"], { cwd: dir });
-    expect(r.stderr).toBe("");
+    expect(r.stderr).toBe("Wrote the html report to out.html.\n");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     const html = await readFile(path.join(dir, "out.html"), "utf8");

@@ -13,7 +13,7 @@ import { COMPARE_REPORTERS } from "../reporters/index.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
 import { runSuites } from "../runner/run.js";
-import { runOptions, settingsFromFlags } from "./eval.js";
+import { notJudgedHint, runOptions, settingsFromFlags } from "./eval.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
@@ -95,7 +95,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   const code = compareExitCode(result);
   if (code === ExitCode.runError) {
     throw new RunError("compare.not-judged", `the comparison could not be judged: ${result.notJudgedReason}`, {
-      hint: "see the errors above; fix the provider, key or fixtures, or raise --max-error-rate",
+      hint: notJudgedHint(Object.assign({}, ...result.providers.map((x) => x.errorsByCategory))),
     });
   }
   return code;

@@ -205,9 +205,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     }
   }
   if (code === ExitCode.runError) {
-    throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}`, {
-      hint: "see the errors above; fix the provider, key or fixtures, or raise --max-error-rate",
-    });
+    throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}`, { hint: notJudgedHint(result.errors.byCategory) });
   }
   return code;
 }
@@ -225,3 +223,12 @@ export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBase
   return result.gate.status === "fail" ? ExitCode.gateFailed : ExitCode.ok;
 }
 
+
+/** What to do about a run that could not be judged, from what went wrong most. */
+export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"]): string {
+  // Offline, a missing answer is never a passing fault: raising --max-error-rate cannot help.
+  if ((byCategory["missing-fixture"] ?? 0) > 0) {
+    return "record the missing answers with --record (needs the provider's key), or ask for no more trials (-k) than were recorded";
+  }
+  return "see the errors above; fix the provider, key or fixtures, or raise --max-error-rate";
+}

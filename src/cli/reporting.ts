@@ -44,6 +44,10 @@ export async function writeReports<R = RunResult>(result: R, choices: readonly R
     const text = await c.reporter.render(result, ctx);
     const target = targetOf(c, io.cwd);
     if (target === "stdout") io.stdout.write(text);
-    else await writeFileAtomic(target, text, `${c.reporter.name} report`);
+    else {
+      await writeFileAtomic(target, text, `${c.reporter.name} report`);
+      // Said on stderr, so a run with only file reporters still tells where its result went.
+      io.stderr.write(`Wrote the ${c.reporter.name} report to ${path.relative(io.cwd, target) || target}.\n`);
+    }
   }
 }

@@ -44,7 +44,8 @@ export async function checkWritable(file: string, label: string): Promise<void> 
   } catch (err) {
     throw new UsageError(`${label} ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   } finally {
-    await rm(tmp, { force: true });
+    // A parent that is a file fails rm too: that must not hide the message above.
+    await rm(tmp, { force: true }).catch(() => undefined);
   }
 }
 
