@@ -439,6 +439,37 @@ describe("interruption", () => {
   });
 });
 
+describe("interruption, delivered twice at once", () => {
+  it("one Ctrl-C that arrives twice (npx and node, or timeout and its group) still reports and exits 130", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    server.handle(() => ({ kind: "hang" }));
+    const before = server.requests.length;
+    let pid = 0;
+    const run = runHarness(["eval", ...common, "-o", "partial.json"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+    while (server.requests.length === before) await new Promise((r) => setTimeout(r, 20));
+    process.kill(pid, "SIGINT");
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain("Interrupted by SIGINT");
+    expect(JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8")).interrupted).toBe("SIGINT");
+  });
+});
+
+describe("an output path that cannot be written", () => {
+  it("is exit 2 naming the path, before any call, not an internal error", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2), "afile": "not a folder\n" });
+    const before = server.requests.length;
+    for (const args of [["-o", "afile/x.json"], ["--reporter", "html:afile/x.html"]]) {
+      const r = await runHarness(["eval", ...common, ...args], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain("afile/x.");
+      expect(r.stderr).not.toContain("internal error");
+    }
+    expect(server.requests.length).toBe(before);
+  });
+});
+
 describe("secrets", () => {
   it("the API key reaches no report, fixture, baseline or output", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
