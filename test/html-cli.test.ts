@@ -79,7 +79,7 @@ describe("compare --reporter html and --open", () => {
     expect(r.stdout).toBe("");
     const html = await readFile(path.join(dir, "out.html"), "utf8");
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain("anthropic:claude-haiku-4-5 is not worse than openai:gpt-4o-mini on these suites");
+    expect(html).toContain("anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites");
     expect(html).toContain('data-case="refund-policy/refund-after-window" data-candidate="anthropic:claude-haiku-4-5" data-regressed');
     for (const suite of ["order-router", "refund-policy"]) expect(html).toContain(`<div class="suite" data-suite="${suite}"><figure class="chart" data-chart="curve">`);
     expect(html).toContain("2× output must not match /\\b(full refund|refund you)\\b/i; got &quot;Our window is 30 days");

@@ -47,7 +47,7 @@ describe("compareModels: verdicts", () => {
     expect(v.status).toBe("worse");
     expect(v.pDropAdjusted).toBeCloseTo(1 / 64, 12);
     expect(v.regressedCases).toEqual(["s/c1", "s/c2", "s/c3", "s/c4", "s/c5", "s/c6"]);
-    expect(v.message).toMatch(/^cand is worse than ref: it regresses 6 cases: s\/c1, s\/c2, s\/c3, s\/c4, s\/c5 and 1 more \(.*p = 0\.016 ≤ α 0\.05\)$/);
+    expect(v.message).toMatch(/^cand is worse than ref: lower on 6 cases: s\/c1, s\/c2, s\/c3, s\/c4, s\/c5 and 1 more \(.*p = 0\.016 ≤ α 0\.05\)$/);
     expect(r.status).toBe("fail");
   });
 
@@ -68,7 +68,16 @@ describe("compareModels: verdicts", () => {
   it("an identical candidate on 12 cases is not worse, and the line says what drop these cases could detect", () => {
     const v = compareModels(side("ref", ALL_PASS), [side("cand", ALL_PASS)], OPTIONS).candidates[0]!.verdict;
     expect(v.status).toBe("not-worse");
-    expect(v.message).toMatch(/^cand is not worse than ref on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 5 cases breaking\)$/);
+    expect(v.message).toMatch(/^cand shows no significant drop against ref on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 5 cases breaking\)$/);
+  });
+
+  it("cases one side never answered keep it from 'no significant drop', and the line says how many", () => {
+    const cand = side("cand", ALL_PASS);
+    // Every trial of two cases errored for the candidate (a context-length error, say): no judged trial.
+    for (const c of cand.suites[0]!.cases.slice(0, 2)) c.counts = { ...c.counts, n: 0, passes: 0, errored: 5 };
+    const v = compareModels(side("ref", ALL_PASS), [cand], OPTIONS).candidates[0]!.verdict;
+    expect(v.status).toBe("undecided");
+    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: 2 cases have no judged trial on one side/);
   });
 
   it("three cases: too few to decide, whatever they show", () => {
@@ -89,7 +98,7 @@ describe("compareModels: verdicts", () => {
   it("a candidate that fixes 6 always-failing cases is better; the exit status stays pass", () => {
     const r = compareModels(side("ref", [0, 0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5]), [side("cand", ALL_PASS)], OPTIONS);
     expect(r.candidates[0]!.verdict.status).toBe("better");
-    expect(r.candidates[0]!.verdict.message).toMatch(/^cand is better than ref: it improves 6 cases/);
+    expect(r.candidates[0]!.verdict.message).toMatch(/^cand is better than ref: higher on 6 cases/);
     expect(r.status).toBe("pass");
   });
 

@@ -169,3 +169,30 @@ describe("bootstrapMeanInterval", () => {
     expect(hi).toBeLessThanOrEqual(means[21]!);
   });
 });
+
+describe("signFlipTest on few cases with awkward denominators", () => {
+  it("stays exact (every sign pattern counted) where the common denominator is too large to scale by", () => {
+    // Seven cases whose trial counts (errors left some out) make the integer scale explode.
+    const raw: [number, number, number, number][] = [
+      [5, 12, 8, 19],
+      [2, 20, 0, 16],
+      [2, 13, 0, 20],
+      [2, 18, 0, 17],
+      [4, 20, 3, 14],
+      [11, 17, 12, 18],
+      [15, 17, 10, 16],
+    ];
+    const pairs: PairedCounts[] = raw.map(([rc, rn, cc, cn]) => ({ reference: { c: rc, n: rn }, candidate: { c: cc, n: cn } }));
+    const d = raw.map(([rc, rn, cc, cn]) => cc / cn - rc / rn);
+    const observed = d.reduce((s, x) => s + x, 0);
+    let atMost = 0;
+    for (let mask = 0; mask < 1 << d.length; mask++) {
+      const s = d.reduce((acc, x, i) => acc + (mask & (1 << i) ? -Math.abs(x) : Math.abs(x)), 0);
+      if (s <= observed + 1e-9) atMost++;
+    }
+    const r = signFlipTest(pairs);
+    expect(r.method).toBe("exact");
+    expect(r.pDrop).toBeCloseTo(atMost / 2 ** d.length, 12);
+    expect(r.pDrop).toBeCloseTo(0.0625, 12); // 8 of 128 patterns: not significant at 0.05
+  });
+});

@@ -32,19 +32,18 @@ export function openerFor(file: string, env: NodeJS.ProcessEnv, platform: NodeJS
     return [words[0]!, args.some((a) => a.includes("%s")) ? args.map((a) => a.replaceAll("%s", file)) : [...args, file]];
   }
   if (platform === "darwin") return ["open", [file]];
-  // Passed verbatim (see openInBrowser), so quoted here; the empty "" is start's window
-  // title, without which the quoted path would be taken for the title.
-  if (platform === "win32") return ["cmd", ["/c", "start", '""', `"${file}"`]];
+  // Not `cmd /c start`: cmd.exe would expand %VAR% in the path. Explorer opens a file with
+  // its default program and takes the path as one plain argument.
+  if (platform === "win32") return ["explorer.exe", [file]];
   return ["xdg-open", [file]];
 }
 
 /** Starts the browser detached, without a shell (the path is never parsed as a command); failure is only a warning. */
 export async function openInBrowser(file: string, io: CliIo): Promise<void> {
   const [command, args] = openerFor(file, io.env, process.platform);
-  const verbatim = process.platform === "win32" && !io.env.BROWSER?.trim();
   const outcome = await new Promise<Error | null>((resolve) => {
     try {
-      const child = spawn(command, args, { detached: true, stdio: "ignore", shell: false, windowsVerbatimArguments: verbatim });
+      const child = spawn(command, args, { detached: true, stdio: "ignore", shell: false });
       child.once("spawn", () => {
         child.unref();
         resolve(null);

@@ -1,8 +1,10 @@
 /**
  * The one line a person acts on after harness compare. "Not significant" alone would
- * read as "not worse" even when the suites were far too small to notice a drop, so a
- * candidate is called not worse only when the power estimate shows what drop these
- * cases could have caught and the interval rules out a drop that large.
+ * read as "not worse" even when the suites were far too small to notice a drop, so the
+ * line says "no significant drop" only when the power estimate shows what drop these
+ * cases could have caught and the interval rules out a drop that large, and it says so
+ * in those words: the interval is over cases and leaves out the trials' own noise, so it
+ * can be narrow on few cases, and "not worse" would promise more than it shows.
  */
 import type { CandidateVerdict, DiscordantCase, PairedSummary } from "./model-comparison-types.js";
 
@@ -43,6 +45,8 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
   const { reference, candidate, overall: o, alpha } = input;
   const worse = input.discordant.filter((c) => c.direction === "worse");
   const better = input.discordant.filter((c) => c.direction === "better");
+  // Cases one side never answered (every trial errored) are outside every test: say so.
+  const leftOut = o.unpaired > 0 ? `; ${o.unpaired} case${o.unpaired === 1 ? "" : "s"} left out, with no judged trial on one side` : "";
   const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressedCases: [] as string[] };
   if (input.notJudgedReason !== null) {
     return { ...base, status: "not-judged", message: `${candidate} vs ${reference}: not judged (${input.notJudgedReason})` };
@@ -55,11 +59,12 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
       ...base,
       status: "worse",
       regressedCases: worse.map((c) => `${c.suite}/${c.caseId}`),
-      message: `${candidate} is worse than ${reference}: it regresses ${worse.length} case${worse.length === 1 ? "" : "s"}: ${listCases(worse)} (${observed}; ${test(d.pDrop, input.pDropAdjusted)})`,
+      // Not "regresses N cases": with many cases, chance alone lowers some and raises others.
+      message: `${candidate} is worse than ${reference}: lower on ${worse.length} case${worse.length === 1 ? "" : "s"}: ${listCases(worse)}${better.length > 0 ? `; higher on ${better.length}` : ""} (${observed}; ${test(d.pDrop, input.pDropAdjusted)}${leftOut})`,
     };
   }
   if (input.pRiseAdjusted <= alpha) {
-    return { ...base, status: "better", message: `${candidate} is better than ${reference}: it improves ${better.length} case${better.length === 1 ? "" : "s"}: ${listCases(better)} (${observed}; ${test(d.pRise, input.pRiseAdjusted)})` };
+    return { ...base, status: "better", message: `${candidate} is better than ${reference}: higher on ${better.length} case${better.length === 1 ? "" : "s"}: ${listCases(better)}${worse.length > 0 ? `; lower on ${worse.length}` : ""} (${observed}; ${test(d.pRise, input.pRiseAdjusted)}${leftOut})` };
   }
   const drop = o.power.minDetectableDrop;
   const flips = o.power.minDetectableFlips;
@@ -71,6 +76,13 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
     };
   }
   const detect = `could detect a drop of ${points(drop)} at ${Math.round(o.power.target * 100)}% power${Number.isFinite(flips) ? `, or ${flips} case${flips === 1 ? "" : "s"} breaking` : ""}`;
+  if (o.unpaired > 0) {
+    return {
+      ...base,
+      status: "undecided",
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${o.unpaired} case${o.unpaired === 1 ? " has" : "s have"} no judged trial on one side (every trial errored), and a model's errors can be its failures (${observed})`,
+    };
+  }
   if (d.interval[0] < -drop) {
     return {
       ...base,
@@ -78,5 +90,5 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
       message: `cannot tell whether ${candidate} is worse than ${reference}: ${observed} is not significant, but does not rule out a drop of ${points(drop)} (these suites ${detect}); add cases or trials`,
     };
   }
-  return { ...base, status: "not-worse", message: `${candidate} is not worse than ${reference} on these suites (${observed}; ${detect})` };
+  return { ...base, status: "not-worse", message: `${candidate} shows no significant drop against ${reference} on these suites (${observed}; ${detect})` };
 }

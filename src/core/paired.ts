@@ -78,7 +78,13 @@ export function signFlipTest(pairs: readonly PairedCounts[], maxExactWork = DEFA
   const ints = integerDifferences(pairs);
   const nonzero = ints?.filter((x) => x !== 0) ?? [];
   const reach = nonzero.reduce((s, x) => s + Math.abs(x), 0);
-  if (ints === null || nonzero.length * (2 * reach + 1) > maxExactWork) return { mean, ...normalLimit(ints ?? d, ints !== null), method: "normal" };
+  if (ints === null || nonzero.length * (2 * reach + 1) > maxExactWork) {
+    // Few cases but awkward denominators: count the reachable sums themselves (at most 2^m),
+    // never the normal approximation, which is far off at six or seven cases.
+    const exact = ints === null ? d.filter((x) => Math.abs(x) > 1e-12) : nonzero;
+    if (exact.length <= 20) return { mean, ...reachableSums(exact, ints === null ? 1e-9 : 0), method: "exact" };
+    return { mean, ...normalLimit(ints ?? d, ints !== null), method: "normal" };
+  }
   // dist[reach + s] = P(Σ ε_i |a_i| = s) over independent fair signs ε_i.
   let dist = new Float64Array(2 * reach + 1);
   dist[reach] = 1;
@@ -168,4 +174,30 @@ export function bootstrapMeanInterval(values: readonly number[], options: Bootst
     means[b] = sum / m;
   }
   return [percentile(means, (1 - level) / 2), percentile(means, 1 - (1 - level) / 2)];
+}
+
+/**
+ * The exact sign-flip p-values by the distribution of Σ ε_i |x_i| kept as a map of the sums
+ * that occur: at most 2^m entries, whatever the denominators. `tolerance` makes float sums
+ * that differ by rounding count as equal (integers need none).
+ */
+function reachableSums(x: readonly number[], tolerance: number): { pDrop: number; pRise: number } {
+  let dist = new Map<number, number>([[0, 1]]);
+  const key = (v: number) => (tolerance > 0 ? Math.round(v / tolerance) * tolerance : v);
+  for (const v of x) {
+    const a = Math.abs(v);
+    const next = new Map<number, number>();
+    for (const [s, p] of dist) {
+      for (const t of [key(s - a), key(s + a)]) next.set(t, (next.get(t) ?? 0) + p / 2);
+    }
+    dist = next;
+  }
+  const observed = key(x.reduce((s, v) => s + v, 0));
+  let below = 0;
+  let above = 0;
+  for (const [s, p] of dist) {
+    if (s <= observed + tolerance / 2) below += p;
+    if (s >= observed - tolerance / 2) above += p;
+  }
+  return { pDrop: Math.min(1, below), pRise: Math.min(1, above) };
 }

@@ -58,5 +58,5 @@ export async function readHistory(file: string, label = file): Promise<History> 
 }
 
 export async function appendHistory(file: string, entry: HistoryEntry): Promise<void> {
-  await appendLine(file, JSON.stringify(HistoryEntrySchema.parse(entry)));
+  await appendLine(file, JSON.stringify(HistoryEntrySchema.parse(entry)), { dropTornLine: true });
 }

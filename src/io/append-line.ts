@@ -1,5 +1,5 @@
 /** Appends one whole line to a JSON-lines file, the way every such file here is written. */
-import { appendFile, mkdir, open } from "node:fs/promises";
+import { appendFile, mkdir, open, readFile, truncate } from "node:fs/promises";
 import path from "node:path";
 
 async function endsWithoutNewline(file: string): Promise<boolean> {
@@ -25,8 +25,25 @@ async function endsWithoutNewline(file: string): Promise<boolean> {
  * A file last saved by an editor, or torn by a crash, may lack its final newline: the new
  * line never glues onto it.
  */
-export async function appendLine(file: string, line: string): Promise<void> {
+export async function appendLine(file: string, line: string, options: { dropTornLine?: boolean } = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
+  if (options.dropTornLine && (await endsWithoutNewline(file))) {
+    // A line cut short by a crash: readers skip it while it is last, but a newline after it
+    // would make it a corrupt line in the middle for good. Cut it off instead (a whole line
+    // that only lacks its newline stays).
+    const text = await readFile(file, "utf8");
+    const start = text.lastIndexOf("\n") + 1;
+    if (!isJson(text.slice(start))) await truncate(file, Buffer.byteLength(text.slice(0, start)));
+  }
   const lead = (await endsWithoutNewline(file)) ? "\n" : "";
   await appendFile(file, `${lead}${line}\n`);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,5 +9,5 @@ export function expectSelfContained(html: string): void {
   expect(html.match(/<script/g)).toHaveLength(1);
   const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
   const hash = createHash("sha256").update(script).digest("base64");
-  expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'"`);
+  expect(html).toContain(`content="default-src 'none'; base-uri 'none'; form-action 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'"`);
 }
