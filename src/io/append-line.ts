@@ -2,7 +2,8 @@
 import { appendFile, mkdir, open, readFile, truncate } from "node:fs/promises";
 import path from "node:path";
 
-async function endsWithoutNewline(file: string): Promise<boolean> {
+/** A file that exists, is not empty, and whose last byte is not a newline: its last line is unfinished. */
+export async function endsWithoutNewline(file: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(file, "r");

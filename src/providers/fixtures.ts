@@ -39,8 +39,12 @@ export type FixtureFile = z.infer<typeof FixtureFileSchema>;
 /** Where the fixture for this request and trial lives, relative to the fixtures folder. */
 export function fixturePath(provider: RecordableProvider, request: ProviderRequest, trial: number): string {
   const identity = { provider: provider.kind, request: provider.requestIdentity(request), trial };
-  const safeModel = provider.model.replace(/[^A-Za-z0-9._-]/g, "_");
-  return path.join(provider.kind, safeModel, `${hashOf(identity, 20)}.json`);
+  return path.join(fixtureFolder(provider), `${hashOf(identity, 20)}.json`);
+}
+
+/** The folder of one model's fixtures, relative to the fixtures folder. */
+function fixtureFolder(provider: RecordableProvider): string {
+  return path.join(provider.kind, provider.model.replace(/[^A-Za-z0-9._-]/g, "_"));
 }
 
 async function readFixture(file: string, label: string): Promise<FixtureFile | undefined> {
@@ -82,7 +86,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
   // 100,000 trials the failed opens were a tenth of the run's CPU.
   let listing: Promise<Set<string>> | undefined;
   const recordedNames = () =>
-    (listing ??= readdir(path.join(dir, path.dirname(fixturePath(provider, { messages: [], vars: {} }, 0)))).then(
+    (listing ??= readdir(path.join(dir, fixtureFolder(provider))).then(
       (names) => new Set(names),
       (err: NodeJS.ErrnoException) => {
         if (err.code === "ENOENT" || err.code === "ENOTDIR") return new Set<string>();

@@ -7,12 +7,13 @@
  * crash mid-write) is skipped and that trial simply runs again, which is always safe.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hashOf } from "../core/hash.js";
 import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
 import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
+import { endsWithoutNewline } from "../io/append-line.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -211,19 +212,6 @@ export class JournalWriter implements TrialSink {
     this.fd = -1;
     process.off("exit", this.flushOnExit);
     await rm(this.lock, { force: true });
-  }
-}
-
-async function endsWithoutNewline(file: string): Promise<boolean> {
-  const info = await stat(file).catch(() => null);
-  if (!info || info.size === 0) return false;
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(1);
-    await fh.read(buf, 0, 1, info.size - 1);
-    return buf[0] !== 0x0a;
-  } finally {
-    await fh.close();
   }
 }
 

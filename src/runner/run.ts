@@ -56,15 +56,16 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const gates = new Map<string, AdaptiveLimit>();
-  const gateFor = (role: "target" | "judge", providerId: string): AdaptiveLimit => {
-    const key = `${role} ${providerId}`;
-    let gate = gates.get(key);
-    if (!gate) gates.set(key, (gate = new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs })));
-    return gate;
+  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit }>();
+  const gateFor = (role: "target" | "judge", provider: string): AdaptiveLimit => {
+    const key = JSON.stringify([role, provider]);
+    let entry = gates.get(key);
+    if (!entry) gates.set(key, (entry = { role, provider, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }) }));
+    return entry.gate;
   };
-  // Judge calls are made from inside a trial that holds a slot of `limit`; waiting on the
-  // same limiter could deadlock (p-limit documents this), so judges get their own.
+  // Judge calls are made from inside a trial, which holds one of the workers: judges get a
+  // limiter of their own rather than sharing anything a trial holds (p-limit documents that
+  // nesting on one limiter deadlocks).
   const judgeLimit = pLimit(concurrency);
   const judgeMemo = new Map<string, Promise<CallOutcome>>();
   // One controller for the whole run: the user's signal, or a fatal error (no key), stops everything.
@@ -152,10 +153,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   if (fatal !== undefined) throw asRunError(fatal);
-  const rateLimits = [...gates].filter(([, g]) => g.rateLimited > 0).map(([key, g]) => {
-    const [role, ...id] = key.split(" ");
-    return { provider: id.join(" "), role: role as "target" | "judge", rateLimited: g.rateLimited, lowest: g.lowest, max: concurrency };
-  });
+  const rateLimits = [...gates.values()]
+    .filter(({ gate }) => gate.rateLimited > 0)
+    .map(({ role, provider, gate }) => ({ provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max: concurrency }));
   return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
 }
 
@@ -274,8 +274,9 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
     if (response.refused) trial.refused = true;
     return trial;
   };
-  const hash = outputHash(response.output);
-  const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, hash);
+  // Hashed only when a grader asks for a person's verdict: most trials never do.
+  let hash: string | undefined;
+  const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output)));
   for (const spec of c.graders) {
     try {
       const pending = grade(spec, {
