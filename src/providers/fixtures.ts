@@ -116,25 +116,29 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     id: provider.id,
     ...(batch ? { batch } : {}),
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
-      const { file, label } = locate(request, options.trial);
-      const recorded = await lookup(file, label);
+      // A fixture's name is a hash of the request: worked out only when some fixture could
+      // match or one is to be written, as a live run with nothing recorded needs neither.
+      let where: { file: string; label: string } | undefined;
+      const place = () => (where ??= locate(request, options.trial));
+      const names = await recordedNames();
+      const recorded = names.size > 0 ? await lookup(place().file, place().label) : undefined;
       if (recorded) {
         const { output, usage, latencyMs, refused } = recorded.response;
         // Cost is priced now, not when recorded: the price table is the thing that changes.
         return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}) };
       }
       if (mode === "offline") {
-        throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${label})`, {
+        throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${place().label})`, {
           hint: "record it with a key: harness eval --record",
         });
       }
       let live: ProviderResponse;
       try {
-        live = fromBatch.get(batchCustomId(provider, request, options.trial)) ?? (await provider.call(request, options));
+        live = (fromBatch.size > 0 ? fromBatch.get(batchCustomId(provider, request, options.trial)) : undefined) ?? (await provider.call(request, options));
       } catch (err) {
         // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
         if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
-          throw new ProviderError("auth", `${err.message}, and no answer is recorded for this request (trial ${options.trial}: ${label})`, {
+          throw new ProviderError("auth", `${err.message}, and no answer is recorded for this request (trial ${options.trial}: ${place().label})`, {
             fatal: true,
             hint: `${err.hint ?? "set the provider's API key"}; if you expected a replay, the prompt or model changed since the fixtures were recorded: re-record with --record`,
           });
@@ -150,8 +154,8 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}) },
           recordedAt: new Date().toISOString(),
         };
-        await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
-        (await recordedNames()).add(path.basename(file));
+        await writeFileAtomic(place().file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
+        names.add(path.basename(place().file));
       }
       return live;
     },

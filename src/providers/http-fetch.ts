@@ -2,9 +2,14 @@
  * A fetch for the SDK clients over node:http with keep-alive, for plain JSON requests. Node's
  * fetch wraps every call in WHATWG streams and signals; at a few thousand calls a second that
  * was most of harness's own CPU. Anything but a string body (a file upload for a batch) goes to
- * the global fetch unchanged. The SDKs see an ordinary Response either way.
+ * the global fetch unchanged.
+ *
+ * A JSON answer comes back as a JsonResponse: the part of Response the SDKs read, over the bytes
+ * already in hand. Building undici's Response and Headers for it (header validation, a body
+ * stream, a reader to drain it again) cost a quarter of a call's CPU. Anything else, an event
+ * stream or a file's contents, is a real Response.
  */
-import http from "node:http";
+import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
 
 const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
@@ -14,24 +19,144 @@ export const httpFetch = (async (input: string | URL | Request, init: RequestIni
   const url = new URL(input);
   const protocol = url.protocol === "https:" ? "https:" : url.protocol === "http:" ? "http:" : undefined;
   if (!protocol) return fetch(input, init);
+  const method = init.method ?? "GET";
   const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+  // The SDKs hand over a Headers already checked; copying it into another Headers checked it twice.
+  (init.headers instanceof Headers ? init.headers : new Headers(init.headers)).forEach((value, key) => (headers[key] = value));
   return new Promise<Response>((resolve, reject) => {
-    const req = (protocol === "https:" ? https : http).request(url, { method: init.method ?? "GET", headers, agent: agents[protocol], ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
+    const req = (protocol === "https:" ? https : http).request(url, { method, headers, agent: agents[protocol], ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", reject);
       res.on("aborted", () => reject(Object.assign(new Error("terminated"), { code: "UND_ERR_SOCKET" })));
       res.on("end", () => {
         if (!res.complete) return reject(Object.assign(new Error("terminated"), { code: "UND_ERR_SOCKET" }));
+        const status = res.statusCode ?? 500;
+        const noBody = status === 204 || status === 304 || method === "HEAD";
+        const bytes = Buffer.concat(chunks);
+        if (!noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "")) {
+          resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href) as unknown as Response);
+          return;
+        }
         const out = new Headers();
         for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) out.append(key, v);
-        const status = res.statusCode ?? 500;
-        const body = status === 204 || status === 304 || (init.method ?? "GET") === "HEAD" ? null : Buffer.concat(chunks);
-        resolve(new Response(body, { status, statusText: res.statusMessage ?? "", headers: out }));
+        resolve(new Response(noBody ? null : bytes, { status, statusText: res.statusMessage ?? "", headers: out }));
       });
     });
     req.on("error", reject);
     req.end(init.body ?? undefined);
   });
 }) as typeof fetch;
+
+/** Response headers as Headers reads them: lower-case names, repeated values joined, sorted on iteration. */
+export class ResponseHeaders {
+  readonly #raw: IncomingHttpHeaders;
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw;
+  }
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+  has(name: string): boolean {
+    return this.#raw[name.toLowerCase()] !== undefined;
+  }
+  getSetCookie(): string[] {
+    return this.#raw["set-cookie"] ?? [];
+  }
+  forEach(fn: (value: string, key: string, parent: ResponseHeaders) => void): void {
+    for (const [key, value] of this.entries()) fn(value, key, this);
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const key of Object.keys(this.#raw).sort()) {
+      // Headers iterates each Set-Cookie apart; any other repeated header as one joined value.
+      if (key === "set-cookie") for (const cookie of this.getSetCookie()) yield [key, cookie];
+      else {
+        const value = this.get(key);
+        if (value !== null) yield [key, value];
+      }
+    }
+  }
+  *keys(): IterableIterator<string> {
+    for (const [key] of this.entries()) yield key;
+  }
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+/**
+ * A finished JSON answer. Its body is read once, as a Response's is; `body` is a stream made
+ * only when something asks for it (the Anthropic SDK looks, to watch for abandoned bodies).
+ */
+export class JsonResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = "basic";
+  #bytes: Buffer;
+  #used = false;
+  #stream: ReadableStream<Uint8Array> | undefined;
+
+  constructor(
+    bytes: Buffer,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: ResponseHeaders,
+    readonly url: string,
+  ) {
+    this.#bytes = bytes;
+    this.ok = status >= 200 && status < 300;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used || (this.#stream?.locked ?? false);
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    if (!this.#stream) {
+      const bytes = this.#bytes;
+      this.#stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (bytes.length > 0) controller.enqueue(new Uint8Array(bytes));
+          controller.close();
+        },
+      });
+    }
+    return this.#stream;
+  }
+
+  #take(): Buffer {
+    if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
+    this.#used = true;
+    return this.#bytes;
+  }
+
+  async text(): Promise<string> {
+    return this.#take().toString("utf8");
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#take();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  async blob(): Promise<Blob> {
+    return new Blob([await this.arrayBuffer()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  clone(): JsonResponse {
+    if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
+    return new JsonResponse(this.#bytes, this.status, this.statusText, this.headers, this.url);
+  }
+}

@@ -35,8 +35,7 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
     // The timeout starts once the call may start: time spent queued for a slot is not the provider's.
     const call = new AbortController();
     const timeout = { aborted: false };
-    const onStop = () => call.abort(ctx.signal.reason);
-    ctx.signal.addEventListener("abort", onStop, { once: true });
+    const untrack = track(ctx.signal, call);
     const timer = setTimeout(() => {
       timeout.aborted = true;
       call.abort(new DOMException("the call timed out", "TimeoutError"));
@@ -66,10 +65,36 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       retries++;
     } finally {
       clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onStop);
+      untrack();
       release?.();
     }
   }
+}
+
+/**
+ * The calls in flight under a run's signal, aborted together when it fires. One listener per
+ * run instead of one added and removed per call: an EventTarget removes listeners by walking
+ * its list, and a run's signal has hundreds of them.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function track(signal: AbortSignal, call: AbortController): () => void {
+  if (signal.aborted) {
+    call.abort(signal.reason);
+    return () => {};
+  }
+  let calls = inFlight.get(signal);
+  if (!calls) {
+    const set = (calls = new Set());
+    inFlight.set(signal, set);
+    signal.addEventListener("abort", () => {
+      for (const c of set) c.abort(signal.reason);
+      set.clear();
+    }, { once: true });
+  }
+  calls.add(call);
+  const set = calls;
+  return () => void set.delete(call);
 }
 
 export const CANCELLED: TrialError = { category: "cancelled", message: "the run was stopped before this trial finished" };

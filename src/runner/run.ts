@@ -79,13 +79,19 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   let fatal: unknown;
 
   const providers = new Map<string, Promise<Provider>>();
+  // Every trial asks for its suite's provider by the same ref object: found by identity
+  // first, so the ref is hashed once per suite rather than once per trial.
+  const byRef = new WeakMap<ProviderRef, Promise<Provider>>();
   const providerFor = (ref: ProviderRef) => {
+    let p = byRef.get(ref);
+    if (p) return p;
     const key = hashOf(ref);
-    let p = providers.get(key);
+    p = providers.get(key);
     if (!p) {
       p = createProvider(ref, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}) });
       providers.set(key, p);
     }
+    byRef.set(ref, p);
     return p;
   };
 

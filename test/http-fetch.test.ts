@@ -1,0 +1,100 @@
+// httpFetch against undici's fetch, over the same answers from one server on 127.0.0.1: the
+// SDKs must not be able to tell the lean JsonResponse from a real Response in what they read.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpFetch, JsonResponse } from "../src/providers/http-fetch.js";
+
+let server: http.Server;
+let base = "";
+const seen: { method: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", headers: req.headers, body });
+      const url = new URL(req.url ?? "/", "http://x");
+      if (url.pathname === "/json") {
+        res.setHeader("Content-Type", "application/json; charset=utf-8");
+        res.setHeader("X-RateLimit-Remaining-Requests", "0");
+        res.setHeader("x-request-id", "req_1");
+        res.setHeader("Set-Cookie", ["a=1", "b=2"]);
+        res.writeHead(Number(url.searchParams.get("status") ?? 200));
+        res.end(JSON.stringify({ answer: "é ok", echo: body }));
+      } else if (url.pathname === "/empty") {
+        res.writeHead(204).end();
+      } else {
+        res.writeHead(200, { "content-type": "text/plain" }).end("plain text");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const init = (): RequestInit => ({ method: "POST", headers: new Headers({ "content-type": "application/json", authorization: "Bearer k" }), body: '{"q":1}' });
+
+describe("httpFetch", () => {
+  it("answers JSON with a JsonResponse that reads as undici's Response does", async () => {
+    for (const status of [200, 429, 500]) {
+      const lean = await httpFetch(`${base}/json?status=${status}`, init());
+      const real = await fetch(`${base}/json?status=${status}`, init());
+      expect(lean).toBeInstanceOf(JsonResponse);
+      expect([lean.status, lean.ok, lean.statusText, lean.url, lean.bodyUsed]).toEqual([real.status, real.ok, real.statusText, real.url, real.bodyUsed]);
+      // Iteration order, case and joined values as Headers gives them; date differs between the two answers.
+      const rows = (h: Headers) => [...h].filter(([k]) => k !== "date");
+      expect(rows(lean.headers)).toEqual(rows(real.headers));
+      expect([...lean.headers.keys()]).toEqual([...real.headers.keys()]);
+      expect(lean.headers.get("X-RATELIMIT-remaining-requests")).toBe("0");
+      expect(lean.headers.get("absent")).toBe(real.headers.get("absent"));
+      expect(lean.headers.has("x-request-id")).toBe(true);
+      expect(lean.headers.getSetCookie()).toEqual(real.headers.getSetCookie());
+      expect(await lean.json()).toEqual(await real.json());
+      expect([lean.bodyUsed, real.bodyUsed]).toEqual([true, true]);
+      // A body is read once.
+      await expect(lean.text()).rejects.toThrow(TypeError);
+      await expect(real.text()).rejects.toThrow(TypeError);
+      expect(() => lean.clone()).toThrow(TypeError);
+    }
+  });
+
+  it("sends the method, headers and body it is given", async () => {
+    seen.length = 0;
+    await (await httpFetch(`${base}/json`, init())).text();
+    await (await httpFetch(`${base}/json`, { method: "POST", headers: { "x-plain": "object" }, body: "x" })).text();
+    expect(seen.map((s) => [s.method, s.headers["authorization"] ?? s.headers["x-plain"], s.body])).toEqual([
+      ["POST", "Bearer k", '{"q":1}'],
+      ["POST", "object", "x"],
+    ]);
+  });
+
+  it("gives the same bytes through text, arrayBuffer, body and a clone", async () => {
+    const a = await httpFetch(`${base}/json`, init());
+    const copy = (a as unknown as JsonResponse).clone();
+    const text = await a.text();
+    expect(JSON.parse(text).answer).toBe("é ok");
+    expect(new TextDecoder().decode(await copy.arrayBuffer())).toBe(text);
+    const b = await httpFetch(`${base}/json`, init());
+    const streamed = await new Response(b.body).text();
+    expect(streamed).toBe(text);
+    // Reading the stream used the body up.
+    expect(b.bodyUsed).toBe(true);
+    await expect(b.json()).rejects.toThrow(TypeError);
+  });
+
+  it("answers anything but JSON, and an empty 204, with a real Response", async () => {
+    const plain = await httpFetch(`${base}/plain`);
+    expect(plain).toBeInstanceOf(Response);
+    expect(await plain.text()).toBe("plain text");
+    const empty = await httpFetch(`${base}/empty`, { method: "DELETE" });
+    expect(empty).toBeInstanceOf(Response);
+    expect([empty.status, empty.body]).toEqual([204, null]);
+  });
+});
