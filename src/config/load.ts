@@ -4,16 +4,16 @@
  * with file:line:col, so a user fixes them in one pass.
  */
 import path from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
 import { hashOf } from "../core/hash.js";
 import { DEFAULT_TRIALS } from "../defaults.js";
 import type { LoadedCase, LoadedSuite, Message, ProviderRef } from "../core/types.js";
 import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
 
 export { MAX_FILE_BYTES, insideProject } from "./files.js";
-export { MAX_NESTING } from "./depth.js";
+export { MAX_NESTING } from "./parse-yaml.js";
 import { splitCommand } from "./command.js";
-import { MAX_NESTING, tooDeep } from "./depth.js";
+import type { Document } from "yaml";
+import { MAX_NESTING, parseYaml } from "./parse-yaml.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
 import { describeIssue } from "./issues.js";
 import { compileJsonSchema } from "./user-json-schema.js";
@@ -65,24 +65,21 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     problems.push({ file, message: read.problem });
     return undefined;
   }
-  const deep = tooDeep(read.text, MAX_NESTING);
-  if (deep) {
-    problems.push({ file, ...deep, message: `nested more than ${MAX_NESTING} levels deep; a suite never needs that many` });
+  const yaml = parseYaml(read.text);
+  if (yaml.kind === "too-deep") {
+    problems.push({ file, line: yaml.line, col: yaml.col, message: `nested more than ${MAX_NESTING} levels deep; a suite never needs that many` });
     return undefined;
   }
-  const lineCounter = new LineCounter();
-  let doc: Document;
+  const { doc, lineCounter } = yaml;
+  if (yaml.errors.length > 0) {
+    for (const e of yaml.errors) {
+      const message = e.code === "MULTIPLE_DOCS" ? "a suite file holds one YAML document; this one has several (`---`): split them into files" : e.message;
+      problems.push({ file, line: e.line, col: e.col, message: `invalid YAML: ${message}` });
+    }
+    return undefined;
+  }
   let raw: unknown;
   try {
-    doc = parseDocument(read.text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = e.linePos?.[0];
-        const message = e.code === "MULTIPLE_DOCS" ? "a suite file holds one YAML document; this one has several (`---`): split them into files" : e.message.split(" at line ")[0];
-        problems.push({ file, line: pos?.line, col: pos?.col, message: `invalid YAML: ${message}` });
-      }
-      return undefined;
-    }
     // toJS() throws on aliases it cannot resolve, and on alias "billion laughs" expansion.
     raw = doc.toJS();
   } catch (err) {

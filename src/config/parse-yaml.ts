@@ -1,0 +1,54 @@
+/**
+ * A suite file's YAML, parsed once: yaml's CST is read first to refuse nesting too deep
+ * to compose (its composer recurses), then the same tokens are composed into the document.
+ */
+import { Composer, LineCounter, Parser, YAMLParseError, type CST, type Document } from "yaml";
+
+/**
+ * Suite files nested deeper than this are refused before they are composed: yaml
+ * composes recursively, and a few KiB of `[[[[…]]]]` reach the stack limit, where
+ * V8 can abort the whole process (a fatal "RegExpCompiler" out-of-memory) instead of throwing.
+ */
+export const MAX_NESTING = 100;
+
+export type ParsedYaml =
+  | { kind: "too-deep"; line: number; col: number }
+  | { kind: "document"; doc: Document; lineCounter: LineCounter; errors: { code: string; message: string; line: number; col: number }[] };
+
+/** Parses one YAML document with unique keys; several documents in one file is an error. */
+export function parseYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = tooDeep(tokens, MAX_NESTING);
+  if (deep !== undefined) return { kind: "too-deep", ...lineCounter.linePos(deep) };
+  let doc: Document | undefined;
+  for (const next of new Composer({ uniqueKeys: true }).compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "the source holds several documents"));
+      break;
+    }
+  }
+  // compose(…, forceDoc) yields a document even for an empty file.
+  const composed = doc!;
+  const errors = composed.errors.map((e) => ({ code: e.code, message: e.message, ...lineCounter.linePos(e.pos[0]) }));
+  return { kind: "document", doc: composed, lineCounter, errors };
+}
+
+/** Offset of the first collection nested deeper than `max`, found on yaml's CST without recursion. */
+function tooDeep(tokens: CST.Token[], max: number): number | undefined {
+  const stack: [CST.Token, number][] = tokens.map((token) => [token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === "document") {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= max) return token.offset;
+      for (const item of token.items as CST.CollectionItem[]) {
+        if (item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
