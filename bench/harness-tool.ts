@@ -1,4 +1,4 @@
-/** This project's built CLI (bin/harness.js → dist/) as a bench tool. */
+/** This project's built CLI (bin/harness.js → dist/cli-bundle/) as a bench tool. */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

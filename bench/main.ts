@@ -41,7 +41,7 @@ function machine() {
 }
 
 function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT, "dist", "cli", "index.js"))) return;
+  if (existsSync(path.join(ROOT, "dist", "cli-bundle", "index.js"))) return;
   process.stderr.write("bench: no dist/, running npm run build first\n");
   const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   if (r.status !== 0) throw new Error("npm run build failed");

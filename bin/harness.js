@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The executable: the only place that ends the process.
-import { runCli } from "../dist/cli/index.js";
+import { runCli } from "../dist/cli-bundle/index.js";
 
 // `harness … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {

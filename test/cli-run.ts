@@ -1,4 +1,4 @@
-/** Runs the real built CLI (bin/harness.js → dist/) as a child process, in a folder of the test's choosing. */
+/** Runs the real built CLI (bin/harness.js → dist/cli-bundle/) as a child process, in a folder of the test's choosing. */
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
