@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 // The executable: the only place that ends the process.
+import v8 from "node:v8";
 import { runCli } from "../dist/cli-bundle/index.js";
+
+// V8 sizes the next old-generation limit at up to 4x the live heap; a run's live heap peaks
+// while the suites load, then its per-call garbage filled that room unchecked: 100,000 trials
+// peaked at 490 MB RSS though at most 100 MB was live. Growing by half at a time costs about 2%
+// more CPU and keeps that run near 280 MB. It only tunes when V8 collects, read at every GC.
+v8.setFlagsFromString("--heap-growing-percent=50");
 
 // `harness … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
