@@ -1,10 +1,11 @@
 /** The run journal: what is written as trials end, what --resume keeps, and the lock between runs. */
 import { execFile, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TrialResult } from "../src/core/types.js";
+import { hasOutput, TrialWithStoredOutput } from "../src/core/stored-output.js";
 import { UsageError } from "../src/errors.js";
 import { JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
 import { ROOT } from "./cli-run.js";
@@ -48,6 +49,56 @@ describe("run journal", () => {
     expect(prior.get(suite, caseA, "other-key", 1)).toBeUndefined();
     // The lock is released on close.
     await expect(stat(`${file}.lock`)).rejects.toThrow();
+  });
+
+  it("gives each output back from the file by its byte range, before and after the lines are flushed", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const w = await JournalWriter.open(file, "j.jsonl", { resume: false });
+    // Multi-byte characters and JSON escapes shift byte offsets away from string lengths.
+    const outputs = ["plain", "é — ✓ 🙂 \"quoted\"\n\ttab \\ back", "x".repeat(5000), ""];
+    const readers = outputs.map((o, i) => w.trial("s é", `c-${i}`, "k", trial(i, { output: o, refused: i === 1 ? true : undefined })));
+    // Still gathered in memory: reading flushes first.
+    expect(readers.map((r) => r?.())).toEqual(outputs);
+    expect(w.trial("s", "c", "k", trial(9, { output: null, passed: null, error: { category: "timeout", message: "t" } }))).toBeUndefined();
+    w.end(false);
+    expect(readers.map((r) => r?.())).toEqual(outputs);
+    // Every line is the JournalLine it stands for.
+    const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { kind: string; trial?: TrialResult; suite?: string });
+    expect(lines.map((l) => l.kind)).toEqual(["run", "trial", "trial", "trial", "trial", "trial", "end"]);
+    expect(lines[2]).toEqual({ kind: "trial", suite: "s é", caseId: "c-1", key: "k", trial: JSON.parse(JSON.stringify(trial(1, { output: outputs[1]!, refused: true }))) });
+    // Ended, not closed: the journal is still held, so no other run can cut it under the report.
+    await expect(stat(`${file}.lock`)).resolves.toBeDefined();
+    await w.close();
+    await expect(stat(`${file}.lock`)).rejects.toThrow();
+  });
+
+  it("holds in memory what a full disk would not take, and still gives every output back", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "full.jsonl");
+    await symlink("/dev/full", file);
+    const w = await JournalWriter.open(file, "full.jsonl", { resume: false });
+    const read = w.trial("s", "c", "k", trial(0, { output: "kept although the disk is full" }));
+    expect(read?.()).toBe("kept although the disk is full");
+    expect((w.error as NodeJS.ErrnoException | null)?.code).toBe("ENOSPC");
+    w.end(true);
+    expect(read?.()).toBe("kept although the disk is full");
+    await w.close();
+  });
+
+  it("a trial with its output on disk reports and serialises as the trial it was", () => {
+    for (const plain of [trial(3, { output: "long answer" }), trial(4, { output: "declined", refused: true, passed: false, grades: [{ type: "contains", pass: false, score: 0, reason: "r" }] })]) {
+      let reads = 0;
+      const stored = new TrialWithStoredOutput(plain, () => (reads++, plain.output!));
+      expect(JSON.stringify(stored, null, 2)).toBe(JSON.stringify(plain, null, 2));
+      expect(Object.keys(stored.toJSON())).toEqual(Object.keys(plain));
+      expect("refused" in stored).toBe(plain.refused === true);
+      // Whether it was answered is known without reading the output back.
+      const before = reads;
+      expect(hasOutput(stored)).toBe(true);
+      expect(reads).toBe(before);
+    }
+    expect(hasOutput(trial(0, { output: null }))).toBe(false);
   });
 
   it("keys a trial by what decides it: the prompt, the graders and the model", () => {

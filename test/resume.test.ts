@@ -136,4 +136,26 @@ describe("eval --resume", () => {
     expect((await runHarness(["eval", ...common], { cwd: dir, env })).code).toBe(0);
     expect(await journalTrials(dir)).toHaveLength(20);
   });
+
+  it("long outputs are read back from the journal into the JSON and HTML reports, each where it belongs", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    // Over the length kept in memory, multi-byte, and different for every call.
+    const answer = (i: number) => `ok #${i} <é> ${"lorem ipsum ".repeat(60)}#${i}`;
+    const served = new Map<string, number>();
+    server.handle((req) => {
+      const text = answer(req.index);
+      served.set(text, 0);
+      return { kind: "answer", text };
+    });
+    const run = await runHarness(["eval", ...common, "-o", "r.json", "--reporter", "html:r.html"], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    const html = await readFile(path.join(dir, "r.html"), "utf8");
+    const outputs: string[] = report.suites[0].cases.flatMap((c: { trials: { output: string }[] }) => c.trials.map((t) => t.output));
+    expect(outputs).toHaveLength(20);
+    // Every answer served appears once, whole, in the report and on the page.
+    expect(new Set(outputs)).toEqual(new Set(served.keys()));
+    for (const o of outputs) expect(html).toContain(o.replace("<é>", "&lt;é&gt;"));
+    expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20 });
+  });
 });

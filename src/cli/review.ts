@@ -11,7 +11,7 @@ import { reviewItems } from "../reviews/items.js";
 import { runReviewSession } from "../reviews/session.js";
 import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
 import { runSuites } from "../runner/run.js";
-import { runOptions, settingsFromFlags } from "./eval.js";
+import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import type { ReviewFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 

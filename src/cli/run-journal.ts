@@ -40,9 +40,12 @@ export async function openRunJournal(io: CliIo, opts: { file: string | undefined
   }
 }
 
-/** Closes the journal and says what the user can do with it. */
-export async function closeRunJournal(journal: RunJournal, io: CliIo, run: { interrupted: boolean; resumed: number; finished: number; total: number }): Promise<void> {
-  await journal.writer?.close(run.interrupted);
+/**
+ * Ends the journal's run and says what the user can do with it. The journal stays locked,
+ * its outputs readable for the report, until the writer is closed.
+ */
+export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted: boolean; resumed: number; finished: number; total: number }): void {
+  journal.writer?.end(run.interrupted);
   if (journal.prior && journal.prior.skipped > 0) io.stderr.write(`harness: ${journal.prior.skipped} unreadable line(s) of ${journal.label} were skipped; those trials ran again.\n`);
   if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${run.total - run.resumed}.\n`);
   const error = journal.writer?.error;

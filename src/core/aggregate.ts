@@ -1,6 +1,7 @@
 /** From raw trials to per-case and per-suite figures. Pure. */
 import { meanOfDefined, passAtK, passHatK, percentile, suitePassRateInterval } from "./stats.js";
 import type { AtK, CaseResult, ErrorCategory, LoadedCase, LoadedSuite, RunResult, SuiteResult, TrialResult } from "./types.js";
+import { hasOutput } from "./stored-output.js";
 
 /** The k values to report: the main k (the number of trials) and any asked for with --at. */
 export function kValues(trials: number, at: readonly number[]): { k: number; all: number[] } {
@@ -33,7 +34,7 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
 export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: readonly number[]): SuiteResult {
   const k = suite.trials;
   const trials = cases.flatMap((c) => c.trials);
-  const answered = trials.filter((t) => t.output !== null);
+  const answered = trials.filter(hasOutput);
   const { rate, interval } = suitePassRateInterval(cases.map((c) => ({ n: c.n, c: c.passes })));
   const latencies = answered.map((t) => t.latencyMs ?? Number.NaN);
   const passed = cases.reduce((s, c) => s + c.passes, 0);

@@ -6,6 +6,7 @@
 import { hashOf } from "./hash.js";
 import { cohensKappa } from "./stats.js";
 import type { JudgeAgreement, SuiteResult } from "./types.js";
+import { hasOutput } from "./stored-output.js";
 
 export function judgeAgreement(suites: readonly SuiteResult[]): JudgeAgreement[] {
   // One pair per distinct output: a fixture replayed in five trials is one judgement, not five.
@@ -18,7 +19,7 @@ export function judgeAgreement(suites: readonly SuiteResult[]): JudgeAgreement[]
   for (const s of suites) {
     for (const c of s.cases) {
       for (const t of c.trials) {
-        if (t.output === null) continue;
+        if (!hasOutput(t)) continue;
         for (const g of t.grades) {
           if (!g.human || !g.reviewKey) continue;
           const key = hashOf([s.name, c.id, g.reviewKey, t.output]);

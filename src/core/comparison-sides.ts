@@ -8,6 +8,7 @@ import { failureReasons } from "./failure-reasons.js";
 import type { ProviderFigures, SideCase } from "./model-comparison-types.js";
 import { passAtK, passHatK, percentile, suitePassRateInterval } from "./stats.js";
 import type { Baseline, RunResult, Usage } from "./types.js";
+import { hasOutput } from "./stored-output.js";
 
 export interface SideSuite {
   name: string;
@@ -51,7 +52,7 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     })),
   }));
   const cases = run.suites.reduce((n, s) => n + s.totals.cases, 0);
-  const latencies = run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN)));
+  const latencies = run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials.filter(hasOutput).map((t) => t.latencyMs ?? Number.NaN)));
   const costUsd = sumOrNull(run.suites.map((s) => s.costUsd));
   const figures: ProviderFigures = {
     label,

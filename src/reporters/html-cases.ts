@@ -28,7 +28,9 @@ function renderGrade(g: Grade): string {
 
 function renderTrial(t: TrialResult): string {
   const status = trialStatus(t);
-  const output = t.output === null ? `<span class="none">no output</span>` : `<pre class="output">${esc(t.output)}</pre>`;
+  // Read once: a long output is read back from the run journal each time it is asked for.
+  const text = t.output;
+  const output = text === null ? `<span class="none">no output</span>` : `<pre class="output">${esc(text)}</pre>`;
   const error = t.error ? `<p class="error">${esc(t.error.category)}: ${esc(t.error.message)}</p>` : "";
   const grades = t.grades.length > 0 ? `<ul class="grades">${t.grades.map(renderGrade).join("")}</ul>` : "";
   const meta = [fmtMs(t.latencyMs ?? Number.NaN), fmtUsd(t.costUsd), t.cached ? "from fixture" : "live", t.retries > 0 ? `${t.retries} retries` : ""].filter(Boolean).join(" · ");

@@ -12,6 +12,7 @@ import { htmlPage } from "./html-assets.js";
 import { isFailing, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
 import { failureReasons } from "./why.js";
+import { hasOutput } from "../core/stored-output.js";
 
 export interface HtmlOptions {
   /** Earlier runs (harness eval --history): each suite then shows its pass^k over them. */
@@ -71,7 +72,7 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
     lineChart({ kind: "curve", title: `pass@k and pass^k for k = 1..${s.trials}`, xLabel: "k", yLabel: "probability", xs: curve.map((a) => a.k), series: [{ name: "pass@k", cls: "at", points: pts("passAtK", "pass@k") }, { name: "pass^k", cls: "hat", points: pts("passHatK", "pass^k") }] }),
   ];
   // The same trials aggregateSuite takes latencies from: those that answered.
-  const latencies = s.cases.flatMap((c) => c.trials.filter((t) => t.output !== null).map((t) => t.latencyMs ?? Number.NaN));
+  const latencies = s.cases.flatMap((c) => c.trials.filter(hasOutput).map((t) => t.latencyMs ?? Number.NaN));
   const bins = latencyHistogram(latencies);
   if (bins.length > 0) out.push(barChart({ title: `latency of ${latencies.length} trials`, xLabel: "latency", bins, formatX: fmtMs }));
   const series = history ? historySeries(history, s.name, HISTORY_RUNS) : [];

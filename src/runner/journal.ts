@@ -6,7 +6,7 @@
  * The journal is the run's scratch record, not user input: a line that cannot be read (a
  * crash mid-write) is skipped and that trial simply runs again, which is always safe.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hashOf } from "../core/hash.js";
@@ -118,7 +118,11 @@ function parseLine(line: string): JournalLine | undefined {
 
 /** Where the runner puts each trial as it ends. */
 export interface TrialSink {
-  trial(suite: string, caseId: string, key: string, trial: TrialResult): void;
+  /**
+   * Takes the trial. May give back a way to read its output again from where it was put, so
+   * the runner need not keep the text in memory.
+   */
+  trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | undefined;
 }
 
 /** How long a finished trial may wait in memory before it is written: the most a SIGKILL can lose. */
@@ -129,19 +133,33 @@ const FLUSH_BYTES = 64 * 1024;
  * Appends trials to the journal as they end. One writer per journal file, held by a lock.
  * Lines are gathered for a few ms and written with one synchronous call, which costs a
  * fraction of a write per trial and lets a process exit (a second Ctrl-C) flush what is left.
+ *
+ * Each trial's output can be read back from the file by its byte range, until close(): the
+ * report is rendered from there. Should writing fail (a full disk), what could not be written
+ * is held in memory instead, so no output is lost; the journal is then incomplete, and says so.
  */
 export class JournalWriter implements TrialSink {
   /** The first write that failed (a full disk, say): the run goes on, but the journal is incomplete. */
   error: Error | null = null;
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** File offset where the next appended text will start. */
+  private position: number;
+  /** File offset up to which everything is written. */
+  private written: number;
+  /** What could not be written, by the file offset it would have had. */
+  private unwritten: { at: number; data: Buffer }[] = [];
+  private readFd = -1;
+  private ended = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly flushOnExit = () => this.flush();
 
   private constructor(
     private fd: number,
+    private readonly file: string,
     private readonly lock: string,
   ) {
+    this.position = this.written = fstatSync(fd).size;
     process.on("exit", this.flushOnExit);
   }
 
@@ -158,7 +176,7 @@ export class JournalWriter implements TrialSink {
     try {
       // A crash may have left a torn last line: start on a line of our own.
       const needsNewline = resume && (await endsWithoutNewline(file));
-      const writer = new JournalWriter(openSync(file, resume ? "a" : "w"), lock);
+      const writer = new JournalWriter(openSync(file, resume ? "a" : "w"), file, lock);
       if (needsNewline) writer.append("\n");
       writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume });
       writer.flush();
@@ -174,9 +192,10 @@ export class JournalWriter implements TrialSink {
   }
 
   private append(text: string): void {
-    if (this.error || this.fd < 0) return;
+    if (this.fd < 0) return;
     this.pending.push(text);
     this.pendingBytes += text.length;
+    this.position += Buffer.byteLength(text);
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), FLUSH_MS);
@@ -193,24 +212,76 @@ export class JournalWriter implements TrialSink {
     const data = Buffer.from(this.pending.join(""));
     this.pending = [];
     this.pendingBytes = 0;
+    if (this.error) {
+      this.unwritten.push({ at: this.written + this.unwrittenBytes(), data });
+      return;
+    }
+    let at = 0;
     try {
-      for (let at = 0; at < data.length; ) at += writeSync(this.fd, data, at);
+      while (at < data.length) at += writeSync(this.fd, data, at);
+      this.written += data.length;
     } catch (err) {
-      this.error ??= err as Error;
+      this.error = err as Error;
+      // Bytes written before the failure stay where they are; the rest is held here.
+      this.written += at;
+      this.unwritten.push({ at: this.written, data: data.subarray(at) });
     }
   }
 
-  trial(suite: string, caseId: string, key: string, trial: TrialResult): void {
-    this.write({ kind: "trial", suite, caseId, key, trial });
+  private unwrittenBytes(): number {
+    return this.unwritten.reduce((n, u) => n + u.data.length, 0);
   }
 
-  /** Writes what is left and lets the next run have the journal. */
-  async close(interrupted: boolean): Promise<void> {
+  trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | undefined {
+    // Written by hand around the output, to know its byte range; parses as the JournalLine it is.
+    const { index, output, ...rest } = trial;
+    const head = `{"kind":"trial","suite":${JSON.stringify(suite)},"caseId":${JSON.stringify(caseId)},"key":${JSON.stringify(key)},"trial":{"index":${index},"output":`;
+    const text = JSON.stringify(output);
+    const start = this.position + Buffer.byteLength(head);
+    this.append(`${head}${text},${JSON.stringify(rest).slice(1)}}\n`);
+    if (output === null || this.fd < 0) return undefined;
+    const length = Buffer.byteLength(text);
+    return () => JSON.parse(this.read(start, length)) as string;
+  }
+
+  /** The bytes at [start, start + length) of what this writer appended. */
+  private read(start: number, length: number): string {
+    if (start + length > this.written) this.flush();
+    if (start + length <= this.written) {
+      if (this.readFd < 0) this.readFd = openSync(this.file, "r");
+      const buf = Buffer.allocUnsafe(length);
+      for (let got = 0; got < length; ) {
+        const n = readSync(this.readFd, buf, got, length - got, start + got);
+        if (n === 0) throw new Error(`the run journal ${this.file} is shorter than what was written to it`);
+        got += n;
+      }
+      return buf.toString("utf8");
+    }
+    const held = this.unwritten.find((u) => start >= u.at && start + length <= u.at + u.data.length);
+    if (!held) throw new Error(`the run journal ${this.file} holds no bytes at ${start}`);
+    return held.data.toString("utf8", start - held.at, start - held.at + length);
+  }
+
+  /**
+   * Writes the end of the run and stops writing. Outputs stay readable, and the journal
+   * locked, until close(): a run starting meanwhile would otherwise cut the file under them.
+   */
+  end(interrupted: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
     this.write({ kind: "end", finishedAt: new Date().toISOString(), interrupted });
     this.flush();
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     process.off("exit", this.flushOnExit);
+  }
+
+  /** Ends the run if need be, and lets the next run have the journal. */
+  async close(interrupted = false): Promise<void> {
+    this.end(interrupted);
+    if (this.readFd >= 0) closeSync(this.readFd);
+    this.readFd = -1;
+    this.unwritten = [];
     await rm(this.lock, { force: true });
   }
 }

@@ -7,6 +7,7 @@ import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { hashOf, outputHash } from "../core/hash.js";
+import { TrialWithStoredOutput } from "../core/stored-output.js";
 import { HarnessError, RunError } from "../errors.js";
 import { isModelGraded } from "../config/schema.js";
 import { grade, GraderError, type JudgeCall } from "../graders/index.js";
@@ -49,6 +50,9 @@ export interface RunOptions {
 
 
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS };
+
+/** An output this short costs less to keep than the means to read it back. */
+const KEEP_OUTPUTS_UP_TO = 256;
 
 export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions = {}): Promise<RawRun> {
   const cwd = options.cwd ?? process.cwd();
@@ -146,8 +150,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
             stop.abort(err);
             return cancelledTrial(t);
           });
-      caseEntry.trials[t] = trial;
-      options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
+      const stored = options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
+      // Long outputs are read back from the sink when the report needs them, not kept here.
+      caseEntry.trials[t] = stored && trial.output !== null && trial.output.length > KEEP_OUTPUTS_UP_TO ? new TrialWithStoredOutput(trial, stored) : trial;
       done++;
       options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
     }

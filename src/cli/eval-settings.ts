@@ -1,0 +1,108 @@
+/** The flags of `eval` (and of the commands that run suites as it does) checked once, as settings. */
+import { DEFAULT_BASELINE_PATH } from "../baseline/baseline.js";
+import { parseJudgeId, parseProviderId } from "../config/load.js";
+import type { Shard } from "../core/shard.js";
+import { UsageError } from "../errors.js";
+import { DEFAULT_REVIEWS_PATH, type ReviewStore } from "../reviews/store.js";
+import type { RunOptions } from "../runner/run.js";
+import type { EvalFlags } from "./index.js";
+import type { CliIo } from "./io.js";
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} expects a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} expects a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+export function share(name: string, value: string, { open }: { open: boolean }): number {
+  const n = Number(value);
+  const ok = Number.isFinite(n) && (open ? n > 0 && n < 1 : n >= 0 && n <= 1);
+  if (!ok) throw new UsageError(`${name} expects a number ${open ? "strictly between 0 and 1" : "from 0 to 1"}, got "${value}"`);
+  return n;
+}
+
+function parseAt(value: string | undefined): number[] {
+  if (value === undefined) return [];
+  return value.split(",").map((s) => positiveInt("--at", s.trim())!);
+}
+
+export interface EvalSettings {
+  paths: string[];
+  provider: string | undefined;
+  judge: string | undefined;
+  trials: number | undefined;
+  at: number[];
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  fixtures: "auto" | "record" | "offline";
+  fixturesDir: string;
+  baselinePath: string;
+  updateBaseline: boolean;
+  requireBaseline: boolean;
+  reviewsPath: string;
+  pending: "warn" | "fail";
+  alpha: number;
+  maxErrorShare: number;
+  output: string | undefined;
+}
+
+/** The one mapping from flags to settings: every flag is checked here, before anything runs. */
+export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color" | "quiet">): EvalSettings {
+  return {
+    paths,
+    provider: flags.provider === undefined ? undefined : parseProviderId(flags.provider),
+    judge: flags.judge === undefined ? undefined : parseJudgeId(flags.judge),
+    trials: positiveInt("-k/--trials", flags.trials),
+    at: parseAt(flags.at),
+    concurrency: positiveInt("-j/--concurrency", flags.concurrency)!,
+    timeoutMs: positiveInt("--timeout", flags.timeout)!,
+    retries: nonNegativeInt("--retries", flags.retries),
+    fixtures: flags.offline ? "offline" : flags.record ? "record" : "auto",
+    fixturesDir: flags.fixtures,
+    baselinePath: flags.baseline ?? DEFAULT_BASELINE_PATH,
+    // A baseline named on the command line must exist: a typo must not turn the gate off.
+    requireBaseline: flags.requireBaseline === true || flags.baseline !== undefined,
+    reviewsPath: flags.reviews ?? DEFAULT_REVIEWS_PATH,
+    pending: flags.pending,
+    updateBaseline: flags.updateBaseline === true,
+    alpha: share("--alpha", flags.alpha, { open: true }),
+    maxErrorShare: share("--max-error-rate", flags.maxErrorRate, { open: false }),
+    output: flags.output,
+  };
+}
+
+/** "2/4" → shard 2 of 4. */
+export function parseShard(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${value}"`);
+  return { index, count };
+}
+
+/** How suites run, from the settings: shared by every command that runs them. */
+export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): RunOptions {
+  return {
+    cwd: io.cwd,
+    concurrency: s.concurrency,
+    timeoutMs: s.timeoutMs,
+    retry: { retries: s.retries },
+    fixtures: s.fixtures,
+    fixturesDir: s.fixturesDir,
+    env: io.env,
+    reviews: (suite, caseId, key, hash) => {
+      const r = reviews.get(suite, caseId, key, hash);
+      return r && { verdict: r.verdict, reviewer: r.reviewer, ...(r.note ? { note: r.note } : {}) };
+    },
+    ...(io.signal ? { signal: io.signal } : {}),
+  };
+}
