@@ -39,15 +39,23 @@ export interface MeasureOptions {
   nodeArgs?: string[];
 }
 
-const ANSWER = { kind: "answer", text: "the answer is ok" } as const;
+const SHORT_ANSWER = "the answer is ok";
 
-/** Answers every call, except an evenly spread `share` of arrivals that get 429 with Retry-After. */
-export function modelHandler(share: number): Handler {
-  return (req) => (Math.floor((req.index + 1) * share) > Math.floor(req.index * share) ? { kind: "status", status: 429, retryAfter: "1" } : ANSWER);
+/** An answer of `chars` characters (the short one for 0) that every grader of the bench passes. */
+export function answerText(chars: number): string {
+  if (chars <= SHORT_ANSWER.length) return SHORT_ANSWER;
+  const filler = " The customer asked about the refund window, and the policy allows thirty days.";
+  return `${SHORT_ANSWER}.${filler.repeat(Math.ceil(chars / filler.length))}`.slice(0, chars);
 }
 
-async function withServer<T>(latencyMs: number, share: number, fn: (server: FakeServer) => Promise<T>): Promise<T> {
-  const server = await startFakeServer(modelHandler(share));
+/** Answers every call, except an evenly spread `share` of arrivals that get 429 with Retry-After. */
+export function modelHandler(share: number, answerChars = 0): Handler {
+  const answer = { kind: "answer", text: answerText(answerChars) } as const;
+  return (req) => (Math.floor((req.index + 1) * share) > Math.floor(req.index * share) ? { kind: "status", status: 429, retryAfter: "1" } : answer);
+}
+
+async function withServer<T>(latencyMs: number, share: number, fn: (server: FakeServer) => Promise<T>, answerChars = 0): Promise<T> {
+  const server = await startFakeServer(modelHandler(share, answerChars));
   server.latencyMs = latencyMs;
   try {
     return await fn(server);
@@ -106,14 +114,14 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>, keep: boolean): Pro
 }
 
 async function measureLoad(tool: Tool, s: LoadScenario, o: MeasureOptions & { keep: boolean }): Promise<Row[]> {
-  const label = `${s.title}: ${suiteLabel(s)}${s.rateLimitedShare ? ` ${Math.round(s.rateLimitedShare * 100)}% 429` : ""}`;
+  const label = `${s.title}: ${suiteLabel(s)}${s.rateLimitedShare ? ` ${Math.round(s.rateLimitedShare * 100)}% 429` : ""}${s.answerChars ? `, answers of ${s.answerChars.toLocaleString("en")} chars` : ""}`;
   return inTempDir(
     (dir) =>
       withServer(s.latencyMs, s.rateLimitedShare, async (server) => {
         const suite = { cases: s.cases, trials: s.trials, concurrency: s.concurrency, baseURL: server.openaiBaseURL };
         await tool.writeProject(dir, suite, "fresh");
         return [await evalRow(tool, dir, suite, "fresh", server, emptyRow(tool, s, label, s.cases * s.trials), s.latencyMs, o)];
-      }),
+      }, s.answerChars),
     o.keep,
   );
 }

@@ -15,6 +15,8 @@ export interface LoadScenario {
   latencyMs: number;
   /** Share of calls the server answers with 429 and Retry-After (0 for none). */
   rateLimitedShare: number;
+  /** Characters in each answer; 0 for the short default ("the answer is ok"). */
+  answerChars: number;
   targets: TargetSpec[];
 }
 
@@ -58,8 +60,8 @@ export interface Sizes {
 /** Every scenario runs 5 trials per case, as the issue's do. */
 const TRIALS = 5;
 
-function load(id: string, title: string, size: { cases: number; concurrency: number; latencyMs: number; rateLimitedShare?: number }, targets: TargetSpec[]): LoadScenario {
-  return { kind: "load", id, title, trials: TRIALS, rateLimitedShare: 0, ...size, targets };
+function load(id: string, title: string, size: { cases: number; concurrency: number; latencyMs: number; rateLimitedShare?: number; answerChars?: number }, targets: TargetSpec[]): LoadScenario {
+  return { kind: "load", id, title, trials: TRIALS, rateLimitedShare: 0, answerChars: 0, ...size, targets };
 }
 
 export function scenarios({ quick }: Sizes): Scenario[] {
@@ -102,5 +104,8 @@ export function scenarios({ quick }: Sizes): Scenario[] {
     },
     // "Close to the allowed rate" has no number in the issue: the ratio shows it, the target is that nothing is lost.
     load("6", "rate-limited", { cases: q(200, 20), concurrency: q(20, 5), latencyMs: q(50, 20), rateLimitedShare: 0.1 }, [{ metric: "lost", op: "=", value: 0 }]),
+    // Scenario 3 with answers as long as real ones: whether outputs pile up in memory shows here,
+    // not with 16-character answers. The issue's RSS bound for that size applies.
+    load("7", "long answers, L=0", { cases: q(20_000, 100), concurrency: q(50, 10), latencyMs: 0, answerChars: 2_000 }, [{ metric: "peakRssMb", op: "<", value: 400 }]),
   ];
 }

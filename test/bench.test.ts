@@ -48,7 +48,7 @@ describe("npm run bench --quick", () => {
   });
 
   it("measures every scenario with harness, and every run finished without breaking", () => {
-    expect(report.rows.map((r) => `${r.scenario}${r.phase ? `:${r.phase}` : ""}`)).toEqual(["1", "2", "3", "4", "5:record", "5:replay", "6"]);
+    expect(report.rows.map((r) => `${r.scenario}${r.phase ? `:${r.phase}` : ""}`)).toEqual(["1", "2", "3", "4", "5:record", "5:replay", "6", "7"]);
     for (const r of report.rows) {
       expect(r.tool).toBe("harness");
       expect(r.error, `scenario ${r.scenario}`).toBeNull();
