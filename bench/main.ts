@@ -14,11 +14,14 @@ import { harnessTool, ROOT } from "./harness-tool.js";
 import { measure, type Row } from "./measure.js";
 import { createPromptfooTool } from "./promptfoo-tool.js";
 import { scenarios } from "./scenarios.js";
+import { sdkFloorTool } from "./sdk-floor-tool.js";
 import { checkRow, renderMarkdown, renderText, type Check } from "./table.js";
 import type { Tool } from "./tool.js";
 
-const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
+const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--sdk-floor] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
   --quick        small sizes, for a smoke run (targets are still the full-size ones)
+  --sdk-floor    also measure the openai client alone making the same calls (load scenarios):
+                 what harness costs beyond the SDK it must use
   --only         run only these scenarios
   --promptfoo    promptfoo's CLI to measure beside harness (default: $PROMPTFOO_BIN; "none" to skip)
   --out          results JSON (default .harness/bench.json; Markdown table beside it)
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       "timeout-min": { type: "string", default: "30" },
       keep: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
+      "sdk-floor": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -71,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
   const pfBin = values.promptfoo ?? process.env.PROMPTFOO_BIN;
   const tools: Tool[] = [harnessTool];
   if (pfBin && pfBin !== "none") tools.push(await createPromptfooTool(pfBin));
+  if (values["sdk-floor"]) tools.push(sdkFloorTool);
   const options = { timeoutMs: Number(values["timeout-min"]) * 60_000, keep: values.keep };
 
   const info = machine();
@@ -81,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
   for (const s of selected) {
     // Both tools in turn, per scenario, so a change in the machine's load hits both alike.
     for (const tool of tools) {
+      if (tool.measures && !tool.measures(s)) continue;
       process.stderr.write(`bench: scenario ${s.id} (${s.title}) with ${tool.name}…\n`);
       const profileDir = values["cpu-prof"] && path.resolve(values["cpu-prof"], `${tool.name}-${s.id}`);
       const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];

@@ -1,4 +1,5 @@
 /** What the bench needs from an eval tool: write a project, say how to run it, count what it reported. */
+import type { Scenario } from "./scenarios.js";
 
 /** One suite: `cases` cases, each asking "Answer question {{n}}", graded by `contains "ok"`. */
 export interface SuiteSpec {
@@ -32,6 +33,8 @@ export interface Tool {
   /** The Node entry file of the tool's CLI. */
   script: string;
   versionArgs: string[];
+  /** Whether it takes part in this scenario (default: every one). */
+  measures?(scenario: Scenario): boolean;
   writeProject(dir: string, suite: SuiteSpec, mode: EvalMode): Promise<void>;
   evalArgs(suite: SuiteSpec, mode: EvalMode): string[];
   /** The child's environment: the machine's, minus real credentials, plus a dummy key. */

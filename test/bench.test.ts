@@ -26,7 +26,7 @@ beforeAll(async () => {
   const out = path.join(dir, "bench.json");
   const tsx = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
   run = await new Promise((resolve) => {
-    execFile(process.execPath, [tsx, "bench/main.ts", "--quick", "--promptfoo", "none", "--out", out], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [tsx, "bench/main.ts", "--quick", "--promptfoo", "none", "--sdk-floor", "--out", out], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
     });
   });
@@ -47,10 +47,12 @@ describe("npm run bench --quick", () => {
     expect(report.machine.cores).toBeGreaterThan(0);
   });
 
-  it("measures every scenario with harness, and every run finished without breaking", () => {
-    expect(report.rows.map((r) => `${r.scenario}${r.phase ? `:${r.phase}` : ""}`)).toEqual(["1", "2", "3", "4", "5:record", "5:replay", "6", "7"]);
+  it("measures every scenario with harness, the SDK alone in those it can run, and every run finished without breaking", () => {
+    const rows = (tool: string) => report.rows.filter((r) => r.tool === tool).map((r) => `${r.scenario}${r.phase ? `:${r.phase}` : ""}`);
+    expect(rows("harness")).toEqual(["1", "2", "3", "4", "5:record", "5:replay", "6", "7"]);
+    expect(rows("openai SDK alone")).toEqual(["1", "2", "3", "7"]);
+    expect(report.rows).toHaveLength(12);
     for (const r of report.rows) {
-      expect(r.tool).toBe("harness");
       expect(r.error, `scenario ${r.scenario}`).toBeNull();
       expect(r.cpuPerTrialMs, `scenario ${r.scenario}`).toBeGreaterThan(0);
       expect(r.peakRssMb, `scenario ${r.scenario}`).toBeGreaterThan(10);
