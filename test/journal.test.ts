@@ -56,16 +56,18 @@ describe("run journal", () => {
     const file = path.join(project.dir, "j.jsonl");
     const w = await JournalWriter.open(file, "j.jsonl", { resume: false });
     // Multi-byte characters and JSON escapes shift byte offsets away from string lengths.
-    const outputs = ["plain", "é — ✓ 🙂 \"quoted\"\n\ttab \\ back", "x".repeat(5000), ""];
+    const outputs = ["plain ".repeat(60), "é — ✓ 🙂 \"quoted\"\n\ttab \\ back ".repeat(20), "x".repeat(5000), `${"y".repeat(256)}z`];
     const readers = outputs.map((o, i) => w.trial("s é", `c-${i}`, "k", trial(i, { output: o, refused: i === 1 ? true : undefined })));
     // Still gathered in memory: reading flushes first.
     expect(readers.map((r) => r?.())).toEqual(outputs);
+    // Short outputs and no output at all stay with the trial: nothing to read back.
+    expect(w.trial("s", "c", "k", trial(8, { output: "y".repeat(256) }))).toBeUndefined();
     expect(w.trial("s", "c", "k", trial(9, { output: null, passed: null, error: { category: "timeout", message: "t" } }))).toBeUndefined();
     w.end(false);
     expect(readers.map((r) => r?.())).toEqual(outputs);
     // Every line is the JournalLine it stands for.
     const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { kind: string; trial?: TrialResult; suite?: string });
-    expect(lines.map((l) => l.kind)).toEqual(["run", "trial", "trial", "trial", "trial", "trial", "end"]);
+    expect(lines.map((l) => l.kind)).toEqual(["run", "trial", "trial", "trial", "trial", "trial", "trial", "end"]);
     expect(lines[2]).toEqual({ kind: "trial", suite: "s é", caseId: "c-1", key: "k", trial: JSON.parse(JSON.stringify(trial(1, { output: outputs[1]!, refused: true }))) });
     // Ended, not closed: the journal is still held, so no other run can cut it under the report.
     await expect(stat(`${file}.lock`)).resolves.toBeDefined();
@@ -78,11 +80,12 @@ describe("run journal", () => {
     const file = path.join(project.dir, "full.jsonl");
     await symlink("/dev/full", file);
     const w = await JournalWriter.open(file, "full.jsonl", { resume: false });
-    const read = w.trial("s", "c", "k", trial(0, { output: "kept although the disk is full" }));
-    expect(read?.()).toBe("kept although the disk is full");
+    const text = "kept although the disk is full ".repeat(20);
+    const read = w.trial("s", "c", "k", trial(0, { output: text }));
+    expect(read?.()).toBe(text);
     expect((w.error as NodeJS.ErrnoException | null)?.code).toBe("ENOSPC");
     w.end(true);
-    expect(read?.()).toBe("kept although the disk is full");
+    expect(read?.()).toBe(text);
     await w.close();
   });
 

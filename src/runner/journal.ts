@@ -119,11 +119,14 @@ function parseLine(line: string): JournalLine | undefined {
 /** Where the runner puts each trial as it ends. */
 export interface TrialSink {
   /**
-   * Takes the trial. May give back a way to read its output again from where it was put, so
-   * the runner need not keep the text in memory.
+   * Takes the trial. May give back a way to read its (long) output again from where it was
+   * put, so the runner need not keep the text in memory.
    */
   trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | undefined;
 }
+
+/** An output this short costs less to keep in memory than the means to read it back. */
+const KEEP_OUTPUTS_UP_TO = 256;
 
 /** How long a finished trial may wait in memory before it is written: the most a SIGKILL can lose. */
 const FLUSH_MS = 25;
@@ -233,13 +236,16 @@ export class JournalWriter implements TrialSink {
   }
 
   trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | undefined {
+    if (trial.output === null || trial.output.length <= KEEP_OUTPUTS_UP_TO || this.fd < 0) {
+      this.write({ kind: "trial", suite, caseId, key, trial });
+      return undefined;
+    }
     // Written by hand around the output, to know its byte range; parses as the JournalLine it is.
     const { index, output, ...rest } = trial;
     const head = `{"kind":"trial","suite":${JSON.stringify(suite)},"caseId":${JSON.stringify(caseId)},"key":${JSON.stringify(key)},"trial":{"index":${index},"output":`;
     const text = JSON.stringify(output);
     const start = this.position + Buffer.byteLength(head);
     this.append(`${head}${text},${JSON.stringify(rest).slice(1)}}\n`);
-    if (output === null || this.fd < 0) return undefined;
     const length = Buffer.byteLength(text);
     return () => JSON.parse(this.read(start, length)) as string;
   }

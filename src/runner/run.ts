@@ -51,9 +51,6 @@ export interface RunOptions {
 
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS };
 
-/** An output this short costs less to keep than the means to read it back. */
-const KEEP_OUTPUTS_UP_TO = 256;
-
 export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions = {}): Promise<RawRun> {
   const cwd = options.cwd ?? process.cwd();
   const started = Date.now();
@@ -152,7 +149,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           });
       const stored = options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
       // Long outputs are read back from the sink when the report needs them, not kept here.
-      caseEntry.trials[t] = stored && trial.output !== null && trial.output.length > KEEP_OUTPUTS_UP_TO ? new TrialWithStoredOutput(trial, stored) : trial;
+      caseEntry.trials[t] = stored ? new TrialWithStoredOutput(trial, stored) : trial;
       done++;
       options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
     }
