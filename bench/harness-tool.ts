@@ -2,12 +2,12 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { childEnv, countSlots, type EvalMode, type SuiteSpec, type Tally, type Tool } from "./tool.js";
+import { ANSWER_START, childEnv, countSlots, type EvalMode, type SuiteSpec, type Tally, type Tool } from "./tool.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 interface Report {
-  suites: { totals: { trials: number; passed: number; failed: number; errored: number; pending: number }; cases: { id: string; trials: { index: number }[] }[] }[];
+  suites: { totals: { trials: number; passed: number; failed: number; errored: number; pending: number }; cases: { id: string; trials: { index: number; output: string | null; passed: boolean | null }[] }[] }[];
 }
 
 function suiteYaml(suite: SuiteSpec): string {
@@ -50,7 +50,17 @@ export const harnessTool: Tool = {
       totals.passed += s.totals.passed;
       totals.failed += s.totals.failed;
       totals.errored += s.totals.errored + s.totals.pending;
-      for (const c of s.cases) for (const t of c.trials) if (t) slots.push([Number(c.id.slice("case-".length)), t.index]);
+      for (const c of s.cases) {
+        for (const t of c.trials) {
+          if (!t) continue;
+          slots.push([Number(c.id.slice("case-".length)), t.index]);
+          // Long outputs reach the report from the run journal: one that did not come back whole is a failure.
+          if (t.passed === true && !t.output?.startsWith(ANSWER_START)) {
+            totals.passed--;
+            totals.failed++;
+          }
+        }
+      }
     }
     return { expected: suite.cases * suite.trials, ...totals, ...countSlots(suite, slots) };
   },

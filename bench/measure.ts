@@ -5,7 +5,7 @@ import path from "node:path";
 import { startFakeServer, type FakeServer, type Handler } from "../test/fake-server.js";
 import { median, runChild, tailOf, type ChildRun } from "./child.js";
 import type { LoadScenario, ReplayScenario, Scenario, StartupScenario } from "./scenarios.js";
-import type { EvalMode, SuiteSpec, Tally, Tool } from "./tool.js";
+import { ANSWER_START, type EvalMode, type SuiteSpec, type Tally, type Tool } from "./tool.js";
 
 export interface Row {
   tool: string;
@@ -39,13 +39,11 @@ export interface MeasureOptions {
   nodeArgs?: string[];
 }
 
-const SHORT_ANSWER = "the answer is ok";
-
 /** An answer of `chars` characters (the short one for 0) that every grader of the bench passes. */
 export function answerText(chars: number): string {
-  if (chars <= SHORT_ANSWER.length) return SHORT_ANSWER;
+  if (chars <= ANSWER_START.length) return ANSWER_START;
   const filler = " The customer asked about the refund window, and the policy allows thirty days.";
-  return `${SHORT_ANSWER}.${filler.repeat(Math.ceil(chars / filler.length))}`.slice(0, chars);
+  return `${ANSWER_START}.${filler.repeat(Math.ceil(chars / filler.length))}`.slice(0, chars);
 }
 
 /** Answers every call, except an evenly spread `share` of arrivals that get 429 with Retry-After. */

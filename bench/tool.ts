@@ -42,6 +42,9 @@ export interface Tool {
   readTally(dir: string, suite: SuiteSpec): Promise<Tally>;
 }
 
+/** How every answer of the bench's fake server begins; graders look for its "ok". */
+export const ANSWER_START = "the answer is ok";
+
 /** A fake key: it only ever reaches the fake server. */
 export const DUMMY_KEY = "sk-bench-DUMMY-not-a-real-key";
 

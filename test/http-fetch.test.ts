@@ -23,6 +23,9 @@ beforeAll(async () => {
         res.setHeader("Set-Cookie", ["a=1", "b=2"]);
         res.writeHead(Number(url.searchParams.get("status") ?? 200));
         res.end(JSON.stringify({ answer: "é ok", echo: body }));
+      } else if (url.pathname === "/bom") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}')]));
       } else if (url.pathname === "/empty") {
         res.writeHead(204).end();
       } else {
@@ -62,6 +65,16 @@ describe("httpFetch", () => {
       await expect(lean.text()).rejects.toThrow(TypeError);
       await expect(real.text()).rejects.toThrow(TypeError);
       expect(() => lean.clone()).toThrow(TypeError);
+    }
+  });
+
+  it("reads past a byte-order mark, and answers only the headers sent", async () => {
+    const lean = await httpFetch(`${base}/bom`);
+    const real = await fetch(`${base}/bom`);
+    expect(await lean.json()).toEqual(await real.json());
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      expect(lean.headers.get(name)).toBe(real.headers.get(name));
+      expect(lean.headers.has(name)).toBe(real.headers.has(name));
     }
   });
 

@@ -68,6 +68,17 @@ function only(run: Awaited<ReturnType<typeof runSuites>>): TrialResult {
 }
 
 describe("runSuites: scheduling", () => {
+  it("a sink of the library API that returns a value it was not asked for changes nothing", async () => {
+    const long = "a long answer ".repeat(40);
+    server.handle(() => ({ kind: "answer", text: long }));
+    const seen: TrialResult[] = [];
+    // Array.prototype.push returns a number: a sink written as an arrow function does this.
+    const run = await runSuites([openaiSuite(1, 2)], opts({ sink: { trial: (_s, _c, _k, t) => void seen.push(t) } }));
+    const loose = await runSuites([openaiSuite(1, 2)], opts({ sink: { trial: ((_s: string, _c: string, _k: string, t: TrialResult) => seen.push(t)) as never } }));
+    for (const r of [run, loose]) expect(allTrials(r).map((t) => t.output)).toEqual([long, long]);
+    expect(seen).toHaveLength(4);
+  });
+
   it("runs every trial of every case, each graded, in trial order", async () => {
     const events: { caseId: string; done: number; total: number }[] = [];
     const run = await runSuites([openaiSuite(3, 4)], opts({ onTrial: (e) => events.push({ caseId: e.caseId, done: e.done, total: e.total }) }));

@@ -65,7 +65,14 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     problems.push({ file, message: read.problem });
     return undefined;
   }
-  const yaml = parseYaml(read.text);
+  let yaml;
+  try {
+    yaml = parseYaml(read.text);
+  } catch (err) {
+    // yaml reports problems as errors of the document; this is only for what it throws anyway.
+    problems.push({ file, message: `invalid YAML: ${(err as Error).message}` });
+    return undefined;
+  }
   if (yaml.kind === "too-deep") {
     problems.push({ file, line: yaml.line, col: yaml.col, message: `nested more than ${MAX_NESTING} levels deep; a suite never needs that many` });
     return undefined;

@@ -55,11 +55,13 @@ export class ResponseHeaders {
     this.#raw = raw;
   }
   get(name: string): string | null {
-    const value = this.#raw[name.toLowerCase()];
+    const key = name.toLowerCase();
+    // Own keys only: "constructor" is no header.
+    const value = Object.hasOwn(this.#raw, key) ? this.#raw[key] : undefined;
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
   }
   has(name: string): boolean {
-    return this.#raw[name.toLowerCase()] !== undefined;
+    return this.get(name) !== null;
   }
   getSetCookie(): string[] {
     return this.#raw["set-cookie"] ?? [];
@@ -135,7 +137,10 @@ export class JsonResponse {
   }
 
   async text(): Promise<string> {
-    return this.#take().toString("utf8");
+    const bytes = this.#take();
+    // As Response.text() does (UTF-8 decode), a leading byte-order mark is not part of the text.
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return bytes.toString("utf8", bom);
   }
 
   async json(): Promise<unknown> {

@@ -122,7 +122,7 @@ export interface TrialSink {
    * Takes the trial. May give back a way to read its (long) output again from where it was
    * put, so the runner need not keep the text in memory.
    */
-  trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | undefined;
+  trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | void;
 }
 
 /** An output this short costs less to keep in memory than the means to read it back. */
@@ -137,9 +137,11 @@ const FLUSH_BYTES = 64 * 1024;
  * Lines are gathered for a few ms and written with one synchronous call, which costs a
  * fraction of a write per trial and lets a process exit (a second Ctrl-C) flush what is left.
  *
- * Each trial's output can be read back from the file by its byte range, until close(): the
- * report is rendered from there. Should writing fail (a full disk), what could not be written
- * is held in memory instead, so no output is lost; the journal is then incomplete, and says so.
+ * Each long output can be read back by its byte range, through the same descriptor the
+ * journal is written with, until close(): the report is rendered from there, and a journal
+ * deleted or moved meanwhile still reads. Should writing fail (a full disk), what could not be
+ * written is held in memory instead, so no output is lost; the journal is then incomplete, and
+ * says so. A journal that is not a regular file (--journal /dev/null) offers no reading back.
  */
 export class JournalWriter implements TrialSink {
   /** The first write that failed (a full disk, say): the run goes on, but the journal is incomplete. */
@@ -152,8 +154,8 @@ export class JournalWriter implements TrialSink {
   private written: number;
   /** What could not be written, by the file offset it would have had. */
   private unwritten: { at: number; data: Buffer }[] = [];
-  private readFd = -1;
-  private ended = false;
+  private readonly readable: boolean;
+  private writing = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly flushOnExit = () => this.flush();
 
@@ -162,7 +164,9 @@ export class JournalWriter implements TrialSink {
     private readonly file: string,
     private readonly lock: string,
   ) {
-    this.position = this.written = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    this.readable = stats.isFile();
+    this.position = this.written = stats.isFile() ? stats.size : 0;
     process.on("exit", this.flushOnExit);
   }
 
@@ -179,7 +183,8 @@ export class JournalWriter implements TrialSink {
     try {
       // A crash may have left a torn last line: start on a line of our own.
       const needsNewline = resume && (await endsWithoutNewline(file));
-      const writer = new JournalWriter(openSync(file, resume ? "a" : "w"), file, lock);
+      // Open for reading too: long outputs are read back through this descriptor.
+      const writer = new JournalWriter(openSync(file, resume ? "a+" : "w+"), file, lock);
       if (needsNewline) writer.append("\n");
       writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume });
       writer.flush();
@@ -195,7 +200,7 @@ export class JournalWriter implements TrialSink {
   }
 
   private append(text: string): void {
-    if (this.fd < 0) return;
+    if (!this.writing) return;
     this.pending.push(text);
     this.pendingBytes += text.length;
     this.position += Buffer.byteLength(text);
@@ -211,23 +216,22 @@ export class JournalWriter implements TrialSink {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0 || this.fd < 0) return;
+    if (this.pending.length === 0) return;
     const data = Buffer.from(this.pending.join(""));
     this.pending = [];
     this.pendingBytes = 0;
+    const at = this.written + this.unwrittenBytes();
     if (this.error) {
-      this.unwritten.push({ at: this.written + this.unwrittenBytes(), data });
+      this.unwritten.push({ at, data });
       return;
     }
-    let at = 0;
     try {
-      while (at < data.length) at += writeSync(this.fd, data, at);
+      for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done);
       this.written += data.length;
     } catch (err) {
       this.error = err as Error;
-      // Bytes written before the failure stay where they are; the rest is held here.
-      this.written += at;
-      this.unwritten.push({ at: this.written, data: data.subarray(at) });
+      // Part of it may be on disk, but reading back goes by whole pieces: hold all of it here.
+      this.unwritten.push({ at, data });
     }
   }
 
@@ -236,7 +240,7 @@ export class JournalWriter implements TrialSink {
   }
 
   trial(suite: string, caseId: string, key: string, trial: TrialResult): (() => string) | undefined {
-    if (trial.output === null || trial.output.length <= KEEP_OUTPUTS_UP_TO || this.fd < 0) {
+    if (trial.output === null || trial.output.length <= KEEP_OUTPUTS_UP_TO || !this.writing || !this.readable) {
       this.write({ kind: "trial", suite, caseId, key, trial });
       return undefined;
     }
@@ -252,12 +256,12 @@ export class JournalWriter implements TrialSink {
 
   /** The bytes at [start, start + length) of what this writer appended. */
   private read(start: number, length: number): string {
+    if (this.fd < 0) throw new Error(`the run journal ${this.file} was closed: its outputs can no longer be read`);
     if (start + length > this.written) this.flush();
     if (start + length <= this.written) {
-      if (this.readFd < 0) this.readFd = openSync(this.file, "r");
       const buf = Buffer.allocUnsafe(length);
       for (let got = 0; got < length; ) {
-        const n = readSync(this.readFd, buf, got, length - got, start + got);
+        const n = readSync(this.fd, buf, got, length - got, start + got);
         if (n === 0) throw new Error(`the run journal ${this.file} is shorter than what was written to it`);
         got += n;
       }
@@ -273,20 +277,18 @@ export class JournalWriter implements TrialSink {
    * locked, until close(): a run starting meanwhile would otherwise cut the file under them.
    */
   end(interrupted: boolean): void {
-    if (this.ended) return;
-    this.ended = true;
+    if (!this.writing) return;
     this.write({ kind: "end", finishedAt: new Date().toISOString(), interrupted });
     this.flush();
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.writing = false;
     process.off("exit", this.flushOnExit);
   }
 
   /** Ends the run if need be, and lets the next run have the journal. */
   async close(interrupted = false): Promise<void> {
     this.end(interrupted);
-    if (this.readFd >= 0) closeSync(this.readFd);
-    this.readFd = -1;
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
     this.unwritten = [];
     await rm(this.lock, { force: true });
   }

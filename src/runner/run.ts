@@ -149,7 +149,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           });
       const stored = options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
       // Long outputs are read back from the sink when the report needs them, not kept here.
-      caseEntry.trials[t] = stored ? new TrialWithStoredOutput(trial, stored) : trial;
+      caseEntry.trials[t] = typeof stored === "function" && trial.output !== null ? new TrialWithStoredOutput(trial, stored) : trial;
       done++;
       options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
     }
