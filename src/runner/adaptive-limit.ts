@@ -6,6 +6,8 @@
  *
  * A trial waiting out a Retry-After holds no slot here, so the others keep the provider busy.
  */
+import { onAbort } from "./on-abort.js";
+
 export interface AdaptiveLimitOptions {
   /** The ceiling: -j. */
   max: number;
@@ -18,13 +20,19 @@ export interface AdaptiveLimitOptions {
   now?: () => number;
 }
 
+interface Waiter {
+  resolve: () => void;
+  /** Stops watching the signal once the slot is given. */
+  forget: () => void;
+}
+
 export class AdaptiveLimit {
   private limit: number;
   private inFlight = 0;
   private pausedUntil = 0;
   private lastDecrease = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
-  private readonly waiters: { resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal; onAbort: () => void }[] = [];
+  private readonly waiters: Waiter[] = [];
   private readonly max: number;
   private readonly decrease: number;
   private readonly windowMs: number;
@@ -53,12 +61,15 @@ export class AdaptiveLimit {
   /** Waits for a slot; the returned function gives it back. Rejects when `signal` aborts first. */
   acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
+    // A free slot and no one ahead: taken at once, with nothing to watch for the wait.
+    if (this.waiters.length === 0 && this.inFlight < this.current && this.pausedUntil <= this.now()) {
+      this.inFlight++;
+      return Promise.resolve(this.releaser());
+    }
     return new Promise<void>((resolve, reject) => {
-      const waiter = {
+      const waiter: Waiter = {
         resolve,
-        reject,
-        signal,
-        onAbort: () => {
+        forget: onAbort(signal, () => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
           // Nobody left to wake: a pending timer must not hold the process open.
@@ -67,20 +78,21 @@ export class AdaptiveLimit {
             this.timer = undefined;
           }
           reject(signal.reason);
-        },
+        }),
       };
-      signal.addEventListener("abort", waiter.onAbort, { once: true });
       this.waiters.push(waiter);
       this.drain();
-    }).then(() => {
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        this.inFlight--;
-        this.drain();
-      };
-    });
+    }).then(() => this.releaser());
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.drain();
+    };
   }
 
   /** An answer came; `exhaustedForMs` when the provider's headers say a window is used up. */
@@ -119,7 +131,7 @@ export class AdaptiveLimit {
     }
     while (this.waiters.length > 0 && this.inFlight < this.current) {
       const w = this.waiters.shift()!;
-      w.signal.removeEventListener("abort", w.onAbort);
+      w.forget();
       this.inFlight++;
       w.resolve();
     }

@@ -4,6 +4,7 @@ import { HarnessError } from "../errors.js";
 import { ProviderError, RETRYABLE, type Provider, type ProviderRequest, type ProviderResponse } from "../providers/types.js";
 import type { AdaptiveLimit } from "./adaptive-limit.js";
 import { backoffDelay, sleep, type RetryPolicy } from "./retry.js";
+import { onAbort } from "./on-abort.js";
 
 export interface CallContext {
   policy: RetryPolicy;
@@ -35,7 +36,7 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
     // The timeout starts once the call may start: time spent queued for a slot is not the provider's.
     const call = new AbortController();
     const timeout = { aborted: false };
-    const untrack = track(ctx.signal, call);
+    const untrack = onAbort(ctx.signal, () => call.abort(ctx.signal.reason));
     const timer = setTimeout(() => {
       timeout.aborted = true;
       call.abort(new DOMException("the call timed out", "TimeoutError"));
@@ -69,32 +70,6 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       release?.();
     }
   }
-}
-
-/**
- * The calls in flight under a run's signal, aborted together when it fires. One listener per
- * run instead of one added and removed per call: an EventTarget removes listeners by walking
- * its list, and a run's signal has hundreds of them.
- */
-const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
-
-function track(signal: AbortSignal, call: AbortController): () => void {
-  if (signal.aborted) {
-    call.abort(signal.reason);
-    return () => {};
-  }
-  let calls = inFlight.get(signal);
-  if (!calls) {
-    const set = (calls = new Set());
-    inFlight.set(signal, set);
-    signal.addEventListener("abort", () => {
-      for (const c of set) c.abort(signal.reason);
-      set.clear();
-    }, { once: true });
-  }
-  calls.add(call);
-  const set = calls;
-  return () => void set.delete(call);
 }
 
 export const CANCELLED: TrialError = { category: "cancelled", message: "the run was stopped before this trial finished" };

@@ -1,6 +1,7 @@
 /** Retry policy: bounded attempts, exponential backoff with jitter, and the server's Retry-After when it gives one. */
 
 import { DEFAULT_RETRIES } from "../defaults.js";
+import { onAbort } from "./on-abort.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 4). */
@@ -25,13 +26,12 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      forget();
       resolve();
     }, ms);
-    const onAbort = () => {
+    const forget = onAbort(signal, () => {
       clearTimeout(timer);
       reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    });
   });
 }

@@ -17,6 +17,7 @@ import { ProviderError, type Provider, type ProviderResponse } from "../provider
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { AdaptiveLimit } from "./adaptive-limit.js";
+import { onAbort } from "./on-abort.js";
 import { forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
 import { trialKey, type PriorTrials, type TrialSink } from "./journal.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
@@ -174,11 +175,10 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
 function within<T>(work: Promise<T>, ms: number | undefined, signal: AbortSignal, label: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = ms === undefined ? undefined : setTimeout(() => reject(new GraderError(`${label}: did not finish within ${ms} ms`)), ms);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const forget = onAbort(signal, () => reject(signal.reason));
     work.then(resolve, reject).finally(() => {
       clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      forget();
     });
   });
 }
