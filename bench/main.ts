@@ -13,15 +13,17 @@ import { parseArgs } from "node:util";
 import { harnessTool, ROOT } from "./harness-tool.js";
 import { measure, type Row } from "./measure.js";
 import { createPromptfooTool } from "./promptfoo-tool.js";
-import { scenarios } from "./scenarios.js";
+import { scenarios, type Scenario } from "./scenarios.js";
 import { sdkFloorTool } from "./sdk-floor-tool.js";
 import { checkRow, renderMarkdown, renderText, type Check } from "./table.js";
 import type { Tool } from "./tool.js";
 
-const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--sdk-floor] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
+const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--sdk-floor] [--runs n] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
   --quick        small sizes, for a smoke run (targets are still the full-size ones)
   --sdk-floor    also measure the openai client alone making the same calls (load scenarios):
                  what harness costs beyond the SDK it must use
+  --runs         run each load scenario this many times and keep the run of median wall time
+                 (default 1); the row lists every run's wall time
   --only         run only these scenarios
   --promptfoo    promptfoo's CLI to measure beside harness (default: $PROMPTFOO_BIN; "none" to skip)
   --out          results JSON (default .harness/bench.json; Markdown table beside it)
@@ -62,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       keep: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       "sdk-floor": { type: "boolean", default: false },
+      runs: { type: "string", default: "1" },
       help: { type: "boolean", default: false },
     },
   });
@@ -77,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
   if (pfBin && pfBin !== "none") tools.push(await createPromptfooTool(pfBin));
   if (values["sdk-floor"]) tools.push(sdkFloorTool);
   const options = { timeoutMs: Number(values["timeout-min"]) * 60_000, keep: values.keep };
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs expects a whole number >= 1, got "${values.runs}"`);
 
   const info = machine();
   process.stdout.write(`machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, ${info.os}, Node ${info.node}; load ${info.loadBefore.map((l) => l.toFixed(2)).join(" ")}\n`);
@@ -90,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bench: scenario ${s.id} (${s.title}) with ${tool.name}…\n`);
       const profileDir = values["cpu-prof"] && path.resolve(values["cpu-prof"], `${tool.name}-${s.id}`);
       const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-      for (const row of await measure(tool, s, { ...options, nodeArgs })) results.push({ row, checks: checkRow(row, s) });
+      for (const row of await measureRuns(tool, s, { ...options, nodeArgs }, runs)) results.push({ row, checks: checkRow(row, s) });
     }
   }
   const loadAfter = os.loadavg();
@@ -104,6 +109,22 @@ async function main(argv: string[]): Promise<number> {
   const broken = results.filter((r) => r.row.tool === harnessTool.name && r.row.error && r.row.error !== "timed out");
   for (const b of broken) process.stderr.write(`bench: harness broke in scenario ${b.row.scenario}: ${b.row.error}\n`);
   return broken.length > 0 ? 1 : 0;
+}
+
+/**
+ * A load scenario `runs` times, kept as the run of median wall time (its CPU and RSS match
+ * its wall), with every run's wall time beside it: one run on a shared machine varies by 10%.
+ */
+async function measureRuns(tool: Tool, s: Scenario, o: Parameters<typeof measure>[2], runs: number): Promise<Row[]> {
+  if (runs === 1 || s.kind !== "load") return measure(tool, s, o);
+  const all: Row[] = [];
+  for (let i = 0; i < runs; i++) all.push(...(await measure(tool, s, o)));
+  const broken = all.find((r) => r.error);
+  if (broken) return [broken];
+  const sorted = [...all].sort((a, b) => (a.wallMs ?? Infinity) - (b.wallMs ?? Infinity));
+  // The lower median when the count is even.
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return [{ ...mid, label: `${mid.label} (median of ${runs})`, wallRunsMs: all.map((r) => r.wallMs ?? Number.NaN) }];
 }
 
 main(process.argv.slice(2)).then(

@@ -30,6 +30,8 @@ export interface Row {
   oneCaseMs: number | null;
   /** Why the run broke, when it did: the bench goes on with the next one. */
   error: string | null;
+  /** With --runs: the wall time of every run, of which this row is the median one. */
+  wallRunsMs?: number[];
 }
 
 export interface MeasureOptions {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const out = path.join(dir, "bench.json");
   const tsx = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
   run = await new Promise((resolve) => {
-    execFile(process.execPath, [tsx, "bench/main.ts", "--quick", "--promptfoo", "none", "--sdk-floor", "--out", out], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [tsx, "bench/main.ts", "--quick", "--promptfoo", "none", "--sdk-floor", "--runs", "2", "--out", out], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
     });
   });
@@ -87,6 +87,16 @@ describe("npm run bench --quick", () => {
     expect(replay!.checks.find((c) => c.target.startsWith("server calls"))?.met).toBe(true);
     const limited = rowsOf("6")[0]!;
     expect(limited.serverCalls!).toBeGreaterThan(limited.trials);
+  });
+
+  it("with --runs, keeps each load scenario's run of median wall time and lists every run", () => {
+    for (const r of report.rows) {
+      const load = !["4", "5"].includes(r.scenario);
+      expect(r.wallRunsMs?.length ?? 0, `scenario ${r.scenario} ${r.tool}`).toBe(load ? 2 : 0);
+      if (!load) continue;
+      expect(r.label).toMatch(/\(median of 2\)$/);
+      expect(r.wallMs).toBe(Math.min(...r.wallRunsMs!));
+    }
   });
 
   it("times --version and a one-case eval", () => {
