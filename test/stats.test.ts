@@ -12,6 +12,7 @@ import {
   passAtK,
   passHatK,
   percentile,
+  summarize,
   suitePassRateInterval,
   wilsonInterval,
   Z95,
@@ -359,6 +360,15 @@ describe("percentile (type 7)", () => {
     expect(percentile([Number.NaN, 1, 3, Number.POSITIVE_INFINITY], 0.5)).toBeCloseTo(2, 12);
     expect(percentile([], 0.5)).toBeNaN();
     expect(percentile([Number.NaN], 0.5)).toBeNaN();
+  });
+
+  it("summarize gives p50, p95 and max as percentile does, leaving its input unsorted", () => {
+    expect(summarize([4, Number.NaN, 1, 3, 2])).toEqual({ p50: 2.5, p95: percentile([1, 2, 3, 4], 0.95), max: 4 });
+    const input = [5, 1, 4];
+    summarize(input);
+    expect(input).toEqual([5, 1, 4]);
+    const empty = summarize([]);
+    expect([empty.p50, empty.p95, empty.max].every(Number.isNaN)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 /** From raw trials to per-case and per-suite figures. Pure. */
-import { meanOfDefined, passAtK, passHatK, percentile, suitePassRateInterval } from "./stats.js";
+import { meanOfDefined, passAtK, passHatK, suitePassRateInterval, summarize } from "./stats.js";
 import type { AtK, CaseResult, ErrorCategory, LoadedCase, LoadedSuite, RunResult, SuiteResult, TrialResult } from "./types.js";
 import { hasOutput } from "./stored-output.js";
 
@@ -63,7 +63,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
       errored: cases.reduce((s, c) => s + c.errored, 0),
       pending: cases.reduce((s, c) => s + c.pending, 0),
     },
-    latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: percentile(latencies, 1) },
+    latencyMs: summarize(latencies),
     refusals: answered.filter((t) => t.refused).length,
     tokens: answered.some((t) => t.usage !== null)
       ? {
@@ -92,7 +92,7 @@ function judgeTotals(trials: readonly TrialResult[]): SuiteResult["judge"] {
         ? null
         : { inputTokens: withUsage.reduce((s, j) => s + j.usage!.inputTokens, 0), outputTokens: withUsage.reduce((s, j) => s + j.usage!.outputTokens, 0) },
     costUsd: judged.every((j) => j.costUsd !== null) ? judged.reduce((s, j) => s + j.costUsd!, 0) : null,
-    latencyMs: { p50: percentile(judged.map((j) => j.latencyMs), 0.5), p95: percentile(judged.map((j) => j.latencyMs), 0.95), max: percentile(judged.map((j) => j.latencyMs), 1) },
+    latencyMs: summarize(judged.map((j) => j.latencyMs)),
   };
 }
 

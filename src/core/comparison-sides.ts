@@ -6,7 +6,7 @@
 import { latencyHistogram } from "./curves.js";
 import { failureReasons } from "./failure-reasons.js";
 import type { ProviderFigures, SideCase } from "./model-comparison-types.js";
-import { passAtK, passHatK, percentile, suitePassRateInterval } from "./stats.js";
+import { passAtK, passHatK, suitePassRateInterval, summarize } from "./stats.js";
 import type { Baseline, RunResult, Usage } from "./types.js";
 import { hasOutput } from "./stored-output.js";
 
@@ -64,7 +64,7 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     // No judge calls cost nothing; an unpriced one makes the total unknown.
     judgeCostUsd: sumOrNull(run.suites.map((s) => (s.judge ? s.judge.costUsd : 0))),
     tokens: sumUsage(run.suites.map((s) => s.tokens)),
-    latencyMs: latencies.length > 0 ? { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: percentile(latencies, 1) } : null,
+    latencyMs: latencies.length > 0 ? summarize(latencies) : null,
     refusals: run.suites.reduce((n, s) => n + (s.refusals ?? 0), 0),
     errored: run.errors.errored,
     errorsByCategory: run.errors.byCategory,

@@ -2,8 +2,10 @@
 import type { ModelComparison } from "../core/model-comparison-types.js";
 import type { RunResult } from "../core/types.js";
 
+// JSON.stringify writes NaN and ±Infinity as null by itself (ECMA-262 SerializeJSONProperty):
+// no replacer is needed for that, and one called on every key was most of a large report's cost.
 export function renderJson(result: RunResult | ModelComparison): string {
-  return `${JSON.stringify(result, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`;
+  return `${JSON.stringify(result, null, 2)}\n`;
 }
 
 const finite = (_k: string, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v);
@@ -24,7 +26,7 @@ function* chunks(value: unknown, level: number, depth: number): Generator<string
   const inner = `${pad}  `;
   const isObject = typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON !== "function";
   if (level >= depth || !isObject) {
-    yield (JSON.stringify(value, finite, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+    yield (JSON.stringify(value, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
     return;
   }
   if (Array.isArray(value)) {
