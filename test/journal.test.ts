@@ -8,6 +8,7 @@ import type { TrialResult } from "../src/core/types.js";
 import { hasOutput, TrialWithStoredOutput } from "../src/core/stored-output.js";
 import { UsageError } from "../src/errors.js";
 import { JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
+import { hashOf } from "../src/core/hash.js";
 import { ROOT } from "./cli-run.js";
 import { makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
 
@@ -111,6 +112,17 @@ describe("run journal", () => {
       expect(reads).toBe(before);
     }
     expect(hasOutput(trial(0, { output: null }))).toBe(false);
+  });
+
+  it("builds a trial's key from cached pieces, equal to the hash of the whole", () => {
+    const shared = [{ type: "contains", value: "x" }, { type: "javascript", file: "g.js", config: { b: [1, { z: 1, a: null }], a: "é" } }] as const;
+    const judged = { ...suite, judge: { id: "openai:judge", config: { temperature: 0, seed: 7 } } };
+    for (const s of [suite, judged]) {
+      for (const c of [caseA, makeCase("v", { vars: { z: 1, a: { y: [2, 1], b: "q" } }, graders: [...shared] as never }), makeCase("w", { graders: [...shared, { type: "regex", value: "a+" }] as never })]) {
+        // Twice: the second time the shared pieces come from the cache.
+        for (let i = 0; i < 2; i++) expect(trialKey(s, c)).toBe(hashOf([s.provider, s.judge ?? null, c.messages, c.vars, c.graders]));
+      }
+    }
   });
 
   it("keys a trial by what decides it: the prompt, the graders and the model", () => {

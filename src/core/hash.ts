@@ -13,7 +13,26 @@ export function stableStringify(value: unknown): string {
 
 /** Hex sha256 of the stable JSON of `value`, cut to `length` characters. */
 export function hashOf(value: unknown, length = 64): string {
-  return createHash("sha256").update(stableStringify(value)).digest("hex").slice(0, length);
+  return hashText(stableStringify(value), length);
+}
+
+/** Hex sha256 of `text`, cut to `length` characters. */
+export function hashText(text: string, length = 64): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+const stableOfObject = new WeakMap<object, string>();
+
+/**
+ * stableStringify of data that is never changed once made (a loaded suite's provider, a grader
+ * spec shared by all its cases), worked out once per object. Elements joined by commas inside
+ * brackets give the same text as stableStringify of the array holding them.
+ */
+export function stableStringifyShared(value: unknown): string {
+  if (value === null || typeof value !== "object") return stableStringify(value) ?? "null";
+  let text = stableOfObject.get(value);
+  if (text === undefined) stableOfObject.set(value, (text = stableStringify(value)));
+  return text;
 }
 
 /** Identity of an output for reviews: a verdict given once applies wherever the same text appears again. */
