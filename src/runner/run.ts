@@ -72,8 +72,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const judgeMemo = new Map<string, Promise<CallOutcome>>();
   // One controller for the whole run: the user's signal, or a fatal error (no key), stops everything.
   const stop = new AbortController();
-  // Every trial, queued call and backoff listens to this one signal, by design: Node's
-  // warning at 11 listeners would be noise on any run wider than -j 5.
+  // Calls, graders, queued slots and backoffs all watch this one signal through one shared
+  // listener (on-abort.ts); should anything listen to it directly per trial, Node's warning
+  // at 11 listeners would only be noise.
   setMaxListeners(0, stop.signal);
   const onOuterAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
