@@ -204,11 +204,12 @@ export class JournalWriter implements TrialSink {
     this.append(`${JSON.stringify(line)}\n`);
   }
 
-  private append(text: string): void {
+  /** `bytes`: the text's UTF-8 length, when the caller has already counted it. */
+  private append(text: string, bytes = Buffer.byteLength(text)): void {
     if (!this.writing) return;
     this.pending.push(text);
     this.pendingBytes += text.length;
-    this.position += Buffer.byteLength(text);
+    this.position += bytes;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), FLUSH_MS);
@@ -253,9 +254,12 @@ export class JournalWriter implements TrialSink {
     const { index, output, ...rest } = trial;
     const head = `{"kind":"trial","suite":${JSON.stringify(suite)},"caseId":${JSON.stringify(caseId)},"key":${JSON.stringify(key)},"trial":{"index":${index},"output":`;
     const text = JSON.stringify(output);
-    const start = this.position + Buffer.byteLength(head);
-    this.append(`${head}${text},${JSON.stringify(rest).slice(1)}}\n`);
+    const tail = `,${JSON.stringify(rest).slice(1)}}\n`;
+    const headBytes = Buffer.byteLength(head);
     const length = Buffer.byteLength(text);
+    const start = this.position + headBytes;
+    // The line's length from its parts: the 2 KB output is not counted twice.
+    this.append(`${head}${text}${tail}`, headBytes + length + Buffer.byteLength(tail));
     return () => JSON.parse(this.read(start, length)) as string;
   }
 
