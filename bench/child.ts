@@ -11,6 +11,9 @@ export interface ChildRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   wallMs: number;
+  /** performance.now() at spawn and at exit, on the clock of this process (and of the fake server in it). */
+  startedAt: number;
+  exitedAt: number;
   /** user + system, ms; null when the process died before it could report. */
   cpuMs: number | null;
   peakRssMb: number | null;
@@ -51,7 +54,8 @@ export async function runChild(o: ChildOptions): Promise<ChildRun> {
     child.on("error", reject);
     child.on("exit", (c, s) => resolve({ code: c, signal: s }));
   });
-  const wallMs = performance.now() - started;
+  const exitedAt = performance.now();
+  const wallMs = exitedAt - started;
   clearTimeout(timer);
   closeSync(fd);
   const usage = await readFile(usageFile, "utf8")
@@ -61,6 +65,8 @@ export async function runChild(o: ChildOptions): Promise<ChildRun> {
     code,
     signal,
     wallMs,
+    startedAt: started,
+    exitedAt,
     cpuMs: usage ? (usage.userUs + usage.systemUs) / 1000 : null,
     peakRssMb: usage ? usage.maxRssKb / 1024 : null,
     logFile: o.logFile,

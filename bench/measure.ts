@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startFakeServer, type FakeServer, type Handler } from "../test/fake-server.js";
+import { startFakeServer, type FakeServer, type Handler, type SeenRequest } from "../test/fake-server.js";
 import { median, runChild, tailOf, type ChildRun } from "./child.js";
 import type { LoadScenario, ReplayScenario, Scenario, StartupScenario } from "./scenarios.js";
 import { ANSWER_START, type EvalMode, type SuiteSpec, type Tally, type Tool } from "./tool.js";
@@ -19,6 +19,12 @@ export interface Row {
   limitMs: number | null;
   wallMs: number | null;
   ratio: number | null;
+  /**
+   * Where the wall time went, from the server's clock: spawn to the first call's arrival
+   * (start-up), first arrival to the last answer (calls), last answer to exit (finish:
+   * grading the last trials, reports). null when no call reached the server.
+   */
+  phases: Phases | null;
   cpuPerTrialMs: number | null;
   peakRssMb: number | null;
   maxInFlight: number | null;
@@ -32,6 +38,27 @@ export interface Row {
   error: string | null;
   /** With --runs: the wall time of every run, of which this row is the median one. */
   wallRunsMs?: number[];
+}
+
+export interface Phases {
+  startMs: number;
+  callsMs: number;
+  finishMs: number;
+  /** callsMs ÷ the limit: the ratio with start-up and finish left out. */
+  callsRatio: number | null;
+}
+
+/** The phases of one child's run, from the calls the server saw during it. */
+export function phasesOf(run: Pick<ChildRun, "startedAt" | "exitedAt">, seen: readonly SeenRequest[], limitMs: number): Phases | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of seen) {
+    if (r.arrivedAt !== undefined && r.arrivedAt < first) first = r.arrivedAt;
+    if (r.answeredAt !== undefined && r.answeredAt > last) last = r.answeredAt;
+  }
+  if (first === Infinity || last === -Infinity) return null;
+  const callsMs = last - first;
+  return { startMs: first - run.startedAt, callsMs, finishMs: run.exitedAt - last, callsRatio: limitMs > 0 ? callsMs / limitMs : null };
 }
 
 export interface MeasureOptions {
@@ -65,7 +92,7 @@ async function withServer<T>(latencyMs: number, share: number, fn: (server: Fake
 }
 
 function emptyRow(tool: Tool, s: Scenario, label: string, trials: number): Row {
-  return { tool: tool.name, scenario: s.id, label, phase: null, trials, concurrency: null, limitMs: null, wallMs: null, ratio: null, cpuPerTrialMs: null, peakRssMb: null, maxInFlight: null, serverCalls: null, tally: null, lost: null, versionMs: null, oneCaseMs: null, error: null };
+  return { tool: tool.name, scenario: s.id, label, phase: null, trials, concurrency: null, limitMs: null, wallMs: null, ratio: null, phases: null, cpuPerTrialMs: null, peakRssMb: null, maxInFlight: null, serverCalls: null, tally: null, lost: null, versionMs: null, oneCaseMs: null, error: null };
 }
 
 async function failure(run: ChildRun): Promise<string | null> {
@@ -90,6 +117,7 @@ async function evalRow(tool: Tool, dir: string, suite: SuiteSpec, mode: EvalMode
     limitMs,
     wallMs: run.wallMs,
     ratio: limitMs > 0 ? run.wallMs / limitMs : null,
+    phases: phasesOf(run, server.requests.slice(callsBefore), limitMs),
     cpuPerTrialMs: run.cpuMs === null ? null : run.cpuMs / trials,
     peakRssMb: run.peakRssMb,
     maxInFlight: server.maxInFlight,

@@ -38,7 +38,14 @@ export function checkRow(row: Row, scenario: Scenario): Check[] {
 const num = (x: number | null, digits = 0) => (x === null ? "—" : x.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ms = (x: number | null) => (x === null ? "—" : x >= 10_000 ? `${num(x / 1000, 1)} s` : `${num(x)} ms`);
 
-const HEADER = ["#", "scenario", "tool", "limit", "wall", "ratio", "CPU/trial", "peak RSS", "in flight", "calls", "trials done/err/lost", "targets"];
+const HEADER = ["#", "scenario", "tool", "limit", "wall", "ratio", "start · calls (÷ limit) · finish", "CPU/trial", "peak RSS", "in flight", "calls", "trials done/err/lost", "targets"];
+
+/** Where a run's wall time went: start-up, the calls (and their ratio to the limit), and the finish after the last answer. */
+function phases(row: Row): string {
+  const p = row.phases;
+  if (!p || row.versionMs !== null) return "—";
+  return `${ms(p.startMs)} · ${ms(p.callsMs)}${p.callsRatio === null ? "" : ` (${num(p.callsRatio, 2)}×)`} · ${ms(p.finishMs)}`;
+}
 
 function cells(row: Row, checks: Check[]): string[] {
   const t = row.tally;
@@ -51,6 +58,7 @@ function cells(row: Row, checks: Check[]): string[] {
     startup ? "—" : ms(row.limitMs),
     startup ? `${ms(row.versionMs)} / ${ms(row.oneCaseMs)}` : ms(row.wallMs),
     row.ratio === null ? "—" : `${num(row.ratio, 2)}×`,
+    phases(row),
     row.cpuPerTrialMs === null ? "—" : `${num(row.cpuPerTrialMs, row.cpuPerTrialMs < 10 ? 3 : 0)} ms`,
     row.peakRssMb === null ? "—" : `${num(row.peakRssMb)} MB`,
     num(row.maxInFlight),

@@ -78,6 +78,22 @@ describe("npm run bench --quick", () => {
     for (const r of report.rows) expect(r.maxInFlight!, `scenario ${r.scenario}`).toBeLessThanOrEqual(r.concurrency!);
   });
 
+  it("splits each run's wall time into start-up, calls and finish, and the calls alone never beat the limit either", () => {
+    for (const r of report.rows.filter((x) => x.versionMs === null)) {
+      if (r.serverCalls === 0) {
+        expect(r.phases, `scenario ${r.scenario} ${r.phase}`).toBeNull();
+        continue;
+      }
+      const p = r.phases!;
+      expect(p, `scenario ${r.scenario} ${r.tool}`).not.toBeNull();
+      expect(Math.min(p.startMs, p.callsMs, p.finishMs)).toBeGreaterThan(0);
+      expect(p.startMs + p.callsMs + p.finishMs).toBeCloseTo(r.wallMs!, 6);
+      expect(p.callsMs).toBeGreaterThanOrEqual(r.limitMs!);
+      if (r.limitMs! > 0) expect(p.callsRatio).toBeCloseTo(p.callsMs / r.limitMs!, 9);
+      else expect(p.callsRatio).toBeNull();
+    }
+  });
+
   it("counts the server's calls: one per trial, none on replay, more than one per trial under 429s", () => {
     for (const id of ["1", "2", "3"]) expect(rowsOf(id)[0]!.serverCalls).toBe(rowsOf(id)[0]!.trials);
     const [record, replay] = rowsOf("5");
@@ -108,7 +124,7 @@ describe("npm run bench --quick", () => {
 
   it("writes the Markdown table beside the JSON", async () => {
     const md = await readFile(path.join(dir, "bench.md"), "utf8");
-    expect(md.split("\n")[0]).toMatch(/^\| # \| scenario \| tool \| limit \| wall \| ratio \| CPU\/trial \| peak RSS \| in flight \|/);
+    expect(md.split("\n")[0]).toMatch(/^\| # \| scenario \| tool \| limit \| wall \| ratio \| start · calls \(÷ limit\) · finish \| CPU\/trial \| peak RSS \| in flight \|/);
     expect(md.trim().split("\n")).toHaveLength(2 + report.rows.length);
   });
 });

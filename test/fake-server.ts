@@ -31,6 +31,10 @@ export interface SeenRequest {
   index: number;
   /** Carried in a provider batch rather than called live. */
   viaBatch?: true;
+  /** performance.now() when its body had been read (live calls). */
+  arrivedAt?: number;
+  /** performance.now() when its answer was sent or its connection closed (live calls). */
+  answeredAt?: number;
 }
 
 export type Handler = (req: SeenRequest) => Action | Promise<Action>;
@@ -148,7 +152,7 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
         res.writeHead(400).end(errorBody(api, 400, "body is not JSON"));
         return;
       }
-      const seen: SeenRequest = { api, path, headers: req.headers, body, index: state.requests.length };
+      const seen: SeenRequest = { api, path, headers: req.headers, body, index: state.requests.length, arrivedAt: performance.now() };
       state.requests.push(seen);
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
@@ -157,6 +161,7 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
         if (!finished) {
           finished = true;
           inFlight--;
+          seen.answeredAt = performance.now();
         }
       };
       res.on("close", done);
