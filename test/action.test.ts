@@ -49,6 +49,24 @@ describe("the committed bundle", () => {
     const committed = await readFile(path.join(ROOT, "action/index.js"), "utf8");
     expect(out.outputFiles[0]!.text === committed, "action/index.js is stale: run npm run build:action").toBe(true);
   }, 60_000);
+
+  it("carries zod's English messages alone, and zod still speaks them", async () => {
+    const committed = await readFile(path.join(ROOT, "action/index.js"), "utf8");
+    expect(committed).toContain("node_modules/zod/v4/locales/en.js");
+    expect(committed).not.toMatch(/node_modules\/zod\/v4\/locales\/(?!en\.js)[\w-]+\.js/);
+    // zod bundled as harness bundles it, asked for a message and its locales.
+    const probe = await build({
+      ...options,
+      entryPoints: undefined,
+      stdin: { contents: 'import { z } from "zod"; process.stdout.write(JSON.stringify([z.string().safeParse(1).error.issues[0].message, Object.keys(z.locales)]));', resolveDir: ROOT, loader: "js" },
+      write: false,
+      outfile: path.join(ROOT, "probe.mjs"),
+    });
+    const dir = await mkdtemp(path.join(tmpdir(), "harness-zod-"));
+    await writeFile(path.join(dir, "probe.mjs"), probe.outputFiles[0]!.text);
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [path.join(dir, "probe.mjs")], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    expect(JSON.parse(out)).toEqual(["Invalid input: expected string, received number", ["en"]]);
+  }, 60_000);
 });
 
 function localAction(env: Record<string, string>, workspace: string): Promise<{ code: number | null; out: string }> {
