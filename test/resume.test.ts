@@ -158,4 +158,43 @@ describe("eval --resume", () => {
     for (const o of outputs) expect(html).toContain(o.replace("<é>", "&lt;é&gt;"));
     expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20 });
   });
+
+  it("reruns every trial after a javascript grader's module changes, and keeps them while it does not", async () => {
+    const yaml = suiteYaml().replace("graders:\n  - type: contains\n    value: ok", "graders:\n  - type: javascript\n    file: ../graders/ok.mjs");
+    expect(yaml).toContain("javascript");
+    const dir = await makeProject({ "evals/r.yaml": yaml, "graders/ok.mjs": 'export default (out) => out.includes("ok");\n' });
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    const calls = async () => {
+      const before = server.requests.length;
+      const run = await runHarness(["eval", ...common, "--resume", "-o", "r.json"], { cwd: dir, env });
+      expect(run.code, run.stderr).toBe(0);
+      return server.requests.length - before;
+    };
+    const first = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(await calls()).toBe(0);
+    // The verdicts it kept came from code that no longer exists: all 20 trials run again.
+    await writeFile(path.join(dir, "graders/ok.mjs"), 'export default (out) => out.startsWith("ok");\n');
+    expect(await calls()).toBe(20);
+    expect(await calls()).toBe(0);
+  });
+
+  it("reruns an exec: app's trials after the file its command names changes", async () => {
+    const app = (reply: string) => `process.stdin.resume(); process.stdin.on("end", () => process.stdout.write(${JSON.stringify(reply)}));\n`;
+    const yaml = suiteYaml()
+      .replace(/provider:\n  id: openai:gpt-4o-mini\n  config:\n    baseURL: .*\n/, "provider: exec:node app.mjs\n")
+      .replace("trials: 5", "trials: 2");
+    expect(yaml).toContain("exec:node app.mjs");
+    const dir = await makeProject({ "evals/r.yaml": yaml, "app.mjs": app("ok") });
+    const trialsRun = async (resume: boolean) => {
+      const run = await runHarness(["eval", ...common, ...(resume ? ["--resume"] : []), "-o", "r.json"], { cwd: dir, env });
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+      return { resumed: report.resumedTrials as number, total: report.suites[0].totals.trials as number };
+    };
+    expect(await trialsRun(false)).toEqual({ resumed: 0, total: 8 });
+    expect(await trialsRun(true)).toEqual({ resumed: 8, total: 8 });
+    await writeFile(path.join(dir, "app.mjs"), app("ok, again"));
+    expect(await trialsRun(true)).toEqual({ resumed: 0, total: 8 });
+  });
 });

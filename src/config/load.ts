@@ -17,6 +17,7 @@ import { MAX_NESTING, parseYaml } from "./parse-yaml.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
 import { describeIssue } from "./issues.js";
 import { compileJsonSchema } from "./user-json-schema.js";
+import { codeVersion } from "./code-version.js";
 import { formatPath, positionOf } from "./positions.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
 import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
@@ -146,6 +147,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
   const judge = ctx.options.judge !== undefined ? { id: ctx.options.judge, config: {} } : spec.judge !== undefined ? refOf(spec.judge) : undefined;
   checkJudges(spec, judge, ctx);
   if (problems.length > before || !provider) return undefined;
+  const code = await codeVersion(provider, cases.flatMap((c) => c.graders), dir, ctx.cwd);
   return {
     name: spec.name ?? path.basename(file, path.extname(file)),
     file,
@@ -155,6 +157,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
     trials: ctx.options.trials ?? spec.trials ?? DEFAULT_TRIALS,
     threshold: spec.threshold,
     cases,
+    ...(code !== undefined ? { code } : {}),
   };
 }
 

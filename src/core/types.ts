@@ -47,6 +47,12 @@ export interface LoadedSuite {
   trials: number;
   threshold: ThresholdSpec | undefined;
   cases: LoadedCase[];
+  /**
+   * Hash of the user's code the suite runs, as far as it can be seen (javascript grader
+   * modules, files named in an exec: command); part of each trial's key for --resume.
+   * Absent when it names none.
+   */
+  code?: string | undefined;
 }
 
 export interface Usage {

@@ -24,8 +24,9 @@ type JournalLine =
   | { kind: "end"; finishedAt: string; interrupted: boolean };
 
 /**
- * What decides a trial's answer and its grade: the model, the prompt and the graders. A trial
- * recorded under another key (an edited case, another -p) is not reused.
+ * What decides a trial's answer and its grade: the model, the prompt, the graders and the
+ * user's code they run (grader modules, an exec: app). A trial recorded under another key
+ * (an edited case, another -p, an edited grader module) is not reused.
  */
 export function trialKey(suite: LoadedSuite, c: LoadedCase): string {
   // hashOf([suite.provider, suite.judge ?? null, c.messages, c.vars, c.graders]), built from the
@@ -33,7 +34,9 @@ export function trialKey(suite: LoadedSuite, c: LoadedCase): string {
   // and sorting their keys again per case was most of the cost of a 20,000-case suite's keys.
   const graders = c.graders.map(stableStringifyShared).join(",");
   const shared = `${stableStringifyShared(suite.provider)},${stableStringifyShared(suite.judge ?? null)}`;
-  return hashText(`[${shared},${stableStringify(c.messages)},${stableStringify(c.vars)},[${graders}]]`);
+  // Suites that run none of the user's code keep the keys they had before code was part of them.
+  const code = suite.code === undefined ? "" : `,${JSON.stringify(suite.code)}`;
+  return hashText(`[${shared},${stableStringify(c.messages)},${stableStringify(c.vars)},[${graders}]${code}]`);
 }
 
 function slot(suite: string, caseId: string, key: string, index: number): string {
