@@ -3,7 +3,7 @@
  * speaking both the OpenAI and the Anthropic wire formats through the real SDK clients,
  * and offline on the repository's example suites and fixtures.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
@@ -149,5 +149,25 @@ describe("harness compare offline on the examples in evals/", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/openai:gpt-4o-mini shows no significant drop against baseline \(evals\/baseline\.json @ [0-9a-f]{7}\)/);
     expect(r.stdout).toMatch(/│ baseline \(evals\/baseline\.json @ [0-9a-f]{7}\) │ +9 │ +45 │ +0 │ +— │ +— │ +— │ +— │ +— │ +— │ +— │ +— │/);
+  });
+
+  it("runs each suite with the baseline's trials per case, so the paired test compares like with like; -k overrides, with a warning", async () => {
+    const dir = await copyExamples();
+    const file = path.join(dir, "evals/order-router.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace(/^trials: 5$/m, "trials: 3"));
+    const kOf = async (args: string[]) => {
+      const r = await runHarness(["compare", "--against-baseline", "--offline", "-q", "-o", "c.json", ...args], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const c = JSON.parse(await readFile(path.join(dir, "c.json"), "utf8"));
+      const k = Object.fromEntries(c.candidates[0].suites.map((x: { suite: string; k: { reference: number; candidate: number } }) => [x.suite, x.k]));
+      return { k, stderr: r.stderr };
+    };
+    const asBaseline = await kOf([]);
+    expect(asBaseline.k).toEqual({ "order-router": { reference: 5, candidate: 5 }, "refund-policy": { reference: 5, candidate: 5 } });
+    expect(asBaseline.stderr).toBe("harness: order-router: 5 trials per case, as the baseline ran (the suite asks for 3; -k overrides)\n");
+    const forced = await kOf(["-k", "3"]);
+    expect(forced.k["order-router"]).toEqual({ reference: 5, candidate: 3 });
+    expect(forced.stderr).toContain("harness: warning: order-router runs 3 trials per case (-k) but the baseline holds 5: with unequal trials the paired test can call noise a drop; drop -k to run 5");
+    expect(forced.stderr).toContain("harness: warning: refund-policy runs 3 trials per case (-k) but the baseline holds 5");
   });
 });
