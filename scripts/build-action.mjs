@@ -1,6 +1,5 @@
 // Bundles the Action (src/action/index.ts and everything it imports) into action/index.js,
 // the committed file action.yml runs. A test fails when the committed bundle is stale.
-import path from "node:path";
 import { build } from "esbuild";
 
 // zod's namespace object re-exports every locale's messages (some 60 of them, half its
@@ -11,10 +10,11 @@ import { build } from "esbuild";
 const zodEnglishOnly = {
   name: "zod-english-only",
   setup(b) {
+    // The module's name is a label, not a path: the bundle must not carry this machine's folders.
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: path.resolve(args.resolveDir, "../locales/en.js"), namespace: "zod-english-only" } : undefined,
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer) ? { path: "zod/v4/locales/index.js", namespace: "zod-english-only", pluginData: { dir: args.resolveDir } } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: path.dirname(args.path) }));
+    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({ contents: 'export { default as en } from "../locales/en.js";', resolveDir: args.pluginData.dir }));
   },
 };
 

@@ -5,7 +5,7 @@
  * runner sets them.
  */
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { validateAction } from "@action-validator/core";
@@ -53,6 +53,8 @@ describe("the committed bundle", () => {
   it("carries zod's English messages alone, and zod still speaks them", async () => {
     const committed = await readFile(path.join(ROOT, "action/index.js"), "utf8");
     expect(committed).toContain("node_modules/zod/v4/locales/en.js");
+    // Built anywhere else, a bundle naming this checkout's folder would differ from the committed one.
+    expect(committed).not.toContain(ROOT);
     expect(committed).not.toMatch(/node_modules\/zod\/v4\/locales\/(?!en\.js)[\w-]+\.js/);
     // zod bundled as harness bundles it, asked for a message and its locales.
     const probe = await build({
@@ -65,6 +67,7 @@ describe("the committed bundle", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "harness-zod-"));
     await writeFile(path.join(dir, "probe.mjs"), probe.outputFiles[0]!.text);
     const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [path.join(dir, "probe.mjs")], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    await rm(dir, { recursive: true, force: true });
     expect(JSON.parse(out)).toEqual(["Invalid input: expected string, received number", ["en"]]);
   }, 60_000);
 });
