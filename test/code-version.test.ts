@@ -1,9 +1,10 @@
 /** What code a suite runs, for --resume's trial keys: which files count, and that their contents (not their names alone) decide. */
 import { createHash } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, stat, truncate, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { codeVersion } from "../src/config/code-version.js";
+import { codeVersion, MAX_HASHED_BYTES } from "../src/config/code-version.js";
 import type { GraderSpec } from "../src/config/schema.js";
 import { makeProject } from "./cli-run.js";
 
@@ -38,5 +39,35 @@ describe("codeVersion", () => {
     expect(await codeVersion({ ...ref, id: "exec:python3 -u prompts.txt main.py" }, [contains], dir, dir)).toBe(v);
     await writeFile(path.join(dir, "app/prompts.txt"), "be thorough\n");
     expect(await codeVersion(ref, [contains], dir, dir)).not.toBe(v);
+  });
+
+  it("leaves out files outside the project: a program elsewhere is the machine's, not the suite's", async () => {
+    const dir = await makeProject({ "app.mjs": "1\n" });
+    const outside = path.join(await mkdtemp(path.join(tmpdir(), "harness-outside-")), "tool.mjs");
+    await writeFile(outside, "2\n");
+    const own = await codeVersion({ id: "exec:node app.mjs", config: {} }, [contains], dir, dir);
+    expect(await codeVersion({ id: `exec:node ${outside} app.mjs ../x.mjs`, config: {} }, [contains], dir, dir)).toBe(own);
+    expect(await codeVersion({ id: `exec:node ${outside}`, config: {} }, [contains], dir, dir)).toBeUndefined();
+  });
+
+  it("knows a file too large to hash at every load by its size and modification time", async () => {
+    const dir = await makeProject({ "app.mjs": "1\n" });
+    const big = path.join(dir, "weights.bin");
+    await writeFile(big, "");
+    await truncate(big, MAX_HASHED_BYTES + 1); // sparse: no 16 MiB written
+    await utimes(big, 1_700_000_000, 1_700_000_000);
+    const ref = { id: "exec:node app.mjs weights.bin", config: {} };
+    const { mtimeMs } = await stat(big);
+    expect(await codeVersion(ref, [contains], dir, dir)).toBe(sha([`app.mjs\0${sha("1\n")}`, `weights.bin\0size ${MAX_HASHED_BYTES + 1} mtime ${mtimeMs}`].join("\n")));
+    await utimes(big, 1_700_000_100, 1_700_000_100);
+    expect(await codeVersion(ref, [contains], dir, dir)).not.toBe(sha([`app.mjs\0${sha("1\n")}`, `weights.bin\0size ${MAX_HASHED_BYTES + 1} mtime ${mtimeMs}`].join("\n")));
+  });
+
+  it("takes the program itself when the command names it by path, and a project file whose name starts with two dots", async () => {
+    const dir = await makeProject({ "bin/agent.sh": "echo ok\n", "..notes.txt": "n\n" });
+    const v = await codeVersion({ id: "exec:./bin/agent.sh ..notes.txt", config: {} }, [contains], dir, dir);
+    expect(v).toBe(sha([`..notes.txt\0${sha("n\n")}`, `bin/agent.sh\0${sha("echo ok\n")}`].join("\n")));
+    // By name alone it is found on PATH, wherever that leads: not the project's file.
+    expect(await codeVersion({ id: "exec:agent.sh", config: { cwd: "bin" } }, [contains], dir, dir)).toBeUndefined();
   });
 });

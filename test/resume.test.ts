@@ -103,6 +103,10 @@ describe("eval --resume", () => {
     expect(server.requests.length - before).toBe(20 - keptElsewhere);
     const asked = server.requests.slice(before).map((q) => JSON.stringify(q.body.messages));
     expect(asked.filter((m) => m.includes("question 11"))).toHaveLength(5);
+    // The finished trials of case-1 that ran again are named as such, and only those.
+    const editedFinished = onDisk.length - keptElsewhere;
+    if (editedFinished > 0) expect(r.stderr).toContain(`harness: ${editedFinished} finished trial(s) in .harness/journal.jsonl ran again: their case, prompt, graders, model, judge or code changed since.`);
+    else expect(r.stderr).not.toContain("ran again: their case");
   });
 
   it("grades again from the recorded answer, without asking the model, a trial whose grading failed", async () => {
@@ -164,10 +168,12 @@ describe("eval --resume", () => {
     expect(yaml).toContain("javascript");
     const dir = await makeProject({ "evals/r.yaml": yaml, "graders/ok.mjs": 'export default (out) => out.includes("ok");\n' });
     server.handle(() => ({ kind: "answer", text: "ok" }));
+    let stderr = "";
     const calls = async () => {
       const before = server.requests.length;
       const run = await runHarness(["eval", ...common, "--resume", "-o", "r.json"], { cwd: dir, env });
       expect(run.code, run.stderr).toBe(0);
+      stderr = run.stderr;
       return server.requests.length - before;
     };
     const first = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
@@ -176,7 +182,9 @@ describe("eval --resume", () => {
     // The verdicts it kept came from code that no longer exists: all 20 trials run again.
     await writeFile(path.join(dir, "graders/ok.mjs"), 'export default (out) => out.startsWith("ok");\n');
     expect(await calls()).toBe(20);
+    expect(stderr).toContain("harness: 20 finished trial(s) in .harness/journal.jsonl ran again: their case, prompt, graders, model, judge or code changed since.");
     expect(await calls()).toBe(0);
+    expect(stderr).not.toContain("ran again");
   });
 
   it("reruns an exec: app's trials after the file its command names changes", async () => {

@@ -47,6 +47,8 @@ export async function openRunJournal(io: CliIo, opts: { file: string | undefined
 export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted: boolean; resumed: number; finished: number; total: number }): void {
   journal.writer?.end(run.interrupted);
   if (journal.prior && journal.prior.skipped > 0) io.stderr.write(`harness: ${journal.prior.skipped} unreadable line(s) of ${journal.label} were skipped; those trials ran again.\n`);
+  const changed = journal.prior?.changed ?? 0;
+  if (changed > 0) io.stderr.write(`harness: ${changed} finished trial(s) in ${journal.label} ran again: their case, prompt, graders, model, judge or code changed since.\n`);
   if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${run.total - run.resumed}.\n`);
   const error = journal.writer?.error;
   if (error) io.stderr.write(`harness: warning: the run journal ${journal.label} could not be written (${error.message}); --resume would redo the trials after that point.\n`);

@@ -1,16 +1,27 @@
 /**
  * The user's code that a suite runs, as far as harness can see it: the modules of its
- * `javascript` graders and the files named in its `exec:` command (`exec: node app.mjs`
- * names app.mjs). A trial kept by `--resume` must have run this same code. What those files
- * import is not followed: the README says to run afresh after changing it.
+ * `javascript` graders and the project's files named in its `exec:` command (`exec: node
+ * app.mjs` names app.mjs). A trial kept by `--resume` must have run this same code. What
+ * those files import is not followed, nor what a shell or `python -m` would find: the
+ * README says to run afresh after changing only that.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { ProviderRef } from "../core/types.js";
-import type { GraderSpec } from "./schema.js";
 import { splitCommand } from "./command.js";
+import { isInside } from "./files.js";
+import type { GraderSpec } from "./schema.js";
+
+/**
+ * A named file larger than this (a model's weights, a data set) is known by its size and
+ * modification time: hashing gigabytes at every load would cost more than the run it guards.
+ */
+export const MAX_HASHED_BYTES = 16 * 1024 * 1024;
+
+/** Contents already hashed in this process, by path, size and modification time: `compare` loads each suite once per model. */
+const hashed = new Map<string, Promise<string>>();
 
 /**
  * A hash over the contents of those files, or undefined when the suite names none (its
@@ -21,28 +32,43 @@ export async function codeVersion(provider: ProviderRef, graders: readonly Grade
   for (const g of graders) if (g.type === "javascript") files.add(path.resolve(suiteDir, g.file));
   if (provider.id.startsWith("exec:")) {
     const execCwd = path.resolve(cwd, provider.config.cwd ?? ".");
-    for (const word of splitCommand(provider.id.slice("exec:".length))) {
-      // Flags and settings are not files; a bare program name (node, python) is found on PATH, not here.
+    for (const [i, word] of splitCommand(provider.id.slice("exec:".length)).entries()) {
+      // A bare program name (node, python) is found on PATH, not in the project.
+      if (i === 0 && !/[\\/]/.test(word)) continue;
+      // Flags and settings are not files.
       if (word.startsWith("-") || word.includes("=")) continue;
       files.add(path.resolve(execCwd, word));
     }
   }
   const parts: string[] = [];
   for (const file of [...files].sort()) {
+    const rel = path.relative(cwd, file);
+    // The project's own files: a program elsewhere (/usr/bin/python3) is the machine's, not the suite's.
+    if (!isInside(rel)) continue;
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) continue;
-    parts.push(`${path.relative(cwd, file)}\0${await fileHash(file)}`);
+    // Forward slashes: a journal means the same on every system.
+    parts.push(`${rel.split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
   }
   if (parts.length === 0) return undefined;
   return createHash("sha256").update(parts.join("\n")).digest("hex");
 }
 
+function contentOf(file: string, size: number, mtimeMs: number): Promise<string> {
+  if (size > MAX_HASHED_BYTES) return Promise.resolve(`size ${size} mtime ${mtimeMs}`);
+  const key = `${file}\0${size}\0${mtimeMs}`;
+  let hash = hashed.get(key);
+  if (!hash) hashed.set(key, (hash = fileHash(file)));
+  return hash;
+}
+
+/** sha256 of the file; a file that cannot be read (no permission, gone since) counts as such, never as an error of the load. */
 function fileHash(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const hash = createHash("sha256");
     createReadStream(file)
       .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
+      .on("error", (err: NodeJS.ErrnoException) => resolve(`unreadable ${err.code ?? "error"}`))
       .on("end", () => resolve(hash.digest("hex")));
   });
 }

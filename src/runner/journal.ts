@@ -54,6 +54,11 @@ export interface PriorTrials {
   answer(suite: LoadedSuite, c: LoadedCase, key: string, index: number): ProviderResponse | undefined;
   /** Lines that could not be read and were skipped. */
   skipped: number;
+  /**
+   * Trials asked for (by get) that the journal holds finished, but under another key: an
+   * edited case, another model, changed code. They run again, and the user should know why.
+   */
+  readonly changed?: number;
 }
 
 /**
@@ -72,6 +77,8 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
   }
   const kept = new Map<string, TrialResult>();
   const regrade = new Map<string, ProviderResponse>();
+  const finishedUnderSomeKey = new Set<string>();
+  const changed = new Set<string>();
   let skipped = 0;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
@@ -86,16 +93,27 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     const t = entry.trial;
     kept.delete(id);
     regrade.delete(id);
-    if (t.error === null && !t.pending) kept.set(id, t);
+    if (t.error === null && !t.pending) {
+      kept.set(id, t);
+      finishedUnderSomeKey.add(slot(entry.suite, entry.caseId, "", t.index));
+    }
     // An output with no verdict means the call succeeded and grading did not: keep the answer.
     else if (t.output !== null) {
       regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}) });
     }
   }
   return {
-    get: (suite, c, key, index) => kept.get(slot(suite.name, c.id, key, index)),
+    get: (suite, c, key, index) => {
+      const t = kept.get(slot(suite.name, c.id, key, index));
+      const anyKey = slot(suite.name, c.id, "", index);
+      if (t === undefined && finishedUnderSomeKey.has(anyKey)) changed.add(anyKey);
+      return t;
+    },
     answer: (suite, c, key, index) => regrade.get(slot(suite.name, c.id, key, index)),
     skipped,
+    get changed() {
+      return changed.size;
+    },
   };
 }
 
