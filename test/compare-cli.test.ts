@@ -8,6 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { copyExamples, makeProject, ROOT, runHarness } from "./cli-run.js";
+import { matchBaselineTrials } from "../src/cli/compare.js";
+import type { Baseline, LoadedSuite } from "../src/core/types.js";
 
 const OPENAI_KEY = "sk-test-compare-openai-5d2e";
 const ANTHROPIC_KEY = "sk-ant-test-compare-anthropic-7a1c";
@@ -169,5 +171,32 @@ describe("harness compare offline on the examples in evals/", () => {
     expect(forced.k["order-router"]).toEqual({ reference: 5, candidate: 3 });
     expect(forced.stderr).toContain("harness: warning: order-router runs 3 trials per case (-k) but the baseline holds 5: with unequal trials the paired test can call noise a drop; drop -k to run 5");
     expect(forced.stderr).toContain("harness: warning: refund-policy runs 3 trials per case (-k) but the baseline holds 5");
+  });
+});
+
+describe("matchBaselineTrials", () => {
+  const suite = (name: string, trials: number) => ({ name, trials }) as LoadedSuite;
+  const baseline = (trials: Record<string, number>) =>
+    ({ suites: Object.fromEntries(Object.entries(trials).map(([name, t]) => [name, { trials: t }])) }) as unknown as Baseline;
+
+  it("leaves alone a suite that already matches, one the baseline lacks, and a stored count below 1", () => {
+    const suites = [suite("same", 5), suite("new", 3), suite("zeroed", 4)];
+    const r = matchBaselineTrials(suites, baseline({ same: 5, zeroed: 0 }), undefined);
+    expect(r.suites.map((s) => s.trials)).toEqual([5, 3, 4]);
+    expect(r.notes).toEqual([]);
+  });
+
+  it("an explicit -k equal to the baseline's is silent; one that differs is kept, with a warning", () => {
+    const r = matchBaselineTrials([suite("a", 5), suite("b", 5)], baseline({ a: 5, b: 10 }), 5);
+    expect(r.suites.map((s) => s.trials)).toEqual([5, 5]);
+    expect(r.notes).toEqual(["warning: b runs 5 trials per case (-k) but the baseline holds 10: with unequal trials the paired test can call noise a drop; drop -k to run 10"]);
+  });
+
+  it("without -k, takes the baseline's count and leaves the loaded suite itself unchanged", () => {
+    const loaded = [suite("a", 3)];
+    const r = matchBaselineTrials(loaded, baseline({ a: 5 }), undefined);
+    expect(r.suites[0]!.trials).toBe(5);
+    expect(loaded[0]!.trials).toBe(3);
+    expect(r.notes).toEqual(["a: 5 trials per case, as the baseline ran (the suite asks for 3; -k overrides)"]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bootstrapMeanInterval, mcnemarExact, normalCdf, signFlipTest, type PairedCounts } from "../src/core/paired.js";
+import { binomialDraw } from "../src/core/random.js";
 import { mulberry32 } from "./helpers/prng.js";
 
 const pair = (refPasses: number, candPasses: number, refN = 5, candN = refN): PairedCounts => ({
@@ -195,4 +196,28 @@ describe("signFlipTest on few cases with awkward denominators", () => {
     expect(r.pDrop).toBeCloseTo(atMost / 2 ** d.length, 12);
     expect(r.pDrop).toBeCloseTo(0.0625, 12); // 8 of 128 patterns: not significant at 0.05
   });
+});
+
+describe("signFlipTest needs equal trials per case (why compare --against-baseline matches the baseline's)", () => {
+  /** Share of simulated comparisons with no real difference that the test calls a drop at α 0.05. */
+  function falseDropRate(referenceTrials: number, candidateTrials: number, runs: number): number {
+    const rand = mulberry32(20261129);
+    const binomial = (n: number, p: number) => binomialDraw(rand, n, p);
+    let drops = 0;
+    for (let r = 0; r < runs; r++) {
+      const pairs: PairedCounts[] = [];
+      for (let i = 0; i < 50; i++) {
+        // Both models pass case i with the same probability: cases that mostly pass.
+        const p = 0.9 + 0.1 * rand();
+        pairs.push({ reference: { c: binomial(referenceTrials, p), n: referenceTrials }, candidate: { c: binomial(candidateTrials, p), n: candidateTrials } });
+      }
+      if (signFlipTest(pairs).pDrop <= 0.05) drops++;
+    }
+    return drops / runs;
+  }
+
+  it("holds α with equal counts, and calls noise a drop too often with 3 trials against 10", () => {
+    expect(falseDropRate(5, 5, 1000)).toBeLessThanOrEqual(0.05);
+    expect(falseDropRate(3, 10, 1000)).toBeGreaterThan(0.065);
+  }, 60_000);
 });

@@ -13,7 +13,7 @@
  * estimated power rises steadily with the size of the drop and a bisection finds its edge.
  */
 import { signFlipTest, type PairedCounts } from "./paired.js";
-import { DEFAULT_SEED, mulberry32 } from "./random.js";
+import { binomialDraw, DEFAULT_SEED, mulberry32 } from "./random.js";
 import type { CaseCounts } from "./stats.js";
 
 export interface PowerInput {
@@ -80,11 +80,7 @@ export function simulatePower(
   seed: number,
 ): number {
   const rand = mulberry32(seed);
-  const draw = (n: number, p: number) => {
-    let passes = 0;
-    for (let t = 0; t < n; t++) if (rand() < p) passes++;
-    return passes;
-  };
+  const draw = (n: number, p: number) => binomialDraw(rand, n, p);
   let detected = 0;
   for (let s = 0; s < simulations; s++) {
     const pairs: PairedCounts[] = cases.map((c, i) => ({

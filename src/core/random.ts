@@ -12,5 +12,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Passes in `n` independent trials that each pass with probability `p`, drawn from `rand`. */
+export function binomialDraw(rand: () => number, n: number, p: number): number {
+  let passes = 0;
+  for (let t = 0; t < n; t++) if (rand() < p) passes++;
+  return passes;
+}
+
 /** The seed every comparison uses unless told otherwise: same data, same figures. */
 export const DEFAULT_SEED = 0x5eed;
