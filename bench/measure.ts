@@ -54,7 +54,8 @@ export function phasesOf(run: Pick<ChildRun, "startedAt" | "exitedAt">, seen: re
   let last = -Infinity;
   for (const r of seen) {
     if (r.arrivedAt !== undefined && r.arrivedAt < first) first = r.arrivedAt;
-    if (r.answeredAt !== undefined && r.answeredAt > last) last = r.answeredAt;
+    // A call left hanging is stamped when its connection finally closes, after the child is gone: no answer it waited for.
+    if (r.answeredAt !== undefined && r.answeredAt <= run.exitedAt && r.answeredAt > last) last = r.answeredAt;
   }
   if (first === Infinity || last === -Infinity) return null;
   const callsMs = last - first;

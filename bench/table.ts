@@ -43,7 +43,8 @@ const HEADER = ["#", "scenario", "tool", "limit", "wall", "ratio", "start · cal
 /** Where a run's wall time went: start-up, the calls (and their ratio to the limit), and the finish after the last answer. */
 function phases(row: Row): string {
   const p = row.phases;
-  if (!p || row.versionMs !== null) return "—";
+  // A run that broke (timed out, crashed) has no phases worth reading.
+  if (!p || row.versionMs !== null || row.error) return "—";
   return `${ms(p.startMs)} · ${ms(p.callsMs)}${p.callsRatio === null ? "" : ` (${num(p.callsRatio, 2)}×)`} · ${ms(p.finishMs)}`;
 }
 
