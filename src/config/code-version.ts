@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import { hashText } from "../core/hash.js";
 import type { ProviderRef } from "../core/types.js";
 import { splitCommand } from "./command.js";
 import { isInside } from "./files.js";
@@ -50,8 +51,7 @@ export async function codeVersion(provider: ProviderRef, graders: readonly Grade
     // Forward slashes: a journal means the same on every system.
     parts.push(`${rel.split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
   }
-  if (parts.length === 0) return undefined;
-  return createHash("sha256").update(parts.join("\n")).digest("hex");
+  return parts.length === 0 ? undefined : hashText(parts.join("\n"));
 }
 
 function contentOf(file: string, size: number, mtimeMs: number): Promise<string> {

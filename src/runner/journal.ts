@@ -105,8 +105,10 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
   return {
     get: (suite, c, key, index) => {
       const t = kept.get(slot(suite.name, c.id, key, index));
-      const anyKey = slot(suite.name, c.id, "", index);
-      if (t === undefined && finishedUnderSomeKey.has(anyKey)) changed.add(anyKey);
+      if (t === undefined) {
+        const anyKey = slot(suite.name, c.id, "", index);
+        if (finishedUnderSomeKey.has(anyKey)) changed.add(anyKey);
+      }
       return t;
     },
     answer: (suite, c, key, index) => regrade.get(slot(suite.name, c.id, key, index)),
