@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildHistoryEntry } from "../src/core/history.js";
-import { renderHtml } from "../src/reporters/html.js";
+import { MAX_CASES_WITH_ALL_TRIALS, renderHtml } from "../src/reporters/html.js";
 import { REPORTERS } from "../src/reporters/index.js";
 import { expectSelfContained } from "./helpers/html-page.js";
 import { HOSTILE_OUTPUT, regressedRun } from "./helpers/regressed-run.js";
@@ -94,5 +94,32 @@ describe("loading", () => {
       const text = readFileSync(path.join(src, f), "utf8");
       expect(/^\s*import\s[^;]*from\s+["'][^"']*\/html\.js["']/m.test(text), f).toBe(false);
     }
+  });
+});
+
+describe("the html reporter on a big suite", () => {
+  const quietCases = MAX_CASES_WITH_ALL_TRIALS;
+  const big = renderHtml(regressedRun({ quietCases }));
+
+  it("lists every case, but the quiet ones without their trials' outputs", () => {
+    expect(big.match(/<details class="case/g)).toHaveLength(quietCases + 3);
+    expect(big).toContain(`data-case="quiet-${quietCases}"`);
+    expect(big).not.toContain("quiet answer quiet-");
+    expect(big).toContain(`${quietCases + 1} of ${quietCases + 3} cases passed every trial and did not change`);
+    expect(big).toContain("5 passing trials: their outputs are in the JSON report (-o report.json).");
+  });
+
+  it("keeps the trials of the cases worth a look: the regression, the failure, the errored trial", () => {
+    const caseHtml = (id: string) => new RegExp(`<details[^>]*data-case="${id}"[\\s\\S]*?</details>`).exec(big)![0];
+    expect(caseHtml("refund-window")).toContain('<table class="trials">');
+    expect(caseHtml("refund-window")).toContain("&lt;script&gt;window.__pwned");
+    expect(caseHtml("flaky")).toContain('<table class="trials">');
+    expect(caseHtml("steady")).not.toContain('<table class="trials">');
+  });
+
+  it("shows every trial while a suite has at most the limit of cases", () => {
+    const small = renderHtml(regressedRun({ quietCases: quietCases - 3 }));
+    expect(small).toContain("quiet answer quiet-1<");
+    expect(small).not.toContain("passed every trial and did not change");
   });
 });

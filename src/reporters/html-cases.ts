@@ -14,6 +14,10 @@ export const isFailing = (cr: CaseResult): boolean => cr.passes < cr.n || cr.err
 /** What the "regressions" filter shows: a drop against the baseline, significant or not. */
 export const isRegression = (cmp: CaseComparison | undefined): boolean => cmp?.status === "regressed" || cmp?.status === "down";
 
+/** A case with nothing to look at, as the terminal report counts them: every trial passed, none awaits a person, and it is the same as in the baseline. */
+export const isQuiet = (cr: CaseResult, cmp: CaseComparison | undefined): boolean =>
+  cr.passes === cr.n && cr.errored === 0 && cr.pending === 0 && (cmp === undefined || cmp.status === "same");
+
 function trialStatus(t: TrialResult): "pass" | "fail" | "error" | "pending" {
   if (t.error) return "error";
   if (t.pending) return "pending";
@@ -37,7 +41,8 @@ function renderTrial(t: TrialResult): string {
   return `<tr class="trial ${status}"><td>${t.index + 1}</td><td><span class="badge ${status}">${status}</span></td><td>${output}${error}</td><td>${grades}</td><td class="meta">${esc(meta)}</td></tr>`;
 }
 
-export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined): string {
+/** `withTrials: false` leaves out the trial table (outputs and grades), for the quiet cases of a big suite. */
+export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined, withTrials = true): string {
   const failed = isFailing(cr);
   const regressed = isRegression(cmp);
   const attrs = `class="case${failed ? " failed" : ""}" data-case="${esc(cr.id)}"${failed ? " data-failed" : ""}${regressed ? " data-regressed" : ""}${failed ? " open" : ""}`;
@@ -51,6 +56,7 @@ export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined): str
   ].join(" ");
   const reasons = failureReasons(cr);
   const why = reasons.length > 0 ? `<ul class="reasons">${reasons.map(([r, n]) => `<li>${n}× ${esc(r)}</li>`).join("")}</ul>` : "";
+  if (!withTrials) return `<details ${attrs}><summary>${summary}</summary><p class="muted">${cr.trials.length} passing trial${cr.trials.length === 1 ? "" : "s"}: their outputs are in the JSON report (-o report.json).</p></details>`;
   const trials = `<table class="trials"><thead><tr><th>#</th><th>result</th><th>output</th><th>grades</th><th>${esc(`latency · cost`)}</th></tr></thead><tbody>${cr.trials.map(renderTrial).join("")}</tbody></table>`;
   return `<details ${attrs}><summary>${summary}</summary>${why}${cr.trials.length > 0 ? trials : `<p>${DASH}</p>`}</details>`;
 }

@@ -9,7 +9,7 @@ import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/histo
 import type { CaseComparison, RunResult, SuiteResult } from "../core/types.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 import { htmlPage } from "./html-assets.js";
-import { isFailing, isRegression, renderCase } from "./html-cases.js";
+import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
 import { failureReasons } from "./why.js";
 import { hasOutput } from "../core/stored-output.js";
@@ -84,10 +84,28 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
   return `<div class="charts">${out.join("")}</div>`;
 }
 
+/**
+ * Above this many cases a suite's quiet cases (every trial passed, nothing changed) are
+ * listed without their trials: 20,000 cases of five 2,000-character answers made a page of
+ * 200 MB that no browser opens, built in memory from every output of the run. The cases
+ * worth a look keep theirs, and the JSON report holds them all.
+ */
+export const MAX_CASES_WITH_ALL_TRIALS = 500;
+
 function suiteSection(s: SuiteResult, result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>, history: HtmlOptions["history"]): string {
   const head = `<h2>${esc(s.name)}</h2><p class="meta">${esc(s.file)} · ${esc(s.provider)}${s.judgeModel ? ` · judge ${esc(s.judgeModel)}` : ""} · ${s.trials} trials per case</p>`;
-  const cases = s.cases.map((c) => renderCase(c, comparisons.get(`${s.name}\u0000${c.id}`))).join("");
-  return `<section class="suite" data-suite="${esc(s.name)}">${head}${summary(s, result)}${regressions(s, result)}${charts(s, history)}<h3>Cases</h3>${cases}</section>`;
+  const big = s.cases.length > MAX_CASES_WITH_ALL_TRIALS;
+  let quiet = 0;
+  const cases = s.cases
+    .map((c) => {
+      const cmp = comparisons.get(`${s.name}\u0000${c.id}`);
+      const withTrials = !big || !isQuiet(c, cmp);
+      if (!withTrials) quiet++;
+      return renderCase(c, cmp, withTrials);
+    })
+    .join("");
+  const note = quiet > 0 ? `<p class="muted">${quiet} of ${s.cases.length} cases passed every trial and did not change: they are listed without their trials' outputs, which the JSON report holds (-o report.json).</p>` : "";
+  return `<section class="suite" data-suite="${esc(s.name)}">${head}${summary(s, result)}${regressions(s, result)}${charts(s, history)}<h3>Cases</h3>${note}${cases}</section>`;
 }
 
 function overview(result: RunResult): string {

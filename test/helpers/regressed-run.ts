@@ -26,20 +26,26 @@ function trial(index: number, outcome: "pass" | "fail" | "error", output: string
 
 const mkCase = (id: string): LoadedCase => ({ id, description: `guards ticket ${id}`, vars: {}, messages: [{ role: "user", content: id }], graders: [], line: 1, promptHash: `h-${id}` });
 
-/** refund-window: 5/5 → 0/5 (regressed); steady: 5/5; flaky: 4/5 judged plus one errored trial. */
-export function regressedRun(options: { withCost?: boolean } = {}) {
-  const ids = ["refund-window", "steady", "flaky"];
+/**
+ * refund-window: 5/5 → 0/5 (regressed); steady: 5/5; flaky: 4/5 judged plus one errored trial.
+ * `quietCases` adds that many more cases like steady (ids quiet-1…, answering "quiet answer <id>").
+ */
+export function regressedRun(options: { withCost?: boolean; quietCases?: number } = {}) {
+  const quiet = Array.from({ length: options.quietCases ?? 0 }, (_, i) => `quiet-${i + 1}`);
+  const ids = ["refund-window", "steady", "flaky", ...quiet];
   const cases = ids.map(mkCase);
   const suite: LoadedSuite = { name: "refund-policy", file: "evals/refund-policy.yaml", dir: "/", provider: { id: "openai:gpt-4o-mini", config: {} }, judge: undefined, trials: 5, threshold: undefined, cases };
   const outcomes: Record<string, ("pass" | "fail" | "error")[]> = {
     "refund-window": ["fail", "fail", "fail", "fail", "fail"],
     steady: ["pass", "pass", "pass", "pass", "pass"],
     flaky: ["pass", "pass", "pass", "pass", "error"],
+    ...Object.fromEntries(quiet.map((id) => [id, ["pass", "pass", "pass", "pass", "pass"] as const])),
   };
+  const answer = (id: string, o: string) => (o === "fail" ? HOSTILE_OUTPUT : id.startsWith("quiet-") ? `quiet answer ${id}` : "Within 30 days.");
   const raw: RawRun = {
     startedAt: "2026-11-24T10:00:00.000Z",
     durationMs: 1234,
-    suites: [{ suite, cases: cases.map((c) => ({ case: c, trials: outcomes[c.id]!.map((o, t) => trial(t, o, o === "fail" ? HOSTILE_OUTPUT : "Within 30 days.", 100 + 10 * t)) })) }],
+    suites: [{ suite, cases: cases.map((c) => ({ case: c, trials: outcomes[c.id]!.map((o, t) => trial(t, o, answer(c.id, o), 100 + 10 * t)) })) }],
   };
   if (options.withCost === false) for (const s of raw.suites) for (const c of s.cases) for (const t of c.trials) t.costUsd = null;
   const baseline: Baseline = {
