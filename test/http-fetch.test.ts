@@ -2,7 +2,9 @@
 // SDKs must not be able to tell the lean JsonResponse from a real Response in what they read.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startFakeServer } from "./fake-server.js";
 import { httpFetch, JsonResponse } from "../src/providers/http-fetch.js";
 
 let server: http.Server;
@@ -109,5 +111,28 @@ describe("httpFetch", () => {
     const empty = await httpFetch(`${base}/empty`, { method: "DELETE" });
     expect(empty).toBeInstanceOf(Response);
     expect([empty.status, empty.body]).toEqual([204, null]);
+  });
+});
+
+describe("httpFetch under the SDK's debug log", () => {
+  it("hands the openai client a real Response, so OPENAI_LOG=debug shows the answer's headers", async () => {
+    const fake = await startFakeServer(() => ({ kind: "answer", text: "ok", headers: { "x-request-id": "req_debug" } }));
+    vi.stubEnv("OPENAI_LOG", "debug");
+    vi.resetModules();
+    try {
+      const { httpFetch: debugFetch } = await import("../src/providers/http-fetch.js");
+      const logged: unknown[][] = [];
+      const logger = { debug: (...args: unknown[]) => logged.push(args), info: () => {}, warn: () => {}, error: () => {} };
+      const client = new OpenAI({ apiKey: "sk-debug-log", baseURL: fake.openaiBaseURL, fetch: debugFetch, logger, maxRetries: 0 });
+      await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+      const start = logged.find((args) => String(args[0]).includes("response start"));
+      expect((start?.[1] as { headers?: Record<string, string> } | undefined)?.headers?.["x-request-id"]).toBe("req_debug");
+      // The key stays hidden in what the SDK logs of the request.
+      expect(JSON.stringify(logged)).not.toContain("sk-debug-log");
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+      await fake.close();
+    }
   });
 });

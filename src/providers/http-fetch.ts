@@ -14,6 +14,13 @@ import https from "node:https";
 
 const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
 
+/**
+ * The SDKs' debug log (OPENAI_LOG=debug, ANTHROPIC_LOG=debug) prints an answer's headers only
+ * from a real Headers, and showed a JsonResponse's as {}: while it is on, answers are real
+ * Responses. Read once, as the SDKs read it when a client is made.
+ */
+const SDK_DEBUG_LOG = ["OPENAI_LOG", "ANTHROPIC_LOG"].some((name) => process.env[name]?.trim().toLowerCase() === "debug");
+
 export const httpFetch = (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
   if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fetch(input, init);
   const url = new URL(input);
@@ -34,7 +41,7 @@ export const httpFetch = (async (input: string | URL | Request, init: RequestIni
         const status = res.statusCode ?? 500;
         const noBody = status === 204 || status === 304 || method === "HEAD";
         const bytes = Buffer.concat(chunks);
-        if (!noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "")) {
+        if (!SDK_DEBUG_LOG && !noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "")) {
           resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href) as unknown as Response);
           return;
         }
