@@ -16,7 +16,7 @@ export interface CliResult {
 }
 
 /** Keys of the machine's environment that must not leak into a test run. */
-const SCRUB = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "FORCE_COLOR", "NO_COLOR"];
+const SCRUB = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_LOG", "ANTHROPIC_LOG", "FORCE_COLOR", "NO_COLOR"];
 
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };

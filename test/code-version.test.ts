@@ -1,6 +1,6 @@
 /** What code a suite runs, for --resume's trial keys: which files count, and that their contents (not their names alone) decide. */
 import { createHash } from "node:crypto";
-import { mkdtemp, stat, truncate, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, stat, symlink, truncate, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -41,13 +41,21 @@ describe("codeVersion", () => {
     expect(await codeVersion(ref, [contains], dir, dir)).not.toBe(v);
   });
 
-  it("leaves out files outside the project: a program elsewhere is the machine's, not the suite's", async () => {
-    const dir = await makeProject({ "app.mjs": "1\n" });
-    const outside = path.join(await mkdtemp(path.join(tmpdir(), "harness-outside-")), "tool.mjs");
-    await writeFile(outside, "2\n");
-    const own = await codeVersion({ id: "exec:node app.mjs", config: {} }, [contains], dir, dir);
-    expect(await codeVersion({ id: `exec:node ${outside} app.mjs ../x.mjs`, config: {} }, [contains], dir, dir)).toBe(own);
-    expect(await codeVersion({ id: `exec:node ${outside}`, config: {} }, [contains], dir, dir)).toBeUndefined();
+  it("takes the files a command names wherever they are, but not a program outside the project", async () => {
+    const dir = await makeProject({ "app.mjs": "1\n", "tools/run.mjs": "3\n" });
+    const elsewhere = await mkdtemp(path.join(tmpdir(), "harness-outside-"));
+    await writeFile(path.join(elsewhere, "agent.mjs"), "2\n");
+    await writeFile(path.join(elsewhere, "python"), "#!/bin/sh\n");
+    // A monorepo's app beside the eval folder: `node ../app/agent.mjs` from the project.
+    const rel = path.relative(dir, path.join(elsewhere, "agent.mjs"));
+    expect(await codeVersion({ id: `exec:node ${rel}`, config: {} }, [contains], dir, dir)).toBe(sha(`${rel.split(path.sep).join("/")}\0${sha("2\n")}`));
+    // The program itself, named by a path out of the project, is the machine's.
+    expect(await codeVersion({ id: `exec:${path.join(elsewhere, "python")} app.mjs`, config: {} }, [contains], dir, dir)).toBe(sha(`app.mjs\0${sha("1\n")}`));
+    // ...and so is one reached through a link out of the project (.venv/bin/python).
+    await symlink(path.join(elsewhere, "python"), path.join(dir, "python-link"));
+    expect(await codeVersion({ id: "exec:./python-link app.mjs", config: {} }, [contains], dir, dir)).toBe(sha(`app.mjs\0${sha("1\n")}`));
+    // The project's own program counts.
+    expect(await codeVersion({ id: "exec:./tools/run.mjs", config: {} }, [contains], dir, dir)).toBe(sha(`tools/run.mjs\0${sha("3\n")}`));
   });
 
   it("knows a file too large to hash at every load by its size and modification time", async () => {

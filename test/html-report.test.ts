@@ -100,26 +100,43 @@ describe("loading", () => {
 describe("the html reporter on a big suite", () => {
   const quietCases = MAX_CASES_WITH_ALL_TRIALS;
   const big = renderHtml(regressedRun({ quietCases }));
+  const caseHtml = (page: string, id: string) => new RegExp(`<details[^>]*data-case="${id}"[\\s\\S]*?</details>`).exec(page)![0];
+  const tables = (page: string) => page.match(/<table class="trials">/g)?.length ?? 0;
 
   it("lists every case, but the quiet ones without their trials' outputs", () => {
     expect(big.match(/<details class="case/g)).toHaveLength(quietCases + 3);
     expect(big).toContain(`data-case="quiet-${quietCases}"`);
     expect(big).not.toContain("quiet answer quiet-");
-    expect(big).toContain(`${quietCases + 1} of ${quietCases + 3} cases passed every trial and did not change`);
-    expect(big).toContain("5 passing trials: their outputs are in the JSON report (-o report.json).");
+    expect(big).toContain(`${quietCases + 3} cases: listed without their trials' outputs are ${quietCases + 1} that passed every trial and did not change. The JSON report (-o) keeps every output.`);
+    expect(caseHtml(big, "quiet-7")).toContain("5 trials, not shown on this page; the JSON report (-o) keeps every output.");
   });
 
   it("keeps the trials of the cases worth a look: the regression, the failure, the errored trial", () => {
-    const caseHtml = (id: string) => new RegExp(`<details[^>]*data-case="${id}"[\\s\\S]*?</details>`).exec(big)![0];
-    expect(caseHtml("refund-window")).toContain('<table class="trials">');
-    expect(caseHtml("refund-window")).toContain("&lt;script&gt;window.__pwned");
-    expect(caseHtml("flaky")).toContain('<table class="trials">');
-    expect(caseHtml("steady")).not.toContain('<table class="trials">');
+    expect(caseHtml(big, "refund-window")).toContain('<table class="trials">');
+    expect(caseHtml(big, "refund-window")).toContain("&lt;script&gt;window.__pwned");
+    expect(caseHtml(big, "flaky")).toContain('<table class="trials">');
+    expect(caseHtml(big, "steady")).not.toContain('<table class="trials">');
+    expect(tables(big)).toBe(2);
+  });
+
+  it("counts a passing case new since the baseline as quiet: a suite the baseline lacks is all new", () => {
+    const fresh = renderHtml(regressedRun({ quietCases, quietInBaseline: false }));
+    expect(fresh).not.toContain("quiet answer quiet-");
+    expect(tables(fresh)).toBe(2);
+  });
+
+  it("shows trials for at most the limit of cases worth a look, and says how many more there are", () => {
+    const failing = renderHtml(regressedRun({ failingCases: MAX_CASES_WITH_ALL_TRIALS + 100 }));
+    expect(tables(failing)).toBe(MAX_CASES_WITH_ALL_TRIALS);
+    // refund-window, flaky and the first 498 failing cases have their trials; the other 102 are counted.
+    expect(caseHtml(failing, "fail-498")).toContain('<table class="trials">');
+    expect(caseHtml(failing, "fail-499")).not.toContain('<table class="trials">');
+    expect(failing).toContain(`listed without their trials' outputs are 1 that passed every trial and did not change; 102 more worth a look, beyond the first ${MAX_CASES_WITH_ALL_TRIALS}.`);
   });
 
   it("shows every trial while a suite has at most the limit of cases", () => {
     const small = renderHtml(regressedRun({ quietCases: quietCases - 3 }));
     expect(small).toContain("quiet answer quiet-1<");
-    expect(small).not.toContain("passed every trial and did not change");
+    expect(small).not.toContain("listed without their trials' outputs");
   });
 });

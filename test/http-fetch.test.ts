@@ -2,8 +2,10 @@
 // SDKs must not be able to tell the lean JsonResponse from a real Response in what they read.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import Anthropic from "@anthropic-ai/sdk";
+import { inspect } from "node:util";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeServer } from "./fake-server.js";
 import { httpFetch, JsonResponse } from "../src/providers/http-fetch.js";
 
@@ -47,6 +49,15 @@ afterAll(async () => {
 const init = (): RequestInit => ({ method: "POST", headers: new Headers({ "content-type": "application/json", authorization: "Bearer k" }), body: '{"q":1}' });
 
 describe("httpFetch", () => {
+  // A developer's own OPENAI_LOG=debug would turn the lean answers off.
+  beforeEach(() => {
+    vi.stubEnv("OPENAI_LOG", undefined);
+    vi.stubEnv("ANTHROPIC_LOG", undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it("answers JSON with a JsonResponse that reads as undici's Response does", async () => {
     for (const status of [200, 429, 500]) {
       const lean = await httpFetch(`${base}/json?status=${status}`, init());
@@ -114,25 +125,41 @@ describe("httpFetch", () => {
   });
 });
 
-describe("httpFetch under the SDK's debug log", () => {
-  it("hands the openai client a real Response, so OPENAI_LOG=debug shows the answer's headers", async () => {
-    const fake = await startFakeServer(() => ({ kind: "answer", text: "ok", headers: { "x-request-id": "req_debug" } }));
+describe("httpFetch under the SDKs' debug log", () => {
+  let fake: Awaited<ReturnType<typeof startFakeServer>>;
+  beforeAll(async () => {
+    fake = await startFakeServer(() => ({ kind: "answer", text: "ok", headers: { "x-request-id": "req_debug" } }));
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const capture = () => {
+    const logged: unknown[][] = [];
+    return { logged, logger: { debug: (...args: unknown[]) => logged.push(args), info: () => {}, warn: () => {}, error: () => {} } };
+  };
+  const responseStart = (logged: unknown[][]) => logged.find((args) => String(args[0]).includes("response start"))?.[1] as { headers?: Record<string, string>; url?: string } | undefined;
+
+  it("hands the openai client a real Response, so OPENAI_LOG=debug shows the answer's headers and url, and the key stays masked", async () => {
     vi.stubEnv("OPENAI_LOG", "debug");
-    vi.resetModules();
-    try {
-      const { httpFetch: debugFetch } = await import("../src/providers/http-fetch.js");
-      const logged: unknown[][] = [];
-      const logger = { debug: (...args: unknown[]) => logged.push(args), info: () => {}, warn: () => {}, error: () => {} };
-      const client = new OpenAI({ apiKey: "sk-debug-log", baseURL: fake.openaiBaseURL, fetch: debugFetch, logger, maxRetries: 0 });
-      await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
-      const start = logged.find((args) => String(args[0]).includes("response start"));
-      expect((start?.[1] as { headers?: Record<string, string> } | undefined)?.headers?.["x-request-id"]).toBe("req_debug");
-      // The key stays hidden in what the SDK logs of the request.
-      expect(JSON.stringify(logged)).not.toContain("sk-debug-log");
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-      await fake.close();
-    }
+    const { logged, logger } = capture();
+    const client = new OpenAI({ apiKey: "sk-debug-log", baseURL: fake.openaiBaseURL, fetch: httpFetch, logger, maxRetries: 0 });
+    await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    expect(responseStart(logged)?.headers?.["x-request-id"]).toBe("req_debug");
+    expect(responseStart(logged)?.url).toBe(`${fake.openaiBaseURL}/chat/completions`);
+    // inspect, not JSON: a Headers object would print as {} and hide a key inside it.
+    expect(inspect(logged, { depth: null })).not.toContain("sk-debug-log");
+  });
+
+  it("does the same for the Anthropic client under ANTHROPIC_LOG=debug", async () => {
+    vi.stubEnv("ANTHROPIC_LOG", "debug");
+    const { logged, logger } = capture();
+    const client = new Anthropic({ apiKey: "sk-ant-debug-log", baseURL: fake.anthropicBaseURL, fetch: httpFetch, logger, maxRetries: 0 });
+    await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
+    expect(responseStart(logged)?.headers?.["x-request-id"]).toBe("req_debug");
+    expect(inspect(logged, { depth: null })).not.toContain("sk-ant-debug-log");
   });
 });

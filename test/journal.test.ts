@@ -171,6 +171,28 @@ describe("run journal", () => {
     expect(prior.get(suite, caseA, key, 2)?.output).toBe("out-2");
   });
 
+  it("counts as changed a trial whose last attempt finished under another key, once, and not one that errored since", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const line = (key: string, t: TrialResult) => JSON.stringify({ kind: "trial", suite: "suite", caseId: "a", key, trial: t });
+    const error = { category: "timeout" as const, message: "no answer" };
+    await writeFile(
+      file,
+      [
+        line("old", trial(0)), // finished under the old key only
+        line("old", trial(1)),
+        line("new", trial(1, { error, output: null, passed: null })), // edited, then errored under the new key
+        line("new", trial(2)), // finished under the new key
+        "",
+      ].join("\n"),
+    );
+    const prior = await readJournal(file, "j.jsonl");
+    for (const index of [0, 0, 1, 2, 3]) prior.get(suite, caseA, "new", index);
+    // Trial 0 (asked twice): its finish was under the old key. Trial 1 runs again because it errored, not for a change.
+    expect(prior.changed).toBe(1);
+    expect(prior.get(suite, caseA, "new", 2)?.output).toBe("out-2");
+  });
+
   it("resuming without a journal is a usage error that names the file", async () => {
     project = await tempProject();
     const err = await readJournal(path.join(project.dir, "none.jsonl"), "none.jsonl").catch((e: unknown) => e);

@@ -105,8 +105,8 @@ describe("eval --resume", () => {
     expect(asked.filter((m) => m.includes("question 11"))).toHaveLength(5);
     // The finished trials of case-1 that ran again are named as such, and only those.
     const editedFinished = onDisk.length - keptElsewhere;
-    if (editedFinished > 0) expect(r.stderr).toContain(`harness: ${editedFinished} finished trial(s) in .harness/journal.jsonl ran again: their case, prompt, graders, model, judge or code changed since.`);
-    else expect(r.stderr).not.toContain("ran again: their case");
+    if (editedFinished > 0) expect(r.stderr).toContain(`harness: ${editedFinished} finished trial(s) in .harness/journal.jsonl were not kept: their case, prompt, graders, model, judge or code changed since.`);
+    else expect(r.stderr).not.toContain("were not kept: their case");
   });
 
   it("grades again from the recorded answer, without asking the model, a trial whose grading failed", async () => {
@@ -182,9 +182,9 @@ describe("eval --resume", () => {
     // The verdicts it kept came from code that no longer exists: all 20 trials run again.
     await writeFile(path.join(dir, "graders/ok.mjs"), 'export default (out) => out.startsWith("ok");\n');
     expect(await calls()).toBe(20);
-    expect(stderr).toContain("harness: 20 finished trial(s) in .harness/journal.jsonl ran again: their case, prompt, graders, model, judge or code changed since.");
+    expect(stderr).toContain("harness: 20 finished trial(s) in .harness/journal.jsonl were not kept: their case, prompt, graders, model, judge or code changed since.");
     expect(await calls()).toBe(0);
-    expect(stderr).not.toContain("ran again");
+    expect(stderr).not.toContain("were not kept");
   });
 
   it("reruns an exec: app's trials after the file its command names changes", async () => {

@@ -48,7 +48,8 @@ export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted
   journal.writer?.end(run.interrupted);
   if (journal.prior && journal.prior.skipped > 0) io.stderr.write(`harness: ${journal.prior.skipped} unreadable line(s) of ${journal.label} were skipped; those trials ran again.\n`);
   const changed = journal.prior?.changed ?? 0;
-  if (changed > 0) io.stderr.write(`harness: ${changed} finished trial(s) in ${journal.label} ran again: their case, prompt, graders, model, judge or code changed since.\n`);
+  // "Not kept" rather than "ran again": a run stopped early counts the trials it did not reach too.
+  if (changed > 0) io.stderr.write(`harness: ${changed} finished trial(s) in ${journal.label} were not kept: their case, prompt, graders, model, judge or code changed since.\n`);
   if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${run.total - run.resumed}.\n`);
   const error = journal.writer?.error;
   if (error) io.stderr.write(`harness: warning: the run journal ${journal.label} could not be written (${error.message}); --resume would redo the trials after that point.\n`);

@@ -1,7 +1,7 @@
 /**
  * The user's code that a suite runs, as far as harness can see it: the modules of its
- * `javascript` graders and the project's files named in its `exec:` command (`exec: node
- * app.mjs` names app.mjs). A trial kept by `--resume` must have run this same code. What
+ * `javascript` graders and the files named in its `exec:` command (`exec: node app.mjs`
+ * names app.mjs). A trial kept by `--resume` must have run this same code. What
  * those files import is not followed, nor what a shell or `python -m` would find: the
  * README says to run afresh after changing only that.
  */
@@ -12,7 +12,7 @@ import path from "node:path";
 import { hashText } from "../core/hash.js";
 import type { ProviderRef } from "../core/types.js";
 import { splitCommand } from "./command.js";
-import { isInside } from "./files.js";
+import { insideProject } from "./files.js";
 import type { GraderSpec } from "./schema.js";
 
 /**
@@ -29,27 +29,29 @@ const hashed = new Map<string, Promise<string>>();
  * trial keys then stay as they were before code was part of them).
  */
 export async function codeVersion(provider: ProviderRef, graders: readonly GraderSpec[], suiteDir: string, cwd: string): Promise<string | undefined> {
+  // The loader has already kept grader modules inside the project.
   const files = new Set<string>();
   for (const g of graders) if (g.type === "javascript") files.add(path.resolve(suiteDir, g.file));
   if (provider.id.startsWith("exec:")) {
     const execCwd = path.resolve(cwd, provider.config.cwd ?? ".");
     for (const [i, word] of splitCommand(provider.id.slice("exec:".length)).entries()) {
-      // A bare program name (node, python) is found on PATH, not in the project.
-      if (i === 0 && !/[\\/]/.test(word)) continue;
       // Flags and settings are not files.
       if (word.startsWith("-") || word.includes("=")) continue;
+      if (i === 0) {
+        // The program: by bare name it is found on PATH, and one outside the project (or a
+        // link out of it, .venv/bin/python) is the machine's, not the suite's code.
+        if (!/[\\/]/.test(word) || (await insideProject(path.resolve(execCwd, word), cwd)) !== true) continue;
+      }
+      // Its arguments count wherever they are: `node ../app/agent.mjs` from a subfolder of a monorepo.
       files.add(path.resolve(execCwd, word));
     }
   }
   const parts: string[] = [];
   for (const file of [...files].sort()) {
-    const rel = path.relative(cwd, file);
-    // The project's own files: a program elsewhere (/usr/bin/python3) is the machine's, not the suite's.
-    if (!isInside(rel)) continue;
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) continue;
-    // Forward slashes: a journal means the same on every system.
-    parts.push(`${rel.split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
+    // Forward slashes, so that the key does not depend on the separator of the system.
+    parts.push(`${path.relative(cwd, file).split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
   }
   return parts.length === 0 ? undefined : hashText(parts.join("\n"));
 }

@@ -17,9 +17,12 @@ const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new htt
 /**
  * The SDKs' debug log (OPENAI_LOG=debug, ANTHROPIC_LOG=debug) prints an answer's headers only
  * from a real Headers, and showed a JsonResponse's as {}: while it is on, answers are real
- * Responses. Read once, as the SDKs read it when a client is made.
+ * Responses. Read as the SDKs read it (trimmed, exact), at each call, as they read it at
+ * each client made: two reads of the environment, next to a call's few hundred microseconds.
  */
-const SDK_DEBUG_LOG = ["OPENAI_LOG", "ANTHROPIC_LOG"].some((name) => process.env[name]?.trim().toLowerCase() === "debug");
+function sdkDebugLog(): boolean {
+  return process.env.OPENAI_LOG?.trim() === "debug" || process.env.ANTHROPIC_LOG?.trim() === "debug";
+}
 
 export const httpFetch = (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
   if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fetch(input, init);
@@ -41,13 +44,15 @@ export const httpFetch = (async (input: string | URL | Request, init: RequestIni
         const status = res.statusCode ?? 500;
         const noBody = status === 204 || status === 304 || method === "HEAD";
         const bytes = Buffer.concat(chunks);
-        if (!SDK_DEBUG_LOG && !noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "")) {
+        if (!noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "") && !sdkDebugLog()) {
           resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href) as unknown as Response);
           return;
         }
         const out = new Headers();
         for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) out.append(key, v);
-        resolve(new Response(noBody ? null : bytes, { status, statusText: res.statusMessage ?? "", headers: out }));
+        const response = new Response(noBody ? null : bytes, { status, statusText: res.statusMessage ?? "", headers: out });
+        // A Response made here has no url of its own; the SDKs log and report it.
+        resolve(Object.defineProperty(response, "url", { value: url.href }));
       });
     });
     req.on("error", reject);

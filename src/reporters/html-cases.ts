@@ -14,9 +14,12 @@ export const isFailing = (cr: CaseResult): boolean => cr.passes < cr.n || cr.err
 /** What the "regressions" filter shows: a drop against the baseline, significant or not. */
 export const isRegression = (cmp: CaseComparison | undefined): boolean => cmp?.status === "regressed" || cmp?.status === "down";
 
-/** A case with nothing to look at, as the terminal report counts them: every trial passed, none awaits a person, and it is the same as in the baseline. */
+/**
+ * A case whose trials need no reading: every one passed, none awaits a person, and it is the
+ * same as in the baseline or new since it (a suite the baseline lacks is all new).
+ */
 export const isQuiet = (cr: CaseResult, cmp: CaseComparison | undefined): boolean =>
-  cr.passes === cr.n && cr.errored === 0 && cr.pending === 0 && (cmp === undefined || cmp.status === "same");
+  cr.passes === cr.n && cr.errored === 0 && cr.pending === 0 && (cmp === undefined || cmp.status === "same" || cmp.status === "new");
 
 function trialStatus(t: TrialResult): "pass" | "fail" | "error" | "pending" {
   if (t.error) return "error";
@@ -56,7 +59,7 @@ export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined, with
   ].join(" ");
   const reasons = failureReasons(cr);
   const why = reasons.length > 0 ? `<ul class="reasons">${reasons.map(([r, n]) => `<li>${n}× ${esc(r)}</li>`).join("")}</ul>` : "";
-  if (!withTrials) return `<details ${attrs}><summary>${summary}</summary><p class="muted">${cr.trials.length} passing trial${cr.trials.length === 1 ? "" : "s"}: their outputs are in the JSON report (-o report.json).</p></details>`;
+  if (!withTrials) return `<details ${attrs}><summary>${summary}</summary>${why}<p class="muted">${cr.trials.length} trial${cr.trials.length === 1 ? "" : "s"}, not shown on this page; the JSON report (-o) keeps every output.</p></details>`;
   const trials = `<table class="trials"><thead><tr><th>#</th><th>result</th><th>output</th><th>grades</th><th>${esc(`latency · cost`)}</th></tr></thead><tbody>${cr.trials.map(renderTrial).join("")}</tbody></table>`;
   return `<details ${attrs}><summary>${summary}</summary>${why}${cr.trials.length > 0 ? trials : `<p>${DASH}</p>`}</details>`;
 }

@@ -6,7 +6,7 @@
  */
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
-import type { CaseComparison, RunResult, SuiteResult } from "../core/types.js";
+import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
@@ -85,10 +85,10 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
 }
 
 /**
- * Above this many cases a suite's quiet cases (every trial passed, nothing changed) are
- * listed without their trials: 20,000 cases of five 2,000-character answers made a page of
- * 200 MB that no browser opens, built in memory from every output of the run. The cases
- * worth a look keep theirs, and the JSON report holds them all.
+ * A suite of more cases than this shows trials only for its cases worth a look, and for at
+ * most this many of them: 20,000 cases of five 2,000-character answers made a page of
+ * 200 MB that no browser opens, built in memory from every output of the run. Every case is
+ * still listed, and the JSON report holds every output.
  */
 export const MAX_CASES_WITH_ALL_TRIALS = 500;
 
@@ -96,15 +96,22 @@ function suiteSection(s: SuiteResult, result: RunResult, comparisons: ReadonlyMa
   const head = `<h2>${esc(s.name)}</h2><p class="meta">${esc(s.file)} · ${esc(s.provider)}${s.judgeModel ? ` · judge ${esc(s.judgeModel)}` : ""} · ${s.trials} trials per case</p>`;
   const big = s.cases.length > MAX_CASES_WITH_ALL_TRIALS;
   let quiet = 0;
+  let shown = 0;
+  let over = 0;
+  // In a big suite: the quiet cases without trials, and the others with theirs up to the limit.
+  const withTrials = (c: CaseResult, cmp: CaseComparison | undefined): boolean => {
+    if (isQuiet(c, cmp)) return (quiet++, false);
+    if (shown < MAX_CASES_WITH_ALL_TRIALS) return (shown++, true);
+    return (over++, false);
+  };
   const cases = s.cases
     .map((c) => {
       const cmp = comparisons.get(`${s.name}\u0000${c.id}`);
-      const withTrials = !big || !isQuiet(c, cmp);
-      if (!withTrials) quiet++;
-      return renderCase(c, cmp, withTrials);
+      return renderCase(c, cmp, !big || withTrials(c, cmp));
     })
     .join("");
-  const note = quiet > 0 ? `<p class="muted">${quiet} of ${s.cases.length} cases passed every trial and did not change: they are listed without their trials' outputs, which the JSON report holds (-o report.json).</p>` : "";
+  const left = [quiet > 0 ? `${quiet} that passed every trial and did not change` : "", over > 0 ? `${over} more worth a look, beyond the first ${MAX_CASES_WITH_ALL_TRIALS}` : ""].filter(Boolean).join("; ");
+  const note = big && left ? `<p class="muted">${s.cases.length} cases: listed without their trials' outputs are ${left}. The JSON report (-o) keeps every output.</p>` : "";
   return `<section class="suite" data-suite="${esc(s.name)}">${head}${summary(s, result)}${regressions(s, result)}${charts(s, history)}<h3>Cases</h3>${note}${cases}</section>`;
 }
 

@@ -55,8 +55,8 @@ export interface PriorTrials {
   /** Lines that could not be read and were skipped. */
   skipped: number;
   /**
-   * Trials asked for (by get) that the journal holds finished, but under another key: an
-   * edited case, another model, changed code. They run again, and the user should know why.
+   * Trials asked for (by get) whose last attempt in the journal finished, but under another
+   * key: an edited case, another model, changed code. They are not kept, and the user should know why.
    */
   readonly changed?: number;
 }
@@ -77,7 +77,8 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
   }
   const kept = new Map<string, TrialResult>();
   const regrade = new Map<string, ProviderResponse>();
-  const finishedUnderSomeKey = new Set<string>();
+  // The last line written for each trial slot, whatever its key: whether that attempt finished, and under which key.
+  const lastAttempt = new Map<string, { key: string; finished: boolean }>();
   const changed = new Set<string>();
   let skipped = 0;
   for (const line of text.split("\n")) {
@@ -93,10 +94,9 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     const t = entry.trial;
     kept.delete(id);
     regrade.delete(id);
-    if (t.error === null && !t.pending) {
-      kept.set(id, t);
-      finishedUnderSomeKey.add(slot(entry.suite, entry.caseId, "", t.index));
-    }
+    const finished = t.error === null && !t.pending;
+    lastAttempt.set(slot(entry.suite, entry.caseId, "", t.index), { key: entry.key, finished });
+    if (finished) kept.set(id, t);
     // An output with no verdict means the call succeeded and grading did not: keep the answer.
     else if (t.output !== null) {
       regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}) });
@@ -106,8 +106,10 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     get: (suite, c, key, index) => {
       const t = kept.get(slot(suite.name, c.id, key, index));
       if (t === undefined) {
+        // Counted only when its last attempt finished under another key: one that errored since runs again for that.
         const anyKey = slot(suite.name, c.id, "", index);
-        if (finishedUnderSomeKey.has(anyKey)) changed.add(anyKey);
+        const last = lastAttempt.get(anyKey);
+        if (last?.finished && last.key !== key) changed.add(anyKey);
       }
       return t;
     },

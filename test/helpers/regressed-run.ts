@@ -28,11 +28,13 @@ const mkCase = (id: string): LoadedCase => ({ id, description: `guards ticket ${
 
 /**
  * refund-window: 5/5 → 0/5 (regressed); steady: 5/5; flaky: 4/5 judged plus one errored trial.
- * `quietCases` adds that many more cases like steady (ids quiet-1…, answering "quiet answer <id>").
+ * `quietCases` adds that many more cases like steady (ids quiet-1…, answering "quiet answer <id>"),
+ * in the baseline unless `quietInBaseline` is false; `failingCases` adds cases that fail their first trial (fail-1…).
  */
-export function regressedRun(options: { withCost?: boolean; quietCases?: number } = {}) {
+export function regressedRun(options: { withCost?: boolean; quietCases?: number; quietInBaseline?: boolean; failingCases?: number } = {}) {
   const quiet = Array.from({ length: options.quietCases ?? 0 }, (_, i) => `quiet-${i + 1}`);
-  const ids = ["refund-window", "steady", "flaky", ...quiet];
+  const failing = Array.from({ length: options.failingCases ?? 0 }, (_, i) => `fail-${i + 1}`);
+  const ids = ["refund-window", "steady", "flaky", ...quiet, ...failing];
   const cases = ids.map(mkCase);
   const suite: LoadedSuite = { name: "refund-policy", file: "evals/refund-policy.yaml", dir: "/", provider: { id: "openai:gpt-4o-mini", config: {} }, judge: undefined, trials: 5, threshold: undefined, cases };
   const outcomes: Record<string, ("pass" | "fail" | "error")[]> = {
@@ -40,6 +42,7 @@ export function regressedRun(options: { withCost?: boolean; quietCases?: number 
     steady: ["pass", "pass", "pass", "pass", "pass"],
     flaky: ["pass", "pass", "pass", "pass", "error"],
     ...Object.fromEntries(quiet.map((id) => [id, ["pass", "pass", "pass", "pass", "pass"] as const])),
+    ...Object.fromEntries(failing.map((id) => [id, ["fail", "pass", "pass", "pass", "pass"] as const])),
   };
   const answer = (id: string, o: string) => (o === "fail" ? HOSTILE_OUTPUT : id.startsWith("quiet-") ? `quiet answer ${id}` : "Within 30 days.");
   const raw: RawRun = {
@@ -53,7 +56,7 @@ export function regressedRun(options: { withCost?: boolean; quietCases?: number 
     createdAt: "2026-11-01T00:00:00.000Z",
     harnessVersion: "0.1.0",
     git: { commit: "abcdef1234567", dirty: false },
-    suites: { "refund-policy": { provider: "openai:gpt-4o-mini", trials: 5, k: 5, passAtK: 1, passHatK: 1, passRate: 1, cases: Object.fromEntries(ids.map((id) => [id, { n: 5, passes: 5, errored: 0, promptHash: `h-${id}` }])) } },
+    suites: { "refund-policy": { provider: "openai:gpt-4o-mini", trials: 5, k: 5, passAtK: 1, passHatK: 1, passRate: 1, cases: Object.fromEntries(ids.filter((id) => options.quietInBaseline !== false || !id.startsWith("quiet-")).map((id) => [id, { n: 5, passes: 5, errored: 0, promptHash: `h-${id}` }])) } },
   };
   return buildRunResult(raw, { baseline, baselinePath: "evals/baseline.json", harnessVersion: "0.1.0" });
 }
