@@ -110,8 +110,9 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
 /**
  * The sign-flip test takes each case's two pass rates as exchangeable when nothing changed,
  * which holds only for equal trials per case: on 50 mostly-passing cases, 3 trials against
- * 10 called noise a drop in 7.1% of simulated runs at α 0.05 (test/paired.test.ts). So each suite runs as many trials as the baseline holds for
- * it, unless -k says otherwise, and then a warning says what that costs.
+ * 10 called noise a drop in 7.1% of simulated runs at α 0.05 (test/paired.test.ts). So each
+ * suite runs as many trials as the baseline holds for it, unless -k says otherwise, and then
+ * a warning says what that costs.
  */
 export function matchBaselineTrials(suites: readonly LoadedSuite[], baseline: Baseline, explicit: number | undefined): { suites: LoadedSuite[]; notes: string[] } {
   const notes: string[] = [];
