@@ -131,10 +131,18 @@ describe("the html reporter on a big suite", () => {
     // refund-window, flaky and the first 498 failing cases have their trials; the other 102 are counted.
     expect(caseHtml(failing, "fail-498")).toContain('<table class="trials">');
     expect(caseHtml(failing, "fail-499")).not.toContain('<table class="trials">');
-    expect(failing).toContain(`listed without their trials' outputs are 1 that passed every trial and did not change; 102 more worth a look, beyond the first ${MAX_CASES_WITH_ALL_TRIALS}.`);
+    expect(failing).toContain(`listed without their trials' outputs are 1 that passed every trial and did not change; 102 more worth a look, beyond the run's first ${MAX_CASES_WITH_ALL_TRIALS}.`);
   });
 
-  it("shows every trial while a suite has at most the limit of cases", () => {
+  it("counts the cases of the whole run, not of each suite: two suites of 303 are one run of 606", () => {
+    const run = regressedRun({ quietCases: 300 });
+    const twice = { ...run, suites: [run.suites[0]!, { ...run.suites[0]!, name: "second-suite" }] };
+    const page = renderHtml(twice);
+    expect(page).not.toContain("quiet answer quiet-");
+    expect(page.match(/cases: listed without their trials' outputs are 301 that passed every trial/g)).toHaveLength(2);
+  });
+
+  it("shows every trial while a run has at most the limit of cases", () => {
     const small = renderHtml(regressedRun({ quietCases: quietCases - 3 }));
     expect(small).toContain("quiet answer quiet-1<");
     expect(small).not.toContain("listed without their trials' outputs");

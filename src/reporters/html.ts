@@ -85,33 +85,37 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
 }
 
 /**
- * A suite of more cases than this shows trials only for its cases worth a look, and for at
+ * A run of more cases than this shows trials only for its cases worth a look, and for at
  * most this many of them: 20,000 cases of five 2,000-character answers made a page of
  * 200 MB that no browser opens, built in memory from every output of the run. Every case is
  * still listed, and the JSON report holds every output.
  */
 export const MAX_CASES_WITH_ALL_TRIALS = 500;
 
-function suiteSection(s: SuiteResult, result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>, history: HtmlOptions["history"]): string {
+/** Which cases of a big run show their trials: shared by its suites, so forty suites of 500 count as one run of 20,000. */
+interface TrialBudget {
+  big: boolean;
+  shown: number;
+}
+
+function suiteSection(s: SuiteResult, result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>, history: HtmlOptions["history"], budget: TrialBudget): string {
   const head = `<h2>${esc(s.name)}</h2><p class="meta">${esc(s.file)} · ${esc(s.provider)}${s.judgeModel ? ` · judge ${esc(s.judgeModel)}` : ""} · ${s.trials} trials per case</p>`;
-  const big = s.cases.length > MAX_CASES_WITH_ALL_TRIALS;
   let quiet = 0;
-  let shown = 0;
   let over = 0;
-  // In a big suite: the quiet cases without trials, and the others with theirs up to the limit.
+  // In a big run: the quiet cases without trials, and the others with theirs up to the limit.
   const withTrials = (c: CaseResult, cmp: CaseComparison | undefined): boolean => {
     if (isQuiet(c, cmp)) return (quiet++, false);
-    if (shown < MAX_CASES_WITH_ALL_TRIALS) return (shown++, true);
+    if (budget.shown < MAX_CASES_WITH_ALL_TRIALS) return (budget.shown++, true);
     return (over++, false);
   };
   const cases = s.cases
     .map((c) => {
       const cmp = comparisons.get(`${s.name}\u0000${c.id}`);
-      return renderCase(c, cmp, !big || withTrials(c, cmp));
+      return renderCase(c, cmp, !budget.big || withTrials(c, cmp));
     })
     .join("");
-  const left = [quiet > 0 ? `${quiet} that passed every trial and did not change` : "", over > 0 ? `${over} more worth a look, beyond the first ${MAX_CASES_WITH_ALL_TRIALS}` : ""].filter(Boolean).join("; ");
-  const note = big && left ? `<p class="muted">${s.cases.length} cases: listed without their trials' outputs are ${left}. The JSON report (-o) keeps every output.</p>` : "";
+  const left = [quiet > 0 ? `${quiet} that passed every trial and did not change` : "", over > 0 ? `${over} more worth a look, beyond the run's first ${MAX_CASES_WITH_ALL_TRIALS}` : ""].filter(Boolean).join("; ");
+  const note = left ? `<p class="muted">${s.cases.length} cases: listed without their trials' outputs are ${left}. The JSON report (-o) keeps every output.</p>` : "";
   return `<section class="suite" data-suite="${esc(s.name)}">${head}${summary(s, result)}${regressions(s, result)}${charts(s, history)}<h3>Cases</h3>${note}${cases}</section>`;
 }
 
@@ -134,6 +138,7 @@ function filters(result: RunResult, comparisons: ReadonlyMap<string, CaseCompari
 }
 
 export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
+  const budget: TrialBudget = { big: result.suites.reduce((n, s) => n + s.cases.length, 0) > MAX_CASES_WITH_ALL_TRIALS, shown: 0 };
   const comparisons = new Map((result.comparison?.cases ?? []).map((x) => [`${x.suite}\u0000${x.caseId}`, x]));
   const errs = Object.entries(result.errors.byCategory).map(([k, n]) => `${k} ${n}`).join(", ");
   const base = result.gate.baseline;
@@ -141,5 +146,5 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}</header>
 ${overview(result)}
 ${filters(result, comparisons)}
-${result.suites.map((s) => suiteSection(s, result, comparisons, options.history)).join("\n")}`);
+${result.suites.map((s) => suiteSection(s, result, comparisons, options.history, budget)).join("\n")}`);
 }
