@@ -14,14 +14,15 @@ import { harnessTool, ROOT } from "./harness-tool.js";
 import { measure, type Row } from "./measure.js";
 import { createPromptfooTool } from "./promptfoo-tool.js";
 import { scenarios, type Scenario } from "./scenarios.js";
-import { sdkFloorTool } from "./sdk-floor-tool.js";
+import { createFloorTools } from "./sdk-floor-tool.js";
 import { checkRow, renderMarkdown, renderText, type Check } from "./table.js";
 import type { Tool } from "./tool.js";
 
 const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--sdk-floor] [--runs n] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
   --quick        small sizes, for a smoke run (targets are still the full-size ones)
-  --sdk-floor    also measure the openai client alone making the same calls (load scenarios):
-                 what harness costs beyond the SDK it must use
+  --sdk-floor    also measure the openai client alone (bundled as the CLI is), and node:http
+                 alone, making the same calls (load scenarios): what harness costs beyond
+                 the SDK it must use, and what the SDK costs
   --runs         run each load scenario this many times and keep the run of median wall time
                  (default 1); the row lists every run's wall time
   --only         run only these scenarios
@@ -78,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   const pfBin = values.promptfoo ?? process.env.PROMPTFOO_BIN;
   const tools: Tool[] = [harnessTool];
   if (pfBin && pfBin !== "none") tools.push(await createPromptfooTool(pfBin));
-  if (values["sdk-floor"]) tools.push(sdkFloorTool);
+  if (values["sdk-floor"]) tools.push(...(await createFloorTools()));
   const options = { timeoutMs: Number(values["timeout-min"]) * 60_000, keep: values.keep };
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs expects a whole number >= 1, got "${values.runs}"`);

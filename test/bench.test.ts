@@ -47,11 +47,12 @@ describe("npm run bench --quick", () => {
     expect(report.machine.cores).toBeGreaterThan(0);
   });
 
-  it("measures every scenario with harness, the SDK alone in those it can run, and every run finished without breaking", () => {
+  it("measures every scenario with harness, the SDK and node:http alone in those they can run, and every run finished without breaking", () => {
     const rows = (tool: string) => report.rows.filter((r) => r.tool === tool).map((r) => `${r.scenario}${r.phase ? `:${r.phase}` : ""}`);
     expect(rows("harness")).toEqual(["1", "2", "3", "4", "5:record", "5:replay", "6", "7"]);
     expect(rows("openai SDK alone")).toEqual(["1", "2", "3", "7"]);
-    expect(report.rows).toHaveLength(12);
+    expect(rows("node:http alone")).toEqual(["1", "2", "3", "7"]);
+    expect(report.rows).toHaveLength(16);
     for (const r of report.rows) {
       expect(r.error, `scenario ${r.scenario}`).toBeNull();
       expect(r.cpuPerTrialMs, `scenario ${r.scenario}`).toBeGreaterThan(0);
