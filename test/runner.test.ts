@@ -162,14 +162,15 @@ describe("runSuites: scheduling", () => {
       await new Promise((r) => setTimeout(r, 40));
       return echo(req);
     });
-    const run = await runSuites([openaiSuite(6, 1)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 400, maxDelayMs: 400 } }));
+    const run = await runSuites([openaiSuite(6, 1)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 1000, maxDelayMs: 1000 } }));
     expect(allTrials(run).every((t) => t.passed === true)).toBe(true);
     const question = (r: (typeof server.requests)[number]) => (r.body.messages as { content: string }[]).at(-1)!.content;
     const others = server.requests.filter((r) => question(r) !== "question 0");
     expect(others).toHaveLength(5);
     const overlapping = others.some((a) => others.some((b) => a !== b && a.arrivedAt! < b.arrivedAt! && b.arrivedAt! < a.answeredAt!));
     expect(overlapping).toBe(true);
-    // …and all of them were answered while case 0 still slept (its backoff is 200-400 ms).
+    // …and all of them were answered while case 0 still slept: its backoff is 500-1,000 ms,
+    // against some 120 ms for the five other calls, two at a time.
     const retry = server.requests.find((r, i) => i > 0 && question(r) === "question 0")!;
     expect(Math.max(...others.map((r) => r.answeredAt!))).toBeLessThan(retry.arrivedAt!);
   });
