@@ -3,9 +3,10 @@
  * at start-up or replay): the openai client alone (bench/sdk-floor.mjs), and node:http alone
  * (bench/http-floor.mjs), making the same calls at the same concurrency and nothing else.
  *
- * The SDK row is bundled with esbuild as the CLI is (scripts/build-cli.mjs): harness loads the
- * SDK from one bundled chunk in about a third of the time Node takes to load it from its
- * hundreds of files in node_modules, and the floor must not be slower for that alone.
+ * The SDK row is bundled with esbuild as the CLI is (scripts/build-cli.mjs, with the options
+ * it shares with scripts/build-action.mjs): harness loads the SDK from one bundled chunk in
+ * about a third of the time Node takes to load it from its hundreds of files in node_modules,
+ * and the floor must not be slower for that alone.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
