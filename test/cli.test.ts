@@ -2,6 +2,7 @@
  * The CLI end to end: the real binary, in a temp project, against the fake
  * OpenAI-compatible server through the real openai client.
  */
+import { readFileSync } from "node:fs";
 import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -437,6 +438,38 @@ describe("interruption", () => {
     // An interrupted run is never made the baseline.
     await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
   });
+});
+
+describe("interruption of an exec: app", () => {
+  it("Ctrl-C ends an app that ignores SIGTERM when harness exits, without waiting out its grace", async () => {
+    const stubborn = `import { appendFileSync } from "node:fs";\nprocess.on("SIGTERM", () => {});\nappendFileSync("pids", process.pid + "\\n");\nsetInterval(() => {}, 1000);\n`;
+    const suite = ["name: app", `provider: 'exec:${JSON.stringify(process.execPath)} stubborn.mjs'`, 'prompt: "hi"', "trials: 1", "graders:", "  - type: contains", "    value: ok", "cases:", "  - id: a"].join("\n");
+    const dir = await makeProject({ "evals/app.yaml": `${suite}\n`, "stubborn.mjs": stubborn });
+    let pid = 0;
+    const run = runHarness(["eval", "-q", "--retries", "0"], { cwd: dir, env: {}, onSpawn: (p) => (pid = p) });
+    const pidsFile = path.join(dir, "pids");
+    let app = 0;
+    while (!app) {
+      app = Number((await readFile(pidsFile, "utf8").catch(() => "")).trim().split("\n")[0]);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    process.kill(pid, "SIGINT");
+    expect((await run).code).toBe(130);
+    // Harness exits as soon as its report is written, well inside the app's 2 s grace: only
+    // the kill at exit can have ended the app in the second that follows.
+    const exited = Date.now();
+    const running = () => {
+      try {
+        process.kill(app, 0);
+      } catch {
+        return false;
+      }
+      // A dead orphan stays a zombie where the container's init does not reap it.
+      return !/\) Z/.test(readFileSync(`/proc/${app}/stat`, "utf8"));
+    };
+    while (running() && Date.now() - exited < 1_000) await new Promise((r) => setTimeout(r, 20));
+    expect(running()).toBe(false);
+  }, 30_000);
 });
 
 describe("interruption, delivered twice at once", () => {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../src/config/schema.js";
 import type { LoadedSuite, TrialResult } from "../src/core/types.js";
 import { HarnessError, RunError } from "../src/errors.js";
-import { createExecProvider, splitCommand } from "../src/providers/exec.js";
+import { createExecProvider, KILL_GRACE_MS, splitCommand } from "../src/providers/exec.js";
 import { createProvider } from "../src/providers/registry.js";
 import { ProviderError, type ProviderRequest, type ProviderResponse } from "../src/providers/types.js";
 import { runSuites } from "../src/runner/run.js";
@@ -55,6 +55,22 @@ const SCRIPTS: Record<string, string> = {
     writeFileSync(process.argv[2] ?? "sleep.pid", String(process.pid));
     setInterval(() => {}, 1000);
   `,
+  // Ignores SIGTERM, as a program busy with cleanup (or badly written) may.
+  "stubborn.mjs": `
+    import { writeFileSync } from "node:fs";
+    process.on("SIGTERM", () => {});
+    writeFileSync("stubborn.pid", String(process.pid));
+    setInterval(() => {}, 1000);
+  `,
+  // Starts a child of its own (not detached, as sh -c "a; b" does) and waits.
+  "starts-child.mjs": `
+    import { spawn } from "node:child_process";
+    import { writeFileSync } from "node:fs";
+    const c = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    writeFileSync("started.pid", String(c.pid));
+    writeFileSync("starter.pid", String(process.pid));
+    setInterval(() => {}, 1000);
+  `,
   // Exits at once but leaves a grandchild holding its stdout open, as a
   // script that starts something in the background does.
   "leaves-grandchild.mjs": `
@@ -91,9 +107,14 @@ afterEach(async () => {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // An orphan that died stays a zombie where the container's init does not reap it.
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
+  } catch {
+    return true;
   }
 }
 
@@ -280,6 +301,27 @@ describe("exec provider", () => {
     expect((err as ProviderError).category).toBe("cancelled");
     await waitFor(() => !isAlive(pid), 10_000, "the command to be killed");
   });
+
+  it("a command that ignores SIGTERM is killed outright after the grace", async () => {
+    const ac = new AbortController();
+    const pending = call(`${NODE} stubborn.mjs`, REQUEST, 0, ac.signal).catch((e: unknown) => e);
+    const pid = await pidFrom(path.join(project.dir, "stubborn.pid"));
+    ac.abort();
+    expect(((await pending) as ProviderError).category).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(isAlive(pid)).toBe(true); // SIGTERM first: it gets its grace
+    await waitFor(() => !isAlive(pid), KILL_GRACE_MS + 10_000, "SIGKILL after the grace");
+  }, 30_000);
+
+  it("a cancelled call ends what the command started, not only the command", async () => {
+    const ac = new AbortController();
+    const pending = call(`${NODE} starts-child.mjs`, REQUEST, 0, ac.signal).catch((e: unknown) => e);
+    const starter = await pidFrom(path.join(project.dir, "starter.pid"));
+    const started = await pidFrom(path.join(project.dir, "started.pid"));
+    ac.abort();
+    expect(((await pending) as ProviderError).category).toBe("cancelled");
+    await waitFor(() => !isAlive(starter) && !isAlive(started), 10_000, "the command and its child to end");
+  }, 30_000);
 
   it("ends the call on abort even when the command has exited but a background child holds its stdout", async () => {
     const ac = new AbortController();

@@ -12,6 +12,43 @@ import { ProviderError, type CallOptions, type Provider, type ProviderRequest, t
 
 const STDERR_TAIL = 2000;
 
+/** How long a cancelled or timed-out command has between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 2_000;
+
+/**
+ * Each command runs as the leader of a process group of its own (POSIX), so a cancelled or
+ * timed-out call ends everything it started, not only the command: `sh -c "sleep 60; …"` left
+ * its sleep running, and with retries a hung app left one orphan per attempt. A command that
+ * ignores SIGTERM gets SIGKILL after the grace, or when harness exits if that comes first (after
+ * Ctrl-C, once the report is written). A process the command put in a group of its own (a
+ * daemon it detached) is its business.
+ */
+const inGrace = new Set<number>();
+let killOnExit = false;
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(process.platform === "win32" ? pid : -pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function endGroup(pid: number): void {
+  signalGroup(pid, "SIGTERM");
+  inGrace.add(pid);
+  if (!killOnExit) {
+    killOnExit = true;
+    process.on("exit", () => {
+      for (const group of inGrace) signalGroup(group, "SIGKILL");
+    });
+  }
+  setTimeout(() => {
+    inGrace.delete(pid);
+    signalGroup(pid, "SIGKILL");
+  }, KILL_GRACE_MS).unref();
+}
+
 /** The stderr line most likely to say what went wrong: the first that mentions an error, else the last. */
 function keyLine(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
@@ -35,12 +72,14 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
       const lastUser = [...request.messages].reverse().find((m) => m.role === "user");
       const input = JSON.stringify({ prompt: lastUser?.content ?? "", messages: request.messages, vars: request.vars, trial: options.trial });
       return new Promise((resolve, reject) => {
+        if (options.signal.aborted) return reject(new ProviderError("cancelled", `${id}: cancelled`));
         const child = spawn(argv[0]!, argv.slice(1), {
           cwd,
           env: { ...env, ...config.env },
           shell: false,
           stdio: ["pipe", "pipe", "pipe"],
-          signal: options.signal,
+          // A group of its own, to end as a whole (see endGroup); on Windows this would open a console.
+          detached: process.platform !== "win32",
         });
         const out: Buffer[] = [];
         let err = "";
@@ -51,9 +90,12 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         // The command may exit without reading its stdin; that is its business.
         child.stdin.on("error", () => {});
         child.stdin.end(input);
-        // spawn's own abort handling only fires while the command is alive. If it has exited
-        // but something it started still holds its stdout, "close" waits for that; answer now.
+        // Ends the command's whole group, even when the command itself has exited but something
+        // it started still holds its stdout ("close" waits for that): answer now.
         const onAbort = () => {
+          if (child.pid !== undefined) endGroup(child.pid);
+          // A command still in its grace must not keep harness from exiting; exit kills it.
+          child.unref();
           child.stdout.destroy();
           child.stderr.destroy();
           reject(new ProviderError("cancelled", `${id}: cancelled`));
@@ -61,8 +103,7 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         options.signal.addEventListener("abort", onAbort, { once: true });
         child.on("error", (e: NodeJS.ErrnoException) => {
           options.signal.removeEventListener("abort", onAbort);
-          if (e.name === "AbortError") reject(new ProviderError("cancelled", `${id}: cancelled`));
-          else if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
+          if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
           else reject(new ProviderError("provider-error", `${id}: ${e.message}`, { cause: e }));
         });
         child.on("close", (code, signal) => {
