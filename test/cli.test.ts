@@ -326,6 +326,32 @@ describe("errors the user can cause", () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it("no API key: the report is still written, NOT JUDGED with the reason, over an older passing one", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2), "run.json": '{"gate": {"status": "pass"}}\n' });
+    const r = await runHarness(["eval", "--fixtures", "no-fixtures", "--retries", "0", "-o", "run.json", "--reporter", "terminal,markdown:summary.md"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("Gate: NOT JUDGED");
+    expect(r.stderr).toContain("OPENAI_API_KEY is not set");
+    expect(r.stderr).toMatch(/hint: set OPENAI_API_KEY/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const report = JSON.parse(await readFile(path.join(dir, "run.json"), "utf8"));
+    expect(report.gate).toMatchObject({ status: "fail", judged: false });
+    expect(report.gate.notJudgedReason).toMatch(/^the run stopped: .*OPENAI_API_KEY is not set/);
+    expect(report.errors.byCategory.cancelled).toBe(10);
+    expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/not judged/i);
+  });
+
+  it("a corrupt fixture found mid-run is bad input: exit 2, and an older report is left as it was", async () => {
+    const dir = await copyExamples();
+    const fixtureDir = path.join(dir, "fixtures/openai/gpt-4o-mini");
+    const [first] = await readdir(fixtureDir);
+    await writeFile(path.join(fixtureDir, first!), "");
+    await writeFile(path.join(dir, "run.json"), "older\n");
+    const r = await runHarness(["eval", "--offline", "-o", "run.json"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(await readFile(path.join(dir, "run.json"), "utf8")).toBe("older\n");
+  });
+
   it("a corrupt fixture: exit 2 naming the file, never a stack trace", async () => {
     const dir = await copyExamples();
     const fixtureDir = path.join(dir, "fixtures/openai/gpt-4o-mini");

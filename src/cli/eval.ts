@@ -10,7 +10,7 @@ import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { runSuites } from "../runner/run.js";
+import { RunStopped, runSuites } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
@@ -58,6 +58,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard });
   const progress = !flags.quiet && io.stderr.isTTY === true;
   let raw;
+  // A run stopped by an error no call could get past still writes its report, not judged.
+  let stopped: RunStopped | undefined;
   try {
     raw = await runSuites(suites, {
       ...runOptions(s, io, reviews),
@@ -65,6 +67,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       ...(journal.writer ? { sink: journal.writer } : {}),
       ...(flags.batch ? { batch: batchOptions(flags, io) } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
+    }).catch((err: unknown) => {
+      if (!(err instanceof RunStopped)) throw err;
+      stopped = err;
+      return err.partial;
     });
   } finally {
     if (progress) io.stderr.write("\r\x1b[K");
@@ -72,7 +78,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   }
   const trials = raw.suites.flatMap((x) => x.cases.flatMap((c) => c.trials));
   endRunJournal(journal, io, {
-    interrupted: io.signal?.aborted === true,
+    interrupted: io.signal?.aborted === true || stopped !== undefined,
     resumed: raw.resumed ?? 0,
     finished: trials.filter(hasOutput).length,
     total: trials.length,
@@ -89,6 +95,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       pendingPolicy: s.pending,
       harnessVersion: harnessVersion(),
       interrupted,
+      ...(stopped ? { stopped: stopped.message } : {}),
       shard: shard ?? null,
     });
 
@@ -108,6 +115,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
         io.stderr.write(`The baseline was not written: ${why}.\n`);
       }
     }
+    // The error itself says best what to do (set the key, say).
+    if (stopped) throw stopped;
     if (code === ExitCode.runError) {
       throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}`, { hint: notJudgedHint(result.errors.byCategory) });
     }

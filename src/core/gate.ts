@@ -19,6 +19,8 @@ export interface GateInput {
   /** Above this share of errored trials the run is not judged (default 0.1). */
   maxErrorShare?: number;
   interrupted?: "SIGINT" | "SIGTERM" | null;
+  /** Why the run stopped before its end (no key, say), when it did. */
+  stopped?: string | null;
   /** Default "warn": pending human reviews are shown but do not fail the gate. */
   pendingPolicy?: PendingPolicy;
   /** A shard's run: one shard's tests are the wrong family to correct over, so the verdict is deferred. */
@@ -44,7 +46,7 @@ export function decideGate(input: GateInput): GateVerdict {
   return judge(input);
 }
 
-function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, pendingPolicy = "warn" }: GateInput): GateVerdict {
+function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, stopped = null, pendingPolicy = "warn" }: GateInput): GateVerdict {
   const regressions: Regression[] = [];
   const improvements: GateVerdict["improvements"] = [];
   const newCases: GateVerdict["newCases"] = [];
@@ -99,7 +101,9 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
   const missingFixtures = errors.byCategory?.["missing-fixture"] ?? 0;
   const notJudgedReason = interrupted
     ? `the run was interrupted by ${interrupted}`
-    : missingFixtures > 0
+    : stopped !== null
+      ? `the run stopped: ${stopped}`
+      : missingFixtures > 0
       ? `${missingFixtures} trial${missingFixtures === 1 ? " has" : "s have"} no recorded answer in the fixtures (offline): a changed prompt needs re-recording with --record`
       : tooManyErrors(errors, maxErrorShare)
       ? `${errors.errored} of ${errors.total} trials errored (${(errors.share * 100).toFixed(0)}% > ${(maxErrorShare * 100).toFixed(0)}%)`

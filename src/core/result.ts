@@ -17,6 +17,8 @@ export interface BuildOptions {
   pendingPolicy?: PendingPolicy;
   harnessVersion: string;
   interrupted?: RunResult["interrupted"];
+  /** Why the run stopped before its end (no key, say): it is then not judged. */
+  stopped?: string;
   /** A shard's run: statistics as usual, the gate deferred to the merge of all shards. */
   shard?: RunResult["shard"];
 }
@@ -34,6 +36,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     errors,
     ...(options.maxErrorShare !== undefined ? { maxErrorShare: options.maxErrorShare } : {}),
     interrupted: options.interrupted ?? null,
+    stopped: options.stopped ?? null,
     shard: options.shard ?? null,
     ...(options.pendingPolicy ? { pendingPolicy: options.pendingPolicy } : {}),
     suites,

@@ -162,11 +162,30 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   await Promise.all(Array.from({ length: concurrency * 4 }, worker));
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
-  if (fatal !== undefined) throw asRunError(fatal);
   const rateLimits = [...gates.values()]
     .filter(({ gate }) => gate.rateLimited > 0)
     .map(({ role, provider, gate }) => ({ provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max: concurrency }));
-  return { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
+  const raw: RawRun = { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
+  if (fatal !== undefined) {
+    const err = asRunError(fatal);
+    // Bad input found mid-run (a corrupt fixture) stays a usage error, with nothing written.
+    throw err instanceof RunError ? new RunStopped(err, raw) : err;
+  }
+  return raw;
+}
+
+/**
+ * The run stopped at an error no further call could get past (no key, a command not found).
+ * It carries what had ended, every other trial cancelled, so the report can say the run was
+ * not judged, and why, rather than leave an older report in place.
+ */
+export class RunStopped extends RunError {
+  constructor(
+    err: RunError,
+    readonly partial: RawRun,
+  ) {
+    super(err.code, err.message, { hint: err.hint, cause: err.cause });
+  }
 }
 
 /**
