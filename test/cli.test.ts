@@ -2,7 +2,7 @@
  * The CLI end to end: the real binary, in a temp project, against the fake
  * OpenAI-compatible server through the real openai client.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -523,7 +523,14 @@ describe("an output path that cannot be written", () => {
       const r = await runHarness(["eval", ...common, ...args], { cwd: dir, env });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain("afile/x.");
+      expect(r.stderr).toContain("afile is a file, not a folder");
       expect(r.stderr).not.toContain("internal error");
+    }
+    // Node's recursive mkdir spins forever under /proc; harness must say no at once (Linux only).
+    if (existsSync("/proc/self/stat")) {
+      const r = await runHarness(["eval", ...common, "-o", "/proc/harness-no-such-folder/run.json"], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain("/proc/harness-no-such-folder/run.json: cannot write there");
     }
     expect(server.requests.length).toBe(before);
   });

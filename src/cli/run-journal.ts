@@ -1,5 +1,6 @@
 /** The CLI's side of the run journal: where it lives, --resume, and what to tell the user. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { DEFAULT_JOURNAL_PATH } from "../defaults.js";
 import type { Shard } from "../core/shard.js";
@@ -64,7 +65,7 @@ export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted
  */
 async function ignoreScratchFolder(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     await writeFile(path.join(dir, ".gitignore"), "# Written by harness: run journals are scratch files, not for version control.\n*\n", { flag: "wx" });
   } catch {
     // EEXIST is the usual case; anything else shows up when the journal itself is opened.

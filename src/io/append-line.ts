@@ -1,5 +1,6 @@
 /** Appends one whole line to a JSON-lines file, the way every such file here is written. */
-import { appendFile, mkdir, open, readFile, truncate } from "node:fs/promises";
+import { appendFile, open, readFile, truncate } from "node:fs/promises";
+import { makeFolders } from "./make-folders.js";
 import path from "node:path";
 
 /** A file that exists, is not empty, and whose last byte is not a newline: its last line is unfinished. */
@@ -27,7 +28,7 @@ export async function endsWithoutNewline(file: string): Promise<boolean> {
  * line never glues onto it.
  */
 export async function appendLine(file: string, line: string, options: { dropTornLine?: boolean } = {}): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeFolders(path.dirname(file));
   if (options.dropTornLine && (await endsWithoutNewline(file))) {
     // A line cut short by a crash: readers skip it while it is last, but a newline after it
     // would make it a corrupt line in the middle for good. Cut it off instead (a whole line

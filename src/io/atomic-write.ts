@@ -1,7 +1,8 @@
 /** Writes go to a temporary file in the same folder, then rename over the target: a crash never leaves half a file. */
-import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
+import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import { makeFolders, NotAFolderError } from "./make-folders.js";
 
 function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
@@ -19,7 +20,7 @@ export async function writeFileAtomic(file: string, data: string, label = "outpu
   }
   const tmp = tempName(file);
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeFolders(path.dirname(file));
     await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
@@ -39,10 +40,11 @@ export async function checkWritable(file: string, label: string): Promise<void> 
   if (info && !info.isFile()) return; // a device or pipe: written directly
   const tmp = tempName(file);
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeFolders(path.dirname(file));
     await writeFile(tmp, "");
   } catch (err) {
-    throw new UsageError(`${label} ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    const why = err instanceof NotAFolderError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    throw new UsageError(`${label} ${file}: cannot write there (${why})`, { cause: err });
   } finally {
     // A parent that is a file fails rm too: that must not hide the message above.
     await rm(tmp, { force: true }).catch(() => undefined);
@@ -56,7 +58,7 @@ export async function writeChunksAtomic(file: string, pieces: Iterable<string>, 
   const tmp = direct ? file : tempName(file);
   let fh;
   try {
-    if (!direct) await mkdir(path.dirname(file), { recursive: true });
+    if (!direct) await makeFolders(path.dirname(file));
     fh = await open(tmp, "w");
     let buffered: string[] = [];
     let size = 0;

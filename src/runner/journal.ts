@@ -7,7 +7,8 @@
  * crash mid-write) is skipped and that trial simply runs again, which is always safe.
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { hashText, stableStringify, stableStringifyShared } from "../core/hash.js";
 import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
@@ -205,7 +206,7 @@ export class JournalWriter implements TrialSink {
    * Fails with a usage error when another live run holds it.
    */
   static async open(file: string, label: string, { resume }: { resume: boolean }): Promise<JournalWriter> {
-    await mkdir(path.dirname(file), { recursive: true }).catch((err: Error) => {
+    await makeFolders(path.dirname(file)).catch((err: Error) => {
       throw new UsageError(`cannot write the run journal ${label}: ${err.message}`, { cause: err });
     });
     const lock = `${file}.lock`;

@@ -1,0 +1,42 @@
+/**
+ * `mkdir -p` that cannot spin, and says which parent is a file. Node's recursive mkdir loops
+ * forever where a file system refuses new folders yet reports their parent as existing
+ * (`-o /proc/x/run.json`: EEXIST for /proc, ENOENT below it, at full CPU), and a parent that
+ * is a file comes back from it as a bare EEXIST or ENOTDIR.
+ */
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+
+/** A folder on the way is a file. */
+export class NotAFolderError extends Error {
+  readonly code = "ENOTDIR";
+  constructor(readonly file: string) {
+    super(`${file} is a file, not a folder`);
+  }
+}
+
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; ) {
+    const info = await stat(at).catch((err: NodeJS.ErrnoException) => {
+      // ENOTDIR: a file further up, found on the next step.
+      if (err.code === "ENOENT" || err.code === "ENOTDIR") return null;
+      throw err;
+    });
+    if (info) {
+      if (!info.isDirectory()) throw new NotAFolderError(at);
+      break;
+    }
+    missing.push(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  // One level at a time, from the top: each either works or fails once.
+  for (const folder of missing.reverse()) {
+    await mkdir(folder).catch((err: NodeJS.ErrnoException) => {
+      // Made meanwhile by another run: fine, as long as it is a folder (the next level finds out).
+      if (err.code !== "EEXIST") throw err;
+    });
+  }
+}
