@@ -285,6 +285,13 @@ describe("reporters from the command line", () => {
     const bad = await runHarness(["report", "x.json"], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^x\.json {2}not a harness run report/);
+    const missing = await runHarness(["report", "nope.json"], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^nope\.json {2}no such file\n/);
+    await writeFile(path.join(dir, "torn.json"), '{"schemaVersion": 1,');
+    const torn = await runHarness(["report", "torn.json"], { cwd: dir });
+    expect(torn.code).toBe(2);
+    expect(torn.stderr).toMatch(/^torn\.json {2}the run report is not valid JSON: /);
   });
 });
 

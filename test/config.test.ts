@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_TRIALS, loadSuites, MAX_FILE_BYTES, type LoadOptions } from "../src/config/load.js";
+import { DEFAULT_TRIALS, loadSuites, MAX_FILE_BYTES, parseProviderId, type LoadOptions } from "../src/config/load.js";
 import type { LoadedSuite } from "../src/core/types.js";
 import { ConfigError, ExitCode, formatProblem, UsageError, type ConfigProblem } from "../src/errors.js";
 import { mulberry32 } from "./helpers/prng.js";
@@ -682,6 +682,13 @@ describe("config errors", () => {
     expect(p).toMatchObject({ line: 1, col: 11, path: "provider", message: expect.stringContaining('expected "<provider>:<model>"') });
   });
 
+  it("names an unknown provider, in a suite and in -p", async () => {
+    const cwd = await project({ "s.yaml": valid().replace("provider: openai:gpt-4o-mini", "provider: openia:gpt-4o-mini") });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p).toMatchObject({ line: 1, col: 11, path: "provider", message: 'unknown provider "openia": expected openai:<model>, anthropic:<model> or exec:<command>' });
+    expect(() => parseProviderId("foo:bar")).toThrow('-p/--provider "foo:bar": unknown provider "foo"');
+  });
+
   it("reports a case with no graders at all", async () => {
     const text = lines("provider: openai:gpt-4o-mini", "prompt: hi", "cases:", "  - id: graded", "    graders: [{ type: is-json }]", "  - id: ungraded", "    graders: []");
     const cwd = await project({ "s.yaml": text });
@@ -998,7 +1005,6 @@ describe("exec: command lines are checked at load", () => {
     ]);
     const usage = await loadSuites(["evals/a.yaml"], { cwd: dir, provider: "exec:x" }).then(() => null);
     expect(usage).toBeNull();
-    const { parseProviderId } = await import("../src/config/load.js");
     expect(() => parseProviderId('exec:"open')).toThrow(UsageError);
     expect(() => parseProviderId("exec:node app.js")).not.toThrow();
   });

@@ -1,5 +1,4 @@
 /** `harness report run.json`: the saved run rendered again by any reporter; none recomputes. */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RunResult } from "../core/types.js";
 import { ConfigError, UsageError } from "../errors.js";
@@ -7,15 +6,11 @@ import { readHistory } from "../history/store.js";
 import { exitCodeFor } from "./eval.js";
 import type { CliIo } from "./io.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
+import { readJsonFile } from "../io/read-json.js";
 
 /** JSON wrote NaN as null; reporters treat both as "could not be computed". */
 export async function readRunReport(file: string, label: string): Promise<RunResult> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, "utf8"));
-  } catch (err) {
-    throw new ConfigError([{ file: label, message: `cannot read the run report: ${(err as Error).message}` }]);
-  }
+  const json = await readJsonFile(file, label, "the run report");
   const r = json as Partial<RunResult> | null;
   if (r?.schemaVersion !== 1 || !Array.isArray(r.suites) || typeof r.gate !== "object" || r.gate === null) {
     throw new ConfigError([{ file: label, message: "not a harness run report (schemaVersion 1, with suites and gate): write one with harness eval -o" }]);

@@ -15,9 +15,15 @@ const stringMatch = <T extends string>(type: T, what: string) =>
     value: scalarText.describe(what),
   });
 
-const ProviderIdSchema = z
-  .string()
-  .regex(/^(openai|anthropic|exec):.+$/, 'expected "<provider>:<model>", e.g. "openai:gpt-4o-mini", "anthropic:claude-haiku-4-5" or "exec:node app.js"');
+const PROVIDER_ID_FORM = 'expected "<provider>:<model>", e.g. "openai:gpt-4o-mini", "anthropic:claude-haiku-4-5" or "exec:node app.js"';
+
+const ProviderIdSchema = z.string().regex(/^(openai|anthropic|exec):.+$/, {
+  // "foo:bar" has the form already: what is wrong is the provider.
+  error: (issue) => {
+    const kind = /^([^:\s]+):./.exec(String(issue.input))?.[1];
+    return kind ? `unknown provider "${kind}": expected openai:<model>, anthropic:<model> or exec:<command>` : PROVIDER_ID_FORM;
+  },
+});
 
 /** Options a suite may give its provider. Unknown keys are errors, as everywhere. */
 export const ProviderConfigSchema = z.strictObject({

@@ -3,10 +3,10 @@
  * without calling any model again. The report gives the outputs and grades; the suites
  * give each case's prompt, vars and grader instructions.
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { LoadedSuite, RawRun, TrialResult } from "../core/types.js";
 import { ConfigError } from "../errors.js";
+import { readJsonFile } from "../io/read-json.js";
 
 const ReportSchema = z.object({
   schemaVersion: z.literal(1),
@@ -27,12 +27,7 @@ export interface FromReport {
 }
 
 export async function runFromReport(file: string, label: string, suites: readonly LoadedSuite[]): Promise<FromReport> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, "utf8"));
-  } catch (err) {
-    throw new ConfigError([{ file: label, message: `cannot read the run report: ${(err as Error).message}` }]);
-  }
+  const json = await readJsonFile(file, label, "the run report");
   const parsed = ReportSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
