@@ -105,6 +105,27 @@ describe("markdown", () => {
     expect(md).toContain("Baseline evals/baseline.json @ abcdef1");
   });
 
+  it("under a suite below its threshold, names the cases that pulled it down, worst first, with why", () => {
+    // Case i passes min(i, 4) of its 5 trials, case 7 all of them: seven cases below 5/5, five shown.
+    const uneven: RawRun = {
+      ...raw,
+      suites: [{ suite: { ...suite, threshold: { passHatK: 0.95 } }, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => trial(t, t < Math.min(i, 4) || i === 7, "no")) })) }],
+    };
+    const r = buildRunResult(uneven, { harnessVersion: "0.1.0" });
+    expect(r.gate.regressions.map((x) => x.kind)).toEqual(["threshold"]);
+    const md = renderMarkdown(r);
+    const listed = md.split("\n").filter((l) => /^ {2}- (?!and )/.test(l));
+    expect(listed).toEqual([
+      "  - refund-window: 0/5 passed; guards: promised a refund on day 45 (ticket 4411) &lt;&amp; \"'&gt;",
+      "  - case-1: 1/5 passed",
+      "  - case-2: 2/5 passed",
+      "  - case-3: 3/5 passed",
+      "  - case-4: 4/5 passed",
+    ]);
+    expect(md).toContain('    - 5× output must contain "30 days"; got "no"');
+    expect(md).toContain("  - and 2 more cases with failing trials");
+  });
+
   it("shows the monitoring figures: latency p50/p95/max, tokens, refusals and errors by category", () => {
     const slow = (t: TrialResult, i: number): TrialResult => ({ ...t, latencyMs: 100 + 10 * i });
     const monitored: RawRun = {

@@ -22,6 +22,20 @@ function verdictLine(result: RunResult): string {
   return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
 }
 
+const FAILING_CASES_SHOWN = 5;
+
+/** Under a suite below its threshold: the cases that pulled it down, worst first, each with why. */
+function failingCases(result: RunResult, suite: string): string[] {
+  const cases = (result.suites.find((s) => s.name === suite)?.cases ?? []).filter((c) => c.passes < c.n).sort((a, b) => a.passes / a.n - b.passes / b.n);
+  const out: string[] = [];
+  for (const c of cases.slice(0, FAILING_CASES_SHOWN)) {
+    out.push(`  - ${cell(c.id)}: ${c.passes}/${c.n} passed${c.description ? `; guards: ${cell(c.description)}` : ""}`);
+    for (const [why, n] of failureReasons(c).slice(0, 2)) out.push(`    - ${n}× ${cell(why)}`);
+  }
+  if (cases.length > FAILING_CASES_SHOWN) out.push(`  - and ${cases.length - FAILING_CASES_SHOWN} more case${cases.length - FAILING_CASES_SHOWN === 1 ? "" : "s"} with failing trials`);
+  return out;
+}
+
 export function renderMarkdown(result: RunResult): string {
   const out: string[] = [verdictLine(result), ""];
   out.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|");
@@ -41,6 +55,7 @@ export function renderMarkdown(result: RunResult): string {
     out.push("", "#### What failed", "");
     for (const r of problems) {
       out.push(`- **${r.kind === "case" ? `${r.suite} / ${r.caseId}` : r.suite}** (${r.kind}): ${cell(r.message)}`);
+      if (r.kind === "threshold") out.push(...failingCases(result, r.suite));
       if (r.kind !== "case") continue;
       const c = result.suites.find((s) => s.name === r.suite)?.cases.find((x) => x.id === r.caseId);
       if (c?.description) out.push(`  - guards: ${cell(c.description)}`);
