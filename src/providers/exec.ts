@@ -78,7 +78,7 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
           env: { ...env, ...config.env },
           shell: false,
           stdio: ["pipe", "pipe", "pipe"],
-          // A group of its own, to end as a whole (see endGroup); on Windows this would open a console.
+          // A group of its own, to end as a whole (see endGroup); on Windows it would open a console window.
           detached: process.platform !== "win32",
         });
         const out: Buffer[] = [];
