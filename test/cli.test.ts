@@ -269,6 +269,15 @@ describe("reporters from the command line", () => {
     expect(partial.stderr).toContain("shard 3/3 missing");
     const twice = await runHarness(["merge", "reports/1.json", "reports/1.json", "reports/2.json", "reports/3.json"], { cwd: dir });
     expect(twice.code).toBe(2);
+    // A shard stopped by a fatal error (no key) writes its report, not judged: so is the merge,
+    // and it writes no baseline from the part of the cases that ran.
+    const noKey = await runHarness(["eval", ...common, "--shard", "3/3", "-o", "reports/3-stopped.json"], { cwd: dir, env: {} });
+    expect(noKey.code).toBe(3);
+    const before = await readFile(path.join(dir, "evals/baseline.json"), "utf8");
+    const stopped = await runHarness(["merge", "reports/1.json", "reports/2.json", "reports/3-stopped.json", "--update-baseline"], { cwd: dir });
+    expect(stopped.code).toBe(3);
+    expect(stopped.stdout).toMatch(/Gate: NOT JUDGED \(the run stopped: .*OPENAI_API_KEY is not set/);
+    expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe(before);
   });
 
   it("an unknown reporter, or a report that is not one, is exit 2", async () => {
@@ -344,8 +353,17 @@ describe("errors the user can cause", () => {
     const report = JSON.parse(await readFile(path.join(dir, "run.json"), "utf8"));
     expect(report.gate).toMatchObject({ status: "fail", judged: false });
     expect(report.gate.notJudgedReason).toMatch(/^the run stopped: .*OPENAI_API_KEY is not set/);
-    expect(report.errors.byCategory.cancelled).toBe(10);
+    // The trials that met the missing key say so; the rest were cancelled by the stop.
+    const { auth = 0, cancelled = 0 } = report.errors.byCategory;
+    expect(auth).toBeGreaterThanOrEqual(1);
+    expect(auth + cancelled).toBe(10);
     expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/not judged/i);
+    expect(report.stopped).toMatch(/OPENAI_API_KEY is not set/);
+    // Nor is it a point in the trend.
+    const hist = await runHarness(["eval", "--fixtures", "no-fixtures", "--retries", "0", "-q", "--history", "h.jsonl"], { cwd: dir });
+    expect(hist.code).toBe(3);
+    expect(hist.stderr).toContain("The run was stopped: not added to the history h.jsonl");
+    await expect(stat(path.join(dir, "h.jsonl"))).rejects.toThrow();
   });
 
   it("a corrupt fixture found mid-run is bad input: exit 2, and an older report is left as it was", async () => {

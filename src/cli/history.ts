@@ -26,10 +26,10 @@ export async function openHistory(file: string, cwd: string): Promise<HistoryEnt
   return history.entries;
 }
 
-/** Appends the run, unless it was interrupted (its figures cover part of the cases). Returns the history with it. */
+/** Appends the run, unless it was interrupted or stopped (its figures cover part of the cases). Returns the history with it. */
 export async function recordHistory(result: RunResult, file: string, entries: readonly HistoryEntry[], io: CliIo): Promise<HistoryEntry[]> {
-  if (result.interrupted) {
-    io.stderr.write(`The run was interrupted: not added to the history ${path.relative(io.cwd, file)}.\n`);
+  if (result.interrupted || result.stopped) {
+    io.stderr.write(`The run was ${result.interrupted ? "interrupted" : "stopped"}: not added to the history ${path.relative(io.cwd, file)}.\n`);
     return [...entries];
   }
   const entry = buildHistoryEntry(result, gitState(io.cwd));

@@ -38,7 +38,9 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   await checkReporterTargets(reporters, cwd);
   if (flags.output) await checkWritable(path.resolve(cwd, flags.output), "-o/--output");
 
+  // A shard that covered part of its cases makes the whole run partial: no verdict, no baseline.
   const interrupted = reports.find((r) => r.interrupted)?.interrupted ?? null;
+  const stopped = reports.find((r) => r.stopped)?.stopped;
   const result = buildRunResult(raw, {
     baseline,
     baselinePath: path.relative(cwd, baselineFile),
@@ -47,6 +49,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     pendingPolicy: flags.pending,
     harnessVersion: harnessVersion(),
     interrupted,
+    ...(stopped ? { stopped } : {}),
   });
   if (flags.output) await writeChunksAtomic(path.resolve(cwd, flags.output), renderJsonChunks(result), "report");
   await writeReports(result, reporters, io, flags.color);

@@ -50,6 +50,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     startedAt: raw.startedAt,
     durationMs: raw.durationMs,
     interrupted: options.interrupted ?? null,
+    stopped: options.stopped ?? null,
     resumedTrials: raw.resumed ?? 0,
     rateLimits: raw.rateLimits ?? [],
     shard: options.shard ?? null,

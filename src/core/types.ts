@@ -303,6 +303,8 @@ export interface RunResult {
   durationMs: number;
   /** Why the run stopped early, if it did. */
   interrupted: "SIGINT" | "SIGTERM" | null;
+  /** The error that stopped the run before its end (no key, say), if one did; absent in older reports. */
+  stopped?: string | null;
   /** Trials kept from an interrupted run (eval --resume) instead of run again; absent in reports before 0.2. */
   resumedTrials?: number;
   /** Providers that answered 429, and how far calls in flight were cut; absent in reports before 0.2. */

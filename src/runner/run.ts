@@ -144,10 +144,11 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       const trial = stop.signal.aborted
         ? cancelledTrial(t)
         : await runTrial(entry.suite, caseEntry.case, t, { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }, options.prior?.answer(entry.suite, caseEntry.case, key, t)).catch((err: unknown) => {
-            // Only fatal errors reach here: remember the first and stop the run.
+            // Only fatal errors reach here: remember the first and stop the run. The trial that met
+            // it ends with its category (auth, say), so the report's errors name the cause.
             fatal ??= err;
             stop.abort(err);
-            return cancelledTrial(t);
+            return err instanceof ProviderError ? emptyTrial(t, { category: err.category, message: err.message }) : cancelledTrial(t);
           });
       const stored = options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
       // Long outputs are read back from the sink when the report needs them, not kept here.
