@@ -36,6 +36,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+// A hang-up (the terminal or ssh session gone) ends harness at once, but through its exit
+// handlers: the journal is flushed for --resume, and exec: commands, each in a session of its
+// own that the hang-up does not reach, are killed.
+process.on("SIGHUP", () => process.exit(129));
+
 const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

@@ -313,6 +313,21 @@ describe("exec provider", () => {
     await waitFor(() => !isAlive(pid), KILL_GRACE_MS + 10_000, "SIGKILL after the grace");
   }, 30_000);
 
+  it("a cancelled call lets go of input the command never read, so it cannot hold harness open", async () => {
+    // 1 MiB is more than a pipe holds: the write stays pending while the command lives (its grace).
+    const big: ProviderRequest = { messages: [{ role: "user", content: "x".repeat(1 << 20) }], vars: {} };
+    const writes = () => process.getActiveResourcesInfo().filter((r) => r === "SimpleWriteWrap").length;
+    const before = writes();
+    const ac = new AbortController();
+    const pending = call(`${NODE} stubborn.mjs`, big, 0, ac.signal).catch((e: unknown) => e);
+    const pid = await pidFrom(path.join(project.dir, "stubborn.pid"));
+    expect(writes()).toBeGreaterThan(before);
+    ac.abort();
+    expect(((await pending) as ProviderError).category).toBe("cancelled");
+    await waitFor(() => writes() === before, 1_000, "the pending write to go");
+    expect(isAlive(pid)).toBe(true); // still in its grace: the write went with the pipe, not with the command
+  }, 30_000);
+
   it("a cancelled call ends what the command started, not only the command", async () => {
     const ac = new AbortController();
     const pending = call(`${NODE} starts-child.mjs`, REQUEST, 0, ac.signal).catch((e: unknown) => e);

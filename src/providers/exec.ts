@@ -16,19 +16,32 @@ const STDERR_TAIL = 2000;
 export const KILL_GRACE_MS = 2_000;
 
 /**
- * Each command runs as the leader of a process group of its own (POSIX), so a cancelled or
- * timed-out call ends everything it started, not only the command: `sh -c "sleep 60; …"` left
- * its sleep running, and with retries a hung app left one orphan per attempt. A command that
- * ignores SIGTERM gets SIGKILL after the grace, or when harness exits if that comes first (after
- * Ctrl-C, once the report is written). A process the command put in a group of its own (a
- * daemon it detached) is its business.
+ * Each command runs as the leader of a process group of its own (POSIX: a session of its own,
+ * with no controlling terminal), so a cancelled or timed-out call ends everything it started,
+ * not only the command: `sh -c "sleep 60; …"` left its sleep running, and with retries a hung
+ * app left one orphan per attempt. A command that ignores SIGTERM gets SIGKILL after the grace,
+ * or when harness exits if that comes first (after Ctrl-C, once the report is written); one
+ * still running when harness exits (a hang-up) gets SIGKILL then too. A process the command
+ * put in a group of its own (a daemon it detached) is its business.
+ * On Windows there are no groups to signal, and a pid may be reused at once once its process
+ * has gone: the command alone is ended, through its handle, once.
  */
-const inGrace = new Set<number>();
+const toKillAtExit = new Set<number>();
 let killOnExit = false;
+
+/** A command's group, running or in its grace: killed if harness exits first. */
+function watchGroup(pid: number): void {
+  toKillAtExit.add(pid);
+  if (killOnExit) return;
+  killOnExit = true;
+  process.on("exit", () => {
+    for (const group of toKillAtExit) signalGroup(group, "SIGKILL");
+  });
+}
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(process.platform === "win32" ? pid : -pid, signal);
+    process.kill(-pid, signal);
   } catch {
     // Already gone.
   }
@@ -36,15 +49,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function endGroup(pid: number): void {
   signalGroup(pid, "SIGTERM");
-  inGrace.add(pid);
-  if (!killOnExit) {
-    killOnExit = true;
-    process.on("exit", () => {
-      for (const group of inGrace) signalGroup(group, "SIGKILL");
-    });
-  }
   setTimeout(() => {
-    inGrace.delete(pid);
+    toKillAtExit.delete(pid);
     signalGroup(pid, "SIGKILL");
   }, KILL_GRACE_MS).unref();
 }
@@ -81,6 +87,7 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
           // A group of its own, to end as a whole (see endGroup); on Windows it would open a console window.
           detached: process.platform !== "win32",
         });
+        if (process.platform !== "win32" && child.pid !== undefined) watchGroup(child.pid);
         const out: Buffer[] = [];
         let err = "";
         child.stdout.on("data", (d: Buffer) => out.push(d));
@@ -93,9 +100,12 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         // Ends the command's whole group, even when the command itself has exited but something
         // it started still holds its stdout ("close" waits for that): answer now.
         const onAbort = () => {
-          if (child.pid !== undefined) endGroup(child.pid);
-          // A command still in its grace must not keep harness from exiting; exit kills it.
+          if (process.platform === "win32") child.kill();
+          else if (child.pid !== undefined) endGroup(child.pid);
+          // A command still in its grace must not keep harness from exiting (exit kills it),
+          // nor may input it never read.
           child.unref();
+          child.stdin.destroy();
           child.stdout.destroy();
           child.stderr.destroy();
           reject(new ProviderError("cancelled", `${id}: cancelled`));
@@ -109,6 +119,8 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         child.on("close", (code, signal) => {
           options.signal.removeEventListener("abort", onAbort);
           if (options.signal.aborted) return; // the "error" or abort handler has answered
+          // Ended on its own: what it may have left running in the background is its business.
+          if (child.pid !== undefined) toKillAtExit.delete(child.pid);
           if (code !== 0) {
             const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
             reject(new ProviderError("provider-error", `${id}: ${why}${err.trim() ? `: ${keyLine(err)}\n${err.trim()}` : ""}`));
