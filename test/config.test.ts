@@ -687,6 +687,8 @@ describe("config errors", () => {
     const p = await problem(load(cwd, ["s.yaml"]));
     expect(p).toMatchObject({ line: 1, col: 11, path: "provider", message: 'unknown provider "openia": expected openai:<model>, anthropic:<model> or exec:<command>' });
     expect(() => parseProviderId("foo:bar")).toThrow('-p/--provider "foo:bar": unknown provider "foo"');
+    // A known provider in the wrong form (a trailing newline, from a YAML block) is not "unknown".
+    expect(() => parseProviderId("openai:gpt-4o\nx")).toThrow('expected "<provider>:<model>"');
   });
 
   it("reports a case with no graders at all", async () => {

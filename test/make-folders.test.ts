@@ -1,6 +1,6 @@
 /** makeFolders: mkdir -p that names a parent that is a file, and cannot spin where Node's does. */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -37,6 +37,11 @@ describe("makeFolders", () => {
       expect(err).toBeInstanceOf(NotAFolderError);
       expect((err as NotAFolderError).message).toBe(`${path.join(dir, "afile")} is a file, not a folder`);
     }
+  });
+
+  it("refuses a dangling symbolic link on the way, rather than saying it made the folder", async () => {
+    await symlink(path.join(dir, "gone"), path.join(dir, "link"));
+    await expect(makeFolders(path.join(dir, "link", "x"))).rejects.toThrow(`${path.join(dir, "link")} is a symbolic link to nothing`);
   });
 
   it("fails, rather than spinning, where the file system refuses new folders (procfs)", async () => {

@@ -109,10 +109,11 @@ describe("markdown", () => {
     // Case i passes min(i, 4) of its 5 trials, case 7 all of them: seven cases below 5/5, five shown.
     const uneven: RawRun = {
       ...raw,
-      suites: [{ suite: { ...suite, threshold: { passHatK: 0.95 } }, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => trial(t, t < Math.min(i, 4) || i === 7, "no")) })) }],
+      suites: [{ suite: { ...suite, threshold: { passHatK: 0.95, passRate: 0.95 } }, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => trial(t, t < Math.min(i, 4) || i === 7, "no")) })) }],
     };
     const r = buildRunResult(uneven, { harnessVersion: "0.1.0" });
-    expect(r.gate.regressions.map((x) => x.kind)).toEqual(["threshold"]);
+    // Below two floors: the cases are listed once, not under each.
+    expect(r.gate.regressions.map((x) => x.kind)).toEqual(["threshold", "threshold"]);
     const md = renderMarkdown(r);
     const listed = md.split("\n").filter((l) => /^ {2}- (?!and )/.test(l));
     expect(listed).toEqual([

@@ -21,7 +21,7 @@ const ProviderIdSchema = z.string().regex(/^(openai|anthropic|exec):.+$/, {
   // "foo:bar" has the form already: what is wrong is the provider.
   error: (issue) => {
     const kind = /^([^:\s]+):./.exec(String(issue.input))?.[1];
-    return kind ? `unknown provider "${kind}": expected openai:<model>, anthropic:<model> or exec:<command>` : PROVIDER_ID_FORM;
+    return kind && !["openai", "anthropic", "exec"].includes(kind) ? `unknown provider "${kind}": expected openai:<model>, anthropic:<model> or exec:<command>` : PROVIDER_ID_FORM;
   },
 });
 

@@ -34,9 +34,12 @@ export async function makeFolders(dir: string): Promise<void> {
   }
   // One level at a time, from the top: each either works or fails once.
   for (const folder of missing.reverse()) {
-    await mkdir(folder).catch((err: NodeJS.ErrnoException) => {
-      // Made meanwhile by another run: fine, as long as it is a folder (the next level finds out).
+    await mkdir(folder).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code !== "EEXIST") throw err;
+      // Made meanwhile by another run: fine if it is a folder. A dangling symlink is EEXIST too.
+      const info = await stat(folder).catch(() => null);
+      if (!info) throw Object.assign(new Error(`${folder} is a symbolic link to nothing`), { code: "ENOENT" });
+      if (!info.isDirectory()) throw new NotAFolderError(folder);
     });
   }
 }

@@ -53,9 +53,11 @@ export function renderMarkdown(result: RunResult): string {
   const problems = result.gate.regressions;
   if (problems.length > 0) {
     out.push("", "#### What failed", "");
+    // A suite below several floors (pass@k, pass^k, pass rate) lists its failing cases once, under the last.
+    const lastThreshold = new Map(problems.filter((r) => r.kind === "threshold").map((r) => [r.suite, r]));
     for (const r of problems) {
       out.push(`- **${r.kind === "case" ? `${r.suite} / ${r.caseId}` : r.suite}** (${r.kind}): ${cell(r.message)}`);
-      if (r.kind === "threshold") out.push(...failingCases(result, r.suite));
+      if (r.kind === "threshold" && lastThreshold.get(r.suite) === r) out.push(...failingCases(result, r.suite));
       if (r.kind !== "case") continue;
       const c = result.suites.find((s) => s.name === r.suite)?.cases.find((x) => x.id === r.caseId);
       if (c?.description) out.push(`  - guards: ${cell(c.description)}`);
