@@ -93,6 +93,19 @@ describe("harness compare against the fake server", () => {
     expect(r.stderr).toContain("ANTHROPIC_API_KEY");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("no key for the reference: its report is still written, NOT JUDGED with why, and the candidate is not called", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3), "cmp.json": "older\n" });
+    const { OPENAI_API_KEY: _drop, ...rest } = env();
+    const before = server.requests.length;
+    const r = await runHarness(["compare", ...models, ...common.filter((a) => a !== "-q"), "-o", "cmp.json"], { cwd: dir, env: rest });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/Compare: NOT JUDGED \(openai:gpt-4o-mini: the run stopped: .*OPENAI_API_KEY is not set/);
+    expect(r.stderr).toMatch(/hint: set OPENAI_API_KEY/);
+    const report = JSON.parse(await readFile(path.join(dir, "cmp.json"), "utf8"));
+    expect(report).toMatchObject({ judged: false, status: "fail" });
+    expect(server.requests.length).toBe(before);
+  });
 });
 
 describe("harness compare usage", () => {

@@ -12,7 +12,7 @@ import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { COMPARE_REPORTERS } from "../reporters/index.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { runSuites } from "../runner/run.js";
+import { RunStopped, runSuites } from "../runner/run.js";
 import { notJudgedHint } from "./eval.js";
 import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
@@ -73,13 +73,23 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   const started = Date.now();
   const progress = !flags.quiet && io.stderr.isTTY === true;
   const sides: ComparisonSide[] = [];
+  // A side stopped by an error no call could get past (no key for it) is not judged, and
+  // neither is the comparison: the sides after it are not run (each trial cancelled, no call
+  // paid for), and the report still says why, as eval's does.
+  let stopped: RunStopped | undefined;
   for (const { label, suites } of loaded) {
+    let stoppedHere: RunStopped | undefined;
     const raw = await runSuites(suites, {
       ...runOptions(s, io, reviews),
+      ...(stopped ? { signal: AbortSignal.abort() } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
+    }).catch((err: unknown) => {
+      if (!(err instanceof RunStopped)) throw err;
+      stopped ??= stoppedHere = err;
+      return err.partial;
     });
     if (progress) io.stderr.write("\r\x1b[K");
-    const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io) });
+    const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io), ...(stoppedHere ? { stopped: stoppedHere.message } : {}) });
     sides.push(sideFromRun(run, label));
   }
   if (baseline) {
@@ -99,6 +109,8 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   await writeReports(result, reporters, io, flags.color);
   if (htmlFile) await openInBrowser(htmlFile, io);
   const code = compareExitCode(result);
+  // The error itself says best what to do (set the key, say).
+  if (stopped && code === ExitCode.runError) throw stopped;
   if (code === ExitCode.runError) {
     throw new RunError("compare.not-judged", `the comparison could not be judged: ${result.notJudgedReason}`, {
       hint: notJudgedHint(Object.assign({}, ...result.providers.map((x) => x.errorsByCategory))),
