@@ -300,7 +300,7 @@ describe("reporters from the command line", () => {
     await writeFile(path.join(dir, "torn.json"), '{"schemaVersion": 1,');
     const torn = await runHarness(["report", "torn.json"], { cwd: dir });
     expect(torn.code).toBe(2);
-    expect(torn.stderr).toMatch(/^torn\.json {2}the run report is not valid JSON: /);
+    expect(torn.stderr).toMatch(/^torn\.json:1:21 {2}the run report is not valid JSON: /);
   });
 });
 
@@ -328,7 +328,7 @@ describe("errors the user can cause", () => {
     await writeFile(path.join(dir, "evals/baseline.json"), '{"schemaVersion": 1, "suites": ');
     const r = await runHarness(["eval", "--offline"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/evals\/baseline\.json: the baseline is not valid JSON/);
+    expect(r.stderr).toMatch(/evals\/baseline\.json: the baseline is not valid JSON at line 1, column 32/);
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe('{"schemaVersion": 1, "suites": ');
   });
 
@@ -384,7 +384,7 @@ describe("errors the user can cause", () => {
     await writeFile(path.join(fixtureDir, first!), "");
     const r = await runHarness(["eval", "--offline"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`fixtures/openai/gpt-4o-mini/${first}: corrupt fixture`);
+    expect(r.stderr).toContain(`fixtures/openai/gpt-4o-mini/${first}: corrupt fixture: not valid JSON at line 1, column 1`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Baseline, SuiteResult } from "../core/types.js";
 import { BaselineError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { atLine } from "../io/json-position.js";
 
 export { DEFAULT_BASELINE_PATH } from "../defaults.js";
 
@@ -45,7 +46,7 @@ export async function readBaseline(file: string): Promise<Baseline | null> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new BaselineError(`${file}: the baseline is not valid JSON (${(err as Error).message})`, {
+    throw new BaselineError(`${file}: the baseline is not valid JSON${atLine(text, err)} (${(err as Error).message})`, {
       hint: "restore it from git (git checkout -- the file), or write a new one with --update-baseline",
     });
   }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { hashOf } from "../core/hash.js";
 import { FixtureError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { atLine } from "../io/json-position.js";
 import { costOf, priceOf } from "./pricing.js";
 import type { ProviderConfig } from "../config/schema.js";
 import { ProviderError, type BatchRunner, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
@@ -59,7 +60,7 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new FixtureError(`${label}: corrupt fixture: not valid JSON (${(err as Error).message})`);
+    throw new FixtureError(`${label}: corrupt fixture: not valid JSON${atLine(text, err)} (${(err as Error).message})`);
   }
   const parsed = FixtureFileSchema.safeParse(json);
   if (!parsed.success) {
