@@ -12,7 +12,7 @@ import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { COMPARE_REPORTERS } from "../reporters/index.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { RunStopped, runSuites } from "../runner/run.js";
+import { runToEnd, type RunStopped } from "../runner/run.js";
 import { notJudgedHint } from "./eval.js";
 import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
@@ -78,16 +78,12 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   // paid for), and the report still says why, as eval's does.
   let stopped: RunStopped | undefined;
   for (const { label, suites } of loaded) {
-    let stoppedHere: RunStopped | undefined;
-    const raw = await runSuites(suites, {
+    const { raw, stopped: stoppedHere } = await runToEnd(suites, {
       ...runOptions(s, io, reviews),
       ...(stopped ? { signal: AbortSignal.abort() } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
-    }).catch((err: unknown) => {
-      if (!(err instanceof RunStopped)) throw err;
-      stopped ??= stoppedHere = err;
-      return err.partial;
     });
+    stopped ??= stoppedHere;
     if (progress) io.stderr.write("\r\x1b[K");
     const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io), ...(stoppedHere ? { stopped: stoppedHere.message } : {}) });
     sides.push(sideFromRun(run, label));

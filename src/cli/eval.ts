@@ -10,7 +10,7 @@ import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { RunStopped, runSuites } from "../runner/run.js";
+import { runToEnd, type RunStopped } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
@@ -61,17 +61,13 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   // A run stopped by an error no call could get past still writes its report, not judged.
   let stopped: RunStopped | undefined;
   try {
-    raw = await runSuites(suites, {
+    ({ raw, stopped } = await runToEnd(suites, {
       ...runOptions(s, io, reviews),
       ...(journal.prior ? { prior: journal.prior } : {}),
       ...(journal.writer ? { sink: journal.writer } : {}),
       ...(flags.batch ? { batch: batchOptions(flags, io) } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
-    }).catch((err: unknown) => {
-      if (!(err instanceof RunStopped)) throw err;
-      stopped = err;
-      return err.partial;
-    });
+    }));
   } finally {
     if (progress) io.stderr.write("\r\x1b[K");
     if (!raw) await journal.writer?.close(true);

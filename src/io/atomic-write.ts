@@ -2,7 +2,7 @@
 import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { makeFolders, NotAFolderError } from "./make-folders.js";
+import { FolderError, makeFolders } from "./make-folders.js";
 
 function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
@@ -43,7 +43,7 @@ export async function checkWritable(file: string, label: string): Promise<void> 
     await makeFolders(path.dirname(file));
     await writeFile(tmp, "");
   } catch (err) {
-    const why = err instanceof NotAFolderError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    const why = err instanceof FolderError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
     throw new UsageError(`${label} ${file}: cannot write there (${why})`, { cause: err });
   } finally {
     // A parent that is a file fails rm too: that must not hide the message above.

@@ -7,11 +7,20 @@
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 
+/** Something on the way cannot be a folder; its message names it. */
+export class FolderError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A folder on the way is a file. */
-export class NotAFolderError extends Error {
-  readonly code = "ENOTDIR";
+export class NotAFolderError extends FolderError {
   constructor(readonly file: string) {
-    super(`${file} is a file, not a folder`);
+    super(`${file} is a file, not a folder`, "ENOTDIR");
   }
 }
 
@@ -38,7 +47,7 @@ export async function makeFolders(dir: string): Promise<void> {
       if (err.code !== "EEXIST") throw err;
       // Made meanwhile by another run: fine if it is a folder. A dangling symlink is EEXIST too.
       const info = await stat(folder).catch(() => null);
-      if (!info) throw Object.assign(new Error(`${folder} is a symbolic link to nothing`), { code: "ENOENT" });
+      if (!info) throw new FolderError(`${folder} is a symbolic link to nothing`, "ENOENT");
       if (!info.isDirectory()) throw new NotAFolderError(folder);
     });
   }

@@ -176,6 +176,19 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
 }
 
 /**
+ * runSuites for a command that reports even a run stopped by a fatal error: that run comes
+ * back as what had ended, with the error beside it, instead of being thrown.
+ */
+export async function runToEnd(suites: readonly LoadedSuite[], options: RunOptions = {}): Promise<{ raw: RawRun; stopped?: RunStopped }> {
+  try {
+    return { raw: await runSuites(suites, options) };
+  } catch (err) {
+    if (!(err instanceof RunStopped)) throw err;
+    return { raw: err.partial, stopped: err };
+  }
+}
+
+/**
  * The run stopped at an error no further call could get past (no key, a command not found).
  * It carries what had ended, every other trial cancelled, so the report can say the run was
  * not judged, and why, rather than leave an older report in place.
