@@ -2,7 +2,8 @@
 import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import type { ConfigProblem } from "../errors.js";
-import { formatPath, positionOf } from "./positions.js";
+import { formatPath } from "./format-path.js";
+import { positionOf } from "./positions.js";
 import { GRADER_TYPES, GraderSpecSchema, KNOWN_KEYS } from "./schema.js";
 
 export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {

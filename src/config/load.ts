@@ -10,15 +10,12 @@ import type { LoadedCase, LoadedSuite, Message, ProviderRef } from "../core/type
 import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
 
 export { MAX_FILE_BYTES, insideProject } from "./files.js";
-export { MAX_NESTING } from "./parse-yaml.js";
 import { splitCommand } from "./command.js";
-import type { Document } from "yaml";
-import { MAX_NESTING, parseYaml } from "./parse-yaml.js";
+import { parseSimpleYaml } from "./simple-yaml.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
-import { describeIssue } from "./issues.js";
 import { compileJsonSchema } from "./user-json-schema.js";
 import { codeVersion } from "./code-version.js";
-import { formatPath, positionOf } from "./positions.js";
+import { formatPath } from "./format-path.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
 import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
@@ -66,9 +63,33 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     problems.push({ file, message: read.problem });
     return undefined;
   }
+  const simple = parseSimpleYaml(read.text);
+  if (simple) {
+    const parsed = SuiteFileSchema.safeParse(simple.value);
+    if (parsed.success) {
+      const before = problems.length;
+      const at = (p: (string | number)[]) => ({ file, path: formatPath(p) });
+      const caseLine = (i: number) => simple.lineOf(["cases", i]);
+      const suite = await buildSuite(draftFromValid(parsed.data), { abs, file, cwd, options, at, caseLine, problems });
+      if (problems.length === before) return suite;
+      // The problems are found again below, with their positions.
+      problems.length = before;
+    }
+  }
+  return loadWithPositions(read.text, { abs, file, cwd, options, problems });
+}
+
+/**
+ * The suite read by the yaml library, which knows all of YAML and where each node is, for
+ * texts the simple reader does not take and suites with a problem to show. It is imported
+ * only then: a run of valid suites never loads it.
+ */
+async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "caseLine">): Promise<LoadedSuite | undefined> {
+  const [{ MAX_NESTING, parseYaml }, { positionOf }, { describeIssue }] = await Promise.all([import("./parse-yaml.js"), import("./positions.js"), import("./issues.js")]);
+  const { file, problems } = ctx;
   let yaml;
   try {
-    yaml = parseYaml(read.text);
+    yaml = parseYaml(text);
   } catch (err) {
     // yaml reports problems as errors of the document; this is only for what it throws anyway.
     problems.push({ file, message: `invalid YAML: ${(err as Error).message}` });
@@ -101,11 +122,12 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
   }
   const parsed = SuiteFileSchema.safeParse(raw);
   const at = (p: (string | number)[], key?: string) => ({ file, path: formatPath(p), ...positionOf(doc, lineCounter, p, key) });
-  const ctx = { abs, file, cwd, options, at, problems, doc };
-  if (parsed.success) return buildSuite(draftFromValid(parsed.data), ctx);
+  const caseLine = (i: number) => at(["cases", i]).line ?? 1;
+  const full = { ...ctx, at, caseLine };
+  if (parsed.success) return buildSuite(draftFromValid(parsed.data), full);
   for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, doc, lineCounter, file));
   // Check what is valid too, so one run reports every problem; the suite itself is not used.
-  await buildSuite(salvageSuite(raw as Record<string, unknown>), ctx);
+  await buildSuite(salvageSuite(raw as Record<string, unknown>), full);
   return undefined;
 }
 
@@ -114,9 +136,11 @@ interface BuildContext {
   file: string;
   cwd: string;
   options: LoadOptions;
+  /** Where the node at a path is, for a problem: with no position when the simple reader read the file (see loadSuiteFile). */
   at: (p: (string | number)[], key?: string) => Omit<ConfigProblem, "message">;
+  /** The line where case i starts. */
+  caseLine: (i: number) => number;
   problems: ConfigProblem[];
-  doc: Document;
 }
 
 async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSuite | undefined> {
@@ -271,7 +295,7 @@ async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt:
     vars,
     messages,
     graders: [...(spec.graders ?? []), ...(c.graders ?? [])].filter((g): g is GraderSpec => g !== undefined),
-    line: at(["cases", i]).line ?? 1,
+    line: ctx.caseLine(i),
     promptHash: hashOf(messages, 16),
   };
 }

@@ -26,10 +26,3 @@ export function positionOf(doc: Document, lineCounter: LineCounter, path: readon
   }
   return undefined;
 }
-
-/** "cases[0].graders[1].type" */
-export function formatPath(path: readonly PathKey[]): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? key : `.${key}`;
-  return out;
-}
