@@ -83,8 +83,8 @@ describe("statistics, as laws", () => {
 });
 
 describe("renderJsonChunks", () => {
-  it("writes exactly what renderJson writes, for any JSON-like value, NaN and undefined included", async () => {
-    const { renderJson, renderJsonChunks } = await import("../src/reporters/json.js");
+  it("writes the same data as JSON.stringify, indented as it indents down to `depth` and on one line below, NaN and undefined included", async () => {
+    const { renderJsonChunks } = await import("../src/reporters/json.js");
     const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(Number.NaN), fc.constant(Number.POSITIVE_INFINITY));
     const { tree } = fc.letrec((tie) => ({
       tree: fc.oneof({ depthSize: "small" }, leaf, tie("array"), tie("object")),
@@ -93,8 +93,12 @@ describe("renderJsonChunks", () => {
     }));
     fc.assert(
       fc.property(fc.dictionary(fc.string({ maxLength: 6 }), tree, { maxKeys: 6 }), fc.integer({ min: 0, max: 6 }), (value, depth) => {
-        const whole = renderJson(value as never);
-        expect([...renderJsonChunks(value as never, depth)].join("")).toBe(whole);
+        const text = [...renderJsonChunks(value as never, depth)].join("");
+        expect(JSON.parse(text)).toStrictEqual(JSON.parse(JSON.stringify(value)));
+        // Strings in JSON never hold a raw newline: every line break is the layout's.
+        for (const line of text.split("\n")) expect(/^ */.exec(line)![0].length).toBeLessThanOrEqual(2 * depth);
+        expect([...renderJsonChunks(value as never, 0)].join("")).toBe(`${JSON.stringify(value)}\n`);
+        expect([...renderJsonChunks(value as never, 100)].join("")).toBe(`${JSON.stringify(value, null, 2)}\n`);
       }),
       { numRuns: 400 },
     );
