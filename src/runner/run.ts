@@ -138,12 +138,13 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     }
   }
   const queue = pending();
+  const trialCtx: TrialContext = { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
   const worker = async (): Promise<void> => {
     for (let next = queue.next(); !next.done; next = queue.next()) {
       const { entry, caseEntry, key, t } = next.value;
       const trial = stop.signal.aborted
         ? cancelledTrial(t)
-        : await runTrial(entry.suite, caseEntry.case, t, { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews }, options.prior?.answer(entry.suite, caseEntry.case, key, t)).catch((err: unknown) => {
+        : await runTrial(entry.suite, caseEntry.case, t, trialCtx, options.prior?.answer(entry.suite, caseEntry.case, key, t)).catch((err: unknown) => {
             // Only fatal errors reach here: remember the first and stop the run. The trial that met
             // it ends with its category (auth, say), so the report's errors name the cause.
             fatal ??= err;
@@ -319,20 +320,15 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
   // Hashed only when a grader asks for a person's verdict: most trials never do.
   let hash: string | undefined;
   const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output)));
+  const gradeCtx = { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir, messages: c.messages, judge: judged.call, review };
   for (const spec of c.graders) {
     try {
-      const pending = grade(spec, {
-        output: response.output,
-        vars: c.vars,
-        latencyMs: response.latencyMs,
-        costUsd: response.costUsd,
-        suiteDir: suite.dir,
-        messages: c.messages,
-        judge: judged.call,
-        review,
-      });
-      // A judge's calls carry their own timeouts and bounded retries; a code grader gets one --timeout in all.
-      grades.push(await within(pending, isModelGraded(spec) ? undefined : ctx.timeoutMs, ctx.signal, spec.type));
+      const pending = grade(spec, gradeCtx);
+      // A judge's calls carry their own timeouts and bounded retries; a user's module gets one
+      // --timeout in all. The built-in graders cannot hang: a timer and an abort listener for each
+      // of them, at every trial, would be pure overhead.
+      const model = isModelGraded(spec);
+      grades.push(await (model || spec.type === "javascript" ? within(pending, model ? undefined : ctx.timeoutMs, ctx.signal, spec.type) : pending));
     } catch (err) {
       if (ctx.signal.aborted) return finish(null, false, { category: "cancelled", message: "the run was stopped while this trial was being graded" });
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
