@@ -14,8 +14,8 @@ export function renderJson(result: RunResult | ModelComparison): string {
  * The report as JSON, in pieces: a 100,000-trial report is tens of MB as one string, and twice
  * that while it is written out. Objects and arrays are opened and indented `depth` levels deep;
  * below that each value is written on one line. At the default depth of a run report that is
- * one line per trial: half the size of indenting every field of every trial, and half the time
- * (10,000 trials: 3.7 MB instead of 7.9), with the run, suites and cases still easy to read.
+ * one line per trial: under half the size of indenting every field of every trial (10,000
+ * trials: 3.7 MB instead of 7.9), with the run, suites and cases still easy to read.
  */
 export function* renderJsonChunks(result: RunResult | ModelComparison, depth = 6): Generator<string> {
   // One generator with a stack of its own, yielding every 64 KiB: a yield* per level would pass
