@@ -1,16 +1,7 @@
 #!/usr/bin/env node
 // The executable: the only place that ends the process.
 import v8 from "node:v8";
-import { runCli } from "../dist/cli-bundle/index.js";
-
-// V8 sizes the next old-generation limit at up to 4x the live heap; a run's live heap peaks
-// while the suites load, then its per-call garbage filled that room unchecked: 100,000 trials
-// peaked at 490 MB RSS though at most 100 MB was live. Growing by half at a time keeps that run
-// near 260 MB, for 4-10% more CPU (measured again later: 0.35-0.38 ms a trial against 0.34, and
-// 370 MB without it; doubling instead, 0.37-0.38 ms and 285 MB). It only tunes when V8 collects.
-// A factor the user gave Node (NODE_OPTIONS or a flag) is theirs to keep.
-const userGrowth = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) => /^--heap[-_]growing[-_]percent/.test(a));
-if (!userGrowth) v8.setFlagsFromString("--heap-growing-percent=50");
+import { heapFlagFor, runCli } from "../dist/cli-bundle/index.js";
 
 // `harness … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -49,6 +40,11 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
+  // A big run's heap grows by half at a time, to bound its memory (see src/cli/heap.ts).
+  sizeRun(trials) {
+    const flag = heapFlagFor(trials, process.execArgv, process.env.NODE_OPTIONS);
+    if (flag) v8.setFlagsFromString(flag);
+  },
 });
 process.exitCode = code;
 // Idle keep-alive sockets of the SDKs must not hold the process open.

@@ -70,6 +70,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   await checkReporterTargets(reporters, cwd);
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
 
+  io.sizeRun?.(loaded.reduce((n, side) => n + side.suites.reduce((m, x) => m + x.cases.length * x.trials, 0), 0));
   const started = Date.now();
   const progress = !flags.quiet && io.stderr.isTTY === true;
   const sides: ComparisonSide[] = [];

@@ -55,6 +55,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
   if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
 
+  io.sizeRun?.(suites.reduce((n, x) => n + x.cases.length * x.trials, 0));
   const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard });
   const progress = !flags.quiet && io.stderr.isTTY === true;
   let raw;

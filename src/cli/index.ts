@@ -10,6 +10,8 @@ import { ConfigError, ExitCode, HarnessError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { defaultIo, type CliIo } from "./io.js";
 
+export { heapFlagFor } from "./heap.js";
+
 export function harnessVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;

@@ -8,6 +8,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM; its reason is the signal's name. */
   signal?: AbortSignal;
+  /** Told how many trials a run will make, before its first call: the executable tunes the process for it (see heap.ts). */
+  sizeRun?(trials: number): void;
 }
 
 export function defaultIo(): CliIo {
