@@ -831,14 +831,25 @@ describe("hostile YAML", () => {
       "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
     );
     const cwd = await project({ "s.yaml": text });
-    const err = await configError(load(cwd, ["s.yaml"]));
-    expect(err.problems[0]!.message).toMatch(/^invalid YAML: /);
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p.message).toMatch(/^invalid YAML: /);
+    // The library's error has no position: it points at the first alias, where the expansion starts.
+    expect(where(p)).toBe("s.yaml:2:8");
   });
 
   it("reports a merge key with an undefined alias as a config error", async () => {
     const cwd = await project({ "s.yaml": "<<: [*nowhere]\n" });
-    const err = await configError(load(cwd, ["s.yaml"]));
-    expect(err.problems[0]!.message).toMatch(/^invalid YAML: /);
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p.message).toMatch(/^invalid YAML: /);
+    expect(where(p)).toBe("s.yaml:1:6");
+  });
+
+  it("names where an alias is used before its anchor is set", async () => {
+    const text = lines("provider: openai:gpt-4o-mini", 'prompt: "x"', "cases:", "  - id: a", "    graders: *g", "  - id: b", "    graders: &g", "      - type: contains", "        value: x");
+    const cwd = await project({ "s.yaml": text });
+    const p = await problem(load(cwd, ["s.yaml"]));
+    expect(p.message).toBe("invalid YAML: Unresolved alias (the anchor must be set before the alias): g");
+    expect(where(p)).toBe("s.yaml:5:14");
   });
 
   it("reports a non-mapping tagged value (binary, set) as one problem, not one per property", async () => {
@@ -1181,5 +1192,57 @@ describe("keys that belong to other graders, and judges without a provider", () 
     const messages = err.problems.map((p) => p.message);
     expect(messages).toContain('"votes" is not a key here: only rubric, closed-qa, factuality graders take it');
     expect(messages.some((m) => m.startsWith('expected a model as "<provider>:<model>"') && !m.includes("exec"))).toBe(true);
+  });
+});
+
+describe("what people write that YAML reads otherwise", () => {
+  it("merges `<<: *anchor` into a mapping, the mapping's own keys winning", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      'prompt: "{{q}} in {{lang}}"',
+      "graders:",
+      "  - type: contains",
+      "    value: x",
+      "cases:",
+      "  - id: a",
+      "    vars: &base",
+      "      q: one",
+      "      lang: fr",
+      "  - id: b",
+      "    vars:",
+      "      <<: *base",
+      "      q: two",
+    );
+    const [suite] = await load(await project({ "s.yaml": text }), ["s.yaml"]);
+    expect(suite!.cases.map((c) => c.vars)).toEqual([{ q: "one", lang: "fr" }, { q: "two", lang: "fr" }]);
+    expect(suite!.cases[1]!.messages[0]!.content).toBe("two in fr");
+    expect(suite!.cases.map((c) => c.line)).toEqual([7, 11]);
+  });
+
+  it("says to quote a {{template}} that YAML read as a mapping, and lets no library warning out", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: {{q}}", "cases:", "  - id: a", "    vars: { q: x }", "    graders:", "      - type: contains", "        value: x") });
+      const p = await problem(load(cwd, ["s.yaml"]));
+      expect(where(p)).toBe("s.yaml:2:9");
+      expect(p.message).toBe('expected string, received object: a value that starts with { is read as a YAML mapping; put a {{template}} in quotes, e.g. "{{question}}"');
+      // Node emits process warnings on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  it("refuses a file that is not UTF-8, naming the first bad byte and its line, instead of sending U+FFFD", async () => {
+    const latin1 = Buffer.from(lines("provider: openai:gpt-4o-mini", 'prompt: "caf\u00e9 {{q}}"', "cases: []"), "latin1");
+    // 29 bytes of line 1, then `prompt: "caf` (12): the é is byte 42.
+    const cwd = await project({ "s.yaml": latin1, "p.md": Buffer.from([0x6f, 0x6b, 0x0a, 0xff, 0x0a]), "t.yaml": valid().replace('prompt: "Say hi"', "prompt: file://p.md") });
+    expect(await problem(load(cwd, ["s.yaml"]))).toEqual({ file: "s.yaml", message: "not valid UTF-8 (byte 42, line 2): save the file as UTF-8" });
+    const p = await problem(load(cwd, ["t.yaml"]));
+    expect(p.message).toBe("file://p.md: not valid UTF-8 (byte 4, line 2): save the file as UTF-8");
+    expect(where(p)).toBe("t.yaml:2:9");
   });
 });

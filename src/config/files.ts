@@ -1,4 +1,5 @@
 /** Finding suite files and reading the files they point at: inside the project, text, and not huge. */
+import { isUtf8 } from "node:buffer";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError, UsageError, type ConfigProblem } from "../errors.js";
@@ -47,8 +48,31 @@ export async function readTextFile(abs: string): Promise<{ text: string } | { pr
   if (info.size > MAX_FILE_BYTES) return { problem: `file is ${(info.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB` };
   const buf = await readFile(abs);
   if (buf.includes(0)) return { problem: "file is binary (it contains NUL bytes); expected UTF-8 text" };
+  // Decoding would turn each bad byte into U+FFFD, and the prompt sent would silently differ from the file.
+  if (!isUtf8(buf)) {
+    const at = firstBadByte(buf);
+    return { problem: `not valid UTF-8${at === undefined ? "" : ` (byte ${at + 1}, line ${countLines(buf, at)})`}: save the file as UTF-8` };
+  }
   // A Windows checkout (core.autocrlf) must not change the prompt, and with it the fixture keys and prompt hashes.
   return { text: buf.toString("utf8").replace(/\r\n/g, "\n") };
+}
+
+/** Offset of the first byte that cannot start or continue a UTF-8 sequence; undefined for subtler faults (overlong forms, surrogates). */
+function firstBadByte(buf: Buffer): number | undefined {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    for (let j = 1; j < length; j++) if (i + j >= buf.length || (buf[i + j]! & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return undefined;
+}
+
+function countLines(buf: Buffer, end: number): number {
+  let line = 1;
+  for (let i = 0; i < end; i++) if (buf[i] === 0x0a) line++;
+  return line;
 }
 
 /** True when `target` (after following links) lies inside `root`; "missing" when it does not exist. */

@@ -1,5 +1,5 @@
 /** Turns zod's issues into problems a person can act on: the place in the file, and plain words. */
-import type { Document, LineCounter } from "yaml";
+import { isMap, type Document, type LineCounter } from "yaml";
 import type { z } from "zod";
 import type { ConfigProblem } from "../errors.js";
 import { formatPath } from "./format-path.js";
@@ -37,6 +37,11 @@ export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounte
     return [{ ...where(), message: `missing required key; expected ${issue.expected}` }];
   }
   const message = issue.message.replace(/^Invalid input: /, "");
+  // `prompt: {{q}}` unquoted is a YAML mapping inside a mapping, not a template.
+  const node = doc.getIn(p, true);
+  if (issue.code === "invalid_type" && issue.expected === "string" && isMap(node) && node.flow) {
+    return [{ ...where(), message: `${message}: a value that starts with { is read as a YAML mapping; put a {{template}} in quotes, e.g. "{{question}}"` }];
+  }
   return [{ ...where(), message }];
 }
 

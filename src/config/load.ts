@@ -85,7 +85,7 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
  * only then: a run of valid suites never loads it.
  */
 async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "caseLine">): Promise<LoadedSuite | undefined> {
-  const [{ MAX_NESTING, parseYaml }, { positionOf }, { describeIssue }] = await Promise.all([import("./parse-yaml.js"), import("./positions.js"), import("./issues.js")]);
+  const [{ MAX_NESTING, aliasTrouble, parseYaml }, { positionOf }, { describeIssue }] = await Promise.all([import("./parse-yaml.js"), import("./positions.js"), import("./issues.js")]);
   const { file, problems } = ctx;
   let yaml;
   try {
@@ -112,7 +112,7 @@ async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "c
     // toJS() throws on aliases it cannot resolve, and on alias "billion laughs" expansion.
     raw = doc.toJS();
   } catch (err) {
-    problems.push({ file, message: `invalid YAML: ${(err as Error).message}` });
+    problems.push({ file, ...aliasTrouble(doc, lineCounter), message: `invalid YAML: ${(err as Error).message}` });
     return undefined;
   }
   // Tagged values (!!binary, !!set, !!omap) become Buffers, Sets and Maps: not a suite.

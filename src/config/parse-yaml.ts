@@ -2,7 +2,7 @@
  * A suite file's YAML, parsed once: yaml's CST is read first to refuse nesting too deep
  * to compose (its composer recurses), then the same tokens are composed into the document.
  */
-import { Composer, LineCounter, Parser, YAMLParseError, type CST, type Document } from "yaml";
+import { Composer, LineCounter, Parser, visit, YAMLParseError, type Alias, type CST, type Document } from "yaml";
 
 /**
  * Suite files nested deeper than this are refused before they are composed: yaml
@@ -22,7 +22,11 @@ export function parseYaml(text: string): ParsedYaml {
   const deep = tooDeep(tokens, MAX_NESTING);
   if (deep !== undefined) return { kind: "too-deep", ...lineCounter.linePos(deep) };
   let doc: Document | undefined;
-  for (const next of new Composer({ uniqueKeys: true }).compose(tokens, true, text.length)) {
+  // merge: `<<: *defaults` merges, as people who share vars between cases expect; YAML 1.2 alone
+  // would keep "<<" as a key, and the case would silently lack the vars. logLevel: the library's
+  // warnings (a key it stringifies, say) went to stderr as Node process warnings; what matters
+  // of them the schema reports, with a position.
+  for (const next of new Composer({ uniqueKeys: true, merge: true, logLevel: "error" }).compose(tokens, true, text.length)) {
     if (!doc) doc = next;
     else {
       doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "the source holds several documents"));
@@ -51,4 +55,21 @@ function tooDeep(tokens: CST.Token[], max: number): number | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Where to point when toJS() fails on aliases: the first alias whose anchor is not set before
+ * it, else the first alias (an alias "bomb" expands from there). The library's error has no position.
+ */
+export function aliasTrouble(doc: Document, lineCounter: LineCounter): { line: number; col: number } | undefined {
+  let unresolved: Alias | undefined;
+  let first: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      first ??= node;
+      if (!unresolved && node.resolve(doc) === undefined) unresolved = node;
+    },
+  });
+  const at = (unresolved ?? first)?.range?.[0];
+  return at === undefined ? undefined : lineCounter.linePos(at);
 }
