@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_TRIALS, loadSuites, MAX_FILE_BYTES, parseProviderId, type LoadOptions } from "../src/config/load.js";
 import type { LoadedSuite } from "../src/core/types.js";
 import { ConfigError, ExitCode, formatProblem, UsageError, type ConfigProblem } from "../src/errors.js";
+import { parseSimpleYaml } from "../src/config/simple-yaml.js";
 import { mulberry32 } from "./helpers/prng.js";
 
 const roots: string[] = [];
@@ -1244,5 +1245,29 @@ describe("what people write that YAML reads otherwise", () => {
     const p = await problem(load(cwd, ["t.yaml"]));
     expect(p.message).toBe("file://p.md: not valid UTF-8 (byte 4, line 2): save the file as UTF-8");
     expect(where(p)).toBe("t.yaml:2:9");
+  });
+});
+
+describe("unquoted grader values", () => {
+  const suite = (...graders: string[]) =>
+    lines("provider: openai:gpt-4o-mini", 'prompt: "Which version?"', "graders:", "  - type: contains", "    value: 1.10", "cases:", "  - id: a", "    graders:", ...graders);
+  const valuesOf = async (text: string) => (await load(await project({ "s.yaml": text }), ["s.yaml"]))[0]!.cases[0]!.graders.map((g) => ("value" in g ? g.value : undefined));
+
+  it("are compared as written, not as the number or boolean YAML reads: as the simple reader reads them", async () => {
+    const text = suite("      - type: starts-with", "        value: True", "      - type: max-latency-ms", "        value: 1500", "      - type: contains", '        value: "1.10"');
+    // Read without the library: the simple reader keeps each plain scalar's text.
+    expect(parseSimpleYaml(text)?.sourceOf(["cases", 0, "graders", 0, "value"])).toBe("True");
+    expect(await valuesOf(text)).toEqual(["1.10", "True", 1500, "1.10"]);
+  });
+
+  it("and as the yaml library reads them, for what the simple reader leaves to it (007, 1e3, an anchor)", async () => {
+    const text = suite("      - type: equals", "        value: 007", "      - type: not-contains", "        value: 1e3", "      - type: starts-with", "        value: &t True");
+    expect(parseSimpleYaml(text)).toBeUndefined();
+    expect(await valuesOf(text)).toEqual(["1.10", "007", "1e3", "True"]);
+  });
+
+  it("in a flow collection too", async () => {
+    const text = lines("provider: openai:gpt-4o-mini", 'prompt: "x"', "cases:", "  - id: a", "    graders: [{ type: equals, value: 1.10 }, { type: contains, value: 42 }]");
+    expect(await valuesOf(text)).toEqual(["1.10", "42"]);
   });
 });

@@ -64,7 +64,7 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
     return undefined;
   }
   const simple = parseSimpleYaml(read.text);
-  if (simple) {
+  if (simple && keepSpelling(simple.value, simple.sourceOf)) {
     const parsed = SuiteFileSchema.safeParse(simple.value);
     if (parsed.success) {
       const before = problems.length;
@@ -85,7 +85,7 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
  * only then: a run of valid suites never loads it.
  */
 async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "caseLine">): Promise<LoadedSuite | undefined> {
-  const [{ MAX_NESTING, aliasTrouble, parseYaml }, { positionOf }, { describeIssue }] = await Promise.all([import("./parse-yaml.js"), import("./positions.js"), import("./issues.js")]);
+  const [{ MAX_NESTING, aliasTrouble, parseYaml, plainSource }, { positionOf }, { describeIssue }] = await Promise.all([import("./parse-yaml.js"), import("./positions.js"), import("./issues.js")]);
   const { file, problems } = ctx;
   let yaml;
   try {
@@ -120,6 +120,7 @@ async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "c
     problems.push({ file, line: 1, col: 1, message: "expected a suite: a mapping with at least `cases:` (and a `prompt:` or `messages:`)" });
     return undefined;
   }
+  keepSpelling(raw as Record<string, unknown>, (p) => plainSource(doc, p));
   const parsed = SuiteFileSchema.safeParse(raw);
   const at = (p: (string | number)[], key?: string) => ({ file, path: formatPath(p), ...positionOf(doc, lineCounter, p, key) });
   const caseLine = (i: number) => at(["cases", i]).line ?? 1;
@@ -129,6 +130,32 @@ async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "c
   // Check what is valid too, so one run reports every problem; the suite itself is not used.
   await buildSuite(salvageSuite(raw as Record<string, unknown>), full);
   return undefined;
+}
+
+/** Graders whose value is a number; every other grader compares its value as text. */
+const NUMBER_VALUED = new Set(["max-latency-ms", "max-cost"]);
+
+/**
+ * Unquoted grader values keep their spelling: `value: 1.10` is the text "1.10", which YAML
+ * alone reads as the number 1.1 (and `007` as 7, `True` as true). Changes `raw` in place;
+ * false when a spelling is not known (the value came from a flow collection or an alias).
+ */
+function keepSpelling(raw: Record<string, unknown>, sourceOf: (p: (string | number)[]) => string | undefined): boolean {
+  let known = true;
+  const lists: [(string | number)[], unknown][] = [[["graders"], raw.graders]];
+  if (Array.isArray(raw.cases)) raw.cases.forEach((c: unknown, i) => lists.push([["cases", i, "graders"], (c as { graders?: unknown } | null)?.graders]));
+  for (const [base, graders] of lists) {
+    if (!Array.isArray(graders)) continue;
+    graders.forEach((g: unknown, j) => {
+      if (g === null || typeof g !== "object") return;
+      const grader = g as { type?: unknown; value?: unknown };
+      if (NUMBER_VALUED.has(String(grader.type)) || (typeof grader.value !== "number" && typeof grader.value !== "boolean")) return;
+      const source = sourceOf([...base, j, "value"]);
+      if (source === undefined) known = false;
+      else grader.value = source;
+    });
+  }
+  return known;
 }
 
 interface BuildContext {

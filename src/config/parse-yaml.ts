@@ -2,7 +2,7 @@
  * A suite file's YAML, parsed once: yaml's CST is read first to refuse nesting too deep
  * to compose (its composer recurses), then the same tokens are composed into the document.
  */
-import { Composer, LineCounter, Parser, visit, YAMLParseError, type Alias, type CST, type Document } from "yaml";
+import { Composer, isScalar, LineCounter, Parser, visit, YAMLParseError, type Alias, type CST, type Document } from "yaml";
 
 /**
  * Suite files nested deeper than this are refused before they are composed: yaml
@@ -72,4 +72,10 @@ export function aliasTrouble(doc: Document, lineCounter: LineCounter): { line: n
   });
   const at = (unresolved ?? first)?.range?.[0];
   return at === undefined ? undefined : lineCounter.linePos(at);
+}
+
+/** How the plain scalar at `path` was written (`1.10` for the number 1.1); undefined for anything else. */
+export function plainSource(doc: Document, path: readonly (string | number)[]): string | undefined {
+  const node = doc.getIn(path, true);
+  return isScalar(node) && node.type === "PLAIN" ? node.source : undefined;
 }

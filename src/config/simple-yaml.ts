@@ -13,12 +13,16 @@
 interface Pos {
   line: number;
   kids?: Map<string | number, Pos>;
+  /** A plain scalar's text as written (`1.10`, where the value is 1.1). */
+  source?: string;
 }
 
 export interface SimpleYaml {
   value: Record<string, unknown>;
   /** The 1-based line where the node at `path` starts, or its deepest ancestor known here. */
   lineOf(path: readonly (string | number)[]): number;
+  /** How the plain scalar at `path` was written, when it is one in a block collection. */
+  sourceOf(path: readonly (string | number)[]): string | undefined;
 }
 
 /** Tabs, carriage returns, control characters, BOMs, line separators and lone surrogates: left to the yaml library. */
@@ -116,16 +120,23 @@ class Reader {
     if (this.next() !== 0) bail();
     const [value, pos] = this.mapping(0, 0);
     if (this.next() !== -1) bail();
+    const find = (path: readonly (string | number)[]) => {
+      let at = pos;
+      let depth = 0;
+      for (const key of path) {
+        const kid = at.kids?.get(key);
+        if (!kid) break;
+        at = kid;
+        depth++;
+      }
+      return { at, whole: depth === path.length };
+    };
     return {
       value,
-      lineOf(path) {
-        let at = pos;
-        for (const key of path) {
-          const kid = at.kids?.get(key);
-          if (!kid) break;
-          at = kid;
-        }
-        return at.line;
+      lineOf: (path) => find(path).at.line,
+      sourceOf(path) {
+        const { at, whole } = find(path);
+        return whole ? at.source : undefined;
       },
     };
   }
@@ -222,6 +233,7 @@ class Reader {
       // `a: b: c` and `a: b:` are nested mappings on one line, which YAML refuses.
       if (text.includes(": ") || text.endsWith(":")) bail();
       value = resolvePlain(text);
+      pos.source = text;
       end = line.length;
     }
     if (!AFTER_VALUE.test(line.slice(end))) bail();
