@@ -12,7 +12,7 @@ import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { COMPARE_REPORTERS } from "../reporters/index.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { runToEnd, type RunStopped } from "../runner/run.js";
+import { runToEnd, trialCount, type RunStopped } from "../runner/run.js";
 import { notJudgedHint } from "./eval.js";
 import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
@@ -70,7 +70,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   await checkReporterTargets(reporters, cwd);
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
 
-  io.sizeRun?.(loaded.reduce((n, side) => n + side.suites.reduce((m, x) => m + x.cases.length * x.trials, 0), 0));
+  io.sizeRun?.(trialCount(loaded.flatMap((side) => side.suites)));
   const started = Date.now();
   const progress = !flags.quiet && io.stderr.isTTY === true;
   const sides: ComparisonSide[] = [];

@@ -10,7 +10,7 @@ import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { runToEnd, type RunStopped } from "../runner/run.js";
+import { runToEnd, trialCount, type RunStopped } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
@@ -55,7 +55,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
   if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
 
-  io.sizeRun?.(suites.reduce((n, x) => n + x.cases.length * x.trials, 0));
+  io.sizeRun?.(trialCount(suites));
   const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard });
   const progress = !flags.quiet && io.stderr.isTTY === true;
   let raw;

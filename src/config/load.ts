@@ -16,7 +16,7 @@ import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.j
 import { compileJsonSchema } from "./user-json-schema.js";
 import { codeVersion } from "./code-version.js";
 import { formatPath } from "./format-path.js";
-import { draftFromValid, salvageSuite, type CaseDraft, type Holey, type SuiteDraft } from "./salvage.js";
+import { draftFromValid, salvageSuite, type CaseDraft, type SuiteDraft } from "./salvage.js";
 import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
 
@@ -132,6 +132,11 @@ async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "c
   return undefined;
 }
 
+/** Each grader list of a suite with its path: the suite's own, then each case's. */
+function graderLists<G>(graders: G | undefined, cases: readonly unknown[]): [(string | number)[], G | undefined][] {
+  return [[["graders"], graders], ...cases.map((c, i): [(string | number)[], G | undefined] => [["cases", i, "graders"], (c as { graders?: G } | null | undefined)?.graders])];
+}
+
 /** Graders whose value is a number; every other grader compares its value as text. */
 const NUMBER_VALUED = new Set(["max-latency-ms", "max-cost"]);
 
@@ -142,9 +147,7 @@ const NUMBER_VALUED = new Set(["max-latency-ms", "max-cost"]);
  */
 function keepSpelling(raw: Record<string, unknown>, sourceOf: (p: (string | number)[]) => string | undefined): boolean {
   let known = true;
-  const lists: [(string | number)[], unknown][] = [[["graders"], raw.graders]];
-  if (Array.isArray(raw.cases)) raw.cases.forEach((c: unknown, i) => lists.push([["cases", i, "graders"], (c as { graders?: unknown } | null)?.graders]));
-  for (const [base, graders] of lists) {
+  for (const [base, graders] of graderLists<unknown>(raw.graders, Array.isArray(raw.cases) ? raw.cases : [])) {
     if (!Array.isArray(graders)) continue;
     graders.forEach((g: unknown, j) => {
       if (g === null || typeof g !== "object") return;
@@ -329,9 +332,7 @@ async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt:
 
 /** Checks what zod cannot: regexes compile, grader modules exist inside the project (links followed). */
 async function checkGraders(spec: SuiteDraft, dir: string, ctx: BuildContext): Promise<void> {
-  const lists: [(string | number)[], Holey<GraderSpec> | undefined][] = [[["graders"], spec.graders]];
-  spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c?.graders]));
-  for (const [base, graders] of lists) {
+  for (const [base, graders] of graderLists(spec.graders, spec.cases)) {
     for (const [j, g] of (graders ?? []).entries()) {
       if (!g) continue;
       if (g.type === "regex" || g.type === "not-regex") {
@@ -368,9 +369,7 @@ function refOf(spec: ProviderSpec): ProviderRef {
 /** Every model-graded grader needs a judge: its own, --judge, or the suite's. (The schema has refused exec: judges.) */
 function checkJudges(spec: SuiteDraft, suiteJudge: ProviderRef | undefined, ctx: BuildContext): void {
   if (suiteJudge !== undefined || spec.invalid.has("judge")) return;
-  const lists: [(string | number)[], Holey<GraderSpec> | undefined][] = [[["graders"], spec.graders]];
-  spec.cases.forEach((c, i) => lists.push([["cases", i, "graders"], c?.graders]));
-  for (const [base, graders] of lists) {
+  for (const [base, graders] of graderLists(spec.graders, spec.cases)) {
     for (const [j, g] of (graders ?? []).entries()) {
       if (g && isModelGraded(g) && g.judge === undefined) {
         ctx.problems.push({ ...ctx.at([...base, j, "type"]), message: `a ${g.type} grader needs a judge: add \`judge: openai:gpt-4o-mini\` (or another model) to the grader or the suite, or pass --judge` });

@@ -103,7 +103,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     stop.abort(err);
   };
 
-  const total = suites.reduce((s, x) => s + x.cases.length * x.trials, 0);
+  const total = trialCount(suites);
   let done = 0;
   let resumed = 0;
   const result: RawRun["suites"] = suites.map((suite) => ({
@@ -174,6 +174,11 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     throw err instanceof RunError ? new RunStopped(err, raw) : err;
   }
   return raw;
+}
+
+/** How many trials a run of `suites` makes. */
+export function trialCount(suites: readonly LoadedSuite[]): number {
+  return suites.reduce((n, x) => n + x.cases.length * x.trials, 0);
 }
 
 /**
