@@ -60,8 +60,10 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
       const started = performance.now();
       try {
         const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
+        const answer: ProviderResponse = { ...readMessage(res, price), latencyMs: performance.now() - started };
         const exhausted = exhaustedFor(http.headers, "anthropic");
-        return { ...readMessage(res, price), latencyMs: performance.now() - started, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
+        if (exhausted !== undefined) answer.exhaustedForMs = exhausted;
+        return answer;
       } catch (err) {
         throw classifySdkError(err, Anthropic, id, "anthropic");
       }

@@ -29,17 +29,17 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     return client;
   };
 
-  const body = (request: ProviderRequest) => ({
-    model,
-    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-    ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-    ...(config.maxTokens !== undefined ? { max_completion_tokens: config.maxTokens } : {}),
-    ...(config.topP !== undefined ? { top_p: config.topP } : {}),
-    ...(config.seed !== undefined ? { seed: config.seed } : {}),
-    ...(request.responseFormat
-      ? { response_format: { type: "json_schema" as const, json_schema: { name: request.responseFormat.name, schema: request.responseFormat.schema, strict: true } } }
-      : {}),
-  });
+  // Built field by field, not from spreads: it is made at every call, and a fresh object each time.
+  const body = (request: ProviderRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming => {
+    const b: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model, messages: request.messages.map((m) => ({ role: m.role, content: m.content })) };
+    if (config.temperature !== undefined) b.temperature = config.temperature;
+    if (config.maxTokens !== undefined) b.max_completion_tokens = config.maxTokens;
+    if (config.topP !== undefined) b.top_p = config.topP;
+    if (config.seed !== undefined) b.seed = config.seed;
+    const format = request.responseFormat;
+    if (format) b.response_format = { type: "json_schema", json_schema: { name: format.name, schema: format.schema, strict: true } };
+    return b;
+  };
 
   return {
     id,
@@ -50,9 +50,13 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
-        const { data: res, response: http } = await getClient().chat.completions.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
+        const params = body(request);
+        params.stream = false;
+        const { data: res, response: http } = await getClient().chat.completions.create(params, { signal: options.signal }).withResponse();
+        const answer: ProviderResponse = { ...readCompletion(res, id, price), latencyMs: performance.now() - started };
         const exhausted = exhaustedFor(http.headers, "openai");
-        return { ...readCompletion(res, id, price), latencyMs: performance.now() - started, ...(exhausted === undefined ? {} : { exhaustedForMs: exhausted }) };
+        if (exhausted !== undefined) answer.exhaustedForMs = exhausted;
+        return answer;
       } catch (err) {
         throw classifySdkError(err, OpenAI, id, "openai");
       }

@@ -10,7 +10,7 @@ import { hashOf, outputHash } from "../core/hash.js";
 import { TrialWithStoredOutput } from "../core/stored-output.js";
 import { HarnessError, RunError } from "../errors.js";
 import { isModelGraded } from "../config/schema.js";
-import { grade, GraderError, type JudgeCall } from "../graders/index.js";
+import { gradeAtOnce, GraderError, type JudgeCall } from "../graders/index.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
@@ -117,45 +117,51 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
+  const trialCtx: TrialContext = { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
   // Every trial to run, in order, kept ones set aside at once. Workers pull from one
   // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
-  function* pending(): Generator<{ entry: (typeof result)[number]; caseEntry: (typeof result)[number]["cases"][number]; key: string; t: number }> {
+  function* pending(): Generator<{ run: CaseRun; t: number }> {
     for (const entry of result) {
+      const call: CallContext = { policy, timeoutMs, signal: stop.signal, gate: gateFor("target", entry.suite.provider.id) };
       for (const caseEntry of entry.cases) {
-        const key = trialKey(entry.suite, caseEntry.case);
+        const c = caseEntry.case;
+        const run: CaseRun = { suite: entry.suite, c, key: trialKey(entry.suite, c), trials: caseEntry.trials, call, asksOthers: c.graders.some((g) => isModelGraded(g) || g.type === "human") };
         for (let t = 0; t < entry.suite.trials; t++) {
-          const kept = options.prior?.get(entry.suite, caseEntry.case, key, t);
+          const kept = options.prior?.get(entry.suite, c, run.key, t);
           if (kept) {
             caseEntry.trials[t] = kept;
             resumed++;
             done++;
-            options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial: kept, done, total });
+            options.onTrial?.({ suite: entry.suite.name, caseId: c.id, trial: kept, done, total });
             continue;
           }
-          yield { entry, caseEntry, key, t };
+          yield { run, t };
         }
       }
     }
   }
   const queue = pending();
-  const trialCtx: TrialContext = { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
   const worker = async (): Promise<void> => {
     for (let next = queue.next(); !next.done; next = queue.next()) {
-      const { entry, caseEntry, key, t } = next.value;
-      const trial = stop.signal.aborted
-        ? cancelledTrial(t)
-        : await runTrial(entry.suite, caseEntry.case, t, trialCtx, options.prior?.answer(entry.suite, caseEntry.case, key, t)).catch((err: unknown) => {
-            // Only fatal errors reach here: remember the first and stop the run. The trial that met
-            // it ends with its category (auth, say), so the report's errors name the cause.
-            fatal ??= err;
-            stop.abort(err);
-            return err instanceof ProviderError ? emptyTrial(t, { category: err.category, message: err.message }) : cancelledTrial(t);
-          });
-      const stored = options.sink?.trial(entry.suite.name, caseEntry.case.id, key, trial);
+      const { run, t } = next.value;
+      let trial: TrialResult;
+      if (stop.signal.aborted) trial = cancelledTrial(t);
+      else {
+        try {
+          trial = await runTrial(run, t, trialCtx, options.prior?.answer(run.suite, run.c, run.key, t));
+        } catch (err) {
+          // Only fatal errors reach here: remember the first and stop the run. The trial that met
+          // it ends with its category (auth, say), so the report's errors name the cause.
+          fatal ??= err;
+          stop.abort(err);
+          trial = err instanceof ProviderError ? emptyTrial(t, { category: err.category, message: err.message }) : cancelledTrial(t);
+        }
+      }
+      const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
       // Long outputs are read back from the sink when the report needs them, not kept here.
-      caseEntry.trials[t] = typeof stored === "function" && trial.output !== null ? new TrialWithStoredOutput(trial, stored) : trial;
+      run.trials[t] = typeof stored === "function" && trial.output !== null ? new TrialWithStoredOutput(trial, stored) : trial;
       done++;
-      options.onTrial?.({ suite: entry.suite.name, caseId: caseEntry.case.id, trial, done, total });
+      options.onTrial?.({ suite: run.suite.name, caseId: run.c.id, trial, done, total });
     }
   };
   // Calls in flight are held to -j by each provider's adaptive gate. Trials may be four times
@@ -288,19 +294,44 @@ interface TrialContext extends CallContext {
   fail: (err: unknown) => void;
 }
 
+/**
+ * What every trial of one case shares, worked out once for its k trials: at thousands of
+ * trials a second, what each trial builds for itself is a measurable share of a run's CPU.
+ */
+interface CaseRun {
+  suite: LoadedSuite;
+  c: LoadedCase;
+  /** The case's identity in the journal (trialKey). */
+  key: string;
+  /** Where the case's trials go, by index. */
+  trials: TrialResult[];
+  /** The target's calls: the run's limits, with this provider's gate. */
+  call: CallContext;
+  /** Some grader asks a judge or a person (model-graded, human); the others need neither. */
+  asksOthers: boolean;
+}
+
+/** For the graders that never ask a judge or a person: nothing to count, nothing to look up. */
+const NO_JUDGE: ReturnType<typeof judgeFor> = {
+  call: () => Promise.reject(new GraderError("no grader of this case asks a judge")),
+  usage: Object.freeze({ calls: 0, latencyMs: 0, usage: null, costUsd: 0 }),
+};
+const NO_REVIEW = () => undefined;
+
 /** Runs one trial. Resolves with its result, errored or not; rejects only on a fatal error. */
-async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: TrialContext, answered?: ProviderResponse): Promise<TrialResult> {
+async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered?: ProviderResponse): Promise<TrialResult> {
+  const { suite, c } = run;
   let response: ProviderResponse;
   let retries = 0;
   if (answered) response = answered;
   else {
     const provider = await ctx.providerFor(suite.provider);
-    const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, { ...ctx, gate: ctx.gateFor("target", suite.provider.id) });
+    const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, run.call);
     if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
     ({ response, retries } = outcome);
   }
 
-  const judged = judgeFor(suite, ctx);
+  const judged = run.asksOthers ? judgeFor(suite, ctx) : NO_JUDGE;
   const grades: Grade[] = [];
   // One literal with every field in one order: 100,000 trials share one shape, and the
   // judge's usage is copied so the result cannot change after the trial has ended.
@@ -324,16 +355,19 @@ async function runTrial(suite: LoadedSuite, c: LoadedCase, index: number, ctx: T
   };
   // Hashed only when a grader asks for a person's verdict: most trials never do.
   let hash: string | undefined;
-  const review = (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output)));
+  const review = run.asksOthers ? (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output))) : NO_REVIEW;
   const gradeCtx = { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir, messages: c.messages, judge: judged.call, review };
   for (const spec of c.graders) {
     try {
-      const pending = grade(spec, gradeCtx);
+      const graded = gradeAtOnce(spec, gradeCtx);
       // A judge's calls carry their own timeouts and bounded retries; a user's module gets one
       // --timeout in all. The built-in graders cannot hang: a timer and an abort listener for each
       // of them, at every trial, would be pure overhead.
-      const model = isModelGraded(spec);
-      grades.push(await (model || spec.type === "javascript" ? within(pending, model ? undefined : ctx.timeoutMs, ctx.signal, spec.type) : pending));
+      if (!(graded instanceof Promise)) grades.push(graded);
+      else {
+        const model = isModelGraded(spec);
+        grades.push(await (model || spec.type === "javascript" ? within(graded, model ? undefined : ctx.timeoutMs, ctx.signal, spec.type) : graded));
+      }
     } catch (err) {
       if (ctx.signal.aborted) return finish(null, false, { category: "cancelled", message: "the run was stopped while this trial was being graded" });
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
