@@ -1,5 +1,6 @@
 /** String checks. Each has a `not-` form that inverts it. */
 import vm from "node:vm";
+import type { GraderSpec } from "../config/schema.js";
 import { GraderError, type GradeOutcome } from "./types.js";
 
 /**
@@ -27,6 +28,9 @@ function boundedTest(re: RegExp, text: string): boolean {
 }
 
 export type TextCheck = "equals" | "contains" | "icontains" | "starts-with" | "regex";
+
+/** The text graders: each TextCheck and its `not-` form. */
+export type TextSpec = Extract<GraderSpec, { type: TextCheck | `not-${TextCheck}` }>;
 
 const SNIPPET = 80;
 
@@ -59,10 +63,37 @@ const VERB: Record<TextCheck, string> = {
   regex: "match",
 };
 
-export function gradeText(check: TextCheck, negate: boolean, output: string, value: string, flags?: string): GradeOutcome {
-  const hit = test(check, output, value, flags);
+interface Check {
+  check: TextCheck;
+  negate: boolean;
+  flags: string | undefined;
+  /** What the reason says was expected, e.g. `must contain "ok"`. */
+  expected: string;
+  /** The whole reason when the check passes. */
+  passed: string;
+}
+
+/**
+ * Each spec's check, worked out once: every passing trial of a case then shares one reason
+ * string. Built per trial, it was a chain of string pieces that each of 100,000 trials kept.
+ */
+const checks = new WeakMap<TextSpec, Check>();
+
+function checkOf(spec: TextSpec): Check {
+  let c = checks.get(spec);
+  if (!c) {
+    const negate = spec.type.startsWith("not-");
+    const check = (negate ? spec.type.slice("not-".length) : spec.type) as TextCheck;
+    const flags = "flags" in spec ? spec.flags : undefined;
+    const expected = `${negate ? "must not" : "must"} ${VERB[check]} ${check === "regex" ? `/${spec.value}/${flags ?? ""}` : JSON.stringify(spec.value)}`;
+    checks.set(spec, (c = { check, negate, flags, expected, passed: `${expected}: ok` }));
+  }
+  return c;
+}
+
+export function gradeText(spec: TextSpec, output: string): GradeOutcome {
+  const { check, negate, flags, expected, passed } = checkOf(spec);
+  const hit = test(check, output, spec.value, flags);
   const pass = negate ? !hit : hit;
-  const expected = `${negate ? "must not" : "must"} ${VERB[check]} ${check === "regex" ? `/${value}/${flags ?? ""}` : JSON.stringify(value)}`;
-  const reason = pass ? `${expected}: ok` : `output ${expected}; got ${snippet(output)}`;
-  return { pass, score: pass ? 1 : 0, reason };
+  return { pass, score: pass ? 1 : 0, reason: pass ? passed : `output ${expected}; got ${snippet(output)}` };
 }

@@ -332,10 +332,14 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
   }
 
   const judged = run.asksOthers ? judgeFor(suite, ctx) : NO_JUDGE;
-  const grades: Grade[] = [];
+  // One slot per grader, as every trial keeps its grades: an array grown by push has room for 16.
+  const grades: Grade[] = new Array<Grade>(c.graders.length);
+  let gradedCount = 0;
   // One literal with every field in one order: 100,000 trials share one shape, and the
   // judge's usage is copied so the result cannot change after the trial has ended.
   const finish = (passed: boolean | null, pending: boolean, error: TrialError | null): TrialResult => {
+    // A grader that could not judge ends the trial: its grades are those before it.
+    grades.length = gradedCount;
     const trial: TrialResult = {
       index,
       output: response.output,
@@ -363,11 +367,12 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
       // A judge's calls carry their own timeouts and bounded retries; a user's module gets one
       // --timeout in all. The built-in graders cannot hang: a timer and an abort listener for each
       // of them, at every trial, would be pure overhead.
-      if (!(graded instanceof Promise)) grades.push(graded);
+      if (!(graded instanceof Promise)) grades[gradedCount] = graded;
       else {
         const model = isModelGraded(spec);
-        grades.push(await (model || spec.type === "javascript" ? within(graded, model ? undefined : ctx.timeoutMs, ctx.signal, spec.type) : graded));
+        grades[gradedCount] = await (model || spec.type === "javascript" ? within(graded, model ? undefined : ctx.timeoutMs, ctx.signal, spec.type) : graded);
       }
+      gradedCount++;
     } catch (err) {
       if (ctx.signal.aborted) return finish(null, false, { category: "cancelled", message: "the run was stopped while this trial was being graded" });
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
