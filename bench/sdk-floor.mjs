@@ -4,11 +4,11 @@
 // Usage: bundled by sdk-floor-tool.ts into .harness/bench-floor/, then run there with the
 // <suite.json> the bench writes in each run's temporary project; writes tally.json beside it.
 import OpenAI from "openai";
-import { httpFetch } from "../dist/providers/http-fetch.js";
+import { createHttpFetch } from "../dist/providers/http-fetch.js";
 import { runFloor } from "./floor-loop.mjs";
 
 let client;
 await runFloor((suite, body) => {
-  client ??= new OpenAI({ apiKey: process.env.OPENAI_API_KEY, baseURL: suite.baseURL, maxRetries: 0, fetch: httpFetch });
+  client ??= new OpenAI({ apiKey: process.env.OPENAI_API_KEY, baseURL: suite.baseURL, maxRetries: 0, fetch: createHttpFetch() });
   return client.chat.completions.create(body);
 });

@@ -1,4 +1,4 @@
-// httpFetch against undici's fetch, over the same answers from one server on 127.0.0.1: the
+// createHttpFetch's fetch against undici's fetch, over the same answers from one server on 127.0.0.1: the
 // SDKs must not be able to tell the lean JsonResponse from a real Response in what they read.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,7 +7,7 @@ import { inspect } from "node:util";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeServer } from "./fake-server.js";
-import { httpFetch, JsonResponse } from "../src/providers/http-fetch.js";
+import { createHttpFetch, JsonResponse } from "../src/providers/http-fetch.js";
 
 let server: http.Server;
 let base = "";
@@ -48,11 +48,13 @@ afterAll(async () => {
 
 const init = (): RequestInit => ({ method: "POST", headers: new Headers({ "content-type": "application/json", authorization: "Bearer k" }), body: '{"q":1}' });
 
-describe("httpFetch", () => {
+describe("createHttpFetch", () => {
+  let httpFetch: typeof fetch;
   // A developer's own OPENAI_LOG=debug would turn the lean answers off.
   beforeEach(() => {
     vi.stubEnv("OPENAI_LOG", undefined);
     vi.stubEnv("ANTHROPIC_LOG", undefined);
+    httpFetch = createHttpFetch();
   });
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -115,6 +117,23 @@ describe("httpFetch", () => {
     await expect(b.json()).rejects.toThrow(TypeError);
   });
 
+  it("one fetch asked for URLs in turn sends each request to its own URL", async () => {
+    const urls = [`${base}/json?status=200`, `${base}/plain`, `${base}/json?status=429`, new URL(`${base}/json?status=500`), `${base}/json?status=200`];
+    const answers = [];
+    for (const url of urls) {
+      const r = await httpFetch(url, { method: "POST", body: "x" });
+      answers.push([r.url, r.status]);
+      await r.text();
+    }
+    expect(answers).toEqual([
+      [`${base}/json?status=200`, 200],
+      [`${base}/plain`, 200],
+      [`${base}/json?status=429`, 429],
+      [`${base}/json?status=500`, 500],
+      [`${base}/json?status=200`, 200],
+    ]);
+  });
+
   it("answers anything but JSON, and an empty 204, with a real Response", async () => {
     const plain = await httpFetch(`${base}/plain`);
     expect(plain).toBeInstanceOf(Response);
@@ -125,7 +144,7 @@ describe("httpFetch", () => {
   });
 });
 
-describe("httpFetch under the SDKs' debug log", () => {
+describe("createHttpFetch under the SDKs' debug log", () => {
   let fake: Awaited<ReturnType<typeof startFakeServer>>;
   beforeAll(async () => {
     fake = await startFakeServer(() => ({ kind: "answer", text: "ok", headers: { "x-request-id": "req_debug" } }));
@@ -146,7 +165,7 @@ describe("httpFetch under the SDKs' debug log", () => {
   it("hands the openai client a real Response, so OPENAI_LOG=debug shows the answer's headers and url, and the key stays masked", async () => {
     vi.stubEnv("OPENAI_LOG", "debug");
     const { logged, logger } = capture();
-    const client = new OpenAI({ apiKey: "sk-debug-log", baseURL: fake.openaiBaseURL, fetch: httpFetch, logger, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: "sk-debug-log", baseURL: fake.openaiBaseURL, fetch: createHttpFetch(), logger, maxRetries: 0 });
     await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
     expect(responseStart(logged)?.headers?.["x-request-id"]).toBe("req_debug");
     expect(responseStart(logged)?.url).toBe(`${fake.openaiBaseURL}/chat/completions`);
@@ -157,7 +176,7 @@ describe("httpFetch under the SDKs' debug log", () => {
   it("does the same for the Anthropic client under ANTHROPIC_LOG=debug", async () => {
     vi.stubEnv("ANTHROPIC_LOG", "debug");
     const { logged, logger } = capture();
-    const client = new Anthropic({ apiKey: "sk-ant-debug-log", baseURL: fake.anthropicBaseURL, fetch: httpFetch, logger, maxRetries: 0 });
+    const client = new Anthropic({ apiKey: "sk-ant-debug-log", baseURL: fake.anthropicBaseURL, fetch: createHttpFetch(), logger, maxRetries: 0 });
     await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
     expect(responseStart(logged)?.headers?.["x-request-id"]).toBe("req_debug");
     expect(inspect(logged, { depth: null })).not.toContain("sk-ant-debug-log");

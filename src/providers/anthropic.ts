@@ -3,7 +3,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderConfig } from "../config/schema.js";
 import { costOf, priceOf, type Price } from "./pricing.js";
 import { createAnthropicBatchApi } from "./anthropic-batch.js";
-import { httpFetch } from "./http-fetch.js";
+import { createHttpFetch } from "./http-fetch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
@@ -26,7 +26,7 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
       });
     }
     const baseURL = config.baseURL ?? env.ANTHROPIC_BASE_URL;
-    client = new Anthropic({ apiKey, maxRetries: 0, fetch: httpFetch, ...(baseURL ? { baseURL } : {}) });
+    client = new Anthropic({ apiKey, maxRetries: 0, fetch: createHttpFetch(), ...(baseURL ? { baseURL } : {}) });
     return client;
   };
 

@@ -9,32 +9,70 @@
  * stream, a reader to drain it again) cost a quarter of a call's CPU. Anything else, an event
  * stream or a file's contents, is a real Response.
  */
-import http, { type IncomingHttpHeaders } from "node:http";
+import http, { type IncomingHttpHeaders, type RequestOptions } from "node:http";
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 
 const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
 
 /**
  * The SDKs' debug log (OPENAI_LOG=debug, ANTHROPIC_LOG=debug) prints an answer's headers only
  * from a real Headers, and showed a JsonResponse's as {}: while it is on, answers are real
- * Responses. Read as the SDKs read it (trimmed, exact), at each call, as they read it at
- * each client made: two reads of the environment, next to a call's few hundred microseconds.
+ * Responses. Read as the SDKs read it: trimmed, exact, once for each client made.
  */
 function sdkDebugLog(): boolean {
   return process.env.OPENAI_LOG?.trim() === "debug" || process.env.ANTHROPIC_LOG?.trim() === "debug";
 }
 
-export const httpFetch = (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-  if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fetch(input, init);
+/** Where a URL's requests go, as node:http takes it. */
+interface Target {
+  href: string;
+  protocol: "http:" | "https:";
+  options: RequestOptions;
+}
+
+function targetOf(input: string | URL): Target | undefined {
   const url = new URL(input);
   const protocol = url.protocol === "https:" ? "https:" : url.protocol === "http:" ? "http:" : undefined;
-  if (!protocol) return fetch(input, init);
+  if (!protocol) return undefined;
+  // Only what a request needs: node:http reads every option it is given, at every call.
+  const { hostname, port, path, auth } = urlToHttpOptions(url);
+  const options: RequestOptions = { protocol, hostname, path, agent: agents[protocol] };
+  if (port !== undefined) options.port = port;
+  if (auth !== undefined) options.auth = auth;
+  return { href: url.href, protocol, options };
+}
+
+/**
+ * A fetch for one SDK client. What it reads once, it reads when the client is made, as the
+ * SDKs read their own settings: the debug log, and the last URL asked for, which is nearly
+ * always the next one (an endpoint asked thousands of times; parsing it, and reading the
+ * environment, at every call was a measurable share of a call's CPU).
+ */
+export function createHttpFetch(): typeof fetch {
+  const realResponses = sdkDebugLog();
+  let last: { input: string; target: Target | undefined } | undefined;
+  return (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fetch(input, init);
+    let target: Target | undefined;
+    if (typeof input !== "string") target = targetOf(input);
+    else if (last?.input === input) target = last.target;
+    else last = { input, target: (target = targetOf(input)) };
+    if (!target) return fetch(input, init);
+    return request(target, init, realResponses);
+  }) as typeof fetch;
+}
+
+function request(target: Target, init: RequestInit, realResponses: boolean): Promise<Response> {
+  const { href, protocol } = target;
   const method = init.method ?? "GET";
   const headers: Record<string, string> = {};
   // The SDKs hand over a Headers already checked; copying it into another Headers checked it twice.
   (init.headers instanceof Headers ? init.headers : new Headers(init.headers)).forEach((value, key) => (headers[key] = value));
+  const options: RequestOptions = { ...target.options, method, headers };
+  if (init.signal) options.signal = init.signal;
   return new Promise<Response>((resolve, reject) => {
-    const req = (protocol === "https:" ? https : http).request(url, { method, headers, agent: agents[protocol], ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
+    const req = (protocol === "https:" ? https : http).request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", reject);
@@ -44,25 +82,26 @@ export const httpFetch = (async (input: string | URL | Request, init: RequestIni
         const status = res.statusCode ?? 500;
         const noBody = status === 204 || status === 304 || method === "HEAD";
         const bytes = Buffer.concat(chunks);
-        if (!noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "") && !sdkDebugLog()) {
-          resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href) as unknown as Response);
+        if (!noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "") && !realResponses) {
+          resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), href) as unknown as Response);
           return;
         }
         const out = new Headers();
         for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) out.append(key, v);
         const response = new Response(noBody ? null : bytes, { status, statusText: res.statusMessage ?? "", headers: out });
         // A Response made here has no url of its own; the SDKs log and report it.
-        resolve(Object.defineProperty(response, "url", { value: url.href }));
+        resolve(Object.defineProperty(response, "url", { value: href }));
       });
     });
     req.on("error", reject);
     req.end(init.body ?? undefined);
   });
-}) as typeof fetch;
+}
 
 /** Response headers as Headers reads them: lower-case names, repeated values joined, sorted on iteration. */
 export class ResponseHeaders {
   readonly #raw: IncomingHttpHeaders;
+  #pairs: [string, string][] | undefined;
   constructor(raw: IncomingHttpHeaders) {
     this.#raw = raw;
   }
@@ -78,24 +117,38 @@ export class ResponseHeaders {
   getSetCookie(): string[] {
     return this.#raw["set-cookie"] ?? [];
   }
-  forEach(fn: (value: string, key: string, parent: ResponseHeaders) => void): void {
-    for (const [key, value] of this.entries()) fn(value, key, this);
-  }
-  *entries(): IterableIterator<[string, string]> {
+  /**
+   * Every header in Headers' order, listed once, when first asked: the openai SDK looks
+   * through them all at every answer, for its x-request-id.
+   */
+  #list(): [string, string][] {
+    if (this.#pairs) return this.#pairs;
+    const pairs: [string, string][] = [];
+    // node:http gives the names in lower case already.
     for (const key of Object.keys(this.#raw).sort()) {
+      const value = this.#raw[key];
+      if (value === undefined) continue;
       // Headers iterates each Set-Cookie apart; any other repeated header as one joined value.
-      if (key === "set-cookie") for (const cookie of this.getSetCookie()) yield [key, cookie];
-      else {
-        const value = this.get(key);
-        if (value !== null) yield [key, value];
-      }
+      if (key === "set-cookie") for (const cookie of this.getSetCookie()) pairs.push([key, cookie]);
+      else pairs.push([key, Array.isArray(value) ? value.join(", ") : value]);
     }
+    return (this.#pairs = pairs);
   }
-  *keys(): IterableIterator<string> {
-    for (const [key] of this.entries()) yield key;
+  forEach(fn: (value: string, key: string, parent: ResponseHeaders) => void): void {
+    for (const [key, value] of this.#list()) fn(value, key, this);
   }
-  *values(): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value;
+  entries(): IterableIterator<[string, string]> {
+    return this.#list().values();
+  }
+  keys(): IterableIterator<string> {
+    return this.#list()
+      .map(([key]) => key)
+      .values();
+  }
+  values(): IterableIterator<string> {
+    return this.#list()
+      .map(([, value]) => value)
+      .values();
   }
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();

@@ -2,7 +2,7 @@
 import OpenAI from "openai";
 import type { ProviderConfig } from "../config/schema.js";
 import { costOf, priceOf, type Price } from "./pricing.js";
-import { httpFetch } from "./http-fetch.js";
+import { createHttpFetch } from "./http-fetch.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
@@ -25,7 +25,7 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
     }
     const baseURL = config.baseURL ?? env.OPENAI_BASE_URL;
     // maxRetries 0: the runner owns retries; the SDK's own two would multiply calls and distort latency.
-    client = new OpenAI({ apiKey, maxRetries: 0, fetch: httpFetch, ...(baseURL ? { baseURL } : {}) });
+    client = new OpenAI({ apiKey, maxRetries: 0, fetch: createHttpFetch(), ...(baseURL ? { baseURL } : {}) });
     return client;
   };
 
