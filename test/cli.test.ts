@@ -430,13 +430,15 @@ describe("errors the user can cause", () => {
     await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
   });
 
-  it("a provider that keeps failing: exit 3, the run could not be judged", async () => {
+  it("a provider that keeps failing: exit 3 as soon as the run can no longer be judged", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
     server.handle(() => ({ kind: "status", status: 500 }));
     const r = await runHarness(["eval", ...common], { cwd: dir, env });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/could not be judged: 10 of 10 trials errored/);
-    expect(r.stdout).toContain("server-error 10");
+    // 10% of 10 trials allows 1 errored: the second stops the run.
+    expect(r.stderr).toMatch(/2 trials errored \(server-error 2\), more than the 1 the run allows: it can no longer be judged, so it stopped with 8 unfinished\n/);
+    expect(r.stderr).toContain("--max-error-rate");
+    expect(r.stdout).toMatch(/10 of 10 trials errored \(100%\): server-error \d+, cancelled \d+/);
     expect(r.stdout).toContain("Gate: NOT JUDGED");
     expect(r.stdout).not.toContain("Gate: PASS");
   });
@@ -448,7 +450,8 @@ describe("errors the user can cause", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("The baseline was not written");
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
-    expect(report.gate).toMatchObject({ status: "fail", judged: false, notJudgedReason: "10 of 10 trials errored (100% > 10%)" });
+    expect(report.gate).toMatchObject({ status: "fail", judged: false });
+    expect(report.gate.notJudgedReason).toMatch(/^the run stopped: 2 trials errored \(server-error 2\), more than the 1 the run allows/);
     await expect(stat(path.join(dir, "evals/baseline.json"))).rejects.toThrow();
   });
 

@@ -117,11 +117,15 @@ describe("eval --resume", () => {
     });
     server.handle(() => ({ kind: "answer", text: "ok" }));
     const first = await runHarness(["eval", ...common], { cwd: dir, env: { ...env, BROKEN: "1" } });
-    expect(first.code).toBe(3); // every trial errored: not judged
+    // Every trial's grading fails: the run stops at the third (more than 10% of 20), not judged.
+    expect(first.code).toBe(3);
+    const regrade = (await journalTrials(dir)).filter((t) => (t.trial.error as { category: string } | null)?.category === "grader-error").length;
+    expect(regrade).toBeGreaterThanOrEqual(3);
     const before = server.requests.length;
     const second = await runHarness(["eval", ...common, "--resume", "-o", "r.json"], { cwd: dir, env });
     expect(second.code, second.stderr).toBe(0);
-    expect(server.requests.length).toBe(before);
+    // Only the trials the stop cancelled are asked; those whose grading failed are graded again from their answers.
+    expect(server.requests.length - before).toBe(20 - regrade);
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
     expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20, errored: 0 });
   });

@@ -370,6 +370,40 @@ describe("runSuites: grading errors", () => {
   });
 });
 
+describe("runSuites: a run that can no longer be judged", () => {
+  it("stops once more trials have errored than maxErrored allows: those few errored, the rest cancelled, with no call for most", async () => {
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const stopped = await runSuites([openaiSuite(50, 4)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 1 }, maxErrored: 5 })).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(stopped).toBeInstanceOf(RunError);
+    const err = stopped as RunError & { partial: Awaited<ReturnType<typeof runSuites>> };
+    expect(err.code).toBe("run.too-many-errors");
+    expect(err.message).toMatch(/^6 trials errored \(server-error 6\), more than the 5 the run allows: it can no longer be judged, so it stopped with 194 unfinished$/);
+    expect(err.hint).toContain("--max-error-rate");
+    const trials = allTrials(err.partial);
+    expect(trials).toHaveLength(200);
+    const byCategory = (c: string) => trials.filter((t) => t.error?.category === c).length;
+    // -j 2 leaves at most 8 trials in progress when the sixth error lands: those few may end errored.
+    expect(byCategory("server-error")).toBeGreaterThanOrEqual(6);
+    expect(byCategory("server-error")).toBeLessThanOrEqual(6 + 8);
+    expect(byCategory("server-error") + byCategory("cancelled")).toBe(200);
+    // Two requests a trial (one retry): the run stopped long before 400.
+    expect(server.requests.length).toBeLessThanOrEqual(2 * (6 + 8));
+  });
+
+  it("runs to the end while errors stay within maxErrored, and without it", async () => {
+    server.handle((req) => (JSON.stringify(req.body.messages).includes("question 0") ? { kind: "status", status: 400 } : echo(req)));
+    for (const extra of [{ maxErrored: 3 }, {}]) {
+      const run = await runSuites([openaiSuite(4, 3)], opts(extra));
+      const trials = allTrials(run);
+      expect(trials.filter((t) => t.error?.category === "bad-request")).toHaveLength(3);
+      expect(trials.filter((t) => t.passed === true)).toHaveLength(9);
+    }
+  });
+});
+
 describe("runSuites: fatal errors and cancellation", () => {
   it("rejects with a RunError (exit 3, provider.*) when the API key is missing, sending nothing", async () => {
     const err = await runSuites([openaiSuite(2, 3)], opts({ env: {} })).catch((e: unknown) => e);

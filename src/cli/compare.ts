@@ -14,7 +14,7 @@ import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
 import { runToEnd, trialCount, type RunStopped } from "../runner/run.js";
 import { notJudgedHint } from "./eval.js";
-import { runOptions, settingsFromFlags } from "./eval-settings.js";
+import { errorAllowance, runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
@@ -81,6 +81,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   for (const { label, suites } of loaded) {
     const { raw, stopped: stoppedHere } = await runToEnd(suites, {
       ...runOptions(s, io, reviews),
+      maxErrored: errorAllowance(s, trialCount(suites)),
       ...(stopped ? { signal: AbortSignal.abort() } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
     });

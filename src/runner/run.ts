@@ -45,6 +45,14 @@ export interface RunOptions {
   sink?: TrialSink;
   /** Send unrecorded requests through the providers' batch APIs first (eval --batch). */
   batch?: BatchOptions;
+  /**
+   * Stop the run once more trials than this have errored: it can then no longer be judged,
+   * whatever the others would do, and a provider that is down fails each trial only after
+   * its retries. eval gives --max-error-rate's share of the run's trials. Cancelled trials do
+   * not count, nor missing fixtures: those fail at once, and the gate names them better.
+   * Default: never stop for errors.
+   */
+  maxErrored?: number;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
 }
@@ -105,6 +113,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
 
   const total = trialCount(suites);
   let done = 0;
+  const errored: Partial<Record<TrialError["category"], number>> = {};
+  let erroredCount = 0;
   let resumed = 0;
   const result: RawRun["suites"] = suites.map((suite) => ({
     suite,
@@ -156,6 +166,10 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           stop.abort(err);
           trial = err instanceof ProviderError ? emptyTrial(t, { category: err.category, message: err.message }) : cancelledTrial(t);
         }
+      }
+      if (trial.error && trial.error.category !== "cancelled" && trial.error.category !== "missing-fixture") {
+        errored[trial.error.category] = (errored[trial.error.category] ?? 0) + 1;
+        if (++erroredCount > (options.maxErrored ?? Number.POSITIVE_INFINITY) && !stop.signal.aborted) fail(tooManyErrors(errored, erroredCount, options.maxErrored!, total - done - 1));
       }
       const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
       // Long outputs are read back from the sink when the report needs them, not kept here.
@@ -266,6 +280,18 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     return r;
   };
   return { call, usage };
+}
+
+function tooManyErrors(byCategory: Partial<Record<string, number>>, count: number, max: number, left: number): RunError {
+  const kinds = Object.entries(byCategory)
+    .sort((a, b) => b[1]! - a[1]!)
+    .map(([category, n]) => `${category} ${n}`)
+    .join(", ");
+  return new RunError(
+    "run.too-many-errors",
+    `${count} trials errored (${kinds}), more than the ${max} the run allows: it can no longer be judged, so it stopped with ${left} unfinished`,
+    { hint: "see the errors above; fix the provider or the suite, or allow more with --max-error-rate" },
+  );
 }
 
 function asRunError(err: unknown): HarnessError {
