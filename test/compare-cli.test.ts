@@ -16,8 +16,10 @@ const ANTHROPIC_KEY = "sk-ant-test-compare-anthropic-7a1c";
 let server: FakeServer;
 /** Which case numbers the Anthropic model gets wrong, every trial. */
 let anthropicFails = new Set<number>();
+let anthropicDown = false;
 
 function answer(req: SeenRequest) {
+  if (req.api === "anthropic" && anthropicDown) return { kind: "status" as const, status: 500 };
   const messages = req.body.messages as { content: string }[];
   const caseNo = Number(/question (\d+)/.exec(messages[messages.length - 1]!.content)?.[1]);
   const wrong = req.api === "anthropic" && anthropicFails.has(caseNo);
@@ -32,6 +34,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   anthropicFails = new Set();
+  anthropicDown = false;
 });
 
 function suiteYaml(cases: number): string {
@@ -83,6 +86,16 @@ describe("harness compare against the fake server", () => {
     const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/too few cases to decide whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 3 paired cases/);
+  });
+
+  it("a candidate whose provider is down: the run stops once it cannot be judged, exit 3, naming that side", async () => {
+    anthropicDown = true;
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(12) });
+    const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: env() });
+    expect(r.code).toBe(3);
+    // 10% of 60 trials allows 6 errored: the seventh stops the side.
+    expect(r.stderr).toContain("anthropic:claude-haiku-4-5: 7 of 60 trials errored (server-error 7), more than the 10% allowed: the run can no longer be judged, so it stopped there");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("no key for the candidate: exit 3, one line naming the key, no stack", async () => {

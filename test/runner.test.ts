@@ -371,16 +371,17 @@ describe("runSuites: grading errors", () => {
 });
 
 describe("runSuites: a run that can no longer be judged", () => {
-  it("stops once more trials have errored than maxErrored allows: those few errored, the rest cancelled, with no call for most", async () => {
+  it("stops once a greater share of trials has errored than maxErrorShare: those few errored, the rest cancelled, with no call for most", async () => {
     server.handle(() => ({ kind: "status", status: 500 }));
-    const stopped = await runSuites([openaiSuite(50, 4)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 1 }, maxErrored: 5 })).then(
+    // 2.5% of 200 trials allows 5.
+    const stopped = await runSuites([openaiSuite(50, 4)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 1 }, maxErrorShare: 0.025 })).then(
       () => null,
       (err: unknown) => err,
     );
     expect(stopped).toBeInstanceOf(RunError);
     const err = stopped as RunError & { partial: Awaited<ReturnType<typeof runSuites>> };
     expect(err.code).toBe("run.too-many-errors");
-    expect(err.message).toMatch(/^6 trials errored \(server-error 6\), more than the 5 the run allows: it can no longer be judged, so it stopped with 194 unfinished$/);
+    expect(err.message).toBe("6 of 200 trials errored (server-error 6), more than the 2.5% allowed: the run can no longer be judged, so it stopped there");
     expect(err.hint).toContain("--max-error-rate");
     const trials = allTrials(err.partial);
     expect(trials).toHaveLength(200);
@@ -393,14 +394,21 @@ describe("runSuites: a run that can no longer be judged", () => {
     expect(server.requests.length).toBeLessThanOrEqual(2 * (6 + 8));
   });
 
-  it("runs to the end while errors stay within maxErrored, and without it", async () => {
-    server.handle((req) => (JSON.stringify(req.body.messages).includes("question 0") ? { kind: "status", status: 400 } : echo(req)));
-    for (const extra of [{ maxErrored: 3 }, {}]) {
-      const run = await runSuites([openaiSuite(4, 3)], opts(extra));
+  it("runs to the end while errors stay within maxErrorShare (by the gate's rule, not a rounded count), and without it", async () => {
+    // 29 of 100 trials errored is not more than 29%, though 0.29 * 100 is 28.999...
+    server.handle((req) => (Number(/question (\d+)/.exec(JSON.stringify(req.body.messages))?.[1]) < 29 ? { kind: "status", status: 400 } : echo(req)));
+    for (const extra of [{ maxErrorShare: 0.29 }, {}]) {
+      const run = await runSuites([openaiSuite(100, 1)], opts(extra));
       const trials = allTrials(run);
-      expect(trials.filter((t) => t.error?.category === "bad-request")).toHaveLength(3);
-      expect(trials.filter((t) => t.passed === true)).toHaveLength(9);
+      expect(trials.filter((t) => t.error?.category === "bad-request")).toHaveLength(29);
+      expect(trials.filter((t) => t.passed === true)).toHaveLength(71);
     }
+  });
+
+  it("does not stop for missing fixtures: they fail at once, and the gate names them", async () => {
+    const run = await runSuites([openaiSuite(5, 2)], opts({ fixtures: "offline", maxErrorShare: 0 }));
+    expect(allTrials(run).map((t) => t.error?.category)).toEqual(Array(10).fill("missing-fixture"));
+    expect(server.requests).toHaveLength(0);
   });
 });
 

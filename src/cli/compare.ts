@@ -12,9 +12,9 @@ import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { COMPARE_REPORTERS } from "../reporters/index.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { runToEnd, trialCount, type RunStopped } from "../runner/run.js";
+import { runToEnd, trialCount, RunStopped } from "../runner/run.js";
 import { notJudgedHint } from "./eval.js";
-import { errorAllowance, runOptions, settingsFromFlags } from "./eval-settings.js";
+import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
@@ -79,12 +79,15 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   // paid for), and the report still says why, as eval's does.
   let stopped: RunStopped | undefined;
   for (const { label, suites } of loaded) {
-    const { raw, stopped: stoppedHere } = await runToEnd(suites, {
+    const ran = await runToEnd(suites, {
       ...runOptions(s, io, reviews),
-      maxErrored: errorAllowance(s, trialCount(suites)),
+      maxErrorShare: s.maxErrorShare,
       ...(stopped ? { signal: AbortSignal.abort() } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
     });
+    const { raw } = ran;
+    // Too many errors are the provider's, and only the side's label says which one it was.
+    const stoppedHere = ran.stopped?.code === "run.too-many-errors" ? new RunStopped(new RunError(ran.stopped.code, `${label}: ${ran.stopped.message}`, { hint: ran.stopped.hint }), raw) : ran.stopped;
     stopped ??= stoppedHere;
     if (progress) io.stderr.write("\r\x1b[K");
     const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io), ...(stoppedHere ? { stopped: stoppedHere.message } : {}) });

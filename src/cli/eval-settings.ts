@@ -90,14 +90,6 @@ export function parseShard(value: string | undefined): Shard | undefined {
 }
 
 /** How suites run, from the settings: shared by every command that runs them. */
-/**
- * The most trials a run of `trials` may see errored and still be judged (the gate's
- * --max-error-rate): past it the run stops, as nothing the rest do could change that.
- */
-export function errorAllowance(s: Pick<EvalSettings, "maxErrorShare">, trials: number): number {
-  return Math.floor(s.maxErrorShare * trials);
-}
-
 export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): RunOptions {
   return {
     cwd: io.cwd,

@@ -18,7 +18,7 @@ import { endRunJournal, openRunJournal } from "./run-journal.js";
 import { historyFile, openHistory, recordHistory } from "./history.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
-import { errorAllowance, parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
+import { parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
 import { hasOutput } from "../core/stored-output.js";
 
 export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo): Promise<number> {
@@ -65,7 +65,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     ({ raw, stopped } = await runToEnd(suites, {
       ...runOptions(s, io, reviews),
       // A shard's errors are weighed with the other shards' by harness merge, not here.
-      ...(shard ? {} : { maxErrored: errorAllowance(s, trialCount(suites)) }),
+      ...(shard ? {} : { maxErrorShare: s.maxErrorShare }),
       ...(journal.prior ? { prior: journal.prior } : {}),
       ...(journal.writer ? { sink: journal.writer } : {}),
       ...(flags.batch ? { batch: batchOptions(flags, io) } : {}),

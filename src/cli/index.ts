@@ -213,7 +213,7 @@ function withGateOptions(cmd: Command): Command {
 function withReportOptions(cmd: Command, reporters = RUN_REPORTERS): Command {
   return cmd
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
-    .option("--max-error-rate <share>", "more errored trials than this share: the run stops, exit 3", String(DEFAULT_MAX_ERROR_SHARE))
+    .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
     .option("-o, --output <file>", "write the whole run as JSON")
     .option("--reporter <spec>", `${reporters}, each as name or name:file; repeat or comma-separate for several`, collect, [])
     .option("--color", "force colour")

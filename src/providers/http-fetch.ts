@@ -44,10 +44,10 @@ function targetOf(input: string | URL): Target | undefined {
 }
 
 /**
- * A fetch for one SDK client. What it reads once, it reads when the client is made, as the
- * SDKs read their own settings: the debug log, and the last URL asked for, which is nearly
- * always the next one (an endpoint asked thousands of times; parsing it, and reading the
- * environment, at every call was a measurable share of a call's CPU).
+ * A fetch for one SDK client. It reads the debug-log setting when the client is made, as the
+ * SDKs read theirs, and keeps the request options of the last URL it was asked for, which is
+ * nearly always the next one (an endpoint asked thousands of times). Reading the environment
+ * and parsing the URL at every call were a measurable share of a call's CPU.
  */
 export function createHttpFetch(): typeof fetch {
   const realResponses = sdkDebugLog();

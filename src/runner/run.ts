@@ -6,6 +6,7 @@
 import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
+import { tooManyErrors } from "../core/gate.js";
 import { hashOf, outputHash } from "../core/hash.js";
 import { TrialWithStoredOutput } from "../core/stored-output.js";
 import { HarnessError, RunError } from "../errors.js";
@@ -46,13 +47,13 @@ export interface RunOptions {
   /** Send unrecorded requests through the providers' batch APIs first (eval --batch). */
   batch?: BatchOptions;
   /**
-   * Stop the run once more trials than this have errored: it can then no longer be judged,
-   * whatever the others would do, and a provider that is down fails each trial only after
-   * its retries. eval gives --max-error-rate's share of the run's trials. Cancelled trials do
-   * not count, nor missing fixtures: those fail at once, and the gate names them better.
-   * Default: never stop for errors.
+   * Stop the run once a greater share of its trials than this has errored: by the gate's own
+   * rule (tooManyErrors) it can then no longer be judged, whatever the others would do, and a
+   * provider that is down fails each trial only after its retries. eval and compare give
+   * --max-error-rate. Cancelled trials do not count, nor missing fixtures: those fail at once,
+   * and the gate names them better. Default: never stop for errors.
    */
-  maxErrored?: number;
+  maxErrorShare?: number;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
 }
@@ -169,7 +170,11 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       }
       if (trial.error && trial.error.category !== "cancelled" && trial.error.category !== "missing-fixture") {
         errored[trial.error.category] = (errored[trial.error.category] ?? 0) + 1;
-        if (++erroredCount > (options.maxErrored ?? Number.POSITIVE_INFINITY) && !stop.signal.aborted) fail(tooManyErrors(errored, erroredCount, options.maxErrored!, total - done - 1));
+        erroredCount++;
+        const max = options.maxErrorShare;
+        if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / total }, max)) {
+          fail(stoppedForErrors(errored, erroredCount, total, max));
+        }
       }
       const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
       // Long outputs are read back from the sink when the report needs them, not kept here.
@@ -282,14 +287,14 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
   return { call, usage };
 }
 
-function tooManyErrors(byCategory: Partial<Record<string, number>>, count: number, max: number, left: number): RunError {
+function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, total: number, maxShare: number): RunError {
   const kinds = Object.entries(byCategory)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([category, n]) => `${category} ${n}`)
     .join(", ");
   return new RunError(
     "run.too-many-errors",
-    `${count} trials errored (${kinds}), more than the ${max} the run allows: it can no longer be judged, so it stopped with ${left} unfinished`,
+    `${count} of ${total} trials errored (${kinds}), more than the ${Number((maxShare * 100).toPrecision(3))}% allowed: the run can no longer be judged, so it stopped there`,
     { hint: "see the errors above; fix the provider or the suite, or allow more with --max-error-rate" },
   );
 }
