@@ -300,12 +300,14 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it("classifies a refused connection as network", async () => {
+  it("classifies a refused connection as network, saying what was refused", async () => {
     const dead = await startFakeServer();
     const url = target.baseURL(dead);
     await dead.close();
     const err = await callError(target.create(target.model, { baseURL: url }, env()));
     expect(err.category).toBe("network");
+    // The SDK says only "Connection error."; the cause names the address.
+    expect(err.message).toContain(`connection failed (connect ECONNREFUSED ${new URL(url).host})`);
   });
 
   it("turns a malformed body into a classified error, not a crash and not an answer", async () => {

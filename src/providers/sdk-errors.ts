@@ -33,8 +33,12 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
   if (err instanceof sdk.APIUserAbortError) return new ProviderError("cancelled", `${label}: request cancelled`, { cause: err });
   if (err instanceof sdk.APIConnectionTimeoutError) return new ProviderError("timeout", `${label}: request timed out`, { cause: err });
   if (err instanceof sdk.APIConnectionError) {
-    const dropped = isSocketError((err as { cause?: unknown }).cause);
-    return new ProviderError("network", dropped ? `${label}: the connection dropped mid-answer` : `${label}: connection failed (${err.message})`, { cause: err });
+    const cause = (err as { cause?: unknown }).cause;
+    if (isSocketError(cause)) return new ProviderError("network", `${label}: the connection dropped mid-answer`, { cause: err });
+    // The SDK's own words are "Connection error." whatever happened; the cause says what
+    // (connect ECONNREFUSED 127.0.0.1:8080, getaddrinfo ENOTFOUND api.example.com).
+    const why = cause instanceof Error && cause.message ? cause.message : err.message;
+    return new ProviderError("network", `${label}: connection failed (${why})`, { cause: err });
   }
   if (err instanceof sdk.APIError) {
     const status = err.status ?? 0;
