@@ -788,10 +788,18 @@ describe("config errors", () => {
     expect(err.message.split("\n").at(-1)).toBe("5 problems in 2 files. Nothing was run.");
   });
 
-  it("reports a suite name used twice", async () => {
-    const cwd = await project({ "a.yaml": valid("name: same"), "b.yaml": valid("name: same") });
+  it("reports a suite name used twice, at the second file's name:", async () => {
+    const cwd = await project({ "a.yaml": valid("name: same"), "b.yaml": `# the same suite, copied\n\n${valid("name: same")}` });
     const p = await problem(load(cwd, ["a.yaml", "b.yaml"]));
     expect(p).toMatchObject({ file: "b.yaml", message: expect.stringContaining('suite name "same" is already used by a.yaml') });
+    const line = `# the same suite, copied\n\n${valid("name: same")}`.split("\n").findIndex((l) => l.startsWith("name:")) + 1;
+    expect([p.line, p.col]).toEqual([line, "name: ".length + 1]);
+  });
+
+  it("reports a name taken from the file, when the second suite has no name:, at line 1", async () => {
+    const cwd = await project({ "a.yaml": valid("name: b"), "b.yaml": valid() });
+    const p = await problem(load(cwd, ["a.yaml", "b.yaml"]));
+    expect(p).toMatchObject({ file: "b.yaml", line: 1, col: 1, message: expect.stringContaining('suite name "b" is already used by a.yaml') });
   });
 
   it("loads a file named twice only once", async () => {

@@ -46,7 +46,7 @@ export async function loadSuites(paths: readonly string[], options: LoadOptions 
     if (!suite) continue;
     const other = names.get(suite.name);
     if (other) {
-      problems.push({ file: suite.file, line: 1, col: 1, message: `suite name "${suite.name}" is already used by ${other}; give one a different \`name:\`` });
+      problems.push({ file: suite.file, ...(await namePlace(file)), message: `suite name "${suite.name}" is already used by ${other}; give one a different \`name:\`` });
     } else {
       names.set(suite.name, suite.file);
       suites.push(suite);
@@ -54,6 +54,18 @@ export async function loadSuites(paths: readonly string[], options: LoadOptions 
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return suites;
+}
+
+/**
+ * Where a valid suite's `name:` is, for the one problem found across files. Read again with
+ * the yaml library, which knows where each node is: loading kept no positions, and this is
+ * an error's path, not a run's. A suite without `name:` is named by its file: line 1.
+ */
+async function namePlace(abs: string): Promise<{ line: number; col: number }> {
+  const [read, { parseYaml }, { positionOf }] = await Promise.all([readTextFile(abs), import("./parse-yaml.js"), import("./positions.js")]);
+  const yaml = "text" in read ? parseYaml(read.text) : undefined;
+  const place = yaml?.kind === "document" && yaml.doc.has("name") ? positionOf(yaml.doc, yaml.lineCounter, ["name"]) : undefined;
+  return place ?? { line: 1, col: 1 };
 }
 
 async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, problems: ConfigProblem[]): Promise<LoadedSuite | undefined> {
