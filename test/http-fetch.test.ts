@@ -70,6 +70,14 @@ describe("createHttpFetch", () => {
       const rows = (h: Headers) => [...h].filter(([k]) => k !== "date");
       expect(rows(lean.headers)).toEqual(rows(real.headers));
       expect([...lean.headers.keys()]).toEqual([...real.headers.keys()]);
+      const values = (h: Headers) => [...h.values()].filter((v) => v !== h.get("date"));
+      expect(values(lean.headers)).toEqual(values(real.headers));
+      const each = (h: Headers) => {
+        const seen: [string, string][] = [];
+        h.forEach((value, key) => key !== "date" && seen.push([key, value]));
+        return seen;
+      };
+      expect(each(lean.headers)).toEqual(each(real.headers));
       expect(lean.headers.get("X-RATELIMIT-remaining-requests")).toBe("0");
       expect(lean.headers.get("absent")).toBe(real.headers.get("absent"));
       expect(lean.headers.has("x-request-id")).toBe(true);

@@ -101,7 +101,6 @@ function request(target: Target, init: RequestInit, realResponses: boolean): Pro
 /** Response headers as Headers reads them: lower-case names, repeated values joined, sorted on iteration. */
 export class ResponseHeaders {
   readonly #raw: IncomingHttpHeaders;
-  #pairs: [string, string][] | undefined;
   constructor(raw: IncomingHttpHeaders) {
     this.#raw = raw;
   }
@@ -118,11 +117,11 @@ export class ResponseHeaders {
     return this.#raw["set-cookie"] ?? [];
   }
   /**
-   * Every header in Headers' order, listed once, when first asked: the openai SDK looks
-   * through them all at every answer, for its x-request-id.
+   * Every header in Headers' order, as fresh pairs each time, as Headers gives them. An array,
+   * not a generator looking each header up again: the openai SDK looks through them all at
+   * every answer, for its x-request-id.
    */
   #list(): [string, string][] {
-    if (this.#pairs) return this.#pairs;
     const pairs: [string, string][] = [];
     // node:http gives the names in lower case already.
     for (const key of Object.keys(this.#raw).sort()) {
@@ -132,7 +131,7 @@ export class ResponseHeaders {
       if (key === "set-cookie") for (const cookie of this.getSetCookie()) pairs.push([key, cookie]);
       else pairs.push([key, Array.isArray(value) ? value.join(", ") : value]);
     }
-    return (this.#pairs = pairs);
+    return pairs;
   }
   forEach(fn: (value: string, key: string, parent: ResponseHeaders) => void): void {
     for (const [key, value] of this.#list()) fn(value, key, this);
