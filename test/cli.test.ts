@@ -443,6 +443,17 @@ describe("errors the user can cause", () => {
     expect(r.stdout).not.toContain("Gate: PASS");
   });
 
+  it("a shard whose provider keeps failing stops once its errors alone are more than the whole run allows", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const r = await runHarness(["eval", ...common, "--shard", "1/2", "-o", "s1.json"], { cwd: dir, env });
+    expect(r.code).toBe(3);
+    // 10% of the whole run's 40 trials allows 4 errored: the fifth stops this shard.
+    expect(r.stderr).toContain("5 trials errored (server-error 5), more than 10% of the whole run's 40: it can no longer be judged, so this part of it stopped there\n");
+    const report = JSON.parse(await readFile(path.join(dir, "s1.json"), "utf8"));
+    expect(report.errors.byCategory.cancelled).toBeGreaterThan(0);
+  });
+
   it("a run that is not judged says so in the JSON too: gate.status is never pass", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
     server.handle(() => ({ kind: "status", status: 503 }));

@@ -405,6 +405,15 @@ describe("runSuites: a run that can no longer be judged", () => {
     }
   });
 
+  it("a part of a larger run stops once its own errors are more than the share of the whole", async () => {
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const stopped = await runSuites([openaiSuite(10, 2)], opts({ concurrency: 1, retry: { retries: 0 }, maxErrorShare: 0.1, errorShareOf: 100 })).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((stopped as RunError).message).toBe("11 trials errored (server-error 11), more than 10% of the whole run's 100: it can no longer be judged, so this part of it stopped there");
+  });
+
   it("does not stop for missing fixtures: they fail at once, and the gate names them", async () => {
     const run = await runSuites([openaiSuite(5, 2)], opts({ fixtures: "offline", maxErrorShare: 0 }));
     expect(allTrials(run).map((t) => t.error?.category)).toEqual(Array(10).fill("missing-fixture"));

@@ -64,8 +64,9 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   try {
     ({ raw, stopped } = await runToEnd(suites, {
       ...runOptions(s, io, reviews),
-      // A shard's errors are weighed with the other shards' by harness merge, not here.
-      ...(shard ? {} : { maxErrorShare: s.maxErrorShare }),
+      // A shard's errors are a share of all the shards' trials: past it, harness merge could not judge them.
+      maxErrorShare: s.maxErrorShare,
+      ...(shard ? { errorShareOf: trialCount(all) } : {}),
       ...(journal.prior ? { prior: journal.prior } : {}),
       ...(journal.writer ? { sink: journal.writer } : {}),
       ...(flags.batch ? { batch: batchOptions(flags, io) } : {}),

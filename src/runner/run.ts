@@ -54,6 +54,12 @@ export interface RunOptions {
    * and the gate names them better. Default: never stop for errors.
    */
   maxErrorShare?: number;
+  /**
+   * The trials maxErrorShare is a share of, when this run is part of a larger one: a shard's
+   * errors alone, over all the shards' trials, past the share mean the whole cannot be judged.
+   * Default: this run's trials.
+   */
+  errorShareOf?: number;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
 }
@@ -172,8 +178,9 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
         errored[trial.error.category] = (errored[trial.error.category] ?? 0) + 1;
         erroredCount++;
         const max = options.maxErrorShare;
-        if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / total }, max)) {
-          fail(stoppedForErrors(errored, erroredCount, total, max));
+        const of = options.errorShareOf ?? total;
+        if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / of }, max)) {
+          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined));
         }
       }
       const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
@@ -287,16 +294,16 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
   return { call, usage };
 }
 
-function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, total: number, maxShare: number): RunError {
+function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean): RunError {
   const kinds = Object.entries(byCategory)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([category, n]) => `${category} ${n}`)
     .join(", ");
-  return new RunError(
-    "run.too-many-errors",
-    `${count} of ${total} trials errored (${kinds}), more than the ${Number((maxShare * 100).toPrecision(3))}% allowed: the run can no longer be judged, so it stopped there`,
-    { hint: "see the errors above; fix the provider or the suite, or allow more with --max-error-rate" },
-  );
+  const pct = `${Number((maxShare * 100).toPrecision(3))}%`;
+  const message = part
+    ? `${count} trials errored (${kinds}), more than ${pct} of the whole run's ${of}: it can no longer be judged, so this part of it stopped there`
+    : `${count} of ${of} trials errored (${kinds}), more than the ${pct} allowed: the run can no longer be judged, so it stopped there`;
+  return new RunError("run.too-many-errors", message, { hint: "see the errors above; fix the provider or the suite, or allow more with --max-error-rate" });
 }
 
 function asRunError(err: unknown): HarnessError {
