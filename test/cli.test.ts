@@ -443,6 +443,32 @@ describe("errors the user can cause", () => {
     expect(r.stdout).not.toContain("Gate: PASS");
   });
 
+  it("a run where every trial errored is never a pass, whatever --max-error-rate allows", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const r = await runHarness(["eval", ...common, "--max-error-rate", "1", "-o", "r.json"], { cwd: dir, env });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("Gate: NOT JUDGED (all 10 trials errored: nothing was judged)");
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.gate).toMatchObject({ status: "fail", judged: false });
+  });
+
+  it("a shard with more errors than its own share, but within the whole run's, defers to merge, which judges", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
+    // Three errored trials of case-1: more than 10% of its shard's 20, not of the whole run's 40.
+    let failed = 0;
+    server.handle((req) => (JSON.stringify(req.body.messages).includes("question 1\"") && failed++ < 3 ? { kind: "status", status: 500 } : answer(req)));
+    const codes = [];
+    for (const i of [1, 2]) codes.push((await runHarness(["eval", ...common, "--shard", `${i}/2`, "-o", `s${i}.json`], { cwd: dir, env })).code);
+    expect(failed).toBeGreaterThanOrEqual(3);
+    expect(codes).toEqual([0, 0]);
+    const merged = await runHarness(["merge", "s1.json", "s2.json", "-o", "all.json"], { cwd: dir });
+    expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+    const all = JSON.parse(await readFile(path.join(dir, "all.json"), "utf8"));
+    expect(all.errors).toMatchObject({ errored: 3, total: 40 });
+    expect(all.gate.judged).toBe(true);
+  });
+
   it("a shard whose provider keeps failing stops once its errors alone are more than the whole run allows", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
     server.handle(() => ({ kind: "status", status: 500 }));

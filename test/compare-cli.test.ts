@@ -95,7 +95,19 @@ describe("harness compare against the fake server", () => {
     expect(r.code).toBe(3);
     // 10% of 60 trials allows 6 errored: the seventh stops the side.
     expect(r.stderr).toContain("anthropic:claude-haiku-4-5: 7 of 60 trials errored (server-error 7), more than the 10% allowed: the run can no longer be judged, so it stopped there");
+    // The first error is in the hint: compare's report lists no errors of its own.
+    expect(r.stderr).toMatch(/hint: the first: anthropic:claude-haiku-4-5: HTTP 500/);
+    expect(r.stdout).toContain("Compare: NOT JUDGED (anthropic:claude-haiku-4-5: the run stopped: 7 of 60 trials errored");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("a reference whose every trial errored, with errors allowed: NOT JUDGED, never a pass on no data", async () => {
+    anthropicDown = true;
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(4) });
+    const r = await runHarness(["compare", "-p", "anthropic:claude-haiku-4-5", "-p", "openai:gpt-4o-mini", ...common, "--max-error-rate", "1"], { cwd: dir, env: env() });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("Compare: NOT JUDGED (anthropic:claude-haiku-4-5: all 20 trials errored: nothing was judged)");
+    expect(r.stdout).not.toContain("NaN");
   });
 
   it("no key for the candidate: exit 3, one line naming the key, no stack", async () => {

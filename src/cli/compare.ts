@@ -85,10 +85,9 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
       ...(stopped ? { signal: AbortSignal.abort() } : {}),
       ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
     });
-    const { raw } = ran;
-    // Too many errors are the provider's, and only the side's label says which one it was.
-    const stoppedHere = ran.stopped?.code === "run.too-many-errors" ? new RunStopped(new RunError(ran.stopped.code, `${label}: ${ran.stopped.message}`, { hint: ran.stopped.hint }), raw) : ran.stopped;
-    stopped ??= stoppedHere;
+    const { raw, stopped: stoppedHere } = ran;
+    // Too many errors are the provider's: the error says which side's (the report's reason already does).
+    stopped ??= stoppedHere?.code === "run.too-many-errors" ? new RunStopped(new RunError(stoppedHere.code, `${label}: ${stoppedHere.message}`, { hint: stoppedHere.hint }), raw) : stoppedHere;
     if (progress) io.stderr.write("\r\x1b[K");
     const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io), ...(stoppedHere ? { stopped: stoppedHere.message } : {}) });
     sides.push(sideFromRun(run, label));

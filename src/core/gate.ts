@@ -29,7 +29,10 @@ export interface GateInput {
 
 export function decideGate(input: GateInput): GateVerdict {
   if (input.shard) {
-    const verdict = judge({ ...input, shard: null });
+    // A shard's errors are a share of all the shards' trials, weighed by harness merge; one
+    // whose errors alone were past that share stopped, and says so (stopped). Missing
+    // fixtures still make it not judged, by their category.
+    const verdict = judge({ ...input, shard: null, errors: { ...input.errors, errored: 0, share: 0 } });
     return {
       ...verdict,
       status: "fail",
@@ -107,6 +110,9 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
       ? `${missingFixtures} trial${missingFixtures === 1 ? " has" : "s have"} no recorded answer in the fixtures (offline): a changed prompt needs re-recording with --record`
       : tooManyErrors(errors, maxErrorShare)
       ? `${errors.errored} of ${errors.total} trials errored (${(errors.share * 100).toFixed(0)}% > ${(maxErrorShare * 100).toFixed(0)}%)`
+      : errors.errored > 0 && errors.errored === errors.total
+      ? // Whatever --max-error-rate allows, a run with no judged trial has nothing to pass on.
+        `all ${errors.total} trials errored: nothing was judged`
       : null;
   return {
     status: regressions.length > 0 || notJudgedReason !== null ? "fail" : "pass",

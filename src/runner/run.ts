@@ -122,6 +122,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   let done = 0;
   const errored: Partial<Record<TrialError["category"], number>> = {};
   let erroredCount = 0;
+  let firstError: TrialError | undefined;
   let resumed = 0;
   const result: RawRun["suites"] = suites.map((suite) => ({
     suite,
@@ -177,10 +178,11 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       if (trial.error && trial.error.category !== "cancelled" && trial.error.category !== "missing-fixture") {
         errored[trial.error.category] = (errored[trial.error.category] ?? 0) + 1;
         erroredCount++;
+        firstError ??= trial.error;
         const max = options.maxErrorShare;
         const of = options.errorShareOf ?? total;
         if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / of }, max)) {
-          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined));
+          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined, firstError!));
         }
       }
       const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
@@ -294,16 +296,18 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
   return { call, usage };
 }
 
-function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean): RunError {
+function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean, first: TrialError): RunError {
   const kinds = Object.entries(byCategory)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([category, n]) => `${category} ${n}`)
     .join(", ");
   const pct = `${Number((maxShare * 100).toPrecision(3))}%`;
   const message = part
-    ? `${count} trials errored (${kinds}), more than ${pct} of the whole run's ${of}: it can no longer be judged, so this part of it stopped there`
+    ? `${count} trial${count === 1 ? "" : "s"} errored (${kinds}), more than ${pct} of the whole run's ${of}: it can no longer be judged, so this part of it stopped there`
     : `${count} of ${of} trials errored (${kinds}), more than the ${pct} allowed: the run can no longer be judged, so it stopped there`;
-  return new RunError("run.too-many-errors", message, { hint: "see the errors above; fix the provider or the suite, or allow more with --max-error-rate" });
+  // Where the report shows no error of its own (compare's), the first one says what went wrong.
+  const example = first.message.length > 200 ? `${first.message.slice(0, 200)}…` : first.message;
+  return new RunError("run.too-many-errors", message, { hint: `the first: ${example}; fix the provider or the suite, or allow more with --max-error-rate` });
 }
 
 function asRunError(err: unknown): HarnessError {
