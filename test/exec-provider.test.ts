@@ -214,6 +214,11 @@ describe("exec provider", () => {
     expect(err.message).toContain("exec:");
   });
 
+  it("says a one-line stderr once", async () => {
+    const err = await callError(`${NODE} -e "console.error('app: refusing input 1'); process.exit(1)"`);
+    expect(err.message).toMatch(/: exited with code 1: app: refusing input 1$/);
+  });
+
   it("keeps only the tail of a long stderr", async () => {
     const err = await callError(`${NODE} noisy-fail.mjs`);
     expect(err.category).toBe("provider-error");

@@ -123,7 +123,10 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
           if (child.pid !== undefined) toKillAtExit.delete(child.pid);
           if (code !== 0) {
             const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            reject(new ProviderError("provider-error", `${id}: ${why}${err.trim() ? `: ${keyLine(err)}\n${err.trim()}` : ""}`));
+            // The key line first, for one-line summaries; the whole stderr after it, unless that is all there was.
+            const key = keyLine(err);
+            const rest = err.trim() && err.trim() !== key ? `\n${err.trim()}` : "";
+            reject(new ProviderError("provider-error", `${id}: ${why}${key ? `: ${key}` : ""}${rest}`));
             return;
           }
           const output = Buffer.concat(out).toString("utf8").replace(/\r?\n$/, "");
