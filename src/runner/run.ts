@@ -306,7 +306,8 @@ function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: nu
     ? `${count} trial${count === 1 ? "" : "s"} errored (${kinds}), more than ${pct} of the whole run's ${of}: it can no longer be judged, so this part of it stopped there`
     : `${count} of ${of} trials errored (${kinds}), more than the ${pct} allowed: the run can no longer be judged, so it stopped there`;
   // Where the report shows no error of its own (compare's), the first one says what went wrong.
-  const example = first.message.length > 200 ? `${first.message.slice(0, 200)}…` : first.message;
+  const line = first.message.split("\n")[0]!;
+  const example = line.length > 200 ? `${line.slice(0, 200)}…` : line;
   return new RunError("run.too-many-errors", message, { hint: `the first: ${example}; fix the provider or the suite, or allow more with --max-error-rate` });
 }
 
