@@ -449,6 +449,8 @@ describe("errors the user can cause", () => {
     const r = await runHarness(["eval", ...common, "--max-error-rate", "1", "-o", "r.json"], { cwd: dir, env });
     expect(r.code).toBe(3);
     expect(r.stdout).toContain("Gate: NOT JUDGED (all 10 trials errored: nothing was judged)");
+    // Raising the rate cannot help a run with nothing judged.
+    expect(r.stderr).toContain("hint: see the errors above; fix the provider, key or fixtures\n");
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
     expect(report.gate).toMatchObject({ status: "fail", judged: false });
   });

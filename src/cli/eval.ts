@@ -118,7 +118,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     // The error itself says best what to do (set the key, say).
     if (stopped) throw stopped;
     if (code === ExitCode.runError) {
-      throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}`, { hint: notJudgedHint(result.errors.byCategory) });
+      throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}`, { hint: notJudgedHint(result.errors.byCategory, result.errors.total > 0 && result.errors.errored === result.errors.total) });
     }
     return code;
   } finally {
@@ -142,10 +142,12 @@ export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBase
 
 
 /** What to do about a run that could not be judged, from what went wrong most. */
-export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"]): string {
+export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"], everyTrialErrored = false): string {
   // Offline, a missing answer is never a passing fault: raising --max-error-rate cannot help.
   if ((byCategory["missing-fixture"] ?? 0) > 0) {
     return "record the missing answers with --record (needs the provider's key), or ask for no more trials (-k) than were recorded";
   }
+  // Nor can it when nothing was judged.
+  if (everyTrialErrored) return "see the errors above; fix the provider, key or fixtures";
   return "see the errors above; fix the provider, key or fixtures, or raise --max-error-rate";
 }
