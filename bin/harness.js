@@ -40,7 +40,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
-  // A big run's heap grows by half at a time, to bound its memory (see src/cli/heap.ts).
+  // A big run's heap at most doubles at a time, to bound its memory (see src/cli/heap.ts).
   sizeRun(trials) {
     const flag = heapFlagFor(trials, process.execArgv, process.env.NODE_OPTIONS);
     if (flag) v8.setFlagsFromString(flag);

@@ -9,11 +9,11 @@ import type { CliIo } from "../src/cli/io.js";
 import { cleanEnv, copyExamples } from "./cli-run.js";
 
 describe("heapFlagFor", () => {
-  it("asks for a heap that grows by half from LEAN_HEAP_TRIALS trials on, and not below", () => {
+  it("asks for a heap that at most doubles from LEAN_HEAP_TRIALS trials on, and not below", () => {
     expect(LEAN_HEAP_TRIALS).toBe(20_000);
     expect(heapFlagFor(19_999, [], undefined)).toBeUndefined();
-    expect(heapFlagFor(20_000, [], undefined)).toBe("--heap-growing-percent=50");
-    expect(heapFlagFor(100_000, ["--enable-source-maps"], "--max-old-space-size=4096")).toBe("--heap-growing-percent=50");
+    expect(heapFlagFor(20_000, [], undefined)).toBe("--heap-growing-percent=100");
+    expect(heapFlagFor(100_000, ["--enable-source-maps"], "--max-old-space-size=4096")).toBe("--heap-growing-percent=100");
   });
 
   it("leaves a growth factor the user gave Node alone, as a flag or in NODE_OPTIONS, with - or _", () => {
