@@ -1,6 +1,6 @@
 /** From raw trials to per-case and per-suite figures. Pure. */
 import { meanOfDefined, passAtK, passHatK, suitePassRateInterval, summarize } from "./stats.js";
-import type { AtK, CaseResult, ErrorCategory, LoadedCase, LoadedSuite, RunResult, SuiteResult, TrialResult } from "./types.js";
+import type { AtK, CaseResult, ErrorCategory, JudgeUsage, LoadedCase, LoadedSuite, RunResult, SuiteResult, TrialResult } from "./types.js";
 import { hasOutput } from "./stored-output.js";
 
 /** The k values to report: the main k (the number of trials) and any asked for with --at. */
@@ -10,9 +10,16 @@ export function kValues(trials: number, at: readonly number[]): { k: number; all
 }
 
 export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: number, ks: readonly number[]): CaseResult {
-  const judged = trials.filter((t) => t.passed !== null);
-  const n = judged.length;
-  const passes = judged.filter((t) => t.passed).length;
+  let n = 0;
+  let passes = 0;
+  let errored = 0;
+  let pending = 0;
+  for (const t of trials) {
+    if (t.passed !== null) n++;
+    if (t.passed) passes++;
+    if (t.error !== null) errored++;
+    if (t.pending) pending++;
+  }
   const at: AtK[] = ks.map((kk) => ({ k: kk, passAtK: passAtK(n, passes, kk), passHatK: passHatK(n, passes, kk) }));
   return {
     id: c.id,
@@ -21,8 +28,8 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
     promptHash: c.promptHash,
     n,
     passes,
-    errored: trials.filter((t) => t.error !== null).length,
-    pending: trials.filter((t) => t.pending).length,
+    errored,
+    pending,
     k,
     passAtK: passAtK(n, passes, k),
     passHatK: passHatK(n, passes, k),
@@ -33,10 +40,8 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
 
 export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: readonly number[]): SuiteResult {
   const k = suite.trials;
-  const trials = cases.flatMap((c) => c.trials);
-  const answered = trials.filter(hasOutput);
+  const t = trialTotals(cases);
   const { rate, interval } = suitePassRateInterval(cases.map((c) => ({ n: c.n, c: c.passes })));
-  const latencies = answered.map((t) => t.latencyMs ?? Number.NaN);
   const passed = cases.reduce((s, c) => s + c.passes, 0);
   const judged = cases.reduce((s, c) => s + c.n, 0);
   return {
@@ -57,32 +62,66 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     passRateInterval: interval,
     totals: {
       cases: cases.length,
-      trials: trials.length,
+      trials: t.trials,
       passed,
       failed: judged - passed,
       errored: cases.reduce((s, c) => s + c.errored, 0),
       pending: cases.reduce((s, c) => s + c.pending, 0),
     },
-    latencyMs: summarize(latencies),
-    refusals: answered.filter((t) => t.refused).length,
-    tokens: answered.some((t) => t.usage !== null)
-      ? {
-          inputTokens: answered.reduce((s, t) => s + (t.usage?.inputTokens ?? 0), 0),
-          outputTokens: answered.reduce((s, t) => s + (t.usage?.outputTokens ?? 0), 0),
-        }
-      : null,
+    latencyMs: summarize(t.latencies),
+    refusals: t.refusals,
+    tokens: t.withUsage > 0 ? { inputTokens: t.inputTokens, outputTokens: t.outputTokens } : null,
     // A total that silently left out unpriced calls would understate the bill: unknown if any is unknown.
-    costUsd: answered.length > 0 && answered.every((t) => t.costUsd !== null) ? answered.reduce((s, t) => s + t.costUsd!, 0) : null,
-    judge: judgeTotals(trials),
-    judgePrompts: judgePrompts(cases),
+    costUsd: t.answered > 0 && t.unpriced === 0 ? t.costUsd : null,
+    judge: judgeTotals(t.judged),
+    judgePrompts: t.judgePrompts,
     judgeModel: suite.judge?.id ?? null,
     threshold: suite.threshold,
     cases,
   };
 }
 
-function judgeTotals(trials: readonly TrialResult[]): SuiteResult["judge"] {
-  const judged = trials.flatMap((t) => (t.judge ? [t.judge] : []));
+/**
+ * What a suite's figures need from its trials, in one pass over them (100,000 trials went
+ * through a dozen). Latency, tokens, refusals and cost count the trials the model answered.
+ */
+function trialTotals(cases: readonly CaseResult[]) {
+  const totals = {
+    trials: 0,
+    answered: 0,
+    latencies: [] as number[],
+    refusals: 0,
+    withUsage: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    unpriced: 0,
+    judged: [] as JudgeUsage[],
+    // Hash of each judge prompt the suite's grades used, by grader type.
+    judgePrompts: {} as Record<string, string>,
+  };
+  for (const c of cases) {
+    for (const t of c.trials) {
+      totals.trials++;
+      if (t.judge) totals.judged.push(t.judge);
+      for (const g of t.grades) if (g.judgePromptHash) totals.judgePrompts[g.type] = g.judgePromptHash;
+      if (!hasOutput(t)) continue;
+      totals.answered++;
+      totals.latencies.push(t.latencyMs ?? Number.NaN);
+      if (t.refused) totals.refusals++;
+      if (t.usage !== null) {
+        totals.withUsage++;
+        totals.inputTokens += t.usage.inputTokens;
+        totals.outputTokens += t.usage.outputTokens;
+      }
+      if (t.costUsd === null) totals.unpriced++;
+      else totals.costUsd += t.costUsd;
+    }
+  }
+  return totals;
+}
+
+function judgeTotals(judged: readonly JudgeUsage[]): SuiteResult["judge"] {
   if (judged.length === 0) return null;
   const withUsage = judged.filter((j) => j.usage !== null);
   return {
@@ -94,13 +133,6 @@ function judgeTotals(trials: readonly TrialResult[]): SuiteResult["judge"] {
     costUsd: judged.every((j) => j.costUsd !== null) ? judged.reduce((s, j) => s + j.costUsd!, 0) : null,
     latencyMs: summarize(judged.map((j) => j.latencyMs)),
   };
-}
-
-/** Hash of each judge prompt the suite's grades used, by grader type. */
-function judgePrompts(cases: readonly CaseResult[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of cases) for (const t of c.trials) for (const g of t.grades) if (g.judgePromptHash) out[g.type] = g.judgePromptHash;
-  return out;
 }
 
 export function summariseErrors(suites: readonly SuiteResult[]): RunResult["errors"] {

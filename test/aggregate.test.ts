@@ -1,0 +1,64 @@
+/**
+ * A suite's totals against figures worked out by hand from a few mixed trials: answered or
+ * not, priced or not, with or without usage, refused, judged.
+ */
+import { describe, expect, it } from "vitest";
+import { aggregateCase, aggregateSuite } from "../src/core/aggregate.js";
+import { TrialWithStoredOutput } from "../src/core/stored-output.js";
+import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, TrialResult } from "../src/core/types.js";
+
+const pass: Grade = { type: "contains", pass: true, score: 1, reason: "ok" };
+const judgedGrade: Grade = { type: "rubric", pass: false, score: 0, reason: "no", judgePromptHash: "h-rubric" };
+
+function trial(index: number, over: Partial<TrialResult>): TrialResult {
+  return { index, output: "answer", passed: true, pending: false, grades: [pass], latencyMs: 10, usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0.5, cached: false, retries: 0, judge: null, error: null, ...over };
+}
+
+const suite = { name: "s", file: "s.yaml", provider: { id: "openai:m", config: {} }, trials: 3, threshold: undefined } as unknown as LoadedSuite;
+const caseOf = (id: string) => ({ id, line: 1, promptHash: "p" }) as unknown as LoadedCase;
+const judge = (calls: number, latencyMs: number, costUsd: number | null): JudgeUsage => ({ calls, latencyMs, usage: { inputTokens: 100, outputTokens: 10 }, costUsd });
+
+describe("aggregateSuite", () => {
+  it("counts latency, tokens, refusals and cost over answered trials only, and judge usage over all", () => {
+    const stored = new TrialWithStoredOutput(trial(2, { latencyMs: 40, usage: null, costUsd: 0.25 }), () => {
+      throw new Error("the totals must not read an output back from disk");
+    });
+    const a = aggregateCase(caseOf("a"), [trial(0, { latencyMs: 20, refused: true, usage: { inputTokens: 3, outputTokens: 4 } }), trial(1, { passed: false, latencyMs: 30, grades: [judgedGrade], judge: judge(2, 7, 0.01) }), stored], 3, [3]);
+    // An errored trial: no answer, so none of its (absent) figures count, but its judge's calls would.
+    const b = aggregateCase(caseOf("b"), [trial(0, { latencyMs: 10 }), trial(1, { output: null, passed: null, latencyMs: null, usage: null, costUsd: null, error: { category: "network", message: "down" } }), trial(2, { latencyMs: 50, judge: judge(1, 3, 0.02) })], 3, [3]);
+    expect([a.n, a.passes, a.errored, b.n, b.passes, b.errored]).toEqual([3, 2, 0, 2, 2, 1]);
+
+    const s = aggregateSuite(suite, [a, b], [3]);
+    expect(s.totals).toEqual({ cases: 2, trials: 6, passed: 4, failed: 1, errored: 1, pending: 0 });
+    // Five answered latencies, 10 20 30 40 50: p50 30, p95 at position 3.8 → 40 + 0.8·10.
+    expect(s.latencyMs.p50).toBe(30);
+    expect(s.latencyMs.p95).toBeCloseTo(48, 10);
+    expect(s.latencyMs.max).toBe(50);
+    expect(s.refusals).toBe(1);
+    // Usage 3+1+1+1 in (the stored trial has none), 4+1+1+1 out.
+    expect(s.tokens).toEqual({ inputTokens: 6, outputTokens: 7 });
+    // Every answered trial is priced: 0.5 + 0.5 + 0.25 + 0.5 + 0.5.
+    expect(s.costUsd).toBeCloseTo(2.25, 12);
+    expect(s.judge).toEqual({ calls: 3, tokens: { inputTokens: 200, outputTokens: 20 }, costUsd: 0.03, latencyMs: { p50: 5, p95: 6.8, max: 7 } });
+    expect(s.judgePrompts).toEqual({ rubric: "h-rubric" });
+  });
+
+  it("leaves cost unknown when any answered trial is unpriced, tokens unknown when none has usage, and no judge when none was asked", () => {
+    const c = aggregateCase(caseOf("c"), [trial(0, { usage: null }), trial(1, { usage: null, costUsd: null }), trial(2, { output: null, passed: null, usage: null, costUsd: null, error: { category: "timeout", message: "t" } })], 3, [3]);
+    const s = aggregateSuite(suite, [c], [3]);
+    expect(s.costUsd).toBeNull();
+    expect(s.tokens).toBeNull();
+    expect(s.judge).toBeNull();
+    expect(s.judgePrompts).toEqual({});
+    expect(s.refusals).toBe(0);
+  });
+
+  it("has no cost, no latency and no tokens when nothing was answered", () => {
+    const down = { output: null, passed: null, latencyMs: null, usage: null, costUsd: null, error: { category: "network" as const, message: "down" } };
+    const s = aggregateSuite(suite, [aggregateCase(caseOf("d"), [trial(0, down), trial(1, down)], 3, [3])], [3]);
+    expect(s.costUsd).toBeNull();
+    expect(s.tokens).toBeNull();
+    expect(Number.isNaN(s.latencyMs.p50) && Number.isNaN(s.latencyMs.max)).toBe(true);
+    expect(s.totals).toEqual({ cases: 1, trials: 2, passed: 0, failed: 0, errored: 2, pending: 0 });
+  });
+});
