@@ -40,7 +40,7 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
 
 export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: readonly number[]): SuiteResult {
   const k = suite.trials;
-  const t = trialTotals(cases);
+  const sums = trialTotals(cases);
   const { rate, interval } = suitePassRateInterval(cases.map((c) => ({ n: c.n, c: c.passes })));
   const passed = cases.reduce((s, c) => s + c.passes, 0);
   const judged = cases.reduce((s, c) => s + c.n, 0);
@@ -62,19 +62,19 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     passRateInterval: interval,
     totals: {
       cases: cases.length,
-      trials: t.trials,
+      trials: sums.trials,
       passed,
       failed: judged - passed,
       errored: cases.reduce((s, c) => s + c.errored, 0),
       pending: cases.reduce((s, c) => s + c.pending, 0),
     },
-    latencyMs: summarize(t.latencies),
-    refusals: t.refusals,
-    tokens: t.withUsage > 0 ? { inputTokens: t.inputTokens, outputTokens: t.outputTokens } : null,
+    latencyMs: summarize(sums.latencies),
+    refusals: sums.refusals,
+    tokens: sums.withUsage > 0 ? { inputTokens: sums.inputTokens, outputTokens: sums.outputTokens } : null,
     // A total that silently left out unpriced calls would understate the bill: unknown if any is unknown.
-    costUsd: t.answered > 0 && t.unpriced === 0 ? t.costUsd : null,
-    judge: judgeTotals(t.judged),
-    judgePrompts: t.judgePrompts,
+    costUsd: sums.answered > 0 && sums.unpriced === 0 ? sums.costUsd : null,
+    judge: judgeTotals(sums.judged),
+    judgePrompts: sums.judgePrompts,
     judgeModel: suite.judge?.id ?? null,
     threshold: suite.threshold,
     cases,
