@@ -24,8 +24,10 @@ describe("aggregateSuite", () => {
       throw new Error("the totals must not read an output back from disk");
     });
     const a = aggregateCase(caseOf("a"), [trial(0, { latencyMs: 20, refused: true, usage: { inputTokens: 3, outputTokens: 4 } }), trial(1, { passed: false, latencyMs: 30, grades: [judgedGrade], judge: judge(2, 7, 0.01) }), stored], 3, [3]);
-    // An errored trial: no answer, so none of its (absent) figures count, but its judge's calls would.
-    const b = aggregateCase(caseOf("b"), [trial(0, { latencyMs: 10 }), trial(1, { output: null, passed: null, latencyMs: null, usage: null, costUsd: null, error: { category: "network", message: "down" } }), trial(2, { latencyMs: 50, judge: judge(1, 3, 0.02) })], 3, [3]);
+    // A trial with no answer: its latency, tokens, refusal and cost (made up here, to show they are
+    // left out) do not count; its judge's calls do, as a judge is paid for whether or not it helped.
+    const unanswered = trial(1, { output: null, passed: null, latencyMs: 999, usage: { inputTokens: 100, outputTokens: 100 }, refused: true, costUsd: 9, judge: judge(4, 1, 0.5), error: { category: "network", message: "down" } });
+    const b = aggregateCase(caseOf("b"), [trial(0, { latencyMs: 10 }), unanswered, trial(2, { latencyMs: 50, judge: judge(1, 3, 0.02) })], 3, [3]);
     expect([a.n, a.passes, a.errored, b.n, b.passes, b.errored]).toEqual([3, 2, 0, 2, 2, 1]);
 
     const s = aggregateSuite(suite, [a, b], [3]);
@@ -38,9 +40,17 @@ describe("aggregateSuite", () => {
     // Usage 3+1+1+1 in (the stored trial has none), 4+1+1+1 out.
     expect(s.tokens).toEqual({ inputTokens: 6, outputTokens: 7 });
     // Every answered trial is priced: 0.5 + 0.5 + 0.25 + 0.5 + 0.5.
-    expect(s.costUsd).toBeCloseTo(2.25, 12);
-    expect(s.judge).toEqual({ calls: 3, tokens: { inputTokens: 200, outputTokens: 20 }, costUsd: 0.03, latencyMs: { p50: 5, p95: 6.8, max: 7 } });
+    expect(s.costUsd).toBe(2.25);
+    // Judges: 2 calls (7 ms, $0.01), 4 calls (1 ms, $0.5) and 1 call (3 ms, $0.02), in trial order.
+    expect(s.judge).toEqual({ calls: 7, tokens: { inputTokens: 300, outputTokens: 30 }, costUsd: 0.01 + 0.5 + 0.02, latencyMs: { p50: 3, p95: 6.6, max: 7 } });
     expect(s.judgePrompts).toEqual({ rubric: "h-rubric" });
+  });
+
+  it("counts a trial awaiting review as pending, neither passed nor failed", () => {
+    const awaiting = { passed: null, pending: true, grades: [{ type: "human", pass: false, score: 0, reason: "awaiting review", pending: true } as Grade] };
+    const c = aggregateCase(caseOf("p"), [trial(0, {}), trial(1, awaiting), trial(2, { passed: false })], 3, [3]);
+    expect([c.n, c.passes, c.pending, c.errored]).toEqual([2, 1, 1, 0]);
+    expect(aggregateSuite(suite, [c], [3]).totals).toEqual({ cases: 1, trials: 3, passed: 1, failed: 1, errored: 0, pending: 1 });
   });
 
   it("leaves cost unknown when any answered trial is unpriced, tokens unknown when none has usage, and no judge when none was asked", () => {
@@ -51,6 +61,12 @@ describe("aggregateSuite", () => {
     expect(s.judge).toBeNull();
     expect(s.judgePrompts).toEqual({});
     expect(s.refusals).toBe(0);
+  });
+
+  it("counts a token count missing from a trial read back from a report as 0, as before", () => {
+    const partial = trial(0, { usage: { inputTokens: 5 } as never });
+    const s = aggregateSuite(suite, [aggregateCase(caseOf("u"), [partial, trial(1, { usage: undefined as never })], 3, [3])], [3]);
+    expect(s.tokens).toEqual({ inputTokens: 5, outputTokens: 0 });
   });
 
   it("has no cost, no latency and no tokens when nothing was answered", () => {

@@ -109,11 +109,10 @@ function trialTotals(cases: readonly CaseResult[]) {
       totals.answered++;
       totals.latencies.push(t.latencyMs ?? Number.NaN);
       if (t.refused) totals.refusals++;
-      if (t.usage !== null) {
-        totals.withUsage++;
-        totals.inputTokens += t.usage.inputTokens;
-        totals.outputTokens += t.usage.outputTokens;
-      }
+      // Trials read back from a journal or a report are not checked field by field: a missing count is 0.
+      if (t.usage !== null) totals.withUsage++;
+      totals.inputTokens += t.usage?.inputTokens ?? 0;
+      totals.outputTokens += t.usage?.outputTokens ?? 0;
       if (t.costUsd === null) totals.unpriced++;
       else totals.costUsd += t.costUsd;
     }

@@ -31,34 +31,44 @@ export function* renderJsonChunks(result: RunResult | ModelComparison, depth = 6
       text += JSON.stringify(value) ?? "null";
       return;
     }
-    const frame: Frame = Array.isArray(value)
-      ? { array: value, keys: null, object: null, next: 0, level, close: "]" }
-      : { array: null, keys: Object.keys(value).filter((k) => isWritten((value as Record<string, unknown>)[k])), object: value as Record<string, unknown>, next: 0, level, close: "}" };
-    if ((frame.array ?? frame.keys!).length === 0) text += frame.array ? "[]" : "{}";
+    let frame: Frame;
+    if (Array.isArray(value)) frame = { keys: null, values: value, next: 0, level, close: "]" };
     else {
-      text += frame.array ? "[\n" : "{\n";
+      // Each value read once, as Object.entries did: what is written is what was there.
+      const keys: string[] = [];
+      const values: unknown[] = [];
+      for (const key of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[key];
+        if (isWritten(v)) {
+          keys.push(key);
+          values.push(v);
+        }
+      }
+      frame = { keys, values, next: 0, level, close: "}" };
+    }
+    if (frame.values.length === 0) text += frame.keys ? "{}" : "[]";
+    else {
+      text += frame.keys ? "{\n" : "[\n";
       stack.push(frame);
     }
   };
   write(result, 0);
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    const items = top.array ?? top.keys!;
-    if (top.next === items.length) {
+    if (top.next === top.values.length) {
       text += `\n${indent(top.level)}${top.close}`;
       stack.pop();
       continue;
     }
     const i = top.next++;
     text += i > 0 ? `,\n${indent(top.level + 1)}` : indent(top.level + 1);
-    if (top.array) {
-      const v = top.array[i];
+    if (top.keys) {
+      text += `${JSON.stringify(top.keys[i])}: `;
+      write(top.values[i], top.level + 1);
+    } else {
+      const v = top.values[i];
       // As JSON.stringify does in arrays.
       write(isWritten(v) ? v : null, top.level + 1);
-    } else {
-      const key = top.keys![i]!;
-      text += `${JSON.stringify(key)}: `;
-      write(top.object![key], top.level + 1);
     }
     if (text.length >= 1 << 16) {
       yield text;
@@ -68,10 +78,14 @@ export function* renderJsonChunks(result: RunResult | ModelComparison, depth = 6
   yield `${text}\n`;
 }
 
-/** An object or array open on the writer's stack: an array's items, or an object's keys that are written. */
-type Frame =
-  | { array: readonly unknown[]; keys: null; object: null; next: number; level: number; close: string }
-  | { array: null; keys: string[]; object: Record<string, unknown>; next: number; level: number; close: string };
+/** An object or array open on the writer's stack: an array's items, or an object's written keys and their values. */
+interface Frame {
+  keys: string[] | null;
+  values: readonly unknown[];
+  next: number;
+  level: number;
+  close: string;
+}
 
 /** JSON.stringify leaves such a value out of an object (and writes null for it in an array). */
 function isWritten(v: unknown): boolean {
