@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
 
 /**
  * A load scenario `runs` times, kept as the run of median wall time (its CPU and RSS match
- * its wall), with every run's wall time beside it: one run on a shared machine varies by 10%.
+ * its wall), with every run's wall time and CPU beside it: one run on a shared machine varies by 10%.
  */
 async function measureRuns(tool: Tool, s: Scenario, o: Parameters<typeof measure>[2], runs: number): Promise<Row[]> {
   if (runs === 1 || s.kind !== "load") return measure(tool, s, o);
@@ -125,7 +125,7 @@ async function measureRuns(tool: Tool, s: Scenario, o: Parameters<typeof measure
   const sorted = [...all].sort((a, b) => (a.wallMs ?? Infinity) - (b.wallMs ?? Infinity));
   // The lower median when the count is even.
   const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  return [{ ...mid, label: `${mid.label} (median of ${runs})`, wallRunsMs: all.map((r) => r.wallMs ?? Number.NaN) }];
+  return [{ ...mid, label: `${mid.label} (median of ${runs})`, wallRunsMs: all.map((r) => r.wallMs ?? Number.NaN), cpuRunsMs: all.map((r) => r.cpuPerTrialMs ?? Number.NaN) }];
 }
 
 main(process.argv.slice(2)).then(

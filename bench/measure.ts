@@ -38,6 +38,8 @@ export interface Row {
   error: string | null;
   /** With --runs: the wall time of every run, of which this row is the median one. */
   wallRunsMs?: number[];
+  /** With --runs: every run's CPU a trial, in the order of wallRunsMs. */
+  cpuRunsMs?: number[];
 }
 
 export interface Phases {

@@ -48,6 +48,12 @@ function phases(row: Row): string {
   return `${ms(p.startMs)} · ${ms(p.callsMs)}${p.callsRatio === null ? "" : ` (${num(p.callsRatio, 2)}×)`} · ${ms(p.finishMs)}`;
 }
 
+/** With --runs, the range of every run's figure beside the median run's: " (lowest–highest)". */
+function spread(runs: number[] | undefined, show: (v: number) => string): string {
+  const finite = (runs ?? []).filter(Number.isFinite);
+  return finite.length > 1 ? ` (${show(Math.min(...finite))}–${show(Math.max(...finite))})` : "";
+}
+
 function cells(row: Row, checks: Check[]): string[] {
   const t = row.tally;
   const startup = row.versionMs !== null;
@@ -58,9 +64,9 @@ function cells(row: Row, checks: Check[]): string[] {
     row.tool,
     startup ? "—" : ms(row.limitMs),
     startup ? `${ms(row.versionMs)} / ${ms(row.oneCaseMs)}` : ms(row.wallMs),
-    row.ratio === null ? "—" : `${num(row.ratio, 2)}×`,
+    row.ratio === null ? "—" : `${num(row.ratio, 2)}×${spread(row.wallRunsMs, (w) => num(w / row.limitMs!, 2))}`,
     phases(row),
-    row.cpuPerTrialMs === null ? "—" : `${num(row.cpuPerTrialMs, row.cpuPerTrialMs < 10 ? 3 : 0)} ms`,
+    row.cpuPerTrialMs === null ? "—" : `${num(row.cpuPerTrialMs, row.cpuPerTrialMs < 10 ? 3 : 0)} ms${spread(row.cpuRunsMs, (c) => num(c, c < 10 ? 3 : 0))}`,
     row.peakRssMb === null ? "—" : `${num(row.peakRssMb)} MB`,
     num(row.maxInFlight),
     num(row.serverCalls),

@@ -113,6 +113,9 @@ describe("npm run bench --quick", () => {
       if (!load) continue;
       expect(r.label).toMatch(/\(median of 2\)$/);
       expect(r.wallMs).toBe(Math.min(...r.wallRunsMs!));
+      // Each run's CPU in the order of its wall time: the kept run's is the one beside the lowest wall.
+      expect(r.cpuRunsMs).toHaveLength(2);
+      expect(r.cpuRunsMs![r.wallRunsMs!.indexOf(r.wallMs!)]).toBe(r.cpuPerTrialMs);
     }
   });
 
@@ -127,6 +130,10 @@ describe("npm run bench --quick", () => {
     const md = await readFile(path.join(dir, "bench.md"), "utf8");
     expect(md.split("\n")[0]).toMatch(/^\| # \| scenario \| tool \| limit \| wall \| ratio \| start · calls \(÷ limit\) · finish \| CPU\/trial \| peak RSS \| in flight \|/);
     expect(md.trim().split("\n")).toHaveLength(2 + report.rows.length);
+    // With --runs, a load row gives the range of its runs' ratios and CPU beside the median run's.
+    const latencyBound = md.split("\n").find((line) => line.startsWith("| 1 |") && line.includes("| harness |"));
+    expect(latencyBound).toMatch(/ \d\.\d\d× \(\d\.\d\d–\d\.\d\d\) \|/);
+    expect(latencyBound).toMatch(/ \d+\.\d{3} ms \(\d+\.\d{3}–\d+\.\d{3}\) \|/);
   });
 });
 
