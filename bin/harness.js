@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // The executable: the only place that ends the process.
+import module from "node:module";
 import v8 from "node:v8";
-import { heapFlagFor, runCli } from "../dist/cli-bundle/index.js";
+
+// Node 22.1 and later keep V8's compiled code on disk (in the system's temporary folder), so a
+// later start skips compiling the bundle; Node 20 has no such cache, and this is a no-op there.
+// It must come before the bundle is loaded, hence the dynamic import.
+module.enableCompileCache?.();
+const { heapFlagFor, runCli } = await import("../dist/cli-bundle/index.js");
 
 // `harness … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
