@@ -480,6 +480,16 @@ describe("errors the user can cause", () => {
     expect(r.stderr).toContain("5 trials errored (server-error 5), more than 10% of the whole run's 40: it can no longer be judged, so this part of it stopped there\n");
     const report = JSON.parse(await readFile(path.join(dir, "s1.json"), "utf8"));
     expect(report.errors.byCategory.cancelled).toBeGreaterThan(0);
+
+    // The other shard runs to the end; merge cannot judge the whole, and names the part that stopped.
+    server.handle(answer);
+    expect((await runHarness(["eval", ...common, "--shard", "2/2", "-o", "s2.json"], { cwd: dir, env })).code).toBe(0);
+    const merged = await runHarness(["merge", "s1.json", "s2.json", "-o", "all.json"], { cwd: dir });
+    expect(merged.code).toBe(3);
+    const why = "shard 1/2 (s1.json): 5 trials errored (server-error 5), more than 10% of the whole run's 40: it can no longer be judged, so this part of it stopped there";
+    expect(merged.stderr).toContain(`the merged run could not be judged: the run stopped: ${why}`);
+    const all = JSON.parse(await readFile(path.join(dir, "all.json"), "utf8"));
+    expect(all.stopped).toBe(why);
   });
 
   it("a run that is not judged says so in the JSON too: gate.status is never pass", async () => {

@@ -40,7 +40,11 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
 
   // A shard that covered part of its cases makes the whole run partial: no verdict, no baseline.
   const interrupted = reports.find((r) => r.interrupted)?.interrupted ?? null;
-  const stopped = reports.find((r) => r.stopped)?.stopped;
+  // A shard's own reason says "this part of it stopped there": name the part, and count the others.
+  const stoppedParts = reports.flatMap((r, i) => (r.stopped ? [{ part: r.shard ? `shard ${r.shard.index}/${r.shard.count} (${files[i]})` : files[i]!, why: r.stopped }] : []));
+  const [first] = stoppedParts;
+  const others = stoppedParts.length - 1;
+  const stopped = first && `${first.part}: ${first.why}${others > 0 ? ` (and ${others} more part${others > 1 ? "s" : ""} stopped)` : ""}`;
   const result = buildRunResult(raw, {
     baseline,
     baselinePath: path.relative(cwd, baselineFile),
