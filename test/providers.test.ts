@@ -2,13 +2,14 @@
  * Contract suite for the model providers, run against BOTH openai and anthropic
  * through their real SDK clients, talking to the fake wire-format server.
  */
+import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../src/config/schema.js";
 import type { Message } from "../src/core/types.js";
 import { createAnthropicProvider, DEFAULT_ANTHROPIC_MAX_TOKENS } from "../src/providers/anthropic.js";
 import { createOpenAIProvider } from "../src/providers/openai.js";
 import { costOf, priceOf } from "../src/providers/pricing.js";
-import { retryAfterMs } from "../src/providers/sdk-errors.js";
+import { classifySdkError, retryAfterMs } from "../src/providers/sdk-errors.js";
 import { ProviderError, RETRYABLE, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "../src/providers/types.js";
 import { echo, startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, waitFor } from "./helpers/project.js";
@@ -297,6 +298,8 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     const err = await callError(make());
     expect(err.category).toBe("network");
     expect(err.fatal).toBe(false);
+    // A server took the request: it can be reached, whatever became of the answer.
+    expect(err.unreachable).toBe(false);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -306,6 +309,7 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     await dead.close();
     const err = await callError(target.create(target.model, { baseURL: url }, env()));
     expect(err.category).toBe("network");
+    expect(err.unreachable).toBe(true);
     // The SDK says only "Connection error."; the cause names the address.
     expect(err.message).toContain(`connection failed (connect ECONNREFUSED ${new URL(url).host})`);
   });
@@ -388,6 +392,29 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
       expect(server.requests.length - before, `requests for ${step}`).toBe(1);
     }
     expect(server.requests).toHaveLength(script.length);
+  });
+});
+
+describe("classifySdkError: whether the request reached a server", () => {
+  // The SDKs wrap whatever their fetch threw as an APIConnectionError with it as the cause.
+  const failed = (code: string, message: string) => classifySdkError(new OpenAI.APIConnectionError({ cause: Object.assign(new Error(message), { code }) }), OpenAI, "openai:gpt-4o-mini", "openai");
+
+  it("a host name with no address, or none the resolver could give, is unreachable", () => {
+    for (const [code, message] of [
+      ["ENOTFOUND", "getaddrinfo ENOTFOUND api.example.invalid"],
+      ["EAI_AGAIN", "getaddrinfo EAI_AGAIN api.example.com"],
+      ["EHOSTUNREACH", "connect EHOSTUNREACH 10.0.0.9:443"],
+    ]) {
+      const err = failed(code!, message!);
+      expect(err).toMatchObject({ category: "network", unreachable: true, fatal: false });
+      expect(err.message).toBe(`openai:gpt-4o-mini: connection failed (${message})`);
+    }
+  });
+
+  it("a connection dropped or timed out after it was made is not", () => {
+    expect(failed("ECONNRESET", "read ECONNRESET")).toMatchObject({ category: "network", unreachable: false });
+    expect(failed("ETIMEDOUT", "connect ETIMEDOUT 10.0.0.9:443")).toMatchObject({ category: "network", unreachable: false });
+    expect(classifySdkError(new OpenAI.APIConnectionTimeoutError(), OpenAI, "openai:gpt-4o-mini", "openai")).toMatchObject({ category: "timeout", unreachable: false });
   });
 });
 

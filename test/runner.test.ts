@@ -3,11 +3,16 @@
  * concurrency, retries, timeouts, grading errors, fatal errors and cancellation.
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GraderSpec } from "../src/config/schema.js";
 import type { LoadedSuite, TrialResult } from "../src/core/types.js";
 import { ExitCode, HarnessError, RunError } from "../src/errors.js";
+import type { FixtureMode } from "../src/providers/fixtures.js";
+import { createProvider } from "../src/providers/registry.js";
+import { AdaptiveLimit } from "../src/runner/adaptive-limit.js";
+import { callWithRetries, type CallContext } from "../src/runner/call.js";
 import { backoffDelay, DEFAULT_RETRY, sleep } from "../src/runner/retry.js";
 import { runSuites, type RunOptions } from "../src/runner/run.js";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
@@ -564,8 +569,78 @@ describe("runSuites: a server that dies mid-run", () => {
     expect(answered.length).toBeLessThanOrEqual(5);
     for (const t of errored) {
       expect(t.error!.category).toBe("network");
-      expect(t.retries).toBe(2);
       expect(t.passed).toBeNull();
     }
+    // The trial that found the server gone tried every retry; once it had, the others tried
+    // less (see "a provider nothing can reach" below).
+    const retries = errored.map((t) => t.retries);
+    expect(Math.max(...retries)).toBe(2);
+    expect(retries.reduce((a, b) => a + b, 0)).toBeLessThan(2 * errored.length);
+  });
+});
+
+/** A port on 127.0.0.1 where nothing listens: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+describe("a provider nothing can reach", () => {
+  const request = { messages: [{ role: "user" as const, content: "question" }], vars: {} };
+  const openai = async (baseURL: string, fixtures: FixtureMode = "auto") =>
+    createProvider({ id: "openai:gpt-4o-mini", config: { baseURL } }, { cwd: project.dir, fixturesDir: "fixtures", fixtures, env: ENV });
+
+  it("once one call has tried every retry in vain, the next tries once; a call that gets through, even to a 500, restores the retries", async () => {
+    const down = await openai(`http://127.0.0.1:${await closedPort()}/v1`);
+    const up = await openai(server.openaiBaseURL);
+    const ctx: CallContext = { policy: { retries: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 5_000, signal: new AbortController().signal, gate: new AdaptiveLimit({ max: 4 }) };
+
+    const first = await callWithRetries(down, request, 0, ctx);
+    expect(first).toMatchObject({ ok: false, retries: 3, error: { category: "network" } });
+    expect(first.ok ? "" : first.error.message).toMatch(/connection failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
+    expect(await callWithRetries(down, request, 1, ctx)).toMatchObject({ ok: false, retries: 0, error: { category: "network" } });
+    expect(await callWithRetries(down, request, 2, ctx)).toMatchObject({ ok: false, retries: 0 });
+
+    // A server that answers, if only with an error, can be reached.
+    server.handle(() => ({ kind: "status", status: 500 }));
+    expect(await callWithRetries(up, request, 3, ctx)).toMatchObject({ ok: false, retries: 3, error: { category: "server-error" } });
+    expect(await callWithRetries(down, request, 4, ctx)).toMatchObject({ ok: false, retries: 3 });
+
+    server.handle(echo);
+    expect(await callWithRetries(down, request, 5, ctx)).toMatchObject({ ok: false, retries: 0 });
+    expect(await callWithRetries(up, request, 6, ctx)).toMatchObject({ ok: true, retries: 0 });
+    expect(await callWithRetries(down, request, 7, ctx)).toMatchObject({ ok: false, retries: 3 });
+  });
+
+  it("an answer replayed from fixtures does not count as reaching the provider", async () => {
+    const port = await closedPort();
+    server.handle(echo);
+    // Recorded through the live server; replayed under a base URL where nothing listens (a fixture's name leaves the URL out).
+    expect(await callWithRetries(await openai(server.openaiBaseURL, "record"), request, 0, { policy: DEFAULT_RETRY, timeoutMs: 5_000, signal: new AbortController().signal })).toMatchObject({ ok: true });
+    const replaying = await openai(`http://127.0.0.1:${port}/v1`, "auto");
+    const ctx: CallContext = { policy: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 5_000, signal: new AbortController().signal, gate: new AdaptiveLimit({ max: 4 }) };
+
+    expect(await callWithRetries(replaying, request, 1, ctx)).toMatchObject({ ok: false, retries: 2, error: { category: "network" } });
+    const replayed = await callWithRetries(replaying, request, 0, ctx);
+    expect(replayed).toMatchObject({ ok: true, response: { cached: true } });
+    expect(await callWithRetries(replaying, request, 2, ctx)).toMatchObject({ ok: false, retries: 0 });
+  });
+
+  it("a run against it: the first trials try every retry, the later ones once each", async () => {
+    const suite = openaiSuite(10, 5);
+    const port = await closedPort();
+    const unreachable = { ...suite, provider: { ...suite.provider, config: { baseURL: `http://127.0.0.1:${port}/v1` } } };
+    // -j 2 runs 8 trials at once: those are the ones that can be retrying when the first gives up.
+    const run = await runSuites([unreachable], opts({ concurrency: 2, retry: { retries: 4, baseDelayMs: 1, maxDelayMs: 5 } }));
+    const trials = allTrials(run);
+    expect(trials).toHaveLength(50);
+    for (const t of trials) expect(t.error?.category).toBe("network");
+    const retries = trials.map((t) => t.retries);
+    expect(Math.max(...retries)).toBe(4);
+    expect(retries.filter((r) => r > 0).length).toBeLessThanOrEqual(8);
+    expect(retries.slice(8)).toEqual(new Array(42).fill(0));
   });
 });

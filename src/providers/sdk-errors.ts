@@ -38,7 +38,7 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
     // The SDK's own words are "Connection error." whatever happened; the cause says what
     // (connect ECONNREFUSED 127.0.0.1:8080, getaddrinfo ENOTFOUND api.example.com).
     const why = cause instanceof Error && cause.message ? cause.message : err.message;
-    return new ProviderError("network", `${label}: connection failed (${why})`, { cause: err });
+    return new ProviderError("network", `${label}: connection failed (${why})`, { unreachable: UNREACHABLE.has(codeOf(cause)), cause: err });
   }
   if (err instanceof sdk.APIError) {
     const status = err.status ?? 0;
@@ -72,8 +72,18 @@ function isContextLength(err: Error & { status?: number | undefined }): boolean 
 }
 
 function isSocketError(err: unknown): boolean {
-  const codes = [err, (err as { cause?: unknown } | null)?.cause].map((e) => String((e as { code?: unknown } | null)?.code ?? ""));
+  const codes = [err, (err as { cause?: unknown } | null)?.cause].map(codeOf);
   return codes.some((c) => c.startsWith("UND_ERR_SOCKET") || c === "ECONNRESET");
+}
+
+/**
+ * Connecting failed before any server saw the request: nothing listens there, the host name has
+ * no address (ENOTFOUND; EAI_AGAIN when the resolver could not say), or no route leads to it.
+ */
+const UNREACHABLE: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+function codeOf(err: unknown): string {
+  return String((err as { code?: unknown } | null)?.code ?? "");
 }
 
 function firstLine(s: string): string {

@@ -92,15 +92,22 @@ export class ProviderError extends Error {
   readonly exhaustedForMs: number | undefined;
   /** Set when the failure means no further call can succeed (no key, bad key). */
   readonly fatal: boolean;
+  /** Set when the request never reached a server: the connection was refused, or the host has no address. */
+  readonly unreachable: boolean;
   readonly hint: string | undefined;
 
-  constructor(category: ErrorCategory, message: string, options: { retryAfterMs?: number; exhaustedForMs?: number; fatal?: boolean; hint?: string; cause?: unknown } = {}) {
+  constructor(
+    category: ErrorCategory,
+    message: string,
+    options: { retryAfterMs?: number; exhaustedForMs?: number; fatal?: boolean; unreachable?: boolean; hint?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProviderError";
     this.category = category;
     this.retryAfterMs = options.retryAfterMs;
     this.exhaustedForMs = options.exhaustedForMs;
     this.fatal = options.fatal ?? false;
+    this.unreachable = options.unreachable ?? false;
     this.hint = options.hint;
   }
 }
