@@ -13,6 +13,11 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_RETRIES = 4;
 /** Significance level of the regression gate, for the whole run. */
 export const DEFAULT_ALPHA = 0.05;
+/**
+ * How long a provider that answered earlier in the run may stay unreachable (connections
+ * refused, its name unknown) while trials keep retrying; after that, each tries once.
+ */
+export const UNREACHABLE_PATIENCE_MS = 60_000;
 /** Above this share of errored trials a run cannot be judged (exit 3). */
 export const DEFAULT_MAX_ERROR_SHARE = 0.1;
 export const DEFAULT_BASELINE_PATH = "evals/baseline.json";

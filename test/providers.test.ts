@@ -414,6 +414,8 @@ describe("classifySdkError: whether the request reached a server", () => {
   it("a connection dropped or timed out after it was made is not", () => {
     expect(failed("ECONNRESET", "read ECONNRESET")).toMatchObject({ category: "network", unreachable: false });
     expect(failed("ETIMEDOUT", "connect ETIMEDOUT 10.0.0.9:443")).toMatchObject({ category: "network", unreachable: false });
+    // This machine out of local ports: a matter of load, not of the provider.
+    expect(failed("EADDRNOTAVAIL", "connect EADDRNOTAVAIL 10.0.0.9:443")).toMatchObject({ category: "network", unreachable: false });
     expect(classifySdkError(new OpenAI.APIConnectionTimeoutError(), OpenAI, "openai:gpt-4o-mini", "openai")).toMatchObject({ category: "timeout", unreachable: false });
   });
 });

@@ -79,8 +79,9 @@ function isSocketError(err: unknown): boolean {
 /**
  * Connecting failed before any server saw the request: nothing listens there, the host name has
  * no address (ENOTFOUND; EAI_AGAIN when the resolver could not say), or no route leads to it.
+ * Not EADDRNOTAVAIL: on connect, that is this machine out of local ports, a matter of load.
  */
-const UNREACHABLE: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+const UNREACHABLE: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 function codeOf(err: unknown): string {
   return String((err as { code?: unknown } | null)?.code ?? "");

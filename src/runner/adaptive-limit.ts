@@ -42,12 +42,6 @@ export class AdaptiveLimit {
   lowest: number;
   /** 429s seen. */
   rateLimited = 0;
-  /**
-   * Set when a trial's every attempt to connect failed, cleared when a call next reaches the
-   * provider (any answer, even an error status). While set, callWithRetries does not retry a
-   * call that cannot connect.
-   */
-  unreachable = false;
 
   constructor(options: AdaptiveLimitOptions) {
     this.max = Math.max(1, Math.floor(options.max));

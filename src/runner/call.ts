@@ -3,6 +3,7 @@ import type { TrialError } from "../core/types.js";
 import { HarnessError } from "../errors.js";
 import { ProviderError, RETRYABLE, type Provider, type ProviderRequest, type ProviderResponse } from "../providers/types.js";
 import type { AdaptiveLimit } from "./adaptive-limit.js";
+import type { Reachability } from "./reachability.js";
 import { backoffDelay, sleep, type RetryPolicy } from "./retry.js";
 import { onAbort } from "./on-abort.js";
 
@@ -10,6 +11,8 @@ export interface CallContext {
   policy: RetryPolicy;
   /** The provider's calls in flight, adapted to its 429s and rate-limit headers; none in unit tests of this loop. */
   gate?: AdaptiveLimit;
+  /** Whether the provider can be reached, shared by its calls: past hope, a call that cannot connect is not retried. */
+  reach?: Reachability;
   timeoutMs: number;
   /** The run's signal: aborting it ends the call as "cancelled". */
   signal: AbortSignal;
@@ -45,7 +48,7 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       const response = await provider.call(request, { signal: call.signal, trial });
       ctx.gate?.succeeded(response.exhaustedForMs);
       // A replay from fixtures says nothing of whether the provider can be reached.
-      if (ctx.gate && !response.cached) ctx.gate.unreachable = false;
+      if (!response.cached) ctx.reach?.gotThrough();
       return { ok: true, response, retries };
     } catch (raw) {
       if (raw instanceof HarnessError) throw raw;
@@ -55,16 +58,10 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       if (ctx.signal.aborted) return { ok: false, error: CANCELLED, retries };
       if (err.fatal) throw err;
       if (err.category === "rate-limit") ctx.gate?.rateLimitedBy(err.exhaustedForMs);
-      // A provider that is down or misnamed would cost every trial its whole backoff (about 7 s
-      // at the default retries) before the run had errors enough to stop: 3 minutes for 10,000
-      // trials at a closed port. Once one trial has tried every retry in vain, the others try
-      // once each, until a call gets through again.
-      if (ctx.gate) {
-        if (!err.unreachable) ctx.gate.unreachable = false;
-        else if (ctx.gate.unreachable) return { ok: false, error: { category: err.category, message: err.message }, retries };
-      }
+      if (!err.unreachable) ctx.reach?.gotThrough();
+      else if (ctx.reach?.hopeless) return { ok: false, error: { category: err.category, message: err.message }, retries };
       if (!RETRYABLE.has(err.category) || retries >= ctx.policy.retries) {
-        if (err.unreachable && ctx.gate) ctx.gate.unreachable = true;
+        if (err.unreachable) ctx.reach?.gaveUp();
         return { ok: false, error: { category: err.category, message: err.message }, retries };
       }
       // The wait holds no slot: other trials keep the provider busy meanwhile.

@@ -18,6 +18,7 @@ import { ProviderError, type Provider, type ProviderResponse } from "../provider
 import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { AdaptiveLimit } from "./adaptive-limit.js";
+import { Reachability } from "./reachability.js";
 import { onAbort } from "./on-abort.js";
 import { forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
 import { trialKey, type PriorTrials, type TrialSink } from "./journal.js";
@@ -73,12 +74,13 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit }>();
-  const gateFor = (role: "target" | "judge", provider: string): AdaptiveLimit => {
+  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability }>();
+  // Each provider's limit on calls in flight, and whether it can be reached, shared by all its calls in a role.
+  const stateOf = (role: "target" | "judge", provider: string) => {
     const key = JSON.stringify([role, provider]);
     let entry = gates.get(key);
-    if (!entry) gates.set(key, (entry = { role, provider, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }) }));
-    return entry.gate;
+    if (!entry) gates.set(key, (entry = { role, provider, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }), reach: new Reachability() }));
+    return { gate: entry.gate, reach: entry.reach };
   };
   // Judge calls are made from inside a trial, which holds one of the workers: judges get a
   // limiter of their own rather than sharing anything a trial holds (p-limit documents that
@@ -135,12 +137,12 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
-  const trialCtx: TrialContext = { providerFor, gateFor, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
+  const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
   // Every trial to run, in order, kept ones set aside at once. Workers pull from one
   // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
   function* pending(): Generator<{ run: CaseRun; t: number }> {
     for (const entry of result) {
-      const call: CallContext = { policy, timeoutMs, signal: stop.signal, gate: gateFor("target", entry.suite.provider.id) };
+      const call: CallContext = { policy, timeoutMs, signal: stop.signal, ...stateOf("target", entry.suite.provider.id) };
       for (const caseEntry of entry.cases) {
         const c = caseEntry.case;
         const run: CaseRun = { suite: entry.suite, c, key: trialKey(entry.suite, c), trials: caseEntry.trials, call, asksOthers: c.graders.some((g) => isModelGraded(g) || g.type === "human") };
@@ -273,7 +275,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     const first = shared === undefined;
     if (!shared) {
       const provider = await ctx.providerFor(judge);
-      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, gate: ctx.gateFor("judge", judge.id) }));
+      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, ...ctx.stateOf("judge", judge.id) }));
       ctx.judgeMemo.set(key, shared);
     }
     let outcome;
@@ -329,7 +331,7 @@ interface TrialContext extends CallContext {
   reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
   /** Each provider's calls in flight, for targets and judges apart (as their limits are). */
-  gateFor: (role: "target" | "judge", providerId: string) => AdaptiveLimit;
+  stateOf: (role: "target" | "judge", providerId: string) => { gate: AdaptiveLimit; reach: Reachability };
   judgeLimit: LimitFunction;
   /** Judge answers of this run, by judge, request and vote. */
   judgeMemo: Map<string, Promise<CallOutcome>>;
