@@ -19,7 +19,7 @@ import { checkRow, renderMarkdown, renderText, type Check } from "./table.js";
 import type { Tool } from "./tool.js";
 
 const USAGE = `npm run bench -- [--quick] [--only 1,3] [--promptfoo <bin>] [--sdk-floor] [--runs n] [--out <file>] [--timeout-min <m>] [--keep] [--cpu-prof <dir>]
-  --quick        small sizes, for a smoke run (targets are still the full-size ones)
+  --quick        small sizes, for a smoke run: only the targets that hold at any size are judged
   --sdk-floor    also measure the openai client alone (bundled as the CLI is), and node:http
                  alone, making the same calls (load scenarios): what harness costs beyond
                  the SDK it must use, and what the SDK costs
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bench: scenario ${s.id} (${s.title}) with ${tool.name}…\n`);
       const profileDir = values["cpu-prof"] && path.resolve(values["cpu-prof"], `${tool.name}-${s.id}`);
       const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-      for (const row of await measureRuns(tool, s, { ...options, nodeArgs }, runs)) results.push({ row, checks: checkRow(row, s) });
+      for (const row of await measureRuns(tool, s, { ...options, nodeArgs }, runs)) results.push({ row, checks: checkRow(row, s, { quick: values.quick }) });
     }
   }
   const loadAfter = os.loadavg();
@@ -105,8 +105,9 @@ async function main(argv: string[]): Promise<number> {
   await mkdir(path.dirname(values.out), { recursive: true });
   const report = { schemaVersion: 1, date: new Date().toISOString(), quick: values.quick, machine: { ...info, loadAfter }, scenarios: selected, rows: results.map((r) => ({ ...r.row, checks: r.checks })) };
   await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(values.out.replace(/\.json$/, "") + ".md", `${renderMarkdown(results)}\n`);
-  process.stdout.write(`written: ${path.relative(process.cwd(), values.out)}\n`);
+  const mdFile = values.out.replace(/\.json$/, "") + ".md";
+  await writeFile(mdFile, `${renderMarkdown(results)}\n`);
+  process.stdout.write(`written: ${path.relative(process.cwd(), values.out)} and its Markdown table, ${path.relative(process.cwd(), mdFile)}\n`);
   const broken = results.filter((r) => r.row.tool === harnessTool.name && r.row.error && r.row.error !== "timed out");
   for (const b of broken) process.stderr.write(`bench: harness broke in scenario ${b.row.scenario}: ${b.row.error}\n`);
   return broken.length > 0 ? 1 : 0;

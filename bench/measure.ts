@@ -141,6 +141,7 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>, keep: boolean): Pro
     return await fn(dir);
   } finally {
     if (!keep) await rm(dir, { recursive: true, force: true });
+    else process.stderr.write(`bench: kept ${dir}\n`);
   }
 }
 
