@@ -183,6 +183,53 @@ describe("runs that are not judged, and untrusted text", () => {
   });
 });
 
+describe("terminal, on a run that stopped", () => {
+  it("lists why cases failed before the trials the stop cancelled, and leaves out the cases it only cancelled", async () => {
+    const { renderTerminal } = await import("../src/reporters/terminal.js");
+    const cancelled = (index: number): TrialResult => ({ ...trial(index, false, ""), output: null, passed: null, grades: [], error: { category: "cancelled", message: "the run was stopped before this trial finished" } });
+    const refused = (index: number): TrialResult => ({ ...cancelled(index), error: { category: "network", message: "openai:gpt-4o-mini: connection failed (connect ECONNREFUSED 127.0.0.1:9)" } });
+    const three = [mkCase("c0", 1), mkCase("c1", 2), mkCase("c2", 3)];
+    const stopped = buildRunResult(
+      {
+        ...raw,
+        suites: [
+          {
+            suite: { ...suite, cases: three },
+            cases: [
+              // Two passed, one refused, two cancelled: the refusal is the reason, the cancellations come after.
+              { case: three[0]!, trials: [trial(0, true, "30 days"), trial(1, true, "30 days"), refused(2), cancelled(3), cancelled(4)] },
+              { case: three[1]!, trials: [trial(0, true, "30 days"), cancelled(1), cancelled(2), cancelled(3), cancelled(4)] },
+              { case: three[2]!, trials: [0, 1, 2, 3, 4].map(cancelled) },
+            ],
+          },
+        ],
+      },
+      { harnessVersion: "0.1.0", stopped: "3 of 15 trials errored" },
+    );
+    const text = renderTerminal(stopped, { color: false });
+    const why = text.split("\n").filter((l) => /^ {2}✗ | {6}\d+× /.test(l));
+    expect(why).toEqual([
+      "  ✗ c0",
+      "      1× errored (network): openai:gpt-4o-mini: connection failed (connect ECONNREFUSED 127.0.0.1:9)",
+      "      2× errored (cancelled): the run was stopped before this trial finished",
+    ]);
+    expect(text).toContain("  Not listed: 2 cases where nothing failed, but trials were cancelled when the run stopped");
+
+    // A big suite's table, too, shows the case that failed rather than the ones the stop cancelled.
+    const many = Array.from({ length: 100 }, (_, i) => mkCase(`c${i}`, i + 1));
+    const big = buildRunResult(
+      {
+        ...raw,
+        suites: [{ suite: { ...suite, cases: many }, cases: many.map((c, i) => ({ case: c, trials: [0, 1, 2, 3, 4].map((t) => (i < 9 ? trial(t, true, "30 days") : i === 9 && t === 0 ? refused(t) : cancelled(t))) })) }],
+      },
+      { harnessVersion: "0.1.0", stopped: "1 of 500 trials errored" },
+    );
+    const bigText = renderTerminal(big, { color: false });
+    expect(bigText.split("\n").filter((l) => /^│ c\d+ /.test(l)).map((l) => l.split(" ")[1])).toEqual(["c9"]);
+    expect(bigText).toContain("  Not listed: 9 cases that passed every trial, unchanged; 90 cases where nothing failed, but trials were cancelled when the run stopped (all of them");
+  });
+});
+
 describe("terminal, on a big suite", () => {
   it("lists the cases worth a look and counts the rest, instead of a row per case", async () => {
     const { renderTerminal } = await import("../src/reporters/terminal.js");

@@ -1,4 +1,4 @@
-/** Why a case's trials failed or errored, most frequent first: the words every report shows. */
+/** Why a case's trials failed or errored, most frequent first (cancelled ones last): the words every report shows. */
 import type { CaseResult } from "./types.js";
 
 export function failureReasons(cr: CaseResult): [reason: string, count: number][] {
@@ -13,5 +13,13 @@ export function failureReasons(cr: CaseResult): [reason: string, count: number][
           : undefined;
     if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  // A trial the run's stop cancelled says why the run stopped, not why the case failed: last.
+  return [...counts.entries()].sort((a, b) => Number(a[0].startsWith(CANCELLED)) - Number(b[0].startsWith(CANCELLED)) || b[1] - a[1]);
+}
+
+const CANCELLED = "errored (cancelled)";
+
+/** A case none of whose trials failed or errored but for those the run's stop cancelled. */
+export function onlyCancelled(cr: CaseResult): boolean {
+  return cr.trials.every((t) => (t.error ? t.error.category === "cancelled" : t.passed !== false && !t.pending));
 }

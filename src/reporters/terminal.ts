@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
-import { failureReasons } from "./why.js";
+import { failureReasons, onlyCancelled } from "./why.js";
 import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 
 export interface TerminalOptions {
@@ -53,14 +53,23 @@ function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string
  */
 function rowsToShow(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, max: number): { shown: CaseResult[]; hidden: string } {
   if (suite.cases.length <= max) return { shown: suite.cases, hidden: "" };
+  let unfinished = 0;
   const notable = suite.cases.filter((cr) => {
     const status = comparisons.get(`${suite.name}\u0000${cr.id}`)?.status;
-    return cr.passes < cr.n || cr.errored > 0 || cr.pending > 0 || (status !== undefined && status !== "same");
+    if (status !== undefined && status !== "same") return true;
+    if (!(cr.passes < cr.n || cr.errored > 0 || cr.pending > 0)) return false;
+    // After a stop, cases it only cancelled would crowd out the ones that failed.
+    if (onlyCancelled(cr)) unfinished++;
+    return !onlyCancelled(cr);
   });
   const shown = notable.slice(0, max);
-  const quiet = suite.cases.length - notable.length;
+  const quiet = suite.cases.length - notable.length - unfinished;
   const more = notable.length - shown.length;
-  const parts = [quiet > 0 ? `${quiet} case${quiet === 1 ? "" : "s"} that passed every trial, unchanged` : "", more > 0 ? `${more} more failing or changed` : ""].filter(Boolean);
+  const parts = [
+    quiet > 0 ? `${quiet} case${quiet === 1 ? "" : "s"} that passed every trial, unchanged` : "",
+    unfinished > 0 ? unfinishedCases(unfinished) : "",
+    more > 0 ? `${more} more failing or changed` : "",
+  ].filter(Boolean);
   return { shown, hidden: `  Not listed: ${parts.join("; ")} (all of them: -o report.json or --reporter html)` };
 }
 
@@ -110,9 +119,13 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     const jt = j.tokens ? `${fmtTokens(j.tokens.inputTokens)} in / ${fmtTokens(j.tokens.outputTokens)} out` : "unknown";
     lines.push(`  judge: ${plural(j.calls, "call")}   latency p50 ${fmtMs(j.latencyMs.p50)} p95 ${fmtMs(j.latencyMs.p95)} per trial   tokens ${jt}   cost ${fmtUsd(j.costUsd)}`);
   }
-  const failing = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0 || cr.pending > 0);
+  const notClean = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0 || cr.pending > 0);
+  // Cases the run's stop left unfinished, with nothing else wrong, would bury the cases that failed.
+  const failing = notClean.filter((cr) => !onlyCancelled(cr));
   for (const cr of failing.slice(0, MAX_REASON_CASES)) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
   if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${failing.length - MAX_REASON_CASES} more cases failed: -o report.json or --reporter html`);
+  const unfinished = notClean.length - failing.length;
+  if (unfinished > 0) lines.push(c.dim(`  Not listed: ${unfinishedCases(unfinished)}`));
   return lines.join("\n");
 }
 
@@ -123,6 +136,10 @@ function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
   const rows = sorted.slice(0, max).map(([why, n]) => `      ${n}× ${oneLine(why, 160)}`);
   if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see -o report.json)`);
   return [head, ...rows];
+}
+
+function unfinishedCases(n: number): string {
+  return `${plural(n, "case")} where nothing failed, but trials were cancelled when the run stopped`;
 }
 
 function plural(n: number, word: string): string {

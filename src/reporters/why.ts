@@ -1,2 +1,2 @@
 /** Why a case's trials failed or errored: decided in core, so reports of eval and compare say the same. */
-export { failureReasons } from "../core/failure-reasons.js";
+export { failureReasons, onlyCancelled } from "../core/failure-reasons.js";
