@@ -350,6 +350,8 @@ describe("errors the user can cause", () => {
     expect(r.stderr).toContain("OPENAI_API_KEY is not set");
     expect(r.stderr).toMatch(/hint: set OPENAI_API_KEY/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // Nothing finished: --resume would only run everything again, so it is not offered.
+    expect(r.stderr).not.toContain("--resume");
     const report = JSON.parse(await readFile(path.join(dir, "run.json"), "utf8"));
     expect(report.gate).toMatchObject({ status: "fail", judged: false });
     expect(report.gate.notJudgedReason).toMatch(/^the run stopped: .*OPENAI_API_KEY is not set/);

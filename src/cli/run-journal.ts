@@ -54,7 +54,8 @@ export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted
   if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${run.total - run.resumed}.\n`);
   const error = journal.writer?.error;
   if (error) io.stderr.write(`harness: warning: the run journal ${journal.label} could not be written (${error.message}); --resume would redo the trials after that point.\n`);
-  if (run.interrupted && journal.writer && !error) {
+  // With nothing finished, --resume would be the same as running again: no advice to give.
+  if (run.interrupted && journal.writer && !error && run.finished > 0) {
     io.stderr.write(`${run.finished} of ${run.total} trials finished and are kept in ${journal.label}. Continue with the same command and --resume.\n`);
   }
 }
