@@ -284,8 +284,12 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     expect(err.category).toBe("bad-request");
     expect(err.fatal).toBe(false);
     expect(RETRYABLE.has(err.category)).toBe(false);
-    expect(err.message).toContain(String(status));
+    expect(err.message).toContain(`HTTP ${status} `);
+    // The SDK's own message starts with the status too: it is said once.
+    expect(err.message).not.toContain(`${status} ${status}`);
+    expect(err.hint).toBe(status === 404 ? "check the provider's baseURL (an OpenAI-compatible server's usually ends in /v1) and the model's name" : undefined);
   });
+
 
   it("classifies 408 as timeout", async () => {
     server.handle(() => ({ kind: "status", status: 408 }));
@@ -409,6 +413,13 @@ describe("classifySdkError: whether the request reached a server", () => {
       expect(err).toMatchObject({ category: "network", unreachable: true, fatal: false });
       expect(err.message).toBe(`openai:gpt-4o-mini: connection failed (${message})`);
     }
+  });
+
+  it("says the status once, and a body that was empty as such", () => {
+    const answer = (status: number, body?: unknown) => classifySdkError(OpenAI.APIError.generate(status, body as never, undefined, new Headers()), OpenAI, "openai:gpt-4o-mini", "openai").message;
+    expect(answer(404)).toBe("openai:gpt-4o-mini: HTTP 404 (no body)");
+    expect(answer(500, { error: { message: "boom" } })).toBe("openai:gpt-4o-mini: HTTP 500 boom");
+    expect(answer(404, { error: { message: "404 of them" } })).toBe("openai:gpt-4o-mini: HTTP 404 404 of them");
   });
 
   it("a connection dropped or timed out after it was made is not", () => {

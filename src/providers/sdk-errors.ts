@@ -42,7 +42,9 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
   }
   if (err instanceof sdk.APIError) {
     const status = err.status ?? 0;
-    const msg = `${label}: HTTP ${status} ${firstLine(err.message)}`;
+    // The SDKs start their message with the status ("404 status code (no body)"): said once.
+    const said = firstLine(err.message).replace(new RegExp(`^${status} (status code )?`), "");
+    const msg = `${label}: HTTP ${status} ${said}`;
     const after = retryAfterMs(err.headers);
     const withAfter = after === undefined ? {} : { retryAfterMs: after };
     if (status === 429) {
@@ -55,6 +57,8 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
     if (status === 401 || status === 403) return new ProviderError("auth", msg, { fatal: true, hint: "check the API key and its access to this model", cause: err });
     if (status >= 500) return new ProviderError("server-error", msg, { ...withAfter, cause: err });
     if (isContextLength(err)) return new ProviderError("context-length", msg, { hint: "shorten the prompt or the case's inputs, or use a model with a longer context", cause: err });
+    // Most often a baseURL without its /v1, or a model the server does not have.
+    if (status === 404) return new ProviderError("bad-request", msg, { hint: "check the provider's baseURL (an OpenAI-compatible server's usually ends in /v1) and the model's name", cause: err });
     return new ProviderError("bad-request", msg, { cause: err });
   }
   // The connection dropped while the body was being read (undici says "terminated"): a network fault.
