@@ -287,7 +287,8 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     expect(err.message).toContain(`HTTP ${status} `);
     // The SDK's own message starts with the status too: it is said once.
     expect(err.message).not.toContain(`${status} ${status}`);
-    expect(err.hint).toBe(status === 404 ? "check the provider's baseURL (an OpenAI-compatible server's usually ends in /v1) and the model's name" : undefined);
+    const hint = target.kind === "openai" ? "check the provider's baseURL (an OpenAI-compatible server's usually ends in /v1) and the model's name" : "check the provider's baseURL (the server's root: the client adds /v1/messages) and the model's name";
+    expect(err.hint).toBe(status === 404 ? hint : undefined);
   });
 
 

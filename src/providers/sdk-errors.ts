@@ -57,8 +57,8 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
     if (status === 401 || status === 403) return new ProviderError("auth", msg, { fatal: true, hint: "check the API key and its access to this model", cause: err });
     if (status >= 500) return new ProviderError("server-error", msg, { ...withAfter, cause: err });
     if (isContextLength(err)) return new ProviderError("context-length", msg, { hint: "shorten the prompt or the case's inputs, or use a model with a longer context", cause: err });
-    // Most often a baseURL without its /v1, or a model the server does not have.
-    if (status === 404) return new ProviderError("bad-request", msg, { hint: "check the provider's baseURL (an OpenAI-compatible server's usually ends in /v1) and the model's name", cause: err });
+    // Most often a baseURL with a path the client does not expect, or a model the server does not have.
+    if (status === 404) return new ProviderError("bad-request", msg, { hint: NOT_FOUND_HINT[dialect], cause: err });
     return new ProviderError("bad-request", msg, { cause: err });
   }
   // The connection dropped while the body was being read (undici says "terminated"): a network fault.
@@ -67,6 +67,12 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses, label: stri
   if (err instanceof SyntaxError) return new ProviderError("malformed-output", `${label}: the response could not be read (${firstLine(err.message)})`, { cause: err });
   return new ProviderError("provider-error", `${label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
+
+/** The OpenAI client adds /chat/completions to the baseURL; the Anthropic one, /v1/messages. */
+const NOT_FOUND_HINT = {
+  openai: "check the provider's baseURL (an OpenAI-compatible server's usually ends in /v1) and the model's name",
+  anthropic: "check the provider's baseURL (the server's root: the client adds /v1/messages) and the model's name",
+};
 
 /** OpenAI says code context_length_exceeded; Anthropic says "prompt is too long" in a 400. */
 function isContextLength(err: Error & { status?: number | undefined }): boolean {
