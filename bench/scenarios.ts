@@ -1,7 +1,7 @@
 /**
  * The scenarios of issue 6 ("Performance and scale"), with the targets it sets.
  * Sizes shrink under --quick so a smoke run takes seconds; the targets stay the
- * issue's, so a quick run's met/missed marks are only indicative.
+ * issue's, and only those that hold at any size are judged there (bench/table.ts).
  */
 
 /** Many trials against a server of fixed latency: scenarios 1, 2, 3 and 6. */

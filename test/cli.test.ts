@@ -208,6 +208,17 @@ describe("the baseline gate, end to end", () => {
 });
 
 describe("reporters from the command line", () => {
+  it("a big suite's terminal report points at the JSON report the command wrote or read, for the cases it leaves out", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(61) });
+    const r = await runHarness(["eval", ...common, "-k", "1", "-o", "out/run.json"], { cwd: dir, env });
+    expect(r.stdout).toContain("Not listed: 61 cases that passed every trial, unchanged (all of them: in out/run.json; as a page: harness report out/run.json --reporter html)");
+    const again = await runHarness(["report", "out/run.json"], { cwd: dir });
+    expect(again.stdout).toContain("(all of them: in out/run.json; as a page: harness report out/run.json --reporter html)");
+    // Without -o, nothing was saved: the way to get it is said.
+    const unsaved = await runHarness(["eval", ...common, "-k", "1"], { cwd: dir, env });
+    expect(unsaved.stdout).toContain("(all of them: -o report.json or --reporter html)");
+  });
+
   it("eval writes each reporter's file; report re-renders a saved run and exits as its gate did", async () => {
     const dir = await copyExamples();
     const r = await runHarness(["eval", "--offline", "--reporter", "terminal,junit", "--reporter", "markdown:out/summary.md", "-o", "run.json"], { cwd: dir });

@@ -224,9 +224,19 @@ describe("terminal, on a run that stopped", () => {
       },
       { harnessVersion: "0.1.0", stopped: "1 of 500 trials errored" },
     );
-    const bigText = renderTerminal(big, { color: false });
-    expect(bigText.split("\n").filter((l) => /^│ c\d+ /.test(l)).map((l) => l.split(" ")[1])).toEqual(["c9"]);
-    expect(bigText).toContain("  Not listed: 9 cases that passed every trial, unchanged; 90 cases where nothing failed, but trials were cancelled when the run stopped (all of them");
+    // Against a baseline that has every case, those the stop cancelled are "not judged"; half are missing from it, "new".
+    const bigBaseline: Baseline = {
+      ...baseline,
+      suites: { "refund-policy": { ...baseline.suites["refund-policy"]!, cases: Object.fromEntries(many.slice(0, 50).map((c) => [c.id, { n: 5, passes: 5, errored: 0, promptHash: c.promptHash }])) } },
+    };
+    for (const against of [undefined, bigBaseline]) {
+      const bigRun = against ? buildRunResult({ ...raw, suites: big.suites.map((x) => ({ suite: { ...suite, cases: many }, cases: x.cases.map((cr, i) => ({ case: many[i]!, trials: cr.trials })) })) }, { harnessVersion: "0.1.0", stopped: "1 of 500 trials errored", baseline: against }) : big;
+      const bigText = renderTerminal(bigRun, { color: false });
+      expect(bigText.split("\n").filter((l) => /^│ c\d+ /.test(l)).map((l) => l.split(" ")[1])).toEqual(["c9"]);
+      expect(bigText).toContain("  Not listed: 9 cases that passed every trial, unchanged; 90 cases where nothing failed, but trials were cancelled when the run stopped (all of them");
+      // Said once, under the table.
+      expect(bigText.split("where nothing failed")).toHaveLength(2);
+    }
   });
 });
 
@@ -244,6 +254,8 @@ describe("terminal, on a big suite", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(/^│ c7 /);
     expect(text).toContain("Not listed: 99 cases that passed every trial, unchanged (all of them: -o report.json or --reporter html)");
+    // When the command wrote (or read) the JSON report, the terminal points there instead.
+    expect(renderTerminal(run, { color: false, saved: "out/run.json" })).toContain("unchanged (all of them: in out/run.json; as a page: harness report out/run.json --reporter html)");
     // At the limit or under it, every case has its row.
     expect(renderTerminal(run, { color: false, maxRows: 100 }).split("\n").filter((l) => /^│ c\d+ /.test(l))).toHaveLength(100);
   });

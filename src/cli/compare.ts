@@ -106,7 +106,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   });
 
   if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "comparison");
-  await writeReports(result, reporters, io, flags.color);
+  await writeReports(result, reporters, io, { color: flags.color, saved: s.output });
   if (htmlFile) await openInBrowser(htmlFile, io);
   const code = compareExitCode(result);
   // The error itself says best what to do (set the key, say).

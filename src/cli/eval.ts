@@ -101,7 +101,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
 
     const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
     if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "report");
-    await writeReports(result, reporters, io, flags.color, entries);
+    await writeReports(result, reporters, io, { color: flags.color, history: entries, saved: s.output });
     if (htmlFile) await openInBrowser(htmlFile, io);
 
     if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);

@@ -21,10 +21,11 @@ export async function readRunReport(file: string, label: string): Promise<RunRes
 export async function reportCommand(file: string, flags: { reporter?: string[]; history?: string; color?: boolean }, io: CliIo): Promise<number> {
   const reporters = parseReporters(flags.reporter);
   const abs = path.resolve(io.cwd, file);
-  const result = await readRunReport(abs, path.relative(io.cwd, abs));
+  const label = path.relative(io.cwd, abs);
+  const result = await readRunReport(abs, label);
   const history = flags.history === undefined ? undefined : await readHistory(path.resolve(io.cwd, flags.history), flags.history);
   if (history && !history.exists) throw new UsageError(`no history at ${flags.history}`, { hint: "check the path; harness eval --history writes it" });
   await checkReporterTargets(reporters, io.cwd);
-  await writeReports(result, reporters, io, flags.color, history?.entries);
+  await writeReports(result, reporters, io, { color: flags.color, history: history?.entries, saved: label });
   return exitCodeFor(result, { updateBaseline: false });
 }

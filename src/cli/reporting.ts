@@ -38,8 +38,14 @@ export async function checkReporterTargets(choices: readonly ReporterChoice<neve
   }
 }
 
-export async function writeReports<R = RunResult>(result: R, choices: readonly ReporterChoice<R>[], io: CliIo, color: boolean | undefined, history?: readonly HistoryEntry[]): Promise<void> {
-  const ctx = { color: useColor(io, color), env: io.env, history };
+/** `saved`: the JSON report the command wrote (or read), as the user named it. */
+export async function writeReports<R = RunResult>(
+  result: R,
+  choices: readonly ReporterChoice<R>[],
+  io: CliIo,
+  { color, history, saved }: { color: boolean | undefined; history?: readonly HistoryEntry[] | undefined; saved?: string | undefined },
+): Promise<void> {
+  const ctx = { color: useColor(io, color), env: io.env, history, saved };
   for (const c of choices) {
     const text = await c.reporter.render(result, ctx);
     const target = targetOf(c, io.cwd);

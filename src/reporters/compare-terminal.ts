@@ -9,6 +9,8 @@ export interface CompareTerminalOptions {
   color: boolean;
   /** Reasons listed per differing case (default 3). */
   maxReasons?: number;
+  /** The comparison's JSON, when one was written: the reasons left out are there. */
+  saved?: string | undefined;
 }
 
 const STATUS_COLOUR: Record<CandidateStatus, (c: ChalkInstance) => ChalkInstance> = {
@@ -39,7 +41,7 @@ function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: Co
     lines.push(`  ${d.direction === "worse" ? c.red("✗") : c.green("✓")} ${describeCase(d)}${d.description ? c.dim(`  guards: ${oneLine(d.description, 70)}`) : ""}`);
     const whose = d.direction === "worse" ? cmp.candidate : cmp.reference;
     for (const r of d.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${whose}:`)} ${oneLine(r.reason, 150)}`);
-    if (d.reasons.length > max) lines.push(`      … and ${d.reasons.length - max} more reasons (see -o comparison.json)`);
+    if (d.reasons.length > max) lines.push(`      … and ${d.reasons.length - max} more reasons (see ${options.saved ?? "-o comparison.json"})`);
   }
   return lines;
 }

@@ -15,6 +15,8 @@ export interface ReporterContext {
   env: NodeJS.ProcessEnv;
   /** The run history, when the command read one (eval --history): the HTML report charts it. */
   history?: readonly HistoryEntry[] | undefined;
+  /** The JSON report this command wrote (or read), as the user named it: where the terminal points for what it leaves out. */
+  saved?: string | undefined;
 }
 
 /** Renders one finished result: a run (eval, report, merge) or a comparison (compare). */
@@ -27,7 +29,7 @@ export interface Reporter<R = RunResult> {
 }
 
 export const REPORTERS: Record<string, Reporter> = {
-  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color }) },
+  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color, saved: ctx.saved }) },
   json: { name: "json", defaultTarget: { file: "harness-report.json" }, render: (r) => renderJson(r) },
   junit: { name: "junit", defaultTarget: { file: "harness-junit.xml" }, render: (r) => renderJunit(r) },
   markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r) => renderMarkdown(r) },
@@ -39,7 +41,7 @@ export const REPORTERS: Record<string, Reporter> = {
 
 /** The reporters of harness compare, each over the one ModelComparison. */
 export const COMPARE_REPORTERS: Record<string, Reporter<ModelComparison>> = {
-  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderCompareTerminal(r, { color: ctx.color }) },
+  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderCompareTerminal(r, { color: ctx.color, saved: ctx.saved }) },
   json: { name: "json", defaultTarget: { file: "harness-compare.json" }, render: (r) => renderJson(r) },
   markdown: { name: "markdown", defaultTarget: { file: "harness-compare.md" }, render: (r) => renderCompareMarkdown(r) },
   // Loaded on use, as the run's html reporter is.

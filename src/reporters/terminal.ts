@@ -12,6 +12,8 @@ export interface TerminalOptions {
   maxReasons?: number;
   /** Case rows per suite table (default 60); past it, cases that passed every trial unchanged are left out. */
   maxRows?: number;
+  /** The JSON report of this run, when one was written: what the terminal leaves out is there. */
+  saved?: string | undefined;
 }
 
 const MAX_ROWS = 60;
@@ -51,16 +53,18 @@ function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string
  * A table of 20,000 rows helps no one and takes seconds to lay out. A big suite shows the
  * cases worth a look (a failure, an error, a change against the baseline) and counts the rest.
  */
-function rowsToShow(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, max: number): { shown: CaseResult[]; hidden: string } {
+function rowsToShow(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, max: number, saved: string | undefined): { shown: CaseResult[]; hidden: string } {
   if (suite.cases.length <= max) return { shown: suite.cases, hidden: "" };
   let unfinished = 0;
   const notable = suite.cases.filter((cr) => {
     const status = comparisons.get(`${suite.name}\u0000${cr.id}`)?.status;
-    if (status !== undefined && status !== "same") return true;
-    if (!(cr.passes < cr.n || cr.errored > 0 || cr.pending > 0)) return false;
-    // After a stop, cases it only cancelled would crowd out the ones that failed.
-    if (onlyCancelled(cr)) unfinished++;
-    return !onlyCancelled(cr);
+    // After a stop, cases it only cancelled would crowd out the ones that failed. Against a
+    // baseline such a case is "not judged" (or "new"); it cannot have got worse.
+    if ((cr.errored > 0 || cr.pending > 0) && onlyCancelled(cr) && status !== "improved") {
+      unfinished++;
+      return false;
+    }
+    return (status !== undefined && status !== "same") || cr.passes < cr.n || cr.errored > 0 || cr.pending > 0;
   });
   const shown = notable.slice(0, max);
   const quiet = suite.cases.length - notable.length - unfinished;
@@ -70,7 +74,7 @@ function rowsToShow(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCom
     unfinished > 0 ? unfinishedCases(unfinished) : "",
     more > 0 ? `${more} more failing or changed` : "",
   ].filter(Boolean);
-  return { shown, hidden: `  Not listed: ${parts.join("; ")} (all of them: -o report.json or --reporter html)` };
+  return { shown, hidden: `  Not listed: ${parts.join("; ")} (all of them: ${elsewhere(saved)})` };
 }
 
 function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseComparison>, c: ChalkInstance, options: TerminalOptions): string {
@@ -81,7 +85,7 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [], compact: true },
     colAligns: ["left", "right", "right", "right", "right", "right", ...extraKs.flatMap(() => ["right", "right"] as const), "left"],
   });
-  const { shown, hidden } = rowsToShow(suite, comparisons, options.maxRows ?? MAX_ROWS);
+  const { shown, hidden } = rowsToShow(suite, comparisons, options.maxRows ?? MAX_ROWS, options.saved);
   for (const cr of shown) {
     const hat = cr.passHatK;
     const hatText = fmtProb(hat);
@@ -122,20 +126,26 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   const notClean = suite.cases.filter((cr) => cr.passes < cr.n || cr.errored > 0 || cr.pending > 0);
   // Cases the run's stop left unfinished, with nothing else wrong, would bury the cases that failed.
   const failing = notClean.filter((cr) => !onlyCancelled(cr));
-  for (const cr of failing.slice(0, MAX_REASON_CASES)) lines.push(...reasons(cr, c, options.maxReasons ?? 3));
-  if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${failing.length - MAX_REASON_CASES} more cases failed: -o report.json or --reporter html`);
+  for (const cr of failing.slice(0, MAX_REASON_CASES)) lines.push(...reasons(cr, c, options.maxReasons ?? 3, options.saved));
+  if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${failing.length - MAX_REASON_CASES} more cases failed: ${elsewhere(options.saved)}`);
   const unfinished = notClean.length - failing.length;
-  if (unfinished > 0) lines.push(c.dim(`  Not listed: ${unfinishedCases(unfinished)}`));
+  // A big suite's table has said so already, under it.
+  if (unfinished > 0 && !hidden) lines.push(c.dim(`  Not listed: ${unfinishedCases(unfinished)}`));
   return lines.join("\n");
 }
 
 /** The distinct reasons a case's trials failed or errored, most frequent first. */
-function reasons(cr: CaseResult, c: ChalkInstance, max: number): string[] {
+function reasons(cr: CaseResult, c: ChalkInstance, max: number, saved: string | undefined): string[] {
   const sorted = failureReasons(cr);
   const head = `  ${c.red("✗")} ${cr.id}${cr.description ? c.dim(` (guards: ${oneLine(cr.description, 70)})`) : ""}`;
   const rows = sorted.slice(0, max).map(([why, n]) => `      ${n}× ${oneLine(why, 160)}`);
-  if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see -o report.json)`);
+  if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see ${saved ?? "-o report.json"})`);
   return [head, ...rows];
+}
+
+/** Where the whole of what the terminal leaves out can be read: without running anything again, once it is saved. */
+function elsewhere(saved: string | undefined): string {
+  return saved === undefined ? "-o report.json or --reporter html" : `in ${saved}; as a page: harness report ${saved} --reporter html`;
 }
 
 function unfinishedCases(n: number): string {
