@@ -60,7 +60,7 @@ function rowsToShow(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCom
     const status = comparisons.get(`${suite.name}\u0000${cr.id}`)?.status;
     // After a stop, cases it only cancelled would crowd out the ones that failed. Against a
     // baseline such a case is "not judged" (or "new"); it cannot have got worse.
-    if ((cr.errored > 0 || cr.pending > 0) && onlyCancelled(cr) && status !== "improved") {
+    if (cr.errored > 0 && onlyCancelled(cr) && status !== "improved") {
       unfinished++;
       return false;
     }
