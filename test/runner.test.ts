@@ -655,4 +655,27 @@ describe("a provider nothing can reach", () => {
     expect(Math.max(...retries)).toBe(4);
     expect(retries.slice(atOnce)).toEqual(new Array(50 - atOnce).fill(0));
   });
+
+  it("a run that stops for it says what to check, not to allow more errors", async () => {
+    const port = await closedPort();
+    const suite = openaiSuite(10, 5);
+    const unreachable = { ...suite, provider: { ...suite.provider, config: { baseURL: `http://127.0.0.1:${port}/v1` } } };
+    const stopped = await runSuites([unreachable], opts({ concurrency: 2, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, maxErrorShare: 0.1 })).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(stopped).toBeInstanceOf(RunError);
+    expect((stopped as RunError).code).toBe("run.too-many-errors");
+    expect((stopped as RunError).hint).toMatch(
+      new RegExp(`^nothing in this run could connect to openai:gpt-4o-mini \\(the first: openai:gpt-4o-mini: connection failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\): check that the server is running and the provider's baseURL is right, or the network$`),
+    );
+
+    // Where the provider has answered, the stop's hint is the usual one.
+    server.handle(() => ({ kind: "status", status: 500 }));
+    const failing = await runSuites([openaiSuite(10, 5)], opts({ concurrency: 2, retry: { retries: 0 }, maxErrorShare: 0.1 })).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((failing as RunError).hint).toMatch(/^the first: openai:gpt-4o-mini: HTTP 500 .*; fix the provider or the suite, or allow more with --max-error-rate$/);
+  });
 });

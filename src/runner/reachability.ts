@@ -37,4 +37,9 @@ export class Reachability {
     if (this.downSince === undefined) return false;
     return !this.reached || this.now() - this.downSince >= this.patienceMs;
   }
+
+  /** A trial has given up, and no call in this run has got through: most likely a setting, not an outage. */
+  get neverReached(): boolean {
+    return this.downSince !== undefined && !this.reached;
+  }
 }

@@ -184,7 +184,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
         const max = options.maxErrorShare;
         const of = options.errorShareOf ?? total;
         if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / of }, max)) {
-          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined, firstError!));
+          const neverReached = [...new Set([...gates.values()].filter((g) => g.reach.neverReached).map((g) => g.provider))];
+          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined, firstError!, neverReached));
         }
       }
       const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
@@ -298,7 +299,8 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
   return { call, usage };
 }
 
-function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean, first: TrialError): RunError {
+/** `neverReached`: the providers nothing in the run could connect to. */
+function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean, first: TrialError, neverReached: string[]): RunError {
   const kinds = Object.entries(byCategory)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([category, n]) => `${category} ${n}`)
@@ -310,7 +312,12 @@ function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: nu
   // Where the report shows no error of its own (compare's), the first one says what went wrong.
   const line = first.message.split("\n")[0]!;
   const example = line.length > 200 ? `${line.slice(0, 200)}…` : line;
-  return new RunError("run.too-many-errors", message, { hint: `the first: ${example}; fix the provider or the suite, or allow more with --max-error-rate` });
+  // Allowing more errors cannot help a run where nothing connects: say what to check instead.
+  const hint =
+    neverReached.length > 0
+      ? `nothing in this run could connect to ${neverReached.join(" or ")} (the first: ${example}): check that the server is running and the provider's baseURL is right, or the network`
+      : `the first: ${example}; fix the provider or the suite, or allow more with --max-error-rate`;
+  return new RunError("run.too-many-errors", message, { hint });
 }
 
 function asRunError(err: unknown): HarnessError {
