@@ -34,8 +34,7 @@ export class Reachability {
    * server not started, no network), or on one unreachable for longer than the patience.
    */
   get hopeless(): boolean {
-    if (this.downSince === undefined) return false;
-    return !this.reached || this.now() - this.downSince >= this.patienceMs;
+    return this.neverReached || (this.downSince !== undefined && this.now() - this.downSince >= this.patienceMs);
   }
 
   /** A trial has given up, and no call in this run has got through: most likely a setting, not an outage. */
