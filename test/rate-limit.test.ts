@@ -195,6 +195,56 @@ describe("runs against a rate-limited server", () => {
     expect(arrivals[3]! - arrivals[2]!).toBeGreaterThanOrEqual(250);
   });
 
+  it("one model at two servers has two limits: a window used up at one does not hold calls to the other", async () => {
+    const other = await startFakeServer();
+    try {
+      const arrivals: { server: string; at: number }[] = [];
+      // Every answer from the first server says its window is used up for a second.
+      server.handle((req) => {
+        arrivals.push({ server: "first", at: Date.now() });
+        return { ...echo(req), headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" } };
+      });
+      other.handle((req) => {
+        arrivals.push({ server: "other", at: Date.now() });
+        return echo(req);
+      });
+      const started = Date.now();
+      const run = await runSuites(
+        [
+          makeSuite({ name: "first", providerId: "openai:gpt-4o-mini", config: { baseURL: server.openaiBaseURL }, trials: 2, dir: project.dir, cases: [makeCase("a", { prompt: "q", graders: PASSES })] }),
+          makeSuite({ name: "other", providerId: "openai:gpt-4o-mini", config: { baseURL: other.openaiBaseURL }, trials: 4, dir: project.dir, cases: [makeCase("b", { prompt: "q", graders: PASSES })] }),
+        ],
+        { cwd: project.dir, env: ENV, concurrency: 1, fixturesDir: "none", retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 5_000 } },
+      );
+      expect(run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials)).every((t) => t.passed === true)).toBe(true);
+      const first = arrivals.filter((a) => a.server === "first").map((a) => a.at - started);
+      const others = arrivals.filter((a) => a.server === "other").map((a) => a.at - started);
+      expect(others).toHaveLength(4);
+      // The first server's second call waited out its window; the other server's calls did not.
+      expect(first[1]! - first[0]!).toBeGreaterThanOrEqual(800);
+      expect(Math.max(...others)).toBeLessThan(first[1]!);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("the report has one line for a model at two servers, with the 429s of both", async () => {
+    const other = await startFakeServer();
+    try {
+      for (const s of [server, other]) s.handle((req) => (req.index === 0 ? { kind: "status", status: 429, retryAfter: "0.01" } : echo(req)));
+      const run = await runSuites(
+        ["first", "other"].map((name, i) =>
+          makeSuite({ name, providerId: "openai:gpt-4o-mini", config: { baseURL: [server, other][i]!.openaiBaseURL }, trials: 3, dir: project.dir, cases: [makeCase("a", { prompt: "q", graders: PASSES })] }),
+        ),
+        { cwd: project.dir, env: ENV, concurrency: 2, fixturesDir: "none", retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 50 } },
+      );
+      expect(run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials)).every((t) => t.passed === true)).toBe(true);
+      expect(run.rateLimits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", rateLimited: 2, lowest: 1, max: 2 }]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("a 429 with Anthropic's headers and no Retry-After waits for the window's reset", async () => {
     const arrivals: number[] = [];
     server.handle((req) => {

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
-import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
+import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RateLimitSummary, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { tooManyErrors } from "../core/gate.js";
 import { hashOf, outputHash } from "../core/hash.js";
 import { TrialWithStoredOutput } from "../core/stored-output.js";
@@ -75,11 +75,13 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability }>();
-  // Each provider's limit on calls in flight, and whether it can be reached, shared by all its calls in a role.
-  const stateOf = (role: "target" | "judge", provider: string) => {
-    const key = JSON.stringify([role, provider]);
+  // Each provider's limit on calls in flight, and whether it can be reached, shared by all its
+  // calls in a role at one server. By server, not id alone: one model served at two baseURLs
+  // (a model compared on two deployments) has two rate limits, and one may be down alone.
+  const stateOf = (role: "target" | "judge", ref: ProviderRef) => {
+    const key = JSON.stringify([role, ref.id, ref.config.baseURL ?? null]);
     let entry = gates.get(key);
-    if (!entry) gates.set(key, (entry = { role, provider, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }), reach: new Reachability() }));
+    if (!entry) gates.set(key, (entry = { role, provider: ref.id, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }), reach: new Reachability() }));
     return { gate: entry.gate, reach: entry.reach };
   };
   // Judge calls are made from inside a trial, which holds one of the workers: judges get a
@@ -142,7 +144,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
   function* pending(): Generator<{ run: CaseRun; t: number }> {
     for (const entry of result) {
-      const call: CallContext = { policy, timeoutMs, signal: stop.signal, ...stateOf("target", entry.suite.provider.id) };
+      const call: CallContext = { policy, timeoutMs, signal: stop.signal, ...stateOf("target", entry.suite.provider) };
       for (const caseEntry of entry.cases) {
         const c = caseEntry.case;
         const run: CaseRun = { suite: entry.suite, c, key: trialKey(entry.suite, c), trials: caseEntry.trials, call, asksOthers: c.graders.some((g) => isModelGraded(g) || g.type === "human") };
@@ -201,9 +203,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   await Promise.all(Array.from({ length: concurrency * 4 }, worker));
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
-  const rateLimits = [...gates.values()]
-    .filter(({ gate }) => gate.rateLimited > 0)
-    .map(({ role, provider, gate }) => ({ provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max: concurrency }));
+  const rateLimits = rateLimitsOf(gates.values(), concurrency);
   const raw: RawRun = { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
   if (fatal !== undefined) {
     const err = asRunError(fatal);
@@ -276,7 +276,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     const first = shared === undefined;
     if (!shared) {
       const provider = await ctx.providerFor(judge);
-      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, ...ctx.stateOf("judge", judge.id) }));
+      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, ...ctx.stateOf("judge", judge) }));
       ctx.judgeMemo.set(key, shared);
     }
     let outcome;
@@ -297,6 +297,24 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     return r;
   };
   return { call, usage };
+}
+
+/**
+ * The providers that answered 429, as the report names them: by id and role. One id served at
+ * two baseURLs had a gate at each; the report has one line for it, the 429s of both.
+ */
+function rateLimitsOf(gates: Iterable<{ role: "target" | "judge"; provider: string; gate: AdaptiveLimit }>, max: number): RateLimitSummary[] {
+  const byName = new Map<string, RateLimitSummary>();
+  for (const { role, provider, gate } of gates) {
+    if (gate.rateLimited === 0) continue;
+    const key = JSON.stringify([role, provider]);
+    const seen = byName.get(key);
+    if (seen) {
+      seen.rateLimited += gate.rateLimited;
+      seen.lowest = Math.min(seen.lowest, gate.lowest);
+    } else byName.set(key, { provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max });
+  }
+  return [...byName.values()];
 }
 
 /** `neverReached`: the providers nothing in the run could connect to. */
@@ -338,7 +356,7 @@ interface TrialContext extends CallContext {
   reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
   /** Each provider's calls in flight, for targets and judges apart (as their limits are). */
-  stateOf: (role: "target" | "judge", providerId: string) => { gate: AdaptiveLimit; reach: Reachability };
+  stateOf: (role: "target" | "judge", provider: ProviderRef) => { gate: AdaptiveLimit; reach: Reachability };
   judgeLimit: LimitFunction;
   /** Judge answers of this run, by judge, request and vote. */
   judgeMemo: Map<string, Promise<CallOutcome>>;
