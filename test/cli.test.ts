@@ -632,13 +632,9 @@ describe("an output path that cannot be written", () => {
 });
 
 describe("secrets", () => {
-  it("the API key reaches no report, fixture, baseline or output", async () => {
-    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
-    const r = await runHarness(["eval", "-q", "--record", "--update-baseline", "-o", "report.json"], { cwd: dir, env });
-    expect(r.code, r.stderr).toBe(0);
-    // The key did reach the server, so the check below is not vacuous.
-    expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
-    const texts = [r.stdout, r.stderr];
+  /** Every file under dir, as text. */
+  const textsIn = async (dir: string): Promise<string[]> => {
+    const texts: string[] = [];
     const walk = async (d: string): Promise<void> => {
       for (const e of await readdir(d, { withFileTypes: true })) {
         const p = path.join(d, e.name);
@@ -647,7 +643,53 @@ describe("secrets", () => {
       }
     };
     await walk(dir);
+    return texts;
+  };
+  const everyReporter = ["--reporter", "terminal,json:r2.json,junit:j.xml,markdown:m.md,html:h.html,github", "-o", "report.json"];
+
+  it("the API key reaches no report, fixture, baseline or output", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const r = await runHarness(["eval", "-q", "--record", "--update-baseline", "-o", "report.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // The key did reach the server, so the check below is not vacuous.
+    expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
+    const texts = [r.stdout, r.stderr, ...(await textsIn(dir))];
     expect(texts.length).toBeGreaterThan(4 + 2);
     for (const t of texts) expect(t).not.toContain(SECRET);
+  });
+
+  it.each([
+    [400, "every trial errored"],
+    [401, "the key was refused: the run stopped"],
+  ])("a server that echoes the key in an HTTP %i error (%s): it reaches no report, journal or message", async (status) => {
+    server.handle((req) => ({ kind: "status", status, message: `Incorrect API key provided: ${req.headers.authorization}; x-api-key: ${SECRET}` }));
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const r = await runHarness(["eval", ...common, ...everyReporter, "--history"], { cwd: dir, env: { ...env, GITHUB_ACTIONS: "true" } });
+    expect(r.code, r.stderr).toBe(3);
+    // The error itself is still told, with the key masked.
+    const report = await readFile(path.join(dir, "report.json"), "utf8");
+    expect(report).toContain("Incorrect API key provided: Bearer ***");
+    const texts = [r.stdout, r.stderr, ...(await textsIn(dir))];
+    expect(texts.length).toBeGreaterThan(6);
+    for (const t of texts) expect(t).not.toContain(SECRET);
+  });
+
+  it("an exec app that prints a key, in its answer or its error output: the key is masked in both", async () => {
+    const key = "tok_4f9a2c7e1b";
+    const dir = await makeProject({
+      "app.mjs": [
+        "let input = ''; for await (const c of process.stdin) input += c;",
+        "if (JSON.parse(input).vars.n === 2) { console.error(`Error: upstream said 401 for key ${process.env.SHOP_API_KEY}`); process.exit(1); }",
+        "console.log(`ok, calling with ${process.env.SHOP_API_KEY}`);",
+      ].join("\n"),
+      "evals/demo.yaml": suiteYaml(2).replace(/provider:\n(  .*\n)+/, "provider: exec:node app.mjs\n").replace("trials: 5", "trials: 1"),
+    });
+    const r = await runHarness(["eval", ...common, ...everyReporter], { cwd: dir, env: { SHOP_API_KEY: key } });
+    // Half the trials errored: not judged.
+    expect(r.code, r.stderr).toBe(3);
+    const report = await readFile(path.join(dir, "report.json"), "utf8");
+    expect(report).toContain("ok, calling with ***");
+    expect(report).toContain("upstream said 401 for key ***");
+    for (const t of [r.stdout, r.stderr, ...(await textsIn(dir))]) expect(t).not.toContain(key);
   });
 });

@@ -142,6 +142,21 @@ describe("createHttpFetch", () => {
     ]);
   });
 
+  it("sends a form (a batch's file upload) to a URL with user:password@ through Node's fetch, the credentials as Basic auth unless the request has its own", async () => {
+    const withCredentials = base.replace("http://", "http://me:p%40ss@");
+    const form = () => {
+      const f = new FormData();
+      f.append("purpose", "batch");
+      return f;
+    };
+    const r = await httpFetch(`${withCredentials}/json`, { method: "POST", body: form() });
+    expect(r.status).toBe(200);
+    expect(seen.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from("me:p@ss").toString("base64")}`);
+    expect(seen.at(-1)!.body).toContain("batch");
+    await httpFetch(`${withCredentials}/json`, { method: "POST", body: form(), headers: { authorization: "Bearer k" } });
+    expect(seen.at(-1)!.headers.authorization).toBe("Bearer k");
+  });
+
   it("answers anything but JSON, and an empty 204, with a real Response", async () => {
     const plain = await httpFetch(`${base}/plain`);
     expect(plain).toBeInstanceOf(Response);

@@ -53,14 +53,30 @@ export function createHttpFetch(): typeof fetch {
   const realResponses = sdkDebugLog();
   let last: { input: string; target: Target | undefined } | undefined;
   return (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fetch(input, init);
+    if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fetch(...withoutCredentials(input, init));
     let target: Target | undefined;
     if (typeof input !== "string") target = targetOf(input);
     else if (last?.input === input) target = last.target;
     else last = { input, target: (target = targetOf(input)) };
-    if (!target) return fetch(input, init);
+    if (!target) return fetch(...withoutCredentials(input, init));
     return request(target, init, realResponses);
   }) as typeof fetch;
+}
+
+/**
+ * A URL's user:password@ as node:http takes it: Basic auth, unless the request has an
+ * Authorization of its own. Node's fetch refuses such a URL outright, and a batch's file upload
+ * then failed, quoting the password, and the batch's trials ran live at full price.
+ */
+function withoutCredentials(input: string | URL | Request, init: RequestInit): [string | URL | Request, RequestInit] {
+  if (input instanceof Request) return [input, init];
+  const url = new URL(input);
+  if (!url.username && !url.password) return [input, init];
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`);
+  url.username = "";
+  url.password = "";
+  return [url, { ...init, headers }];
 }
 
 function request(target: Target, init: RequestInit, realResponses: boolean): Promise<Response> {

@@ -5,6 +5,7 @@
 import path from "node:path";
 import type { ProviderRef } from "../core/types.js";
 import { withFixtures, type FixtureMode } from "./fixtures.js";
+import { redacting, redactorFor } from "./redact.js";
 import type { Provider } from "./types.js";
 
 export interface ProviderSetup {
@@ -21,19 +22,21 @@ export async function createProvider(ref: ProviderRef, setup: ProviderSetup): Pr
   const kind = ref.id.slice(0, colon);
   const rest = ref.id.slice(colon + 1);
   const fixturesDir = path.resolve(setup.cwd, setup.fixturesDir);
+  // Scrubbed before the fixtures layer, so a recorded answer holds no secret either.
+  const redact = redactorFor(setup.env ?? process.env, ref.config);
   switch (kind) {
     case "openai": {
       const { createOpenAIProvider } = await import("./openai.js");
-      return withFixtures(createOpenAIProvider(rest, ref.config, setup.env), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+      return withFixtures(redacting(createOpenAIProvider(rest, ref.config, setup.env), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd);
     }
     case "anthropic": {
       const { createAnthropicProvider } = await import("./anthropic.js");
-      return withFixtures(createAnthropicProvider(rest, ref.config, setup.env), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+      return withFixtures(redacting(createAnthropicProvider(rest, ref.config, setup.env), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd);
     }
     case "exec": {
       // Never replayed: the point of exec is to run the user's current code.
       const { createExecProvider } = await import("./exec.js");
-      return createExecProvider(rest, ref.config, setup.cwd, setup.env);
+      return redacting(createExecProvider(rest, ref.config, setup.cwd, setup.env), redact);
     }
     default:
       throw new Error(`unknown provider kind "${kind}" (the config schema should have refused it)`);

@@ -110,6 +110,19 @@ export class ProviderError extends Error {
     this.unreachable = options.unreachable ?? false;
     this.hint = options.hint;
   }
+
+  /** The same error in other words (its secrets scrubbed): everything else it says is kept. */
+  withText(message: string, hint: string | undefined): ProviderError {
+    const copy = new ProviderError(this.category, message, {
+      fatal: this.fatal,
+      unreachable: this.unreachable,
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.exhaustedForMs === undefined ? {} : { exhaustedForMs: this.exhaustedForMs }),
+      ...(hint === undefined ? {} : { hint }),
+    });
+    copy.stack = `${copy.name}: ${message}`;
+    return copy;
+  }
 }
 
 /** Categories worth another try: the same request may well succeed later (a garbled body is usually a proxy's or server's passing fault). */

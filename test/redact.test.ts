@@ -1,0 +1,109 @@
+/**
+ * Secrets out of providers' answers and errors (src/providers/redact.ts). The whole path, a
+ * server echoing the key through the real SDK into every report, is in cli.test.ts "secrets".
+ */
+import { describe, expect, it } from "vitest";
+import { redactError, redacting, redactorFor } from "../src/providers/redact.js";
+import { ProviderError, type BatchApi, type Provider, type ProviderResponse } from "../src/providers/types.js";
+
+const KEY = "sk-proj-abcdefghijklmnop1234";
+const env = { OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: "ant-key-998877", GITHUB_TOKEN: "ghs_tokentoken", HOME: "/home/someone-long", PORT: "8080", SHORT_TOKEN: "abc" };
+
+describe("redactorFor", () => {
+  const redact = redactorFor(env);
+
+  it("masks the values of variables named as credentials, and leaves the others", () => {
+    expect(redact.values(`key ${KEY}, ant-key-998877 and ghs_tokentoken at /home/someone-long:8080`)).toBe("key ***, *** and *** at /home/someone-long:8080");
+  });
+
+  it("leaves values too short to be keys: masking them would garble text", () => {
+    expect(redact.values("abc def")).toBe("abc def");
+    expect(redactorFor({ API_KEY: "has a space in it" }).values("has a space in it")).toBe("has a space in it");
+  });
+
+  it("masks a secret that contains another whole", () => {
+    expect(redactorFor({ A_TOKEN: "token-1234", B_TOKEN: "token-1234-and-more" }).values("x token-1234-and-more y token-1234")).toBe("x *** y ***");
+  });
+
+  it("answers keep credential-shaped text that is no known secret: a coding model's answer is graded as given", () => {
+    const answer = 'curl -H "Authorization: Bearer abcdefgh12345678" https://user:pw123456@example.com';
+    expect(redact.values(answer)).toBe(answer);
+  });
+
+  it("error text also loses anything shaped like a credential", () => {
+    expect(redact.all("failed (https://user:hunter22@proxy.example/v1/files)")).toBe("failed (https://***@proxy.example/v1/files)");
+    expect(redact.all("you sent Authorization: Bearer abc.def-123456789")).toBe("you sent Authorization: Bearer ***");
+    expect(redact.all('headers {"x-api-key":"zzzzzzzz9","accept":"json"}')).toBe('headers {"x-api-key":"***","accept":"json"}');
+    expect(redact.all("api-key=qwertyuiop; next")).toBe("api-key=***; next");
+    expect(redact.all("Incorrect API key provided: sk-live-0123456789abcdefXYZ.")).toBe("Incorrect API key provided: sk-***.");
+    expect(redact.all(`the key ${KEY} was refused`)).toBe("the key *** was refused");
+  });
+
+  it("masks the password of a baseURL, also where it is quoted decoded", () => {
+    const r = redactorFor({}, { baseURL: "https://me:p%40ss-word-1@llm.example/v1" });
+    expect(r.values("said p@ss-word-1 and p%40ss-word-1")).toBe("said *** and ***");
+  });
+
+  it("masks the credential-named values of an exec provider's own env", () => {
+    expect(redactorFor({}, { env: { SHOP_SECRET: "shh-12345678", MODE: "production-mode" } }).values("shh-12345678 production-mode")).toBe("*** production-mode");
+  });
+});
+
+describe("redactError", () => {
+  const redact = redactorFor(env);
+
+  it("a provider error keeps what it says of itself, in scrubbed words", () => {
+    const err = new ProviderError("auth", `HTTP 401 bad key ${KEY}`, { fatal: true, hint: `check ${KEY}`, retryAfterMs: 5, unreachable: false });
+    const out = redactError(err, redact) as ProviderError;
+    expect(out).toBeInstanceOf(ProviderError);
+    expect(out).toMatchObject({ category: "auth", message: "HTTP 401 bad key ***", hint: "check ***", fatal: true, retryAfterMs: 5, unreachable: false });
+    expect(out.stack).not.toContain(KEY);
+  });
+
+  it("any other error has its message scrubbed", () => {
+    const err = redactError(new TypeError(`fetch failed for https://u:${KEY}@h/v1`), redact) as Error;
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err.message).toBe("fetch failed for https://***@h/v1");
+  });
+});
+
+describe("redacting", () => {
+  const redact = redactorFor(env);
+  const answer = (output: string): ProviderResponse => ({ output, usage: null, costUsd: null, latencyMs: 1, cached: false });
+  const signal = new AbortController().signal;
+
+  it("scrubs answers and errors, and passes everything else on", async () => {
+    const inner: Provider & { model: string } = {
+      id: "exec:app",
+      model: "m",
+      async call(request) {
+        if (request.vars.fail) throw new ProviderError("provider-error", `app: printed ${KEY}`);
+        return answer(`uses ${KEY}`);
+      },
+    };
+    const p = redacting(inner, redact);
+    expect(p.id).toBe("exec:app");
+    expect(p.model).toBe("m");
+    expect((await p.call({ messages: [], vars: {} }, { signal, trial: 0 })).output).toBe("uses ***");
+    await expect(p.call({ messages: [], vars: { fail: true } }, { signal, trial: 0 })).rejects.toThrow(/^app: printed \*\*\*$/);
+  });
+
+  it("an answer with nothing to mask is the provider's own object", async () => {
+    const same = answer("fine");
+    const inner: Provider = { id: "x", call: async () => same };
+    const p = redacting(inner, redact);
+    expect(await p.call({ messages: [], vars: {} }, { signal, trial: 0 })).toBe(same);
+  });
+
+  it("scrubs a batch's answers and its errors", async () => {
+    const batchApi: BatchApi = {
+      submit: () => Promise.reject(new Error("upload to https://u:pw-secret-1@h/v1/files refused")),
+      check: async () => ({ ended: true, done: 1, total: 1 }),
+      results: async () => new Map([["c1", answer(`echo ${KEY}`)]]),
+    };
+    const inner: Provider & { batchApi: BatchApi } = { id: "openai:m", call: async () => answer(""), batchApi };
+    const p = redacting(inner, redact);
+    await expect(p.batchApi!.submit([], signal)).rejects.toThrow("upload to https://***@h/v1/files refused");
+    expect((await p.batchApi!.results("b1", signal)).get("c1")!.output).toBe("echo ***");
+  });
+});
