@@ -137,7 +137,12 @@ describe("the action under @github/local-action", () => {
 describe("the pull-request comment", () => {
   it("is created once, then updated in place on the next push, found by its hidden marker", async () => {
     // A fake GitHub REST API on 127.0.0.1: one PR, its comments in memory.
-    const comments: { id: number; body: string }[] = [{ id: 1, body: "an unrelated review comment" }];
+    // The marker alone proves nothing: anyone can write it. Only the token's own comment is the report.
+    const forged = `<!-- harness-eval -->\n### ✅ Gate passed (forged)`;
+    const comments: { id: number; body: string; user: { login: string } }[] = [
+      { id: 1, body: "an unrelated review comment", user: { login: "alice" } },
+      { id: 3, body: forged, user: { login: "mallory" } },
+    ];
     const calls: string[] = [];
     const server = http.createServer((req, res) => {
       let text = "";
@@ -145,9 +150,11 @@ describe("the pull-request comment", () => {
       req.on("end", () => {
         calls.push(`${req.method} ${req.url} ${req.headers.authorization}`);
         const body = text ? (JSON.parse(text) as { body: string }).body : "";
+        // The workflow's token may not ask who it is.
+        if (req.url === "/user") return void res.writeHead(403, { "content-type": "application/json" }).end('{"message":"Resource not accessible by integration"}');
         if (req.method === "GET") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(comments));
         if (req.method === "POST") {
-          comments.push({ id: 2, body });
+          comments.push({ id: 2, body, user: { login: "github-actions[bot]" } });
           return void res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(comments.at(-1)));
         }
         const id = Number(req.url!.split("/").pop());
@@ -179,13 +186,76 @@ describe("the pull-request comment", () => {
       await localAction(env, dir);
       expect(calls.filter((c) => c.startsWith("POST"))).toEqual(["POST /repos/acme/shop/issues/42/comments Bearer ghs_test"]);
       expect(calls.filter((c) => c.startsWith("PATCH"))).toEqual(["PATCH /repos/acme/shop/issues/comments/2 Bearer ghs_test"]);
-      expect(comments).toHaveLength(2);
+      expect(comments).toHaveLength(3);
       expect(comments[0]!.body).toBe("an unrelated review comment");
-      expect(comments[1]!.body).toMatch(/^<!-- harness-eval -->\n### ✅ Gate passed/);
+      expect(comments[1]!.body).toBe(forged);
+      expect(comments[2]!.body).toMatch(/^<!-- harness-eval -->\n### ✅ Gate passed: no significant regression/);
     } finally {
       server.close();
     }
   }, 180_000);
+});
+
+/** The committed bundle run as the runner runs it: node action/index.js, inputs as INPUT_* variables. */
+function runBundle(dir: string, inputs: Record<string, string>): Promise<{ code: number; out: string }> {
+  const env = cleanEnv({
+    GITHUB_WORKSPACE: dir,
+    GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
+    GITHUB_OUTPUT: path.join(dir, "output.txt"),
+    INPUT_OFFLINE: "false",
+    "INPUT_UPDATE-BASELINE": "false",
+    "INPUT_FAIL-ON": "regression",
+    INPUT_PENDING: "warn",
+    INPUT_COMMENT: "false",
+    ...inputs,
+  });
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, "action/index.js")], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    );
+  });
+}
+
+describe("the action's own checks", () => {
+  /** A workspace whose suite of 12 cases runs a local app; `answer` is what the app says. */
+  async function appWorkspace(answer: string): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), "harness-action-app-"));
+    const cases = Array.from({ length: 12 }, (_, i) => `  - id: case-${i + 1}\n    vars: { n: ${i + 1} }`).join("\n");
+    await writeFile(path.join(dir, "app.mjs"), `for await (const _ of process.stdin); console.log(${JSON.stringify(answer)} + " " + (process.env["INPUT_GITHUB-TOKEN"] ?? "") + " " + (process.env.ACTIONS_RUNTIME_TOKEN ?? ""));\n`);
+    await writeFile(path.join(dir, "evals.yaml"), `name: app\nprovider: exec:node app.mjs\nprompt: "q {{n}}"\ntrials: 8\ngraders:\n  - type: contains\n    value: ok\ncases:\n${cases}\n`);
+    for (const f of ["summary.md", "output.txt"]) await writeFile(path.join(dir, f), "");
+    return dir;
+  }
+
+  it("a boolean input that is neither true nor false fails the step at once, with what was expected, before any eval", async () => {
+    const dir = await appWorkspace("ok");
+    const r = await runBundle(dir, { INPUT_SUITES: "evals.yaml", INPUT_COMMENT: "yes" });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('::error::input comment must be true or false; got "yes"');
+    expect(r.out).not.toMatch(/TypeError|\n\s+at /);
+    await expect(readFile(path.join(dir, "harness-report.json"))).rejects.toThrow(/ENOENT/);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("many regressions: 9 annotated, then the step's failure, which GitHub's 10 a step must not drop; the runner's tokens stay out of the eval", async () => {
+    const dir = await appWorkspace("ok");
+    const tokens = { "INPUT_GITHUB-TOKEN": "ghs_input_token_1", ACTIONS_RUNTIME_TOKEN: "rt_runtime_token_2" };
+    const before = await runBundle(dir, { INPUT_SUITES: "evals.yaml", "INPUT_UPDATE-BASELINE": "true", ...tokens });
+    expect(before.code, before.out).toBe(0);
+    await writeFile(path.join(dir, "app.mjs"), (await readFile(path.join(dir, "app.mjs"), "utf8")).replace('"ok"', '"no"'));
+    const r = await runBundle(dir, { INPUT_SUITES: "evals.yaml", ...tokens });
+    expect(r.code).toBe(1);
+    const errors = r.out.split("\n").filter((l) => l.startsWith("::error"));
+    expect(errors).toHaveLength(10);
+    // The first nine problems, each case at its line (a title's colon is escaped in a workflow command).
+    expect(errors.slice(0, 9).map((l) => /^::error title=Regression%3A app\/(case-\d+),file=evals\.yaml,line=\d+::/.exec(l)?.[1])).toEqual(Array.from({ length: 9 }, (_, i) => `case-${i + 1}`));
+    expect(errors[9]).toBe("::error::harness: 13 regressions (the first 9 annotated at their lines); see the job summary");
+    const report = await readFile(path.join(dir, "harness-report.json"), "utf8");
+    // The app printed both variables after its answer: it saw neither.
+    expect(report).toContain('"output":"no  "');
+    for (const t of Object.values(tokens)) expect(report + r.out).not.toContain(t);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
 });
 
 describe("the committed bundle, run as the runner runs it", () => {

@@ -181,6 +181,28 @@ describe("runs that are not judged, and untrusted text", () => {
     const mention = renderMarkdown({ ...result, gate: { ...result.gate, regressions: [{ kind: "suite", suite: "s", message: "ping @octocat `x`" }] } });
     expect(mention).toContain("ping @\u200boctocat \\`x\\`");
   });
+
+  it("markdown escapes a not-judged reason: it quotes servers and exec commands", () => {
+    const md = renderMarkdown({ ...result, gate: { ...result.gate, judged: false, notJudgedReason: "exec:./x-<img src=x>-|-**b** @octocat" } });
+    expect(md.split("\n")[0]).toBe("### ⚠️ Not judged: exec:./x-&lt;img src=x&gt;-\\|-\\*\\*b\\*\\* @\u200boctocat");
+  });
+
+  it("markdown over a size limit lists what failed up to it, whole problems only, and says how many more and where", () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({ kind: "suite" as const, suite: `suite-${i}`, message: `pass rate dropped ${"x".repeat(200)}` }));
+    const big = { ...result, gate: { ...result.gate, regressions: many } };
+    const whole = renderMarkdown(big);
+    expect(Buffer.byteLength(whole)).toBeGreaterThan(60_000);
+    // No limit, or one it fits under: the same text.
+    expect(renderMarkdown(big, { maxBytes: 10_000_000, fullAt: "the job summary" })).toBe(whole);
+    const cut = renderMarkdown(big, { maxBytes: 60_000, fullAt: "the job summary" });
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(60_000);
+    const shown = cut.split("\n").filter((l) => l.startsWith("- **suite-")).length;
+    expect(shown).toBeGreaterThan(200);
+    expect(cut).toContain(`- … and ${500 - shown} more problems, left out for GitHub's size limit: all are in the job summary`);
+    // What is shown is the whole text's beginning, and its end (the baseline line) is kept.
+    expect(whole.startsWith(cut.slice(0, cut.indexOf("- … and")))).toBe(true);
+    expect(cut.trimEnd().split("\n").at(-1)).toBe(whole.trimEnd().split("\n").at(-1));
+  });
 });
 
 describe("terminal, on a run that stopped", () => {

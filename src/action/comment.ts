@@ -32,12 +32,31 @@ async function call(t: Target, method: string, url: string, body?: unknown): Pro
   return res.json();
 }
 
-/** Creates the comment, or updates the one that carries the marker. Returns what it did. */
+/**
+ * Whom the token comments as. The workflow's own token cannot ask (GET /user answers 403) and
+ * comments as github-actions[bot]; a personal token comments as its user.
+ */
+async function whoAmI(t: Target): Promise<string> {
+  try {
+    const user = (await call(t, "GET", `${t.api}/user`)) as { login?: unknown };
+    if (typeof user.login === "string") return user.login;
+  } catch {
+    // The workflow's token: see above.
+  }
+  return "github-actions[bot]";
+}
+
+/**
+ * Creates the comment, or updates the one this token wrote that carries the marker. Anyone
+ * can write the marker: a comment by someone else is never taken for the report, whether to
+ * hide it (a PATCH refused) or to leave a stale "Gate passed" standing in its place.
+ */
 export async function upsertComment(t: Target, markdown: string): Promise<"created" | "updated"> {
   const body = `${MARKER}\n${markdown}`;
+  const me = await whoAmI(t);
   for (let page = 1; page <= 50; page++) {
-    const comments = (await call(t, "GET", `${t.api}/repos/${t.repo}/issues/${t.pr}/comments?per_page=100&page=${page}`)) as { id: number; body?: string }[];
-    const mine = comments.find((c) => c.body?.startsWith(MARKER));
+    const comments = (await call(t, "GET", `${t.api}/repos/${t.repo}/issues/${t.pr}/comments?per_page=100&page=${page}`)) as { id: number; body?: string; user?: { login?: string } | null }[];
+    const mine = comments.find((c) => c.body?.startsWith(MARKER) && c.user?.login === me);
     if (mine) {
       await call(t, "PATCH", `${t.api}/repos/${t.repo}/issues/comments/${mine.id}`, { body });
       return "updated";

@@ -17,7 +17,8 @@ export const cell = (s: string) =>
 
 function verdictLine(result: RunResult): string {
   const g = result.gate;
-  if (!g.judged) return `### ⚠️ Not judged: ${g.notJudgedReason}`;
+  // The reason quotes a server's error or an exec command: untrusted text, as any cell.
+  if (!g.judged) return `### ⚠️ Not judged: ${cell(g.notJudgedReason ?? "")}`;
   if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}`;
   return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
 }
@@ -36,41 +37,69 @@ function failingCases(result: RunResult, suite: string): string[] {
   return out;
 }
 
-export function renderMarkdown(result: RunResult): string {
-  const out: string[] = [verdictLine(result), ""];
-  out.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|");
+/**
+ * GitHub keeps a job summary only under 1 MiB and a comment only under 65,536 characters,
+ * and drops one that is over whole: so over `maxBytes`, the list of what failed is cut, with
+ * a line saying how many more there are and where they all are (`fullAt`).
+ */
+export interface MarkdownLimit {
+  maxBytes: number;
+  fullAt: string;
+}
+
+export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string {
+  const head: string[] = [verdictLine(result), ""];
+  head.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|");
   for (const s of result.suites) {
     const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
     const vs = cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.regressed ? " ❌" : ""}` : DASH;
     const [lo, hi] = s.passRateInterval;
     const t = s.totals;
-    out.push(
+    head.push(
       `| ${cell(s.name)} | ${fmtProb(s.passAtK)} (k=${s.k}) | ${fmtProb(s.passHatK)} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
     );
   }
   const e = result.errors;
-  if (e.errored > 0) out.push("", `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ")}. Errored trials are neither passed nor failed.`);
+  if (e.errored > 0) head.push("", `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ")}. Errored trials are neither passed nor failed.`);
+  // One block of lines per problem: a cut never splits one.
+  const blocks: string[][] = [];
   const problems = result.gate.regressions;
-  if (problems.length > 0) {
-    out.push("", "#### What failed", "");
-    // A suite below several floors (pass@k, pass^k, pass rate) lists its failing cases once, under the last.
-    const lastThreshold = new Map(problems.filter((r) => r.kind === "threshold").map((r) => [r.suite, r]));
-    for (const r of problems) {
-      out.push(`- **${r.kind === "case" ? `${r.suite} / ${r.caseId}` : r.suite}** (${r.kind}): ${cell(r.message)}`);
-      if (r.kind === "threshold" && lastThreshold.get(r.suite) === r) out.push(...failingCases(result, r.suite));
-      if (r.kind !== "case") continue;
+  // A suite below several floors (pass@k, pass^k, pass rate) lists its failing cases once, under the last.
+  const lastThreshold = new Map(problems.filter((r) => r.kind === "threshold").map((r) => [r.suite, r]));
+  for (const r of problems) {
+    const block = [`- **${r.kind === "case" ? `${cell(r.suite)} / ${cell(r.caseId ?? "")}` : cell(r.suite)}** (${r.kind}): ${cell(r.message)}`];
+    if (r.kind === "threshold" && lastThreshold.get(r.suite) === r) block.push(...failingCases(result, r.suite));
+    if (r.kind === "case") {
       const c = result.suites.find((s) => s.name === r.suite)?.cases.find((x) => x.id === r.caseId);
-      if (c?.description) out.push(`  - guards: ${cell(c.description)}`);
-      for (const [why, n] of c ? failureReasons(c).slice(0, 3) : []) out.push(`  - ${n}× ${cell(why)}`);
+      if (c?.description) block.push(`  - guards: ${cell(c.description)}`);
+      for (const [why, n] of c ? failureReasons(c).slice(0, 3) : []) block.push(`  - ${n}× ${cell(why)}`);
     }
+    blocks.push(block);
   }
-  if (result.gate.improvements.length > 0) {
-    out.push("", `Improved: ${result.gate.improvements.map((i) => `${i.suite}/${i.caseId} (${i.message})`).join(", ")}`);
+  const tail: string[] = [];
+  const g = result.gate;
+  if (g.improvements.length > 0) tail.push("", `Improved: ${listed(g.improvements.map((i) => `${cell(i.suite)}/${cell(i.caseId)} (${cell(i.message)})`))}`);
+  if (g.missingCases.length > 0) tail.push("", `In the baseline but not run: ${listed(g.missingCases.map((m) => `${cell(m.suite)}/${cell(m.caseId)}`))}`);
+  if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trials await human review (\`harness review\`).`);
+  if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
+
+  const text = (shown: string[][], more: string[]) => `${[...head, ...(shown.length > 0 || more.length > 0 ? ["", "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+  const whole = text(blocks, []);
+  if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
+  // Room left for problems once the rest, and the line saying what was cut, are in.
+  const moreLine = (n: number) => [`- … and ${n} more problem${n === 1 ? "" : "s"}, left out for GitHub's size limit: all are in ${limit.fullAt}`];
+  let room = limit.maxBytes - Buffer.byteLength(text([], moreLine(blocks.length)));
+  const shown: string[][] = [];
+  for (const block of blocks) {
+    const size = Buffer.byteLength(block.join("\n")) + 1;
+    if (size > room) break;
+    shown.push(block);
+    room -= size;
   }
-  if (result.gate.missingCases.length > 0) {
-    out.push("", `In the baseline but not run: ${result.gate.missingCases.map((m) => `${cell(m.suite)}/${cell(m.caseId)}`).join(", ")}`);
-  }
-  if (result.gate.pending.trials > 0) out.push("", `${result.gate.pending.trials} trials await human review (\`harness review\`).`);
-  if (result.gate.baseline) out.push("", `<sub>Baseline ${result.gate.baseline.path}${result.gate.baseline.commit ? ` @ ${result.gate.baseline.commit.slice(0, 7)}` : ""}; α = ${result.gate.alpha} for the whole run.</sub>`);
-  return `${out.join("\n")}\n`;
+  return text(shown, moreLine(blocks.length - shown.length));
+}
+
+/** A list of names for one line: the first 20, then how many more. */
+function listed(items: string[]): string {
+  return items.length <= 20 ? items.join(", ") : `${items.slice(0, 20).join(", ")} and ${items.length - 20} more`;
 }
