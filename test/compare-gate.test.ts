@@ -395,6 +395,23 @@ describe("thresholds never let an errored trial hide a failing case", () => {
   it("passes when even a hidden case at 0 keeps the mean over the floor", () => {
     expect(hidden({ passHatK: 0.9 }).status).toBe("pass");
   });
+
+  // Nine cases pass 5/5; case "b" failed its one judged trial and errored four times.
+  // Judged trials alone: 45/46 = 0.978. Had the errored ones failed: 45/50 = 0.900.
+  function hiddenTrials(passRate: number) {
+    const s = suite("s", [...rows(9, 5, 5), ["b", 1, 0]], { threshold: { passRate } });
+    Object.assign(s.cases[9]!, { errored: 4, passAtK: Number.NaN, passHatK: Number.NaN });
+    Object.assign(s.totals, { trials: 50, errored: 4 });
+    s.casesCounted = 9;
+    return decideGate({ suites: [s], comparison: null, baseline: null, alpha: 0.05, errors: { total: 50, errored: 4, share: 0.08 } });
+  }
+
+  it("a pass-rate floor: errored trials count as failures in the worst case", () => {
+    const v = hiddenTrials(0.95);
+    expect(v.status).toBe("fail");
+    expect(v.regressions[0]!.message).toBe("pass rate 0.978 over 9 of 10 cases meets the threshold 0.95, but 1 case with errored trials could pull it to 0.900: not decided");
+    expect(hiddenTrials(0.9).status).toBe("pass");
+  });
 });
 
 describe("names that are also Object's", () => {

@@ -86,7 +86,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     const checks: [string, number, number | undefined, number][] = [
       [`pass@${s.k}`, s.passAtK, t.passAtK, worstCaseMean(s, "passAtK")],
       [`pass^${s.k}`, s.passHatK, t.passHatK, worstCaseMean(s, "passHatK")],
-      ["pass rate", s.passRate, t.passRate, s.passRate],
+      ["pass rate", s.passRate, t.passRate, worstPassRate(s)],
     ];
     for (const [label, value, floor, worst] of checks) {
       if (floor === undefined) continue;
@@ -136,6 +136,12 @@ function worstCaseMean(s: SuiteResult, key: "passAtK" | "passHatK"): number {
   const counted = s.cases.filter((c) => Number.isFinite(c[key]) || c.errored > 0);
   if (counted.length === 0) return Number.NaN;
   return counted.reduce((sum, c) => sum + (Number.isFinite(c[key]) ? c[key] : 0), 0) / counted.length;
+}
+
+/** The pass rate if every errored trial had failed: what errors could be hiding. */
+function worstPassRate(s: SuiteResult): number {
+  const { passed, failed, errored } = s.totals;
+  return passed + failed + errored === 0 ? Number.NaN : passed / (passed + failed + errored);
 }
 
 /**
