@@ -139,7 +139,7 @@ describe("gate scenarios", () => {
     expect(caseRegs[0]!.message).toContain("5/5 → 0/5");
     // p = 1/252 raw. The seven unchanged cases (5/5 both times) can never reach
     // significance, so they take no share of α: only this case (floor 1/252) and the
-    // suite's pooled test (40/40 → 35/40, floor ≈ 0.027 > α/2) compete, so K = 2.
+    // suite's test (only c5 can move in it: floor 1/252) compete, so K = 2.
     const c5 = comparison!.cases.find((c) => c.caseId === "c5")!;
     expect(c5.pDrop).toBeCloseTo(1 / 252, 12);
     expect(c5.pDropAdjusted).toBeCloseTo(2 / 252, 12);
@@ -156,7 +156,7 @@ describe("gate scenarios", () => {
     expect(comparison!.suites[0]!.regressed).toBe(true);
   });
 
-  it("half of 8 cases going 3/3 → 0/3: no single case survives Holm, but the pooled suite test fails the gate", () => {
+  it("half of 8 cases going 3/3 → 0/3: no single case survives Holm, but the suite's test fails the gate", () => {
     const before = rows(8, 3, 3);
     const after = before.map((r, i) => (i < 4 ? ([r[0], 3, 0] as CaseRow) : r));
     const { comparison, verdict } = run([suite("s", after, { trials: 3 })], baseline({ s: before }, 3));
@@ -167,25 +167,27 @@ describe("gate scenarios", () => {
       expect(c.status).not.toBe("regressed");
     }
     expect(verdict.regressions.filter((x) => x.kind === "case")).toEqual([]);
-    // Pooled: 24/24 → 12/24.
+    // Summed 24/24 → 12/24; each of the four strata at its lowest: p = (1/20)^4.
+    expect(comparison!.suites[0]!.pDrop).toBeCloseTo(1 / 20 ** 4, 15);
     expect(comparison!.suites[0]).toMatchObject({ suite: "s", baseline: { n: 24, passes: 24 }, current: { n: 24, passes: 12 }, regressed: true });
     expect(verdict.status).toBe("fail");
     expect(verdict.regressions.filter((x) => x.kind === "suite")).toHaveLength(1);
     expect(verdict.regressions.find((x) => x.kind === "suite")!.suite).toBe("s");
   });
 
-  it("pooled suite test at the edge: four single-trial flips among 8 cases (p ≈ 0.058) pass, five (p ≈ 0.027) fail", () => {
+  it("suite test at the edge: four single-trial flips among 8 cases (p = 1/16) pass, five (p = 1/32) fail", () => {
     const before = rows(8, 5, 5);
-    // 40/40 → 36/40: P(X ≤ 36) = C(76,36)·C(4,4)/C(80,40) = (40·39·38·37)/(80·79·78·77)
+    // Each 5/5 → 4/5 case has its 9 passes split 5/4 or worse with probability C(9,4)·C(1,1)/C(10,5) = 1/2;
+    // the cases at 5/5 both times cannot move. Four flips together: (1/2)^4.
     const four = before.map((r, i) => (i < 4 ? ([r[0], 5, 4] as CaseRow) : r));
     const a = run([suite("s", four)], baseline({ s: before }));
-    expect(a.comparison!.suites[0]!.pDrop).toBeCloseTo((40 * 39 * 38 * 37) / (80 * 79 * 78 * 77), 12);
+    expect(a.comparison!.suites[0]!.pDrop).toBeCloseTo(1 / 16, 12);
     expect(a.comparison!.suites[0]!.regressed).toBe(false);
     expect(a.verdict.status).toBe("pass");
-    // 40/40 → 35/40: (40·39·38·37·36)/(80·79·78·77·76)
+    // Five: (1/2)^5. No case could reach α on its own (floor 1/2), so the suite's test has all of α.
     const five = before.map((r, i) => (i < 5 ? ([r[0], 5, 4] as CaseRow) : r));
     const b = run([suite("s", five)], baseline({ s: before }));
-    expect(b.comparison!.suites[0]!.pDrop).toBeCloseTo((40 * 39 * 38 * 37 * 36) / (80 * 79 * 78 * 77 * 76), 12);
+    expect(b.comparison!.suites[0]!.pDrop).toBeCloseTo(1 / 32, 12);
     expect(b.comparison!.cases.some((c) => c.status === "regressed")).toBe(false);
     expect(b.verdict.status).toBe("fail");
     expect(b.verdict.regressions.map((x) => x.kind)).toEqual(["suite"]);
@@ -195,22 +197,22 @@ describe("gate scenarios", () => {
     const before = rows(20, 5, 5);
     const after = before.map((r) => (r[0] === "c7" ? (["c7", 5, 0] as CaseRow) : r));
     const { comparison, verdict } = run([suite("s", after)], baseline({ s: before }));
-    // Pooled 100/100 → 95/100: Π_{i<5} (100 − i)/(200 − i) ≈ 0.0298
-    expect(comparison!.suites[0]!.pDrop).toBeCloseTo((100 * 99 * 98 * 97 * 96) / (200 * 199 * 198 * 197 * 196), 12);
+    // Only c7 can move: the suite's test is c7's own, 1/C(10,5) = 1/252.
+    expect(comparison!.suites[0]!.pDrop).toBeCloseTo(1 / 252, 12);
     expect(verdict.status).toBe("fail");
     // The other nineteen cases cannot reach significance at 5/5 → 5/5, so the case is named too.
     expect(statusOf(comparison, "c7")).toBe("regressed");
   });
 
-  it("suites are corrected against each other: two suites at pooled p ≈ 0.027 both pass; one alone fails", () => {
+  it("suites are corrected against each other: two suites at p = 1/32 both pass; one alone fails", () => {
     const before = rows(8, 5, 5);
     const five = before.map((r, i) => (i < 5 ? ([r[0], 5, 4] as CaseRow) : r));
     const four = before.map((r, i) => (i < 4 ? ([r[0], 5, 4] as CaseRow) : r));
-    // Both suites could reach α/2 only below 0.025; 0.027 does not, so neither is significant.
+    // Both suites could reach α/2 only below 0.025; 1/32 does not, so neither is significant.
     const both = run([suite("s", five), suite("t", five)], baseline({ s: before, t: before }));
     expect(both.comparison!.suites.map((x) => x.regressed)).toEqual([false, false]);
     expect(both.verdict.status).toBe("pass");
-    // Beside a suite at p ≈ 0.058, whose margins can never reach 0.05, the 0.027 suite keeps all of α.
+    // Beside a suite at p = 1/16, whose margins can never reach 0.05, the 1/32 suite keeps all of α.
     const mixed = run([suite("s", five), suite("t", four)], baseline({ s: before, t: before }));
     expect(mixed.comparison!.suites.map((x) => x.regressed)).toEqual([true, false]);
   });

@@ -4,7 +4,8 @@
  * BigInt, every bootstrap resample listed.
  */
 import { describe, expect, it } from "vitest";
-import { bootstrapMeanInterval, mcnemarExact, normalCdf, signFlipTest, type PairedCounts } from "../src/core/paired.js";
+import { bootstrapMeanInterval, mcnemarExact, signFlipTest, type PairedCounts } from "../src/core/paired.js";
+import { normalCdf } from "../src/core/stats.js";
 import { binomialDraw } from "../src/core/random.js";
 import { mulberry32 } from "./helpers/prng.js";
 

@@ -88,7 +88,7 @@ describe("junit", () => {
     const ok = cases.find((t: { name: string }) => t.name === "case-1");
     expect(ok.failure).toBeUndefined();
     expect(ok["system-out"]).toMatch(/^5\/5 judged trials passed/);
-    expect(cases.find((t: { name: string }) => t.name === "(suite gate)").failure.message).toMatch(/^pooled pass rate 40\/40 → 35\/40/);
+    expect(cases.find((t: { name: string }) => t.name === "(suite gate)").failure.message).toMatch(/^pass rate 40\/40 → 35\/40 over the cases both runs judged \(one-sided exact test, stratified by case, p /);
   });
 });
 
@@ -158,7 +158,7 @@ describe("github", () => {
       "::error file=evals/refund-policy.yaml,line=10,title=Regression%3A refund-policy/refund-window::" +
         `${result.gate.regressions[0]!.message.replace(/%/g, "%25")}%0AGuards: promised a refund on day 45 (ticket 4411) <& "'>`,
     );
-    expect(lines[1]).toMatch(/^::error file=evals\/refund-policy\.yaml,title=Gate%3A refund-policy \(suite\)::pooled pass rate/);
+    expect(lines[1]).toMatch(/^::error file=evals\/refund-policy\.yaml,title=Gate%3A refund-policy \(suite\)::pass rate 40\/40 → 35\/40 over the cases both runs judged/);
   });
 });
 

@@ -12,6 +12,8 @@ import {
   passAtK,
   passHatK,
   percentile,
+  stratifiedLess,
+  stratifiedLessFloor,
   summarize,
   suitePassRateInterval,
   wilsonInterval,
@@ -509,5 +511,96 @@ describe("suitePassRateInterval when every trial passed (or failed)", () => {
     const none = suitePassRateInterval(Array.from({ length: 8 }, () => ({ n: 5, c: 0 })));
     expect(none.effectiveN).toBe(8);
     expect(none.interval[0]).toBe(0);
+  });
+});
+
+describe("stratifiedLess / stratifiedLessFloor (the suite's test, each case a stratum)", () => {
+  type Stratum = { cB: number; nB: number; cC: number; nC: number };
+
+  /**
+   * Brute force: every way the strata's passes could have split between the runs, each with its
+   * exact BigInt hypergeometric weight; the share of weight whose passes now total at most those observed.
+   */
+  function bruteForce(strata: Stratum[]): { p: number; floor: number } {
+    const laws = strata.map(({ cB, nB, cC, nC }) => {
+      const K = cB + cC;
+      const N = nB + nC;
+      const out: { x: number; w: bigint; of: bigint }[] = [];
+      for (let x = 0; x <= nC; x++) {
+        const w = chooseBig(K, x) * chooseBig(N - K, nC - x);
+        if (w > 0n) out.push({ x, w, of: chooseBig(N, nC) });
+      }
+      return out;
+    });
+    const observed = strata.reduce((sum, x) => sum + x.cC, 0);
+    const least = laws.reduce((sum, law) => sum + law[0]!.x, 0);
+    let num = 0n;
+    let atLeast = 0n;
+    const den = laws.reduce((d, law) => d * law[0]!.of, 1n);
+    const walk = (i: number, total: number, w: bigint): void => {
+      if (i === laws.length) {
+        if (total <= observed) num += w;
+        if (total === least) atLeast += w;
+        return;
+      }
+      for (const o of laws[i]!) walk(i + 1, total + o.x, w * o.w);
+    };
+    walk(0, 0, 1n);
+    return { p: ratio(num, den), floor: ratio(atLeast, den) };
+  }
+
+  it("one stratum is Fisher's exact test", () => {
+    for (let cB = 0; cB <= 5; cB++) for (let cC = 0; cC <= 4; cC++) expect(stratifiedLess([{ cB, nB: 5, cC, nC: 4 }])).toBeCloseTo(fisherLess(cB, 5, cC, 4), 12);
+  });
+
+  it("by hand: cases at 5/5 both times add nothing; each 5/5 → 4/5 case is 1/2 at its lowest", () => {
+    const same = { cB: 5, nB: 5, cC: 5, nC: 5 };
+    const flip = { cB: 5, nB: 5, cC: 4, nC: 5 };
+    // P(a 5/5 → 4/5 case has its 9 passes split 5/4 or worse) = C(9,4)·C(1,1)/C(10,5) = 126/252.
+    expect(stratifiedLess([flip, same, same])).toBeCloseTo(1 / 2, 12);
+    expect(stratifiedLess([flip, flip, flip, flip, same, same, same, same])).toBeCloseTo(1 / 16, 12);
+    expect(stratifiedLess([flip, flip, flip, flip, flip, same, same, same])).toBeCloseTo(1 / 32, 12);
+    expect(stratifiedLessFloor([flip, flip, flip, flip, flip, same, same, same])).toBeCloseTo(1 / 32, 12);
+    // Summed as if one case, 40/40 → 35/40 read p ≈ 0.027; the strata say what each case could do.
+    expect(stratifiedLess([same, same, same])).toBe(1);
+    expect(stratifiedLessFloor([same, same])).toBe(1);
+  });
+
+  it("equals brute-force enumeration over random suites of up to five cases", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 300; run++) {
+      const strata = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => {
+        const nB = 1 + Math.floor(rand() * 6);
+        const nC = 1 + Math.floor(rand() * 6);
+        return { cB: Math.floor(rand() * (nB + 1)), nB, cC: Math.floor(rand() * (nC + 1)), nC };
+      });
+      const want = bruteForce(strata);
+      expect(stratifiedLess(strata)).toBeCloseTo(want.p, 12);
+      expect(stratifiedLessFloor(strata)).toBeCloseTo(want.floor, 12);
+      expect(stratifiedLessFloor(strata)).toBeLessThanOrEqual(stratifiedLess(strata) + 1e-15);
+    }
+  });
+
+  it("leaves out a case with no judged trial on either side; NaN when none is left", () => {
+    const flip = { cB: 5, nB: 5, cC: 4, nC: 5 };
+    expect(stratifiedLess([flip, { cB: 0, nB: 0, cC: 3, nC: 5 }, { cB: 5, nB: 5, cC: 0, nC: 0 }])).toBeCloseTo(1 / 2, 12);
+    expect(stratifiedLess([{ cB: 0, nB: 0, cC: 3, nC: 5 }])).toBeNaN();
+    expect(stratifiedLess([])).toBeNaN();
+  });
+
+  it("a suite too big to convolve exactly takes the normal limit, which agrees with the exact value", () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const drop of [0, 0.03, 0.06]) {
+      const strata = Array.from({ length: 400 }, (_, i) => {
+        const p = [0.95, 0.7, 0.4][i % 3]!;
+        const draw = (q: number) => Array.from({ length: 10 }, () => rand() < q).filter(Boolean).length;
+        return { cB: draw(p), nB: 10, cC: draw(p - drop), nC: 10 };
+      });
+      const exact = stratifiedLess(strata);
+      const normal = stratifiedLess(strata, 0);
+      expect(Math.abs(normal - exact), `drop ${drop}: exact ${exact}, normal ${normal}`).toBeLessThan(0.01);
+    }
   });
 });

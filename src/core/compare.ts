@@ -1,13 +1,14 @@
 /**
  * Sets a run against its baseline. A regression is a statistically significant
  * drop, not any drop: per case a one-sided Fisher exact test on the pass counts,
- * and per suite the same test on the pooled counts of the cases both runs have.
+ * and per suite an exact stratified test over the cases both runs have, each case
+ * its own stratum (stats.ts stratifiedLess).
  * All of these form one family, corrected together (Holm's step-down with
  * Tarone's count of testable hypotheses), so the chance that the gate fires on
  * noise is at most α for the whole run. A gate that cries wolf gets switched off.
  */
 import { DEFAULT_ALPHA } from "../defaults.js";
-import { fisherGreater, fisherLess, fisherLessFloor, taroneHolm } from "./stats.js";
+import { fisherGreater, fisherLess, fisherLessFloor, stratifiedLess, stratifiedLessFloor, taroneHolm, type CountsPair } from "./stats.js";
 import type { Baseline, CaseComparison, CaseStatus, Comparison, SuiteComparison, SuiteResult } from "./types.js";
 
 export { DEFAULT_ALPHA };
@@ -26,6 +27,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     const base = Object.hasOwn(baseline.suites, suite.name) ? baseline.suites[suite.name] : undefined;
     let pooledB = { n: 0, passes: 0 };
     let pooledC = { n: 0, passes: 0 };
+    const strata: CountsPair[] = [];
     for (const c of suite.cases) {
       const b = base && Object.hasOwn(base.cases, c.id) ? base.cases[c.id] : undefined;
       const current = { n: c.n, passes: c.passes };
@@ -40,6 +42,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       if (judged) {
         pooledB = { n: pooledB.n + b.n, passes: pooledB.passes + b.passes };
         pooledC = { n: pooledC.n + c.n, passes: pooledC.passes + c.passes };
+        strata.push({ cB: b.passes, nB: b.n, cC: c.passes, nC: c.n });
       }
       cases.push({
         suite: suite.name,
@@ -68,11 +71,11 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       judgePromptsChanged: base?.judgePrompts ? Object.keys(suite.judgePrompts).filter((t) => base.judgePrompts![t] !== undefined && base.judgePrompts![t] !== suite.judgePrompts[t]) : [],
       baseline: base ? pooledB : null,
       current: pooledC,
-      pDrop: pooled ? fisherLess(pooledB.passes, pooledB.n, pooledC.passes, pooledC.n) : Number.NaN,
+      pDrop: pooled ? stratifiedLess(strata) : Number.NaN,
       pDropAdjusted: Number.NaN,
       regressed: false,
     });
-    suiteFloor.push(pooled ? fisherLessFloor(pooledB.passes, pooledB.n, pooledC.passes, pooledC.n) : 1);
+    suiteFloor.push(pooled ? stratifiedLessFloor(strata) : 1);
   }
 
   // One family: every case test and every suite test.

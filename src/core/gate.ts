@@ -74,7 +74,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
         regressions.push({
           kind: "suite",
           suite: s.suite,
-          message: `pooled pass rate ${pct(s.baseline.passes, s.baseline.n)} → ${pct(s.current.passes, s.current.n)} (one-sided Fisher p ${fmtP(s.pDrop)}, corrected ${fmtP(s.pDropAdjusted)} ≤ α ${alpha})`,
+          message: `pass rate ${pct(s.baseline.passes, s.baseline.n)} → ${pct(s.current.passes, s.current.n)} over the cases both runs judged (one-sided exact test, stratified by case, p ${fmtP(s.pDrop)}, corrected ${fmtP(s.pDropAdjusted)} ≤ α ${alpha})`,
         });
       }
     }

@@ -22,7 +22,7 @@
  * - an interval on the mean d: a bootstrap over cases (resampling whole cases, never
  *   trials), with a seeded PRNG so the same data give the same interval.
  */
-import { logFactorial, percentile, type CaseCounts } from "./stats.js";
+import { logFactorial, normalCdf, percentile, type CaseCounts } from "./stats.js";
 import { DEFAULT_SEED, mulberry32 } from "./random.js";
 
 /** One case as two models did on it. */
@@ -121,14 +121,6 @@ function normalLimit(x: readonly number[], integer: boolean): { pDrop: number; p
   return { pDrop: normalCdf((t + cc) / sd), pRise: normalCdf((-t + cc) / sd) };
 }
 
-/** Standard normal CDF, from erfc (Numerical Recipes' Chebyshev fit; relative error < 1.2e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const poly = -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const erfc = t * Math.exp(poly);
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
 
 /** P(X ≥ x) for X ~ Binomial(n, 1/2). */
 function halfBinomialUpper(x: number, n: number): number {

@@ -234,8 +234,10 @@ export interface SuiteComparison {
   judgePromptsChanged: string[];
   /** The suite's judge model changed since the baseline. */
   judgeChanged: { baseline: string; current: string } | null;
+  /** Passes and judged trials over the cases both runs judged, summed: for display. */
   baseline: { n: number; passes: number } | null;
   current: { n: number; passes: number };
+  /** One-sided exact test stratified by case (stats.ts stratifiedLess), not on the summed counts. */
   pDrop: number;
   /** Corrected together with the case tests. */
   pDropAdjusted: number;
