@@ -55,9 +55,10 @@ describe("the sides' pass rate and latency histogram", () => {
   it("a run: 3 of 4 trials passed, the interval at the effective size of 3 trials; latencies in √4 = 2 bins", () => {
     const f = sideFromRun(twoCaseRun(), "openai:gpt-4o-mini").figures;
     expect(f.passRate).toBe(0.75);
-    // Cases 1/2 and 2/2: design effect 4/3, so Wilson at 2.25 of 3 trials.
-    expect(f.passRateInterval[0]).toBeCloseTo(0.256093, 5);
-    expect(f.passRateInterval[1]).toBeCloseTo(0.963159, 5);
+    // Cases 1/2 and 2/2: design effect 4/3, so Wilson at 2.25 of 3 trials, with Student's t
+    // for the spread measured on two cases: 12.706205 (t table, 97.5%, 1 degree of freedom).
+    expect(f.passRateInterval[0]).toBeCloseTo(0.010273, 5);
+    expect(f.passRateInterval[1]).toBeCloseTo(0.998848, 5);
     expect(f.latencyHistogram).toEqual([
       { from: 100, to: 250, count: 2 },
       { from: 250, to: 400, count: 2 },
@@ -67,9 +68,9 @@ describe("the sides' pass rate and latency histogram", () => {
   it("the baseline: a pass rate from its counts (9 of 10), and no latency histogram, since it stores no latencies", () => {
     const f = sideFromBaseline(twoSuiteBaseline(), "baseline", ["s"]).figures;
     expect(f.passRate).toBeCloseTo(0.9, 12);
-    // Design effect 10/9: Wilson at 8.1 of 9 trials.
-    expect(f.passRateInterval[0]).toBeCloseTo(0.577263, 5);
-    expect(f.passRateInterval[1]).toBeCloseTo(0.983421, 5);
+    // Design effect 10/9: Wilson at 8.1 of 9 trials, t at 1 degree of freedom (two cases).
+    expect(f.passRateInterval[0]).toBeCloseTo(0.042793, 5);
+    expect(f.passRateInterval[1]).toBeCloseTo(0.999448, 5);
     expect(f.latencyHistogram).toBeNull();
   });
 });

@@ -12,10 +12,12 @@ import {
   passAtK,
   passHatK,
   percentile,
+  regularizedBeta,
   stratifiedLess,
   stratifiedLessFloor,
   summarize,
   suitePassRateInterval,
+  tQuantile,
   wilsonInterval,
   Z95,
 } from "../src/core/stats.js";
@@ -78,6 +80,9 @@ function wilsonClosedForm(x: number, n: number, z = Z95): [number, number] {
   const d = 2 * (n + z * z);
   return [(a - b) / d, (a + b) / d];
 }
+
+/** Student's t at 97.5%, from a printed t table, by degrees of freedom. */
+const T_975: Record<number, number> = { 1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582, 9: 2.262157, 10: 2.228139, 29: 2.04523, 99: 1.984217 };
 
 // ---- pass@k / pass^k ----------------------------------------------------------
 
@@ -388,14 +393,15 @@ describe("suitePassRateInterval", () => {
     }
   });
 
-  it("identical case rates: effective n is (close to) the trial count", () => {
+  it("identical case rates: effective n is (close to) the trial count, at Student's t for 10 cases", () => {
     const cases = Array.from({ length: 10 }, () => ({ n: 5, c: 3 }));
     const r = suitePassRateInterval(cases);
     expect(r.rate).toBeCloseTo(0.6, 12);
     expect(Math.abs(r.effectiveN - 50)).toBeLessThan(1e-6);
-    const [elo, ehi] = wilsonClosedForm(30, 50);
-    expect(r.interval[0]).toBeCloseTo(elo, 9);
-    expect(r.interval[1]).toBeCloseTo(ehi, 9);
+    const [elo, ehi] = wilsonClosedForm(30, 50, T_975[9]);
+    // The table's t has six decimals.
+    expect(r.interval[0]).toBeCloseTo(elo, 6);
+    expect(r.interval[1]).toBeCloseTo(ehi, 6);
   });
 
   it("all-or-nothing cases (0/5, 5/5): effective n is the number of cases, interval much wider than pooled Wilson", () => {
@@ -403,9 +409,9 @@ describe("suitePassRateInterval", () => {
     const r = suitePassRateInterval(cases);
     expect(r.rate).toBeCloseTo(0.5, 12);
     expect(r.effectiveN).toBeCloseTo(10, 9);
-    const [elo, ehi] = wilsonClosedForm(5, 10); // 10 pieces of evidence, not 50
-    expect(r.interval[0]).toBeCloseTo(elo, 9);
-    expect(r.interval[1]).toBeCloseTo(ehi, 9);
+    const [elo, ehi] = wilsonClosedForm(5, 10, T_975[9]); // 10 pieces of evidence, not 50
+    expect(r.interval[0]).toBeCloseTo(elo, 6);
+    expect(r.interval[1]).toBeCloseTo(ehi, 6);
     const [nlo, nhi] = wilsonClosedForm(25, 50); // naive pooled
     expect(r.interval[1] - r.interval[0]).toBeGreaterThan(1.5 * (nhi - nlo));
   });
@@ -602,5 +608,62 @@ describe("stratifiedLess / stratifiedLessFloor (the suite's test, each case a st
       const normal = stratifiedLess(strata, 0);
       expect(Math.abs(normal - exact), `drop ${drop}: exact ${exact}, normal ${normal}`).toBeLessThan(0.01);
     }
+  });
+});
+
+describe("tQuantile / regularizedBeta", () => {
+  it("Student's t quantiles match a printed table", () => {
+    for (const [df, t] of Object.entries(T_975)) expect(tQuantile(0.975, Number(df))).toBeCloseTo(t, 5);
+    // Far out it is the normal quantile.
+    expect(tQuantile(0.975, 1e6)).toBeCloseTo(Z95, 4);
+    expect(tQuantile(0.95, 4)).toBeCloseTo(2.131847, 5);
+  });
+
+  it("the incomplete beta function at hand-worked points", () => {
+    // I_x(1, 1) = x; I_x(a, 1) = x^a; I_x(2, 3) = 6x²(1/2 − 2x/3 + x²/4)·… = 11/16 at 1/2.
+    expect(regularizedBeta(0.3, 1, 1)).toBeCloseTo(0.3, 12);
+    expect(regularizedBeta(0.6, 3, 1)).toBeCloseTo(0.216, 12);
+    expect(regularizedBeta(0.5, 2, 3)).toBeCloseTo(11 / 16, 12);
+    expect(regularizedBeta(0.9, 2, 3)).toBeCloseTo(1 - regularizedBeta(0.1, 3, 2), 12);
+    expect(regularizedBeta(0, 2, 3)).toBe(0);
+    expect(regularizedBeta(1, 2, 3)).toBe(1);
+  });
+});
+
+describe("suitePassRateInterval, few cases: Student's t, not z", () => {
+  it("three cases that happen to agree: Wilson at t with 2 degrees of freedom", () => {
+    const cases = [{ n: 25, c: 24 }, { n: 25, c: 23 }, { n: 25, c: 24 }];
+    const r = suitePassRateInterval(cases);
+    const [lo, hi] = wilsonClosedForm(71 * (r.effectiveN / 75), r.effectiveN, T_975[2]);
+    expect(r.interval[0]).toBeCloseTo(lo, 6);
+    expect(r.interval[1]).toBeCloseTo(hi, 6);
+    expect(r.interval[0]).toBeLessThan(wilsonClosedForm(71 * (r.effectiveN / 75), r.effectiveN)[0] - 0.05);
+  });
+
+  it("covers the rate of the cases the suite stands for in about 95% of simulated runs, where z fell short", () => {
+    // Case rates drawn from a U-shaped law (most cases nearly always or nearly never pass), as
+    // real suites of failure cases are; 5 cases of 25 trials. Mean rate 1/2.
+    let seed = 2024;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const uShaped = () => Math.sin((rand() * Math.PI) / 2) ** 2; // Beta(1/2, 1/2)
+    let covered = 0;
+    let coveredZ = 0;
+    const RUNS = 4000;
+    for (let run = 0; run < RUNS; run++) {
+      const cases = Array.from({ length: 5 }, () => {
+        const p = uShaped();
+        let c = 0;
+        for (let t = 0; t < 25; t++) if (rand() < p) c++;
+        return { n: 25, c };
+      });
+      const r = suitePassRateInterval(cases);
+      if (r.interval[0] <= 0.5 && 0.5 <= r.interval[1]) covered++;
+      // The same interval at z, as it was.
+      const [zlo, zhi] = wilsonClosedForm(r.rate * r.effectiveN, r.effectiveN);
+      if (zlo <= 0.5 && 0.5 <= zhi) coveredZ++;
+    }
+    // Measured: t 0.949, z 0.902.
+    expect(covered / RUNS, `t ${covered / RUNS}, z ${coveredZ / RUNS}`).toBeGreaterThan(0.93);
+    expect(coveredZ / RUNS, `t ${covered / RUNS}, z ${coveredZ / RUNS}`).toBeLessThan(0.92);
   });
 });
