@@ -18,7 +18,7 @@ export { openReviews, DEFAULT_REVIEWS_PATH, type Review, type ReviewStore } from
 export { cohensKappa } from "./core/stats.js";
 export { compareModels, type CompareOptions } from "./core/model-comparison.js";
 export { sideFromRun, sideFromBaseline, type ComparisonSide } from "./core/comparison-sides.js";
-export { signFlipTest, mcnemarExact, bootstrapMeanInterval } from "./core/paired.js";
+export { signFlipTest, mcnemarExact, meanInterval } from "./core/paired.js";
 export { estimatePower, type PowerEstimate } from "./core/power.js";
 export { renderCompareTerminal } from "./reporters/compare-terminal.js";
 export { renderCompareMarkdown } from "./reporters/compare-markdown.js";

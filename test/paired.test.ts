@@ -4,7 +4,7 @@
  * BigInt, every bootstrap resample listed.
  */
 import { describe, expect, it } from "vitest";
-import { bootstrapMeanInterval, mcnemarExact, signFlipTest, type PairedCounts } from "../src/core/paired.js";
+import { mcnemarExact, meanInterval, signFlipTest, type PairedCounts } from "../src/core/paired.js";
 import { normalCdf } from "../src/core/stats.js";
 import { binomialDraw } from "../src/core/random.js";
 import { mulberry32 } from "./helpers/prng.js";
@@ -139,36 +139,50 @@ describe("mcnemarExact", () => {
   });
 });
 
-describe("bootstrapMeanInterval", () => {
-  it("reproduces from its seed, and another seed gives another draw", () => {
-    const d = [-0.4, 0, 0, 0.2, 0, -0.2, 0.6, 0];
-    expect(bootstrapMeanInterval(d, { seed: 1 })).toEqual(bootstrapMeanInterval(d, { seed: 1 }));
-    expect(bootstrapMeanInterval(d, { seed: 1, resamples: 50 })).not.toEqual(bootstrapMeanInterval(d, { seed: 2, resamples: 50 }));
+describe("meanInterval", () => {
+  it("by hand: three cases 0, −0.4, 1: mean 0.2, s = 0.7211, t(2) = 4.302653, half 1.7913, within [−1, 1]", () => {
+    const [lo, hi] = meanInterval([0, -0.4, 1]);
+    expect(lo).toBe(-1);
+    expect(hi).toBe(1);
+    // Eight cases: mean −0.025; s² = Σ(d − m̄)² / 7 = 0.755 / 7; t(7) = 2.364624 (t table).
+    const d = [-0.4, 0, 0, 0.2, 0, -0.2, 0.6, -0.4];
+    const mean = -0.025;
+    const half = 2.364624 * Math.sqrt(0.755 / 7 / 8);
+    const [a, b] = meanInterval(d);
+    expect(a).toBeCloseTo(mean - half, 6);
+    expect(b).toBeCloseTo(mean + half, 6);
   });
 
-  it("every case the same difference: the interval is that point; no cases: NaN", () => {
-    const [lo, hi] = bootstrapMeanInterval([-0.2, -0.2, -0.2]);
+  it("every case the same difference: the interval is that point; one case: the whole range; no cases: NaN", () => {
+    const [lo, hi] = meanInterval([-0.2, -0.2, -0.2]);
     expect(lo).toBeCloseTo(-0.2, 12);
     expect(hi).toBeCloseTo(-0.2, 12);
-    expect(bootstrapMeanInterval([])).toEqual([Number.NaN, Number.NaN]);
+    expect(meanInterval([0.4])).toEqual([-1, 1]);
+    expect(meanInterval([])).toEqual([Number.NaN, Number.NaN]);
   });
 
-  it("two cases 0 and −1: the resampled mean is −1, −0.5, 0 with chance 1/4, 1/2, 1/4, so the 95% interval spans [−1, 0]", () => {
-    // 2.5% and 97.5% quantiles of that three-point distribution are its ends.
-    expect(bootstrapMeanInterval([0, -1], { resamples: 20000 })).toEqual([-1, 0]);
-  });
-
-  it("the 50% interval of three cases lies on the quartiles of the enumerated 27 resamples", () => {
-    const values = [0, -0.4, 1];
-    const means: number[] = [];
-    for (const a of values) for (const b of values) for (const c of values) means.push((a + b + c) / 3);
-    means.sort((x, y) => x - y);
-    // The 25% and 75% points of the enumerated distribution: ranks 7 and 21 of 27 (1-based) bracket them.
-    const [lo, hi] = bootstrapMeanInterval(values, { level: 0.5, resamples: 40000 });
-    expect(lo).toBeGreaterThanOrEqual(means[5]!);
-    expect(lo).toBeLessThanOrEqual(means[7]!);
-    expect(hi).toBeGreaterThanOrEqual(means[19]!);
-    expect(hi).toBeLessThanOrEqual(means[21]!);
+  it("with nothing changed, covers Δ = 0 in about 95% of simulated comparisons of 6 and 9 cases", () => {
+    let seed = 31;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const cases of [6, 9]) {
+      let covered = 0;
+      const RUNS = 4000;
+      for (let run = 0; run < RUNS; run++) {
+        const d = Array.from({ length: cases }, () => {
+          const p = rand();
+          let a = 0;
+          let b = 0;
+          for (let t = 0; t < 5; t++) {
+            if (rand() < p) a++;
+            if (rand() < p) b++;
+          }
+          return (b - a) / 5;
+        });
+        const [lo, hi] = meanInterval(d);
+        if (lo <= 0 && 0 <= hi) covered++;
+      }
+      expect(covered / RUNS, `${cases} cases`).toBeGreaterThan(0.93);
+    }
   });
 });
 

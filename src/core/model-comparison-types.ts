@@ -49,7 +49,7 @@ export interface PairedSummary {
   /** Mean pass@k, pass^k and pass rate over the paired cases (pass@k and pass^k over those with k judged trials). */
   reference: { passAtK: number; passHatK: number; passRate: number };
   candidate: { passAtK: number; passHatK: number; passRate: number };
-  /** Mean per-case pass-rate difference, its 95% bootstrap interval over cases, and the paired sign-flip test. */
+  /** Mean per-case pass-rate difference, its 95% t interval over cases, and the paired sign-flip test. */
   difference: { mean: number; interval: [number, number]; pDrop: number; pRise: number; method: "exact" | "normal" };
   /** pass^k: cases only one side passed in every trial, and McNemar's exact test on them. */
   allTrials: { referenceOnly: number; candidateOnly: number; pDrop: number; pRise: number };
@@ -140,7 +140,7 @@ export interface ModelComparison {
   mode: "providers" | "baseline";
   reference: string;
   alpha: number;
-  /** PRNG seed of the bootstrap intervals and power simulations. */
+  /** PRNG seed of the power simulations. */
   seed: number;
   providers: ProviderFigures[];
   candidates: CandidateComparison[];

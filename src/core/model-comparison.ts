@@ -7,7 +7,7 @@ import { DEFAULT_ALPHA } from "../defaults.js";
 import type { ComparisonSide, SideSuite } from "./comparison-sides.js";
 import { reliabilityCurve } from "./curves.js";
 import type { CandidateComparison, DiscordantCase, ModelComparison, PairedCase, PairedSummary, ReasonCount, SideCase, SuiteCurves, SuitePair } from "./model-comparison-types.js";
-import { bootstrapMeanInterval, mcnemarExact, signFlipTest } from "./paired.js";
+import { mcnemarExact, meanInterval, signFlipTest } from "./paired.js";
 import { estimatePower } from "./power.js";
 import { DEFAULT_SEED } from "./random.js";
 import { holmAdjust, meanOfDefined } from "./stats.js";
@@ -20,7 +20,7 @@ export interface CompareOptions {
   durationMs: number;
   /** Default 0.05, for the whole comparison (Holm over the candidates). */
   alpha?: number;
-  /** Seed of the bootstrap intervals and power simulations; default DEFAULT_SEED. */
+  /** Seed of the power simulations; default DEFAULT_SEED. */
   seed?: number;
   interrupted?: ModelComparison["interrupted"];
   /** Simulated runs per power step (default 500). */
@@ -73,7 +73,7 @@ function summarise(cases: readonly PairedCase[], alpha: number, seed: number, si
     unpaired: cases.length - paired.length,
     reference: side((c) => c.reference!),
     candidate: side((c) => c.candidate!),
-    difference: { mean: test.mean, interval: bootstrapMeanInterval(paired.map((c) => c.difference), { seed }), pDrop: test.pDrop, pRise: test.pRise, method: test.method },
+    difference: { mean: test.mean, interval: meanInterval(paired.map((c) => c.difference)), pDrop: test.pDrop, pRise: test.pRise, method: test.method },
     allTrials: { referenceOnly, candidateOnly, ...mcnemarExact(referenceOnly, candidateOnly) },
     power: estimatePower({ cases: counts.map((c) => ({ reference: c.reference, candidateN: c.candidate.n })), alpha, seed, simulations }),
   };

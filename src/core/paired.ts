@@ -19,11 +19,9 @@
  * - pass^k: whether a case passed all of its trials, tested with McNemar's exact test
  *   (McNemar 1947): only the cases where exactly one model passed them all carry
  *   evidence, and under no difference each is equally likely to go either way.
- * - an interval on the mean d: a bootstrap over cases (resampling whole cases, never
- *   trials), with a seeded PRNG so the same data give the same interval.
+ * - an interval on the mean d over cases (never trials), at Student's t.
  */
-import { logFactorial, normalCdf, percentile, type CaseCounts } from "./stats.js";
-import { DEFAULT_SEED, mulberry32 } from "./random.js";
+import { logFactorial, normalCdf, tQuantile, type CaseCounts } from "./stats.js";
 
 /** One case as two models did on it. */
 export interface PairedCounts {
@@ -139,33 +137,24 @@ export function mcnemarExact(referenceOnly: number, candidateOnly: number): { pD
   return { pDrop: halfBinomialUpper(referenceOnly, n), pRise: halfBinomialUpper(candidateOnly, n) };
 }
 
-export interface BootstrapOptions {
-  /** Default DEFAULT_SEED. */
-  seed?: number;
-  /** Default 4000. */
-  resamples?: number;
-  /** Default 0.95. */
-  level?: number;
-}
-
 /**
- * Percentile bootstrap interval on the mean of per-case values, resampling whole cases.
- * When every case shows the same difference the interval is that point: these cases
- * showed no spread, and the power estimate says how large a difference they could show.
+ * Student's t interval on the mean of per-case values: m̄ ± t(m − 1) · s / √m, within the
+ * values' range [−1, 1]. The cases are the sample (each one's difference already holds its
+ * trials' noise), and their spread is measured on those few cases, hence t. A percentile
+ * bootstrap over cases, used before, was too narrow on few cases: with nothing changed it
+ * missed Δ = 0 in 13.5% of runs at 6 cases, 10% at 9 (a review's simulation).
+ * When every case shows the same difference the interval is that point: these cases showed
+ * no spread, and the power estimate says how large a difference they could show. One case
+ * has no spread to measure: the whole range. No case: NaN.
  */
-export function bootstrapMeanInterval(values: readonly number[], options: BootstrapOptions = {}): [number, number] {
+export function meanInterval(values: readonly number[], level = 0.95): [number, number] {
   const m = values.length;
   if (m === 0) return [Number.NaN, Number.NaN];
-  const resamples = options.resamples ?? 4000;
-  const level = options.level ?? 0.95;
-  const rand = mulberry32(options.seed ?? DEFAULT_SEED);
-  const means = new Array<number>(resamples);
-  for (let b = 0; b < resamples; b++) {
-    let sum = 0;
-    for (let i = 0; i < m; i++) sum += values[Math.floor(rand() * m)]!;
-    means[b] = sum / m;
-  }
-  return [percentile(means, (1 - level) / 2), percentile(means, 1 - (1 - level) / 2)];
+  if (m === 1) return [-1, 1];
+  const mean = values.reduce((sum, v) => sum + v, 0) / m;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (m - 1);
+  const half = tQuantile(1 - (1 - level) / 2, m - 1) * Math.sqrt(variance / m);
+  return [Math.max(-1, mean - half), Math.min(1, mean + half)];
 }
 
 /**

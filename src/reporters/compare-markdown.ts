@@ -27,6 +27,6 @@ export function renderCompareMarkdown(result: ModelComparison): string {
   }
   out.push(row(PROVIDER_HEAD), row(PROVIDER_HEAD.map(() => "---")));
   for (const p of result.providers) out.push(row(providerRow(p).map(cell)));
-  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% bootstrap CI over cases); p drop: one-sided paired sign-flip test; all-pass only: McNemar exact; detectable drop at 80% power, α = ${result.alpha}.</sub>`);
+  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% t interval over cases); p drop: one-sided paired sign-flip test; all-pass only: McNemar exact; detectable drop at 80% power, α = ${result.alpha}.</sub>`);
   return `${out.join("\n")}\n`;
 }

@@ -53,7 +53,7 @@ export function renderCompareTerminal(result: ModelComparison, options: CompareT
   const providers = table(PROVIDER_HEAD, options.color);
   for (const p of result.providers) providers.push(providerRow(p));
   out.push(providers.toString());
-  out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% bootstrap interval over cases. p drop: one-sided paired sign-flip test.`));
+  out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test.`));
   out.push(c.dim(`all-pass only: cases that only one side passed in every trial (McNemar exact p). Detectable drop: at 80% power, α ${result.alpha}${result.candidates.length > 1 ? " Holm-split" : ""}, seed ${result.seed}.`));
   out.push("");
   for (const cmp of result.candidates) out.push(STATUS_COLOUR[cmp.verdict.status](c)(cmp.verdict.message));
