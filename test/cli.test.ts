@@ -693,3 +693,52 @@ describe("secrets", () => {
     for (const t of [r.stdout, r.stderr, ...(await textsIn(dir))]) expect(t).not.toContain(key);
   });
 });
+
+describe("no output overwrites an input", () => {
+  /** Every file under dir with its bytes, to show nothing changed. */
+  async function snapshot(dir: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await readdir(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else out.set(path.relative(dir, p), await readFile(p, "utf8"));
+      }
+    };
+    await walk(dir);
+    return out;
+  }
+
+  it.each([
+    [["-o", "evals/order-router.yaml"], "-o/--output evals/order-router.yaml: that is a suite file"],
+    [["-o", "evals/baseline.json"], "-o/--output evals/baseline.json: that is the baseline"],
+    [["-o", "evals/graders/order-fields.js"], 'that is read by suite "order-router"'],
+    [["-o", "evals/prompts/refund.md"], 'that is read by suite "refund-policy"'],
+    [["-o", "fixtures/openai/x.json"], "that is inside the fixtures folder (fixtures)"],
+    [["--reporter", "markdown:evals/refund-policy.yaml"], "--reporter markdown evals/refund-policy.yaml: that is a suite file"],
+    [["--journal", "evals/order-router.yaml"], "the journal (--journal) evals/order-router.yaml: that is a suite file"],
+    [["--reporter", "junit:same.txt,markdown:same.txt"], "--reporter markdown and --reporter junit would both write same.txt"],
+    [["--update-baseline", "-o", "evals/baseline.json"], "--update-baseline and -o/--output would both write evals/baseline.json"],
+  ])("eval %j: exit 2, and every file as it was", async (args, said) => {
+    const dir = await copyExamples();
+    const before = await snapshot(dir);
+    const r = await runHarness(["eval", "--offline", "-q", ...args], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(said);
+    expect(r.stderr).not.toContain("internal error");
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it("report and merge: a report is never written over the run it reads", async () => {
+    const dir = await copyExamples();
+    expect((await runHarness(["eval", "--offline", "-q", "-o", "run.json"], { cwd: dir })).code).toBe(0);
+    const before = await snapshot(dir);
+    const report = await runHarness(["report", "run.json", "--reporter", "html:run.json"], { cwd: dir });
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain("--reporter html run.json: that is the run report");
+    const merge = await runHarness(["merge", "run.json", "-o", "run.json"], { cwd: dir });
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toContain("-o/--output run.json: that is a shard report to merge");
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});

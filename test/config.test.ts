@@ -141,6 +141,8 @@ describe("loading a valid suite", () => {
             promptHash: hash,
           },
         ],
+        // What the suite reads, so that no command writes over it: here, only itself.
+        reads: [path.join(cwd, "evals", "basic.yaml")],
       },
     ]);
     expect(DEFAULT_TRIALS).toBe(5);

@@ -18,6 +18,7 @@ import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
+import { checkOutputsApart, reporterOutputs, suiteInputs } from "./outputs.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 /** Which sides to run: every -p, or (against the baseline) one -p or the suites' own providers. */
@@ -67,6 +68,14 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   const parsed = parseReporters(flags.reporter, COMPARE_REPORTERS);
   const reporters = flags.open ? withHtmlReporter(parsed, COMPARE_REPORTERS) : parsed;
   const htmlFile = flags.open ? htmlReportFile(reporters, cwd) : undefined;
+  checkOutputsApart(
+    [...(s.output ? [{ file: path.resolve(cwd, s.output), label: "-o/--output" }] : []), ...reporterOutputs(reporters, cwd)],
+    {
+      files: [...suiteInputs(loaded.flatMap((side) => side.suites)), { file: baselineFile, label: "the baseline" }, { file: reviewsFile, label: "the reviews file" }],
+      folders: [{ file: path.resolve(cwd, s.fixturesDir), label: "the fixtures folder" }],
+    },
+    cwd,
+  );
   await checkReporterTargets(reporters, cwd);
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
 

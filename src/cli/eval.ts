@@ -14,7 +14,8 @@ import { runToEnd, trialCount, type RunStopped } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
-import { endRunJournal, openRunJournal } from "./run-journal.js";
+import { checkOutputsApart, reporterOutputs, suiteInputs } from "./outputs.js";
+import { defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal.js";
 import { historyFile, openHistory, recordHistory } from "./history.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
@@ -51,6 +52,20 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const historyAt = historyFile(flags.history, cwd);
   if (historyAt && shard) throw new UsageError("--history with --shard would record one shard's figures as a whole run: record whole runs only");
   const history = historyAt ? await openHistory(historyAt, cwd) : undefined;
+  checkOutputsApart(
+    [
+      ...(s.output ? [{ file: path.resolve(cwd, s.output), label: "-o/--output" }] : []),
+      ...reporterOutputs(reporters, cwd),
+      { file: path.resolve(cwd, flags.journal ?? defaultJournalPath(shard)), label: "the journal (--journal)" },
+      ...(historyAt ? [{ file: historyAt, label: "--history" }] : []),
+      ...(s.updateBaseline ? [{ file: baselineFile, label: "--update-baseline" }] : []),
+    ],
+    {
+      files: [...suiteInputs(all), ...(s.updateBaseline ? [] : [{ file: baselineFile, label: "the baseline" }]), { file: reviewsFile, label: "the reviews file" }],
+      folders: [{ file: path.resolve(cwd, s.fixturesDir), label: "the fixtures folder" }],
+    },
+    cwd,
+  );
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
   if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");

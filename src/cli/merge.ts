@@ -11,6 +11,7 @@ import { share } from "./eval-settings.js";
 import { harnessVersion, type MergeFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { readRunReport } from "./report.js";
+import { checkOutputsApart, reporterOutputs } from "./outputs.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
 export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo): Promise<number> {
@@ -35,6 +36,11 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   if (!baseline && (flags.requireBaseline || flags.baseline !== undefined) && !flags.updateBaseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}`);
   }
+  checkOutputsApart(
+    [...(flags.output ? [{ file: path.resolve(cwd, flags.output), label: "-o/--output" }] : []), ...reporterOutputs(reporters, cwd), ...(flags.updateBaseline ? [{ file: baselineFile, label: "--update-baseline" }] : [])],
+    { files: [...files.map((f) => ({ file: path.resolve(cwd, f), label: "a shard report to merge" })), ...(flags.updateBaseline ? [] : [{ file: baselineFile, label: "the baseline" }])] },
+    cwd,
+  );
   await checkReporterTargets(reporters, cwd);
   if (flags.output) await checkWritable(path.resolve(cwd, flags.output), "-o/--output");
 

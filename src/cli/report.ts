@@ -5,6 +5,7 @@ import { ConfigError, UsageError } from "../errors.js";
 import { readHistory } from "../history/store.js";
 import { exitCodeFor } from "./eval.js";
 import type { CliIo } from "./io.js";
+import { checkOutputsApart, reporterOutputs } from "./outputs.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 import { readJsonFile } from "../io/read-json.js";
 
@@ -25,6 +26,7 @@ export async function reportCommand(file: string, flags: { reporter?: string[]; 
   const result = await readRunReport(abs, label);
   const history = flags.history === undefined ? undefined : await readHistory(path.resolve(io.cwd, flags.history), flags.history);
   if (history && !history.exists) throw new UsageError(`no history at ${flags.history}`, { hint: "check the path; harness eval --history writes it" });
+  checkOutputsApart(reporterOutputs(reporters, io.cwd), { files: [{ file: abs, label: "the run report" }, ...(flags.history === undefined ? [] : [{ file: path.resolve(io.cwd, flags.history), label: "the history" }])] }, io.cwd);
   await checkReporterTargets(reporters, io.cwd);
   await writeReports(result, reporters, io, { color: flags.color, history: history?.entries, saved: label });
   return exitCodeFor(result, { updateBaseline: false });

@@ -29,6 +29,23 @@ const hashed = new Map<string, Promise<string>>();
  * trial keys then stay as they were before code was part of them).
  */
 export async function codeVersion(provider: ProviderRef, graders: readonly GraderSpec[], suiteDir: string, cwd: string): Promise<string | undefined> {
+  return versionOf(await codeFiles(provider, graders, suiteDir, cwd), cwd);
+}
+
+/** codeVersion of files already found. */
+export async function versionOf(files: ReadonlySet<string>, cwd: string): Promise<string | undefined> {
+  const parts: string[] = [];
+  for (const file of [...files].sort()) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) continue;
+    // Forward slashes, so that the key does not depend on the separator of the system.
+    parts.push(`${path.relative(cwd, file).split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
+  }
+  return parts.length === 0 ? undefined : hashText(parts.join("\n"));
+}
+
+/** The user's code a suite runs, as far as it can be seen: javascript grader modules, and the files named in an exec: command. */
+export async function codeFiles(provider: ProviderRef, graders: readonly GraderSpec[], suiteDir: string, cwd: string): Promise<Set<string>> {
   // The loader has already kept grader modules inside the project.
   const files = new Set<string>();
   for (const g of graders) if (g.type === "javascript") files.add(path.resolve(suiteDir, g.file));
@@ -46,14 +63,7 @@ export async function codeVersion(provider: ProviderRef, graders: readonly Grade
       files.add(path.resolve(execCwd, word));
     }
   }
-  const parts: string[] = [];
-  for (const file of [...files].sort()) {
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) continue;
-    // Forward slashes, so that the key does not depend on the separator of the system.
-    parts.push(`${path.relative(cwd, file).split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
-  }
-  return parts.length === 0 ? undefined : hashText(parts.join("\n"));
+  return files;
 }
 
 function contentOf(file: string, size: number, mtimeMs: number): Promise<string> {

@@ -14,7 +14,7 @@ import { splitCommand } from "./command.js";
 import { parseSimpleYaml } from "./simple-yaml.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
 import { compileJsonSchema } from "./user-json-schema.js";
-import { codeVersion } from "./code-version.js";
+import { codeFiles, versionOf } from "./code-version.js";
 import { formatPath } from "./format-path.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type SuiteDraft } from "./salvage.js";
 import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
@@ -82,13 +82,13 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
       const before = problems.length;
       const at = (p: (string | number)[]) => ({ file, path: formatPath(p) });
       const caseLine = (i: number) => simple.lineOf(["cases", i]);
-      const suite = await buildSuite(draftFromValid(parsed.data), { abs, file, cwd, options, at, caseLine, problems });
+      const suite = await buildSuite(draftFromValid(parsed.data), { abs, file, cwd, options, at, caseLine, problems, prompts: new Set() });
       if (problems.length === before) return suite;
       // The problems are found again below, with their positions.
       problems.length = before;
     }
   }
-  return loadWithPositions(read.text, { abs, file, cwd, options, problems });
+  return loadWithPositions(read.text, { abs, file, cwd, options, problems, prompts: new Set() });
 }
 
 /**
@@ -183,6 +183,8 @@ interface BuildContext {
   /** The line where case i starts. */
   caseLine: (i: number) => number;
   problems: ConfigProblem[];
+  /** file:// prompts read so far. */
+  prompts: Set<string>;
 }
 
 async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSuite | undefined> {
@@ -213,7 +215,8 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
   const judge = ctx.options.judge !== undefined ? { id: ctx.options.judge, config: {} } : spec.judge !== undefined ? refOf(spec.judge) : undefined;
   checkJudges(spec, judge, ctx);
   if (problems.length > before || !provider) return undefined;
-  const code = await codeVersion(provider, cases.flatMap((c) => c.graders), dir, ctx.cwd);
+  const code = await codeFiles(provider, cases.flatMap((c) => c.graders), dir, ctx.cwd);
+  const version = await versionOf(code, ctx.cwd);
   return {
     name: spec.name ?? path.basename(file, path.extname(file)),
     file,
@@ -223,7 +226,8 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
     trials: ctx.options.trials ?? spec.trials ?? DEFAULT_TRIALS,
     threshold: spec.threshold,
     cases,
-    ...(code !== undefined ? { code } : {}),
+    ...(version !== undefined ? { code: version } : {}),
+    reads: [ctx.abs, ...ctx.prompts, ...code],
   };
 }
 
@@ -288,6 +292,7 @@ async function resolvePromptText(value: string, dir: string, p: (string | number
     ctx.problems.push({ ...ctx.at(p), message: `${value}: ${read.problem}` });
     return undefined;
   }
+  ctx.prompts.add(target);
   return read.text;
 }
 

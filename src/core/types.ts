@@ -53,6 +53,12 @@ export interface LoadedSuite {
    * Absent when it names none.
    */
   code?: string | undefined;
+  /**
+   * Absolute paths of every file the suite reads: the suite file, its file:// prompts, its
+   * grader modules, the files its exec: command names. No command may write over them.
+   * Absent in suites made by hand (the library's tests).
+   */
+  reads?: readonly string[];
 }
 
 export interface Usage {
