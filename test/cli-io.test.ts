@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { reportError } from "../src/cli/index.js";
 import { useColor, type CliIo } from "../src/cli/io.js";
 
 const io = (isTTY: boolean, env: Record<string, string>): CliIo => ({ stdout: { write: () => true, isTTY }, stderr: { write: () => true }, env, cwd: "/" });
@@ -15,5 +16,33 @@ describe("useColor", () => {
     expect(useColor(io(true, { NO_COLOR: "1", FORCE_COLOR: "1" }), undefined)).toBe(false);
     expect(useColor(io(false, { NO_COLOR: "1" }), true)).toBe(true);
     expect(useColor(io(true, {}), false)).toBe(false);
+  });
+});
+
+describe("reportError: the system refusing a file is the user's to fix, not a bug", () => {
+  const capture = () => {
+    let text = "";
+    return { io: { stdout: { write: () => true }, stderr: { write: (s: string) => ((text += s), true) }, env: {}, cwd: "/work/p" } as CliIo, text: () => text };
+  };
+  const errno = (code: string, syscall: string, file: string) => Object.assign(new Error(`${code}: ${syscall} '${file}'`), { code, syscall, path: file });
+
+  it.each([
+    ["EACCES", "open", "/work/p/evals/a.yaml", "harness: cannot open evals/a.yaml: permission denied\n"],
+    ["EACCES", "scandir", "/work/p/evals", "harness: cannot list evals: permission denied\n"],
+    ["ENOTDIR", "mkdir", "/work/p/out/x", "harness: cannot make the folder out/x: a part of the path is a file, where a folder was expected\n"],
+    ["EROFS", "open", "/mnt/ro/r.json", "harness: cannot open /mnt/ro/r.json: the file system is read-only\n"],
+  ])("%s on %s: exit 2, one line, no stack", (code, syscall, file, said) => {
+    const c = capture();
+    expect(reportError(errno(code, syscall, file), c.io)).toBe(2);
+    expect(c.text()).toBe(said);
+  });
+
+  it("anything else is still a bug, with its stack and exit 3", () => {
+    const c = capture();
+    expect(reportError(new TypeError("x is undefined"), c.io)).toBe(3);
+    expect(c.text()).toContain("internal error; this is a bug");
+    expect(c.text()).toContain("TypeError: x is undefined\n    at ");
+    // An errno error with no path is not a file the user named.
+    expect(reportError(Object.assign(new Error("ECONNRESET"), { code: "ECONNRESET" }), capture().io)).toBe(3);
   });
 });

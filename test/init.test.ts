@@ -28,4 +28,12 @@ describe("harness init", () => {
     expect(await readFile(path.join(dir, ".github/workflows/evals.yml"), "utf8")).toBe("mine\n");
     await expect(readFile(path.join(dir, "evals/example.yaml"), "utf8")).rejects.toThrow();
   });
+
+  it("a file named evals, where init makes a folder: exit 2 with why, and nothing written, not even the workflow", async () => {
+    const dir = await makeProject({ evals: "not a folder\n" });
+    const r = await runHarness(["init"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("harness: evals is a file, where init makes a folder; nothing was written\n");
+    await expect(readFile(path.join(dir, ".github/workflows/evals.yml"), "utf8")).rejects.toThrow(/ENOENT/);
+  });
 });

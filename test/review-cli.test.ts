@@ -3,6 +3,7 @@
  * and a quit; and how pending reviews, reviews files and judge agreement reach `harness eval`.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,6 +152,15 @@ describe("harness review in a terminal", () => {
     const r = await runHarness(["eval", "--reviews", "evals/reveiws.jsonl"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no reviews file at evals/reveiws.jsonl");
+  });
+
+  // Linux's /proc takes no new folders, even from root: a reviews file readable (as absent) but not writable.
+  it.runIf(existsSync("/proc/self/stat"))("a reviews file that cannot be written is refused before the first verdict is asked for, not after", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    const r = await runHarness(["review", "--reviews", "/proc/harness-no-such-folder/reviews.jsonl"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--reviews /proc/harness-no-such-folder/reviews.jsonl: cannot write there");
+    expect(r.stderr).not.toContain("Running the suites");
   });
 
   it("Ctrl-C during a review keeps the verdicts given and exits 130", async () => {

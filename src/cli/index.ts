@@ -266,6 +266,39 @@ export function reportError(err: unknown, io: CliIo): number {
     if (err.hint) io.stderr.write(`hint: ${err.hint}\n`);
     return err.exitCode;
   }
+  const file = fileProblem(err, io.cwd);
+  if (file) {
+    io.stderr.write(`harness: ${file}\n`);
+    return ExitCode.usage;
+  }
   io.stderr.write(`harness: internal error; this is a bug, please report it with the lines below.\n${(err as Error)?.stack ?? String(err)}\n`);
   return ExitCode.runError;
 }
+
+/**
+ * The system refusing a file the user named or owns (no permission, a file where a folder
+ * should be), met where no command expected it: the user's to fix, so a message and exit 2,
+ * never a stack trace. Every command checks what it can first; this is the net under them.
+ */
+function fileProblem(err: unknown, cwd: string): string | undefined {
+  const e = err as NodeJS.ErrnoException | null;
+  const why = FILE_ERRORS[e?.code ?? ""];
+  if (!why || typeof e?.path !== "string") return undefined;
+  const rel = path.relative(cwd, e.path);
+  const shown = rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? e.path : rel;
+  return `cannot ${VERBS[e.syscall ?? ""] ?? "use"} ${shown}: ${why}`;
+}
+
+const VERBS: Record<string, string> = { open: "open", read: "read", write: "write", scandir: "list", opendir: "list", mkdir: "make the folder", rename: "rename", unlink: "remove", rmdir: "remove", stat: "look at", lstat: "look at", access: "use", copyfile: "copy" };
+
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  EISDIR: "it is a folder, where a file was expected",
+  ENOTDIR: "a part of the path is a file, where a folder was expected",
+  EEXIST: "a file is in the way",
+  ENOENT: "no such file or folder",
+  ELOOP: "too many symbolic links",
+  ENAMETOOLONG: "the name is too long",
+};

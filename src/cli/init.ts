@@ -1,5 +1,6 @@
 /** `harness init`: scaffold evals/, fixtures/ and a CI workflow from templates/init, never overwriting a file. */
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
@@ -17,6 +18,23 @@ async function templateFiles(dir: string, prefix = ""): Promise<string[]> {
   return out.sort();
 }
 
+/**
+ * Why the files could not all be written, found before the first is: a file where a folder
+ * must go (a file named evals), or a folder that cannot be written in.
+ */
+async function unwritable(files: readonly string[], cwd: string): Promise<string[]> {
+  const out = new Set<string>();
+  for (const rel of files) {
+    // The nearest folder on the way that exists already: the rest would be made.
+    let dir = path.dirname(path.join(cwd, rel));
+    while (!(await stat(dir).catch(() => null)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const shown = path.relative(cwd, dir) || ".";
+    if (!(await stat(dir)).isDirectory()) out.add(`${shown} is a file, where init makes a folder`);
+    else if (!(await access(dir, constants.W_OK).then(() => true, () => false))) out.add(`cannot write in ${shown} (permission denied)`);
+  }
+  return [...out];
+}
+
 export async function initCommand(io: CliIo): Promise<number> {
   const files = await templateFiles(TEMPLATES);
   const existing: string[] = [];
@@ -25,6 +43,8 @@ export async function initCommand(io: CliIo): Promise<number> {
   if (existing.length > 0) {
     throw new UsageError(`not overwriting ${existing.join(", ")}; nothing was written`, { hint: "move those files aside, or add a suite to evals/ by hand" });
   }
+  const blocked = await unwritable(files, io.cwd);
+  if (blocked.length > 0) throw new UsageError(`${blocked.join("; ")}; nothing was written`);
   for (const rel of files) {
     const file = path.join(io.cwd, rel);
     await mkdir(path.dirname(file), { recursive: true });

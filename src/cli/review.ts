@@ -10,6 +10,7 @@ import { runFromReport } from "../reviews/from-report.js";
 import { reviewItems } from "../reviews/items.js";
 import { runReviewSession } from "../reviews/session.js";
 import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
+import { checkWritable } from "../io/atomic-write.js";
 import { runSuites } from "../runner/run.js";
 import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import type { ReviewFlags } from "./index.js";
@@ -35,6 +36,8 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
   const suites = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
   const file = path.resolve(cwd, flags.reviews ?? DEFAULT_REVIEWS_PATH);
   const store = await openReviews(file, path.relative(cwd, file));
+  // Found now, not after the first verdict is typed: a verdict that cannot be kept is lost work.
+  await checkWritable(file, "--reviews");
 
   let run;
   if (flags.from) {

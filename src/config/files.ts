@@ -46,7 +46,12 @@ export async function readTextFile(abs: string): Promise<{ text: string } | { pr
   const info = await stat(abs).catch(() => null);
   if (!info || !info.isFile()) return { problem: "no such file" };
   if (info.size > MAX_FILE_BYTES) return { problem: `file is ${(info.size / 1048576).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1048576} MiB` };
-  const buf = await readFile(abs);
+  let buf: Buffer;
+  try {
+    buf = await readFile(abs);
+  } catch (err) {
+    return { problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
   if (buf.includes(0)) return { problem: "file is binary (it contains NUL bytes); expected UTF-8 text" };
   // Decoding would turn each bad byte into U+FFFD, and the prompt sent would silently differ from the file.
   if (!isUtf8(buf)) {
