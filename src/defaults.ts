@@ -5,6 +5,8 @@
 
 /** Trials per case when a suite does not say: one run proves little. */
 export const DEFAULT_TRIALS = 5;
+/** The most trials of one case that a suite's `trials:` or -k may ask for. */
+export const MAX_TRIALS = 10_000;
 /** Calls in flight at once, across all cases and trials (-j). */
 export const DEFAULT_CONCURRENCY = 8;
 /** Per-call timeout in ms, also the longest a grader may take. */

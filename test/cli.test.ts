@@ -78,6 +78,10 @@ describe("harness --version and usage", () => {
     const r = await runHarness(["eval", "-k", "zero"], { cwd: ROOT });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("-k/--trials");
+    // As many as a suite's trials: may say, no more: a billion filled memory before the first call.
+    const huge = await runHarness(["eval", "--offline", "-k", "10001"], { cwd: ROOT });
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('harness: -k/--trials expects a whole number ≥ 1 and ≤ 10,000, got "10001"\n');
   });
 
   it("exits 2 when --at asks for more trials than there are", async () => {

@@ -679,3 +679,27 @@ describe("a provider nothing can reach", () => {
     expect((failing as RunError).hint).toMatch(/^the first: openai:gpt-4o-mini: HTTP 500 .*; fix the provider or the suite, or allow more with --max-error-rate$/);
   });
 });
+
+describe("a run whose trials need no I/O still hears a stop", () => {
+  it("50,000 answers missing offline: a stop asked for once the first trial ends cancels the rest, where promises alone kept it out", async () => {
+    const controller = new AbortController();
+    const run = await runSuites([openaiSuite(5, 10_000)], {
+      cwd: project.dir,
+      env: ENV,
+      fixtures: "offline",
+      fixturesDir: "no-fixtures-here",
+      signal: controller.signal,
+      // As a signal handler is: run by the event loop, when it next turns.
+      onTrial: ({ done }) => {
+        if (done === 1) setImmediate(() => controller.abort("SIGINT"));
+      },
+    });
+    const trials = run.suites[0]!.cases.flatMap((c) => c.trials);
+    expect(trials).toHaveLength(50_000);
+    const cancelled = trials.filter((t) => t.error?.category === "cancelled").length;
+    const missing = trials.filter((t) => t.error?.category === "missing-fixture").length;
+    expect(cancelled + missing).toBe(50_000);
+    // Trials start 256 at a time between turns of the loop.
+    expect(missing, `${missing} ran to the end`).toBeLessThanOrEqual(256);
+  });
+});

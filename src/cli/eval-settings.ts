@@ -2,16 +2,17 @@
 import { DEFAULT_BASELINE_PATH } from "../baseline/baseline.js";
 import { parseJudgeId, parseProviderId } from "../config/load.js";
 import type { Shard } from "../core/shard.js";
+import { MAX_TRIALS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REVIEWS_PATH, type ReviewStore } from "../reviews/store.js";
 import type { RunOptions } from "../runner/run.js";
 import type { EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 
-function positiveInt(name: string, value: string | undefined): number | undefined {
+function positiveInt(name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} expects a whole number ≥ 1, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} expects a whole number ≥ 1${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max.toLocaleString("en-US")}` : ""}, got "${value}"`);
   return n;
 }
 
@@ -60,7 +61,8 @@ export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color
     paths,
     provider: flags.provider === undefined ? undefined : parseProviderId(flags.provider),
     judge: flags.judge === undefined ? undefined : parseJudgeId(flags.judge),
-    trials: positiveInt("-k/--trials", flags.trials),
+    // As for a suite's trials: a billion trials of one case filled memory before the first call.
+    trials: positiveInt("-k/--trials", flags.trials, MAX_TRIALS),
     at: parseAt(flags.at),
     concurrency: positiveInt("-j/--concurrency", flags.concurrency)!,
     timeoutMs: positiveInt("--timeout", flags.timeout)!,

@@ -224,7 +224,7 @@ function withReportOptions(cmd: Command, reporters = RUN_REPORTERS): Command {
 function withRunOptions(cmd: Command, provider = new Option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")): Command {
   return cmd
     .addOption(provider)
-    .option("-k, --trials <n>", "trials per case (overrides the suites' trials:)")
+    .option("-k, --trials <n>", "trials per case, 1 to 10,000 (overrides the suites' trials:)")
     .option("--judge <id>", "judge model for rubric, closed-qa and factuality graders that name none (overrides the suites' judge:)")
     .option("-j, --concurrency <n>", "model calls in flight at once (judges have a limit of their own of the same size)", String(DEFAULT_CONCURRENCY))
     .option("--timeout <ms>", "per-call (and per-grader) timeout", String(DEFAULT_TIMEOUT_MS))

@@ -3,6 +3,7 @@
  * and the published JSON Schema (schema/suite.schema.json), so they cannot drift.
  */
 import { z } from "zod";
+import { MAX_TRIALS } from "../defaults.js";
 
 const text = z.string().min(1, "expected a non-empty string");
 
@@ -184,7 +185,7 @@ export const SuiteFileSchema = z.strictObject({
     .describe("A {{var}} template, or file://path relative to the suite file. Use either prompt or messages."),
   messages: z.array(MessageSchema).min(1).optional().describe("A chat: role/content pairs, each a {{var}} template."),
   vars: VarsSchema.optional().describe("Defaults for every case's vars."),
-  trials: z.number().int().min(1).max(10_000).optional().describe("Trials per case (default 5); -k/--trials overrides."),
+  trials: z.number().int().min(1).max(MAX_TRIALS).optional().describe("Trials per case (default 5); -k/--trials overrides."),
   graders: z.array(GraderSpecSchema).optional().describe("Graders applied to every case."),
   threshold: ThresholdSchema.optional(),
   cases: z.array(CaseSchema).min(1, "expected at least one case"),

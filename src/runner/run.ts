@@ -68,6 +68,9 @@ export interface RunOptions {
 
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS };
 
+/** How many trials may start before the run lets the event loop turn (signals, timers, I/O). */
+const TRIALS_BETWEEN_TURNS = 256;
+
 export async function runSuites(suites: readonly LoadedSuite[], options: RunOptions = {}): Promise<RawRun> {
   const cwd = options.cwd ?? process.cwd();
   const started = Date.now();
@@ -163,8 +166,23 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     }
   }
   const queue = pending();
+  // Trials that end without any I/O (answers missing offline, replays of one cached file) run
+  // on promises alone, which never let the event loop turn: a Ctrl-C then went unseen until
+  // 300,000 trials were done. Every so many trials, all the workers step aside for it together.
+  let sinceTurn = 0;
+  let turn: Promise<void> | undefined;
   const worker = async (): Promise<void> => {
     for (let next = queue.next(); !next.done; next = queue.next()) {
+      if (!turn && ++sinceTurn >= TRIALS_BETWEEN_TURNS) {
+        sinceTurn = 0;
+        turn = new Promise<void>((resolve) =>
+          setImmediate(() => {
+            turn = undefined;
+            resolve();
+          }),
+        );
+      }
+      if (turn) await turn;
       const { run, t } = next.value;
       let trial: TrialResult;
       if (stop.signal.aborted) trial = cancelledTrial(t);
