@@ -3,7 +3,7 @@
  * OpenAI-compatible server through the real openai client.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
@@ -347,6 +347,26 @@ describe("errors the user can cause", () => {
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe('{"schemaVersion": 1, "suites": ');
   });
 
+  it("a baseline edited wrong: every problem, each at its line and column, and a hint that leads somewhere", async () => {
+    const dir = await copyExamples();
+    const file = path.join(dir, "evals/baseline.json");
+    const b = JSON.parse(await readFile(file, "utf8")) as { suites: Record<string, { cases: Record<string, Record<string, unknown>> }> };
+    b.suites["order-router"]!.cases["keeps-leading-zeros"]!.n = "five";
+    delete b.suites["order-router"]!.cases["no-markdown-fence"]!.passes;
+    const text = JSON.stringify(b, null, 2);
+    await writeFile(file, text);
+    const lines = text.split("\n");
+    const nLine = lines.findIndex((l) => l.includes('"five"')) + 1;
+    const fenceLine = lines.findIndex((l) => l.includes('"no-markdown-fence"')) + 1;
+    const r = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`evals/baseline.json:${nLine}:16  suites.order-router.cases.keeps-leading-zeros.n  Invalid input: expected number, received string`);
+    // A missing key is shown at its object.
+    expect(r.stderr).toContain(`evals/baseline.json:${fenceLine}:30  suites.order-router.cases.no-markdown-fence.passes  Invalid input`);
+    expect(r.stderr).toContain("hint: restore it from git (git checkout -- the file), or fix it, or delete it and write a new one with --update-baseline");
+    expect(await readFile(file, "utf8")).toBe(text);
+  });
+
   it("no API key and no fixture: exit 3 with a hint, before any request", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
     const before = server.requests.length;
@@ -403,6 +423,29 @@ describe("errors the user can cause", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`fixtures/openai/gpt-4o-mini/${first}: corrupt fixture: not valid JSON at line 1, column 1`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("a fixture that cannot be read (a folder in its place): exit 2 naming it, not an error that shrinks n", async () => {
+    const dir = await copyExamples();
+    const fixtureDir = path.join(dir, "fixtures/openai/gpt-4o-mini");
+    const [first] = await readdir(fixtureDir);
+    await rm(path.join(fixtureDir, first!));
+    await mkdir(path.join(fixtureDir, first!));
+    const r = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`fixtures/openai/gpt-4o-mini/${first}: cannot read the fixture (it is a folder)`);
+    expect(r.stdout).not.toContain("Gate: PASS");
+  });
+
+  it("--fixtures naming a file, or --offline from a folder that is not there: exit 2 before anything runs", async () => {
+    const dir = await copyExamples();
+    const file = await runHarness(["eval", "--fixtures", "evals/order-router.yaml"], { cwd: dir });
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe("harness: --fixtures evals/order-router.yaml: that is a file; give the fixtures folder\n");
+    const typo = await runHarness(["eval", "--offline", "--fixtures", "fixtrues"], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("harness: --offline: no fixtures folder at fixtrues, so nothing to replay");
+    expect(typo.stdout).toBe("");
   });
 
   it("--offline with even one fixture missing: exit 3, the run is not judged, and the trial is named", async () => {
@@ -744,5 +787,55 @@ describe("no output overwrites an input", () => {
     expect(merge.code).toBe(2);
     expect(merge.stderr).toContain("-o/--output run.json: that is a shard report to merge");
     expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+describe("a baseline that is not this run's", () => {
+  /** The examples, with a baseline whose only suite is another project's. */
+  async function withForeignBaseline(): Promise<string> {
+    const dir = await copyExamples();
+    const file = path.join(dir, "evals/baseline.json");
+    const b = JSON.parse(await readFile(file, "utf8")) as { suites: Record<string, unknown> };
+    b.suites = { "other-project": Object.values(b.suites)[0] };
+    await writeFile(file, JSON.stringify(b));
+    return dir;
+  }
+
+  it("with --require-baseline: exit 2 before anything runs, naming both sides' suites", async () => {
+    const dir = await withForeignBaseline();
+    const r = await runHarness(["eval", "--offline", "-q", "--require-baseline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("harness: the baseline evals/baseline.json has none of this run's cases (its suites: other-project; this run's: order-router, refund-policy)");
+    expect(r.stdout).toBe("");
+  });
+
+  it("without it: a warning that nothing can regress, and the suite it holds is listed as not run", async () => {
+    const dir = await withForeignBaseline();
+    const r = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("every case is new, so nothing can regress");
+    expect(r.stdout).toContain("in the baseline but not run: suite other-project (4 cases; renamed, or not asked for?)");
+  });
+
+  it("compare --against-baseline: exit 2, nothing to compare", async () => {
+    const dir = await withForeignBaseline();
+    const r = await runHarness(["compare", "--offline", "--against-baseline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("none of this run's cases");
+  });
+
+  it("a run of some suites names the baseline's others as not run, and still gates the ones it ran", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--require-baseline", "evals/order-router.yaml"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("in the baseline but not run: suite refund-policy (5 cases; renamed, or not asked for?)");
+    expect(r.stdout).toContain("Gate: PASS");
+  });
+
+  it('a suite named "__proto__", which would vanish from the baseline, is refused', async () => {
+    const dir = await makeProject({ "evals/x.yaml": "name: __proto__\nprovider: exec:echo ok\nprompt: hi\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n" });
+    const r = await runHarness(["eval"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"__proto__" is reserved');
   });
 });

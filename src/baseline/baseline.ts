@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Baseline, SuiteResult } from "../core/types.js";
-import { BaselineError } from "../errors.js";
+import { LineCounter, parseDocument } from "yaml";
+import { BaselineError, ConfigError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { atLine } from "../io/json-position.js";
 
@@ -47,23 +48,43 @@ export async function readBaseline(file: string): Promise<Baseline | null> {
     json = JSON.parse(text);
   } catch (err) {
     throw new BaselineError(`${file}: the baseline is not valid JSON${atLine(text, err)} (${(err as Error).message})`, {
-      hint: "restore it from git (git checkout -- the file), or write a new one with --update-baseline",
+      hint: REWRITE_HINT,
     });
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== 1) {
     throw new BaselineError(`${file}: baseline schemaVersion ${JSON.stringify(version)} is not one this harness reads (1)`, {
-      hint: "it was written by a different harness version; write a new one with --update-baseline",
+      hint: "it was written by a different harness version; delete it and write a new one with --update-baseline",
     });
   }
   const parsed = BaselineSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BaselineError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`, {
-      hint: "restore it from git, or write a new one with --update-baseline",
-    });
+    // Every problem, each at its line, as a suite's are.
+    const place = jsonPlaces(text);
+    const problems = parsed.error.issues.map((issue) => ({ file, ...place(issue.path), path: issue.path.join(".") || "(root)", message: issue.message }));
+    throw new ConfigError(problems, { hint: REWRITE_HINT });
   }
   return parsed.data;
+}
+
+/** --update-baseline reads the old baseline too (to keep the suites a run leaves out): a broken one must go first. */
+const REWRITE_HINT = "restore it from git (git checkout -- the file), or fix it, or delete it and write a new one with --update-baseline";
+
+/**
+ * Where a path inside a JSON text is, as a line and column, or its nearest parent that is there
+ * (a missing key is found at its object). JSON is YAML, so the yaml library, which reads the
+ * suites, knows every node's place.
+ */
+function jsonPlaces(text: string): (p: readonly PropertyKey[]) => { line?: number; col?: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return (p) => {
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n).map((k) => (typeof k === "symbol" ? String(k) : k)), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]);
+    }
+    return {};
+  };
 }
 
 function finiteOrNull(x: number): number | null {
@@ -105,4 +126,20 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
 
 export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`, "baseline");
+}
+
+/**
+ * Why a baseline cannot be this run's, when it has none of the run's cases: another project's
+ * file, or one from before the suites were renamed. Gated against it, every case is "new" and
+ * the gate passes whatever happened. Undefined when some case is shared, or the baseline is empty.
+ */
+export function foreignBaseline(suites: readonly { name: string; cases: readonly { id: string }[] }[], baseline: Baseline, label: string): string | undefined {
+  const names = Object.keys(baseline.suites);
+  if (names.length === 0) return undefined;
+  for (const s of suites) {
+    const stored = Object.hasOwn(baseline.suites, s.name) ? baseline.suites[s.name]! : undefined;
+    if (stored && s.cases.some((c) => Object.hasOwn(stored.cases, c.id))) return undefined;
+  }
+  const shown = names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
+  return `the baseline ${label} has none of this run's cases (its suites: ${shown}; this run's: ${suites.map((s) => s.name).join(", ")})`;
 }

@@ -1,6 +1,6 @@
 /** `harness compare`: the same suites on each model (or one model and the baseline) → a paired comparison → report → exit code. */
 import path from "node:path";
-import { readBaseline } from "../baseline/baseline.js";
+import { foreignBaseline, readBaseline } from "../baseline/baseline.js";
 import { loadSuites, parseProviderId } from "../config/load.js";
 import { sideFromBaseline, sideFromRun, type ComparisonSide } from "../core/comparison-sides.js";
 import { compareModels } from "../core/model-comparison.js";
@@ -14,7 +14,7 @@ import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
 import { runToEnd, trialCount, RunStopped } from "../runner/run.js";
 import { notJudgedHint } from "./eval.js";
-import { runOptions, settingsFromFlags } from "./eval-settings.js";
+import { checkFixturesFolder, runOptions, settingsFromFlags } from "./eval-settings.js";
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
@@ -53,11 +53,14 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
     const suites = await loadSuites(s.paths, { cwd, provider: p, trials: s.trials, judge: s.judge });
     loaded.push({ label: labelOf(p, suites), suites });
   }
+  await checkFixturesFolder(s, cwd);
   const baselineFile = path.resolve(cwd, s.baselinePath);
   const baseline = flags.againstBaseline ? await readBaseline(baselineFile) : null;
   if (flags.againstBaseline && !baseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)} to compare against`, { hint: "write one with harness eval --update-baseline, or pass --baseline" });
   }
+  const foreign = baseline ? foreignBaseline(loaded[0]!.suites, baseline, path.relative(cwd, baselineFile)) : undefined;
+  if (foreign) throw new UsageError(`${foreign}: nothing to compare`, { hint: "pass this project's baseline with --baseline" });
   if (baseline) {
     const matched = matchBaselineTrials(loaded[0]!.suites, baseline, s.trials);
     loaded[0]!.suites = matched.suites;

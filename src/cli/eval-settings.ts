@@ -1,4 +1,6 @@
 /** The flags of `eval` (and of the commands that run suites as it does) checked once, as settings. */
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import { DEFAULT_BASELINE_PATH } from "../baseline/baseline.js";
 import { parseJudgeId, parseProviderId } from "../config/load.js";
 import type { Shard } from "../core/shard.js";
@@ -56,6 +58,20 @@ export interface EvalSettings {
 }
 
 /** The one mapping from flags to settings: every flag is checked here, before anything runs. */
+/**
+ * The fixtures folder, checked before any call: a file there is a mistake whatever the mode,
+ * and --offline from a folder that is not there has nothing to replay (it read as "a changed
+ * prompt needs re-recording", exit 3). A folder not there yet is fine otherwise: --record
+ * makes it, and a run from it is a live run.
+ */
+export async function checkFixturesFolder(s: Pick<EvalSettings, "fixtures" | "fixturesDir">, cwd: string): Promise<void> {
+  const dir = path.resolve(cwd, s.fixturesDir);
+  const info = await stat(dir).catch(() => null);
+  const shown = path.relative(cwd, dir) || dir;
+  if (info && !info.isDirectory()) throw new UsageError(`--fixtures ${shown}: that is a file; give the fixtures folder`);
+  if (!info && s.fixtures === "offline") throw new UsageError(`--offline: no fixtures folder at ${shown}, so nothing to replay`, { hint: "check --fixtures, or record answers first with --record" });
+}
+
 export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color" | "quiet">): EvalSettings {
   return {
     paths,

@@ -1,7 +1,7 @@
 /** `harness eval`: load → run → build the result → report → exit code. */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { buildBaseline, readBaseline, writeBaseline } from "../baseline/baseline.js";
+import { buildBaseline, foreignBaseline, readBaseline, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
 import { baselineForShard, selectShard } from "../core/shard.js";
@@ -19,7 +19,7 @@ import { defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal
 import { historyFile, openHistory, recordHistory } from "./history.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
-import { parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
+import { checkFixturesFolder, parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
 import { hasOutput } from "../core/stored-output.js";
 
 export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo): Promise<number> {
@@ -33,9 +33,13 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     const tooBig = s.at.filter((k) => k > suite.trials);
     if (tooBig.length > 0) throw new UsageError(`--at ${tooBig.join(",")}: k must be at most the ${suite.trials} trials of suite "${suite.name}"`);
   }
+  await checkFixturesFolder(s, cwd);
   const baselineFile = path.resolve(cwd, s.baselinePath);
   const stored = await readBaseline(baselineFile);
   const baseline = stored && shard ? baselineForShard(stored, shard) : stored;
+  const foreign = baseline && !s.updateBaseline ? foreignBaseline(suites, baseline, path.relative(cwd, baselineFile)) : undefined;
+  if (foreign && s.requireBaseline) throw new UsageError(foreign, { hint: "pass this project's baseline with --baseline, or write one with --update-baseline" });
+  if (foreign) io.stderr.write(`harness: warning: ${foreign}: every case is new, so nothing can regress\n`);
   if (!baseline && s.requireBaseline && !s.updateBaseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}${flags.baseline === undefined ? ", and --require-baseline is set" : ""}`, {
       hint: "run from the project folder, pass --baseline, or write one with --update-baseline",

@@ -214,11 +214,13 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
   await checkGraders(spec, dir, ctx);
   const judge = ctx.options.judge !== undefined ? { id: ctx.options.judge, config: {} } : spec.judge !== undefined ? refOf(spec.judge) : undefined;
   checkJudges(spec, judge, ctx);
+  const name = spec.name ?? path.basename(file, path.extname(file));
+  if (name === "__proto__") problems.push({ ...at([]), message: 'the suite is named "__proto__" after its file, a name that is reserved: give it a `name:`' });
   if (problems.length > before || !provider) return undefined;
   const code = await codeFiles(provider, cases.flatMap((c) => c.graders), dir, ctx.cwd);
   const version = await versionOf(code, ctx.cwd);
   return {
-    name: spec.name ?? path.basename(file, path.extname(file)),
+    name,
     file,
     dir,
     provider,

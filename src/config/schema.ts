@@ -175,7 +175,8 @@ export const CaseSchema = z.strictObject({
 
 export const SuiteFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: text.optional().describe("Default: the file name."),
+  // A suite's name keys the baseline, where "__proto__" would be JavaScript's prototype, not a suite.
+  name: text.refine((n) => n !== "__proto__", '"__proto__" is reserved; give the suite another name').optional().describe("Default: the file name."),
   description: z.string().optional(),
   provider: ProviderSpecSchema.optional().describe("The default target; -p/--provider overrides it."),
   judge: JudgeSpecSchema.optional().describe("The model that grades rubric, closed-qa and factuality graders; --judge overrides it."),

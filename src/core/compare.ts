@@ -89,7 +89,11 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     s.pDropAdjusted = drop.adjusted[cases.length + i]!;
     s.regressed = drop.reject[cases.length + i]!;
   });
-  return { alpha, cases, suites: suiteRows, missing };
+  const ran = new Set(suites.map((s) => s.name));
+  const missingSuites = Object.entries(baseline.suites)
+    .filter(([name, s]) => !ran.has(name) && Object.keys(s.cases).length > 0)
+    .map(([suite, s]) => ({ suite, cases: Object.keys(s.cases).length }));
+  return { alpha, cases, suites: suiteRows, missing, missingSuites };
 }
 
 function statusOf(c: CaseComparison, dropped: boolean, rose: boolean): CaseStatus {

@@ -44,6 +44,7 @@ export function decideGate(input: GateInput): GateVerdict {
       improvements: [],
       newCases: [],
       missingCases: [],
+      missingSuites: [],
     };
   }
   return judge(input);
@@ -124,6 +125,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     improvements,
     newCases,
     missingCases: comparison?.missing ?? [],
+    missingSuites: comparison?.missingSuites ?? [],
     baseline,
     alpha,
   };

@@ -254,8 +254,10 @@ export interface Comparison {
   alpha: number;
   cases: CaseComparison[];
   suites: SuiteComparison[];
-  /** Cases in the baseline that this run did not have. */
+  /** Cases in the baseline that this run did not have, of the suites it ran. */
   missing: { suite: string; caseId: string }[];
+  /** Suites in the baseline this run did not run at all (a suite renamed, or a run of a few files), with their case counts. */
+  missingSuites: { suite: string; cases: number }[];
 }
 
 /** Judge against people, for one kind of model-graded grader. */
@@ -296,6 +298,8 @@ export interface GateVerdict {
   improvements: { suite: string; caseId: string; message: string }[];
   newCases: { suite: string; caseId: string }[];
   missingCases: { suite: string; caseId: string }[];
+  /** Suites in the baseline not run at all. Absent in reports written before it was added. */
+  missingSuites?: { suite: string; cases: number }[];
   /** Where the baseline came from, or null when there was none. */
   baseline: { path: string; commit: string | null; createdAt: string } | null;
   alpha: number;

@@ -53,8 +53,11 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    // As a corrupt one: a recorded answer that is there but cannot be read must stop the run,
+    // not count as the provider's error and quietly shrink n.
+    throw new FixtureError(`${label}: cannot read the fixture (${code === "EISDIR" ? "it is a folder" : (code ?? (err as Error).message)})`);
   }
   let json: unknown;
   try {

@@ -80,6 +80,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   const g = result.gate;
   if (g.improvements.length > 0) tail.push("", `Improved: ${listed(g.improvements.map((i) => `${cell(i.suite)}/${cell(i.caseId)} (${cell(i.message)})`))}`);
   if (g.missingCases.length > 0) tail.push("", `In the baseline but not run: ${listed(g.missingCases.map((m) => `${cell(m.suite)}/${cell(m.caseId)}`))}`);
+  if ((g.missingSuites ?? []).length > 0) tail.push("", `Suites in the baseline but not run: ${listed((g.missingSuites ?? []).map((m) => `${cell(m.suite)} (${m.cases} cases)`))}`);
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trials await human review (\`harness review\`).`);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 

@@ -183,6 +183,7 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   }
   for (const n of g.newCases) lines.push(c.dim(`  new since the baseline: ${n.suite}/${n.caseId}`));
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
+  for (const m of g.missingSuites ?? []) lines.push(c.dim(`  in the baseline but not run: suite ${m.suite} (${plural(m.cases, "case")}; renamed, or not asked for?)`));
   for (const i of g.improvements) lines.push(c.green(`  improved: ${i.suite}/${i.caseId} ${i.message}`));
   for (const s of result.comparison?.suites ?? []) {
     if (s.judgeChanged) {
