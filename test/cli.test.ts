@@ -731,9 +731,9 @@ describe("secrets", () => {
       ].join("\n"),
       "evals/demo.yaml": suiteYaml(2).replace(/provider:\n(  .*\n)+/, "provider: exec:node app.mjs\n").replace("trials: 5", "trials: 1"),
     });
-    const r = await runHarness(["eval", ...common, ...everyReporter], { cwd: dir, env: { SHOP_API_KEY: key } });
-    // Half the trials errored: not judged.
-    expect(r.code, r.stderr).toBe(3);
+    // Errors allowed, so that the erroring case cannot stop the run before the other answers.
+    const r = await runHarness(["eval", ...common, ...everyReporter, "--max-error-rate", "1"], { cwd: dir, env: { SHOP_API_KEY: key } });
+    expect(r.code, r.stderr).toBe(0);
     const report = await readFile(path.join(dir, "report.json"), "utf8");
     expect(report).toContain("ok, calling with ***");
     expect(report).toContain("upstream said 401 for key ***");
