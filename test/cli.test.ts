@@ -839,3 +839,23 @@ describe("a baseline that is not this run's", () => {
     expect(r.stderr).toContain('"__proto__" is reserved');
   });
 });
+
+describe("report reads back only a report as harness writes it", () => {
+  it.each([
+    ["cases", (r: any) => void (r.suites[0].cases = "x"), "suites.0.cases  Invalid input: expected array, received string"],
+    ["a grade's type", (r: any) => void (r.suites[0].cases[0].trials[0].grades[0].type = 1), "suites.0.cases.0.trials.0.grades.0.type  Invalid input: expected string, received number"],
+    ["gate.status", (r: any) => void (r.gate.status = "weird"), 'gate.status  Invalid option: expected one of "pass"|"fail"'],
+  ])("a hand-edited %s: exit 2 at its line, never a stack trace or a pass", async (_what, edit, said) => {
+    const dir = await copyExamples();
+    expect((await runHarness(["eval", "--offline", "-q", "-o", "run.json"], { cwd: dir })).code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "run.json"), "utf8"));
+    edit(report);
+    await writeFile(path.join(dir, "run.json"), JSON.stringify(report, null, 2));
+    for (const reporter of ["terminal", "html:r.html"]) {
+      const r = await runHarness(["report", "run.json", "--reporter", reporter], { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^run\\.json:\\d+:\\d+  ${said.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
+      expect(r.stderr).not.toContain("internal error");
+    }
+  });
+});

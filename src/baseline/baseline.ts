@@ -3,10 +3,9 @@ import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Baseline, SuiteResult } from "../core/types.js";
-import { LineCounter, parseDocument } from "yaml";
 import { BaselineError, ConfigError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
-import { atLine } from "../io/json-position.js";
+import { atLine, jsonPlaces } from "../io/json-position.js";
 
 export { DEFAULT_BASELINE_PATH } from "../defaults.js";
 
@@ -70,22 +69,6 @@ export async function readBaseline(file: string): Promise<Baseline | null> {
 /** --update-baseline reads the old baseline too (to keep the suites a run leaves out): a broken one must go first. */
 const REWRITE_HINT = "restore it from git (git checkout -- the file), or fix it, or delete it and write a new one with --update-baseline";
 
-/**
- * Where a path inside a JSON text is, as a line and column, or its nearest parent that is there
- * (a missing key is found at its object). JSON is YAML, so the yaml library, which reads the
- * suites, knows every node's place.
- */
-function jsonPlaces(text: string): (p: readonly PropertyKey[]) => { line?: number; col?: number } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  return (p) => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = doc.getIn(p.slice(0, n).map((k) => (typeof k === "symbol" ? String(k) : k)), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]);
-    }
-    return {};
-  };
-}
 
 function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;

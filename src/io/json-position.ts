@@ -1,3 +1,5 @@
+import { LineCounter, parseDocument } from "yaml";
+
 /**
  * Where JSON.parse gave up, as a line and column (from 1): V8 says only "at position N" (Node
  * 22 adds the line), or nothing at all when the text ends early. Bad input names its line.
@@ -16,4 +18,21 @@ export function jsonErrorAt(text: string, err: unknown): { line: number; col: nu
 export function atLine(text: string, err: unknown): string {
   const where = jsonErrorAt(text, err);
   return where ? ` at line ${where.line}, column ${where.col}` : "";
+}
+
+/**
+ * Where a path inside a JSON text is, as a line and column, or its nearest parent that is there
+ * (a missing key is found at its object). JSON is YAML, so the yaml library, which reads the
+ * suites, knows every node's place.
+ */
+export function jsonPlaces(text: string): (p: readonly PropertyKey[]) => { line?: number; col?: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return (p) => {
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n).map((k) => (typeof k === "symbol" ? String(k) : k)), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]);
+    }
+    return {};
+  };
 }

@@ -1,10 +1,17 @@
 /** A JSON file the user named on the command line, read whole; its problems are config problems of that file (exit 2). */
 import { readFile } from "node:fs/promises";
+import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { jsonErrorAt } from "./json-position.js";
+import { jsonErrorAt, jsonPlaces } from "./json-position.js";
 
-/** `what`: the kind of file, as the messages name it ("the run report"). */
-export async function readJsonFile(file: string, label: string, what: string): Promise<unknown> {
+/**
+ * `what`: the kind of file, as the messages name it ("the run report"). With a shape, the file
+ * must match its schema: every mismatch is a problem at its line. A file that is not that kind
+ * of file at all (`looksLike` says no: a baseline given for a report) is one problem, `notIt`.
+ */
+export async function readJsonFile<T>(file: string, label: string, what: string, shape: JsonShape<T>): Promise<T>;
+export async function readJsonFile(file: string, label: string, what: string): Promise<unknown>;
+export async function readJsonFile(file: string, label: string, what: string, shape?: JsonShape<unknown>): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -13,9 +20,22 @@ export async function readJsonFile(file: string, label: string, what: string): P
     const message = code === "ENOENT" ? "no such file" : code === "EISDIR" ? `a folder, not ${what}` : `cannot read ${what}: ${(err as Error).message}`;
     throw new ConfigError([{ file: label, message }]);
   }
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch (err) {
     throw new ConfigError([{ file: label, ...jsonErrorAt(text, err), message: `${what} is not valid JSON: ${(err as Error).message}` }]);
   }
+  if (!shape) return json;
+  if (!shape.looksLike(json)) throw new ConfigError([{ file: label, message: shape.notIt }]);
+  const parsed = shape.schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const place = jsonPlaces(text);
+  throw new ConfigError(parsed.error.issues.map((issue) => ({ file: label, ...place(issue.path), path: issue.path.join(".") || "(root)", message: issue.message })));
+}
+
+export interface JsonShape<T> {
+  schema: z.ZodType<T>;
+  looksLike: (json: unknown) => boolean;
+  notIt: string;
 }

@@ -3,22 +3,9 @@
  * without calling any model again. The report gives the outputs and grades; the suites
  * give each case's prompt, vars and grader instructions.
  */
-import { z } from "zod";
 import type { LoadedSuite, RawRun, TrialResult } from "../core/types.js";
-import { ConfigError } from "../errors.js";
 import { readJsonFile } from "../io/read-json.js";
-
-const ReportSchema = z.object({
-  schemaVersion: z.literal(1),
-  startedAt: z.string(),
-  durationMs: z.number(),
-  suites: z.array(
-    z.object({
-      name: z.string(),
-      cases: z.array(z.object({ id: z.string(), trials: z.array(z.looseObject({ output: z.string().nullable(), grades: z.array(z.looseObject({ type: z.string() })) })) })),
-    }),
-  ),
-});
+import { RUN_REPORT } from "../config/report-schema.js";
 
 export interface FromReport {
   run: RawRun;
@@ -27,15 +14,10 @@ export interface FromReport {
 }
 
 export async function runFromReport(file: string, label: string, suites: readonly LoadedSuite[]): Promise<FromReport> {
-  const json = await readJsonFile(file, label, "the run report");
-  const parsed = ReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError([{ file: label, path: issue.path.join("."), message: `not a harness run report (schemaVersion 1): ${issue.message}` }]);
-  }
+  const report = await readJsonFile(file, label, "the run report", RUN_REPORT);
   const unmatched: string[] = [];
-  const run: RawRun = { suites: [], startedAt: parsed.data.startedAt, durationMs: parsed.data.durationMs };
-  for (const s of parsed.data.suites) {
+  const run: RawRun = { suites: [], startedAt: report.startedAt, durationMs: report.durationMs };
+  for (const s of report.suites) {
     const suite = suites.find((x) => x.name === s.name);
     if (!suite) {
       unmatched.push(s.name);
