@@ -164,6 +164,14 @@ describe("loading a valid suite", () => {
     ]);
   });
 
+  it("a suite linked into evals/ is found as when named; a linked folder is not followed", async () => {
+    const cwd = await project({ "shared/linked.yaml": valid("name: linked"), "shared/more/deep.yaml": valid("name: deep"), "evals/own.yaml": valid("name: own") });
+    await symlink(path.join(cwd, "shared/linked.yaml"), path.join(cwd, "evals/linked.yaml"));
+    await symlink(path.join(cwd, "shared/more"), path.join(cwd, "evals/more"));
+    const suites = await load(cwd);
+    expect(suites.map((s) => s.name)).toEqual(["linked", "own"]);
+  });
+
   it("takes the name from `name:` when given, and keeps threshold and trials", async () => {
     const cwd = await project({ "s.yaml": valid("name: my-suite", "trials: 12", "threshold: { passAtK: 0.9, passRate: 0.5 }") });
     const [s] = await load(cwd, ["s.yaml"]);

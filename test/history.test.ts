@@ -95,6 +95,11 @@ describe("the history file", () => {
     expect(h.tornLine).toBeNull();
   });
 
+  it("a byte-order mark an editor put before the first line is not part of it", async () => {
+    await writeFile(flat, `\uFEFF${JSON.stringify(entry("t1", "a:m", 0.5))}\n`);
+    expect((await readHistory(flat)).entries.map((e) => e.time)).toEqual(["t1"]);
+  });
+
   it("a corrupt line is an error naming the file and the line", async () => {
     const good = JSON.stringify(entry("t1", "a:m", 0.5));
     await writeFile(flat, `${good}\n{"schemaVersion": 1, "time": 3}\n${good}\nnot json\n`);

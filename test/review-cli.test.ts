@@ -139,6 +139,10 @@ describe("harness review in a terminal", () => {
     const bad = await runHarness(["review", "--from", "bad.json"], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^bad\.json  not a harness run report \(schemaVersion 1, with suites and gate\)/);
+    // Options that would change a run mean nothing for one already saved: said, not ignored.
+    const ignored = await runHarness(["review", "--from", "ci-run.json", "-k", "3", "--offline"], { cwd: dir });
+    expect(ignored.code).toBe(2);
+    expect(ignored.stderr).toContain("harness: --from reviews the outputs of a saved run as they are: -k, --offline do not apply");
   });
 
   it("outputs whose trial another grader already failed are not offered: the verdict could not change it", async () => {

@@ -45,6 +45,11 @@ describe("the reviews file", () => {
     expect(again.get("s", "c", "human:other", "0123456789abcdef")).toBeUndefined();
   });
 
+  it("a byte-order mark an editor put before the first line is not part of it", async () => {
+    const file = await tempFile("reviews.jsonl", `\uFEFF${JSON.stringify(review())}\n`);
+    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef")).toMatchObject({ verdict: "pass" });
+  });
+
   it("a file edited by hand into something invalid names every bad line", async () => {
     const good = JSON.stringify(review());
     const file = await tempFile("reviews.jsonl", [good, "{not json", good.replace('"pass"', '"maybe"'), "", good].join("\n"));

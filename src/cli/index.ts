@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_ALPHA, DEFAULT_BATCH_POLL_MS, DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_MAX_ERROR_SHARE, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from "../defaults.js";
-import { ConfigError, ExitCode, HarnessError } from "../errors.js";
+import { ConfigError, ExitCode, HarnessError, UsageError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
 import { defaultIo, type CliIo } from "./io.js";
 
@@ -221,7 +221,14 @@ function withReportOptions(cmd: Command, reporters = RUN_REPORTERS): Command {
 }
 
 /** The options that say how suites run, shared by every command that runs them: one mapping, no drift. */
-function withRunOptions(cmd: Command, provider = new Option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini")): Command {
+function withRunOptions(
+  cmd: Command,
+  provider = new Option("-p, --provider <id>", "run every suite against this provider, e.g. openai:gpt-4o-mini").argParser((v: string, prev: string | undefined) => {
+    // The last -p used to win in silence: two models are a comparison, not one run.
+    if (prev !== undefined) throw new InvalidArgumentError(`one provider per run (got ${prev} and ${v}); to set models against each other: harness compare -p ${prev} -p ${v}`);
+    return v;
+  }),
+): Command {
   return cmd
     .addOption(provider)
     .option("-k, --trials <n>", "trials per case, 1 to 10,000 (overrides the suites' trials:)")
@@ -245,6 +252,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
     if (argv.length === 0) {
       program.outputHelp();
       return ExitCode.usage;
+    }
+    // commander shows the general help for `help <anything>`, with exit 0: a typo there is a typo.
+    if (argv[0] === "help" && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1])) {
+      throw new UsageError(`help ${argv[1]}: no such command; the commands are ${program.commands.map((c) => c.name()).join(", ")}`);
     }
     await program.parseAsync([...argv], { from: "user" });
     return code;

@@ -41,6 +41,9 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
 
   let run;
   if (flags.from) {
+    // A saved run's outputs are reviewed as they are: options that would change a run do not apply.
+    const given = [flags.provider !== undefined && "-p", flags.trials !== undefined && "-k", flags.judge !== undefined && "--judge", flags.offline && "--offline", flags.record && "--record"].filter(Boolean);
+    if (given.length > 0) throw new UsageError(`--from reviews the outputs of a saved run as they are: ${given.join(", ")} ${given.length === 1 ? "does" : "do"} not apply`, { hint: "leave them out, or run the suites again without --from" });
     const from = path.resolve(cwd, flags.from);
     const saved = await runFromReport(from, path.relative(cwd, from), suites);
     if (saved.unmatched.length > 0) io.stderr.write(`Not in the suites any more, so not offered: ${saved.unmatched.join(", ")}\n`);

@@ -37,6 +37,8 @@ async function walk(dir: string): Promise<string[]> {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(full)));
     else if (e.isFile() && SUITE_EXTENSIONS.has(path.extname(e.name))) out.push(full);
+    // A suite linked in from elsewhere runs as when named; a linked folder is not followed (it could loop).
+    else if (e.isSymbolicLink() && SUITE_EXTENSIONS.has(path.extname(e.name)) && (await stat(full).catch(() => null))?.isFile()) out.push(full);
   }
   return out;
 }

@@ -35,7 +35,8 @@ function problemOf(line: string, terminated: boolean): string | "torn" | History
 export async function readHistory(file: string, label = file): Promise<History> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // An editor's byte-order mark is no part of the first line, as in a suite file.
+    text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], exists: false, tornLine: null };
     throw new ConfigError([{ file: label, message: `cannot read the history: ${(err as Error).message}` }]);

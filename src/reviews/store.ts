@@ -40,7 +40,8 @@ const keyOf = (r: Pick<Review, "suite" | "caseId" | "grader" | "outputHash">) =>
 export async function openReviews(file: string, label = file): Promise<ReviewStore> {
   let text = "";
   try {
-    text = await readFile(file, "utf8");
+    // An editor's byte-order mark is no part of the first line, as in a suite file.
+    text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new ConfigError([{ file: label, message: `cannot read the reviews file: ${(err as Error).message}` }]);
   }
