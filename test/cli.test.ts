@@ -91,12 +91,6 @@ describe("harness --version and usage", () => {
     expect((await runHarness(["help", "eval"], { cwd: ROOT })).code).toBe(0);
   });
 
-  it("eval with two -p: exit 2, pointing at compare, where the last used to win in silence", async () => {
-    const r = await runHarness(["eval", "--offline", "-p", "openai:gpt-4o-mini", "-p", "anthropic:claude-haiku-4-5"], { cwd: ROOT });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("one provider per run (got openai:gpt-4o-mini and anthropic:claude-haiku-4-5); to set models against each other: harness compare -p openai:gpt-4o-mini -p anthropic:claude-haiku-4-5");
-  });
-
   it("exits 2 when --at asks for more trials than there are", async () => {
     const dir = await copyExamples();
     const r = await runHarness(["eval", "--offline", "--at", "1,9"], { cwd: dir });

@@ -157,12 +157,13 @@ describe("harness compare usage", () => {
     expect(r.stderr).toContain("no baseline at evals/baseline.json");
   });
 
-  it("eval still takes a single -p", async () => {
+  it("eval takes a single -p: two are refused (exit 2, pointing here), where the last used to win in silence", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
+    const before = server.requests.length;
     const r = await runHarness(["eval", "-p", "openai:gpt-4o-mini", "-p", "anthropic:claude-haiku-4-5", ...common], { cwd: dir, env: env() });
-    // The last -p wins, as before: every suite ran on Anthropic.
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("anthropic:claude-haiku-4-5");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("one provider per run (got openai:gpt-4o-mini and anthropic:claude-haiku-4-5); to set models against each other: harness compare -p openai:gpt-4o-mini -p anthropic:claude-haiku-4-5");
+    expect(server.requests.length).toBe(before);
   });
 });
 
