@@ -222,7 +222,9 @@ describe("the action's own checks", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "harness-action-app-"));
     const cases = Array.from({ length: 12 }, (_, i) => `  - id: case-${i + 1}\n    vars: { n: ${i + 1} }`).join("\n");
     await writeFile(path.join(dir, "app.mjs"), `for await (const _ of process.stdin); console.log(${JSON.stringify(answer)} + " " + (process.env["INPUT_GITHUB-TOKEN"] ?? "") + " " + (process.env.ACTIONS_RUNTIME_TOKEN ?? ""));\n`);
-    await writeFile(path.join(dir, "evals.yaml"), `name: app\nprovider: exec:node app.mjs\nprompt: "q {{n}}"\ntrials: 8\ngraders:\n  - type: contains\n    value: ok\ncases:\n${cases}\n`);
+    // A javascript grader runs in the action's own process: it must not see the tokens either.
+    await writeFile(path.join(dir, "g.mjs"), 'export default (output) => ({ pass: true, reason: `grader saw ${process.env["INPUT_GITHUB-TOKEN"]} ${process.env.ACTIONS_RUNTIME_TOKEN}` });\n');
+    await writeFile(path.join(dir, "evals.yaml"), `name: app\nprovider: exec:node app.mjs\nprompt: "q {{n}}"\ntrials: 8\ngraders:\n  - type: contains\n    value: ok\n  - type: javascript\n    file: g.mjs\ncases:\n${cases}\n`);
     for (const f of ["summary.md", "output.txt"]) await writeFile(path.join(dir, f), "");
     return dir;
   }
@@ -251,8 +253,9 @@ describe("the action's own checks", () => {
     expect(errors.slice(0, 9).map((l) => /^::error title=Regression%3A app\/(case-\d+),file=evals\.yaml,line=\d+::/.exec(l)?.[1])).toEqual(Array.from({ length: 9 }, (_, i) => `case-${i + 1}`));
     expect(errors[9]).toBe("::error::harness: 13 regressions (the first 9 annotated at their lines); see the job summary");
     const report = await readFile(path.join(dir, "harness-report.json"), "utf8");
-    // The app printed both variables after its answer: it saw neither.
+    // The app printed both variables after its answer, and the grader in its reason: neither saw them.
     expect(report).toContain('"output":"no  "');
+    expect(report).toContain('"reason":"grader saw undefined undefined"');
     for (const t of Object.values(tokens)) expect(report + r.out).not.toContain(t);
     await rm(dir, { recursive: true, force: true });
   }, 60_000);

@@ -728,7 +728,7 @@ describe("secrets", () => {
     for (const t of texts) expect(t).not.toContain(SECRET);
   });
 
-  it("an exec app that prints a key, in its answer or its error output: the key is masked in both", async () => {
+  it("an exec app that prints a key, in its answer or its error output, and a javascript grader in its reason: masked in all", async () => {
     const key = "tok_4f9a2c7e1b";
     const dir = await makeProject({
       "app.mjs": [
@@ -736,7 +736,11 @@ describe("secrets", () => {
         "if (JSON.parse(input).vars.n === 2) { console.error(`Error: upstream said 401 for key ${process.env.SHOP_API_KEY}`); process.exit(1); }",
         "console.log(`ok, calling with ${process.env.SHOP_API_KEY}`);",
       ].join("\n"),
-      "evals/demo.yaml": suiteYaml(2).replace(/provider:\n(  .*\n)+/, "provider: exec:node app.mjs\n").replace("trials: 5", "trials: 1"),
+      "g.mjs": "export default () => ({ pass: true, reason: `checked with ${process.env.SHOP_API_KEY}` });\n",
+      "evals/demo.yaml": suiteYaml(2)
+        .replace(/provider:\n(  .*\n)+/, "provider: exec:node app.mjs\n")
+        .replace("trials: 5", "trials: 1")
+        .replace("graders:\n", "graders:\n  - type: javascript\n    file: ../g.mjs\n"),
     });
     // Errors allowed, so that the erroring case cannot stop the run before the other answers.
     const r = await runHarness(["eval", ...common, ...everyReporter, "--max-error-rate", "1"], { cwd: dir, env: { SHOP_API_KEY: key } });
@@ -744,6 +748,7 @@ describe("secrets", () => {
     const report = await readFile(path.join(dir, "report.json"), "utf8");
     expect(report).toContain("ok, calling with ***");
     expect(report).toContain("upstream said 401 for key ***");
+    expect(report).toContain("checked with ***");
     for (const t of [r.stdout, r.stderr, ...(await textsIn(dir))]) expect(t).not.toContain(key);
   });
 });

@@ -44,6 +44,17 @@ describe("redactorFor", () => {
     expect(r.values("said p@ss-word-1 and p%40ss-word-1")).toBe("said *** and ***");
   });
 
+  it("masks by name wherever the name says it (PGPASSWORD), and any URL with a password in it, whatever its name", () => {
+    const r = redactorFor({ PGPASSWORD: "hunter2-long", DATABASE_URL: "postgres://app:pw@db.internal/shop", X_AUTH: "a-very-secret-1" });
+    expect(r.values("pw hunter2-long; url postgres://app:pw@db.internal/shop; x a-very-secret-1")).toBe("pw ***; url ***; x ***");
+  });
+
+  it("a credential-named value that is a plain URL or a path is no secret: answers that quote it stay as given", () => {
+    const r = redactorFor({ AUTH_URL: "http://localhost:3000", SSH_AUTH_SOCK: "/tmp/ssh-XXXX/agent.123", NEXTAUTH_URL: "https://shop.example.com", KEY_FILE: "./keys/dev.pem" });
+    const answer = "Open http://localhost:3000/login or https://shop.example.com; socket /tmp/ssh-XXXX/agent.123; ./keys/dev.pem";
+    expect(r.values(answer)).toBe(answer);
+  });
+
   it("masks the credential-named values of an exec provider's own env", () => {
     expect(redactorFor({}, { env: { SHOP_SECRET: "shh-12345678", MODE: "production-mode" } }).values("shh-12345678 production-mode")).toBe("*** production-mode");
   });

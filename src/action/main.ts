@@ -56,12 +56,13 @@ export function readInputs(reportPath: string): Inputs {
 }
 
 /**
- * The environment the eval runs in, without the runner's own credentials: the action's inputs
- * (INPUT_GITHUB-TOKEN among them) and the runner's ACTIONS_* tokens are the action's, not for
- * exec: apps and javascript graders to see, or print into a report.
+ * The runner's own credentials out of the process, once the inputs are read: the action's
+ * inputs (INPUT_GITHUB-TOKEN among them) and the runner's ACTIONS_* tokens are the action's,
+ * not for exec: apps, which get this environment, nor javascript graders, which run in this
+ * very process, to see or print into a report.
  */
-export function evalEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(INPUT_|ACTIONS_)/i.test(name)));
+function forgetRunnerSecrets(env: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(env)) if (/^(INPUT_|ACTIONS_)/i.test(name)) delete env[name];
 }
 
 /** Mean over all counted cases of all suites: the headline figure for an output. */
@@ -92,13 +93,15 @@ async function gate(): Promise<void> {
   const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), core.getInput("working-directory") || ".");
   const reportPath = path.resolve(cwd, core.getInput("report") || "harness-report.json");
   const { args, failOn, comment } = readInputs(reportPath);
+  const token = core.getInput("github-token");
+  forgetRunnerSecrets(process.env);
   const started = Date.now();
   let out = "";
   let err = "";
   const code = await runCli(args, {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    env: evalEnv(process.env),
+    env: process.env,
     cwd,
   });
   if (out) core.info(out);
@@ -127,7 +130,7 @@ async function gate(): Promise<void> {
   const reportName = path.relative(process.env.GITHUB_WORKSPACE ?? cwd, reportPath);
   await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_MAX_BYTES, fullAt: `the JSON report, ${reportName}` })).write();
   if (comment) {
-    const target = await commentTarget(process.env, core.getInput("github-token"));
+    const target = await commentTarget(process.env, token);
     if (!target) core.info("comment: not a pull request run (or no token): no comment posted");
     else {
       try {

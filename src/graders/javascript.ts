@@ -5,11 +5,22 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { redactorFor, type Redactor } from "../core/secrets.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
 type GradeFunction = (output: string, context: Record<string, unknown>) => unknown;
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * The module runs in this process and sees its environment: what it says (a reason, an error)
+ * is scrubbed of the secrets in it, as a provider's answers are.
+ */
+let redactor: Redactor | undefined;
+const scrub = (text: string, all = false) => {
+  redactor ??= redactorFor(process.env);
+  return all ? redactor.all(text) : redactor.values(text);
+};
 
 async function loadFunction(file: string, exportName: string): Promise<GradeFunction> {
   let mod = modules.get(file);
@@ -39,7 +50,7 @@ export async function gradeJavascript(spec: { file: string; export?: string | un
   try {
     result = await fn(ctx.output, { vars: ctx.vars, latencyMs: ctx.latencyMs, costUsd: ctx.costUsd, config: spec.config });
   } catch (err) {
-    throw new GraderError(`${spec.file} threw: ${(err as Error)?.message ?? String(err)}`);
+    throw new GraderError(scrub(`${spec.file} threw: ${(err as Error)?.message ?? String(err)}`, true));
   }
   if (typeof result === "boolean") return { pass: result, score: result ? 1 : 0, reason: `${spec.file} returned ${result}` };
   if (typeof result === "number" && result >= 0 && result <= 1) {
@@ -48,7 +59,7 @@ export async function gradeJavascript(spec: { file: string; export?: string | un
   if (result !== null && typeof result === "object" && typeof (result as { pass?: unknown }).pass === "boolean") {
     const r = result as { pass: boolean; score?: unknown; reason?: unknown };
     const score = typeof r.score === "number" && r.score >= 0 && r.score <= 1 ? r.score : r.pass ? 1 : 0;
-    return { pass: r.pass, score, reason: typeof r.reason === "string" ? r.reason : `${spec.file} returned pass: ${r.pass}` };
+    return { pass: r.pass, score, reason: typeof r.reason === "string" ? scrub(r.reason) : `${spec.file} returned pass: ${r.pass}` };
   }
-  throw new GraderError(`${spec.file} returned ${JSON.stringify(result)}; expected a boolean, a score in [0, 1], or { pass, score?, reason? }`);
+  throw new GraderError(scrub(`${spec.file} returned ${JSON.stringify(result)}; expected a boolean, a score in [0, 1], or { pass, score?, reason? }`, true));
 }

@@ -1,0 +1,84 @@
+/**
+ * Secrets out of text harness keeps or shows: the values of environment variables named as
+ * credentials, and the passwords of URLs. Pure: given an environment, a redactor.
+ *
+ * Answers lose only the exact secret values: they are graded, and a coding model's
+ * "Authorization: Bearer <token>" is an answer, not a leak. Error text, which no one grades,
+ * also loses anything shaped like a credential.
+ */
+
+/** Environment variables whose values are credentials, by the names people give them: PGPASSWORD, GITHUB_TOKEN, OPENAI_API_KEY, X_AUTH. */
+const SECRET_IN_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL|PRIVATE_?KEY/i;
+const SECRET_WORD_IN_NAME = /(?:^|_)(?:KEY|AUTH|PASS|PAT)(?:$|_)/i;
+/** Shorter values ("1", "true", a port) are settings, and scrubbing them would garble text. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * A value that is no secret though its name says credential: a URL with no password in it
+ * (AUTH_URL=http://localhost:3000) or a path (SSH_AUTH_SOCK). Masking those changed answers
+ * ("Open ***\/login") that were then graded.
+ */
+function isPlainLocation(value: string): boolean {
+  if (/^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:[\\/])/.test(value)) return true;
+  return URL.canParse(value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && new URL(value).password === "";
+}
+
+/** The password of a URL with one, as written and decoded. */
+function passwordsIn(value: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value) || !URL.canParse(value)) return [];
+  const { password } = new URL(value);
+  return password ? [password, decodeURIComponent(password)] : [];
+}
+
+/** Credentials in error text: a URL's user:password@, an Authorization value, a key-shaped token. */
+const CREDENTIAL_SHAPES: [RegExp, string][] = [
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1***@"],
+  [/\b(Bearer|Basic)\s+[\w.~+/=-]{8,}/g, "$1 ***"],
+  [/\b((?:x-)?api-key|authorization)(["']?\s*[:=]\s*["']?)(?!\*\*\*|Bearer\b|Basic\b)[^\s"',;}]+/gi, "$1$2***"],
+  [/\bsk-[\w-]{16,}/g, "sk-***"],
+];
+
+export interface Redactor {
+  /** Text with every known secret value replaced by ***: for answers. */
+  values(text: string): string;
+  /** Also anything shaped like a credential: for errors and hints. */
+  all(text: string): string;
+}
+
+/**
+ * The secrets a process with this environment holds, and one provider's own: variables named
+ * as credentials, a baseURL's password, and any URL in the environment with a password in it
+ * (DATABASE_URL=postgres://app:pw@db), whole and its password.
+ */
+export function redactorFor(env: NodeJS.ProcessEnv, own: { baseURL?: string | undefined; env?: Record<string, string> | undefined } = {}): Redactor {
+  const found = new Set<string>();
+  const add = (value: string | undefined) => {
+    if (value !== undefined && value.length >= MIN_SECRET_LENGTH && !/\s/.test(value)) found.add(value);
+  };
+  const consider = (name: string, value: string | undefined) => {
+    if (value === undefined) return;
+    const passwords = passwordsIn(value);
+    // A URL with a password in it is a secret whole, whatever its name; its password too, where long enough.
+    if (passwords.length > 0) add(value);
+    for (const password of passwords) add(password);
+    if ((SECRET_IN_NAME.test(name) || SECRET_WORD_IN_NAME.test(name)) && !isPlainLocation(value)) add(value);
+  };
+  for (const [name, value] of Object.entries(env)) consider(name, value);
+  for (const [name, value] of Object.entries(own.env ?? {})) consider(name, value);
+  if (own.baseURL) for (const password of passwordsIn(own.baseURL)) add(password);
+  // Longest first, so a secret that contains another is replaced whole.
+  const secrets = [...found].sort((a, b) => b.length - a.length);
+  const values = (text: string): string => {
+    for (const secret of secrets) if (text.includes(secret)) text = text.replaceAll(secret, "***");
+    return text;
+  };
+  return {
+    values,
+    all(text) {
+      text = values(text);
+      for (const [shape, replacement] of CREDENTIAL_SHAPES) text = text.replace(shape, replacement);
+      return text;
+    },
+  };
+}
+
