@@ -453,6 +453,10 @@ describe("errors the user can cause", () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("harness: --offline: no fixtures folder at fixtrues, so nothing to replay");
     expect(typo.stdout).toBe("");
+    // Suites of exec: apps alone replay nothing: --offline (as CI runs) needs no folder for them.
+    const exec = await makeProject({ "evals/app.yaml": "name: app\nprovider: exec:echo ok\nprompt: hi\ntrials: 1\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n" });
+    const r = await runHarness(["eval", "--offline", "-q"], { cwd: exec });
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it("--offline with even one fixture missing: exit 3, the run is not judged, and the trial is named", async () => {
@@ -829,6 +833,19 @@ describe("a baseline that is not this run's", () => {
     expect(r.stdout).toContain("in the baseline but not run: suite other-project (4 cases; renamed, or not asked for?)");
   });
 
+  it("not refused where sharing nothing is expected: a shard (merge judges the whole), or a new suite run by name", async () => {
+    const dir = await copyExamples();
+    for (const shard of ["1/3", "2/3", "3/3"]) {
+      const r = await runHarness(["eval", "--offline", "-q", "--require-baseline", "--shard", shard], { cwd: dir });
+      expect(r.code, `${shard}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).not.toContain("none of this run's cases");
+    }
+    await writeFile(path.join(dir, "evals/fresh.yaml"), "name: fresh\nprovider: exec:echo ok\nprompt: hi\ntrials: 1\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n");
+    const named = await runHarness(["eval", "--offline", "-q", "--require-baseline", "evals/fresh.yaml"], { cwd: dir });
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toContain("every case is new, so nothing can regress");
+  });
+
   it("compare --against-baseline: exit 2, nothing to compare", async () => {
     const dir = await withForeignBaseline();
     const r = await runHarness(["compare", "--offline", "--against-baseline"], { cwd: dir });
@@ -868,6 +885,20 @@ describe("report reads back only a report as harness writes it", () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^run\\.json:\\d+:\\d+  ${said.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
       expect(r.stderr).not.toContain("internal error");
+    }
+  });
+});
+
+describe("report reads back what earlier versions wrote", () => {
+  it("a report from before latency max (suites' latencyMs without max) renders as it did", async () => {
+    const dir = await copyExamples();
+    expect((await runHarness(["eval", "--offline", "-q", "-o", "run.json"], { cwd: dir })).code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "run.json"), "utf8")) as { suites: { latencyMs: Record<string, unknown> }[] };
+    for (const s of report.suites) delete s.latencyMs.max;
+    await writeFile(path.join(dir, "old.json"), JSON.stringify(report));
+    for (const args of [["report", "old.json"], ["report", "old.json", "--reporter", "html:o.html"], ["merge", "old.json"]]) {
+      const r = await runHarness(args, { cwd: dir });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
     }
   });
 });

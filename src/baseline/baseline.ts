@@ -118,7 +118,7 @@ export async function writeBaseline(file: string, baseline: Baseline): Promise<v
  */
 export function foreignBaseline(suites: readonly { name: string; cases: readonly { id: string }[] }[], baseline: Baseline, label: string): string | undefined {
   const names = Object.keys(baseline.suites);
-  if (names.length === 0) return undefined;
+  if (names.length === 0 || suites.every((s) => s.cases.length === 0)) return undefined;
   for (const s of suites) {
     const stored = Object.hasOwn(baseline.suites, s.name) ? baseline.suites[s.name]! : undefined;
     if (stored && s.cases.some((c) => Object.hasOwn(stored.cases, c.id))) return undefined;

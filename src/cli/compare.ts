@@ -53,7 +53,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
     const suites = await loadSuites(s.paths, { cwd, provider: p, trials: s.trials, judge: s.judge });
     loaded.push({ label: labelOf(p, suites), suites });
   }
-  await checkFixturesFolder(s, cwd);
+  await checkFixturesFolder(s, cwd, loaded.flatMap((side) => side.suites));
   const baselineFile = path.resolve(cwd, s.baselinePath);
   const baseline = flags.againstBaseline ? await readBaseline(baselineFile) : null;
   if (flags.againstBaseline && !baseline) {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { DEFAULT_BASELINE_PATH } from "../baseline/baseline.js";
 import { parseJudgeId, parseProviderId } from "../config/load.js";
 import type { Shard } from "../core/shard.js";
+import type { LoadedSuite } from "../core/types.js";
 import { MAX_TRIALS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REVIEWS_PATH, type ReviewStore } from "../reviews/store.js";
@@ -60,16 +61,25 @@ export interface EvalSettings {
 /** The one mapping from flags to settings: every flag is checked here, before anything runs. */
 /**
  * The fixtures folder, checked before any call: a file there is a mistake whatever the mode,
- * and --offline from a folder that is not there has nothing to replay (it read as "a changed
- * prompt needs re-recording", exit 3). A folder not there yet is fine otherwise: --record
- * makes it, and a run from it is a live run.
+ * and --offline from a folder that is not there, for suites that call a model, has nothing to
+ * replay (it read as "a changed prompt needs re-recording", exit 3). Suites of exec: apps alone
+ * replay nothing and need none. A folder not there yet is fine otherwise: --record makes it,
+ * and a run from it is a live run.
  */
-export async function checkFixturesFolder(s: Pick<EvalSettings, "fixtures" | "fixturesDir">, cwd: string): Promise<void> {
+export async function checkFixturesFolder(s: Pick<EvalSettings, "fixtures" | "fixturesDir">, cwd: string, suites: readonly LoadedSuite[]): Promise<void> {
   const dir = path.resolve(cwd, s.fixturesDir);
   const info = await stat(dir).catch(() => null);
   const shown = path.relative(cwd, dir) || dir;
   if (info && !info.isDirectory()) throw new UsageError(`--fixtures ${shown}: that is a file; give the fixtures folder`);
-  if (!info && s.fixtures === "offline") throw new UsageError(`--offline: no fixtures folder at ${shown}, so nothing to replay`, { hint: "check --fixtures, or record answers first with --record" });
+  if (!info && s.fixtures === "offline" && suites.some(callsAModel)) {
+    throw new UsageError(`--offline: no fixtures folder at ${shown}, so nothing to replay`, { hint: "check --fixtures, or record answers first with --record" });
+  }
+}
+
+/** Whether a suite asks a model anything, as target or judge: what fixtures replay. */
+function callsAModel(suite: LoadedSuite): boolean {
+  const model = (id: string | undefined) => id !== undefined && !id.startsWith("exec:");
+  return model(suite.provider.id) || model(suite.judge?.id) || suite.cases.some((c) => c.graders.some((g) => "judge" in g && g.judge !== undefined));
 }
 
 export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color" | "quiet">): EvalSettings {

@@ -4,7 +4,9 @@
  * hand, cut short or written by something else used to pass a check of its top level and then
  * fail deep in a reporter with a stack trace; `gate.status: "weird"` exited 0. Other fields are
  * let through as they are (loose objects): a report from a later harness may carry more.
- * Numbers may be null: JSON writes NaN (not computable) so.
+ * Numbers may be null: JSON writes NaN (not computable) so. A field a later harness added is
+ * optional here where the reporters took its absence in their stride; one they never could
+ * (a report from before gate.judged) is said to be missing, rather than crashing them.
  */
 import { z } from "zod";
 
@@ -23,7 +25,8 @@ const TrialSchema = z.looseObject({
 });
 
 const AtKSchema = z.array(z.looseObject({ k: count, passAtK: num, passHatK: num }));
-const LatencySchema = z.looseObject({ p50: num, p95: num, max: num });
+// max came later than p50 and p95 (23415ba): reports before it have none, and read as before.
+const LatencySchema = z.looseObject({ p50: num, p95: num, max: num.optional() });
 
 const CaseSchema = z.looseObject({
   id: z.string(),
