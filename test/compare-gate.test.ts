@@ -411,7 +411,7 @@ describe("thresholds never let an errored trial hide a failing case", () => {
   it("a pass-rate floor: errored trials count as failures in the worst case", () => {
     const v = hiddenTrials(0.95);
     expect(v.status).toBe("fail");
-    expect(v.regressions[0]!.message).toBe("pass rate 0.978 over 9 of 10 cases meets the threshold 0.95, but 1 case with errored trials could pull it to 0.900: not decided");
+    expect(v.regressions[0]!.message).toBe("pass rate 0.978 over 46 judged trials meets the threshold 0.95, but 4 errored trials could pull it to 0.900: not decided");
     expect(hiddenTrials(0.9).status).toBe("pass");
   });
 });

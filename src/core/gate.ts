@@ -158,6 +158,10 @@ function thresholdProblem(s: SuiteResult, label: string, value: number, floor: n
     return `${label} could not be computed (no case has enough judged trials) against the threshold ${floor}`;
   }
   if (value < floor) return `${label} ${value.toFixed(3)} is below the threshold ${floor}`;
+  if (worst < floor && label === "pass rate") {
+    const { passed, failed, errored } = s.totals;
+    return `pass rate ${value.toFixed(3)} over ${passed + failed} judged trials meets the threshold ${floor}, but ${errored} errored trial${errored === 1 ? "" : "s"} could pull it to ${worst.toFixed(3)}: not decided`;
+  }
   if (worst < floor) {
     const missing = s.cases.filter((c) => !Number.isFinite(c.passAtK) && c.errored > 0).length;
     return `${label} ${value.toFixed(3)} over ${s.casesCounted} of ${s.cases.length} cases meets the threshold ${floor}, but ${missing} case${missing === 1 ? "" : "s"} with errored trials could pull it to ${worst.toFixed(3)}: not decided`;

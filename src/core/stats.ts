@@ -254,8 +254,8 @@ function stratum({ cB, nB, cC, nC }: CountsPair): { lo: number; hi: number; pmf:
   return { lo: Math.max(0, K - nB), hi: Math.min(K, nC), pmf: (x) => Math.exp(logChoose(K, x) + logChoose(N - K, nC - x) - denom) };
 }
 
-/** Above this many multiply-adds the exact convolution gives way to the normal limit (thousands of varied cases). */
-const EXACT_STRATIFIED_BUDGET = 20_000_000;
+/** Above this many multiply-adds (about 0.1 s) the exact convolution gives way to the normal limit: thousands of varied cases. */
+const EXACT_STRATIFIED_BUDGET = 200_000_000;
 
 /**
  * One-sided exact stratified test that a suite's pass rate is LOWER now than in the baseline:
@@ -292,17 +292,33 @@ export function stratifiedLess(strata: readonly CountsPair[], budget = EXACT_STR
   return Math.min(1, dist.reduce((sum, v) => sum + v, 0));
 }
 
-/** The normal limit of stratifiedLess (with a continuity correction), for suites too big to convolve exactly. */
+/**
+ * The normal limit of stratifiedLess, for suites too big to convolve exactly, with a continuity
+ * correction. When the runs' trial counts differ the laws are skewed, and the plain limit
+ * understated small p-values (3,000 cases of 20 trials against 3: 0.44 to 0.93 of the exact
+ * value); the first Edgeworth term for skew brings that to 0.83 to 1.0, but can itself fall far
+ * below in the other tail (to 0 with 3 trials against 20, where the plain limit errs safe). The
+ * larger of the two is taken: never the smaller p-value of two approximations.
+ */
 function stratifiedNormal(strata: readonly CountsPair[], observed: number): number {
   let mean = 0;
   let variance = 0;
+  let third = 0;
   for (const { cB, nB, cC, nC } of strata) {
     const K = cB + cC;
     const N = nB + nC;
     mean += (nC * K) / N;
     if (N > 1) variance += (nC * nB * K * (N - K)) / (N * N * (N - 1));
+    // The hypergeometric law's third central moment.
+    if (N > 2) third += (nC * K * (N - K) * (N - 2 * K) * (N - nC) * (N - 2 * nC)) / (N ** 3 * (N - 1) * (N - 2));
   }
-  return variance === 0 ? 1 : normalCdf((observed + 0.5 - mean) / Math.sqrt(variance));
+  if (variance === 0) return 1;
+  const sd = Math.sqrt(variance);
+  const z = (observed + 0.5 - mean) / sd;
+  const skew = third / sd ** 3;
+  const density = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+  const plain = normalCdf(z);
+  return Math.min(1, Math.max(plain, plain - density * (skew / 6) * (z * z - 1)));
 }
 
 /** The smallest p-value stratifiedLess could give with these margins: every case at its fewest passes now. */
