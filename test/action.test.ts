@@ -139,9 +139,9 @@ describe("the pull-request comment", () => {
     // A fake GitHub REST API on 127.0.0.1: one PR, its comments in memory.
     // The marker alone proves nothing: anyone can write it. Only the token's own comment is the report.
     const forged = `<!-- harness-eval -->\n### ✅ Gate passed (forged)`;
-    const comments: { id: number; body: string; user: { login: string } }[] = [
-      { id: 1, body: "an unrelated review comment", user: { login: "alice" } },
-      { id: 3, body: forged, user: { login: "mallory" } },
+    const comments: { id: number; body: string; user: { login: string; type: string } }[] = [
+      { id: 1, body: "an unrelated review comment", user: { login: "alice", type: "User" } },
+      { id: 3, body: forged, user: { login: "mallory", type: "User" } },
     ];
     const calls: string[] = [];
     const server = http.createServer((req, res) => {
@@ -154,7 +154,7 @@ describe("the pull-request comment", () => {
         if (req.url === "/user") return void res.writeHead(403, { "content-type": "application/json" }).end('{"message":"Resource not accessible by integration"}');
         if (req.method === "GET") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(comments));
         if (req.method === "POST") {
-          comments.push({ id: 2, body, user: { login: "github-actions[bot]" } });
+          comments.push({ id: 2, body, user: { login: "github-actions[bot]", type: "Bot" } });
           return void res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(comments.at(-1)));
         }
         const id = Number(req.url!.split("/").pop());
@@ -286,4 +286,64 @@ describe("the committed bundle, run as the runner runs it", () => {
     expect(outputs).toMatch(/^regressions<<(ghadelimiter_[\w-]+)\n0\n\1$/m);
     expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ✅ Gate passed/);
   }, 60_000);
+});
+
+describe("whose comment is the report's", () => {
+  /** A fake GitHub API: GET /user answers `user` (a status, or a login), and one PR's comments. */
+  async function fakeApi(user: number | string, comments: { id: number; body: string; user: { login: string; type: string } }[]) {
+    const calls: string[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        calls.push(`${req.method} ${req.url}`);
+        const json = (status: number, body: unknown) => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        if (req.url === "/user") return typeof user === "number" ? json(user, { message: "no" }) : json(200, { login: user });
+        if (req.method === "GET") return json(200, comments);
+        json(req.method === "POST" ? 201 : 200, {});
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const target = { api: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, repo: "acme/shop", pr: 7, token: "t" };
+    return { calls, target, close: () => server.close() };
+  }
+  const marked = "<!-- harness-eval -->\nold report";
+
+  it("a personal token's own comment is updated; a bot's with the marker is not its", async () => {
+    const { upsertComment } = await import("../src/action/comment.js");
+    const api = await fakeApi("ana", [
+      { id: 5, body: marked, user: { login: "some-app[bot]", type: "Bot" } },
+      { id: 6, body: marked, user: { login: "ana", type: "User" } },
+    ]);
+    try {
+      expect(await upsertComment(api.target, "new")).toBe("updated");
+      expect(api.calls.filter((c) => !c.startsWith("GET"))).toEqual(["PATCH /repos/acme/shop/issues/comments/6"]);
+    } finally {
+      api.close();
+    }
+  });
+
+  it("an app's installation token (GET /user refused) updates its bot's comment, never a person's", async () => {
+    const { upsertComment } = await import("../src/action/comment.js");
+    const api = await fakeApi(403, [
+      { id: 5, body: marked, user: { login: "mallory", type: "User" } },
+      { id: 6, body: marked, user: { login: "evals-app[bot]", type: "Bot" } },
+    ]);
+    try {
+      expect(await upsertComment(api.target, "new")).toBe("updated");
+      expect(api.calls.filter((c) => !c.startsWith("GET"))).toEqual(["PATCH /repos/acme/shop/issues/comments/6"]);
+    } finally {
+      api.close();
+    }
+  });
+
+  it("GET /user failing otherwise (a 502): nothing is guessed, nothing posted", async () => {
+    const { upsertComment } = await import("../src/action/comment.js");
+    const api = await fakeApi(502, [{ id: 6, body: marked, user: { login: "ana", type: "User" } }]);
+    try {
+      await expect(upsertComment(api.target, "new")).rejects.toThrow("GET /user: HTTP 502");
+      expect(api.calls).toEqual(["GET /user"]);
+    } finally {
+      api.close();
+    }
+  });
 });

@@ -28,22 +28,29 @@ async function call(t: Target, method: string, url: string, body?: unknown): Pro
     headers: { authorization: `Bearer ${t.token}`, accept: "application/vnd.github+json", "content-type": "application/json", "x-github-api-version": "2022-11-28" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (!res.ok) throw new Error(`${method} ${new URL(url).pathname}: HTTP ${res.status}`);
+  if (!res.ok) throw Object.assign(new Error(`${method} ${new URL(url).pathname}: HTTP ${res.status}`), { status: res.status });
   return res.json();
 }
 
+interface Author {
+  login?: string;
+  type?: string;
+}
+
 /**
- * Whom the token comments as. The workflow's own token cannot ask (GET /user answers 403) and
- * comments as github-actions[bot]; a personal token comments as its user.
+ * Which comments are this token's. A personal token asks GET /user, and comments as that user.
+ * An installation token (the workflow's own, or a GitHub App's) is refused there (403) and
+ * comments as a bot: github-actions[bot], or <app>[bot]. No person can be of type Bot, so a
+ * marker written by one is never taken. Any other failure is not guessed at: it is thrown.
  */
-async function whoAmI(t: Target): Promise<string> {
+async function whoseComments(t: Target): Promise<(author: Author | null | undefined) => boolean> {
   try {
-    const user = (await call(t, "GET", `${t.api}/user`)) as { login?: unknown };
-    if (typeof user.login === "string") return user.login;
-  } catch {
-    // The workflow's token: see above.
+    const user = (await call(t, "GET", `${t.api}/user`)) as Author;
+    if (typeof user.login === "string") return (a) => a?.login === user.login;
+  } catch (err) {
+    if ((err as { status?: number }).status !== 403) throw err;
   }
-  return "github-actions[bot]";
+  return (a) => a?.type === "Bot";
 }
 
 /**
@@ -53,12 +60,12 @@ async function whoAmI(t: Target): Promise<string> {
  */
 export async function upsertComment(t: Target, markdown: string): Promise<"created" | "updated"> {
   const body = `${MARKER}\n${markdown}`;
-  const me = await whoAmI(t);
+  const mine = await whoseComments(t);
   for (let page = 1; page <= 50; page++) {
-    const comments = (await call(t, "GET", `${t.api}/repos/${t.repo}/issues/${t.pr}/comments?per_page=100&page=${page}`)) as { id: number; body?: string; user?: { login?: string } | null }[];
-    const mine = comments.find((c) => c.body?.startsWith(MARKER) && c.user?.login === me);
-    if (mine) {
-      await call(t, "PATCH", `${t.api}/repos/${t.repo}/issues/comments/${mine.id}`, { body });
+    const comments = (await call(t, "GET", `${t.api}/repos/${t.repo}/issues/${t.pr}/comments?per_page=100&page=${page}`)) as { id: number; body?: string; user?: Author | null }[];
+    const found = comments.find((c) => c.body?.startsWith(MARKER) && mine(c.user));
+    if (found) {
+      await call(t, "PATCH", `${t.api}/repos/${t.repo}/issues/comments/${found.id}`, { body });
       return "updated";
     }
     if (comments.length < 100) break;
