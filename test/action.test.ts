@@ -308,25 +308,14 @@ describe("whose comment is the report's", () => {
   }
   const marked = "<!-- harness-eval -->\nold report";
 
-  it("a personal token's own comment is updated; a bot's with the marker is not its", async () => {
+  it.each([
+    ["a personal token's own comment is updated; a bot's with the marker is not its", "ana", { login: "some-app[bot]", type: "Bot" }, { login: "ana", type: "User" }],
+    ["an app's installation token (GET /user refused) updates its bot's comment, never a person's", 403, { login: "mallory", type: "User" }, { login: "evals-app[bot]", type: "Bot" }],
+  ] as const)("%s", async (_what, user, other, own) => {
     const { upsertComment } = await import("../src/action/comment.js");
-    const api = await fakeApi("ana", [
-      { id: 5, body: marked, user: { login: "some-app[bot]", type: "Bot" } },
-      { id: 6, body: marked, user: { login: "ana", type: "User" } },
-    ]);
-    try {
-      expect(await upsertComment(api.target, "new")).toBe("updated");
-      expect(api.calls.filter((c) => !c.startsWith("GET"))).toEqual(["PATCH /repos/acme/shop/issues/comments/6"]);
-    } finally {
-      api.close();
-    }
-  });
-
-  it("an app's installation token (GET /user refused) updates its bot's comment, never a person's", async () => {
-    const { upsertComment } = await import("../src/action/comment.js");
-    const api = await fakeApi(403, [
-      { id: 5, body: marked, user: { login: "mallory", type: "User" } },
-      { id: 6, body: marked, user: { login: "evals-app[bot]", type: "Bot" } },
+    const api = await fakeApi(user, [
+      { id: 5, body: marked, user: other },
+      { id: 6, body: marked, user: own },
     ]);
     try {
       expect(await upsertComment(api.target, "new")).toBe("updated");
