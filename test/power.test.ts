@@ -15,8 +15,9 @@ function binomialPmf(n: number, k: number, p: number): number {
 }
 
 describe("estimatePower", () => {
-  it("cases that always pass, f of them breaking: the test sees exactly 2^−f, so 5 must break at α 0.05 and 7 at α 0.01", () => {
-    // The reference's 5/5 and the unbroken cases' 5/5 never vary; a broken case is 0/5 every time.
+  it("cases that always pass, f of them breaking: 5 must break at α 0.05 and 7 at α 0.01", () => {
+    // Taken as 5.5/6, the unbroken cases sometimes fail in a draw, and a broken one (0/5) differs from
+    // its reference almost always: the test then sees about 2^−f.
     expect(estimatePower({ cases: always(10), alpha: 0.05 }).minDetectableFlips).toBe(5);
     expect(estimatePower({ cases: always(10), alpha: 0.01 }).minDetectableFlips).toBe(7);
     expect(estimatePower({ cases: always(6), alpha: 0.05 }).minDetectableFlips).toBe(5);
@@ -28,17 +29,27 @@ describe("estimatePower", () => {
     expect(p.minDetectableFlips).toBeNaN();
   });
 
-  it("a reference that fails everything has nothing to lose: no drop is detectable", () => {
-    const p = estimatePower({ cases: Array.from({ length: 20 }, () => ({ reference: { n: 5, c: 0 }, candidateN: 5 })), alpha: 0.05 });
-    expect(p.minDetectableDrop).toBeNaN();
+  it("a reference seen failing everything is taken to pass 1 time in 12, (0 + ½)/(5 + 1): the drop named is never more than that", () => {
+    const cases = Array.from({ length: 20 }, () => ({ reference: { n: 5, c: 0 }, candidateN: 5 }));
+    const p = estimatePower({ cases, alpha: 0.05 });
+    expect(p.minDetectableDrop).toBeLessThanOrEqual(0.09);
+    // A candidate at 0: the sign-flip test sees only drops, and p = 2^−k for the k cases whose
+    // reference passed at all; k ≥ 5 reaches 0.05. k ~ Binomial(20, 1 − (11/12)^5).
+    const q = 1 - (11 / 12) ** 5;
+    let atLeast5 = 0;
+    for (let k = 5; k <= 20; k++) atLeast5 += binomialPmf(20, k, q);
+    const simulations = 4000;
+    const simulated = simulatePower(cases, () => 0, 0.05, simulations, 5, () => 1 / 12);
+    expect(Math.abs(simulated - atLeast5)).toBeLessThan(4 * Math.sqrt((atLeast5 * (1 - atLeast5)) / simulations));
   });
 
-  it("five one-trial cases that always pass: detected only when all five fail, chance q^5 at a drop to 1 − q, so ≥ 80% needs q ≥ 0.8^(1/5) = 95.6 points", () => {
+  it("five one-trial cases seen passing are taken to pass 3 times in 4, (1 + ½)/(1 + 1): all five must go pass-then-fail, at most 0.75^5 = 24%, so nothing is detectable", () => {
+    // With five cases only all five differences negative reach 0.05 (p = 1/32; four give 1/16).
     const p = estimatePower({ cases: always(5, 1), alpha: 0.05, simulations: 2000 });
-    // 96 by hand; the simulation's own error (±0.9% in power) may move the edge by a point.
-    expect(p.minDetectableDrop).toBeGreaterThanOrEqual(0.95);
-    expect(p.minDetectableDrop).toBeLessThanOrEqual(0.97);
-    expect(p.minDetectableFlips).toBe(5);
+    expect(p.minDetectableDrop).toBeNaN();
+    expect(p.minDetectableFlips).toBeNaN();
+    // Taken as certain passes, as before, 96 points (0.8^(1/5)) looked detectable.
+    expect(simulatePower(always(5, 1), () => 1 - 0.96, 0.05, 2000, 1, () => 1)).toBeGreaterThanOrEqual(0.79);
   });
 
   it("reproduces from its seed, and says which seed and how many simulations it used", () => {
