@@ -182,6 +182,17 @@ describe("runs that are not judged, and untrusted text", () => {
     expect(mention).toContain("ping @\u200boctocat \\`x\\`");
   });
 
+  it("markdown over a size limit with so many suites that their table alone is over: the table is cut too, whole rows", () => {
+    const suites = Array.from({ length: 2000 }, (_, i) => ({ ...result.suites[0]!, name: `suite-${i}` }));
+    const big = { ...result, suites, gate: { ...result.gate, regressions: [{ kind: "suite" as const, suite: "suite-1", message: "dropped" }] } };
+    const cut = renderMarkdown(big, { maxBytes: 60_000, fullAt: "the job summary" });
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(60_000);
+    const shown = cut.split("\n").filter((l) => l.startsWith("| suite-")).length;
+    expect(shown).toBeGreaterThan(100);
+    expect(cut).toContain(`| … and ${2000 - shown} more suites, left out for GitHub's size limit: all are in the job summary |`);
+    expect(cut).toContain("- … and 1 more problem, left out for GitHub's size limit: all are in the job summary");
+  });
+
   it("markdown escapes a not-judged reason: it quotes servers and exec commands", () => {
     const md = renderMarkdown({ ...result, gate: { ...result.gate, judged: false, notJudgedReason: "exec:./x-<img src=x>-|-**b** @octocat" } });
     expect(md.split("\n")[0]).toBe("### ⚠️ Not judged: exec:./x-&lt;img src=x&gt;-\\|-\\*\\*b\\*\\* @\u200boctocat");

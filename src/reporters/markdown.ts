@@ -48,19 +48,18 @@ export interface MarkdownLimit {
 }
 
 export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string {
-  const head: string[] = [verdictLine(result), ""];
-  head.push("| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|");
+  const rows: string[] = [];
   for (const s of result.suites) {
     const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
     const vs = cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.regressed ? " ❌" : ""}` : DASH;
     const [lo, hi] = s.passRateInterval;
     const t = s.totals;
-    head.push(
+    rows.push(
       `| ${cell(s.name)} | ${fmtProb(s.passAtK)} (k=${s.k}) | ${fmtProb(s.passHatK)} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
     );
   }
   const e = result.errors;
-  if (e.errored > 0) head.push("", `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ")}. Errored trials are neither passed nor failed.`);
+  const errorsLine = e.errored > 0 ? ["", `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ")}. Errored trials are neither passed nor failed.`] : [];
   // One block of lines per problem: a cut never splits one.
   const blocks: string[][] = [];
   const problems = result.gate.regressions;
@@ -84,20 +83,33 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trials await human review (\`harness review\`).`);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
-  const text = (shown: string[][], more: string[]) => `${[...head, ...(shown.length > 0 || more.length > 0 ? ["", "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
-  const whole = text(blocks, []);
+  const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
+  const text = (shownRows: string[], shown: string[][], more: string[]) =>
+    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+  const whole = text(rows, blocks, []);
   if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
-  // Room left for problems once the rest, and the line saying what was cut, are in.
-  const moreLine = (n: number) => [`- … and ${n} more problem${n === 1 ? "" : "s"}, left out for GitHub's size limit: all are in ${limit.fullAt}`];
-  let room = limit.maxBytes - Buffer.byteLength(text([], moreLine(blocks.length)));
-  const shown: string[][] = [];
-  for (const block of blocks) {
-    const size = Buffer.byteLength(block.join("\n")) + 1;
-    if (size > room) break;
-    shown.push(block);
-    room -= size;
+  const cutNote = (n: number, what: string) => `… and ${n} more ${what}, left out for GitHub's size limit: all are in ${limit.fullAt}`;
+  const moreLine = (n: number) => (n > 0 ? [`- ${cutNote(n, n === 1 ? "problem" : "problems")}`] : []);
+  // Whole items only, while they fit in the room left once the rest, and the line saying what was cut, are in.
+  const fit = (items: readonly string[], room: number): number => {
+    let n = 0;
+    for (const item of items) {
+      const size = Buffer.byteLength(item) + 1;
+      if (size > room) break;
+      room -= size;
+      n++;
+    }
+    return n;
+  };
+  const room = limit.maxBytes - Buffer.byteLength(text(rows, [], moreLine(blocks.length)));
+  if (room < 0) {
+    // So many suites that their table alone is over: it is cut too, and no problem is listed.
+    const noteRow = (n: number) => `| ${cutNote(n, "suites")} | | | | | | | | |`;
+    const kept = fit(rows, limit.maxBytes - Buffer.byteLength(text([noteRow(rows.length)], [], moreLine(blocks.length))));
+    return text([...rows.slice(0, kept), noteRow(rows.length - kept)], [], moreLine(blocks.length));
   }
-  return text(shown, moreLine(blocks.length - shown.length));
+  const shown = blocks.slice(0, fit(blocks.map((b) => b.join("\n")), room));
+  return text(rows, shown, moreLine(blocks.length - shown.length));
 }
 
 /** A list of names for one line: the first 20, then how many more. */
