@@ -5,6 +5,7 @@
  * runner sets them.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -221,7 +222,16 @@ describe("the action's own checks", () => {
   async function appWorkspace(answer: string): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), "harness-action-app-"));
     const cases = Array.from({ length: 12 }, (_, i) => `  - id: case-${i + 1}\n    vars: { n: ${i + 1} }`).join("\n");
-    await writeFile(path.join(dir, "app.mjs"), `for await (const _ of process.stdin); console.log(${JSON.stringify(answer)} + " " + (process.env["INPUT_GITHUB-TOKEN"] ?? "") + " " + (process.env.ACTIONS_RUNTIME_TOKEN ?? ""));\n`);
+    // The app also reads its parent's first environment back from /proc (Linux), as it can.
+    await writeFile(
+      path.join(dir, "app.mjs"),
+      [
+        'import { existsSync, readFileSync } from "node:fs";',
+        "for await (const _ of process.stdin);",
+        "const first = existsSync(`/proc/${process.ppid}/environ`) ? readFileSync(`/proc/${process.ppid}/environ`, 'utf8').split('\\0').find((v) => v.startsWith('INPUT_GITHUB-TOKEN=')) ?? '' : '';",
+        `console.log(${JSON.stringify(answer)} + " " + (process.env["INPUT_GITHUB-TOKEN"] ?? "") + " " + (process.env.ACTIONS_RUNTIME_TOKEN ?? "") + first.replace(/^[^=]*=/, " "));`,
+      ].join("\n"),
+    );
     // A javascript grader runs in the action's own process: it must not see the tokens either.
     await writeFile(path.join(dir, "g.mjs"), 'export default (output) => ({ pass: true, reason: `grader saw ${process.env["INPUT_GITHUB-TOKEN"]} ${process.env.ACTIONS_RUNTIME_TOKEN}` });\n');
     await writeFile(path.join(dir, "evals.yaml"), `name: app\nprovider: exec:node app.mjs\nprompt: "q {{n}}"\ntrials: 8\ngraders:\n  - type: contains\n    value: ok\n  - type: javascript\n    file: g.mjs\ncases:\n${cases}\n`);
@@ -253,8 +263,9 @@ describe("the action's own checks", () => {
     expect(errors.slice(0, 9).map((l) => /^::error title=Regression%3A app\/(case-\d+),file=evals\.yaml,line=\d+::/.exec(l)?.[1])).toEqual(Array.from({ length: 9 }, (_, i) => `case-${i + 1}`));
     expect(errors[9]).toBe("::error::harness: 13 regressions (the first 9 annotated at their lines); see the job summary");
     const report = await readFile(path.join(dir, "harness-report.json"), "utf8");
-    // The app printed both variables after its answer, and the grader in its reason: neither saw them.
-    expect(report).toContain('"output":"no  "');
+    // The app printed both variables after its answer, and the grader in its reason: neither saw
+    // them. What the app read back from /proc (Linux) is masked.
+    expect(report).toMatch(existsSync("/proc/self/environ") ? /"output":"no {3}\*\*\*"/ : /"output":"no {2}"/);
     expect(report).toContain('"reason":"grader saw undefined undefined"');
     for (const t of Object.values(tokens)) expect(report + r.out).not.toContain(t);
     await rm(dir, { recursive: true, force: true });

@@ -757,6 +757,20 @@ describe("secrets", () => {
   });
 });
 
+describe("secrets in a grader that cannot load", () => {
+  it("a javascript grader whose module throws as it loads, quoting the environment: the values are masked", async () => {
+    const dir = await makeProject({
+      "g.mjs": "throw new Error(`connect failed to ${process.env.DATABASE_URL} with ${process.env.MY_API_TOKEN}`);\n",
+      "evals/demo.yaml": "name: d\nprovider: exec:echo ok\nprompt: hi\ntrials: 1\ngraders:\n  - type: javascript\n    file: ../g.mjs\ncases:\n  - id: a\n",
+    });
+    const env = { DATABASE_URL: "postgres://app:pw-9f8e7d6c@db/x", MY_API_TOKEN: "tok_5a4b3c2d1e" };
+    const r = await runHarness(["eval", "-q", "-o", "r.json", "--max-error-rate", "1"], { cwd: dir, env });
+    const report = await readFile(path.join(dir, "r.json"), "utf8");
+    expect(report).toContain("connect failed to *** with ***");
+    for (const t of [r.stdout, r.stderr, report]) for (const v of Object.values(env)) expect(t).not.toContain(v);
+  });
+});
+
 describe("no output overwrites an input", () => {
   /** Every file under dir with its bytes, to show nothing changed. */
   async function snapshot(dir: string): Promise<Map<string, string>> {
@@ -844,6 +858,17 @@ describe("a baseline that is not this run's", () => {
     const named = await runHarness(["eval", "--offline", "-q", "--require-baseline", "evals/fresh.yaml"], { cwd: dir });
     expect(named.code, named.stderr).toBe(0);
     expect(named.stderr).toContain("every case is new, so nothing can regress");
+  });
+
+  it("a folder named on the command line is a run of the suites, as no path is; and merge checks the shards' whole", async () => {
+    const dir = await withForeignBaseline();
+    const folder = await runHarness(["eval", "evals/", "--offline", "-q", "--require-baseline"], { cwd: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain("none of this run's cases");
+    for (const i of [1, 2]) expect((await runHarness(["eval", "--offline", "-q", "--require-baseline", "--shard", `${i}/2`, "-o", `s${i}.json`], { cwd: dir })).code).toBe(0);
+    const merged = await runHarness(["merge", "s1.json", "s2.json", "--require-baseline"], { cwd: dir });
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain("harness: the baseline evals/baseline.json has none of this run's cases");
   });
 
   it("compare --against-baseline: exit 2, nothing to compare", async () => {

@@ -49,6 +49,21 @@ describe("redactorFor", () => {
     expect(r.values("pw hunter2-long; url postgres://app:pw@db.internal/shop; x a-very-secret-1")).toBe("pw ***; url ***; x ***");
   });
 
+  it("a URL password with a raw % (valid there, and no escape) is masked as written, and breaks nothing", () => {
+    const r = redactorFor({ DATABASE_URL: "postgres://app:100%sure-pw@db/x" });
+    expect(r.values("postgres://app:100%sure-pw@db/x and 100%sure-pw")).toBe("*** and ***");
+  });
+
+  it("a credential-named URL with more than an origin is a secret: a token as its user, a secret path, a token in its query", () => {
+    const env = {
+      GIT_TOKEN_URL: "https://ghp_abcdef1234567890abcd@github.com/acme/shop.git",
+      SLACK_WEBHOOK_SECRET: "https://hooks.slack.com/services/T0001/B0001/Xq9secretpart",
+      AUTH_TOKEN_ENDPOINT: "https://api.example.com/v1?access_token=tok_live_123456789",
+    };
+    const r = redactorFor(env);
+    expect(r.values(Object.values(env).join(" "))).toBe("*** *** ***");
+  });
+
   it("a credential-named value that is a plain URL or a path is no secret: answers that quote it stay as given", () => {
     const r = redactorFor({ AUTH_URL: "http://localhost:3000", SSH_AUTH_SOCK: "/tmp/ssh-XXXX/agent.123", NEXTAUTH_URL: "https://shop.example.com", KEY_FILE: "./keys/dev.pem" });
     const answer = "Open http://localhost:3000/login or https://shop.example.com; socket /tmp/ssh-XXXX/agent.123; ./keys/dev.pem";

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import { runCli } from "../cli/index.js";
+import { stillSecret } from "../core/secrets.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode } from "../errors.js";
 import { renderMarkdown } from "../reporters/markdown.js";
@@ -62,7 +63,10 @@ export function readInputs(reportPath: string): Inputs {
  * very process, to see or print into a report.
  */
 function forgetRunnerSecrets(env: NodeJS.ProcessEnv): void {
-  for (const name of Object.keys(env)) if (/^(INPUT_|ACTIONS_)/i.test(name)) delete env[name];
+  const names = Object.keys(env).filter((name) => /^(INPUT_|ACTIONS_)/i.test(name));
+  // A child can still read the process's first environment in /proc: their values stay masked.
+  stillSecret(names.filter((name) => /TOKEN|SECRET|KEY/i.test(name)).map((name) => env[name]));
+  for (const name of names) delete env[name];
 }
 
 /** Mean over all counted cases of all suites: the headline figure for an output. */

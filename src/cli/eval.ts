@@ -38,9 +38,9 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const stored = await readBaseline(baselineFile);
   const baseline = stored && shard ? baselineForShard(stored, shard) : stored;
   // A shard may hold no case of the baseline's, or none at all: harness merge judges the whole.
-  // A run of named files may be new suites alone: said, not refused.
+  // A run of named files may be new suites alone: said, not refused. A run of folders is the suites.
   const foreign = baseline && !s.updateBaseline && !shard ? foreignBaseline(suites, baseline, path.relative(cwd, baselineFile)) : undefined;
-  if (foreign && s.requireBaseline && paths.length === 0) throw new UsageError(foreign, { hint: "pass this project's baseline with --baseline, or write one with --update-baseline" });
+  if (foreign && s.requireBaseline && !(await namesFilesOnly(paths, cwd))) throw new UsageError(foreign, { hint: "pass this project's baseline with --baseline, or write one with --update-baseline" });
   if (foreign) io.stderr.write(`harness: warning: ${foreign}: every case is new, so nothing can regress\n`);
   if (!baseline && s.requireBaseline && !s.updateBaseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}${flags.baseline === undefined ? ", and --require-baseline is set" : ""}`, {
@@ -146,6 +146,13 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     // Long outputs were read back from the journal for the reports: only now may another run have it.
     await journal.writer?.close();
   }
+}
+
+/** Whether the paths name suite files alone, not a folder (none named is evals/, a folder). */
+async function namesFilesOnly(paths: readonly string[], cwd: string): Promise<boolean> {
+  if (paths.length === 0) return false;
+  for (const p of paths) if (!(await stat(path.resolve(cwd, p)).catch(() => null))?.isFile()) return false;
+  return true;
 }
 
 /** The exit code of a finished run. */

@@ -14,20 +14,38 @@ const SECRET_WORD_IN_NAME = /(?:^|_)(?:KEY|AUTH|PASS|PAT)(?:$|_)/i;
 const MIN_SECRET_LENGTH = 8;
 
 /**
- * A value that is no secret though its name says credential: a URL with no password in it
+ * A value that is no secret though its name says credential: a bare origin
  * (AUTH_URL=http://localhost:3000) or a path (SSH_AUTH_SOCK). Masking those changed answers
- * ("Open ***\/login") that were then graded.
+ * ("Open ***\/login") that were then graded. A URL with anything more (a user, a password, a
+ * query, a path: a token in the user, a webhook's secret path, ?access_token=) stays a secret.
  */
 function isPlainLocation(value: string): boolean {
   if (/^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:[\\/])/.test(value)) return true;
-  return URL.canParse(value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && new URL(value).password === "";
+  if (!URL.canParse(value) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
+  const url = new URL(value);
+  return url.username === "" && url.password === "" && url.search === "" && url.hash === "" && (url.pathname === "" || url.pathname === "/");
 }
 
-/** The password of a URL with one, as written and decoded. */
+/** The password of a URL with one, as written and decoded (a raw % is a valid password character, and no escape). */
 function passwordsIn(value: string): string[] {
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value) || !URL.canParse(value)) return [];
   const { password } = new URL(value);
-  return password ? [password, decodeURIComponent(password)] : [];
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
+}
+
+/**
+ * Secrets a process let go of but must still not show: the Action deletes the runner's tokens
+ * from its environment, yet a child can read them back from /proc. Every redactor masks these.
+ */
+const released = new Set<string>();
+
+export function stillSecret(values: Iterable<string | undefined>): void {
+  for (const v of values) if (v !== undefined && v.length >= MIN_SECRET_LENGTH && !/\s/.test(v)) released.add(v);
 }
 
 /** Credentials in error text: a URL's user:password@, an Authorization value, a key-shaped token. */
@@ -66,6 +84,7 @@ export function redactorFor(env: NodeJS.ProcessEnv, own: { baseURL?: string | un
   for (const [name, value] of Object.entries(env)) consider(name, value);
   for (const [name, value] of Object.entries(own.env ?? {})) consider(name, value);
   if (own.baseURL) for (const password of passwordsIn(own.baseURL)) add(password);
+  for (const value of released) add(value);
   // Longest first, so a secret that contains another is replaced whole.
   const secrets = [...found].sort((a, b) => b.length - a.length);
   const values = (text: string): string => {

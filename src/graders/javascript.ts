@@ -32,7 +32,7 @@ async function loadFunction(file: string, exportName: string): Promise<GradeFunc
   try {
     loaded = await mod;
   } catch (err) {
-    throw new GraderError(`cannot load ${file}: ${(err as Error).message}`);
+    throw new GraderError(scrub(`cannot load ${file}: ${(err as Error).message}`, true));
   }
   const fn = loaded[exportName];
   if (typeof fn !== "function") throw new GraderError(`${file} has no exported function "${exportName}"`);
