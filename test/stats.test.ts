@@ -686,3 +686,45 @@ describe("suitePassRateInterval, few cases: Student's t, not z", () => {
     expect(coveredZ / RUNS, `t ${covered / RUNS}, z ${coveredZ / RUNS}`).toBeLessThan(0.92);
   });
 });
+
+describe("taroneHolm against the step-down as first written (every floor sorted and scanned at every step)", () => {
+  /** The procedure as defined, written plainly: the reference the fast one must match exactly. */
+  function reference(pValues: number[], floors: number[], alpha: number) {
+    const reject = pValues.map(() => false);
+    const adjusted = pValues.map(() => Number.NaN);
+    let remaining = pValues.map((_, i) => i).filter((i) => Number.isFinite(pValues[i]!));
+    remaining.sort((a, b) => pValues[a]! - pValues[b]!);
+    let running = 0;
+    let stopped = false;
+    while (remaining.length > 0) {
+      const sorted = remaining.map((i) => floors[i]!).sort((a, b) => a - b);
+      let K = Math.max(1, sorted.length);
+      for (let k = 1; k <= sorted.length; k++) {
+        if (sorted.filter((f) => f <= alpha / k).length <= k) {
+          K = k;
+          break;
+        }
+      }
+      const i = remaining[0]!;
+      running = Math.max(running, Math.min(1, pValues[i]! * K));
+      adjusted[i] = running;
+      if (!stopped && pValues[i]! <= alpha / K) reject[i] = true;
+      else stopped = true;
+      remaining = remaining.slice(1);
+    }
+    return { reject, adjusted };
+  }
+
+  it("gives the same rejections and adjusted p-values on 500 random families", () => {
+    let seed = 23;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 500; run++) {
+      const m = 1 + Math.floor(rand() * 60);
+      // Floors as exact tests give them: many that can never reach α (1, 0.5), some tiny; ties.
+      const floors = Array.from({ length: m }, () => [1, 0.5, 1 / 252, 1 / 20, 0.0001, rand() * 0.1][Math.floor(rand() * 6)]!);
+      const pValues = floors.map((f) => (rand() < 0.1 ? Number.NaN : Math.min(1, f + rand() * rand() * 0.2)));
+      const alpha = [0.05, 0.01, 0.1][run % 3]!;
+      expect(taroneHolm(pValues, floors, alpha), `run ${run}`).toEqual(reference(pValues, floors, alpha));
+    }
+  });
+});
