@@ -1,6 +1,7 @@
 /**
  * Secrets out of text harness keeps or shows: the values of environment variables named as
- * credentials, and the passwords of URLs. Pure: given an environment, a redactor.
+ * credentials, and the passwords of URLs. Given an environment (and what the process let go of
+ * but must still hide: stillSecret), a redactor.
  *
  * Answers lose only the exact secret values: they are graded, and a coding model's
  * "Authorization: Bearer <token>" is an answer, not a leak. Error text, which no one grades,
@@ -12,6 +13,11 @@ const SECRET_IN_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL|PRIVATE
 const SECRET_WORD_IN_NAME = /(?:^|_)(?:KEY|AUTH|PASS|PAT)(?:$|_)/i;
 /** Shorter values ("1", "true", a port) are settings, and scrubbing them would garble text. */
 const MIN_SECRET_LENGTH = 8;
+
+/** Long enough, and one word, to be a secret worth masking wherever it appears. */
+function maskable(value: string | undefined): value is string {
+  return value !== undefined && value.length >= MIN_SECRET_LENGTH && !/\s/.test(value);
+}
 
 /**
  * A value that is no secret though its name says credential: a bare origin
@@ -45,7 +51,7 @@ function passwordsIn(value: string): string[] {
 const released = new Set<string>();
 
 export function stillSecret(values: Iterable<string | undefined>): void {
-  for (const v of values) if (v !== undefined && v.length >= MIN_SECRET_LENGTH && !/\s/.test(v)) released.add(v);
+  for (const v of values) if (maskable(v)) released.add(v);
 }
 
 /** Credentials in error text: a URL's user:password@, an Authorization value, a key-shaped token. */
@@ -71,7 +77,7 @@ export interface Redactor {
 export function redactorFor(env: NodeJS.ProcessEnv, own: { baseURL?: string | undefined; env?: Record<string, string> | undefined } = {}): Redactor {
   const found = new Set<string>();
   const add = (value: string | undefined) => {
-    if (value !== undefined && value.length >= MIN_SECRET_LENGTH && !/\s/.test(value)) found.add(value);
+    if (maskable(value)) found.add(value);
   };
   const consider = (name: string, value: string | undefined) => {
     if (value === undefined) return;
