@@ -56,6 +56,11 @@ function suiteYaml(cases = 8, extra = ""): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A suite of one case whose app always answers "ok", and passes: no model, no key. */
+function echoSuite(name: string): string {
+  return `name: ${name}\nprovider: exec:echo ok\nprompt: hi\ntrials: 1\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n`;
+}
+
 const env = { OPENAI_API_KEY: SECRET };
 const common = ["--fixtures", "no-fixtures", "-q", "--retries", "0"];
 
@@ -454,7 +459,7 @@ describe("errors the user can cause", () => {
     expect(typo.stderr).toContain("harness: --offline: no fixtures folder at fixtrues, so nothing to replay");
     expect(typo.stdout).toBe("");
     // Suites of exec: apps alone replay nothing: --offline (as CI runs) needs no folder for them.
-    const exec = await makeProject({ "evals/app.yaml": "name: app\nprovider: exec:echo ok\nprompt: hi\ntrials: 1\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n" });
+    const exec = await makeProject({ "evals/app.yaml": echoSuite("app") });
     const r = await runHarness(["eval", "--offline", "-q"], { cwd: exec });
     expect(r.code, r.stderr).toBe(0);
   });
@@ -854,7 +859,7 @@ describe("a baseline that is not this run's", () => {
       expect(r.code, `${shard}: ${r.stderr}`).toBe(0);
       expect(r.stderr).not.toContain("none of this run's cases");
     }
-    await writeFile(path.join(dir, "evals/fresh.yaml"), "name: fresh\nprovider: exec:echo ok\nprompt: hi\ntrials: 1\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n");
+    await writeFile(path.join(dir, "evals/fresh.yaml"), echoSuite("fresh"));
     const named = await runHarness(["eval", "--offline", "-q", "--require-baseline", "evals/fresh.yaml"], { cwd: dir });
     expect(named.code, named.stderr).toBe(0);
     expect(named.stderr).toContain("every case is new, so nothing can regress");
@@ -887,7 +892,7 @@ describe("a baseline that is not this run's", () => {
   });
 
   it('a suite named "__proto__", which would vanish from the baseline, is refused', async () => {
-    const dir = await makeProject({ "evals/x.yaml": "name: __proto__\nprovider: exec:echo ok\nprompt: hi\ncases:\n  - id: a\n    graders: [{ type: contains, value: ok }]\n" });
+    const dir = await makeProject({ "evals/x.yaml": echoSuite("__proto__") });
     const r = await runHarness(["eval"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"__proto__" is reserved');

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Baseline, SuiteResult } from "../core/types.js";
-import { BaselineError, ConfigError } from "../errors.js";
+import { BaselineError, ConfigError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { atLine, jsonPlaces } from "../io/json-position.js";
 
@@ -125,4 +125,11 @@ export function foreignBaseline(suites: readonly { name: string; cases: readonly
   }
   const shown = names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
   return `the baseline ${label} has none of this run's cases (its suites: ${shown}; this run's: ${suites.map((s) => s.name).join(", ")})`;
+}
+
+/** A foreign baseline (foreignBaseline's reason) refused, where `refuse`; otherwise the warning line to print. */
+export function refuseOrWarn(foreign: string | undefined, refuse: boolean, hint: string): string | undefined {
+  if (foreign === undefined) return undefined;
+  if (refuse) throw new UsageError(foreign, { hint });
+  return `harness: warning: ${foreign}: every case is new, so nothing can regress\n`;
 }

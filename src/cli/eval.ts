@@ -1,7 +1,7 @@
 /** `harness eval`: load → run → build the result → report → exit code. */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { buildBaseline, foreignBaseline, readBaseline, writeBaseline } from "../baseline/baseline.js";
+import { buildBaseline, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
 import { baselineForShard, selectShard } from "../core/shard.js";
@@ -40,8 +40,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   // A shard may hold no case of the baseline's, or none at all: harness merge judges the whole.
   // A run of named files may be new suites alone: said, not refused. A run of folders is the suites.
   const foreign = baseline && !s.updateBaseline && !shard ? foreignBaseline(suites, baseline, path.relative(cwd, baselineFile)) : undefined;
-  if (foreign && s.requireBaseline && !(await namesFilesOnly(paths, cwd))) throw new UsageError(foreign, { hint: "pass this project's baseline with --baseline, or write one with --update-baseline" });
-  if (foreign) io.stderr.write(`harness: warning: ${foreign}: every case is new, so nothing can regress\n`);
+  const warning = refuseOrWarn(foreign, foreign !== undefined && s.requireBaseline && !(await namesFilesOnly(paths, cwd)), "pass this project's baseline with --baseline, or write one with --update-baseline");
+  if (warning) io.stderr.write(warning);
   if (!baseline && s.requireBaseline && !s.updateBaseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}${flags.baseline === undefined ? ", and --require-baseline is set" : ""}`, {
       hint: "run from the project folder, pass --baseline, or write one with --update-baseline",

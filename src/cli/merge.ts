@@ -1,6 +1,6 @@
 /** `harness merge`: shard reports joined into one run, with the gate applied once over all cases. */
 import path from "node:path";
-import { buildBaseline, DEFAULT_BASELINE_PATH, foreignBaseline, readBaseline, writeBaseline } from "../baseline/baseline.js";
+import { buildBaseline, DEFAULT_BASELINE_PATH, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
 import { MergeConflict, mergeRuns } from "../core/merge.js";
 import { buildRunResult } from "../core/result.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
@@ -38,8 +38,8 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   }
   // The shards skipped this check: the whole run is here.
   const foreign = baseline && !flags.updateBaseline ? foreignBaseline(raw.suites.map((s) => ({ name: s.suite.name, cases: s.cases.map((c) => ({ id: c.case.id })) })), baseline, path.relative(cwd, baselineFile)) : undefined;
-  if (foreign && (flags.requireBaseline || flags.baseline !== undefined)) throw new UsageError(foreign, { hint: "pass this project's baseline with --baseline" });
-  if (foreign) io.stderr.write(`harness: warning: ${foreign}: every case is new, so nothing can regress\n`);
+  const warning = refuseOrWarn(foreign, flags.requireBaseline === true || flags.baseline !== undefined, "pass this project's baseline with --baseline");
+  if (warning) io.stderr.write(warning);
   checkOutputsApart(
     [...(flags.output ? [{ file: path.resolve(cwd, flags.output), label: "-o/--output" }] : []), ...reporterOutputs(reporters, cwd), ...(flags.updateBaseline ? [{ file: baselineFile, label: "--update-baseline" }] : [])],
     { files: [...files.map((f) => ({ file: path.resolve(cwd, f), label: "a shard report to merge" })), ...(flags.updateBaseline ? [] : [{ file: baselineFile, label: "the baseline" }])] },
