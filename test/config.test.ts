@@ -1215,6 +1215,31 @@ describe("keys that belong to other graders, and judges without a provider", () 
 });
 
 describe("what people write that YAML reads otherwise", () => {
+  it("ignores top-level x- keys, a place for anchors, while a mistyped key is still refused", async () => {
+    const text = (extra: string) =>
+      lines(
+        "provider: openai:gpt-4o-mini",
+        'prompt: "{{q}}"',
+        "x-graders: &polite",
+        "  - type: not-icontains",
+        "    value: sorry",
+        extra,
+        "cases:",
+        "  - id: a",
+        "    vars: { q: one }",
+        "    graders: *polite",
+      );
+    const [suite] = await load(await project({ "s.yaml": text("x-note: plain, for the simple reader") }), ["s.yaml"]);
+    expect(suite!.cases[0]!.graders).toEqual([expect.objectContaining({ type: "not-icontains", value: "sorry" })]);
+    // Only the top level: a case's keys stay strict.
+    const typo = await problem(load(await project({ "s.yaml": text("xgraders: 1") }), ["s.yaml"]));
+    expect(typo).toMatchObject({ line: 6, message: 'unknown key "xgraders" (did you mean "graders"?)' });
+    const inCase = await problem(load(await project({ "s.yaml": `${text("")}\n    x-note: no\n` }), ["s.yaml"]));
+    expect(inCase.message).toBe(`unknown key "x-note" (x- keys are ignored only at a suite's top level)`);
+    const simple = await load(await project({ "s.yaml": 'provider: openai:gpt-4o-mini\nprompt: hi\nx-owner: team-a\ngraders:\n  - { type: contains, value: x }\ncases:\n  - id: a\n' }), ["s.yaml"]);
+    expect(simple[0]!.cases.map((c) => c.id)).toEqual(["a"]);
+  });
+
   it("merges `<<: *anchor` into a mapping, the mapping's own keys winning", async () => {
     const text = lines(
       "provider: openai:gpt-4o-mini",

@@ -16,6 +16,7 @@ export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounte
         const where_ = takers.length > 0 ? `only ${takers.join(", ")} graders take it` : "it belongs elsewhere in a suite";
         return { ...where(key), message: `"${key}" is not a key here: ${where_}` };
       }
+      if (key.startsWith("x-")) return { ...where(key), message: `unknown key "${key}" (x- keys are ignored only at a suite's top level)` };
       const guess = closest(key, KNOWN_KEYS);
       return { ...where(key), message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}` };
     });

@@ -6,6 +6,8 @@ export function suiteJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(SuiteFileSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
   return {
     ...schema,
+    // Top-level x- keys are ignored by the loader (a place for YAML anchors); editors should accept them too.
+    patternProperties: { "^x-": {} },
     title: "harness eval suite",
     description: "A suite of real failure cases: each case says which failure it guards, and is run k times.",
   };

@@ -77,7 +77,7 @@ async function loadSuiteFile(abs: string, cwd: string, options: LoadOptions, pro
   }
   const simple = parseSimpleYaml(read.text);
   if (simple && keepSpelling(simple.value, simple.sourceOf)) {
-    const parsed = SuiteFileSchema.safeParse(simple.value);
+    const parsed = SuiteFileSchema.safeParse(withoutExtensions(simple.value));
     if (parsed.success) {
       const before = problems.length;
       const at = (p: (string | number)[]) => ({ file, path: formatPath(p) });
@@ -133,7 +133,7 @@ async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "c
     return undefined;
   }
   keepSpelling(raw as Record<string, unknown>, (p) => plainSource(doc, p));
-  const parsed = SuiteFileSchema.safeParse(raw);
+  const parsed = SuiteFileSchema.safeParse(withoutExtensions(raw as Record<string, unknown>));
   const at = (p: (string | number)[], key?: string) => ({ file, path: formatPath(p), ...positionOf(doc, lineCounter, p, key) });
   const caseLine = (i: number) => at(["cases", i]).line ?? 1;
   const full = { ...ctx, at, caseLine };
@@ -143,6 +143,18 @@ async function loadWithPositions(text: string, ctx: Omit<BuildContext, "at" | "c
   await buildSuite(salvageSuite(raw as Record<string, unknown>), full);
   return undefined;
 }
+
+/**
+ * The suite without its top-level `x-` keys: a place for YAML anchors that cases refer to,
+ * as in Compose files. Any other unknown key is still refused, as a typo would be.
+ */
+function withoutExtensions(raw: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(raw);
+  if (!keys.some(isExtension)) return raw;
+  return Object.fromEntries(keys.filter((k) => !isExtension(k)).map((k) => [k, raw[k]]));
+}
+
+const isExtension = (key: string): boolean => key.startsWith("x-");
 
 /** Each grader list of a suite with its path: the suite's own, then each case's. */
 function graderLists<G>(graders: G | undefined, cases: readonly unknown[]): [(string | number)[], G | undefined][] {
