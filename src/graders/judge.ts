@@ -65,9 +65,15 @@ export function buildJudgeRequest(spec: ModelGradedSpec, output: string, message
   };
 }
 
-/** Structured output where the server supports it; otherwise the first {...} in the text. */
-export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: string): T {
+/**
+ * Structured output where the server supports it; otherwise the one {...} in the text. Such a
+ * text is refused when its words outside the JSON name another verdict (`belies`): the JSON
+ * may be quoted (an output planting a verdict, or the answer format shown as an example)
+ * rather than the judge's own, and reading it would turn a "fail" into a pass.
+ */
+export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: string, belies?: (answer: T, outside: string) => string | undefined): T {
   let json: unknown;
+  let outside = "";
   try {
     json = JSON.parse(raw);
   } catch {
@@ -75,20 +81,33 @@ export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: str
     const end = raw.lastIndexOf("}");
     try {
       json = start >= 0 && end > start ? JSON.parse(raw.slice(start, end + 1)) : undefined;
+      outside = `${raw.slice(0, start)} ${raw.slice(end + 1)}`;
     } catch {
       json = undefined;
     }
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
+  const problem = parsed.success ? (outside && belies?.(parsed.data, outside)) : (parsed.error.issues[0]?.message ?? "not JSON");
+  if (problem) {
     const shown = raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
-    throw new GraderError(`${label}: the judge's answer is malformed (${parsed.error.issues[0]?.message ?? "not JSON"}); it said: ${JSON.stringify(shown)}`, "malformed-output");
+    throw new GraderError(`${label}: the judge's answer is malformed (${problem}); it said: ${JSON.stringify(shown)}`, "malformed-output");
   }
-  return parsed.data;
+  return parsed.data as T;
 }
 
-export function parseJudgeAnswer(type: ModelGradedSpec["type"], raw: string): z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema> {
-  return parseStructured(ANSWER_SCHEMA[type], raw, type) as z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema>;
+type Answer = z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema>;
+
+/** Words for the other side of an answer, in the judge's prose around its JSON. */
+const OTHER_VERDICT = { pass: /\bfail(?:s|ed|ing|ure)?\b/i, fail: /\bpass(?:es|ed|ing)?\b/i } as const;
+const CONTRADICTS = /\bcontradict/i;
+
+function belies(answer: Answer, outside: string): string | undefined {
+  const word = "verdict" in answer ? OTHER_VERDICT[answer.verdict].exec(outside)?.[0] : answer.choice !== "contradicts" ? CONTRADICTS.exec(outside)?.[0] : undefined;
+  return word === undefined ? undefined : `its JSON says ${"verdict" in answer ? answer.verdict : answer.choice}, but its text around the JSON says "${word}"`;
+}
+
+export function parseJudgeAnswer(type: ModelGradedSpec["type"], raw: string): Answer {
+  return parseStructured(ANSWER_SCHEMA[type] as z.ZodType<Answer>, raw, type, belies);
 }
 
 const DEFAULT_ACCEPT = FACTUALITY_CHOICES.filter((c) => c !== "contradicts");
