@@ -3,7 +3,7 @@
  * OpenAI-compatible server through the real openai client.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
@@ -128,6 +128,22 @@ describe("the example suites, offline", () => {
     expect(none.stdout).not.toMatch(/\x1b\[/);
     const zero = await runHarness(["eval", "--offline"], { cwd: ROOT, env: { FORCE_COLOR: "0" } });
     expect(zero.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it("run from a checkout whose text files have Windows line endings (core.autocrlf)", async () => {
+    // The CLI as installed: package.json, bin, the bundle and the judge's prompts, these with CRLF.
+    const pkg = await copyExamples();
+    await Promise.all(["package.json", "bin", "dist/cli-bundle"].map((p) => cp(path.join(ROOT, p), path.join(pkg, p), { recursive: true })));
+    for (const name of await readdir(path.join(ROOT, "prompts", "judge"))) {
+      const text = await readFile(path.join(ROOT, "prompts", "judge", name), "utf8");
+      await mkdir(path.join(pkg, "prompts", "judge"), { recursive: true });
+      await writeFile(path.join(pkg, "prompts", "judge", name), text.replace(/\n/g, "\r\n"));
+    }
+    const r = await runHarness(["eval", "--offline", "-o", "report.json"], { cwd: pkg, bin: path.join(pkg, "bin", "harness.js") });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(await readFile(path.join(pkg, "report.json"), "utf8"));
+    expect(report.suites.find((s: { name: string }) => s.name === "refund-policy").judge.calls).toBeGreaterThan(0);
   });
 
   it("writes a JSON report with the documented fields, and --at adds k values", async () => {

@@ -29,7 +29,9 @@ const prompts = new Map<JudgeType, { text: string; hash: string }>();
 export function judgePrompt(type: JudgeType): { text: string; hash: string } {
   let p = prompts.get(type);
   if (!p) {
-    const text = readFileSync(path.join(packageRoot(), "prompts", "judge", `${type}.md`), "utf8");
+    // Line endings as in the repository whatever the checkout did (core.autocrlf): the text
+    // is part of every judge fixture's key, and its hash of every grade.
+    const text = readFileSync(path.join(packageRoot(), "prompts", "judge", `${type}.md`), "utf8").replace(/\r\n/g, "\n");
     p = { text, hash: createHash("sha256").update(text).digest("hex").slice(0, 16) };
     prompts.set(type, p);
   }
