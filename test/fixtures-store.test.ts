@@ -2,6 +2,7 @@
  * Recorded fixtures: record through the real SDKs against the fake server, then
  * replay offline with no server and no key.
  */
+import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -184,6 +185,65 @@ describe.each(KINDS)("$kind fixtures", (k) => {
     const again = await runSuites([suiteFor(k, k.baseURL(server!))], opts({ fixtures: "record" }));
     expect(server!.requests).toHaveLength(6);
     expect(trialsOf(again).flat().every((t) => t.cached)).toBe(true);
+  });
+});
+
+describe("two cases sending the same request", () => {
+  const k = KINDS[0]!;
+  /** Two cases asking one question: on replay both read the same file for each trial. */
+  const twins = (trials = 3) => {
+    const suite = suiteFor(k, k.baseURL(server!), 2, trials);
+    return { ...suite, cases: suite.cases.map((c) => ({ ...c, messages: suite.cases[0]!.messages })) };
+  };
+
+  it("share one live answer per trial while recording, so the recording grades what its replay will", async () => {
+    server!.latencyMs = 30;
+    const suite = twins();
+    const recorded = trialsOf(await runSuites([suite], opts({ fixtures: "record", concurrency: 8 })));
+    // One call per trial, not one per case: two calls for one file would race to write it.
+    expect(server!.requests).toHaveLength(3);
+    expect(recorded[1]!.map((t) => t.output)).toEqual(recorded[0]!.map((t) => t.output));
+    expect(new Set(recorded[0]!.map((t) => t.output)).size).toBe(3);
+    await stopServer();
+    const replayed = trialsOf(await runSuites([suite], opts({ fixtures: "offline", env: {} })));
+    expect(replayed.map((c) => c.map((t) => [t.output, t.latencyMs]))).toEqual(recorded.map((c) => c.map((t) => [t.output, t.latencyMs])));
+  });
+
+  it("the recording grades the latency it stores, in whole ms", async () => {
+    server!.latencyMs = 7;
+    const recorded = trialsOf(await runSuites([suiteFor(k, k.baseURL(server!), 1, 3)], opts({ fixtures: "record" })));
+    for (const t of recorded.flat()) expect(Number.isInteger(t.latencyMs)).toBe(true);
+  });
+
+  it("when the first call fails, the other case makes its own and records it", async () => {
+    server!.handle((req) => (req.index === 0 ? new Promise((r) => setTimeout(() => r({ kind: "status", status: 500 }), 50)) : { kind: "answer", text: `answer-${req.index}` }));
+    const run = trialsOf(await runSuites([twins(1)], opts({ fixtures: "record", concurrency: 8 })));
+    expect(run.map((c) => c[0]!.error?.category ?? c[0]!.output)).toEqual(["server-error", "answer-1"]);
+    expect(server!.requests).toHaveLength(2);
+    expect(await listFiles(path.join(project.dir, "fixtures"))).toHaveLength(1);
+  });
+});
+
+describe("a recording killed mid-write", () => {
+  it("leaves temp files that the next recording removes, unless their process still runs", async () => {
+    const k = KINDS[0]!;
+    const folder = path.join(project.dir, "fixtures", k.kind, k.model);
+    await mkdir(folder, { recursive: true });
+    const dead = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ["-e", "0"]);
+      child.on("exit", () => resolve(child.pid!));
+    });
+    const orphan = `.0b6aa1.json.${dead}.86dvm20olqu.tmp`;
+    const busy = `.77c0e2.json.${process.pid}.a1b2.tmp`;
+    await writeFile(path.join(folder, orphan), "{");
+    await writeFile(path.join(folder, busy), "{");
+    await runSuites([suiteFor(k, k.baseURL(server!), 1, 1)], opts({ fixtures: "auto" }));
+    expect((await readdir(folder)).sort()).toEqual([busy, orphan].sort());
+    await runSuites([suiteFor(k, k.baseURL(server!), 1, 1)], opts({ fixtures: "record" }));
+    const left = await readdir(folder);
+    expect(left).toContain(busy);
+    expect(left).not.toContain(orphan);
+    expect(left.filter((n) => n.endsWith(".json"))).toHaveLength(1);
   });
 });
 

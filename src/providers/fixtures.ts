@@ -3,7 +3,7 @@
  * keyed by a hash of the provider, the request body (never credentials or the
  * server's address) and the trial index, so k trials replay k recorded answers.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { hashOf } from "../core/hash.js";
@@ -13,6 +13,7 @@ import { atLine } from "../io/json-position.js";
 import { costOf, priceOf } from "./pricing.js";
 import type { ProviderConfig } from "../config/schema.js";
 import { ProviderError, type BatchRunner, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
+import { isAlive } from "../io/is-alive.js";
 
 /**
  * auto: replay what is recorded, call the provider for the rest, write nothing.
@@ -73,10 +74,31 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   return parsed.data;
 }
 
+/**
+ * Temp files of fixture writes whose process is gone (killed with -9 mid-write): left there,
+ * `git add fixtures/` would commit them. A live process's are its own to rename.
+ */
+async function removeOrphans(folder: string, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const pid = /^\..+\.json\.(\d+)\.[a-z0-9]*\.tmp$/.exec(name)?.[1];
+    if (pid === undefined || isAlive(Number(pid))) continue;
+    await rm(path.join(folder, name), { force: true }).catch(() => undefined);
+  }
+}
+
+
 /** How a trial's request is known in a provider batch: the same key as its fixture, in the characters both APIs allow. */
 export function batchCustomId(provider: RecordableProvider, request: ProviderRequest, trial: number): string {
   return `t${trial}-${hashOf({ provider: provider.kind, request: provider.requestIdentity(request), trial }, 40)}`;
 }
+
+/**
+ * Recording: calls live now, by fixture file. A second case sending the same request for the
+ * same trial (in this suite or another, through any baseURL) shares the answer, as it would
+ * share the file on replay; two calls would race to write it, and the replay would grade one
+ * answer where the recording graded two.
+ */
+const recording = new Map<string, Promise<FixtureFile>>();
 
 export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string): Provider {
   const price = priceOf(provider.kind, provider.model, config);
@@ -91,13 +113,21 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
   let listing: Promise<Set<string>> | undefined;
   const recordedNames = () =>
     (listing ??= readdir(path.join(dir, fixtureFolder(provider))).then(
-      (names) => new Set(names),
+      async (names) => {
+        if (mode === "record") await removeOrphans(path.join(dir, fixtureFolder(provider)), names);
+        return new Set(names);
+      },
       (err: NodeJS.ErrnoException) => {
         if (err.code === "ENOENT" || err.code === "ENOTDIR") return new Set<string>();
         throw err;
       },
     ));
   const lookup = async (file: string, label: string) => ((await recordedNames()).has(path.basename(file)) ? readFixture(file, label) : undefined);
+  const replay = (r: FixtureFile["response"]): ProviderResponse => {
+    const { output, usage, latencyMs, refused } = r;
+    // Cost is priced now, not when recorded: the price table is the thing that changes.
+    return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}) };
+  };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
     async needed(entries) {
@@ -116,6 +146,20 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       return answers.size;
     },
   };
+  const callLive = async (request: ProviderRequest, options: CallOptions, place: () => { label: string }): Promise<ProviderResponse> => {
+    try {
+      return (fromBatch.size > 0 ? fromBatch.get(batchCustomId(provider, request, options.trial)) : undefined) ?? (await provider.call(request, options));
+    } catch (err) {
+      // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
+      if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
+        throw new ProviderError("auth", `${err.message}, and no answer is recorded for this request (trial ${options.trial}: ${place().label})`, {
+          fatal: true,
+          hint: `${err.hint ?? "set the provider's API key"}; if you expected a replay, the prompt or model changed since the fixtures were recorded: re-record with --record`,
+        });
+      }
+      throw err;
+    }
+  };
   return {
     id: provider.id,
     ...(batch ? { batch } : {}),
@@ -126,30 +170,22 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       const place = () => (where ??= locate(request, options.trial));
       const names = await recordedNames();
       const recorded = names.size > 0 ? await lookup(place().file, place().label) : undefined;
-      if (recorded) {
-        const { output, usage, latencyMs, refused } = recorded.response;
-        // Cost is priced now, not when recorded: the price table is the thing that changes.
-        return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}) };
-      }
+      if (recorded) return replay(recorded.response);
       if (mode === "offline") {
         throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${place().label})`, {
           hint: "record it with a key: harness eval --record",
         });
       }
-      let live: ProviderResponse;
-      try {
-        live = (fromBatch.size > 0 ? fromBatch.get(batchCustomId(provider, request, options.trial)) : undefined) ?? (await provider.call(request, options));
-      } catch (err) {
-        // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
-        if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
-          throw new ProviderError("auth", `${err.message}, and no answer is recorded for this request (trial ${options.trial}: ${place().label})`, {
-            fatal: true,
-            hint: `${err.hint ?? "set the provider's API key"}; if you expected a replay, the prompt or model changed since the fixtures were recorded: re-record with --record`,
-          });
-        }
-        throw err;
+      if (mode !== "record") return callLive(request, options, place);
+      const { file } = place();
+      const sharing = recording.get(file);
+      if (sharing) {
+        // Had the first call failed, this trial makes its own.
+        const entry = await sharing.catch(() => undefined);
+        if (entry) return replay(entry.response);
       }
-      if (mode === "record") {
+      const writing = (async () => {
+        const live = await callLive(request, options, place);
         const entry: FixtureFile = {
           schemaVersion: 1,
           provider: provider.id,
@@ -158,10 +194,21 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}) },
           recordedAt: new Date().toISOString(),
         };
-        await writeFileAtomic(place().file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
-        names.add(path.basename(place().file));
+        await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
+        names.add(path.basename(file));
+        return { live, entry };
+      })();
+      const entry = writing.then((w) => w.entry);
+      // Its failure is this trial's to report; a sharer, if any, makes its own call.
+      entry.catch(() => undefined);
+      recording.set(file, entry);
+      try {
+        // Graded as stored (latency in whole ms), so the recording and its replay grade alike.
+        const { live, entry: stored } = await writing;
+        return { ...live, latencyMs: stored.response.latencyMs };
+      } finally {
+        recording.delete(file);
       }
-      return live;
     },
   };
 }

@@ -15,6 +15,7 @@ import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
 import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
 import { endsWithoutNewline } from "../io/append-line.js";
+import { isAlive } from "../io/is-alive.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -368,11 +369,3 @@ async function takeLock(lock: string, label: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
