@@ -547,6 +547,19 @@ describe("errors the user can cause", () => {
     expect(report.gate).toMatchObject({ status: "fail", judged: false });
   });
 
+  it("a run stopped by a grader that throws says to fix the graders, not the provider", async () => {
+    const dir = await makeProject({
+      "evals/demo.yaml": 'provider: exec:echo ok\nprompt: hi\ngraders:\n  - { type: javascript, file: check.mjs }\ncases:\n  - id: a\n  - id: b\n',
+      "evals/check.mjs": "export default () => { throw new Error('boom'); };\n",
+    });
+    const r = await runHarness(["eval", "-k", "5"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/hint: the first: check.mjs threw: boom; fix the graders \(a javascript grader that throws, .*\), or allow more with --max-error-rate\n/);
+    const all = await runHarness(["eval", "-k", "5", "--max-error-rate", "1"], { cwd: dir });
+    expect(all.code).toBe(3);
+    expect(all.stderr).toMatch(/hint: see the errors above; fix the graders \(.*\)\n/);
+  });
+
   it("a shard with more errors than its own share, but within the whole run's, defers to merge, which judges", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
     // Three errored trials of case-1: more than 10% of its shard's 20, not of the whole run's 40.

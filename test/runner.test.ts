@@ -320,6 +320,27 @@ describe("runSuites: grading errors", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("a failure another grader is sure of fails the trial, whichever grader errs and in whatever order", async () => {
+    await writeGrader("graders/throws.mjs", "export default function grade() { throw new Error('kaboom in grader'); }\n");
+    await writeGrader("graders/counts.mjs", "export default () => { globalThis.__graded = (globalThis.__graded ?? 0) + 1; return true; };\n");
+    const orders: GraderSpec[][] = [
+      [{ type: "icontains", value: "nowhere" }, { type: "javascript", file: "graders/throws.mjs" }],
+      // The throwing grader first: the built-in grader after it still runs, and is sure.
+      [{ type: "javascript", file: "graders/throws.mjs" }, { type: "icontains", value: "nowhere" }],
+      // A user's module after an error is not run: only built-in graders, which cost nothing.
+      [{ type: "javascript", file: "graders/throws.mjs" }, { type: "javascript", file: "graders/counts.mjs" }, { type: "equals", value: "no" }],
+    ];
+    for (const graders of orders) {
+      const run = await runSuites([openaiSuite(1, 2, { graders })], opts());
+      for (const t of allTrials(run)) {
+        expect(t.passed).toBe(false);
+        expect(t.error).toBeNull();
+        expect(t.grades.filter((g) => !g.pass).length).toBe(1);
+      }
+    }
+    expect((globalThis as { __graded?: number }).__graded).toBeUndefined();
+  });
+
   it("a grader that never settles is a grader-error after the timeout, and the run finishes", async () => {
     await writeGrader("graders/hangs.mjs", "export default () => new Promise(() => {});\n");
     const run = await runSuites([openaiSuite(1, 2, { graders: [{ type: "javascript", file: "graders/hangs.mjs" }] })], opts({ timeoutMs: 200 }));
@@ -676,7 +697,7 @@ describe("a provider nothing can reach", () => {
       () => null,
       (err: unknown) => err,
     );
-    expect((failing as RunError).hint).toMatch(/^the first: openai:gpt-4o-mini: HTTP 500 .*; fix the provider or the suite, or allow more with --max-error-rate$/);
+    expect((failing as RunError).hint).toMatch(/^the first: openai:gpt-4o-mini: HTTP 500 .*; fix the provider, key or fixtures, or allow more with --max-error-rate$/);
   });
 });
 

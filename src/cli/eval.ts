@@ -10,7 +10,7 @@ import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
 import { renderJsonChunks } from "../reporters/json.js";
 import { openReviews } from "../reviews/store.js";
-import { runToEnd, trialCount, type RunStopped } from "../runner/run.js";
+import { runToEnd, trialCount, whatToFix, type RunStopped } from "../runner/run.js";
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
@@ -175,7 +175,10 @@ export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"], eve
   if ((byCategory["missing-fixture"] ?? 0) > 0) {
     return "record the missing answers with --record (needs the provider's key), or ask for no more trials (-k) than were recorded";
   }
-  // Nor can it when nothing was judged.
-  if (everyTrialErrored) return "see the errors above; fix the provider, key or fixtures";
-  return "see the errors above; fix the provider, key or fixtures, or raise --max-error-rate";
+  // The errors' most frequent kind says what to fix: a grader's are the suite's, not the provider's.
+  const [worst] = Object.entries(byCategory)
+    .filter(([category]) => category !== "cancelled")
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  // Nor can raising --max-error-rate help when nothing was judged.
+  return `see the errors above; fix ${whatToFix(worst?.[0])}${everyTrialErrored ? "" : ", or raise --max-error-rate"}`;
 }

@@ -352,8 +352,15 @@ function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: nu
   const hint =
     neverReached.length > 0
       ? `nothing in this run could connect to ${neverReached.join(" or ")} (the first: ${example}): check that the server is running and the provider's baseURL is right, or the network`
-      : `the first: ${example}; fix the provider or the suite, or allow more with --max-error-rate`;
+      : `the first: ${example}; fix ${whatToFix(first.category)}, or allow more with --max-error-rate`;
   return new RunError("run.too-many-errors", message, { hint });
+}
+
+/** What a user fixes when trials error so: a grader's errors are the suite's, not the provider's. */
+export function whatToFix(category: string | undefined): string {
+  if (category === "grader-error") return "the graders (a javascript grader that throws, a max-cost on a model with no price)";
+  if (category === "malformed-output") return "the judge (its answers could not be read) or the provider";
+  return "the provider, key or fixtures";
 }
 
 function asRunError(err: unknown): HarnessError {
@@ -449,7 +456,11 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
   let hash: string | undefined;
   const review = run.asksOthers ? (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output))) : NO_REVIEW;
   const gradeCtx = { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir, messages: c.messages, judge: judged.call, review };
+  let gradeError: TrialError | null = null;
   for (const spec of c.graders) {
+    // Once a grader could not judge, only the built-in ones still run (they cost nothing and
+    // cannot hang): one of them may be sure of a failure, which decides the trial anyway.
+    if (gradeError && (isModelGraded(spec) || spec.type === "human" || spec.type === "javascript")) continue;
     try {
       const graded = gradeAtOnce(spec, gradeCtx);
       // A judge's calls carry their own timeouts and bounded retries; a user's module gets one
@@ -464,11 +475,14 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
     } catch (err) {
       if (ctx.signal.aborted) return finish(null, false, { category: "cancelled", message: "the run was stopped while this trial was being graded" });
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
-      return finish(null, false, { category: err instanceof GraderError ? err.category : "grader-error", message });
+      gradeError ??= { category: err instanceof GraderError ? err.category : "grader-error", message };
     }
   }
-  // A failure a grader is sure of decides the trial; otherwise an awaited human verdict leaves it pending.
-  const failed = grades.some((g) => !g.pass && !g.pending);
-  const pending = !failed && grades.some((g) => g.pending);
-  return finish(pending ? null : !failed, pending, null);
+  // A failure a grader is sure of decides the trial, whatever another grader could not tell or
+  // a person has yet to say; otherwise an error leaves it errored, an awaited verdict pending.
+  const failed = grades.some((g, i) => i < gradedCount && !g.pass && !g.pending);
+  if (failed) return finish(false, false, null);
+  if (gradeError) return finish(null, false, gradeError);
+  const pending = grades.some((g, i) => i < gradedCount && g.pending);
+  return finish(pending ? null : true, pending, null);
 }
