@@ -116,6 +116,25 @@ describe("harness review in a terminal", () => {
     expect(warned.stdout).not.toContain("errored trials could pull it");
   });
 
+  it("--update-baseline keeps a case's entry while its trials await review, and the gate says what awaits", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    const grader = reviewKey({ type: "human", instructions: "Is the greeting warm rather than curt?" });
+    const verdict = (output: string) => JSON.stringify({ suite: "tone", caseId: "greet-warmly", grader, outputHash: outputHash(output), verdict: "pass", reviewer: "ana", time: "2026-11-29T10:00:00.000Z" });
+    await writeFile(path.join(dir, "evals/reviews.jsonl"), `${verdict("Hello Ana, happy to help!")}\n${verdict("Hi Ana.")}\n`);
+    expect((await runHarness(["eval", "-q", "--update-baseline"], { cwd: dir })).code).toBe(0);
+    const baselineFile = path.join(dir, "evals/baseline.json");
+    const reviewed = JSON.parse(await readFile(baselineFile, "utf8")).suites.tone.cases["greet-warmly"];
+    expect(reviewed).toMatchObject({ n: 4, passes: 4 });
+
+    // The app now answers otherwise: every trial awaits a person again.
+    await writeFile(path.join(dir, "app.mjs"), 'console.log("Hey Ana!");\n');
+    const r = await runHarness(["eval", "-q", "--update-baseline"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Gate: PASS (no significant regression), with 4 trials awaiting human review (--pending warn)");
+    expect(r.stderr).toContain("Kept the previous baseline entries of 1 case with trials awaiting human review: tone/greet-warmly.");
+    expect(JSON.parse(await readFile(baselineFile, "utf8")).suites.tone.cases["greet-warmly"]).toEqual(reviewed);
+  });
+
   it("--from reviews exactly the outputs of a saved run, without running anything", async () => {
     const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
     const saved = await runHarness(["eval", "-q", "-o", "ci-run.json"], { cwd: dir });

@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import type { Baseline, SuiteResult } from "../core/types.js";
+import type { Baseline, BaselineCase, CaseResult, SuiteResult } from "../core/types.js";
 import { BaselineError, ConfigError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { atLine, jsonPlaces } from "../io/json-position.js";
@@ -101,10 +101,28 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
       passRate: finiteOrNull(s.passRate),
       ...(Object.keys(s.judgePrompts).length > 0 ? { judgePrompts: s.judgePrompts } : {}),
       ...(s.judgeModel ? { judgeModel: s.judgeModel } : {}),
-      cases: Object.fromEntries(s.cases.map((c) => [c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }])),
+      cases: Object.fromEntries(s.cases.map((c) => [c.id, keptWhilePending(previous, s.name, c) ?? { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }])),
     };
   }
   return out;
+}
+
+/**
+ * The entry a case keeps while trials of it await a person: a baseline holds judged counts,
+ * and this run's would drop those trials (all of them, for a case graded by people alone),
+ * leaving later runs nothing to compare that case against.
+ */
+function keptWhilePending(previous: Baseline | null, suite: string, c: CaseResult): BaselineCase | undefined {
+  if (c.pending === 0 || !previous || !Object.hasOwn(previous.suites, suite)) return undefined;
+  const cases = previous.suites[suite]!.cases;
+  return Object.hasOwn(cases, c.id) ? cases[c.id] : undefined;
+}
+
+/** The line saying which cases buildBaseline left at their previous entry, as trials of them await review. */
+export function keptForPending(suites: readonly SuiteResult[], previous: Baseline | null): string | undefined {
+  const kept = suites.flatMap((s) => s.cases.filter((c) => keptWhilePending(previous, s.name, c)).map((c) => `${s.name}/${c.id}`));
+  if (kept.length === 0) return undefined;
+  return `Kept the previous baseline entries of ${kept.length} case${kept.length === 1 ? "" : "s"} with trials awaiting human review: ${kept.slice(0, 5).join(", ")}${kept.length > 5 ? ", …" : ""}.\n`;
 }
 
 export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {

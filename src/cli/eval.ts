@@ -1,7 +1,7 @@
 /** `harness eval`: load → run → build the result → report → exit code. */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { buildBaseline, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
+import { buildBaseline, keptForPending, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
 import { baselineForShard, selectShard } from "../core/shard.js";
@@ -130,6 +130,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     if (s.updateBaseline) {
       if (code === ExitCode.ok) {
         await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
+        io.stderr.write(keptForPending(result.suites, baseline) ?? "");
         io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${result.gate.status === "fail" ? " (--update-baseline accepts this run as the reference: regressions against the old baseline above are not enforced)" : ""}.\n`);
       } else {
         const why = result.gate.notJudgedReason ?? (code === ExitCode.gateFailed ? "a suite threshold was not met, or reviews are pending with --pending fail" : "the run did not finish");

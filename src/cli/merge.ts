@@ -1,6 +1,6 @@
 /** `harness merge`: shard reports joined into one run, with the gate applied once over all cases. */
 import path from "node:path";
-import { buildBaseline, DEFAULT_BASELINE_PATH, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
+import { buildBaseline, keptForPending, DEFAULT_BASELINE_PATH, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
 import { MergeConflict, mergeRuns } from "../core/merge.js";
 import { buildRunResult } from "../core/result.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
@@ -72,6 +72,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   const code = exitCodeFor(result, { updateBaseline: flags.updateBaseline === true });
   if (flags.updateBaseline && code === ExitCode.ok) {
     await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
+    io.stderr.write(keptForPending(result.suites, baseline) ?? "");
     io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}.\n`);
   }
   if (code === ExitCode.runError) throw new RunError("run.not-judged", `the merged run could not be judged: ${result.gate.notJudgedReason}`);

@@ -25,6 +25,6 @@ export function renderGithub(result: RunResult): string {
     lines.push(command("error", { file: suite?.file, line: c?.line, title }, `${r.message}${c?.description ? `\nGuards: ${c.description}` : ""}`));
   }
   if (!result.gate.judged && !result.gate.deferred) lines.push(command("warning", { title: "harness: run not judged" }, result.gate.notJudgedReason ?? ""));
-  if (result.gate.pending.trials > 0) lines.push(command("notice", { title: "harness: reviews pending" }, `${result.gate.pending.trials} trials await human review`));
+  if (result.gate.pending.trials > 0) lines.push(command("notice", { title: "harness: reviews pending" }, `${result.gate.pending.trials} trial${result.gate.pending.trials === 1 ? " awaits" : "s await"} human review`));
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }

@@ -19,7 +19,8 @@ function verdictLine(result: RunResult): string {
   const g = result.gate;
   // The reason quotes a server's error or an exec command: untrusted text, as any cell.
   if (!g.judged) return `### ⚠️ Not judged: ${cell(g.notJudgedReason ?? "")}`;
-  if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}`;
+  const awaiting = g.pending.trials > 0 ? `, with ${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} awaiting human review` : "";
+  if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}${awaiting}`;
   return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
 }
 
@@ -80,7 +81,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   if (g.improvements.length > 0) tail.push("", `Improved: ${listed(g.improvements.map((i) => `${cell(i.suite)}/${cell(i.caseId)} (${cell(i.message)})`))}`);
   if (g.missingCases.length > 0) tail.push("", `In the baseline but not run: ${listed(g.missingCases.map((m) => `${cell(m.suite)}/${cell(m.caseId)}`))}`);
   if ((g.missingSuites ?? []).length > 0) tail.push("", `Suites in the baseline but not run: ${listed((g.missingSuites ?? []).map((m) => `${cell(m.suite)} (${m.cases} cases)`))}`);
-  if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trials await human review (\`harness review\`).`);
+  if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];

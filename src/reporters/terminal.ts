@@ -168,7 +168,7 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
     lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest, then climbed back.`));
   }
   if (g.pending.trials > 0) {
-    lines.push(c.yellow(`${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} await human review, left out of n: run \`harness review\`${g.pending.policy === "fail" ? " (--pending fail: the gate fails until then)" : ""}.`));
+    lines.push(c.yellow(`${plural(g.pending.trials, "trial")} ${g.pending.trials === 1 ? "awaits" : "await"} human review, left out of n: run \`harness review\`${g.pending.policy === "fail" ? " (--pending fail: the gate fails until then)" : ""}.`));
   }
   for (const a of result.judgeAgreement) {
     const kappa = Number.isFinite(a.kappa) ? `Cohen's κ ${a.kappa.toFixed(2)}` : "κ undefined (one verdict only)";
@@ -201,7 +201,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   } else if (!g.judged) {
     lines.push(c.yellow.bold(`Gate: NOT JUDGED (${g.notJudgedReason})`));
   } else if (g.status === "pass") {
-    lines.push(c.green.bold("Gate: PASS") + (g.baseline ? " (no significant regression)" : ""));
+    // Under --pending warn, a pass says what it has not judged yet.
+    const awaiting = g.pending.trials > 0 ? `, with ${plural(g.pending.trials, "trial")} awaiting human review (--pending ${g.pending.policy})` : "";
+    lines.push(c.green.bold("Gate: PASS") + (g.baseline ? " (no significant regression)" : "") + awaiting);
   } else {
     lines.push(c.red.bold(`Gate: FAIL (${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"})`));
     for (const r of g.regressions) lines.push(c.red(`  ${r.kind === "case" ? `${r.suite}/${r.caseId}` : r.suite}: ${r.message}`));
