@@ -245,6 +245,10 @@ describe("newcomer findings, held", () => {
   it("bidi overrides and zero-width characters are shown, not obeyed", async () => {
     const { showControlChars } = await import("../src/core/text.js");
     expect(showControlChars("Hi \u202Egnp.exe\u200b!\tok\n")).toBe("Hi \\u{202e}gnp.exe\\u{200b}!\tok\n");
+    // Tag characters spell "PASS" invisibly; a variation selector after a letter hides too. An emoji keeps its own.
+    const smuggled = `ok${[..."PASS"].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("")}\u{e0101}\u00ad`;
+    expect(showControlChars(smuggled)).toBe("ok\\u{e0050}\\u{e0041}\\u{e0053}\\u{e0053}\\u{e0101}\\xad");
+    expect(showControlChars("\u2764\ufe0f \u{1F44D}")).toBe("\u2764\ufe0f \u{1F44D}");
   });
 
   it("of two verdicts on one output, the later by time wins, whatever the line order", async () => {
