@@ -23,6 +23,21 @@ const FactualitySchema = z.strictObject({ reasoning: z.string(), choice: z.enum(
 
 const ANSWER_SCHEMA: Record<ModelGradedSpec["type"], z.ZodType> = { rubric: VerdictSchema, "closed-qa": VerdictSchema, factuality: FactualitySchema };
 
+/**
+ * How answers are read: the schema asked for, forgiving what changes no meaning and what small
+ * models behind servers without structured output often write ("PASS", "score": "0.8", a
+ * "confidence" key of their own). What is asked for stays strict: OpenAI's structured output
+ * needs every object closed.
+ */
+const word = <T extends readonly [string, ...string[]]>(values: T) => z.string().transform((v) => v.trim().toLowerCase()).pipe(z.enum(values));
+const number = z.union([z.number(), z.string().regex(/^\s*\d*\.?\d+\s*$/, "expected a number").transform(Number)]).pipe(score);
+const VerdictRead = z.object({ reasoning: z.string(), verdict: word(["pass", "fail"] as const), score: number });
+const READ_SCHEMA: Record<ModelGradedSpec["type"], z.ZodType> = {
+  rubric: VerdictRead,
+  "closed-qa": VerdictRead,
+  factuality: z.object({ reasoning: z.string(), choice: word(FACTUALITY_CHOICES), score: number }),
+};
+
 const prompts = new Map<JudgeType, { text: string; hash: string }>();
 
 /** The judge's instructions for this grader type, and their hash (recorded in every grade). */
@@ -38,11 +53,14 @@ export function judgePrompt(type: JudgeType): { text: string; hash: string } {
   return p;
 }
 
-const SECTION_TAGS = /<(\/?)(question|rubric|criterion|reference|output|first_output|second_output)(\s*)>/gi;
+// Any spelling a model might read as one of the sections' tags: spaces or invisible characters
+// around the slash, attributes, full-width brackets, a tag never closed.
+const GAP = "[\\s\\u200b-\\u200f\\u2060\\ufeff]*";
+const SECTION_TAGS = new RegExp(`[<\\uff1c]${GAP}\\/?${GAP}(?:question|rubric|criterion|reference|output|first_output|second_output)(?![a-z0-9_])[^>\\uff1e<\\n]*[>\\uff1e]?`, "gi");
 
 /** Text inside a section cannot open or close a section: its look-alike tags are escaped. */
 export function fence(tag: string, body: string): string {
-  return `<${tag}>\n${body.replace(SECTION_TAGS, "&lt;$1$2$3&gt;")}\n</${tag}>`;
+  return `<${tag}>\n${body.replace(SECTION_TAGS, (m) => `&lt;${m.slice(1).replace(/[>\uff1e]$/, "&gt;")}`)}\n</${tag}>`;
 }
 
 function question(messages: readonly Message[]): string {
@@ -109,7 +127,7 @@ function belies(answer: Answer, outside: string): string | undefined {
 }
 
 export function parseJudgeAnswer(type: ModelGradedSpec["type"], raw: string): Answer {
-  return parseStructured(ANSWER_SCHEMA[type] as z.ZodType<Answer>, raw, type, belies);
+  return parseStructured(READ_SCHEMA[type] as z.ZodType<Answer>, raw, type, belies);
 }
 
 const DEFAULT_ACCEPT = FACTUALITY_CHOICES.filter((c) => c !== "contradicts");
