@@ -547,6 +547,16 @@ describe("errors the user can cause", () => {
     expect(report.gate).toMatchObject({ status: "fail", judged: false });
   });
 
+  it("a grader module with a syntax error: exit 2 at its line and column, before any call", async () => {
+    const dir = await makeProject({
+      "evals/demo.yaml": 'provider: exec:echo ok\nprompt: hi\ngraders:\n  - { type: javascript, file: check.mjs }\ncases:\n  - id: a\n',
+      "evals/check.mjs": 'export default function g(o) {\n  return o.includes("x"));\n}\n',
+    });
+    const r = await runHarness(["eval"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${path.join("evals", "check.mjs")}:2:25  this grader module does not load: Unexpected token ')'\n1 problem in 1 file. Nothing was run.\n`);
+  });
+
   it("a run stopped by a grader that throws says to fix the graders, not the provider", async () => {
     const dir = await makeProject({
       "evals/demo.yaml": 'provider: exec:echo ok\nprompt: hi\ngraders:\n  - { type: javascript, file: check.mjs }\ncases:\n  - id: a\n  - id: b\n',
@@ -799,9 +809,11 @@ describe("secrets in a grader that cannot load", () => {
     });
     const env = { DATABASE_URL: "postgres://app:pw-9f8e7d6c@db/x", MY_API_TOKEN: "tok_5a4b3c2d1e" };
     const r = await runHarness(["eval", "-q", "-o", "r.json", "--max-error-rate", "1"], { cwd: dir, env });
-    const report = await readFile(path.join(dir, "r.json"), "utf8");
-    expect(report).toContain("connect failed to *** with ***");
-    for (const t of [r.stdout, r.stderr, report]) for (const v of Object.values(env)) expect(t).not.toContain(v);
+    // Found before any call: a problem of the suite's, exit 2, the module named at the throw.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("g.mjs:1:7  this grader module does not load: connect failed to *** with ***\n");
+    expect(existsSync(path.join(dir, "r.json"))).toBe(false);
+    for (const t of [r.stdout, r.stderr]) for (const v of Object.values(env)) expect(t).not.toContain(v);
   });
 });
 

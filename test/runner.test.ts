@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GraderSpec } from "../src/config/schema.js";
 import type { LoadedSuite, TrialResult } from "../src/core/types.js";
-import { ExitCode, HarnessError, RunError } from "../src/errors.js";
+import { ConfigError, ExitCode, HarnessError, RunError } from "../src/errors.js";
 import type { FixtureMode } from "../src/providers/fixtures.js";
 import { createProvider } from "../src/providers/registry.js";
 import { callWithRetries, type CallContext } from "../src/runner/call.js";
@@ -378,9 +378,22 @@ describe("runSuites: grading errors", () => {
     expect(only(run).passed).toBeNull();
   });
 
-  it("a missing grader module is a grader-error", async () => {
-    const run = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/absent.mjs" }] })], opts());
-    expect(only(run).error?.category).toBe("grader-error");
+  // A syntax error's place is Node's (vitest's loader reports it otherwise): see the CLI's test.
+  it("grader modules that cannot grade stop the run before any call, each named where it went wrong", async () => {
+    await writeGrader("graders/throws.mjs", "const x = 1;\nthrow new Error('boom at import');\n");
+    await writeGrader("graders/named.mjs", "export function grade() { return true; }\n");
+    await writeGrader("graders/hangs.mjs", "await new Promise(() => {});\n");
+    const graders: GraderSpec[] = ["absent", "throws", "named", "hangs"].map((m) => ({ type: "javascript", file: `graders/${m}.mjs` }));
+    const err = (await runSuites([openaiSuite(1, 1, { graders })], opts({ timeoutMs: 300 })).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.exitCode).toBe(ExitCode.usage);
+    expect(err.problems.map((p) => [p.file, p.line, p.col, p.message.replace(/: .*(absent\.mjs).*$/, ": …$1")])).toEqual([
+      [path.join("graders", "absent.mjs"), undefined, undefined, "this grader module does not load: …absent.mjs"],
+      [path.join("graders", "hangs.mjs"), undefined, undefined, "this grader module did not finish loading within 300 ms"],
+      [path.join("graders", "named.mjs"), undefined, undefined, 'this grader module has no exported function "default" (its functions: grade); name one with export:'],
+      [path.join("graders", "throws.mjs"), 2, 7, "this grader module does not load: boom at import"],
+    ]);
+    expect(server.requests).toHaveLength(0);
   });
 
   it("max-cost on a model without a price is a grader-error, not a pass", async () => {

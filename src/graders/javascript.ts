@@ -22,21 +22,69 @@ const scrub = (text: string, all = false) => {
   return all ? redactor.all(text) : redactor.values(text);
 };
 
-async function loadFunction(file: string, exportName: string): Promise<GradeFunction> {
+function loadModule(file: string): Promise<Record<string, unknown>> {
   let mod = modules.get(file);
   if (!mod) {
     mod = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
     modules.set(file, mod);
   }
+  return mod;
+}
+
+async function loadFunction(file: string, exportName: string): Promise<GradeFunction> {
   let loaded: Record<string, unknown>;
   try {
-    loaded = await mod;
+    loaded = await loadModule(file);
   } catch (err) {
     throw new GraderError(scrub(`cannot load ${file}: ${(err as Error).message}`, true));
   }
   const fn = loaded[exportName];
   if (typeof fn !== "function") throw new GraderError(`${file} has no exported function "${exportName}"`);
   return fn as GradeFunction;
+}
+
+/**
+ * Why a grader module cannot grade, found before a run makes any call: it does not load (a
+ * syntax error, a throw at import, a missing package), or has no such function. Undefined when
+ * it can. Where the module says (a syntax error's or a throw's line), the problem says too.
+ */
+export async function checkGraderModule(file: string, exportName: string, timeoutMs: number): Promise<{ message: string; line?: number; col?: number } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), timeoutMs)));
+  const outcome = await Promise.race([loadModule(file).then((mod) => ({ mod }), (err: unknown) => ({ err })), late]);
+  clearTimeout(timer);
+  if (outcome === "late") return { message: `this grader module did not finish loading within ${timeoutMs} ms` };
+  if ("err" in outcome) {
+    const err = outcome.err;
+    const place = err instanceof SyntaxError ? await syntaxErrorPlace(file) : placeInStack(err, file);
+    return { message: scrub(`this grader module does not load: ${(err as Error)?.message ?? String(err)}`, true), ...place };
+  }
+  if (typeof outcome.mod[exportName] === "function") return undefined;
+  const functions = Object.keys(outcome.mod).filter((k) => typeof outcome.mod[k] === "function");
+  return { message: `this grader module has no exported function "${exportName}"${functions.length > 0 ? ` (its functions: ${functions.join(", ")}); name one with export:` : ""}` };
+}
+
+/** A syntax error's line and column: Node's import error names neither, its --check does. */
+async function syntaxErrorPlace(file: string): Promise<{ line: number; col: number } | undefined> {
+  const { execFile } = await import("node:child_process");
+  const stderr = await new Promise<string>((resolve) => execFile(process.execPath, ["--check", file], { timeout: 10_000 }, (_, __, err) => resolve(String(err))));
+  const lines = stderr.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(`${file}:`));
+  const line = at >= 0 ? Number(lines[at]!.slice(file.length + 1)) : Number.NaN;
+  if (!Number.isInteger(line)) return undefined;
+  const caret = lines[at + 2]?.indexOf("^") ?? -1;
+  return { line, col: caret >= 0 ? caret + 1 : 1 };
+}
+
+/** Where in the module a throw at import came from: its first frame in that file (named by URL or by path). */
+function placeInStack(err: unknown, file: string): { line: number; col: number } | undefined {
+  const stack = String((err as Error | undefined)?.stack ?? "");
+  for (const name of [pathToFileURL(file).href, file]) {
+    const at = stack.indexOf(`${name}:`);
+    const m = at >= 0 ? /^:(\d+):(\d+)/.exec(stack.slice(at + name.length)) : null;
+    if (m) return { line: Number(m[1]), col: Number(m[2]) };
+  }
+  return undefined;
 }
 
 /**

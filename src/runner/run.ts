@@ -4,14 +4,16 @@
  * Statistics are core's job; this module only decides what ran and how it ended.
  */
 import { setMaxListeners } from "node:events";
+import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RateLimitSummary, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { tooManyErrors } from "../core/gate.js";
 import { hashOf, outputHash } from "../core/hash.js";
 import { TrialWithStoredOutput } from "../core/stored-output.js";
-import { HarnessError, RunError } from "../errors.js";
+import { ConfigError, HarnessError, RunError, type ConfigProblem } from "../errors.js";
 import { isModelGraded } from "../config/schema.js";
 import { gradeAtOnce, GraderError, type JudgeCall } from "../graders/index.js";
+import { checkGraderModule } from "../graders/javascript.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
@@ -76,6 +78,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const started = Date.now();
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  await checkGraderModules(suites, cwd, timeoutMs);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability }>();
   // Each provider's limit on calls in flight, and whether it can be reached, shared by all its
@@ -229,6 +232,29 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     throw err instanceof RunError ? new RunStopped(err, raw) : err;
   }
   return raw;
+}
+
+/**
+ * Every javascript grader module loads and has its function, or the run is refused before
+ * it makes any call (exit 2, each module named where it went wrong): found at the first trial
+ * instead, it cost a model call per trial and ended the run "not judged".
+ */
+async function checkGraderModules(suites: readonly LoadedSuite[], cwd: string, timeoutMs: number): Promise<void> {
+  const checks = new Map<string, Promise<ConfigProblem | undefined>>();
+  for (const suite of suites) {
+    for (const c of suite.cases) {
+      for (const g of c.graders) {
+        if (g.type !== "javascript") continue;
+        const file = path.resolve(suite.dir, g.file);
+        const name = g.export ?? "default";
+        const key = JSON.stringify([file, name]);
+        if (!checks.has(key)) checks.set(key, checkGraderModule(file, name, timeoutMs).then((p) => p && { file: path.relative(cwd, file) || file, ...p }));
+      }
+    }
+  }
+  if (checks.size === 0) return;
+  const problems = (await Promise.all(checks.values())).filter((p): p is ConfigProblem => p !== undefined);
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** How many trials a run of `suites` makes. */
