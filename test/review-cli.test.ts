@@ -164,6 +164,29 @@ describe("harness review in a terminal", () => {
     expect(ignored.stderr).toContain("harness: --from reviews the outputs of a saved run as they are: -k, --offline do not apply");
   });
 
+  it("a verdict answers the question it was given to: a new prompt, or new instructions, ask again", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    expect((await runHarness(["eval", "-q", "-o", "before.json"], { cwd: dir })).code).toBe(0);
+    const r = await inPty([["[1/2]", ""], [PROMPT, "p\r"], [PROMPT, "p\r"]], ["review"], dir);
+    expect(r.exit).toBe(0);
+    const passed = await runHarness(["eval", "-q"], { cwd: dir });
+    expect(passed.stdout).not.toContain("await human review");
+
+    // The same outputs, to another question: the verdicts answered the old one.
+    await writeFile(path.join(dir, "evals/tone.yaml"), SUITE.replace('prompt: "Greet Ana"', 'prompt: "Refuse Ana a refund"'));
+    const asked = await runHarness(["eval", "-q"], { cwd: dir });
+    expect(asked.stdout).toContain("4 trials await human review");
+    const from = await runHarness(["review", "--from", "before.json"], { cwd: dir });
+    expect(from.stderr).toContain("Asked otherwise since that run, so not offered (a verdict would answer a question no longer asked): tone/greet-warmly\n");
+    expect(from.stdout).toContain("Nothing to review");
+
+    // The first run's outputs under instructions rewritten since: said, not silently dropped.
+    await writeFile(path.join(dir, "evals/tone.yaml"), SUITE.replace("Is the greeting warm rather than curt?", "Is it warm?"));
+    await writeFile(path.join(dir, "evals/reviews.jsonl"), "");
+    const stale = await runHarness(["review", "--from", "before.json"], { cwd: dir });
+    expect(stale.stderr).toContain("Awaiting instructions that have changed since that run, so not offered: 2 outputs; run `harness review` without --from to review today's.\n");
+  });
+
   it("outputs whose trial another grader already failed are not offered: the verdict could not change it", async () => {
     const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE.replace("value: Ana", "value: Zed") });
     const r = await inPty([], ["review"], dir);

@@ -31,6 +31,9 @@ const review = (over: Partial<Review> = {}): Review => ({
   ...over,
 });
 
+/** The prompt a lookup is for; the helper's lines name none, as lines written before verdicts named one. */
+const P = "fedcba9876543210";
+
 describe("the reviews file", () => {
   it("a missing file is empty; verdicts are appended one line each and found again; a later line wins", async () => {
     const file = await tempFile("reviews.jsonl");
@@ -41,13 +44,28 @@ describe("the reviews file", () => {
     const text = await readFile(file, "utf8");
     expect(text.split("\n")).toHaveLength(3); // two lines and the final newline
     const again = await openReviews(file);
-    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef")).toMatchObject({ verdict: "fail", note: "on second thought" });
-    expect(again.get("s", "c", "human:other", "0123456789abcdef")).toBeUndefined();
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", P)).toMatchObject({ verdict: "fail", note: "on second thought" });
+    expect(again.get("s", "c", "human:other", "0123456789abcdef", P)).toBeUndefined();
+  });
+
+  it("a verdict answers the prompt it was given to; a line naming none answers any", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    const asked = "1111111111111111";
+    await store.add(review({ promptHash: asked, verdict: "fail" }));
+    const again = await openReviews(file);
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", asked)?.verdict).toBe("fail");
+    // The same output to another question has no verdict yet.
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", "2222222222222222")).toBeUndefined();
+    // An older line, without a prompt, still answers; one for this prompt wins over it.
+    await again.add(review({ verdict: "pass", time: "2026-11-25T10:00:00.000Z" }));
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", "2222222222222222")?.verdict).toBe("pass");
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", asked)?.verdict).toBe("fail");
   });
 
   it("a byte-order mark an editor put before the first line is not part of it", async () => {
     const file = await tempFile("reviews.jsonl", `\uFEFF${JSON.stringify(review())}\n`);
-    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef")).toMatchObject({ verdict: "pass" });
+    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef", P)).toMatchObject({ verdict: "pass" });
   });
 
   it("a file edited by hand into something invalid names every bad line", async () => {
@@ -117,6 +135,7 @@ describe("the review session", () => {
     vars: {},
     output,
     outputHash: outputHash(output),
+    promptHash: "fedcba9876543210",
     reviewKey: "human:abcd1234",
     kind: "human" as const,
     instructions: "Is it warm?",
@@ -147,8 +166,8 @@ describe("the review session", () => {
     expect(out.join("")).toContain('"x" is not a choice');
     const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("one"), verdict: "pass", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
-      { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("two"), verdict: "fail", note: "too curt", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
+      { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("one"), promptHash: "fedcba9876543210", verdict: "pass", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
+      { suite: "s", caseId: "c", grader: "human:abcd1234", outputHash: outputHash("two"), promptHash: "fedcba9876543210", verdict: "fail", note: "too curt", reviewer: "ana", time: "2026-11-24T12:00:00.000Z" },
     ]);
   });
 
@@ -255,6 +274,6 @@ describe("newcomer findings, held", () => {
     const newer = review({ verdict: "fail", time: "2026-11-24T12:00:00.000Z" });
     const older = review({ verdict: "pass", time: "2026-11-20T12:00:00.000Z" });
     const file = await tempFile("reviews.jsonl", `${JSON.stringify(newer)}\n${JSON.stringify(older)}\n`);
-    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef")!.verdict).toBe("fail");
+    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef", P)!.verdict).toBe("fail");
   });
 });

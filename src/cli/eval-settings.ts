@@ -127,8 +127,8 @@ export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): Ru
     fixtures: s.fixtures,
     fixturesDir: s.fixturesDir,
     env: io.env,
-    reviews: (suite, caseId, key, hash) => {
-      const r = reviews.get(suite, caseId, key, hash);
+    reviews: (suite, caseId, key, hash, prompt) => {
+      const r = reviews.get(suite, caseId, key, hash, prompt);
       return r && { verdict: r.verdict, reviewer: r.reviewer, ...(r.note ? { note: r.note } : {}) };
     },
     ...(io.signal ? { signal: io.signal } : {}),

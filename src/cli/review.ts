@@ -7,7 +7,7 @@ import { loadSuites } from "../config/load.js";
 import { DEFAULT_ALPHA, DEFAULT_MAX_ERROR_SHARE } from "../defaults.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { runFromReport } from "../reviews/from-report.js";
-import { reviewItems } from "../reviews/items.js";
+import { reviewItems, staleReviews } from "../reviews/items.js";
 import { runReviewSession } from "../reviews/session.js";
 import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
 import { checkWritable } from "../io/atomic-write.js";
@@ -47,13 +47,16 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
     const from = path.resolve(cwd, flags.from);
     const saved = await runFromReport(from, path.relative(cwd, from), suites);
     if (saved.unmatched.length > 0) io.stderr.write(`Not in the suites any more, so not offered: ${saved.unmatched.join(", ")}\n`);
+    if (saved.reworded.length > 0) io.stderr.write(`Asked otherwise since that run, so not offered (a verdict would answer a question no longer asked): ${saved.reworded.join(", ")}\n`);
+    const stale = staleReviews(saved.run);
+    if (stale > 0) io.stderr.write(`Awaiting instructions that have changed since that run, so not offered: ${stale} output${stale === 1 ? "" : "s"}; run \`harness review\` without --from to review today's.\n`);
     run = saved.run;
   } else {
     io.stderr.write("Running the suites to collect their outputs…\n");
     run = await runSuites(suites, runOptions(s, io, store));
   }
   // A saved run's pending marks predate verdicts given since: offer only what is still open.
-  const items = reviewItems(run, sample, (i) => store.get(i.suite, i.caseId, i.reviewKey, i.outputHash) !== undefined);
+  const items = reviewItems(run, sample, (i) => store.get(i.suite, i.caseId, i.reviewKey, i.outputHash, i.promptHash) !== undefined);
   if (items.length === 0) {
     io.stdout.write(`Nothing to review: no output awaits a human verdict${sample > 0 ? ", and every judged output has been checked" : ""}.\n`);
     return 0;

@@ -114,7 +114,7 @@ export interface HumanVerdict {
 }
 
 /** Looks up a person's verdict on an output, for one grader of one case. */
-export type ReviewLookup = (suite: string, caseId: string, reviewKey: string, outputHash: string) => HumanVerdict | undefined;
+export type ReviewLookup = (suite: string, caseId: string, reviewKey: string, outputHash: string, promptHash: string) => HumanVerdict | undefined;
 
 /** What grading a trial cost in judge calls, counted apart from the target's own call. */
 export interface JudgeUsage {

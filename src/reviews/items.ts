@@ -15,6 +15,8 @@ export interface ReviewItem {
   /** The output was replayed from a fixture (so it will come back, and the verdict with it). */
   recorded: boolean;
   outputHash: string;
+  /** What the case asked for this output: the verdict answers it. */
+  promptHash: string;
   reviewKey: string;
   /** "human" for a human grader; the judge's grader type for a judge check. */
   kind: "human" | "judge-check";
@@ -60,6 +62,7 @@ export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item:
             output: t.output,
             recorded: t.cached,
             outputHash: outputHash(t.output),
+            promptHash: c.promptHash,
             reviewKey: g.reviewKey,
             kind: spec.type === "human" ? "human" : "judge-check",
             instructions: instructionsOf(spec),
@@ -75,4 +78,19 @@ export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item:
   }
   const sampled = [...judged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, sample).map(([, item]) => item);
   return [...pending.values(), ...sampled];
+}
+
+/** Outputs awaiting a verdict under instructions (or a rubric) the suites no longer have: a saved run's, reviewed later. */
+export function staleReviews(run: RawRun): number {
+  const stale = new Set<string>();
+  for (const { suite, cases } of run.suites) {
+    for (const { case: c, trials } of cases) {
+      const current = new Set(c.graders.map(reviewKey));
+      for (const t of trials) {
+        if (t.output === null || !t.pending) continue;
+        for (const g of t.grades) if (g.pending && g.reviewKey && !current.has(g.reviewKey)) stale.add(hashOf([suite.name, c.id, g.reviewKey, outputHash(t.output)]));
+      }
+    }
+  }
+  return stale.size;
 }

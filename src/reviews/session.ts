@@ -64,6 +64,7 @@ export async function runReviewSession(items: readonly ReviewItem[], store: Revi
           caseId: item.caseId,
           grader: item.reviewKey,
           outputHash: item.outputHash,
+          promptHash: item.promptHash,
           verdict: key === "p" ? "pass" : "fail",
           ...(note ? { note } : {}),
           reviewer,

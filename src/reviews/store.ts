@@ -17,6 +17,12 @@ export const ReviewSchema = z.strictObject({
   grader: z.string().min(1),
   /** sha256 of the output, 16 hex digits. */
   outputHash: z.string().regex(/^[0-9a-f]{16}$/, "expected 16 hex digits"),
+  /**
+   * What the case asked when the verdict was given (the hash its baseline entry has): the same
+   * output to another question may deserve another verdict. Lines written before it existed
+   * have none, and answer whatever the case asks.
+   */
+  promptHash: z.string().regex(/^[0-9a-f]{16}$/, "expected 16 hex digits").optional(),
   verdict: z.enum(["pass", "fail"]),
   note: z.string().optional(),
   reviewer: z.string().min(1),
@@ -27,14 +33,14 @@ export type Review = z.infer<typeof ReviewSchema>;
 
 export interface ReviewStore {
   file: string;
-  /** The latest verdict (by time) for this output under this grader, if a person gave one. */
-  get(suite: string, caseId: string, grader: string, outputHash: string): Review | undefined;
+  /** The latest verdict (by time) for this output under this grader, to this prompt, if a person gave one. */
+  get(suite: string, caseId: string, grader: string, outputHash: string, promptHash: string): Review | undefined;
   /** Appends a verdict to the file at once: quitting a review half-way loses nothing already answered. */
   add(review: Review): Promise<void>;
   size(): number;
 }
 
-const keyOf = (r: Pick<Review, "suite" | "caseId" | "grader" | "outputHash">) => JSON.stringify([r.suite, r.caseId, r.grader, r.outputHash]);
+const keyOf = (r: Pick<Review, "suite" | "caseId" | "grader" | "outputHash" | "promptHash">) => JSON.stringify([r.suite, r.caseId, r.grader, r.outputHash, r.promptHash ?? null]);
 
 /** Reads the reviews file (a missing one is empty). Every invalid line is reported with its number. */
 export async function openReviews(file: string, label = file): Promise<ReviewStore> {
@@ -70,7 +76,8 @@ export async function openReviews(file: string, label = file): Promise<ReviewSto
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     file,
-    get: (suite, caseId, grader, outputHash) => byKey.get(keyOf({ suite, caseId, grader, outputHash })),
+    // A verdict given to this prompt; else one from before verdicts named their prompt.
+    get: (suite, caseId, grader, outputHash, promptHash) => byKey.get(keyOf({ suite, caseId, grader, outputHash, promptHash })) ?? byKey.get(keyOf({ suite, caseId, grader, outputHash })),
     async add(review) {
       const valid = ReviewSchema.parse(review);
       await appendLine(file, JSON.stringify(valid));

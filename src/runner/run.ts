@@ -480,7 +480,7 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
   };
   // Hashed only when a grader asks for a person's verdict: most trials never do.
   let hash: string | undefined;
-  const review = run.asksOthers ? (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output))) : NO_REVIEW;
+  const review = run.asksOthers ? (key: string) => ctx.reviews?.(suite.name, c.id, key, (hash ??= outputHash(response.output)), c.promptHash) : NO_REVIEW;
   const gradeCtx = { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir, messages: c.messages, judge: judged.call, review };
   let gradeError: TrialError | null = null;
   for (const spec of c.graders) {
