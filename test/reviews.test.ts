@@ -215,10 +215,29 @@ describe("Cohen's kappa", () => {
     expect(cohensKappa(pairs([[true, true, 45], [true, false, 15], [false, true, 25], [false, false, 15]])).kappa).toBeCloseTo(0.06 / 0.46, 12);
   });
 
+  it("gives agreement its Wilson interval, and kappa that interval mapped with the pass rates held", () => {
+    // The README's example, 3 outputs: yes/yes, no/no, yes/no. po = 2/3, pe = 2/3·1/3 + 1/3·2/3 = 4/9, κ = 0.4.
+    // Wilson (2 of 3, z 1.96), by hand: centre 0.57308, half-width 0.36543 → [0.20765, 0.93851];
+    // κ at those: (0.20765 − 4/9)/(5/9) = −0.42622 and (0.93851 − 4/9)/(5/9) = 0.88932.
+    const r = cohensKappa([[true, true], [false, false], [true, false]]);
+    expect(r.kappa).toBeCloseTo(0.4, 12);
+    expect(r.agreementInterval[0]).toBeCloseTo(0.20765, 4);
+    expect(r.agreementInterval[1]).toBeCloseTo(0.93851, 4);
+    expect(r.kappaInterval[0]).toBeCloseTo(-0.42622, 4);
+    expect(r.kappaInterval[1]).toBeCloseTo(0.88932, 4);
+    // A few outputs that all agree leave room: 3 of 3 is not proof (Wilson's lower bound 0.43850).
+    const all = cohensKappa([[true, true], [false, false], [true, true]]);
+    expect(all.kappa).toBe(1);
+    expect(all.agreementInterval[0]).toBeCloseTo(0.4385, 4);
+    expect(all.kappaInterval[0]).toBeLessThan(0);
+    expect(all.kappaInterval[1]).toBe(1);
+  });
+
   it("is undefined when chance explains everything, or with nothing to compare", () => {
     expect(cohensKappa(pairs([[true, true, 4]])).kappa).toBeNaN();
     expect(cohensKappa(pairs([[true, true, 4]])).agreement).toBe(1);
     expect(cohensKappa([]).kappa).toBeNaN();
+    expect(cohensKappa(pairs([[true, true, 4]])).kappaInterval.every(Number.isNaN)).toBe(true);
   });
 
   it("judgeAgreement pairs each distinct judged output once with the person's verdict", () => {

@@ -10,8 +10,8 @@ import { hasOutput } from "./stored-output.js";
 
 export function judgeAgreement(suites: readonly SuiteResult[]): JudgeAgreement[] {
   // One pair per distinct output: a fixture replayed in five trials is one judgement, not five.
-  const groups = new Map<string, { row: Omit<JudgeAgreement, "pairs" | "agreement" | "kappa">; pairs: Map<string, [boolean, boolean]> }>();
-  const add = (id: string, row: Omit<JudgeAgreement, "pairs" | "agreement" | "kappa">, key: string, pair: [boolean, boolean]) => {
+  const groups = new Map<string, { row: Omit<JudgeAgreement, "pairs" | "agreement" | "agreementInterval" | "kappa" | "kappaInterval">; pairs: Map<string, [boolean, boolean]> }>();
+  const add = (id: string, row: Omit<JudgeAgreement, "pairs" | "agreement" | "agreementInterval" | "kappa" | "kappaInterval">, key: string, pair: [boolean, boolean]) => {
     const g = groups.get(id) ?? { row, pairs: new Map<string, [boolean, boolean]>() };
     g.pairs.set(key, pair);
     groups.set(id, g);

@@ -448,9 +448,9 @@ function percentileOfSorted(xs: Float64Array, q: number): number {
  * agreement, 0 no better than chance; NaN when chance alone explains everything
  * (both raters gave one verdict only) or there are no items.
  */
-export function cohensKappa(pairs: readonly (readonly [boolean, boolean])[]): { agreement: number; kappa: number } {
+export function cohensKappa(pairs: readonly (readonly [boolean, boolean])[]): Agreement {
   const n = pairs.length;
-  if (n === 0) return { agreement: Number.NaN, kappa: Number.NaN };
+  if (n === 0) return { agreement: Number.NaN, agreementInterval: [Number.NaN, Number.NaN], kappa: Number.NaN, kappaInterval: [Number.NaN, Number.NaN] };
   let agree = 0;
   let aYes = 0;
   let bYes = 0;
@@ -461,5 +461,22 @@ export function cohensKappa(pairs: readonly (readonly [boolean, boolean])[]): { 
   }
   const po = agree / n;
   const pe = (aYes / n) * (bYes / n) + (1 - aYes / n) * (1 - bYes / n);
-  return { agreement: po, kappa: pe === 1 ? Number.NaN : (po - pe) / (1 - pe) };
+  const agreementInterval = wilsonInterval(agree, n);
+  if (pe === 1) return { agreement: po, agreementInterval, kappa: Number.NaN, kappaInterval: [Number.NaN, Number.NaN] };
+  const kappaOf = (p: number) => (p - pe) / (1 - pe);
+  return { agreement: po, agreementInterval, kappa: kappaOf(po), kappaInterval: [kappaOf(agreementInterval[0]), kappaOf(agreementInterval[1])] };
+}
+
+/**
+ * How far two graders agree: the share of outputs they agree on, with its Wilson 95% interval,
+ * and Cohen's kappa (agreement beyond what their own pass rates would give by chance). Kappa's
+ * interval is the agreement's mapped through kappa with the two graders' pass rates held as
+ * observed: approximate, but unlike the usual large-sample one it does not shrink to a point
+ * when a few outputs all agree. NaN where undefined (no outputs; one verdict only).
+ */
+export interface Agreement {
+  agreement: number;
+  agreementInterval: [number, number];
+  kappa: number;
+  kappaInterval: [number, number];
 }

@@ -272,8 +272,12 @@ export interface JudgeAgreement {
   pairs: number;
   /** Share of those where they agreed. */
   agreement: number;
+  /** Its Wilson 95% interval. */
+  agreementInterval: [number, number];
   /** Cohen's kappa: agreement beyond chance; NaN (null in JSON) when undefined. */
   kappa: number;
+  /** Kappa's 95% interval: the agreement's, with the pass rates held as observed (see stats.ts Agreement). */
+  kappaInterval: [number, number];
 }
 
 export interface Regression {

@@ -1,6 +1,7 @@
 /** Number formatting shared by the human-readable reporters. "—" means "could not be computed", never zero. */
 
 import { showControlChars } from "../core/text.js";
+import type { JudgeAgreement } from "../core/types.js";
 
 export const DASH = "—";
 
@@ -29,4 +30,21 @@ export function fmtUsd(x: number | null): string {
 export function oneLine(s: string, max = 100): string {
   const t = showControlChars(s.replace(/\s+/g, " ").trim());
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/**
+ * "67% agree (95% CI 21%–94%), Cohen's κ 0.40 (95% CI -0.98 to 0.88)": a judge's agreement with
+ * people, with how little a few outputs can say. Intervals are absent from reports of versions before them.
+ */
+export function describeAgreement(a: Pick<JudgeAgreement, "agreement" | "kappa"> & { agreementInterval?: [number | null, number | null]; kappaInterval?: [number | null, number | null] }): string {
+  const within = (iv: [number | null, number | null] | undefined, show: (x: number) => string, sep: string) =>
+    iv && Number.isFinite(iv[0]) && Number.isFinite(iv[1]) ? ` (95% CI ${show(iv[0]!)}${sep}${show(iv[1]!)})` : "";
+  const agree = `${fmtPct(a.agreement)} agree${within(a.agreementInterval, fmtPct, "–")}`;
+  const kappa = Number.isFinite(a.kappa) ? `Cohen's κ ${a.kappa.toFixed(2)}${within(a.kappaInterval, (x) => x.toFixed(2), " to ")}` : "κ undefined (one verdict only)";
+  return `${agree}, ${kappa}`;
+}
+
+/** Which grader a row of judge agreement is about: a suite's rubric (by its short hash), or a type over all suites. */
+export function agreementLabel(a: Pick<JudgeAgreement, "grader" | "suite" | "reviewKey">): string {
+  return a.suite === null ? `${a.grader}, all suites` : `${a.suite} ${a.grader} ${a.reviewKey?.split(":")[1] ?? ""}`;
 }

@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
-import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
@@ -129,6 +129,15 @@ function overview(result: RunResult): string {
   return `<div class="charts">${scatter}</div>${unpriced.length > 0 ? `<p class="muted">Not plotted (cost or pass rate unknown): ${esc(unpriced.join(", "))}</p>` : ""}`;
 }
 
+/** How far the judges agree with people who graded the same outputs: where a reader decides whether to trust the model-graded gate. */
+function judgeAgreement(result: RunResult): string {
+  if (result.judgeAgreement.length === 0) return "";
+  const rows = result.judgeAgreement
+    .map((a) => `<tr><td>${esc(agreementLabel(a))}</td><td class="num">${a.pairs}</td><td>${esc(describeAgreement(a))}</td></tr>`)
+    .join("");
+  return `<section class="agreement"><h2>Judge vs people</h2><table><thead><tr><th>grader</th><th>outputs graded by both</th><th>agreement</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function filters(result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>): string {
   const cases = result.suites.flatMap((s) => s.cases.map((c) => ({ c, cmp: comparisons.get(`${s.name}\u0000${c.id}`) })));
   const failing = cases.filter(({ c }) => isFailing(c)).length;
@@ -145,6 +154,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   const meta = [`started ${result.startedAt}`, `${(result.durationMs / 1000).toFixed(1)} s`, `harness ${result.harnessVersion}`, base ? `baseline ${base.path}${base.commit ? ` @ ${base.commit.slice(0, 7)}` : ""}` : "no baseline", `α = ${result.gate.alpha}`, `${result.errors.errored} errored trials${errs ? ` (${errs})` : ""}`, result.interrupted ? `interrupted by ${result.interrupted}` : ""].filter(Boolean).join(" · ");
   return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}</header>
 ${overview(result)}
+${judgeAgreement(result)}
 ${filters(result, comparisons)}
 ${result.suites.map((s) => suiteSection(s, result, comparisons, options.history, budget)).join("\n")}`);
 }

@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -81,6 +81,10 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   if (g.improvements.length > 0) tail.push("", `Improved: ${listed(g.improvements.map((i) => `${cell(i.suite)}/${cell(i.caseId)} (${cell(i.message)})`))}`);
   if (g.missingCases.length > 0) tail.push("", `In the baseline but not run: ${listed(g.missingCases.map((m) => `${cell(m.suite)}/${cell(m.caseId)}`))}`);
   if ((g.missingSuites ?? []).length > 0) tail.push("", `Suites in the baseline but not run: ${listed((g.missingSuites ?? []).map((m) => `${cell(m.suite)} (${m.cases} cases)`))}`);
+  if (result.judgeAgreement.length > 0) {
+    tail.push("", "#### Judge vs people", "", "| grader | outputs graded by both | agreement |", "|---|---|---|");
+    for (const a of result.judgeAgreement) tail.push(`| ${cell(agreementLabel(a))} | ${a.pairs} | ${cell(describeAgreement(a))} |`);
+  }
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 

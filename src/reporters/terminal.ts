@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { DASH, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -171,9 +171,7 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
     lines.push(c.yellow(`${plural(g.pending.trials, "trial")} ${g.pending.trials === 1 ? "awaits" : "await"} human review, left out of n: run \`harness review\`${g.pending.policy === "fail" ? " (--pending fail: the gate fails until then)" : ""}.`));
   }
   for (const a of result.judgeAgreement) {
-    const kappa = Number.isFinite(a.kappa) ? `Cohen's κ ${a.kappa.toFixed(2)}` : "κ undefined (one verdict only)";
-    const which = a.suite === null ? `${a.grader}, all suites` : `${a.suite} ${a.grader} ${a.reviewKey?.split(":")[1] ?? ""}`;
-    lines.push(`Judge vs people, ${which}: ${plural(a.pairs, "output")} graded by both, ${fmtPct(a.agreement)} agree, ${kappa}`);
+    lines.push(`Judge vs people, ${agreementLabel(a)}: ${plural(a.pairs, "output")} graded by both, ${describeAgreement(a)}`);
   }
   if (result.interrupted) lines.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
   if (g.baseline) {
