@@ -1121,14 +1121,15 @@ describe("every problem in one pass", () => {
 });
 
 describe("line endings", () => {
-  it("a file:// prompt checked out with CRLF renders, and hashes, as with LF", async () => {
+  it("a file:// prompt checked out with CRLF, or saved with a byte-order mark, renders and hashes as with LF", async () => {
     const lf = await mkdtemp(path.join(os.tmpdir(), "harness-lf-"));
     const crlf = await mkdtemp(path.join(os.tmpdir(), "harness-crlf-"));
     const suite = 'provider: openai:gpt-4o-mini\nprompt: file://p.md\ncases:\n  - id: a\n    vars: { q: hi }\n    graders: [{ type: contains, value: y }]\n';
     await writeFile(path.join(lf, "s.yaml"), suite);
     await writeFile(path.join(lf, "p.md"), "Policy:\nbe kind\nQ: {{q}}\n");
-    await writeFile(path.join(crlf, "s.yaml"), suite.replace(/\n/g, "\r\n"));
-    await writeFile(path.join(crlf, "p.md"), "Policy:\r\nbe kind\r\nQ: {{q}}\r\n");
+    // Saved by a Windows editor: CRLF, and a byte-order mark first in both files.
+    await writeFile(path.join(crlf, "s.yaml"), `\uFEFF${suite.replace(/\n/g, "\r\n")}`);
+    await writeFile(path.join(crlf, "p.md"), "\uFEFFPolicy:\r\nbe kind\r\nQ: {{q}}\r\n");
     const [a] = await loadSuites(["s.yaml"], { cwd: lf });
     const [b] = await loadSuites(["s.yaml"], { cwd: crlf });
     expect(b!.cases[0]!.messages).toEqual(a!.cases[0]!.messages);

@@ -60,8 +60,9 @@ export async function readTextFile(abs: string): Promise<{ text: string } | { pr
     const at = firstBadByte(buf);
     return { problem: `not valid UTF-8${at === undefined ? "" : ` (byte ${at + 1}, line ${countLines(buf, at)})`}: save the file as UTF-8` };
   }
-  // A Windows checkout (core.autocrlf) must not change the prompt, and with it the fixture keys and prompt hashes.
-  return { text: buf.toString("utf8").replace(/\r\n/g, "\n") };
+  // A Windows checkout (core.autocrlf) must not change the prompt, and with it the fixture keys and prompt
+  // hashes; nor may the byte-order mark a Windows editor puts first, which no one means to send a model.
+  return { text: buf.toString("utf8").replace(/^\uFEFF/, "").replace(/\r\n/g, "\n") };
 }
 
 /** Offset of the first byte that cannot start or continue a UTF-8 sequence; undefined for subtler faults (overlong forms, surrogates). */
