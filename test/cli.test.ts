@@ -500,7 +500,11 @@ describe("errors the user can cause", () => {
     await writeFile(suite, (await readFile(suite, "utf8")).replace("says a person will follow up.", "says a person will follow up today."));
     const r = await runHarness(["eval", "--offline", "--max-error-rate", "0.5", "-o", "r.json"], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/errored \(missing-fixture\): judge openai:gpt-4o-mini missing-fixture/);
+    expect(r.stdout).toMatch(/errored \(missing-fixture\): judge openai:gpt-4o-mini missing-fixture: openai:gpt-4o-mini: no recorded answer for vote 1 on this output \(fixtures\//);
+    expect(r.stdout).toContain("a changed prompt, model or rubric needs re-recording with --record");
+    // Reporting to files only, stderr still says which case and which fixture.
+    const quiet = await runHarness(["eval", "--offline", "--max-error-rate", "0.5", "--reporter", "json:q.json"], { cwd: dir });
+    expect(quiet.stderr).toMatch(/; the first: refund-policy\/[a-z-]+: judge openai:gpt-4o-mini missing-fixture: .*no recorded answer for vote 1 on this output \(fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)\n/);
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
     expect(report.errors.share).toBeLessThan(0.5);
     expect(report.gate.judged).toBe(false);

@@ -140,13 +140,27 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     // The error itself says best what to do (set the key, say).
     if (stopped) throw stopped;
     if (code === ExitCode.runError) {
-      throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}`, { hint: notJudgedHint(result.errors.byCategory, result.errors.total > 0 && result.errors.errored === result.errors.total) });
+      // The terminal's table names the cases; a run reporting only to files says here where to look.
+      const first = firstError(result);
+      const where = first ? `; the first: ${first}` : "";
+      throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}${where}`, { hint: notJudgedHint(result.errors.byCategory, result.errors.total > 0 && result.errors.errored === result.errors.total) });
     }
     return code;
   } finally {
     // Long outputs were read back from the journal for the reports: only now may another run have it.
     await journal.writer?.close();
   }
+}
+
+/** The first errored trial of a run not judged, as "suite/case: why" (cancelled ones say nothing). */
+function firstError(result: RunResult): string | undefined {
+  for (const s of result.suites) {
+    for (const c of s.cases) {
+      const t = c.trials.find((x) => x.error && x.error.category !== "cancelled");
+      if (t?.error) return `${s.name}/${c.id}: ${t.error.message.split("\n")[0]}`;
+    }
+  }
+  return undefined;
 }
 
 /** Whether the paths name suite files alone, not a folder (none named is evals/, a folder). */

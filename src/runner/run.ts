@@ -330,7 +330,11 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
       ctx.fail(err);
       throw new GraderError(`judge ${judge.id}: ${(err as Error).message}`);
     }
-    if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${outcome.error.message}`, outcome.error.category);
+    if (!outcome.ok) {
+      // A judge's calls are keyed by vote, not trial: "trial 0" of every trial would mislead.
+      const message = outcome.error.category === "missing-fixture" ? outcome.error.message.replace(/ for trial \d+ \(/, ` for vote ${vote + 1} on this output (`) : outcome.error.message;
+      throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${message}`, outcome.error.category);
+    }
     const r = outcome.response;
     // Counted once, by the trial whose grading made the call.
     if (!first) return r;
