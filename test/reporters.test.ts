@@ -90,6 +90,14 @@ describe("junit", () => {
     expect(ok["system-out"]).toMatch(/^5\/5 judged trials passed/);
     expect(cases.find((t: { name: string }) => t.name === "(suite gate)").failure.message).toMatch(/^pass rate 40\/40 → 35\/40 over the cases both runs judged \(one-sided exact test, stratified by case, p /);
   });
+
+  it("keeps the suite's own verdict as a passing testcase when nothing is wrong: the count of tests does not move", () => {
+    const passing = parser.parse(renderJunit(buildRunResult(raw, { harnessVersion: "0.1.0" }))).testsuites;
+    expect(passing).toMatchObject({ tests: "9", failures: "0" });
+    const gate = passing.testsuite[0].testcase.find((t: { name: string }) => t.name === "(suite gate)");
+    expect(gate).toBeDefined();
+    expect(gate.failure).toBeUndefined();
+  });
 });
 
 describe("markdown", () => {
