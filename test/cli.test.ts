@@ -175,6 +175,8 @@ describe("the baseline gate, end to end", () => {
     const first = await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain("Wrote the baseline");
+    // Not "write one with --update-baseline", in the run that does.
+    expect(first.stdout).toContain("No baseline yet: nothing to compare against; this run becomes it (--update-baseline).");
     seenPerCase.clear();
     return dir;
   }

@@ -1120,6 +1120,17 @@ describe("every problem in one pass", () => {
   });
 });
 
+describe("zod's messages, in plain words", () => {
+  it("says a bound and a choice as the rest of the messages do", async () => {
+    const text = 'provider: exec:echo ok\ntrials: 0\nmessages:\n  - { role: sys, content: x }\ngraders: [{ type: contains, value: ok }]\ncases:\n  - id: a\n';
+    const err = await configError(load(await project({ "s.yaml": text }), ["s.yaml"]));
+    expect(err.problems.map((p) => [p.path, p.message])).toEqual([
+      ["trials", "expected a number ≥ 1"],
+      ["messages[0].role", "expected one of: system, user, assistant"],
+    ]);
+  });
+});
+
 describe("{{var}} in graders", () => {
   const suite = (graders: string, cases: string) => `provider: openai:gpt-4o-mini\nprompt: "Q {{q}}"\ngraders:\n${graders}cases:\n${cases}`;
 

@@ -122,10 +122,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
 
     const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
     if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "report");
-    await writeReports(result, reporters, io, { color: flags.color, history: entries, saved: s.output });
+    await writeReports(result, reporters, io, { color: flags.color, history: entries, saved: s.output, updatingBaseline: s.updateBaseline });
     if (htmlFile) await openInBrowser(htmlFile, io);
 
-    if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${suites.reduce((n, x) => n + x.cases.length, 0)} cases. The gate is applied once, by harness merge over all shards' reports.\n`);
+    if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${casesIn(suites)}. The gate is applied once, by harness merge over all shards' reports.\n`);
     const code = exitCodeFor(result, s);
     if (s.updateBaseline) {
       if (code === ExitCode.ok) {
@@ -150,6 +150,11 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     // Long outputs were read back from the journal for the reports: only now may another run have it.
     await journal.writer?.close();
   }
+}
+
+function casesIn(suites: readonly { cases: readonly unknown[] }[]): string {
+  const n = suites.reduce((sum, x) => sum + x.cases.length, 0);
+  return `${n} case${n === 1 ? "" : "s"}`;
 }
 
 /** The first errored trial of a run not judged, as "suite/case: why" (cancelled ones say nothing). */

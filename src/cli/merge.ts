@@ -66,7 +66,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     ...(stopped ? { stopped } : {}),
   });
   if (flags.output) await writeChunksAtomic(path.resolve(cwd, flags.output), renderJsonChunks(result), "report");
-  await writeReports(result, reporters, io, { color: flags.color, saved: flags.output });
+  await writeReports(result, reporters, io, { color: flags.color, saved: flags.output, updatingBaseline: flags.updateBaseline === true });
   io.stderr.write(`Merged ${reports.length} report${reports.length === 1 ? "" : "s"}: ${raw.suites.reduce((n, s) => n + s.cases.length, 0)} cases.\n`);
 
   const code = exitCodeFor(result, { updateBaseline: flags.updateBaseline === true });

@@ -37,13 +37,21 @@ export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounte
   if (issue.code === "invalid_type" && doc.getIn(p) === undefined) {
     return [{ ...where(), message: `missing required key; expected ${issue.expected}` }];
   }
-  const message = issue.message.replace(/^Invalid input: /, "");
+  const message = plainWords(issue);
   // `prompt: {{q}}` unquoted is a YAML mapping inside a mapping, not a template.
   const node = doc.getIn(p, true);
   if (issue.code === "invalid_type" && issue.expected === "string" && isMap(node) && node.flow) {
     return [{ ...where(), message: `${message}: a value that starts with { is read as a YAML mapping; put a {{template}} in quotes, e.g. "{{question}}"` }];
   }
   return [{ ...where(), message }];
+}
+
+/** zod's messages in the words of the rest: "expected a number ≥ 1", not "Too small: expected number to be >=1". */
+function plainWords(issue: z.core.$ZodIssue): string {
+  if (issue.code === "too_small" && issue.origin === "number") return `expected a ${"inclusive" in issue && issue.inclusive === false ? "number >" : "number ≥"} ${String(issue.minimum)}`;
+  if (issue.code === "too_big" && issue.origin === "number") return `expected a ${"inclusive" in issue && issue.inclusive === false ? "number <" : "number ≤"} ${String(issue.maximum)}`;
+  if (issue.code === "invalid_value" && issue.values.length > 1) return `expected one of: ${issue.values.map(String).join(", ")}`;
+  return issue.message.replace(/^Invalid input: /, "");
 }
 
 /** The known name nearest to `word` by edit distance, if it is a plausible typo. */

@@ -17,6 +17,8 @@ export interface ReporterContext {
   history?: readonly HistoryEntry[] | undefined;
   /** The JSON report this command wrote (or read), as the user named it: where the terminal points for what it leaves out. */
   saved?: string | undefined;
+  /** This run is written as the new baseline (eval --update-baseline): "no baseline yet" is not news to act on. */
+  updatingBaseline?: boolean;
 }
 
 /** Renders one finished result: a run (eval, report, merge) or a comparison (compare). */
@@ -29,7 +31,7 @@ export interface Reporter<R = RunResult> {
 }
 
 export const REPORTERS: Record<string, Reporter> = {
-  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color, saved: ctx.saved }) },
+  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color, saved: ctx.saved, updatingBaseline: ctx.updatingBaseline }) },
   json: { name: "json", defaultTarget: { file: "harness-report.json" }, render: (r) => renderJson(r) },
   junit: { name: "junit", defaultTarget: { file: "harness-junit.xml" }, render: (r) => renderJunit(r) },
   markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r) => renderMarkdown(r) },

@@ -14,6 +14,8 @@ export interface TerminalOptions {
   maxRows?: number;
   /** The JSON report of this run, when one was written: what the terminal leaves out is there. */
   saved?: string | undefined;
+  /** The run is being written as the new baseline. */
+  updatingBaseline?: boolean | undefined;
 }
 
 const MAX_ROWS = 60;
@@ -36,7 +38,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   // One index, not a scan of every comparison per case row: a run can have 20,000 cases.
   const comparisons = new Map((result.comparison?.cases ?? []).map((x) => [`${x.suite}\u0000${x.caseId}`, x]));
   for (const suite of result.suites) out.push(renderSuite(suite, comparisons, c, options), "");
-  out.push(renderFooter(result, c));
+  out.push(renderFooter(result, c, options));
   return `${out.join("\n")}\n`;
 }
 
@@ -156,7 +158,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function renderFooter(result: RunResult, c: ChalkInstance): string {
+function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOptions): string {
   const g = result.gate;
   const lines: string[] = [];
   const e = result.errors;
@@ -177,7 +179,7 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   if (g.baseline) {
     lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha} for the whole run`));
   } else {
-    lines.push(c.dim("No baseline: nothing to compare against. Write one with --update-baseline."));
+    lines.push(c.dim(options.updatingBaseline ? "No baseline yet: nothing to compare against; this run becomes it (--update-baseline)." : "No baseline: nothing to compare against. Write one with --update-baseline."));
   }
   for (const n of g.newCases) lines.push(c.dim(`  new since the baseline: ${n.suite}/${n.caseId}`));
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
