@@ -131,6 +131,29 @@ describe("eval --resume", () => {
     expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20, errored: 0 });
   });
 
+  it("resumed with --record, asks again and records what the stopped run answered live; what it recorded replays", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    const recordAt = ["--fixtures", "fx", "-q", "--retries", "0", "-j", "4"];
+    // Stopped after 7 answers, none recorded (no --record).
+    expect((await interruptedRun(dir, 7, "SIGINT")).code).toBe(130);
+    server.handle((req) => ({ kind: "answer", text: `ok ${req.index}` }));
+    const before = server.requests.length;
+    const resumed = await runHarness(["eval", ...recordAt, "--resume", "--record", "-o", "full.json"], { cwd: dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // All 20 asked: the 7 kept answers were in no fixture, so a replay could not have shown them.
+    expect(server.requests.length - before).toBe(20);
+    const full = JSON.parse(await readFile(path.join(dir, "full.json"), "utf8"));
+    // Offline, the replay is the report, trial for trial.
+    const replay = await runHarness(["eval", ...recordAt, "--offline", "-o", "replay.json"], { cwd: dir, env: {} });
+    expect(replay.code, replay.stderr).toBe(0);
+    const outputs = (r: { suites: { cases: { trials: { output: string }[] }[] }[] }) => r.suites[0]!.cases.map((c) => c.trials.map((t) => t.output));
+    expect(outputs(JSON.parse(await readFile(path.join(dir, "replay.json"), "utf8")))).toEqual(outputs(full));
+    // A recording stopped and resumed with --record keeps what it recorded: no call at all.
+    const again = server.requests.length;
+    expect((await runHarness(["eval", ...recordAt, "--resume", "--record"], { cwd: dir, env })).code).toBe(0);
+    expect(server.requests.length).toBe(again);
+  });
+
   it("resuming with no journal is exit 2, naming it", async () => {
     const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
     const r = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });

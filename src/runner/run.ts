@@ -139,9 +139,10 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     cases: suite.cases.map((c) => ({ case: c, trials: new Array<TrialResult>(suite.trials) })),
   }));
 
+  const prior = options.fixtures === "record" ? recordedOnly(options.prior) : options.prior;
   let batchPrefixes: string[] = [];
   if (options.batch) {
-    const isKept = (suite: LoadedSuite, ci: number, t: number) => options.prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
+    const isKept = (suite: LoadedSuite, ci: number, t: number) => prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
     batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
@@ -155,7 +156,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
         const c = caseEntry.case;
         const run: CaseRun = { suite: entry.suite, c, key: trialKey(entry.suite, c), trials: caseEntry.trials, call, asksOthers: c.graders.some((g) => isModelGraded(g) || g.type === "human") };
         for (let t = 0; t < entry.suite.trials; t++) {
-          const kept = options.prior?.get(entry.suite, c, run.key, t);
+          const kept = prior?.get(entry.suite, c, run.key, t);
           if (kept) {
             caseEntry.trials[t] = kept;
             resumed++;
@@ -191,7 +192,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       if (stop.signal.aborted) trial = cancelledTrial(t);
       else {
         try {
-          trial = await runTrial(run, t, trialCtx, options.prior?.answer(run.suite, run.c, run.key, t));
+          trial = await runTrial(run, t, trialCtx, prior?.answer(run.suite, run.c, run.key, t));
         } catch (err) {
           // Only fatal errors reach here: remember the first and stop the run. The trial that met
           // it ends with its category (auth, say), so the report's errors name the cause.
@@ -255,6 +256,33 @@ async function checkGraderModules(suites: readonly LoadedSuite[], cwd: string, t
   if (checks.size === 0) return;
   const problems = (await Promise.all(checks.values())).filter((p): p is ConfigProblem => p !== undefined);
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * What --resume keeps when recording: only answers that came from the fixtures. One answered
+ * live and never recorded (a run without --record, resumed with it) is asked again and
+ * recorded, so that fixtures/ replays what the report shows; what the stopped run recorded
+ * replays for free. exec: answers are never recorded, so they are kept as ever.
+ */
+function recordedOnly(prior: PriorTrials | undefined): PriorTrials | undefined {
+  if (!prior) return undefined;
+  const recorded = (suite: LoadedSuite, t: { cached: boolean } | undefined) => t !== undefined && (t.cached || suite.provider.id.startsWith("exec:"));
+  return {
+    get: (suite, c, key, index) => {
+      const t = prior.get(suite, c, key, index);
+      return recorded(suite, t) ? t : undefined;
+    },
+    answer: (suite, c, key, index) => {
+      const a = prior.answer(suite, c, key, index);
+      return recorded(suite, a) ? a : undefined;
+    },
+    get skipped() {
+      return prior.skipped;
+    },
+    get changed() {
+      return prior.changed;
+    },
+  };
 }
 
 /** How many trials a run of `suites` makes. */
