@@ -804,6 +804,9 @@ describe("secrets", () => {
     expect(report).toContain("upstream said 401 for key ***");
     expect(report).toContain("checked with ***");
     for (const t of [r.stdout, r.stderr, ...(await textsIn(dir))]) expect(t).not.toContain(key);
+    // The answer that lost the value says so, by the variable's name: it was graded masked.
+    expect(JSON.parse(report).masked).toEqual([{ source: "$SHOP_API_KEY", answers: 1 }]);
+    expect(r.stdout).toContain("1 answer held the value of $SHOP_API_KEY, masked as *** before it was graded or recorded.");
   });
 });
 

@@ -49,6 +49,12 @@ describe("redactorFor", () => {
     expect(r.values("pw hunter2-long; url postgres://app:pw@db.internal/shop; x a-very-secret-1")).toBe("pw ***; url ***; x ***");
   });
 
+  it("says where the secrets in a text come from, by name, never by value", () => {
+    const r = redactorFor({ PGPASSWORD: "hunter2-long", DATABASE_URL: "postgres://app:pw-9f8e7d6c@db/x" }, { baseURL: "https://me:base-pass-1@llm.example/v1" });
+    expect(r.sources("hunter2-long and pw-9f8e7d6c and base-pass-1")).toEqual(["$PGPASSWORD", "the password in $DATABASE_URL", "the baseURL's password"]);
+    expect(r.sources("nothing secret here")).toEqual([]);
+  });
+
   it("a URL password with a raw % (valid there, and no escape) is masked as written, and breaks nothing", () => {
     const r = redactorFor({ DATABASE_URL: "postgres://app:100%sure-pw@db/x" });
     expect(r.values("postgres://app:100%sure-pw@db/x and 100%sure-pw")).toBe("*** and ***");

@@ -53,6 +53,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     stopped: options.stopped ?? null,
     resumedTrials: raw.resumed ?? 0,
     rateLimits: raw.rateLimits ?? [],
+    ...(raw.masked && raw.masked.length > 0 ? { masked: raw.masked } : {}),
     shard: options.shard ?? null,
     suites,
     errors,

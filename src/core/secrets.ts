@@ -65,6 +65,8 @@ const CREDENTIAL_SHAPES: [RegExp, string][] = [
 export interface Redactor {
   /** Text with every known secret value replaced by ***: for answers. */
   values(text: string): string;
+  /** Where the secrets in this text come from ("$PGPASSWORD", "a URL's password"): to say what an answer lost. */
+  sources(text: string): string[];
   /** Also anything shaped like a credential: for errors and hints. */
   all(text: string): string;
 }
@@ -75,30 +77,32 @@ export interface Redactor {
  * (DATABASE_URL=postgres://app:pw@db), whole and its password.
  */
 export function redactorFor(env: NodeJS.ProcessEnv, own: { baseURL?: string | undefined; env?: Record<string, string> | undefined } = {}): Redactor {
-  const found = new Set<string>();
-  const add = (value: string | undefined) => {
-    if (maskable(value)) found.add(value);
+  // Each secret, and where it comes from (the first place found).
+  const found = new Map<string, string>();
+  const add = (value: string | undefined, source: string) => {
+    if (maskable(value) && !found.has(value)) found.set(value, source);
   };
   const consider = (name: string, value: string | undefined) => {
     if (value === undefined) return;
     const passwords = passwordsIn(value);
     // A URL with a password in it is a secret whole, whatever its name; its password too, where long enough.
-    if (passwords.length > 0) add(value);
-    for (const password of passwords) add(password);
-    if ((SECRET_IN_NAME.test(name) || SECRET_WORD_IN_NAME.test(name)) && !isPlainLocation(value)) add(value);
+    if (passwords.length > 0) add(value, `$${name}`);
+    for (const password of passwords) add(password, `the password in $${name}`);
+    if ((SECRET_IN_NAME.test(name) || SECRET_WORD_IN_NAME.test(name)) && !isPlainLocation(value)) add(value, `$${name}`);
   };
   for (const [name, value] of Object.entries(env)) consider(name, value);
   for (const [name, value] of Object.entries(own.env ?? {})) consider(name, value);
-  if (own.baseURL) for (const password of passwordsIn(own.baseURL)) add(password);
-  for (const value of released) add(value);
+  if (own.baseURL) for (const password of passwordsIn(own.baseURL)) add(password, "the baseURL's password");
+  for (const value of released) add(value, "a token the GitHub Action was given");
   // Longest first, so a secret that contains another is replaced whole.
-  const secrets = [...found].sort((a, b) => b.length - a.length);
+  const secrets = [...found.keys()].sort((a, b) => b.length - a.length);
   const values = (text: string): string => {
     for (const secret of secrets) if (text.includes(secret)) text = text.replaceAll(secret, "***");
     return text;
   };
   return {
     values,
+    sources: (text) => [...new Set(secrets.filter((secret) => text.includes(secret)).map((secret) => found.get(secret)!))],
     all(text) {
       text = values(text);
       for (const [shape, replacement] of CREDENTIAL_SHAPES) text = text.replace(shape, replacement);

@@ -325,6 +325,8 @@ export interface RunResult {
   resumedTrials?: number;
   /** Providers that answered 429, and how far calls in flight were cut; absent in reports before 0.2. */
   rateLimits?: RateLimitSummary[];
+  /** Answers that held a secret's value, masked before anything kept them, by where the secret comes from; absent when none did. */
+  masked?: MaskedSummary[];
   /** Set on a shard's run (eval --shard i/n): its gate is deferred to harness merge. */
   shard: { index: number; count: number } | null;
   suites: SuiteResult[];
@@ -376,6 +378,14 @@ export interface RawRun {
   resumed?: number;
   /** How each provider's calls met its rate limits; only providers that answered 429 at least once. */
   rateLimits?: RateLimitSummary[];
+  masked?: MaskedSummary[];
+}
+
+/** Answers (the models' and the judges') in which a secret's value was masked: graded, and recorded, as masked. */
+export interface MaskedSummary {
+  /** "$PGPASSWORD", "the password in $DATABASE_URL", "the baseURL's password". */
+  source: string;
+  answers: number;
 }
 
 /** A provider's 429s in a run, and how far the adaptive limit cut its calls in flight. */

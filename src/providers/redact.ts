@@ -38,7 +38,7 @@ export function redacting<P extends Provider & { batchApi?: BatchApi }>(provider
     call: (request, options) =>
       call(request, options).then((response) => {
         const output = redact.values(response.output);
-        return output === response.output ? response : { ...response, output };
+        return output === response.output ? response : { ...response, output, masked: redact.sources(response.output) };
       }, fail),
   };
 }

@@ -24,6 +24,8 @@ export interface CallOptions {
 
 export interface ProviderResponse {
   output: string;
+  /** Where the secrets masked out of this answer came from ("$PGPASSWORD"), when any were: the answer is graded, and recorded, as masked. */
+  masked?: string[];
   usage: Usage | null;
   costUsd: number | null;
   /** Time the call took; for a replayed fixture, the time it took when recorded; null for a batch answer (no call of its own). */

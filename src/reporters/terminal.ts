@@ -169,6 +169,9 @@ function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOpti
   for (const r of result.rateLimits ?? []) {
     lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest, then climbed back.`));
   }
+  for (const m of result.masked ?? []) {
+    lines.push(c.yellow(`${plural(m.answers, "answer")} held the value of ${m.source}, masked as *** before ${m.answers === 1 ? "it was" : "they were"} graded or recorded. If that value is no secret (a default like "postgres"), unset it for the run.`));
+  }
   if (g.pending.trials > 0) {
     lines.push(c.yellow(`${plural(g.pending.trials, "trial")} ${g.pending.trials === 1 ? "awaits" : "await"} human review, left out of n: run \`harness review\`${g.pending.policy === "fail" ? " (--pending fail: the gate fails until then)" : ""}.`));
   }

@@ -146,7 +146,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
-  const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
+  const masked = new Map<string, number>();
+  const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews, masked };
   // Every trial to run, in order, kept ones set aside at once. Workers pull from one
   // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
   function* pending(): Generator<{ run: CaseRun; t: number }> {
@@ -227,6 +228,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   const rateLimits = rateLimitsOf(gates.values(), concurrency);
   const raw: RawRun = { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
+  if (masked.size > 0) raw.masked = [...masked].map(([source, answers]) => ({ source, answers }));
   if (fatal !== undefined) {
     const err = asRunError(fatal);
     // Bad input found mid-run (a corrupt fixture) stays a usage error, with nothing written.
@@ -283,6 +285,10 @@ function recordedOnly(prior: PriorTrials | undefined): PriorTrials | undefined {
       return prior.changed;
     },
   };
+}
+
+function countMasked(into: Map<string, number>, sources: readonly string[]): void {
+  for (const source of sources) into.set(source, (into.get(source) ?? 0) + 1);
 }
 
 /** How many trials a run of `suites` makes. */
@@ -366,6 +372,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     const r = outcome.response;
     // Counted once, by the trial whose grading made the call.
     if (!first) return r;
+    if (r.masked) countMasked(ctx.masked, r.masked);
     usage.calls++;
     usage.latencyMs += r.latencyMs ?? 0;
     if (r.usage) usage.usage = { inputTokens: (usage.usage?.inputTokens ?? 0) + r.usage.inputTokens, outputTokens: (usage.usage?.outputTokens ?? 0) + r.usage.outputTokens };
@@ -445,6 +452,8 @@ interface TrialContext extends CallContext {
   judgeMemo: Map<string, Promise<CallOutcome>>;
   /** Stops the whole run with this error (a judge without a key, say). */
   fail: (err: unknown) => void;
+  /** Answers with a secret masked, by where the secret comes from. */
+  masked: Map<string, number>;
 }
 
 /**
@@ -482,6 +491,7 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
     const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, run.call);
     if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
     ({ response, retries } = outcome);
+    if (response.masked) countMasked(ctx.masked, response.masked);
   }
 
   const judged = run.asksOthers ? judgeFor(suite, ctx) : NO_JUDGE;
