@@ -18,7 +18,7 @@ import { codeFiles, versionOf } from "./code-version.js";
 import { formatPath } from "./format-path.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type SuiteDraft } from "./salvage.js";
 import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
-import { missingVariables, renderTemplate, templateVariables } from "./template.js";
+import { missingVariables, renderTemplate } from "./template.js";
 
 export interface LoadOptions {
   /** Project folder: relative paths resolve against it and file references may not leave it. Default: process.cwd(). */
@@ -348,7 +348,6 @@ async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt:
   if ((spec.graders?.length ?? 0) + (c.graders?.length ?? 0) === 0 && !spec.invalid.has("graders")) {
     problems.push({ ...at(["cases", i, "id"]), message: `case "${c.id}" has no graders, so it could never fail; add \`graders:\` to the case or the suite` });
   }
-  const graders = spec.invalid.has("vars") ? [] : caseGraders(spec, c, i, vars, ctx);
   if (problems.length > before) return undefined;
   const messages = templates.map((m) => ({ role: m.role, content: renderTemplate(m.content, vars) }));
   return {
@@ -356,46 +355,10 @@ async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt:
     description: c.description,
     vars,
     messages,
-    graders,
+    graders: [...(spec.graders ?? []), ...(c.graders ?? [])].filter((g): g is GraderSpec => g !== undefined),
     line: ctx.caseLine(i),
     promptHash: hashOf(messages, 16),
   };
-}
-
-/**
- * The case's graders (the suite's, then its own) with {{var}} in their text rendered from the
- * case's vars, as a prompt is: one suite-level `contains: "{{expected}}"` checks each case
- * against its own answer. A variable the case does not supply is a problem at the grader.
- */
-function caseGraders(spec: SuiteDraft, c: CaseDraft, i: number, vars: Record<string, unknown>, ctx: BuildContext): GraderSpec[] {
-  const out: GraderSpec[] = [];
-  for (const [base, list] of [[["graders"], spec.graders], [["cases", i, "graders"], c.graders]] as const) {
-    for (const [j, g] of (list ?? []).entries()) {
-      if (!g) continue;
-      const field = g.type === "human" ? "instructions" : "value" in g && typeof g.value === "string" ? "value" : undefined;
-      const text = field === undefined ? undefined : (g as Record<string, unknown>)[field];
-      if (typeof text !== "string" || !text.includes("{{")) {
-        out.push(g);
-        continue;
-      }
-      const missing = missingVariables(text, vars);
-      if (missing.length > 0) {
-        ctx.problems.push({ ...ctx.at([...base, j, field!]), message: `this grader uses ${missing.map((v) => `{{${v}}}`).join(", ")} but case "${c.id}" does not supply ${missing.length === 1 ? "it" : "them"} in \`vars:\`` });
-        continue;
-      }
-      const rendered = { ...g, [field!]: renderTemplate(text, vars) } as GraderSpec;
-      if (rendered.type === "regex" || rendered.type === "not-regex") {
-        try {
-          new RegExp(rendered.value, rendered.flags);
-        } catch (e) {
-          ctx.problems.push({ ...ctx.at([...base, j, "value"]), message: `invalid regular expression for case "${c.id}" once its vars are in: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}` });
-          continue;
-        }
-      }
-      out.push(rendered);
-    }
-  }
-  return out;
 }
 
 /** Checks what zod cannot: regexes compile, grader modules exist inside the project (links followed). */
@@ -403,8 +366,7 @@ async function checkGraders(spec: SuiteDraft, dir: string, ctx: BuildContext): P
   for (const [base, graders] of graderLists(spec.graders, spec.cases)) {
     for (const [j, g] of (graders ?? []).entries()) {
       if (!g) continue;
-      // A regex with {{var}} in it is checked per case, once rendered.
-      if ((g.type === "regex" || g.type === "not-regex") && templateVariables(g.value).length === 0) {
+      if (g.type === "regex" || g.type === "not-regex") {
         try {
           new RegExp(g.value, g.flags);
         } catch (e) {
