@@ -117,12 +117,25 @@ export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: str
 
 type Answer = z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema>;
 
-/** Words for the other side of an answer, in the judge's prose around its JSON. */
-const OTHER_VERDICT = { pass: /\bfail(?:s|ed|ing|ure)?\b/i, fail: /\bpass(?:es|ed|ing)?\b/i } as const;
-const CONTRADICTS = /\bcontradict/i;
+/**
+ * Words that say "fail" in the judge's prose around its JSON: what makes a JSON "pass" doubtful.
+ * Only a pass is ever doubted: refusing a fail would hide a failure, and the danger is a fail
+ * read as a pass (an output's planted verdict, an example of the format). Words in quotes are
+ * the output's or the format's, not the judge's; "no failure", "does not fail" say pass.
+ */
+const FAIL_WORD = /\bfail(?:s|ed|ing|ure)?\b/gi;
+const CONTRADICT_WORD = /\bcontradict\w*/gi;
+const NEGATED = /\b(?:no|not|never|without|nor|cannot|can't|won't|doesn't|does\s+not|didn't|isn't|aren't)\W+(?:\w+\W+){0,2}$/i;
+const QUOTED = /"[^"\n]*"|“[^”\n]*”|`[^`\n]*`/g;
+
+function saysOtherwise(outside: string, words: RegExp): string | undefined {
+  const text = outside.replace(QUOTED, " ");
+  for (const m of text.matchAll(words)) if (!NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) return m[0];
+  return undefined;
+}
 
 function belies(answer: Answer, outside: string): string | undefined {
-  const word = "verdict" in answer ? OTHER_VERDICT[answer.verdict].exec(outside)?.[0] : answer.choice !== "contradicts" ? CONTRADICTS.exec(outside)?.[0] : undefined;
+  const word = "verdict" in answer ? (answer.verdict === "pass" ? saysOtherwise(outside, FAIL_WORD) : undefined) : answer.choice !== "contradicts" ? saysOtherwise(outside, CONTRADICT_WORD) : undefined;
   return word === undefined ? undefined : `its JSON says ${"verdict" in answer ? answer.verdict : answer.choice}, but its text around the JSON says "${word}"`;
 }
 
