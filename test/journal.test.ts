@@ -52,21 +52,6 @@ describe("run journal", () => {
     await expect(stat(`${file}.lock`)).rejects.toThrow();
   });
 
-  it("grades again a trial a person's verdict decided, since the verdict may have changed, and keeps one a judge decided", async () => {
-    project = await tempProject();
-    const file = path.join(project.dir, ".harness", "journal.jsonl");
-    const keyA = trialKey(suite, caseA);
-    const w = await JournalWriter.open(file, "journal", { resume: false });
-    w.trial("suite", "a", keyA, trial(0, { passed: false, grades: [{ type: "human", pass: false, score: 0, reason: "reviewed by ann: fail", reviewKey: "human:1" }] }));
-    w.trial("suite", "a", keyA, trial(1, { grades: [{ type: "rubric", pass: true, score: 1, reason: "judge: pass", reviewKey: "rubric:2" }] }));
-    await w.close(true);
-    const prior = await readJournal(file, "journal");
-    expect(prior.get(suite, caseA, keyA, 0)).toBeUndefined();
-    expect(prior.answer(suite, caseA, keyA, 0)?.output).toBe("out-0");
-    expect(prior.get(suite, caseA, keyA, 1)?.passed).toBe(true);
-    expect(prior.changed).toBe(0);
-  });
-
   it("gives each output back from the file by its byte range, before and after the lines are flushed", async () => {
     project = await tempProject();
     const file = path.join(project.dir, "j.jsonl");

@@ -135,6 +135,24 @@ describe("harness review in a terminal", () => {
     expect(JSON.parse(await readFile(baselineFile, "utf8")).suites.tone.cases["greet-warmly"]).toEqual(reviewed);
   });
 
+  it("--resume keeps finished trials without running anything, with the people's verdicts as they are now", async () => {
+    const counted = `import { appendFileSync } from "node:fs"; appendFileSync("runs.log", "x");\n${APP}`;
+    const dir = await makeProject({ "app.mjs": counted, "evals/tone.yaml": SUITE });
+    const grader = reviewKey({ type: "human", instructions: "Is the greeting warm rather than curt?" });
+    const verdict = (output: string, v: string, time: string) => JSON.stringify({ suite: "tone", caseId: "greet-warmly", grader, outputHash: outputHash(output), verdict: v, reviewer: "ana", time });
+    await writeFile(path.join(dir, "evals/reviews.jsonl"), `${verdict("Hello Ana, happy to help!", "pass", "2026-11-29T10:00:00Z")}\n${verdict("Hi Ana.", "pass", "2026-11-29T10:00:00Z")}\n`);
+    const first = await runHarness(["eval", "-q", "-o", "first.json"], { cwd: dir });
+    expect(JSON.parse(await readFile(path.join(dir, "first.json"), "utf8")).suites[0].cases[0]).toMatchObject({ n: 4, passes: 4 });
+    const runs = (await readFile(path.join(dir, "runs.log"), "utf8")).length;
+    // Ana thinks again about the curt one.
+    await writeFile(path.join(dir, "evals/reviews.jsonl"), verdict("Hi Ana.", "fail", "2026-11-29T11:00:00Z") + "\n", { flag: "a" });
+    const resumed = await runHarness(["eval", "-q", "--resume", "-o", "resumed.json"], { cwd: dir });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "resumed.json"), "utf8")).suites[0].cases[0]).toMatchObject({ n: 4, passes: 2 });
+    expect((await readFile(path.join(dir, "runs.log"), "utf8")).length).toBe(runs);
+    expect(first.code).toBe(0);
+  });
+
   it("--from reviews exactly the outputs of a saved run, without running anything", async () => {
     const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
     const saved = await runHarness(["eval", "-q", "-o", "ci-run.json"], { cwd: dir });

@@ -339,6 +339,13 @@ describe("runSuites: grading errors", () => {
       }
     }
     expect((globalThis as { __graded?: number }).__graded).toBeUndefined();
+    // A person's verdict is a lookup: still consulted after an error, so the order does not decide.
+    const human: GraderSpec = { type: "human", instructions: "Polite?" };
+    const throws: GraderSpec = { type: "javascript", file: "graders/throws.mjs" };
+    for (const graders of [[human, throws], [throws, human]]) {
+      const run = await runSuites([openaiSuite(1, 1, { graders })], opts({ reviews: () => ({ verdict: "fail", reviewer: "ana" }) }));
+      expect(only(run)).toMatchObject({ passed: false, error: null });
+    }
   });
 
   it("a grader that never settles is a grader-error after the timeout, and the run finishes", async () => {

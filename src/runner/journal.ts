@@ -65,8 +65,8 @@ export interface PriorTrials {
 
 /**
  * Reads a journal back. Only trials that ended with a verdict are kept: errored and
- * cancelled trials run again, and those a person's verdict decides are graded again (a
- * verdict may have come, or changed, since).
+ * cancelled trials run again, as do those awaiting a person (a verdict may have come since).
+ * A kept trial's people's verdicts are looked up again by the run (runner/run.ts).
  */
 export async function readJournal(file: string, label: string): Promise<PriorTrials> {
   let text: string;
@@ -99,8 +99,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     regrade.delete(id);
     const finished = t.error === null && !t.pending;
     lastAttempt.set(slot(entry.suite, entry.caseId, "", t.index), { key: entry.key, finished });
-    // A person's verdict decides a human grader's grade, and a later verdict wins: graded again.
-    if (finished && !t.grades.some((g) => g.type === "human")) kept.set(id, t);
+    if (finished) kept.set(id, t);
     // An output with no verdict means the call succeeded and grading did not: keep the answer.
     else if (t.output !== null) {
       regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}) });

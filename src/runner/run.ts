@@ -14,6 +14,7 @@ import { ConfigError, HarnessError, RunError, type ConfigProblem } from "../erro
 import { isModelGraded } from "../config/schema.js";
 import { gradeAtOnce, GraderError, type JudgeCall } from "../graders/index.js";
 import { checkGraderModule } from "../graders/javascript.js";
+import { reviewKey } from "../graders/review-key.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
@@ -157,7 +158,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
         const c = caseEntry.case;
         const run: CaseRun = { suite: entry.suite, c, key: trialKey(entry.suite, c), trials: caseEntry.trials, call, asksOthers: c.graders.some((g) => isModelGraded(g) || g.type === "human") };
         for (let t = 0; t < entry.suite.trials; t++) {
-          const kept = prior?.get(entry.suite, c, run.key, t);
+          const kept = withTodaysVerdicts(prior?.get(entry.suite, c, run.key, t), entry.suite, c, options.reviews);
           if (kept) {
             caseEntry.trials[t] = kept;
             resumed++;
@@ -285,6 +286,31 @@ function recordedOnly(prior: PriorTrials | undefined): PriorTrials | undefined {
       return prior.changed;
     },
   };
+}
+
+/**
+ * A trial kept from the journal with the people's verdicts as they are now: a verdict given
+ * or changed since (a later line wins) decides a human grader's grade, and the judge check
+ * beside a judge's. Only looked up: nothing is asked again, not the model, not the judge.
+ */
+function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, c: LoadedCase, reviews: ReviewLookup | undefined): TrialResult | undefined {
+  if (!trial || trial.output === null || !trial.grades.some((g) => g.reviewKey)) return trial;
+  const output = trial.output;
+  const hash = outputHash(output);
+  const lookup = (key: string) => reviews?.(suite.name, c.id, key, hash, c.promptHash);
+  const grades = trial.grades.map((g): Grade => {
+    if (!g.reviewKey) return g;
+    if (g.type !== "human") {
+      const { human: _, ...rest } = g;
+      const human = lookup(g.reviewKey);
+      return human ? { ...rest, human } : rest;
+    }
+    const spec = c.graders.find((s) => s.type === "human" && reviewKey(s) === g.reviewKey);
+    return spec ? (gradeAtOnce(spec, { output, vars: c.vars, latencyMs: trial.latencyMs, costUsd: trial.costUsd, suiteDir: suite.dir, messages: c.messages, judge: NO_JUDGE.call, review: lookup }) as Grade) : g;
+  });
+  const failed = grades.some((g) => !g.pass && !g.pending);
+  const pending = !failed && grades.some((g) => g.pending);
+  return { ...trial, grades, passed: pending ? null : !failed, pending };
 }
 
 function countMasked(into: Map<string, number>, sources: readonly string[]): void {
@@ -526,9 +552,10 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
   const gradeCtx = { output: response.output, vars: c.vars, latencyMs: response.latencyMs, costUsd: response.costUsd, suiteDir: suite.dir, messages: c.messages, judge: judged.call, review };
   let gradeError: TrialError | null = null;
   for (const spec of c.graders) {
-    // Once a grader could not judge, only the built-in ones still run (they cost nothing and
-    // cannot hang): one of them may be sure of a failure, which decides the trial anyway.
-    if (gradeError && (isModelGraded(spec) || spec.type === "human" || spec.type === "javascript")) continue;
+    // Once a grader could not judge, only the built-in ones (a person's verdict among them, a
+    // lookup) still run: they cost nothing and cannot hang, and one of them may be sure of a
+    // failure, which decides the trial anyway.
+    if (gradeError && (isModelGraded(spec) || spec.type === "javascript")) continue;
     try {
       const graded = gradeAtOnce(spec, gradeCtx);
       // A judge's calls carry their own timeouts and bounded retries; a user's module gets one
