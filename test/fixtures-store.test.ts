@@ -215,10 +215,12 @@ describe("two cases sending the same request", () => {
     for (const t of recorded.flat()) expect(Number.isInteger(t.latencyMs)).toBe(true);
   });
 
-  it("when the first call fails, the other case makes its own and records it", async () => {
-    server!.handle((req) => (req.index === 0 ? new Promise((r) => setTimeout(() => r({ kind: "status", status: 500 }), 50)) : { kind: "answer", text: `answer-${req.index}` }));
-    const run = trialsOf(await runSuites([twins(1)], opts({ fixtures: "record", concurrency: 8 })));
-    expect(run.map((c) => c[0]!.error?.category ?? c[0]!.output)).toEqual(["server-error", "answer-1"]);
+  it("when the shared call fails, one of those waiting makes the next, and the rest share that", async () => {
+    server!.handle((req) => new Promise((r) => setTimeout(() => r(req.index === 0 ? { kind: "status", status: 500 } : { kind: "answer", text: `answer-${req.index}` }), 50)));
+    const suite = suiteFor(KINDS[0]!, KINDS[0]!.baseURL(server!), 4, 1);
+    const quads = { ...suite, cases: suite.cases.map((c) => ({ ...c, messages: suite.cases[0]!.messages })) };
+    const run = trialsOf(await runSuites([quads], opts({ fixtures: "record", concurrency: 8 })));
+    expect(run.map((c) => c[0]!.error?.category ?? c[0]!.output)).toEqual(["server-error", "answer-1", "answer-1", "answer-1"]);
     expect(server!.requests).toHaveLength(2);
     expect(await listFiles(path.join(project.dir, "fixtures"))).toHaveLength(1);
   });

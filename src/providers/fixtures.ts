@@ -178,9 +178,9 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       }
       if (mode !== "record") return callLive(request, options, place);
       const { file } = place();
-      const sharing = recording.get(file);
-      if (sharing) {
-        // Had the first call failed, this trial makes its own.
+      // Had the call shared failed, the first of those waiting makes the next one, and the rest
+      // wait on that: one call at a time for a file, so one answer graded by all who share it.
+      for (let sharing = recording.get(file); sharing; sharing = recording.get(file)) {
         const entry = await sharing.catch(() => undefined);
         if (entry) return replay(entry.response);
       }
@@ -207,7 +207,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
         const { live, entry: stored } = await writing;
         return { ...live, latencyMs: stored.response.latencyMs };
       } finally {
-        recording.delete(file);
+        if (recording.get(file) === entry) recording.delete(file);
       }
     },
   };
