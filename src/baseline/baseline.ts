@@ -108,12 +108,13 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
 }
 
 /**
- * The entry a case keeps while trials of it await a person: a baseline holds judged counts,
- * and this run's would drop those trials (all of them, for a case graded by people alone),
- * leaving later runs nothing to compare that case against.
+ * The entry a case keeps while its trials await a person and none was judged: a baseline holds
+ * judged counts, and this run has none for it (a case graded by people alone), which would
+ * leave later runs nothing to compare that case against. A case with judged trials takes them,
+ * as the run accepted as the reference.
  */
 function keptWhilePending(previous: Baseline | null, suite: string, c: CaseResult): BaselineCase | undefined {
-  if (c.pending === 0 || !previous || !Object.hasOwn(previous.suites, suite)) return undefined;
+  if (c.pending === 0 || c.n > 0 || !previous || !Object.hasOwn(previous.suites, suite)) return undefined;
   const cases = previous.suites[suite]!.cases;
   return Object.hasOwn(cases, c.id) ? cases[c.id] : undefined;
 }
