@@ -5,7 +5,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { judgeAgreement } from "../src/core/agreement.js";
 import { outputHash } from "../src/core/hash.js";
-import { cohensKappa } from "../src/core/stats.js";
+import { cohensKappa, kappaInterval } from "../src/core/stats.js";
+import { mulberry32 } from "../src/core/random.js";
 import type { Grade, LoadedCase, RawRun, SuiteResult, TrialResult } from "../src/core/types.js";
 import { ConfigError } from "../src/errors.js";
 import { reviewKey } from "../src/graders/review-key.js";
@@ -215,22 +216,63 @@ describe("Cohen's kappa", () => {
     expect(cohensKappa(pairs([[true, true, 45], [true, false, 15], [false, true, 25], [false, false, 15]])).kappa).toBeCloseTo(0.06 / 0.46, 12);
   });
 
-  it("gives agreement its Wilson interval, and kappa that interval mapped with the pass rates held", () => {
+  it("gives agreement its Wilson interval", () => {
     // The README's example, 3 outputs: yes/yes, no/no, yes/no. po = 2/3, pe = 2/3·1/3 + 1/3·2/3 = 4/9, κ = 0.4.
-    // Wilson (2 of 3, z 1.96), by hand: centre 0.57308, half-width 0.36543 → [0.20765, 0.93851];
-    // κ at those: (0.20765 − 4/9)/(5/9) = −0.42622 and (0.93851 − 4/9)/(5/9) = 0.88932.
+    // Wilson (2 of 3, z 1.96), by hand: centre 0.57308, half-width 0.36543 → [0.20765, 0.93851].
     const r = cohensKappa([[true, true], [false, false], [true, false]]);
     expect(r.kappa).toBeCloseTo(0.4, 12);
     expect(r.agreementInterval[0]).toBeCloseTo(0.20765, 4);
     expect(r.agreementInterval[1]).toBeCloseTo(0.93851, 4);
-    expect(r.kappaInterval[0]).toBeCloseTo(-0.42622, 4);
-    expect(r.kappaInterval[1]).toBeCloseTo(0.88932, 4);
-    // A few outputs that all agree leave room: 3 of 3 is not proof (Wilson's lower bound 0.43850).
-    const all = cohensKappa([[true, true], [false, false], [true, true]]);
-    expect(all.kappa).toBe(1);
-    expect(all.agreementInterval[0]).toBeCloseTo(0.4385, 4);
-    expect(all.kappaInterval[0]).toBeLessThan(0);
-    expect(all.kappaInterval[1]).toBe(1);
+    // 3 of 3 is not proof: Wilson's lower bound is 0.43850.
+    expect(cohensKappa([[true, true], [false, false], [true, true]]).agreementInterval[0]).toBeCloseTo(0.4385, 4);
+  });
+
+  it("gives kappa an interval inside [-1, 1] that holds the observed kappa and does not shrink to a point on few outputs", () => {
+    const tables: [boolean, boolean, number][][] = [
+      [[true, true, 1], [false, false, 1], [true, false, 1]],
+      [[true, true, 2], [false, false, 1]],
+      [[true, true, 8], [true, false, 1], [false, true, 1]],
+      [[true, true, 2], [true, false, 1]],
+      [[true, true, 36], [true, false, 2], [false, true, 2]],
+    ];
+    for (const t of tables) {
+      const r = cohensKappa(pairs(t));
+      expect(r.kappaInterval[0]).toBeGreaterThanOrEqual(-1);
+      expect(r.kappaInterval[1]).toBeLessThanOrEqual(1);
+      expect(r.kappaInterval[0]).toBeLessThanOrEqual(r.kappa);
+      expect(r.kappaInterval[1]).toBeGreaterThanOrEqual(r.kappa);
+      expect(r.kappaInterval[1] - r.kappaInterval[0]).toBeGreaterThan(0.3);
+      // Seeded: a report reproduces.
+      expect(cohensKappa(pairs(t)).kappaInterval).toEqual(r.kappaInterval);
+    }
+    // Three outputs that all agree leave room below 1.
+    expect(cohensKappa(pairs([[true, true, 2], [false, false, 1]])).kappaInterval[0]).toBeLessThan(0.5);
+  });
+
+  it("on many outputs, matches the large-sample interval computed by hand", () => {
+    // 800/200/200/800 of 2000: po 0.8, pe 0.5, κ 0.6; SE ≈ √(po(1−po)/(n(1−pe)²)) = √(0.16/500) = 0.017889,
+    // so κ ± 1.96·SE = [0.56494, 0.63506].
+    const r = cohensKappa(pairs([[true, true, 800], [true, false, 200], [false, true, 200], [false, false, 800]]));
+    expect(r.kappaInterval[0]).toBeCloseTo(0.56494, 2);
+    expect(r.kappaInterval[1]).toBeCloseTo(0.63506, 2);
+  });
+
+  it("covers the true kappa in about 95% of samples", () => {
+    // True cells 0.4 / 0.1 / 0.2 / 0.3: pa 0.5, pb 0.6, po 0.7, pe 0.5, κ 0.4. 300 samples of 40 outputs.
+    const rand = mulberry32(7);
+    let covered = 0;
+    const reps = 300;
+    for (let i = 0; i < reps; i++) {
+      const cells: [number, number, number, number] = [0, 0, 0, 0];
+      for (let j = 0; j < 40; j++) {
+        const u = rand();
+        cells[u < 0.4 ? 0 : u < 0.5 ? 1 : u < 0.7 ? 2 : 3]++;
+      }
+      const [lo, hi] = kappaInterval(cells, 1000, i + 1);
+      if (lo <= 0.4 && 0.4 <= hi) covered++;
+    }
+    expect(covered / reps).toBeGreaterThan(0.9);
+    expect(covered / reps).toBeLessThan(0.99);
   });
 
   it("is undefined when chance explains everything, or with nothing to compare", () => {

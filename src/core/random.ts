@@ -21,3 +21,22 @@ export function binomialDraw(rand: () => number, n: number, p: number): number {
 
 /** The seed every comparison uses unless told otherwise: same data, same figures. */
 export const DEFAULT_SEED = 0x5eed;
+
+/** A standard normal draw (Box–Muller). */
+export function normalDraw(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+/** A Gamma(shape, 1) draw: Marsaglia and Tsang's method, boosted for shapes below 1. */
+export function gammaDraw(rand: () => number, shape: number): number {
+  if (shape < 1) return gammaDraw(rand, shape + 1) * (1 - rand()) ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normalDraw(rand);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    const u = 1 - rand();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}

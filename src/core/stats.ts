@@ -5,6 +5,7 @@
  * answer the question (e.g. pass@k with fewer than k trials), never 0.
  */
 import type { Summary } from "./types.js";
+import { DEFAULT_SEED, gammaDraw, mulberry32 } from "./random.js";
 
 /**
  * Unbiased pass@k (Chen et al. 2021, "Evaluating Large Language Models Trained on Code"):
@@ -463,16 +464,44 @@ export function cohensKappa(pairs: readonly (readonly [boolean, boolean])[]): Ag
   const pe = (aYes / n) * (bYes / n) + (1 - aYes / n) * (1 - bYes / n);
   const agreementInterval = wilsonInterval(agree, n);
   if (pe === 1) return { agreement: po, agreementInterval, kappa: Number.NaN, kappaInterval: [Number.NaN, Number.NaN] };
-  const kappaOf = (p: number) => (p - pe) / (1 - pe);
-  return { agreement: po, agreementInterval, kappa: kappaOf(po), kappaInterval: [kappaOf(agreementInterval[0]), kappaOf(agreementInterval[1])] };
+  let both = 0;
+  for (const [a, b] of pairs) if (a && b) both++;
+  // The four cells: both pass, only the first, only the second, neither.
+  const cells: [number, number, number, number] = [both, aYes - both, bYes - both, n - aYes - bYes + both];
+  const kappa = (po - pe) / (1 - pe);
+  const [lo, hi] = kappaInterval(cells);
+  // At the edge (all agree: κ 1) the observed kappa can fall just outside the central interval; it is kept in.
+  return { agreement: po, agreementInterval, kappa, kappaInterval: [Math.min(lo, kappa), Math.max(hi, kappa)] };
+}
+
+const KAPPA_DRAWS = 4000;
+
+/**
+ * A 95% interval for kappa: the central 95% of kappa over the 2×2 tables the counts make
+ * plausible, drawn from the Dirichlet posterior under Jeffreys' prior (each cell's count + ½),
+ * seeded so a report reproduces. It stays within [-1, 1], lets the pass rates vary as well as
+ * the agreement, and does not shrink to a point when a few outputs all agree (or one grader
+ * always passes), as the large-sample interval and a bootstrap do.
+ */
+export function kappaInterval(cells: readonly [number, number, number, number], draws = KAPPA_DRAWS, seed = DEFAULT_SEED): [number, number] {
+  const rand = mulberry32(seed);
+  const kappas: number[] = [];
+  for (let i = 0; i < draws; i++) {
+    const g = cells.map((c) => gammaDraw(rand, c + 0.5));
+    const total = g[0]! + g[1]! + g[2]! + g[3]!;
+    const [p11, p10, p01, p00] = g.map((x) => x / total) as [number, number, number, number];
+    const pa = p11 + p10;
+    const pb = p11 + p01;
+    const pe = pa * pb + (1 - pa) * (1 - pb);
+    if (pe < 1) kappas.push((p11 + p00 - pe) / (1 - pe));
+  }
+  return [percentile(kappas, 0.025), percentile(kappas, 0.975)];
 }
 
 /**
  * How far two graders agree: the share of outputs they agree on, with its Wilson 95% interval,
- * and Cohen's kappa (agreement beyond what their own pass rates would give by chance). Kappa's
- * interval is the agreement's mapped through kappa with the two graders' pass rates held as
- * observed: approximate, but unlike the usual large-sample one it does not shrink to a point
- * when a few outputs all agree. NaN where undefined (no outputs; one verdict only).
+ * and Cohen's kappa (agreement beyond what their own pass rates would give by chance), with
+ * the interval of kappaInterval. NaN where undefined (no outputs; one verdict only).
  */
 export interface Agreement {
   agreement: number;
