@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { copyExamples, makeProject, ROOT, runHarness } from "./cli-run.js";
+import { waitFor } from "./helpers/project.js";
 
 const SECRET = "sk-test-DO-NOT-LEAK-8c1f";
 let server: FakeServer;
@@ -561,6 +562,19 @@ describe("errors the user can cause", () => {
     const r = await runHarness(["eval"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`${path.join("evals", "check.mjs")}:2:25  this grader module does not load: Unexpected token ')'\n1 problem in 1 file. Nothing was run.\n`);
+  });
+
+  it("a Ctrl-C while a grader module is still loading stops the run at once (exit 130)", { timeout: 20_000 }, async () => {
+    const dir = await makeProject({
+      "evals/demo.yaml": 'provider: exec:echo ok\nprompt: hi\ngraders:\n  - { type: javascript, file: slow.mjs }\ncases:\n  - id: a\n',
+      "evals/slow.mjs": 'import { writeFileSync } from "node:fs";\nwriteFileSync("loading", "");\nawait new Promise((r) => setTimeout(r, 60_000));\nexport default () => true;\n',
+    });
+    let pid = 0;
+    const run = runHarness(["eval", "--timeout", "60000"], { cwd: dir, onSpawn: (p) => (pid = p) });
+    await waitFor(() => existsSync(path.join(dir, "loading")), 10_000, "the module to start loading");
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.code).toBe(130);
   });
 
   it("a run stopped by a grader that throws says to fix the graders, not the provider", async () => {

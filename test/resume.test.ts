@@ -194,7 +194,8 @@ describe("eval --resume", () => {
   it("reruns every trial after a javascript grader's module changes, and keeps them while it does not", async () => {
     const yaml = suiteYaml().replace("graders:\n  - type: contains\n    value: ok", "graders:\n  - type: javascript\n    file: ../graders/ok.mjs");
     expect(yaml).toContain("javascript");
-    const dir = await makeProject({ "evals/r.yaml": yaml, "graders/ok.mjs": 'export default (out) => out.includes("ok");\n' });
+    const dir = await makeProject({ "evals/r.yaml": yaml, "graders/ok.mjs": 'import { appendFileSync } from "node:fs";\nappendFileSync("imports.log", "x");\nexport default (out) => out.includes("ok");\n' });
+    const imports = async () => (await readFile(path.join(dir, "imports.log"), "utf8").catch(() => "")).length;
     server.handle(() => ({ kind: "answer", text: "ok" }));
     let stderr = "";
     const calls = async () => {
@@ -206,7 +207,10 @@ describe("eval --resume", () => {
     };
     const first = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
+    expect(await imports()).toBe(1);
     expect(await calls()).toBe(0);
+    // Nothing to grade, so the module was not even loaded.
+    expect(await imports()).toBe(1);
     // The verdicts it kept came from code that no longer exists: all 20 trials run again.
     await writeFile(path.join(dir, "graders/ok.mjs"), 'export default (out) => out.startsWith("ok");\n');
     expect(await calls()).toBe(20);

@@ -79,7 +79,6 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const started = Date.now();
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  await checkGraderModules(suites, cwd, timeoutMs);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability }>();
   // Each provider's limit on calls in flight, and whether it can be reached, shared by all its
@@ -141,6 +140,14 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   }));
 
   const prior = options.fixtures === "record" ? recordedOnly(options.prior) : options.prior;
+  // A case whose every trial is kept grades nothing: its modules need not load.
+  const toGrade = (suite: LoadedSuite, c: LoadedCase) => !prior || Array.from({ length: suite.trials }, (_, t) => t).some((t) => !prior.get(suite, c, trialKey(suite, c), t));
+  try {
+    await checkGraderModules(suites, toGrade, cwd, timeoutMs, stop.signal);
+  } catch (err) {
+    options.signal?.removeEventListener("abort", onOuterAbort);
+    throw err;
+  }
   let batchPrefixes: string[] = [];
   if (options.batch) {
     const isKept = (suite: LoadedSuite, ci: number, t: number) => prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
@@ -243,10 +250,11 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
  * it makes any call (exit 2, each module named where it went wrong): found at the first trial
  * instead, it cost a model call per trial and ended the run "not judged".
  */
-async function checkGraderModules(suites: readonly LoadedSuite[], cwd: string, timeoutMs: number): Promise<void> {
+async function checkGraderModules(suites: readonly LoadedSuite[], toGrade: (suite: LoadedSuite, c: LoadedCase) => boolean, cwd: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const checks = new Map<string, Promise<ConfigProblem | undefined>>();
   for (const suite of suites) {
     for (const c of suite.cases) {
+      if (!c.graders.some((g) => g.type === "javascript") || !toGrade(suite, c)) continue;
       for (const g of c.graders) {
         if (g.type !== "javascript") continue;
         const file = path.resolve(suite.dir, g.file);
@@ -257,7 +265,12 @@ async function checkGraderModules(suites: readonly LoadedSuite[], cwd: string, t
     }
   }
   if (checks.size === 0) return;
-  const problems = (await Promise.all(checks.values())).filter((p): p is ConfigProblem => p !== undefined);
+  // A Ctrl-C while a module loads stops the run, not just the wait: its trials are then cancelled.
+  let forget = () => {};
+  const stopped = new Promise<undefined>((resolve) => (forget = onAbort(signal, () => resolve(undefined))));
+  const found = await Promise.race([Promise.all(checks.values()), stopped]);
+  forget();
+  const problems = (found ?? []).filter((p): p is ConfigProblem => p !== undefined);
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
