@@ -1,9 +1,11 @@
 /** Runs the real built CLI (bin/harness.js → dist/cli-bundle/) as a child process, in a folder of the test's choosing. */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitFor } from "./helpers/project.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = path.join(ROOT, "bin", "harness.js");
@@ -51,4 +53,13 @@ export async function copyExamples(): Promise<string> {
   await cp(path.join(ROOT, "fixtures"), path.join(dir, "fixtures"), { recursive: true });
   await cp(path.join(ROOT, "schema"), path.join(dir, "schema"), { recursive: true });
   return dir;
+}
+
+/** Runs harness, and signals it once `file` (one the run writes: an app's, a module's) exists in `cwd`. */
+export async function interruptedWhen(args: string[], options: { cwd: string; file: string; what: string; env?: Record<string, string>; signal?: NodeJS.Signals }): Promise<CliResult> {
+  let pid = 0;
+  const run = runHarness(args, { cwd: options.cwd, ...(options.env ? { env: options.env } : {}), onSpawn: (p) => (pid = p) });
+  await waitFor(() => existsSync(path.join(options.cwd, options.file)), 30_000, options.what);
+  process.kill(pid, options.signal ?? "SIGINT");
+  return run;
 }

@@ -7,8 +7,7 @@ import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promi
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
-import { copyExamples, makeProject, ROOT, runHarness } from "./cli-run.js";
-import { waitFor } from "./helpers/project.js";
+import { copyExamples, interruptedWhen, makeProject, ROOT, runHarness } from "./cli-run.js";
 
 const SECRET = "sk-test-DO-NOT-LEAK-8c1f";
 let server: FakeServer;
@@ -569,11 +568,7 @@ describe("errors the user can cause", () => {
       "evals/demo.yaml": 'provider: exec:echo ok\nprompt: hi\ngraders:\n  - { type: javascript, file: slow.mjs }\ncases:\n  - id: a\n',
       "evals/slow.mjs": 'import { writeFileSync } from "node:fs";\nwriteFileSync("loading", "");\nawait new Promise((r) => setTimeout(r, 60_000));\nexport default () => true;\n',
     });
-    let pid = 0;
-    const run = runHarness(["eval", "--timeout", "60000"], { cwd: dir, onSpawn: (p) => (pid = p) });
-    await waitFor(() => existsSync(path.join(dir, "loading")), 10_000, "the module to start loading");
-    process.kill(pid, "SIGINT");
-    const r = await run;
+    const r = await interruptedWhen(["eval", "--timeout", "60000"], { cwd: dir, file: "loading", what: "the module to start loading" });
     expect(r.code).toBe(130);
   });
 

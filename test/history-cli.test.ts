@@ -1,10 +1,8 @@
 /** `eval --history` and `harness history`, through the real binary on the example suites. */
-import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyExamples, makeProject, runHarness } from "./cli-run.js";
-import { waitFor } from "./helpers/project.js";
+import { copyExamples, interruptedWhen, makeProject, runHarness } from "./cli-run.js";
 
 const HISTORY = ".harness/history.jsonl";
 const offline = ["eval", "--offline", "-q"];
@@ -96,11 +94,7 @@ describe("eval --history, then harness history", () => {
       "app.js": `require("fs").writeFileSync("started", ""); setInterval(() => {}, 1000);\n`,
       "evals/hang.yaml": ["name: hang", "provider: exec:node app.js", "prompt: hi", "trials: 1", "graders:", "  - type: contains", "    value: ok", "cases:", "  - id: only", ""].join("\n"),
     });
-    let pid = 0;
-    const run = runHarness(["eval", "-q", "--history"], { cwd: dir, onSpawn: (p) => (pid = p) });
-    await waitFor(() => existsSync(path.join(dir, "started")), 30_000, "the app to start");
-    process.kill(pid, "SIGINT");
-    const r = await run;
+    const r = await interruptedWhen(["eval", "-q", "--history"], { cwd: dir, file: "started", what: "the app to start" });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("The run was interrupted: not added to the history .harness/history.jsonl.");
     await expect(stat(path.join(dir, HISTORY))).rejects.toThrow();
