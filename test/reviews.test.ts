@@ -58,10 +58,17 @@ describe("the reviews file", () => {
     expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", asked)?.verdict).toBe("fail");
     // The same output to another question has no verdict yet.
     expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", "2222222222222222")).toBeUndefined();
-    // An older line, without a prompt, still answers; one for this prompt wins over it.
+    // A line without a prompt (as older versions wrote) answers any prompt; the later of it and one for this prompt wins.
     await again.add(review({ verdict: "pass", time: "2026-11-25T10:00:00.000Z" }));
     expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", "2222222222222222")?.verdict).toBe("pass");
+    expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", asked)?.verdict).toBe("pass");
+    await again.add(review({ promptHash: asked, verdict: "fail", time: "2026-11-26T10:00:00.000Z" }));
     expect(again.get("s", "c", "human:abcd1234", "0123456789abcdef", asked)?.verdict).toBe("fail");
+  });
+
+  it("reads a line with a field a later version added, rather than stopping the run", async () => {
+    const file = await tempFile("reviews.jsonl", `${JSON.stringify({ ...review(), confidence: "high" })}\n`);
+    expect((await openReviews(file)).get("s", "c", "human:abcd1234", "0123456789abcdef", P)?.verdict).toBe("pass");
   });
 
   it("a byte-order mark an editor put before the first line is not part of it", async () => {

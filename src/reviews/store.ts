@@ -10,7 +10,9 @@ import { appendLine } from "../io/append-line.js";
 
 export const DEFAULT_REVIEWS_PATH = "evals/reviews.jsonl";
 
-export const ReviewSchema = z.strictObject({
+// Not strict: a line a later harness writes, with a field this one does not know, must not stop
+// a teammate's run (exit 2), as promptHash stopped versions before it.
+export const ReviewSchema = z.object({
   suite: z.string().min(1),
   caseId: z.string().min(1),
   /** Which grader the verdict answers: "human:<hash of instructions>" or "<judge type>:<hash of rubric>". */
@@ -76,8 +78,13 @@ export async function openReviews(file: string, label = file): Promise<ReviewSto
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     file,
-    // A verdict given to this prompt; else one from before verdicts named their prompt.
-    get: (suite, caseId, grader, outputHash, promptHash) => byKey.get(keyOf({ suite, caseId, grader, outputHash, promptHash })) ?? byKey.get(keyOf({ suite, caseId, grader, outputHash })),
+    // A verdict given to this prompt, or one from before verdicts named their prompt: the later wins.
+    get(suite, caseId, grader, outputHash, promptHash) {
+      const named = byKey.get(keyOf({ suite, caseId, grader, outputHash, promptHash }));
+      const unnamed = byKey.get(keyOf({ suite, caseId, grader, outputHash }));
+      if (!named || !unnamed) return named ?? unnamed;
+      return Date.parse(unnamed.time) > Date.parse(named.time) ? unnamed : named;
+    },
     async add(review) {
       const valid = ReviewSchema.parse(review);
       await appendLine(file, JSON.stringify(valid));
