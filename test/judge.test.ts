@@ -648,6 +648,16 @@ describe("the judge's own limiter", () => {
     expect(trials.reduce((n, t) => n + (t.judge?.calls ?? 0), 0)).toBe(3);
   });
 
+  it("trials grading the same output at the same moment share one judge call", async () => {
+    const j = JUDGES[0]!;
+    // An app that answers at once, the same each time: the gradings start together, before the
+    // judge's client is even made.
+    server.handle(route(() => verdict("pass")));
+    const run = await runSuites([judgedSuite(j, [RUBRIC], { cases: 2, trials: 2, targetId: "exec:echo same answer" })], opts({ concurrency: 8 }));
+    expect(judgeRequests()).toHaveLength(1);
+    expect(allTrials(run).reduce((n, t) => n + (t.judge?.calls ?? 0), 0)).toBe(1);
+  });
+
   it("--timeout bounds each judge call, not all of a grader's votes together", async () => {
     const j = JUDGES[0]!;
     server.handle(route(() => verdict("pass")));

@@ -15,6 +15,8 @@ import { callWithRetries, type CallContext } from "../src/runner/call.js";
 import { Reachability } from "../src/runner/reachability.js";
 import { backoffDelay, DEFAULT_RETRY, sleep } from "../src/runner/retry.js";
 import { runSuites, type RunOptions } from "../src/runner/run.js";
+import { trialKey, type PriorTrials } from "../src/runner/journal.js";
+import { reviewKey } from "../src/graders/review-key.js";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
 import { barrier, sequence } from "./helpers/handlers.js";
 import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, waitFor, type TempProject } from "./helpers/project.js";
@@ -383,6 +385,22 @@ describe("runSuites: grading errors", () => {
     const run = await runSuites([openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/maybe.mjs" }] })], opts());
     expect(only(run).error?.category).toBe("grader-error");
     expect(only(run).passed).toBeNull();
+  });
+
+  it("a kept trial a person failed beside an erring grader is graded again when the verdict turns, never passed", async () => {
+    await writeGrader("graders/throws.mjs", "export default function grade() { throw new Error('kaboom in grader'); }\n");
+    const human: GraderSpec = { type: "human", instructions: "Polite?" };
+    const suite = openaiSuite(1, 1, { graders: [{ type: "javascript", file: "graders/throws.mjs" }, human] });
+    const c = suite.cases[0]!;
+    // As the journal holds it: failed by the person, the module's error leaving no grade.
+    const kept: TrialResult = { index: 0, output: "echo: question 0", passed: false, pending: false, grades: [{ type: "human", pass: false, score: 0, reason: "reviewed by ana: fail", reviewKey: reviewKey(human)! }], latencyMs: 5, usage: null, costUsd: null, cached: false, retries: 0, judge: null, error: null };
+    const prior: PriorTrials = { get: (_s, _c, key, i) => (key === trialKey(suite, c) && i === 0 ? kept : undefined), answer: () => undefined, skipped: 0 };
+    const stillFail = await runSuites([suite], opts({ prior, reviews: () => ({ verdict: "fail", reviewer: "ana" }) }));
+    expect(only(stillFail)).toMatchObject({ passed: false, error: null });
+    const turned = await runSuites([suite], opts({ prior, reviews: () => ({ verdict: "pass", reviewer: "ana" }) }));
+    expect(only(turned)).toMatchObject({ passed: null, error: { category: "grader-error" } });
+    // Graded again from the kept answer: the model was not asked.
+    expect(server.requests).toHaveLength(0);
   });
 
   // A syntax error's place is Node's (vitest's loader reports it otherwise): see the CLI's test.

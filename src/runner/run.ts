@@ -158,14 +158,19 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews, masked };
   // Every trial to run, in order, kept ones set aside at once. Workers pull from one
   // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
-  function* pending(): Generator<{ run: CaseRun; t: number }> {
+  function* pending(): Generator<{ run: CaseRun; t: number; answer?: ProviderResponse }> {
     for (const entry of result) {
       const call: CallContext = { policy, timeoutMs, signal: stop.signal, ...stateOf("target", entry.suite.provider) };
       for (const caseEntry of entry.cases) {
         const c = caseEntry.case;
         const run: CaseRun = { suite: entry.suite, c, key: trialKey(entry.suite, c), trials: caseEntry.trials, call, asksOthers: c.graders.some((g) => isModelGraded(g) || g.type === "human") };
         for (let t = 0; t < entry.suite.trials; t++) {
-          const kept = withTodaysVerdicts(prior?.get(entry.suite, c, run.key, t), entry.suite, c, options.reviews);
+          const today = withTodaysVerdicts(prior?.get(entry.suite, c, run.key, t), entry.suite, c, options.reviews);
+          if (today && "regrade" in today) {
+            yield { run, t, answer: today.regrade };
+            continue;
+          }
+          const kept = today?.kept;
           if (kept) {
             caseEntry.trials[t] = kept;
             resumed++;
@@ -196,12 +201,12 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
         );
       }
       if (turn) await turn;
-      const { run, t } = next.value;
+      const { run, t, answer } = next.value;
       let trial: TrialResult;
       if (stop.signal.aborted) trial = cancelledTrial(t);
       else {
         try {
-          trial = await runTrial(run, t, trialCtx, prior?.answer(run.suite, run.c, run.key, t));
+          trial = await runTrial(run, t, trialCtx, answer ?? prior?.answer(run.suite, run.c, run.key, t));
         } catch (err) {
           // Only fatal errors reach here: remember the first and stop the run. The trial that met
           // it ends with its category (auth, say), so the report's errors name the cause.
@@ -305,9 +310,13 @@ function recordedOnly(prior: PriorTrials | undefined): PriorTrials | undefined {
  * A trial kept from the journal with the people's verdicts as they are now: a verdict given
  * or changed since (a later line wins) decides a human grader's grade, and the judge check
  * beside a judge's. Only looked up: nothing is asked again, not the model, not the judge.
+ * One whose grades are fewer than its graders (a grader erred, and a person's "fail" decided
+ * it) cannot pass on a new verdict: what the erring grader would say is unknown. It is graded
+ * again from its answer instead, as a fresh run would grade it.
  */
-function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, c: LoadedCase, reviews: ReviewLookup | undefined): TrialResult | undefined {
-  if (!trial || trial.output === null || !trial.grades.some((g) => g.reviewKey)) return trial;
+function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, c: LoadedCase, reviews: ReviewLookup | undefined): { kept: TrialResult } | { regrade: ProviderResponse } | undefined {
+  if (!trial) return undefined;
+  if (trial.output === null || !trial.grades.some((g) => g.reviewKey)) return { kept: trial };
   const output = trial.output;
   const hash = outputHash(output);
   const lookup = (key: string) => reviews?.(suite.name, c.id, key, hash, c.promptHash);
@@ -322,8 +331,11 @@ function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, 
     return spec ? (gradeAtOnce(spec, { output, vars: c.vars, latencyMs: trial.latencyMs, costUsd: trial.costUsd, suiteDir: suite.dir, messages: c.messages, judge: NO_JUDGE.call, review: lookup }) as Grade) : g;
   });
   const failed = grades.some((g) => !g.pass && !g.pending);
+  if (!failed && grades.length < c.graders.length) {
+    return { regrade: { output, usage: trial.usage, costUsd: trial.costUsd, latencyMs: trial.latencyMs, cached: trial.cached, ...(trial.refused ? { refused: true as const } : {}) } };
+  }
   const pending = !failed && grades.some((g) => g.pending);
-  return { ...trial, grades, passed: pending ? null : !failed, pending };
+  return { kept: { ...trial, grades, passed: pending ? null : !failed, pending } };
 }
 
 function countMasked(into: Map<string, number>, sources: readonly string[]): void {
@@ -392,8 +404,8 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     let shared = ctx.judgeMemo.get(key);
     const first = shared === undefined;
     if (!shared) {
-      const provider = await ctx.providerFor(judge);
-      shared = ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, ...ctx.stateOf("judge", judge) }));
+      // Set before anything is awaited: trials grading the same output at once share the call.
+      shared = ctx.providerFor(judge).then((provider) => ctx.judgeLimit(() => callWithRetries(provider, request, vote, { ...ctx, ...ctx.stateOf("judge", judge) })));
       ctx.judgeMemo.set(key, shared);
     }
     let outcome;
