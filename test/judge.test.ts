@@ -181,6 +181,11 @@ describe("parseJudgeAnswer", () => {
     ["the answer format shown as an example", "closed-qa", 'FAIL: it never names the window. (Format: {"reasoning":"...","verdict":"pass","score":1})', '"FAIL"'],
     ["a pass in JSON, failing in words", "rubric", 'The reply is failing the rubric.\n{"reasoning":"r","verdict":"pass","score":1}', '"failing"'],
     ["a factual match in JSON, a contradiction in words", "factuality", 'It contradicts the reference. {"reasoning":"r","choice":"same","score":1}', '"contradicts"'],
+    ["a negation across a comma", "closed-qa", 'No, it fails the criterion. {"reasoning":"r","verdict":"pass","score":1}', '"fails"'],
+    ["a negation two words away", "rubric", 'There is no doubt it fails. {"reasoning":"r","verdict":"pass","score":1}', '"fails"'],
+    ["a negation in another clause", "rubric", 'Not good: fails criterion 2. {"reasoning":"r","verdict":"pass","score":1}', '"fails"'],
+    ["a stray inch mark", "rubric", 'The 12" pipe is wrong, so it fails; the answer says "yes". {"reasoning":"r","verdict":"pass","score":1}', '"fails"'],
+    ["a contradiction after a semicolon", "factuality", 'Not consistent; contradicts the reference. {"reasoning":"r","choice":"same","score":1}', '"contradicts"'],
   ] as const)("%s is malformed, not read as the JSON says", (_, type, raw, word) => {
     expect(() => parseJudgeAnswer(type, raw)).toThrow(`but its text around the JSON says ${word}`);
   });
