@@ -148,10 +148,13 @@ describe("eval --resume", () => {
     expect(replay.code, replay.stderr).toBe(0);
     const outputs = (r: { suites: { cases: { trials: { output: string }[] }[] }[] }) => r.suites[0]!.cases.map((c) => c.trials.map((t) => t.output));
     expect(outputs(JSON.parse(await readFile(path.join(dir, "replay.json"), "utf8")))).toEqual(outputs(full));
-    // A recording stopped and resumed with --record keeps what it recorded: no call at all.
+    // That finished recording, resumed with --record again, keeps every trial: no call, nothing graded again.
     const again = server.requests.length;
-    expect((await runHarness(["eval", ...recordAt, "--resume", "--record"], { cwd: dir, env })).code).toBe(0);
+    const kept = await runHarness(["eval", ...recordAt, "--resume", "--record"], { cwd: dir, env });
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toContain("Resumed: kept 20 finished trial(s) from .harness/journal.jsonl, ran 0.");
     expect(server.requests.length).toBe(again);
+    expect(full.suites[0].cases[0].trials[0].recorded).toBe(true);
   });
 
   it("resuming with no journal is exit 2, naming it", async () => {

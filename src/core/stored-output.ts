@@ -19,6 +19,7 @@ export class TrialWithStoredOutput implements TrialResult {
   readonly error: TrialError | null;
   // Declared, not a field: a trial that was not refused has no `refused` key at all.
   declare readonly refused?: true;
+  declare readonly recorded?: true;
   readonly #read: () => string;
 
   /** `read` gives the output back, each time it is asked: it is not kept. */
@@ -35,6 +36,7 @@ export class TrialWithStoredOutput implements TrialResult {
     this.judge = trial.judge;
     this.error = trial.error;
     if (trial.refused) (this as { refused?: true }).refused = true;
+    if (trial.recorded) (this as { recorded?: true }).recorded = true;
     this.#read = read;
   }
 
@@ -59,6 +61,7 @@ export class TrialWithStoredOutput implements TrialResult {
       error: this.error,
     };
     if (this.refused) plain.refused = true;
+    if (this.recorded) plain.recorded = true;
     return plain;
   }
 }

@@ -144,6 +144,8 @@ export interface TrialResult {
   retries: number;
   /** The model declined (OpenAI's refusal, Anthropic's stop_reason "refusal"): graded as an answer, and counted. */
   refused?: true;
+  /** A live answer written to the fixtures by this run (--record): with `cached`, what --resume --record may keep. */
+  recorded?: true;
   /** Judge calls made to grade this trial; null when none. */
   judge: JudgeUsage | null;
   error: TrialError | null;

@@ -205,7 +205,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       try {
         // Graded as stored (latency in whole ms), so the recording and its replay grade alike.
         const { live, entry: stored } = await writing;
-        return { ...live, latencyMs: stored.response.latencyMs };
+        return { ...live, latencyMs: stored.response.latencyMs, recorded: true };
       } finally {
         if (recording.get(file) === entry) recording.delete(file);
       }

@@ -34,6 +34,8 @@ export interface ProviderResponse {
   cached: boolean;
   /** The model declined to answer; the output holds what it said instead. */
   refused?: true;
+  /** A live answer the fixtures layer wrote to a fixture (--record). */
+  recorded?: true;
   /** The provider's rate-limit headers say a window is used up for this many ms: pause, don't collect 429s. */
   exhaustedForMs?: number;
 }

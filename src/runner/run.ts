@@ -287,7 +287,7 @@ async function checkGraderModules(suites: readonly LoadedSuite[], toGrade: (suit
  */
 function recordedOnly(prior: PriorTrials | undefined): PriorTrials | undefined {
   if (!prior) return undefined;
-  const recorded = (suite: LoadedSuite, t: { cached: boolean } | undefined) => t !== undefined && (t.cached || suite.provider.id.startsWith("exec:"));
+  const recorded = (suite: LoadedSuite, t: { cached: boolean; recorded?: true } | undefined) => t !== undefined && (t.cached || t.recorded === true || suite.provider.id.startsWith("exec:"));
   return {
     get: (suite, c, key, index) => {
       const t = prior.get(suite, c, key, index);
@@ -332,7 +332,7 @@ function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, 
   });
   const failed = grades.some((g) => !g.pass && !g.pending);
   if (!failed && grades.length < c.graders.length) {
-    return { regrade: { output, usage: trial.usage, costUsd: trial.costUsd, latencyMs: trial.latencyMs, cached: trial.cached, ...(trial.refused ? { refused: true as const } : {}) } };
+    return { regrade: { output, usage: trial.usage, costUsd: trial.costUsd, latencyMs: trial.latencyMs, cached: trial.cached, ...(trial.refused ? { refused: true as const } : {}), ...(trial.recorded ? { recorded: true as const } : {}) } };
   }
   const pending = !failed && grades.some((g) => g.pending);
   return { kept: { ...trial, grades, passed: pending ? null : !failed, pending } };
@@ -569,6 +569,7 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
       error,
     };
     if (response.refused) trial.refused = true;
+    if (response.recorded) trial.recorded = true;
     return trial;
   };
   // Hashed only when a grader asks for a person's verdict: most trials never do.
