@@ -86,7 +86,6 @@ async function removeOrphans(folder: string, names: readonly string[]): Promise<
   }
 }
 
-
 /** How a trial's request is known in a provider batch: the same key as its fixture, in the characters both APIs allow. */
 export function batchCustomId(provider: RecordableProvider, request: ProviderRequest, trial: number): string {
   return `t${trial}-${hashOf({ provider: provider.kind, request: provider.requestIdentity(request), trial }, 40)}`;
