@@ -23,7 +23,7 @@ const suite = makeSuite({ providerId: "openai:m", dir: "/x", trials: 5, cases: [
 const [caseA, caseB] = suite.cases as [ReturnType<typeof makeCase>, ReturnType<typeof makeCase>];
 
 describe("run journal", () => {
-  it("keeps judged trials, grades again those with an answer but no verdict, reruns the rest; the last line for a trial wins", async () => {
+  it("keeps trials graded to the end, grades again those whose grading failed, reruns the rest; the last line for a trial wins", async () => {
     project = await tempProject();
     const file = path.join(project.dir, ".harness", "journal.jsonl");
     const keyA = trialKey(suite, caseA);
@@ -39,12 +39,16 @@ describe("run journal", () => {
 
     const prior = await readJournal(file, "journal");
     expect(prior.skipped).toBe(0);
-    const kept = [0, 1, 2, 3, 4].map((i) => prior.get(suite, caseA, keyA, i)?.passed ?? "run again");
-    expect(kept).toEqual(["run again", false, "run again", "run again", "run again"]);
-    // Of those, the ones whose call was answered are graded again from that answer, not asked again:
-    // 0 and 3 (grading stopped or failed), 4 (awaiting a person); 2 never got an answer.
+    const kept = [0, 1, 2, 3, 4].map((i) => {
+      const t = prior.get(suite, caseA, keyA, i);
+      return t ? (t.pending ? "awaiting a person" : t.passed) : "run again";
+    });
+    // One awaiting a person is kept: the run looks its verdict up again, and asks no judge twice.
+    expect(kept).toEqual(["run again", false, "run again", "run again", "awaiting a person"]);
+    // Of the others, the ones whose call was answered are graded again from that answer, not asked
+    // again: 0 and 3 (grading stopped or failed); 2 never got an answer.
     const regraded = [0, 1, 2, 3, 4].map((i) => prior.answer(suite, caseA, keyA, i)?.output ?? null);
-    expect(regraded).toEqual(["out-0", null, null, "out-3", "out-4"]);
+    expect(regraded).toEqual(["out-0", null, null, "out-3", null]);
     // Another case, or the same case under another key, keeps nothing.
     expect(prior.get(suite, caseB, keyA, 1)).toBeUndefined();
     expect(prior.get(suite, caseA, "other-key", 1)).toBeUndefined();

@@ -260,6 +260,35 @@ describe("judge agreement, end to end", () => {
   });
   afterAll(() => server.close());
 
+  it("--resume of trials awaiting a person asks no judge again, and takes a verdict given since", async () => {
+    const suite = `name: policy
+provider: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
+judge: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
+prompt: "Question {{q}}"
+trials: 2
+graders:
+  - type: rubric
+    value: States the 30-day return window.
+  - type: human
+    instructions: Is it friendly?
+cases:
+  - { id: a, vars: { q: A } }
+`;
+    const dir = await makeProject({ "evals/policy.yaml": suite });
+    const env = { OPENAI_API_KEY: "sk-test" };
+    const judged = () => server.requests.filter((r) => r.body.response_format).length;
+    expect((await runHarness(["eval", "-q", "-o", "first.json"], { cwd: dir, env })).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "first.json"), "utf8")).suites[0].cases[0]).toMatchObject({ n: 0, pending: 2 });
+    const before = { judge: judged(), all: server.requests.length };
+    const grader = reviewKey({ type: "human", instructions: "Is it friendly?" });
+    await writeFile(path.join(dir, "evals/reviews.jsonl"), `${JSON.stringify({ suite: "policy", caseId: "a", grader, outputHash: outputHash("Returns within 30 days."), verdict: "pass", reviewer: "ana", time: "2026-11-29T12:00:00.000Z" })}\n`);
+    const resumed = await runHarness(["eval", "-q", "--resume", "-o", "resumed.json"], { cwd: dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "resumed.json"), "utf8")).suites[0].cases[0]).toMatchObject({ n: 2, passes: 2, pending: 0 });
+    // Neither the model nor the judge was asked again.
+    expect({ judge: judged(), all: server.requests.length }).toEqual(before);
+  });
+
   it("review --sample offers judged outputs without the judge's verdict; eval reports agreement and Cohen's kappa", async () => {
     const suite = `name: policy
 provider: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }

@@ -64,9 +64,9 @@ export interface PriorTrials {
 }
 
 /**
- * Reads a journal back. Only trials that ended with a verdict are kept: errored and
- * cancelled trials run again, as do those awaiting a person (a verdict may have come since).
- * A kept trial's people's verdicts are looked up again by the run (runner/run.ts).
+ * Reads a journal back. Trials graded to the end are kept, those awaiting a person too; the
+ * run looks people's verdicts up again (runner/run.ts), as one may have come since. Errored
+ * and cancelled trials run again: graded again from their answer when the model answered.
  */
 export async function readJournal(file: string, label: string): Promise<PriorTrials> {
   let text: string;
@@ -97,7 +97,9 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     const t = entry.trial;
     kept.delete(id);
     regrade.delete(id);
-    const finished = t.error === null && !t.pending;
+    // Graded to the end: a verdict, or every grade but a person's. One awaiting a person is kept
+    // too: the run looks the verdict up again, and asks no judge twice (runner/run.ts).
+    const finished = t.error === null;
     lastAttempt.set(slot(entry.suite, entry.caseId, "", t.index), { key: entry.key, finished });
     if (finished) kept.set(id, t);
     // An output with no verdict means the call succeeded and grading did not: keep the answer.
