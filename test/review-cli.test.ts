@@ -260,20 +260,20 @@ describe("judge agreement, end to end", () => {
   });
   afterAll(() => server.close());
 
-  it("--resume of trials awaiting a person asks no judge again, and takes a verdict given since", async () => {
-    const suite = `name: policy
+  /** A suite judged by a rubric (and whatever graders `more` adds); case "a" asks question A, and so on. */
+  const policySuite = (trials: number, more: string, cases: string[]) => `name: policy
 provider: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
 judge: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
 prompt: "Question {{q}}"
-trials: 2
+trials: ${trials}
 graders:
   - type: rubric
     value: States the 30-day return window.
-  - type: human
-    instructions: Is it friendly?
-cases:
-  - { id: a, vars: { q: A } }
-`;
+${more}cases:
+${cases.map((id) => `  - { id: ${id}, vars: { q: ${id.toUpperCase()} } }\n`).join("")}`;
+
+  it("--resume of trials awaiting a person asks no judge again, and takes a verdict given since", async () => {
+    const suite = policySuite(2, "  - type: human\n    instructions: Is it friendly?\n", ["a"]);
     const dir = await makeProject({ "evals/policy.yaml": suite });
     const env = { OPENAI_API_KEY: "sk-test" };
     const judged = () => server.requests.filter((r) => r.body.response_format).length;
@@ -290,19 +290,7 @@ cases:
   });
 
   it("review --sample offers judged outputs without the judge's verdict; eval reports agreement and Cohen's kappa", async () => {
-    const suite = `name: policy
-provider: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
-judge: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }
-prompt: "Question {{q}}"
-trials: 1
-graders:
-  - type: rubric
-    value: States the 30-day return window.
-cases:
-  - { id: a, vars: { q: A } }
-  - { id: b, vars: { q: B } }
-  - { id: c, vars: { q: C } }
-`;
+    const suite = policySuite(1, "", ["a", "b", "c"]);
     const dir = await makeProject({ "evals/policy.yaml": suite });
     const env = { OPENAI_API_KEY: "sk-test" };
     const offered = await inPty([["[1/3]", ""], [PROMPT, "s\r"], [PROMPT, "s\r"], [PROMPT, "s\r"]], ["review", "--sample", "3"], dir, env);
