@@ -819,6 +819,24 @@ describe("secrets", () => {
   });
 });
 
+describe("answers that held a secret's value", () => {
+  it("are said to be masked when recorded, when resumed, and when replayed without the variable", async () => {
+    server.handle(() => ({ kind: "answer", text: "We use pg-pass-7f3e2d 16." }));
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const record = ["--fixtures", "fx", "-q", "--retries", "0", "-o", "r.json"];
+    const line = "answers held the value of $PGPASSWORD, masked as *** before they were graded or recorded.";
+    const recorded = await runHarness(["eval", ...record, "--record"], { cwd: dir, env: { ...env, PGPASSWORD: "pg-pass-7f3e2d" } });
+    expect(recorded.stdout).toContain(`10 ${line}`);
+    const resumed = await runHarness(["eval", ...record, "--resume"], { cwd: dir, env: { ...env, PGPASSWORD: "pg-pass-7f3e2d" } });
+    expect(resumed.stdout).toContain(`10 ${line}`);
+    // CI replays with no such variable: the answers still hold ***, and the run says why.
+    const replayed = await runHarness(["eval", ...record, "--offline"], { cwd: dir, env: {} });
+    expect(replayed.stdout).toContain(`10 ${line}`);
+    expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).masked).toEqual([{ source: "$PGPASSWORD", answers: 10 }]);
+    for (const t of [recorded.stdout, resumed.stdout, replayed.stdout, await readFile(path.join(dir, "r.json"), "utf8")]) expect(t).not.toContain("pg-pass-7f3e2d");
+  });
+});
+
 describe("secrets in a grader that cannot load", () => {
   it("a javascript grader whose module throws as it loads, quoting the environment: the values are masked", async () => {
     const dir = await makeProject({

@@ -20,6 +20,7 @@ export class TrialWithStoredOutput implements TrialResult {
   // Declared, not a field: a trial that was not refused has no `refused` key at all.
   declare readonly refused?: true;
   declare readonly recorded?: true;
+  declare readonly masked?: string[];
   readonly #read: () => string;
 
   /** `read` gives the output back, each time it is asked: it is not kept. */
@@ -37,6 +38,7 @@ export class TrialWithStoredOutput implements TrialResult {
     this.error = trial.error;
     if (trial.refused) (this as { refused?: true }).refused = true;
     if (trial.recorded) (this as { recorded?: true }).recorded = true;
+    if (trial.masked) (this as { masked?: string[] }).masked = trial.masked;
     this.#read = read;
   }
 
@@ -62,6 +64,7 @@ export class TrialWithStoredOutput implements TrialResult {
     };
     if (this.refused) plain.refused = true;
     if (this.recorded) plain.recorded = true;
+    if (this.masked) plain.masked = this.masked;
     return plain;
   }
 }

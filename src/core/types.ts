@@ -146,6 +146,8 @@ export interface TrialResult {
   refused?: true;
   /** A live answer written to the fixtures by this run (--record): with `cached`, what --resume --record may keep. */
   recorded?: true;
+  /** Where the secrets masked out of this answer came from ("$PGPASSWORD"), when any were. */
+  masked?: string[];
   /** Judge calls made to grade this trial; null when none. */
   judge: JudgeUsage | null;
   error: TrialError | null;

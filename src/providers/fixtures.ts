@@ -32,6 +32,8 @@ const FixtureFileSchema = z.object({
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).nullable(),
     latencyMs: z.number().nonnegative().nullable(),
     refused: z.literal(true).optional(),
+    // Said again on replay: the recorded answer holds *** where a secret was.
+    masked: z.array(z.string()).optional(),
   }),
   recordedAt: z.string(),
 });
@@ -123,9 +125,9 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     ));
   const lookup = async (file: string, label: string) => ((await recordedNames()).has(path.basename(file)) ? readFixture(file, label) : undefined);
   const replay = (r: FixtureFile["response"]): ProviderResponse => {
-    const { output, usage, latencyMs, refused } = r;
+    const { output, usage, latencyMs, refused, masked } = r;
     // Cost is priced now, not when recorded: the price table is the thing that changes.
-    return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}) };
+    return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}) };
   };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
@@ -190,7 +192,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           provider: provider.id,
           trial: options.trial,
           request: provider.requestIdentity(request),
-          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}) },
+          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}), ...(live.masked ? { masked: live.masked } : {}) },
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");

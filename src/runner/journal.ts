@@ -104,7 +104,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     if (finished) kept.set(id, t);
     // An output with no verdict means the call succeeded and grading did not: keep the answer.
     else if (t.output !== null) {
-      regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}), ...(t.recorded ? { recorded: true as const } : {}) });
+      regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}), ...(t.recorded ? { recorded: true as const } : {}), ...(t.masked ? { masked: t.masked } : {}) });
     }
   }
   return {

@@ -172,6 +172,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           }
           const kept = today?.kept;
           if (kept) {
+            if (kept.masked) countMasked(masked, kept.masked);
             caseEntry.trials[t] = kept;
             resumed++;
             done++;
@@ -332,7 +333,7 @@ function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, 
   });
   const failed = grades.some((g) => !g.pass && !g.pending);
   if (!failed && grades.length < c.graders.length) {
-    return { regrade: { output, usage: trial.usage, costUsd: trial.costUsd, latencyMs: trial.latencyMs, cached: trial.cached, ...(trial.refused ? { refused: true as const } : {}), ...(trial.recorded ? { recorded: true as const } : {}) } };
+    return { regrade: { output, usage: trial.usage, costUsd: trial.costUsd, latencyMs: trial.latencyMs, cached: trial.cached, ...(trial.refused ? { refused: true as const } : {}), ...(trial.recorded ? { recorded: true as const } : {}), ...(trial.masked ? { masked: trial.masked } : {}) } };
   }
   const pending = !failed && grades.some((g) => g.pending);
   return { kept: { ...trial, grades, passed: pending ? null : !failed, pending } };
@@ -542,8 +543,8 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
     const outcome = await callWithRetries(provider, { messages: c.messages, vars: c.vars }, index, run.call);
     if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
     ({ response, retries } = outcome);
-    if (response.masked) countMasked(ctx.masked, response.masked);
   }
+  if (response.masked) countMasked(ctx.masked, response.masked);
 
   const judged = run.asksOthers ? judgeFor(suite, ctx) : NO_JUDGE;
   // One slot per grader, as every trial keeps its grades: an array grown by push has room for 16.
@@ -570,6 +571,7 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
     };
     if (response.refused) trial.refused = true;
     if (response.recorded) trial.recorded = true;
+    if (response.masked) trial.masked = response.masked;
     return trial;
   };
   // Hashed only when a grader asks for a person's verdict: most trials never do.
