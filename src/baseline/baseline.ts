@@ -59,7 +59,7 @@ export async function readBaseline(file: string): Promise<Baseline | null> {
   const parsed = BaselineSchema.safeParse(json);
   if (!parsed.success) {
     // Every problem, each at its line, as a suite's are.
-    const place = jsonPlaces(text);
+    const place = await jsonPlaces(text);
     const problems = parsed.error.issues.map((issue) => ({ file, ...place(issue.path), path: issue.path.join(".") || "(root)", message: issue.message }));
     throw new ConfigError(problems, { hint: REWRITE_HINT });
   }

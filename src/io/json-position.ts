@@ -1,4 +1,3 @@
-import { LineCounter, parseDocument } from "yaml";
 
 /**
  * Where JSON.parse gave up, as a line and column (from 1): V8 says only "at position N" (Node
@@ -22,17 +21,9 @@ export function atLine(text: string, err: unknown): string {
 
 /**
  * Where a path inside a JSON text is, as a line and column, or its nearest parent that is there
- * (a missing key is found at its object). JSON is YAML, so the yaml library, which reads the
- * suites, knows every node's place.
+ * (a missing key is found at its object). Only a file that failed its schema is read so: the
+ * yaml library (json-places.ts) is loaded then, not by every run.
  */
-export function jsonPlaces(text: string): (p: readonly PropertyKey[]) => { line?: number; col?: number } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  return (p) => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = doc.getIn(p.slice(0, n).map((k) => (typeof k === "symbol" ? String(k) : k)), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]);
-    }
-    return {};
-  };
+export async function jsonPlaces(text: string): Promise<(p: readonly PropertyKey[]) => { line?: number; col?: number }> {
+  return (await import("./json-places.js")).placesIn(text);
 }

@@ -30,7 +30,7 @@ export async function readJsonFile(file: string, label: string, what: string, sh
   if (!shape.looksLike(json)) throw new ConfigError([{ file: label, message: shape.notIt }]);
   const parsed = shape.schema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const place = jsonPlaces(text);
+  const place = await jsonPlaces(text);
   throw new ConfigError(parsed.error.issues.map((issue) => ({ file: label, ...place(issue.path), path: issue.path.join(".") || "(root)", message: issue.message })));
 }
 
