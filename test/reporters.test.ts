@@ -248,9 +248,10 @@ describe("terminal, on a run that stopped", () => {
       { harnessVersion: "0.1.0", stopped: "3 of 15 trials errored" },
     );
     const text = renderTerminal(stopped, { color: false });
-    const why = text.split("\n").filter((l) => /^ {2}✗ | {6}\d+× /.test(l));
+    const why = text.split("\n").filter((l) => /^ {2}[✗!…] | {6}\d+× /.test(l));
     expect(why).toEqual([
-      "  ✗ c0",
+      // Errored, not failed: marked apart from a failure.
+      "  ! c0",
       "      1× errored (network): openai:gpt-4o-mini: connection failed (connect ECONNREFUSED 127.0.0.1:9)",
       "      2× errored (cancelled): the run was stopped before this trial finished",
     ]);

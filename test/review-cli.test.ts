@@ -62,6 +62,8 @@ describe("harness review in a terminal", () => {
     const warn = await runHarness(["eval", "-q"], { cwd: dir });
     expect(warn.code).toBe(0);
     expect(warn.stdout).toContain("4 trials await human review");
+    // Awaiting a person, not failed: marked apart.
+    expect(warn.stdout).toContain("  … greet-warmly");
     expect((await runHarness(["eval", "-q", "--pending", "fail"], { cwd: dir })).code).toBe(1);
 
     const r = await inPty(
