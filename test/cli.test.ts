@@ -820,20 +820,28 @@ describe("secrets", () => {
 });
 
 describe("answers that held a secret's value", () => {
-  it("are said to be masked when recorded, when resumed, and when replayed without the variable", async () => {
-    server.handle(() => ({ kind: "answer", text: "We use pg-pass-7f3e2d 16." }));
-    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+  it("are said to be masked when recorded, resumed, replayed without the variable, and merged", async () => {
+    // The model's answers hold the value, and so does the judge's reasoning.
+    server.handle((req) => (req.body.response_format ? { kind: "structured", value: { reasoning: "it names pg-pass-7f3e2d", verdict: "pass", score: 1 } } : { kind: "answer", text: "We use pg-pass-7f3e2d 16." }));
+    const judge = `  - type: rubric\n    value: Names the database.\n    judge: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }`;
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2, judge) });
     const record = ["--fixtures", "fx", "-q", "--retries", "0", "-o", "r.json"];
-    const line = "answers held the value of $PGPASSWORD, masked as *** before they were graded or recorded.";
-    const recorded = await runHarness(["eval", ...record, "--record"], { cwd: dir, env: { ...env, PGPASSWORD: "pg-pass-7f3e2d" } });
-    expect(recorded.stdout).toContain(`10 ${line}`);
-    const resumed = await runHarness(["eval", ...record, "--resume"], { cwd: dir, env: { ...env, PGPASSWORD: "pg-pass-7f3e2d" } });
-    expect(resumed.stdout).toContain(`10 ${line}`);
+    const secretEnv = { ...env, PGPASSWORD: "pg-pass-7f3e2d" };
+    // 10 answers of the model, and 1 of the judge (all 10 outputs ask it one question).
+    const line = "11 answers held the value of $PGPASSWORD, masked as *** before they were graded or recorded.";
+    const recorded = await runHarness(["eval", ...record, "--record"], { cwd: dir, env: secretEnv });
+    expect(recorded.stdout).toContain(line);
+    const resumed = await runHarness(["eval", ...record, "--resume"], { cwd: dir, env: secretEnv });
+    expect(resumed.stdout).toContain(line);
     // CI replays with no such variable: the answers still hold ***, and the run says why.
     const replayed = await runHarness(["eval", ...record, "--offline"], { cwd: dir, env: {} });
-    expect(replayed.stdout).toContain(`10 ${line}`);
-    expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).masked).toEqual([{ source: "$PGPASSWORD", answers: 10 }]);
-    for (const t of [recorded.stdout, resumed.stdout, replayed.stdout, await readFile(path.join(dir, "r.json"), "utf8")]) expect(t).not.toContain("pg-pass-7f3e2d");
+    expect(replayed.stdout).toContain(line);
+    expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).masked).toEqual([{ source: "$PGPASSWORD", answers: 11 }]);
+    // Sharded CI: each shard asks the judge once; merge counts what the shards did.
+    for (const i of [1, 2]) expect((await runHarness(["eval", "--fixtures", "fx", "-q", "--offline", "--shard", `${i}/2`, "-o", `s${i}.json`], { cwd: dir, env: {} })).code).toBe(0);
+    const merged = await runHarness(["merge", "s1.json", "s2.json", "-o", "m.json"], { cwd: dir });
+    expect(JSON.parse(await readFile(path.join(dir, "m.json"), "utf8")).masked).toEqual([{ source: "$PGPASSWORD", answers: 12 }]);
+    for (const t of [recorded.stdout, resumed.stdout, replayed.stdout, merged.stdout, await readFile(path.join(dir, "r.json"), "utf8")]) expect(t).not.toContain("pg-pass-7f3e2d");
   });
 });
 

@@ -202,6 +202,10 @@ describe("parseJudgeAnswer", () => {
     expect(parseJudgeAnswer("rubric", 'The output does not fail the rubric: {"reasoning":"r","verdict":"pass","score":1}')).toMatchObject({ verdict: "pass" });
     expect(parseJudgeAnswer("rubric", 'The output says "tests fail sometimes", which is fine. {"reasoning":"r","verdict":"pass","score":1}')).toMatchObject({ verdict: "pass" });
     expect(parseJudgeAnswer("factuality", 'It does not contradict the reference. {"reasoning":"r","choice":"same","score":1}')).toMatchObject({ choice: "same" });
+    // Judges write Markdown, and break lines: emphasis and any white space keep a negation.
+    for (const prose of ["The reply is **not** a failure.", "It is not a *failure*.", "It does not\u00a0fail.", "It does not\nfail.", 'Checked verdict="fail" cases.', 'Either "pass"/"fail" would do.']) {
+      expect(parseJudgeAnswer("rubric", `${prose} {"reasoning":"r","verdict":"pass","score":1}`)).toMatchObject({ verdict: "pass" });
+    }
     // Pure JSON is the judge's own, whatever its reasoning says.
     expect(parseJudgeAnswer("rubric", '{"reasoning":"it does not fail","verdict":"pass","score":1}')).toMatchObject({ verdict: "pass" });
   });

@@ -10,6 +10,7 @@ import type { Baseline, LoadedCase, LoadedSuite, RawRun, TrialResult } from "../
 import { renderGithub } from "../src/reporters/github.js";
 import { renderJunit } from "../src/reporters/junit.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
+import { renderTerminal } from "../src/reporters/terminal.js";
 
 function trial(index: number, passed: boolean, output: string): TrialResult {
   return {
@@ -279,6 +280,35 @@ describe("terminal, on a run that stopped", () => {
       // Said once, under the table.
       expect(bigText.split("where nothing failed")).toHaveLength(2);
     }
+  });
+});
+
+describe("terminal, the mark of a case worth a look", () => {
+  it("is ✗ only where a trial failed; … where, none failing, a person is awaited; ! where trials only errored", () => {
+    const awaiting = (t: TrialResult): TrialResult => ({ ...t, passed: null, pending: true, grades: [{ type: "human", pass: false, score: 0, reason: "awaiting human review", pending: true }] });
+    const errored = (t: TrialResult): TrialResult => ({ ...t, passed: null, error: { category: "grader-error", message: "g.mjs threw: boom" } });
+    const [a, b, c, d] = ["failing", "awaiting", "errored", "mixed"].map((id, i) => mkCase(id, i + 1));
+    const trials = (f: (t: TrialResult) => TrialResult) => [trial(0, true, "30 days"), f(trial(1, true, "30 days"))];
+    const r = buildRunResult(
+      {
+        startedAt: "",
+        durationMs: 0,
+        suites: [
+          {
+            suite: { ...suite, trials: 2, cases: [a!, b!, c!, d!] },
+            cases: [
+              { case: a!, trials: [trial(0, true, "30 days"), trial(1, false, "none")] },
+              { case: b!, trials: trials(awaiting) },
+              { case: c!, trials: trials(errored) },
+              { case: d!, trials: [awaiting(trial(0, true, "30 days")), errored(trial(1, true, "30 days"))] },
+            ],
+          },
+        ],
+      },
+      { harnessVersion: "0.1.0", maxErrorShare: 1 },
+    );
+    const marks = renderTerminal(r, { color: false }).split("\n").filter((l) => /^ {2}[✗…!] /.test(l));
+    expect(marks).toEqual(["  ✗ failing", "  … awaiting", "  ! errored", "  … mixed"]);
   });
 });
 

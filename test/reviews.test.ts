@@ -105,6 +105,12 @@ describe("what is offered for review", () => {
     durationMs: 0,
   });
 
+  it("an output recorded in this run (--record) will come back, as a replayed one will; a live one may not", () => {
+    const pendingGrade: Grade = { type: "human", pass: false, score: 0, reason: "", pending: true, reviewKey: hk };
+    const items = reviewItems(run([trial("replayed", [pendingGrade], { pending: true }), trial("recorded", [pendingGrade], { pending: true, cached: false, recorded: true }), trial("live", [pendingGrade], { pending: true, cached: false })]), 0);
+    expect(items.map((i) => [i.output, i.recorded])).toEqual([["replayed", true], ["recorded", true], ["live", false]]);
+  });
+
   it("each distinct pending output once, then a stable sample of judged outputs no person has checked", () => {
     const pendingGrade: Grade = { type: "human", pass: false, score: 0, reason: "", pending: true, reviewKey: hk };
     const judgedGrade: Grade = { type: "rubric", pass: true, score: 1, reason: "", reviewKey: rk };

@@ -3,7 +3,7 @@ import { aggregateCase, aggregateSuite, kValues, summariseErrors } from "./aggre
 import { compareToBaseline, DEFAULT_ALPHA } from "./compare.js";
 import { decideGate } from "./gate.js";
 import { judgeAgreement } from "./agreement.js";
-import type { Baseline, PendingPolicy, RawRun, RunResult } from "./types.js";
+import type { Baseline, PendingPolicy, RawRun, RunResult, MaskedSummary, SuiteResult } from "./types.js";
 
 export interface BuildOptions {
   /** Extra k values (--at). */
@@ -53,7 +53,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     stopped: options.stopped ?? null,
     resumedTrials: raw.resumed ?? 0,
     rateLimits: raw.rateLimits ?? [],
-    ...(raw.masked && raw.masked.length > 0 ? { masked: raw.masked } : {}),
+    ...maskedIn(suites),
     shard: options.shard ?? null,
     suites,
     errors,
@@ -61,4 +61,22 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     judgeAgreement: judgeAgreement(suites),
     gate,
   };
+}
+
+/**
+ * Answers that held a secret's value, by where it came from: the models' (each trial's) and the
+ * judges' (counted by the trial whose grading asked). Read from the trials, so a resumed, replayed
+ * or merged run says it as the run that called the model did.
+ */
+function maskedIn(suites: readonly SuiteResult[]): { masked?: MaskedSummary[] } {
+  const counts = new Map<string, number>();
+  for (const s of suites) {
+    for (const c of s.cases) {
+      for (const t of c.trials) {
+        if (!t) continue;
+        for (const source of [...(t.masked ?? []), ...(t.judge?.masked ?? [])]) counts.set(source, (counts.get(source) ?? 0) + 1);
+      }
+    }
+  }
+  return counts.size === 0 ? {} : { masked: [...counts].map(([source, answers]) => ({ source, answers })) };
 }

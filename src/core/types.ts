@@ -123,6 +123,8 @@ export interface JudgeUsage {
   usage: Usage | null;
   /** null when any judge call's price was unknown. */
   costUsd: number | null;
+  /** Where the secrets masked out of the judge's answers came from, one entry per answer that held one. */
+  masked?: string[];
 }
 
 export interface TrialResult {
@@ -382,7 +384,6 @@ export interface RawRun {
   resumed?: number;
   /** How each provider's calls met its rate limits; only providers that answered 429 at least once. */
   rateLimits?: RateLimitSummary[];
-  masked?: MaskedSummary[];
 }
 
 /** Answers (the models' and the judges') in which a secret's value was masked: graded, and recorded, as masked. */

@@ -128,10 +128,11 @@ const CONTRADICT_WORD = /\bcontradict\w*/gi;
 // A negation right before the word, in the same clause: "does not fail", "no failure", "never
 // really fails". Not across a comma or a full stop ("No, it fails"), nor two words away ("no
 // doubt it fails").
-const NEGATED = /\b(?:no|not|never|without|nor|cannot|can't|won't|doesn't|didn't|isn't|aren't)(?:[ \t]+[\w']+)?[ \t]+$/i;
+// Spaces between may be any white space, and Markdown's emphasis marks (**not** a failure).
+const NEGATED = /\b(?:no|not|never|without|nor|cannot|can't|won't|doesn't|didn't|isn't|aren't)[*_]*(?:[\s*_]+[\w']+[*_]*)?[\s*_]+$/i;
 // A short quotation on one line, opened where a quotation opens: a stray inch mark (12") must
 // not hide half a sentence.
-const QUOTED = /(?<=^|[\s(:[])(?:"[^"\n]{0,80}"|“[^”\n]{0,80}”|`[^`\n]{0,80}`)/g;
+const QUOTED = /(?<=^|[\s(:[=/])(?:"[^"\n]{0,80}"|“[^”\n]{0,80}”|`[^`\n]{0,80}`)/g;
 
 function saysOtherwise(outside: string, words: RegExp): string | undefined {
   const text = outside.replace(QUOTED, " ");

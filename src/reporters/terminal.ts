@@ -139,8 +139,8 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
 /** The distinct reasons a case's trials failed or errored, most frequent first. */
 function reasons(cr: CaseResult, c: ChalkInstance, max: number, saved: string | undefined): string[] {
   const sorted = failureReasons(cr);
-  // ✗ only where a trial failed: a case that only errored (!) or only awaits a person (…) has not.
-  const mark = cr.passes < cr.n ? c.red("✗") : cr.errored > 0 ? c.yellow("!") : c.yellow("…");
+  // ✗ only where a trial failed; … where, with none failing, a person's verdict is awaited; ! where trials only errored.
+  const mark = cr.passes < cr.n ? c.red("✗") : cr.pending > 0 ? c.yellow("…") : c.yellow("!");
   const head = `  ${mark} ${cr.id}${cr.description ? c.dim(` (guards: ${oneLine(cr.description, 70)})`) : ""}`;
   const rows = sorted.slice(0, max).map(([why, n]) => `      ${n}× ${oneLine(why, 160)}`);
   if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see ${saved ?? "-o report.json"})`);

@@ -60,7 +60,7 @@ export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item:
             vars: c.vars,
             question: [...c.messages].reverse().find((m) => m.role === "user")?.content ?? "",
             output: t.output,
-            recorded: t.cached,
+            recorded: t.cached || t.recorded === true,
             outputHash: outputHash(t.output),
             promptHash: c.promptHash,
             reviewKey: g.reviewKey,

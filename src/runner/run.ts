@@ -154,8 +154,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
   }
 
-  const masked = new Map<string, number>();
-  const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews, masked };
+  const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
   // Every trial to run, in order, kept ones set aside at once. Workers pull from one
   // iterator rather than 100,000 tasks being queued up front, each with its closure and promise.
   function* pending(): Generator<{ run: CaseRun; t: number; answer?: ProviderResponse }> {
@@ -172,7 +171,6 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
           }
           const kept = today?.kept;
           if (kept) {
-            if (kept.masked) countMasked(masked, kept.masked);
             caseEntry.trials[t] = kept;
             resumed++;
             done++;
@@ -242,7 +240,6 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   const rateLimits = rateLimitsOf(gates.values(), concurrency);
   const raw: RawRun = { suites: result, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, resumed, rateLimits };
-  if (masked.size > 0) raw.masked = [...masked].map(([source, answers]) => ({ source, answers }));
   if (fatal !== undefined) {
     const err = asRunError(fatal);
     // Bad input found mid-run (a corrupt fixture) stays a usage error, with nothing written.
@@ -339,10 +336,6 @@ function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, 
   return { kept: { ...trial, grades, passed: pending ? null : !failed, pending } };
 }
 
-function countMasked(into: Map<string, number>, sources: readonly string[]): void {
-  for (const source of sources) into.set(source, (into.get(source) ?? 0) + 1);
-}
-
 /** How many trials a run of `suites` makes. */
 export function trialCount(suites: readonly LoadedSuite[]): number {
   return suites.reduce((n, x) => n + x.cases.length * x.trials, 0);
@@ -424,7 +417,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     const r = outcome.response;
     // Counted once, by the trial whose grading made the call.
     if (!first) return r;
-    if (r.masked) countMasked(ctx.masked, r.masked);
+    if (r.masked) usage.masked = [...(usage.masked ?? []), ...r.masked];
     usage.calls++;
     usage.latencyMs += r.latencyMs ?? 0;
     if (r.usage) usage.usage = { inputTokens: (usage.usage?.inputTokens ?? 0) + r.usage.inputTokens, outputTokens: (usage.usage?.outputTokens ?? 0) + r.usage.outputTokens };
@@ -504,8 +497,6 @@ interface TrialContext extends CallContext {
   judgeMemo: Map<string, Promise<CallOutcome>>;
   /** Stops the whole run with this error (a judge without a key, say). */
   fail: (err: unknown) => void;
-  /** Answers with a secret masked, by where the secret comes from. */
-  masked: Map<string, number>;
 }
 
 /**
@@ -544,7 +535,6 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
     if (!outcome.ok) return emptyTrial(index, outcome.error, outcome.retries);
     ({ response, retries } = outcome);
   }
-  if (response.masked) countMasked(ctx.masked, response.masked);
 
   const judged = run.asksOthers ? judgeFor(suite, ctx) : NO_JUDGE;
   // One slot per grader, as every trial keeps its grades: an array grown by push has room for 16.
