@@ -11,6 +11,7 @@ import { renderGithub } from "../src/reporters/github.js";
 import { renderJunit } from "../src/reporters/junit.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
+import { describeErrors } from "../src/reporters/format.js";
 
 function trial(index: number, passed: boolean, output: string): TrialResult {
   return {
@@ -280,6 +281,15 @@ describe("terminal, on a run that stopped", () => {
       // Said once, under the table.
       expect(bigText.split("where nothing failed")).toHaveLength(2);
     }
+  });
+});
+
+describe("the errors line", () => {
+  it("does not say that trials the stop cancelled errored", () => {
+    const errors = (byCategory: Record<string, number>, errored: number) => ({ total: 10, errored, share: errored / 10, byCategory });
+    expect(describeErrors(errors({ "server-error": 2 }, 2))).toBe("2 of 10 trials errored (20%): server-error 2.");
+    expect(describeErrors(errors({ "server-error": 2, cancelled: 8 }, 10))).toBe("2 of 10 trials errored (server-error 2), and 8 were cancelled when the run stopped.");
+    expect(describeErrors(errors({ cancelled: 1 }, 1))).toBe("1 of 10 trials was cancelled when the run stopped.");
   });
 });
 

@@ -1,7 +1,7 @@
 /** Number formatting shared by the human-readable reporters. "—" means "could not be computed", never zero. */
 
 import { showControlChars } from "../core/text.js";
-import type { JudgeAgreement } from "../core/types.js";
+import type { JudgeAgreement, RunResult } from "../core/types.js";
 
 export const DASH = "—";
 
@@ -47,4 +47,20 @@ export function describeAgreement(a: Pick<JudgeAgreement, "agreement" | "kappa">
 /** Which grader a row of judge agreement is about: a suite's rubric (by its short hash), or a type over all suites. */
 export function agreementLabel(a: Pick<JudgeAgreement, "grader" | "suite" | "reviewKey">): string {
   return a.suite === null ? `${a.grader}, all suites` : `${a.suite} ${a.grader} ${a.reviewKey?.split(":")[1] ?? ""}`;
+}
+
+/**
+ * "2 of 10 trials errored (server-error 2), and 8 were cancelled when the run stopped.": trials
+ * the stop cancelled never ran, so they are not said to have errored (the count holds both).
+ */
+export function describeErrors(e: RunResult["errors"]): string {
+  const cancelled = e.byCategory.cancelled ?? 0;
+  const kinds = Object.entries(e.byCategory)
+    .filter(([k]) => k !== "cancelled")
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  if (cancelled === 0) return `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${kinds}.`;
+  const ran = e.errored - cancelled;
+  const stopped = `${cancelled} ${cancelled === 1 ? "was" : "were"} cancelled when the run stopped`;
+  return ran > 0 ? `${ran} of ${e.total} trials errored (${kinds}), and ${stopped}.` : `${cancelled} of ${e.total} trials ${cancelled === 1 ? "was" : "were"} cancelled when the run stopped.`;
 }

@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { agreementLabel, DASH, describeAgreement, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, describeErrors, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -60,7 +60,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
     );
   }
   const e = result.errors;
-  const errorsLine = e.errored > 0 ? ["", `${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ")}. Errored trials are neither passed nor failed.`] : [];
+  const errorsLine = e.errored > 0 ? ["", `${describeErrors(e)} Errored trials are neither passed nor failed.`] : [];
   // One block of lines per problem: a cut never splits one.
   const blocks: string[][] = [];
   const problems = result.gate.regressions;

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { agreementLabel, DASH, describeAgreement, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, describeErrors, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -165,8 +165,7 @@ function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOpti
   const lines: string[] = [];
   const e = result.errors;
   if (e.errored > 0) {
-    const cats = Object.entries(e.byCategory).map(([k, v]) => `${k} ${v}`).join(", ");
-    lines.push(c.yellow(`${e.errored} of ${e.total} trials errored (${fmtPct(e.share)}): ${cats}. Errored trials are left out of n, neither passed nor failed.`));
+    lines.push(c.yellow(`${describeErrors(e)} Errored trials are left out of n, neither passed nor failed.`));
   }
   for (const r of result.rateLimits ?? []) {
     lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest, then climbed back.`));
