@@ -63,6 +63,11 @@ export interface PriorTrials {
   readonly changed?: number;
 }
 
+/** A finished trial's answer, as the provider gave it: to grade it again without asking again. */
+export function answerOf(t: TrialResult, output: string): ProviderResponse {
+  return { output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}), ...(t.recorded ? { recorded: true as const } : {}), ...(t.masked ? { masked: t.masked } : {}) };
+}
+
 /**
  * Reads a journal back. Trials graded to the end are kept, those awaiting a person too; the
  * run looks people's verdicts up again (runner/run.ts), as one may have come since. Errored
@@ -104,7 +109,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     if (finished) kept.set(id, t);
     // An output with no verdict means the call succeeded and grading did not: keep the answer.
     else if (t.output !== null) {
-      regrade.set(id, { output: t.output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}), ...(t.recorded ? { recorded: true as const } : {}), ...(t.masked ? { masked: t.masked } : {}) });
+      regrade.set(id, answerOf(t, t.output));
     }
   }
   return {

@@ -24,7 +24,7 @@ import { AdaptiveLimit } from "./adaptive-limit.js";
 import { Reachability } from "./reachability.js";
 import { onAbort } from "./on-abort.js";
 import { forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
-import { trialKey, type PriorTrials, type TrialSink } from "./journal.js";
+import { answerOf, trialKey, type PriorTrials, type TrialSink } from "./journal.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
 export interface RunOptions {
@@ -330,7 +330,7 @@ function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, 
   });
   const failed = grades.some((g) => !g.pass && !g.pending);
   if (!failed && grades.length < c.graders.length) {
-    return { regrade: { output, usage: trial.usage, costUsd: trial.costUsd, latencyMs: trial.latencyMs, cached: trial.cached, ...(trial.refused ? { refused: true as const } : {}), ...(trial.recorded ? { recorded: true as const } : {}), ...(trial.masked ? { masked: trial.masked } : {}) } };
+    return { regrade: answerOf(trial, output) };
   }
   const pending = !failed && grades.some((g) => g.pending);
   return { kept: { ...trial, grades, passed: pending ? null : !failed, pending } };
