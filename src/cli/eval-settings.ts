@@ -3,7 +3,9 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_BASELINE_PATH } from "../baseline/baseline.js";
 import { parseJudgeId, parseProviderId } from "../config/load.js";
+import { selectCases } from "../core/select.js";
 import type { Shard } from "../core/shard.js";
+import { closest } from "../config/issues.js";
 import type { LoadedSuite } from "../core/types.js";
 import { MAX_TRIALS } from "../defaults.js";
 import { UsageError } from "../errors.js";
@@ -115,6 +117,29 @@ export function parseShard(value: string | undefined): Shard | undefined {
   const count = Number(m?.[2]);
   if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${value}"`);
   return { index, count };
+}
+
+/** Every --case pattern, comma-separated ones apart; undefined when none was given. */
+export function parseCasePatterns(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  const patterns = values.flatMap((v) => v.split(",")).map((p) => p.trim());
+  const bad = patterns.find((p) => p === "" || p.endsWith("/"));
+  if (bad !== undefined) throw new UsageError(`--case expects a case id, or suite/id, with * and ? as wildcards; got "${values.join(",")}"`);
+  return [...new Set(patterns)];
+}
+
+/** The cases --case chose. A pattern that chose none is a typo far more often than a wish: exit 2, with the nearest name. */
+export function chooseCases(suites: readonly LoadedSuite[], patterns: readonly string[]): LoadedSuite[] {
+  const { suites: chosen, unmatched } = selectCases(suites, patterns);
+  if (unmatched.length === 0) return chosen;
+  const names = suites.flatMap((s) => s.cases.flatMap((c) => [c.id, `${s.name}/${c.id}`]));
+  const problems = unmatched.map((p) => {
+    const near = closest(p, names);
+    return `--case "${p}"${near ? ` (did you mean "${near}"?)` : ""}`;
+  });
+  throw new UsageError(`no case in the suites run matches ${problems.join(", nor ")}`, {
+    hint: "a pattern is a case id, or suite/id, as the suite files spell them; * stands for any characters, ? for one",
+  });
 }
 
 /** How suites run, from the settings: shared by every command that runs them. */

@@ -5,6 +5,7 @@ import { buildBaseline, keptForPending, foreignBaseline, readBaseline, refuseOrW
 import { loadSuites } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
 import { baselineForShard, selectShard } from "../core/shard.js";
+import { baselineForCases } from "../core/select.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
@@ -19,7 +20,7 @@ import { defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal
 import { historyFile, openHistory, recordHistory } from "./history.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
-import { checkFixturesFolder, parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
+import { checkFixturesFolder, chooseCases, parseCasePatterns, parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
 import { hasOutput } from "../core/stored-output.js";
 
 export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo): Promise<number> {
@@ -28,7 +29,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   // Everything that can be wrong with the input is found before the first call.
   const all = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
   const shard = parseShard(flags.shard);
-  const suites = shard ? selectShard(all, shard) : all;
+  const patterns = parseCasePatterns(flags.case);
+  if (patterns && shard) throw new UsageError("--case with --shard: shards split whole suites, so that harness merge can gate them; run the chosen cases in one job");
+  if (patterns && s.updateBaseline) throw new UsageError("--update-baseline with --case would write a baseline of the chosen cases only: write it from a run of every case");
+  const suites = shard ? selectShard(all, shard) : patterns ? chooseCases(all, patterns) : all;
   for (const suite of suites) {
     const tooBig = s.at.filter((k) => k > suite.trials);
     if (tooBig.length > 0) throw new UsageError(`--at ${tooBig.join(",")}: k must be at most the ${suite.trials} trials of suite "${suite.name}"`);
@@ -36,7 +40,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   await checkFixturesFolder(s, cwd, suites);
   const baselineFile = path.resolve(cwd, s.baselinePath);
   const stored = await readBaseline(baselineFile);
-  const baseline = stored && shard ? baselineForShard(stored, shard) : stored;
+  const baseline = stored && shard ? baselineForShard(stored, shard) : stored && patterns ? baselineForCases(stored, suites) : stored;
   // A shard may hold no case of the baseline's, or none at all: harness merge judges the whole.
   // A run of named files may be new suites alone: said, not refused. A run of folders is the suites.
   const foreign = baseline && !s.updateBaseline && !shard ? foreignBaseline(suites, baseline, path.relative(cwd, baselineFile)) : undefined;
@@ -57,6 +61,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   await checkReporterTargets(reporters, cwd);
   const historyAt = historyFile(flags.history, cwd);
   if (historyAt && shard) throw new UsageError("--history with --shard would record one shard's figures as a whole run: record whole runs only");
+  if (historyAt && patterns) throw new UsageError("--history with --case would record the chosen cases' figures as the suites': record whole runs only");
   const history = historyAt ? await openHistory(historyAt, cwd) : undefined;
   checkOutputsApart(
     [
@@ -118,6 +123,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       interrupted,
       ...(stopped ? { stopped: stopped.message } : {}),
       shard: shard ?? null,
+      ...(patterns ? { selection: patterns } : {}),
     });
 
     const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;

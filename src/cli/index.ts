@@ -58,6 +58,8 @@ export interface ReviewFlags extends RunFlags {
 export interface EvalFlags extends RunFlags, GateFlags {
   at?: string;
   shard?: string;
+  /** Every --case given, as written. */
+  case?: string[];
   quiet?: boolean;
   resume?: boolean;
   journal?: string;
@@ -96,6 +98,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     ),
   )
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
+    .option("--case <pattern>", "run only these cases: an id, or suite/id, with * and ? as wildcards; repeat or comma-separate for several", collect, [])
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress line")
     .option("--resume", "continue an interrupted run: keep the trials its journal holds, run the rest")

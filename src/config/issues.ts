@@ -55,7 +55,7 @@ function plainWords(issue: z.core.$ZodIssue): string {
 }
 
 /** The known name nearest to `word` by edit distance, if it is a plausible typo. */
-function closest(word: string, known: readonly string[]): string | undefined {
+export function closest(word: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const k of known) {

@@ -77,6 +77,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     judgePrompts: sums.judgePrompts,
     judgeModel: suite.judge?.id ?? null,
     threshold: suite.threshold,
+    ...(suite.selectedFrom !== undefined ? { selectedFrom: suite.selectedFrom } : {}),
     cases,
   };
 }

@@ -23,6 +23,8 @@ function checkShards(reports: readonly RunResult[]): void {
 }
 
 export function mergeRuns(reports: readonly RunResult[]): RawRun {
+  // A run of chosen cases gates those alone, and has no floor checked: joined, it would pass for a whole run.
+  if (reports.some((r) => r.selection)) throw new MergeConflict("a report is of cases chosen with eval --case; merge joins whole runs and their shards");
   checkShards(reports);
   const suites = new Map<string, RawRun["suites"][number]>();
   const seen = new Set<string>();

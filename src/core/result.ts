@@ -21,6 +21,8 @@ export interface BuildOptions {
   stopped?: string;
   /** A shard's run: statistics as usual, the gate deferred to the merge of all shards. */
   shard?: RunResult["shard"];
+  /** The --case patterns, when only the cases they chose ran. */
+  selection?: readonly string[];
 }
 
 export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
@@ -55,6 +57,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     rateLimits: raw.rateLimits ?? [],
     ...maskedIn(suites),
     shard: options.shard ?? null,
+    ...(options.selection ? { selection: [...options.selection] } : {}),
     suites,
     errors,
     comparison,

@@ -47,6 +47,8 @@ export interface LoadedSuite {
   trials: number;
   threshold: ThresholdSpec | undefined;
   cases: LoadedCase[];
+  /** The cases in the suite file, when eval --case chose fewer of them; absent when the suite runs whole. */
+  selectedFrom?: number;
   /**
    * Hash of the user's code the suite runs, as far as it can be seen (javascript grader
    * modules, files named in an exec: command); part of each trial's key for --resume.
@@ -219,6 +221,8 @@ export interface SuiteResult {
   /** The suite's judge (graders may name their own); null when it has none. */
   judgeModel: string | null;
   threshold: ThresholdSpec | undefined;
+  /** The cases in the suite file, when eval --case ran fewer: its threshold, a floor for the whole suite, is then not checked. */
+  selectedFrom?: number;
   cases: CaseResult[];
 }
 
@@ -335,6 +339,8 @@ export interface RunResult {
   masked?: MaskedSummary[];
   /** Set on a shard's run (eval --shard i/n): its gate is deferred to harness merge. */
   shard: { index: number; count: number } | null;
+  /** The --case patterns of a run of some cases only; absent when every case ran. */
+  selection?: string[];
   suites: SuiteResult[];
   errors: { total: number; errored: number; share: number; byCategory: Partial<Record<ErrorCategory, number>> };
   comparison: Comparison | null;

@@ -1,7 +1,7 @@
 /** Number formatting shared by the human-readable reporters. "—" means "could not be computed", never zero. */
 
 import { showControlChars } from "../core/text.js";
-import type { JudgeAgreement, RunResult } from "../core/types.js";
+import type { JudgeAgreement, RunResult, SuiteResult } from "../core/types.js";
 
 export const DASH = "—";
 
@@ -63,4 +63,22 @@ export function describeErrors(e: RunResult["errors"]): string {
   const ran = e.errored - cancelled;
   const stopped = `${cancelled} ${cancelled === 1 ? "was" : "were"} cancelled when the run stopped`;
   return ran > 0 ? `${ran} of ${e.total} trials errored (${kinds}), and ${stopped}.` : `${cancelled} of ${e.total} trials ${cancelled === 1 ? "was" : "were"} cancelled when the run stopped.`;
+}
+
+/**
+ * What a run of some cases (eval --case) covered, or undefined for a whole run: "Only the cases
+ * --case chose ran (a, b): the gate covers them alone; the threshold of refund-policy, a floor for
+ * the whole suite, was not checked."
+ */
+export function describeSelection(result: Pick<RunResult, "selection" | "suites">): string | undefined {
+  if (!result.selection) return undefined;
+  const unchecked = result.suites.filter((s) => s.selectedFrom !== undefined && s.threshold).map((s) => s.name);
+  const floors =
+    unchecked.length === 0 ? "" : unchecked.length === 1 ? `; the threshold of ${unchecked[0]}, a floor for the whole suite, was not checked` : `; the thresholds of ${unchecked.join(", ")}, floors for whole suites, were not checked`;
+  return `Only the cases --case chose ran (${result.selection.join(", ")}): the gate covers them alone${floors}.`;
+}
+
+/** "1 of 6 cases" for a suite --case ran in part; undefined for one run whole. */
+export function suitePart(s: Pick<SuiteResult, "selectedFrom" | "cases">): string | undefined {
+  return s.selectedFrom === undefined ? undefined : `${s.cases.length} of ${s.selectedFrom} cases (--case)`;
 }

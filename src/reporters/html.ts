@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
-import { agreementLabel, DASH, describeAgreement, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
@@ -30,6 +30,11 @@ function verdict(result: RunResult): string {
   return `<div class="verdict fail">Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}</div>`;
 }
 
+function selectionNote(result: RunResult): string {
+  const note = describeSelection(result);
+  return note ? `<p class="meta">${esc(note)}</p>` : "";
+}
+
 function figure(label: string, value: string): string {
   return `<div><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`;
 }
@@ -43,7 +48,7 @@ function summary(s: SuiteResult, result: RunResult): string {
     figure("pass rate (95% CI)", `${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)})`),
     figure(`pass@${s.k}`, fmtProb(s.passAtK)),
     figure(`pass^${s.k}`, fmtProb(s.passHatK)),
-    figure("cases", `${t.cases}${s.casesCounted < t.cases ? ` (${s.casesCounted} with ${s.k} judged trials)` : ""}`),
+    figure("cases", `${t.cases}${s.selectedFrom !== undefined ? ` of ${s.selectedFrom} (--case)` : ""}${s.casesCounted < t.cases ? ` (${s.casesCounted} with ${s.k} judged trials)` : ""}`),
     figure("trials", `${t.trials}: ${t.passed} passed, ${t.failed} failed`),
     figure("errored · pending", `${t.errored} · ${t.pending}`),
     figure("cost", `${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""}`),
@@ -152,7 +157,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   const errs = Object.entries(result.errors.byCategory).map(([k, n]) => `${k} ${n}`).join(", ");
   const base = result.gate.baseline;
   const meta = [`started ${result.startedAt}`, `${(result.durationMs / 1000).toFixed(1)} s`, `harness ${result.harnessVersion}`, base ? `baseline ${base.path}${base.commit ? ` @ ${base.commit.slice(0, 7)}` : ""}` : "no baseline", `α = ${result.gate.alpha}`, `${result.errors.errored} errored trials${errs ? ` (${errs})` : ""}`, result.interrupted ? `interrupted by ${result.interrupted}` : ""].filter(Boolean).join(" · ");
-  return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}</header>
+  return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}${selectionNote(result)}</header>
 ${overview(result)}
 ${judgeAgreement(result)}
 ${filters(result, comparisons)}

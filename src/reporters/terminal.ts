@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { agreementLabel, DASH, describeAgreement, describeErrors, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -111,8 +111,9 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   const counted = uncounted > 0 ? c.yellow(` (over ${suite.casesCounted} of ${suite.cases.length} cases: ${uncounted} had fewer than ${k} judged trials)`) : "";
   const interval = Number.isFinite(lo) ? ` (95% CI ${fmtPct(lo)}–${fmtPct(hi)})` : "";
   const tokens = suite.tokens ? `${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out` : "unknown";
+  const part = suitePart(suite);
   const lines = [
-    `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case`)}`,
+    `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case${part ? ` · ${part}` : ""}`)}`,
     table.toString() + (hidden ? `\n${hidden}` : ""),
     `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
     `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
@@ -179,6 +180,8 @@ function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOpti
   for (const a of result.judgeAgreement) {
     lines.push(`Judge vs people, ${agreementLabel(a)}: ${plural(a.pairs, "output")} graded by both, ${describeAgreement(a)}`);
   }
+  const selection = describeSelection(result);
+  if (selection) lines.push(c.yellow(selection));
   if (result.interrupted) lines.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
   if (g.baseline) {
     lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha} for the whole run`));
