@@ -325,6 +325,36 @@ describe("reporters from the command line", () => {
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe(before);
   });
 
+  it("merge joins only shards of one run, keeps their --at, and is not judged (3), not interrupted (130), when a shard was stopped", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8), "evals/other.yaml": echoSuite("other") });
+    expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env })).code).toBe(0);
+    for (const i of [1, 2, 3]) expect((await runHarness(["eval", ...common, "--at", "1", "--shard", `${i}/3`, "-o", `r/${i}.json`], { cwd: dir, env })).code).toBe(0);
+    const merged = await runHarness(["merge", "r/1.json", "r/2.json", "r/3.json", "-o", "all.json"], { cwd: dir });
+    expect(merged.code, merged.stderr).toBe(0);
+    const all = JSON.parse(await readFile(path.join(dir, "all.json"), "utf8"));
+    expect(all.suites.find((x: { name: string }) => x.name === "gate-demo").at.map((a: { k: number }) => a.k)).toEqual([1, 5]);
+    expect(all.suites.find((x: { name: string }) => x.name === "other").at.map((a: { k: number }) => a.k)).toEqual([1]);
+
+    // Shard 3 run on one suite of the two: its part of "other" would pass as merely not run.
+    expect((await runHarness(["eval", ...common, "evals/demo.yaml", "--shard", "3/3", "-o", "r/3-demo-only.json"], { cwd: dir, env })).code).toBe(0);
+    const mixed = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-demo-only.json"], { cwd: dir });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("cannot merge: the shards are parts of different runs");
+    // So is a shard of another version of the suite (a prompt edited between the runs).
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml(8).replace("Answer question", "Please answer question"));
+    expect((await runHarness(["eval", ...common, "--shard", "3/3", "-o", "r/3-edited.json"], { cwd: dir, env })).code).toBe(0);
+    const edited = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-edited.json"], { cwd: dir });
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toContain("parts of different runs");
+
+    // A shard stopped by Ctrl-C: the merge names it and is not judged; it was not itself interrupted.
+    const third = JSON.parse(await readFile(path.join(dir, "r/3.json"), "utf8"));
+    await writeFile(path.join(dir, "r/3-stopped.json"), JSON.stringify({ ...third, interrupted: "SIGINT" }));
+    const stopped = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-stopped.json"], { cwd: dir });
+    expect(stopped.code).toBe(3);
+    expect(stopped.stdout).toContain("Gate: NOT JUDGED (the run stopped: shard 3/3 (r/3-stopped.json): interrupted by SIGINT)");
+  });
+
   it("an unknown reporter, or a report that is not one, is exit 2", async () => {
     const dir = await copyExamples();
     const r = await runHarness(["eval", "--offline", "--reporter", "xml"], { cwd: dir });

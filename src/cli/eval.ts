@@ -4,7 +4,7 @@ import path from "node:path";
 import { buildBaseline, keptForPending, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
 import { loadSuites } from "../config/load.js";
 import { buildRunResult } from "../core/result.js";
-import { baselineForShard, selectShard } from "../core/shard.js";
+import { baselineForShard, selectShard, shardOfRun } from "../core/shard.js";
 import { baselineForCases } from "../core/select.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
@@ -122,7 +122,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       harnessVersion: harnessVersion(),
       interrupted,
       ...(stopped ? { stopped: stopped.message } : {}),
-      shard: shard ?? null,
+      shard: shard ? shardOfRun(all, shard) : null,
       ...(patterns ? { selection: patterns } : {}),
     });
 

@@ -1,7 +1,7 @@
 /** `harness merge`: shard reports joined into one run, with the gate applied once over all cases. */
 import path from "node:path";
 import { buildBaseline, keptForPending, DEFAULT_BASELINE_PATH, foreignBaseline, readBaseline, refuseOrWarn, writeBaseline } from "../baseline/baseline.js";
-import { MergeConflict, mergeRuns } from "../core/merge.js";
+import { atOf, MergeConflict, mergeRuns } from "../core/merge.js";
 import { buildRunResult } from "../core/result.js";
 import { ExitCode, RunError, UsageError } from "../errors.js";
 import { checkWritable, writeChunksAtomic } from "../io/atomic-write.js";
@@ -49,9 +49,13 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   if (flags.output) await checkWritable(path.resolve(cwd, flags.output), "-o/--output");
 
   // A shard that covered part of its cases makes the whole run partial: no verdict, no baseline.
-  const interrupted = reports.find((r) => r.interrupted)?.interrupted ?? null;
+  // A shard stopped by Ctrl-C is one such part: the merge was not interrupted, so it is not
+  // judged (exit 3), not 130 as if someone had stopped the merge itself.
   // A shard's own reason says "this part of it stopped there": name the part, and count the others.
-  const stoppedParts = reports.flatMap((r, i) => (r.stopped ? [{ part: r.shard ? `shard ${r.shard.index}/${r.shard.count} (${files[i]})` : files[i]!, why: r.stopped }] : []));
+  const stoppedParts = reports.flatMap((r, i) => {
+    const why = r.stopped ?? (r.interrupted ? `interrupted by ${r.interrupted}` : null);
+    return why ? [{ part: r.shard ? `shard ${r.shard.index}/${r.shard.count} (${files[i]})` : files[i]!, why }] : [];
+  });
   const [first] = stoppedParts;
   const others = stoppedParts.length - 1;
   const stopped = first && `${first.part}: ${first.why}${others > 0 ? ` (and ${others} more part${others > 1 ? "s" : ""} stopped)` : ""}`;
@@ -62,7 +66,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     maxErrorShare,
     pendingPolicy: flags.pending,
     harnessVersion: harnessVersion(),
-    interrupted,
+    at: atOf(reports),
     ...(stopped ? { stopped } : {}),
   });
   if (flags.output) await writeChunksAtomic(path.resolve(cwd, flags.output), renderJsonChunks(result), "report");

@@ -3,7 +3,7 @@
  * gate are computed once over all cases (a gate applied per shard would correct over the
  * wrong family of tests). Pure: the reports come in as objects.
  */
-import type { LoadedCase, LoadedSuite, RawRun, RunResult } from "./types.js";
+import type { LoadedCase, LoadedSuite, RateLimitSummary, RawRun, RunResult } from "./types.js";
 
 export class MergeConflict extends Error {
   override name = "MergeConflict";
@@ -16,6 +16,15 @@ function checkShards(reports: readonly RunResult[]): void {
   if (shards.some((s) => s === null)) throw new MergeConflict("some reports are shards (eval --shard) and some are not");
   const count = shards[0]!.count;
   if (shards.some((s) => s!.count !== count)) throw new MergeConflict(`the reports are shards of different splits (${[...new Set(shards.map((s) => s!.count))].join(", ")})`);
+  // Shards of one run were cut from one set of cases: another commit's, or another set of suites', are not its parts.
+  const wholes = new Set(shards.map((s) => (s!.of ? `${s!.of.cases}/${s!.of.digest}` : "")));
+  if (wholes.size > 1) {
+    throw new MergeConflict(
+      wholes.has("")
+        ? "some shard reports do not say which run they are part of (written by an older harness): run every shard with one version"
+        : "the shards are parts of different runs (other suites, cases, prompts, providers or trials): run every shard of one commit with the same suites and flags",
+    );
+  }
   const have = new Set(shards.map((s) => s!.index));
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !have.has(i));
   if (missing.length > 0) throw new MergeConflict(`shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${count}`).join(", ")} missing: a regression there would go unseen`);
@@ -63,6 +72,32 @@ export function mergeRuns(reports: readonly RunResult[]): RawRun {
     entry.cases.sort((a, b) => a.case.line - b.case.line);
     entry.suite.cases.sort((a, b) => a.line - b.line);
   }
+  const whole = reports[0]?.shard?.of;
+  const merged = [...suites.values()].reduce((n, e) => n + e.cases.length, 0);
+  if (whole && merged !== whole.cases) throw new MergeConflict(`the shards hold ${merged} cases, but their run had ${whole.cases}: a shard was run on fewer suites than the others`);
   const started = reports.map((r) => r.startedAt).sort()[0] ?? new Date(0).toISOString();
-  return { suites: [...suites.values()], startedAt: started, durationMs: Math.max(0, ...reports.map((r) => r.durationMs)) };
+  return { suites: [...suites.values()], startedAt: started, durationMs: Math.max(0, ...reports.map((r) => r.durationMs)), rateLimits: mergeRateLimits(reports) };
+}
+
+/**
+ * The extra k the shards reported pass@k and pass^k at (eval --at), read back from their
+ * suites: each suite lists its own trials as a k too, which is not an --at of its own.
+ */
+export function atOf(reports: readonly RunResult[]): number[] {
+  const at = new Set<number>();
+  for (const r of reports) for (const s of r.suites) for (const a of s.at) if (a.k !== s.trials) at.add(a.k);
+  return [...at].sort((a, b) => a - b);
+}
+
+/** One provider's 429s over every shard: the calls answered 429 add up, the lowest limit is the lowest any shard fell to. */
+function mergeRateLimits(reports: readonly RunResult[]): RateLimitSummary[] {
+  const byProvider = new Map<string, RateLimitSummary>();
+  for (const r of reports) {
+    for (const x of r.rateLimits ?? []) {
+      const key = `${x.role}\u0000${x.provider}`;
+      const seen = byProvider.get(key);
+      byProvider.set(key, seen ? { ...seen, rateLimited: seen.rateLimited + x.rateLimited, lowest: Math.min(seen.lowest, x.lowest), max: Math.max(seen.max, x.max) } : { ...x });
+    }
+  }
+  return [...byProvider.values()];
 }

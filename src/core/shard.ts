@@ -3,7 +3,7 @@
  * its suite and id, so it stays in its shard when others are added or removed. Pure.
  */
 import { createHash } from "node:crypto";
-import type { Baseline, LoadedSuite } from "./types.js";
+import type { Baseline, LoadedSuite, ShardOf } from "./types.js";
 
 export interface Shard {
   /** 1-based. */
@@ -30,4 +30,20 @@ export function baselineForShard(baseline: Baseline, shard: Shard): Baseline {
     suites[name] = { ...s, cases: Object.fromEntries(Object.entries(s.cases).filter(([id]) => shardOf(name, id, shard.count) === shard.index)) };
   }
   return { ...baseline, suites };
+}
+
+/**
+ * What a shard is a part of, for harness merge to check that the shards it joins are of one
+ * run: shards of another commit, or run on other suites, would otherwise merge into a whole
+ * that no one ran, and a suite some shard never had would pass as merely "not run".
+ */
+export function shardOfRun(all: readonly LoadedSuite[], shard: Shard): ShardOf {
+  const hash = createHash("sha256");
+  let cases = 0;
+  for (const s of [...all].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    hash.update(`${JSON.stringify([s.name, s.provider.id, s.trials])}\n`);
+    for (const c of s.cases) hash.update(`${JSON.stringify([c.id, c.promptHash])}\n`);
+    cases += s.cases.length;
+  }
+  return { index: shard.index, count: shard.count, of: { cases, digest: hash.digest("hex").slice(0, 16) } };
 }

@@ -338,7 +338,7 @@ export interface RunResult {
   /** Answers that held a secret's value, masked before anything kept them, by where the secret comes from; absent when none did. */
   masked?: MaskedSummary[];
   /** Set on a shard's run (eval --shard i/n): its gate is deferred to harness merge. */
-  shard: { index: number; count: number } | null;
+  shard: ShardOf | null;
   /** The --case patterns of a run of some cases only; absent when every case ran. */
   selection?: string[];
   suites: SuiteResult[];
@@ -347,6 +347,18 @@ export interface RunResult {
   /** Judge against people, per model-graded grader type, where both graded the same outputs. */
   judgeAgreement: JudgeAgreement[];
   gate: GateVerdict;
+}
+
+/** Which part of which run a shard's report is. */
+export interface ShardOf {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /**
+   * The whole run the shard is a part of: its cases, and a digest of its suites, providers,
+   * trials, case ids and prompts. Shards of one run agree on it; absent in reports before it.
+   */
+  of?: { cases: number; digest: string };
 }
 
 /** Per-case counts kept in the baseline. */
