@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { validateAction } from "@action-validator/core";
@@ -35,7 +35,7 @@ describe("action.yml", () => {
 
   it("declares the inputs and outputs the README documents, and takes no secret as an input", async () => {
     const meta = parse(await text());
-    expect(Object.keys(meta.inputs)).toEqual(["suites", "provider", "trials", "offline", "baseline", "update-baseline", "pending", "fail-on", "working-directory", "report", "comment", "github-token"]);
+    expect(Object.keys(meta.inputs)).toEqual(["suites", "provider", "trials", "offline", "baseline", "update-baseline", "require-baseline", "pending", "fail-on", "working-directory", "report", "comment", "github-token"]);
     expect(Object.keys(meta.outputs)).toEqual(["status", "pass-at-k", "pass-hat-k", "regressions", "report"]);
     // Model API keys come from env; the only token is the workflow's own, defaulted and masked by the runner.
     for (const name of Object.keys(meta.inputs).filter((n) => n !== "github-token")) expect(name).not.toMatch(/key|token|secret/i);
@@ -190,7 +190,7 @@ describe("the pull-request comment", () => {
       expect(comments).toHaveLength(3);
       expect(comments[0]!.body).toBe("an unrelated review comment");
       expect(comments[1]!.body).toBe(forged);
-      expect(comments[2]!.body).toMatch(/^<!-- harness-eval -->\n### ✅ Gate passed: no significant regression/);
+      expect(comments[2]!.body).toMatch(/^<!-- harness-eval job=[0-9a-f]{12} -->\n<sub>harness eval: `harness eval`<\/sub>\n\n### ✅ Gate passed: no significant regression/);
     } finally {
       server.close();
     }
@@ -329,7 +329,7 @@ describe("whose comment is the report's", () => {
       { id: 6, body: marked, user: own },
     ]);
     try {
-      expect(await upsertComment(api.target, "new")).toBe("updated");
+      expect(await upsertComment(api.target, "k1", "new")).toBe("updated");
       expect(api.calls.filter((c) => !c.startsWith("GET"))).toEqual(["PATCH /repos/acme/shop/issues/comments/6"]);
     } finally {
       api.close();
@@ -340,10 +340,177 @@ describe("whose comment is the report's", () => {
     const { upsertComment } = await import("../src/action/comment.js");
     const api = await fakeApi(502, [{ id: 6, body: marked, user: { login: "ana", type: "User" } }]);
     try {
-      await expect(upsertComment(api.target, "new")).rejects.toThrow("GET /user: HTTP 502");
+      await expect(upsertComment(api.target, "k1", "new")).rejects.toThrow("GET /user: HTTP 502");
       expect(api.calls).toEqual(["GET /user"]);
     } finally {
       api.close();
     }
   });
+});
+
+describe("one comment per job, and what it says when there is no verdict", () => {
+  /** A fake GitHub API for PR 9: comments in memory, the workflow's token (GET /user refused). */
+  async function fakeGithub() {
+    const comments: { id: number; body: string; user: { login: string; type: string } }[] = [];
+    const server = http.createServer((req, res) => {
+      let text = "";
+      req.on("data", (c) => (text += c));
+      req.on("end", () => {
+        const json = (status: number, body: unknown) => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        if (req.url === "/user") return json(403, { message: "Resource not accessible by integration" });
+        if (req.method === "GET") return json(200, comments);
+        const body = (JSON.parse(text) as { body: string }).body;
+        if (req.method === "POST") {
+          comments.push({ id: comments.length + 1, body, user: { login: "github-actions[bot]", type: "Bot" } });
+          return json(201, comments.at(-1));
+        }
+        comments.find((c) => c.id === Number(req.url!.split("/").pop()))!.body = body;
+        json(200, {});
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return { comments, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  }
+
+  /** Two folders of a monorepo, each a suite of 4 cases on an exec: app; `answers` says what each app answers. */
+  async function monorepo(answers: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), "harness-action-mono-"));
+    for (const [pkg, answer] of Object.entries(answers)) {
+      const cases = Array.from({ length: 4 }, (_, i) => `  - id: case-${i + 1}`).join("\n");
+      await mkdir(path.join(dir, pkg, "evals"), { recursive: true });
+      await writeFile(path.join(dir, pkg, "app.mjs"), `for await (const _ of process.stdin);\nconsole.log(${JSON.stringify(answer)});\n`);
+      await writeFile(path.join(dir, pkg, "evals/s.yaml"), `name: ${pkg}\nprovider: exec:node app.mjs\nprompt: hi\ntrials: 5\ngraders:\n  - type: contains\n    value: ok\ncases:\n${cases}\n`);
+    }
+    await writeFile(path.join(dir, "event.json"), JSON.stringify({ pull_request: { number: 9 } }));
+    for (const f of ["summary.md", "output.txt"]) await writeFile(path.join(dir, f), "");
+    return dir;
+  }
+  const pr = (dir: string, api: string, extra: Record<string, string>) => ({
+    GITHUB_EVENT_PATH: path.join(dir, "event.json"),
+    GITHUB_REPOSITORY: "acme/mono",
+    GITHUB_API_URL: api,
+    GITHUB_WORKFLOW: "evals",
+    GITHUB_JOB: "gate",
+    INPUT_COMMENT: "true",
+    "INPUT_GITHUB-TOKEN": "ghs_mono_token_3",
+    ...extra,
+  });
+
+  it("two jobs on one pull request keep a comment each, each naming its job; a config error replaces the verdict it showed", async () => {
+    const gh = await fakeGithub();
+    const dir = await monorepo({ a: "ok", b: "ok" });
+    try {
+      for (const pkg of ["a", "b"]) expect((await runBundle(dir, { "INPUT_WORKING-DIRECTORY": pkg, "INPUT_UPDATE-BASELINE": "true" })).code).toBe(0);
+      await writeFile(path.join(dir, "a/app.mjs"), `for await (const _ of process.stdin);\nconsole.log("no");\n`);
+      const a = await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "a" }));
+      const b = await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "b" }));
+      expect([a.code, b.code]).toEqual([1, 0]);
+      expect(gh.comments).toHaveLength(2);
+      const [ca, cb] = gh.comments;
+      expect(ca!.body).toMatch(/^<!-- harness-eval job=[0-9a-f]{12} -->\n<sub>harness eval: `evals \/ gate` in `a`<\/sub>\n\n### ❌ Gate failed/);
+      expect(cb!.body).toMatch(/^<!-- harness-eval job=[0-9a-f]{12} -->\n<sub>harness eval: `evals \/ gate` in `b`<\/sub>\n\n### ✅ Gate passed/);
+
+      // A typo in b's suite: exit 2, and b's comment no longer shows "Gate passed".
+      await writeFile(path.join(dir, "b/evals/s.yaml"), (await readFile(path.join(dir, "b/evals/s.yaml"), "utf8")).replace("type: contains", "type: containz"));
+      const broken = await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "b" }));
+      expect(broken.code).toBe(1);
+      expect(gh.comments).toHaveLength(2);
+      expect(gh.comments[1]!.body).toContain("### ⚠️ harness could not run: bad configuration (exit 2)");
+      expect(gh.comments[1]!.body).toContain('unknown grader "containz" (did you mean "contains"?)');
+      expect(gh.comments[1]!.body).not.toContain("Gate passed");
+      expect(gh.comments[0]!.body).toContain("### ❌ Gate failed");
+      for (const c of gh.comments) expect(c.body).not.toContain("ghs_mono_token_3");
+    } finally {
+      gh.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("a comment from before jobs had their own marker is taken over, not left standing stale", async () => {
+    const gh = await fakeGithub();
+    gh.comments.push({ id: 1, body: "<!-- harness-eval -->\n### ✅ Gate passed (an old verdict)", user: { login: "github-actions[bot]", type: "Bot" } });
+    const dir = await monorepo({ a: "ok" });
+    try {
+      expect((await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "a" }))).code).toBe(0);
+      expect(gh.comments).toHaveLength(1);
+      expect(gh.comments[0]!.body).toMatch(/^<!-- harness-eval job=[0-9a-f]{12} -->\n<sub>harness eval: `evals \/ gate` in `a`<\/sub>/);
+    } finally {
+      gh.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("update-baseline: the job passes, and its summary, status and annotations say the run was accepted, not that it failed", async () => {
+    const dir = await monorepo({ a: "ok" });
+    try {
+      expect((await runBundle(dir, { "INPUT_WORKING-DIRECTORY": "a", "INPUT_UPDATE-BASELINE": "true" })).code).toBe(0);
+      await writeFile(path.join(dir, "a/app.mjs"), `for await (const _ of process.stdin);\nconsole.log("no");\n`);
+      const r = await runBundle(dir, { "INPUT_WORKING-DIRECTORY": "a", "INPUT_UPDATE-BASELINE": "true" });
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toMatch(/^::error/m);
+      expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/### ✅ Accepted as the new baseline: \d+ changes against the old one, below, not enforced/);
+      expect(await readFile(path.join(dir, "output.txt"), "utf8")).toMatch(/^status<<(ghadelimiter_[\w-]+)\npass\n\1$/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a comment that cannot be posted (no event file) is a warning, not a failed job", async () => {
+    const dir = await monorepo({ a: "ok" });
+    try {
+      const r = await runBundle(dir, { "INPUT_WORKING-DIRECTORY": "a", INPUT_COMMENT: "true", "INPUT_GITHUB-TOKEN": "ghs_t", GITHUB_REPOSITORY: "acme/mono", GITHUB_EVENT_PATH: path.join(dir, "no-such-event.json") });
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/^::warning::could not post the pull-request comment: ENOENT/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a cancelled job (SIGTERM) stops the run and its exec: apps, and says not judged", async () => {
+    const dir = await monorepo({ a: "ok" });
+    // An app that says it started, then hangs.
+    await writeFile(path.join(dir, "a/app.mjs"), 'import { writeFileSync } from "node:fs";\nwriteFileSync(`started-${process.pid}`, "");\nsetTimeout(() => {}, 60_000);\n');
+    try {
+      const env = cleanEnv({ GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"), GITHUB_OUTPUT: path.join(dir, "output.txt"), "INPUT_WORKING-DIRECTORY": "a", "INPUT_FAIL-ON": "regression" });
+      const child = execFile(process.execPath, [path.join(ROOT, "action/index.js")], { cwd: dir, env });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      const { readdir } = await import("node:fs/promises");
+      const started = async () => (await readdir(path.join(dir, "a"))).filter((f) => f.startsWith("started-"));
+      for (let i = 0; i < 200 && (await started()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const pids = (await started()).map((f) => Number(f.slice("started-".length)));
+      expect(pids.length).toBeGreaterThan(0);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(1);
+      expect(out).toMatch(/::error::harness: the run could not be judged \(the run was interrupted by SIGTERM\)/);
+      expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ⚠️ Not judged: the run was interrupted by SIGTERM/);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 60 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(pids.filter(alive)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("require-baseline: no baseline fails the step rather than passing with nothing to compare against", async () => {
+    const dir = await monorepo({ a: "no" });
+    try {
+      const lenient = await runBundle(dir, { "INPUT_WORKING-DIRECTORY": "a" });
+      expect(lenient.code).toBe(0);
+      const strict = await runBundle(dir, { "INPUT_WORKING-DIRECTORY": "a", "INPUT_REQUIRE-BASELINE": "true" });
+      expect(strict.code).toBe(1);
+      expect(strict.out).toContain("::error::harness: bad configuration (exit 2)");
+      expect(strict.out).toContain("no baseline at evals/baseline.json");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -281,6 +281,12 @@ describe("reporters from the command line", () => {
     const on = await runHarness(["report", "run.json", "--reporter", "github"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
     expect(on.code).toBe(1);
     expect(on.stdout).toMatch(/^::error file=evals\/demo\.yaml,line=\d+,title=Regression%3A gate-demo\/case-5::5\/5 → 0\/5 passing/m);
+    // The same run written as the new baseline passes, and says so: not "Gate: FAIL" over an exit 0.
+    const accepted = await runHarness(["eval", ...common, "--update-baseline", "--reporter", "terminal,markdown:summary.md"], { cwd: dir, env });
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(/Gate: PASS as the new baseline \(--update-baseline\): \d+ changes? against the old one, not enforced:\n {2}gate-demo\/case-5: 5\/5 → 0\/5 passing/);
+    expect(accepted.stdout).not.toContain("Gate: FAIL");
+    expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ✅ Accepted as the new baseline: \d+ changes? against the old one, below, not enforced/);
   });
 
   it("shards run apart without gating; merge joins them and gates once, like one run would", async () => {

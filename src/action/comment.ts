@@ -1,10 +1,16 @@
 /**
- * One pull-request comment per run of the action, found again by a hidden marker and
+ * One pull-request comment per job of the action, found again by a hidden marker and
  * updated in place, never a new one per push. Plain REST calls with the workflow's token.
  */
 import { readFile } from "node:fs/promises";
 
-export const MARKER = "<!-- harness-eval -->";
+/** The marker of comments before each job had its own: one such is taken over by the first job to find no comment of its own. */
+export const LEGACY_MARKER = "<!-- harness-eval -->";
+
+/** The hidden first line of one job's comment. */
+export function markerFor(key: string): string {
+  return `<!-- harness-eval job=${key} -->`;
+}
 
 interface Target {
   api: string;
@@ -54,21 +60,30 @@ async function whoseComments(t: Target): Promise<(author: Author | null | undefi
 }
 
 /**
- * Creates the comment, or updates the one this token wrote that carries the marker. Anyone
- * can write the marker: a comment by someone else is never taken for the report, whether to
- * hide it (a PATCH refused) or to leave a stale "Gate passed" standing in its place.
+ * Creates this job's comment, or updates the one this token wrote that carries its marker.
+ * Anyone can write a marker: a comment by someone else is never taken for the report, whether
+ * to hide it (a PATCH refused) or to leave a stale "Gate passed" standing in its place. A
+ * comment of this token's from before jobs had markers of their own would otherwise stand,
+ * stale, beside the new one: the first job without a comment of its own takes it over.
  */
-export async function upsertComment(t: Target, markdown: string): Promise<"created" | "updated"> {
-  const body = `${MARKER}\n${markdown}`;
+export async function upsertComment(t: Target, key: string, markdown: string): Promise<"created" | "updated"> {
+  const marker = markerFor(key);
+  const body = `${marker}\n${markdown}`;
   const mine = await whoseComments(t);
+  let legacy: number | undefined;
   for (let page = 1; page <= 50; page++) {
     const comments = (await call(t, "GET", `${t.api}/repos/${t.repo}/issues/${t.pr}/comments?per_page=100&page=${page}`)) as { id: number; body?: string; user?: Author | null }[];
-    const found = comments.find((c) => c.body?.startsWith(MARKER) && mine(c.user));
+    const found = comments.find((c) => c.body?.startsWith(`${marker}\n`) && mine(c.user));
     if (found) {
       await call(t, "PATCH", `${t.api}/repos/${t.repo}/issues/comments/${found.id}`, { body });
       return "updated";
     }
+    legacy ??= comments.find((c) => c.body?.startsWith(`${LEGACY_MARKER}\n`) && mine(c.user))?.id;
     if (comments.length < 100) break;
+  }
+  if (legacy !== undefined) {
+    await call(t, "PATCH", `${t.api}/repos/${t.repo}/issues/comments/${legacy}`, { body });
+    return "updated";
   }
   await call(t, "POST", `${t.api}/repos/${t.repo}/issues/${t.pr}/comments`, { body });
   return "created";

@@ -4,14 +4,15 @@
  * outputs, write the job summary and annotate regressions. API keys come from the
  * workflow's env, never from inputs, so they are never echoed.
  */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import { runCli } from "../cli/index.js";
-import { stillSecret } from "../core/secrets.js";
+import { redactorFor, stillSecret } from "../core/secrets.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode } from "../errors.js";
-import { renderMarkdown } from "../reporters/markdown.js";
+import { cell, renderMarkdown } from "../reporters/markdown.js";
 import { commentTarget, upsertComment } from "./comment.js";
 
 type FailOn = "regression" | "threshold" | "none";
@@ -27,6 +28,7 @@ interface Inputs {
   args: string[];
   failOn: FailOn;
   comment: boolean;
+  updateBaseline: boolean;
 }
 
 class InputError extends Error {}
@@ -49,11 +51,32 @@ export function readInputs(reportPath: string): Inputs {
   flag("-k", "trials");
   flag("--baseline", "baseline");
   flag("--pending", "pending");
-  if (booleanInput("update-baseline")) args.push("--update-baseline");
+  const updateBaseline = booleanInput("update-baseline");
+  if (updateBaseline) args.push("--update-baseline");
+  if (booleanInput("require-baseline")) args.push("--require-baseline");
   if (booleanInput("offline")) args.push("--offline");
   const failOn = (core.getInput("fail-on") || "regression") as FailOn;
   if (!["regression", "threshold", "none"].includes(failOn)) throw new InputError(`input fail-on must be regression, threshold or none; got "${failOn}"`);
-  return { args, failOn, comment: booleanInput("comment") };
+  return { args, failOn, comment: booleanInput("comment"), updateBaseline };
+}
+
+/**
+ * Which job's report a comment is, read before the inputs leave the environment: one comment
+ * per workflow job and what it evaluates (its folder, suites and provider), so two jobs on
+ * one pull request (a matrix over providers, a monorepo's folders) never overwrite each
+ * other's verdict. The label says the same to a person reading the comment.
+ */
+export function commentIdentity(env: NodeJS.ProcessEnv): { key: string; label: string } {
+  const job = [env.GITHUB_WORKFLOW ?? "", env.GITHUB_JOB ?? ""];
+  const folder = (core.getInput("working-directory") || ".").trim();
+  const suites = core.getMultilineInput("suites");
+  const provider = core.getInput("provider").trim();
+  const key = createHash("sha256").update(JSON.stringify([...job, folder, suites, provider])).digest("hex").slice(0, 12);
+  const parts = [`\`${cell(job.filter(Boolean).join(" / ") || "harness eval")}\``];
+  if (folder !== "." && folder !== "") parts.push(`in \`${cell(folder)}\``);
+  if (suites.length > 0) parts.push(`suites \`${cell(suites.join(", "))}\``);
+  if (provider) parts.push(`on \`${cell(provider)}\``);
+  return { key, label: `<sub>harness eval: ${parts.join(" ")}</sub>` };
 }
 
 /**
@@ -96,9 +119,13 @@ export async function run(): Promise<void> {
 async function gate(): Promise<void> {
   const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), core.getInput("working-directory") || ".");
   const reportPath = path.resolve(cwd, core.getInput("report") || "harness-report.json");
-  const { args, failOn, comment } = readInputs(reportPath);
+  const { args, failOn, comment, updateBaseline } = readInputs(reportPath);
   const token = core.getInput("github-token");
+  const identity = commentIdentity(process.env);
   forgetRunnerSecrets(process.env);
+  const publish = async (markdown: string) => {
+    if (comment) await postComment(token, identity, markdown);
+  };
   const started = Date.now();
   let out = "";
   let err = "";
@@ -107,10 +134,13 @@ async function gate(): Promise<void> {
     stderr: { write: (s: string) => (err += s) },
     env: process.env,
     cwd,
+    signal: cancelledJob(),
   });
   if (out) core.info(out);
   if (err) core.info(err);
   if (code === ExitCode.usage) {
+    // The pull request must not go on showing the last run's "Gate passed".
+    await publish(couldNotRun("bad configuration (exit 2)", err));
     core.setFailed(`harness: bad configuration (exit 2)\n${err}`);
     return;
   }
@@ -122,30 +152,22 @@ async function gate(): Promise<void> {
   }
   // A report left from an earlier run in the same workspace says nothing of this one.
   if (!result || !(Date.parse(result.startedAt) >= started - 1000)) {
+    await publish(couldNotRun(`the run wrote no report (exit ${code})`, err));
     core.setFailed(`harness: the run wrote no report (exit ${code})\n${err}`);
     return;
   }
-  const status = result.gate.judged ? result.gate.status : "not-judged";
+  // What fails the job: with update-baseline, the run is the new reference, and only its absolute floors (and --pending fail) still hold.
+  const enforced = updateBaseline ? result.gate.regressions.filter((r) => r.kind === "threshold" || r.kind === "pending") : result.gate.regressions;
+  const status = !result.gate.judged ? "not-judged" : enforced.length > 0 ? "fail" : "pass";
   core.setOutput("status", status);
   core.setOutput("pass-at-k", overall(result, "passAtK"));
   core.setOutput("pass-hat-k", overall(result, "passHatK"));
-  core.setOutput("regressions", String(result.gate.regressions.length));
+  core.setOutput("regressions", String(enforced.length));
   core.setOutput("report", reportPath);
   const reportName = path.relative(process.env.GITHUB_WORKSPACE ?? cwd, reportPath);
-  await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_MAX_BYTES, fullAt: `the JSON report, ${reportName}` })).write();
-  if (comment) {
-    const target = await commentTarget(process.env, token);
-    if (!target) core.info("comment: not a pull request run (or no token): no comment posted");
-    else {
-      try {
-        core.info(`comment: ${await upsertComment(target, renderMarkdown(result, { maxBytes: COMMENT_MAX_BYTES, fullAt: "the job summary" }))} on #${target.pr}`);
-      } catch (e) {
-        // A comment is a courtesy; the gate's verdict stands without it.
-        core.warning(`could not post the pull-request comment: ${(e as Error).message}`);
-      }
-    }
-  }
-  const regressions = result.gate.regressions;
+  await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_MAX_BYTES, fullAt: `the JSON report, ${reportName}` }, { updatingBaseline: updateBaseline })).write();
+  await publish(renderMarkdown(result, { maxBytes: COMMENT_MAX_BYTES, fullAt: "the job summary" }, { updatingBaseline: updateBaseline }));
+  const regressions = enforced;
   for (const r of regressions.slice(0, CASE_ANNOTATIONS)) {
     const suite = result.suites.find((s) => s.name === r.suite);
     const c = r.kind === "case" ? suite?.cases.find((x) => x.id === r.caseId) : undefined;
@@ -157,8 +179,58 @@ async function gate(): Promise<void> {
   if (code === ExitCode.runError || code === ExitCode.sigint || code === ExitCode.sigterm) {
     core.setFailed(`harness: the run could not be judged (${result.gate.notJudgedReason ?? `exit ${code}`})`);
   } else if (failOn === "regression" && code === ExitCode.gateFailed) {
-    core.setFailed(`harness: ${regressions.length} regression${regressions.length === 1 ? "" : "s"}${annotated}; see the job summary`);
-  } else if (failOn === "threshold" && regressions.some((r) => r.kind === "threshold")) {
-    core.setFailed(`harness: a suite threshold was not met${annotated}; see the job summary`);
+    core.setFailed(`harness: ${describeProblems(regressions)}${annotated}; see the job summary`);
+  } else if (failOn === "threshold" && regressions.some((r) => r.kind === "threshold" || r.kind === "pending")) {
+    // An absolute requirement, as a floor is: pending: fail asks that every output be reviewed.
+    core.setFailed(`harness: ${describeProblems(regressions.filter((r) => r.kind === "threshold" || r.kind === "pending"))}${annotated}; see the job summary`);
+  }
+}
+
+/** "2 regressions, 1 threshold not met": what failed, by kind, not every problem called a regression. */
+function describeProblems(problems: readonly RunResult["gate"]["regressions"][number][]): string {
+  const count = (kinds: string[]) => problems.filter((r) => kinds.includes(r.kind)).length;
+  const parts: string[] = [];
+  const regressed = count(["case", "suite"]);
+  if (regressed > 0) parts.push(`${regressed} regression${regressed === 1 ? "" : "s"}`);
+  const floors = count(["threshold"]);
+  if (floors > 0) parts.push(`${floors} threshold${floors === 1 ? "" : "s"} not met`);
+  const pending = count(["pending"]);
+  if (pending > 0) parts.push(`${pending} suite${pending === 1 ? "" : "s"} with trials awaiting human review (pending: fail)`);
+  return parts.join(", ");
+}
+
+/**
+ * A cancelled job (GitHub sends SIGINT, then SIGTERM) stops the run as Ctrl-C does: calls and
+ * exec: apps stopped, and the report says not judged, rather than the process dying at once
+ * with its children left running and nothing said on the pull request.
+ */
+function cancelledJob(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (!controller.signal.aborted) core.info(`harness: ${signal} received; stopping the run`);
+      controller.abort(signal);
+    });
+  }
+  return controller.signal;
+}
+
+/** The comment of a run that produced no verdict: what harness said, masked, in a code block that no text can close. */
+function couldNotRun(why: string, stderr: string): string {
+  const said = redactorFor(process.env).all(stderr).replace(/`/g, "'").trim().split("\n").slice(0, 40).join("\n").slice(0, 6000);
+  return `### ⚠️ harness could not run: ${cell(why)}\n\nNo verdict: the last one shown here no longer holds. What harness said (the job log has it all):\n\n\`\`\`text\n${said}\n\`\`\`\n`;
+}
+
+/** Posts or updates this job's comment. A comment is a courtesy: the gate's verdict stands without it. */
+async function postComment(token: string, identity: { key: string; label: string }, markdown: string): Promise<void> {
+  try {
+    const target = await commentTarget(process.env, token);
+    if (!target) {
+      core.info("comment: not a pull request run (or no token): no comment posted");
+      return;
+    }
+    core.info(`comment: ${await upsertComment(target, identity.key, `${identity.label}\n\n${markdown}`)} on #${target.pr}`);
+  } catch (e) {
+    core.warning(`could not post the pull-request comment: ${(e as Error).message}`);
   }
 }

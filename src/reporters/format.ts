@@ -82,3 +82,15 @@ export function describeSelection(result: Pick<RunResult, "selection" | "suites"
 export function suitePart(s: Pick<SuiteResult, "selectedFrom" | "cases">): string | undefined {
   return s.selectedFrom === undefined ? undefined : `${s.cases.length} of ${s.selectedFrom} cases (--case)`;
 }
+
+/**
+ * A run written as the new baseline (--update-baseline) that passed but for its changes
+ * against the old one: how many such changes it accepted. Undefined when it is not one: not
+ * updating, not judged, nothing to accept, or failing a floor that still holds (a threshold,
+ * --pending fail).
+ */
+export function acceptedAsBaseline(result: Pick<RunResult, "gate">, updatingBaseline: boolean): number | undefined {
+  const g = result.gate;
+  if (!updatingBaseline || !g.judged || g.regressions.length === 0 || g.regressions.some((r) => r.kind === "threshold" || r.kind === "pending")) return undefined;
+  return g.regressions.length;
+}

@@ -34,7 +34,7 @@ export const REPORTERS: Record<string, Reporter> = {
   terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color, saved: ctx.saved, updatingBaseline: ctx.updatingBaseline }) },
   json: { name: "json", defaultTarget: { file: "harness-report.json" }, render: (r) => renderJson(r) },
   junit: { name: "junit", defaultTarget: { file: "harness-junit.xml" }, render: (r) => renderJunit(r) },
-  markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r) => renderMarkdown(r) },
+  markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r, ctx) => renderMarkdown(r, undefined, { updatingBaseline: ctx.updatingBaseline === true }) },
   // Workflow commands mean something only to a GitHub Actions runner; elsewhere they are noise.
   github: { name: "github", defaultTarget: "stdout", render: (r, ctx) => (ctx.env.GITHUB_ACTIONS === "true" ? renderGithub(r) : "") },
   // Loaded on use: its page template and charts cost start-up time no other command should pay.

@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -15,11 +15,13 @@ export const cell = (s: string) =>
     .replace(/([|`*_\[\]])/g, "\\$1")
     .replace(/@(?=\w)/g, "@\u200b");
 
-function verdictLine(result: RunResult): string {
+function verdictLine(result: RunResult, updatingBaseline: boolean): string {
   const g = result.gate;
   // The reason quotes a server's error or an exec command: untrusted text, as any cell.
   if (!g.judged) return `### ⚠️ Not judged: ${cell(g.notJudgedReason ?? "")}`;
   const awaiting = g.pending.trials > 0 ? `, with ${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} awaiting human review` : "";
+  const accepted = acceptedAsBaseline(result, updatingBaseline);
+  if (accepted !== undefined) return `### ✅ Accepted as the new baseline: ${accepted} change${accepted === 1 ? "" : "s"} against the old one, below, not enforced${awaiting}`;
   if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}${awaiting}`;
   return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
 }
@@ -48,7 +50,7 @@ export interface MarkdownLimit {
   fullAt: string;
 }
 
-export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string {
+export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updatingBaseline = false }: { updatingBaseline?: boolean } = {}): string {
   const rows: string[] = [];
   for (const s of result.suites) {
     const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
@@ -92,7 +94,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
   const text = (shownRows: string[], shown: string[][], more: string[]) =>
-    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+    `${[verdictLine(result, updatingBaseline), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
   const whole = text(rows, blocks, []);
   if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
   const cutNote = (n: number, what: string) => `… and ${n} more ${what}, left out for GitHub's size limit: all are in ${limit.fullAt}`;

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -207,6 +207,9 @@ function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOpti
     lines.push(c.dim(`Gate: deferred (${g.notJudgedReason})`));
   } else if (!g.judged) {
     lines.push(c.yellow.bold(`Gate: NOT JUDGED (${g.notJudgedReason})`));
+  } else if (acceptedAsBaseline(result, options.updatingBaseline === true) !== undefined) {
+    lines.push(c.green.bold("Gate: PASS") + ` as the new baseline (--update-baseline): ${plural(g.regressions.length, "change")} against the old one, not enforced:`);
+    for (const r of g.regressions) lines.push(c.yellow(`  ${r.kind === "case" ? `${r.suite}/${r.caseId}` : r.suite}: ${r.message}`));
   } else if (g.status === "pass") {
     // Under --pending warn, a pass says what it has not judged yet.
     const awaiting = g.pending.trials > 0 ? `, with ${plural(g.pending.trials, "trial")} awaiting human review (--pending ${g.pending.policy})` : "";
