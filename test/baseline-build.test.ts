@@ -16,16 +16,24 @@ const previous: Baseline = {
   suites: { tone: { provider: "exec:node app.mjs", trials: 5, k: 5, passAtK: 1, passHatK: 1, passRate: 1, cases: { all: { n: 5, passes: 5, errored: 0, promptHash: "p-old" }, some: { n: 5, passes: 5, errored: 0, promptHash: "p-old" } } } },
 } as unknown as Baseline;
 
-describe("buildBaseline with trials awaiting review", () => {
-  it("keeps the entry of a case none of whose trials was judged, and takes the judged counts of one with some", () => {
-    const run = [suiteOf([caseOf("all", 0, 0, 5), caseOf("some", 4, 0, 1), caseOf("new", 0, 0, 5)])];
-    const written = buildBaseline(run, previous, "0.1.0", os.tmpdir()).suites.tone!.cases;
+describe("buildBaseline with cases this run could not judge", () => {
+  it("keeps the entry of a case with trials awaiting review or none judged, and leaves one out that had none", () => {
+    const erroredOnly = { ...caseOf("crashed", 0, 0, 0), errored: 5 } as CaseResult;
+    const prev = { ...previous, suites: { tone: { ...previous.suites.tone!, cases: { ...previous.suites.tone!.cases, crashed: { n: 5, passes: 5, errored: 0, promptHash: "p-old" } } } } } as Baseline;
+    const run = [suiteOf([caseOf("all", 0, 0, 5), caseOf("some", 1, 0, 4), caseOf("new", 0, 0, 5), caseOf("judged", 5, 4, 0), erroredOnly])];
+    const written = buildBaseline(run, prev, "0.1.0", os.tmpdir()).suites.tone!.cases;
     expect(written.all).toEqual({ n: 5, passes: 5, errored: 0, promptHash: "p-old" });
-    // Four sure failures were judged: the run accepted as the reference says so.
-    expect(written.some).toEqual({ n: 4, passes: 0, errored: 0, promptHash: "p-new" });
-    // Nothing to keep for a case the old baseline did not have.
-    expect(written.new).toEqual({ n: 0, passes: 0, errored: 0, promptHash: "p-new" });
-    expect(keptForPending(run, previous)).toBe("Kept the previous baseline entries of 1 case with trials awaiting human review: tone/all.\n");
-    expect(keptForPending(run, null)).toBeUndefined();
+    // The one judged trial of "some" is the one another grader failed: 0/1 would be a sample of failures, not its rate.
+    expect(written.some).toEqual({ n: 5, passes: 5, errored: 0, promptHash: "p-old" });
+    // Every trial errored: n 0 would never be compared again.
+    expect(written.crashed).toEqual({ n: 5, passes: 5, errored: 0, promptHash: "p-old" });
+    // Nothing to keep for a case the old baseline did not have: it stays "new" until a run judges it.
+    expect(Object.hasOwn(written, "new")).toBe(false);
+    expect(written.judged).toEqual({ n: 5, passes: 4, errored: 0, promptHash: "p-new" });
+    expect(keptForPending(run, prev)).toBe(
+      "Kept the previous baseline entries of 3 cases this run could not judge (trials awaiting human review, or every trial errored): tone/all, tone/some, tone/crashed.\n" +
+        "Left out of the baseline 1 case this run could not judge (trials awaiting human review, or every trial errored), with no entry before: tone/new.\n",
+    );
+    expect(keptForPending([suiteOf([caseOf("judged", 5, 4, 0)])], prev)).toBeUndefined();
   });
 });

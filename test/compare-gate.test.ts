@@ -416,6 +416,90 @@ describe("thresholds never let an errored trial hide a failing case", () => {
   });
 });
 
+describe("trials awaiting review, and errored trials, against the baseline", () => {
+  // A trial awaits a person only when every other grader passed it: the judged trials of such
+  // a case are its sure failures. Twenty cases at 90%: the baseline saw 10 failures in 100.
+  const before: CaseRow[] = Array.from({ length: 20 }, (_, i) => [`c${i}`, 5, i < 10 ? 4 : 5] as CaseRow);
+
+  it("the judged trials alone are a sample of failures: awaited ones count as passes for a drop, and nothing regressed", () => {
+    // The same 10 failures, judged at once; the other 90 trials await review.
+    const s = suite("s", before.map(([id], i) => [id, i < 10 ? 1 : 0, 0] as CaseRow));
+    s.cases.forEach((c, i) => Object.assign(c, { pending: i < 10 ? 4 : 5 }));
+    const { comparison, verdict } = run([s], baseline({ s: before }));
+    expect(verdict.regressions).toEqual([]);
+    expect(verdict.status).toBe("pass");
+    expect(comparison!.suites[0]).toMatchObject({ regressed: false, current: { n: 100, passes: 90 } });
+    expect(comparison!.cases.map((c) => c.status)).toEqual(before.map(() => "same"));
+    // The people's verdicts can only confirm a drop seen this way: 5/5 → 0/2 with 3 awaiting, even all passing, is 3/5.
+    const sure = suite("s", [["a", 2, 0], ...rows(7, 5, 5)]);
+    Object.assign(sure.cases[0]!, { pending: 3 });
+    const drop = run([sure], baseline({ s: [["a", 5, 5], ...rows(7, 5, 5)] }));
+    expect(statusOf(drop.comparison, "a")).toBe("down");
+    // Awaited trials count as failures for a rise: 0/5 → 0/0 with 5 awaiting is no improvement.
+    const waiting = suite("s", [["a", 0, 0], ...rows(7, 5, 5)]);
+    Object.assign(waiting.cases[0]!, { pending: 5 });
+    expect(statusOf(run([waiting], baseline({ s: [["a", 5, 0], ...rows(7, 5, 5)] })).comparison, "a")).toBe("same");
+  });
+
+  it("a regression seen even with every awaited trial passing fails the gate, and says how they were counted", () => {
+    const s = suite("s", [["a", 5, 0], ...rows(7, 5, 5)]);
+    Object.assign(s.cases[0]!, { pending: 1 });
+    const { verdict } = run([s], baseline({ s: [["a", 5, 5], ...rows(7, 5, 5)] }));
+    expect(verdict.regressions[0]!.message).toMatch(/^5\/5 → 0\/5 passing, 1 awaiting review counted as passing \(one-sided Fisher p/);
+  });
+
+  it("a case whose trials all errored, where it passed before, is not decided: the gate fails rather than pass what it could not see", () => {
+    const s = suite("s", [["a", 0, 0], ...rows(7, 5, 5)]);
+    Object.assign(s.cases[0]!, { errored: 5 });
+    const { comparison, verdict } = run([s], baseline({ s: [["a", 5, 5], ...rows(7, 5, 5)] }));
+    expect(statusOf(comparison, "a")).toBe("undecided");
+    expect(verdict.status).toBe("fail");
+    // Had the 5 errored trials failed: 5/5 → 0/5, p = 1/252, Holm with Tarone's count over the one testable case.
+    expect(verdict.regressions).toEqual([
+      {
+        kind: "case",
+        suite: "s",
+        caseId: "a",
+        message: "5/5 → 0/0 passing, 5 errored: had the errored trials failed, a significant drop (one-sided Fisher p 0.004, corrected 0.004 ≤ α 0.05): not decided; run again (--resume retries only the errored trials)",
+      },
+    ]);
+    // One errored trial of five, the other four passing, hides nothing that could be significant.
+    const one = suite("s", [["a", 4, 4], ...rows(7, 5, 5)]);
+    Object.assign(one.cases[0]!, { errored: 1 });
+    const r = run([one], baseline({ s: [["a", 5, 5], ...rows(7, 5, 5)] }));
+    expect(statusOf(r.comparison, "a")).toBe("same");
+    expect(r.verdict.status).toBe("pass");
+    // A case that failed before as well has nothing to hide.
+    const failing = suite("s", [["a", 0, 0], ...rows(7, 5, 5)]);
+    Object.assign(failing.cases[0]!, { errored: 5 });
+    expect(run([failing], baseline({ s: [["a", 5, 0], ...rows(7, 5, 5)] })).verdict.status).toBe("pass");
+  });
+});
+
+describe("thresholds hold on what is known, no more", () => {
+  it("pass@k: a case's passes already prove it; only what errors could still change is 'not decided'", () => {
+    // Three cases of five trials; "a" passed 4 and errored once: pass@5 is 1 whatever the fifth did, pass^5 is not known.
+    const s = suite("s", [["a", 4, 4], ...rows(2, 5, 5, "b")], { threshold: { passAtK: 0.9 } });
+    Object.assign(s.cases[0]!, { errored: 1, passAtK: Number.NaN, passHatK: Number.NaN });
+    s.casesCounted = 2;
+    const v = decideGate({ suites: [s], comparison: null, baseline: null, alpha: 0.05, errors: { total: 15, errored: 1, share: 1 / 15 } });
+    expect(v.regressions).toEqual([]);
+    s.threshold = { passHatK: 0.9 };
+    const hat = decideGate({ suites: [s], comparison: null, baseline: null, alpha: 0.05, errors: { total: 15, errored: 1, share: 1 / 15 } });
+    expect(hat.regressions.map((r) => r.message)).toEqual(["pass^5 1.000 over 2 of 3 cases meets the threshold 0.9, but 1 case with errored trials could pull it to 0.667: not decided"]);
+  });
+
+  it("a pass-rate floor counts trials awaiting review as passing: the judged ones alone are the failures", () => {
+    // 20 cases at 90%: 10 sure failures judged, 90 trials awaiting review. Judged alone: 0/10.
+    const s = suite("s", Array.from({ length: 20 }, (_, i) => [`c${i}`, i < 10 ? 1 : 0, 0] as CaseRow), { threshold: { passRate: 0.85 } });
+    s.cases.forEach((c, i) => Object.assign(c, { pending: i < 10 ? 4 : 5 }));
+    Object.assign(s.totals, { trials: 100, pending: 90 });
+    const gate = (floor: number) => decideGate({ suites: [{ ...s, threshold: { passRate: floor } }], comparison: null, baseline: null, alpha: 0.05, errors: { total: 100, errored: 0, share: 0 } });
+    expect(gate(0.85).regressions).toEqual([]);
+    expect(gate(0.95).regressions.map((r) => r.message)).toEqual(["pass rate (counting 90 trials awaiting review as passing) 0.900 is below the threshold 0.95"]);
+  });
+});
+
 describe("names that are also Object's", () => {
   it("a suite or case named like an Object.prototype member is compared as any other", () => {
     const rowsOf: CaseRow[] = [["toString", 5, 5], ["constructor", 5, 5]];

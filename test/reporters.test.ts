@@ -137,6 +137,14 @@ describe("markdown", () => {
     expect(md).toContain("  - and 2 more cases with failing trials");
   });
 
+  it("says when pass@k and pass^k leave out cases with fewer than k judged trials, as the terminal does", () => {
+    const errored: TrialResult = { ...trial(4, false, ""), output: null, passed: null, grades: [], error: { category: "server-error", message: "HTTP 500" } };
+    const short: RawRun = { ...raw, suites: [{ suite, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => (i === 3 && t === 4 ? { ...errored, index: t } : trial(t, true, "30 days"))) })) }] };
+    const md = renderMarkdown(buildRunResult(short, { harnessVersion: "0.1.0" }));
+    expect(md).toContain("| refund-policy | 1.00 (k=5) (over 7 of 8 cases) | 1.00 (over 7 of 8 cases) |");
+    expect(renderMarkdown(buildRunResult(raw, { harnessVersion: "0.1.0" }))).not.toContain("over ");
+  });
+
   it("shows the monitoring figures: latency p50/p95/max, tokens, refusals and errors by category", () => {
     const slow = (t: TrialResult, i: number): TrialResult => ({ ...t, latencyMs: 100 + 10 * i });
     const monitored: RawRun = {

@@ -133,7 +133,7 @@ describe("harness review in a terminal", () => {
     const r = await runHarness(["eval", "-q", "--update-baseline"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Gate: PASS (no significant regression), with 4 trials awaiting human review (--pending warn)");
-    expect(r.stderr).toContain("Kept the previous baseline entries of 1 case with trials awaiting human review: tone/greet-warmly.");
+    expect(r.stderr).toContain("Kept the previous baseline entries of 1 case this run could not judge (trials awaiting human review, or every trial errored): tone/greet-warmly.");
     expect(JSON.parse(await readFile(baselineFile, "utf8")).suites.tone.cases["greet-warmly"]).toEqual(reviewed);
   });
 

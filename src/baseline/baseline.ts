@@ -101,29 +101,48 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
       passRate: finiteOrNull(s.passRate),
       ...(Object.keys(s.judgePrompts).length > 0 ? { judgePrompts: s.judgePrompts } : {}),
       ...(s.judgeModel ? { judgeModel: s.judgeModel } : {}),
-      cases: Object.fromEntries(s.cases.map((c) => [c.id, keptWhilePending(previous, s.name, c) ?? { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }])),
+      cases: Object.fromEntries(
+        s.cases.flatMap((c) => {
+          if (!unsettled(c)) return [[c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }]];
+          const kept = previousEntry(previous, s.name, c.id);
+          return kept ? [[c.id, kept]] : [];
+        }),
+      ),
     };
   }
   return out;
 }
 
 /**
- * The entry a case keeps while its trials await a person and none was judged: a baseline holds
- * judged counts, and this run has none for it (a case graded by people alone), which would
- * leave later runs nothing to compare that case against. A case with judged trials takes them,
- * as the run accepted as the reference.
+ * A case this run cannot set the reference for. With trials awaiting a person, its judged
+ * trials are those another grader failed, a sample of failures (1 of 5 judged, and failed,
+ * would be written 0/1, and the case could never regress again); with every trial errored it
+ * has no counts at all (n 0: never compared again). Such a case keeps its previous entry, or,
+ * with none, stays out of the baseline until a run judges it: "new", not a false reference.
  */
-function keptWhilePending(previous: Baseline | null, suite: string, c: CaseResult): BaselineCase | undefined {
-  if (c.pending === 0 || c.n > 0 || !previous || !Object.hasOwn(previous.suites, suite)) return undefined;
-  const cases = previous.suites[suite]!.cases;
-  return Object.hasOwn(cases, c.id) ? cases[c.id] : undefined;
+function unsettled(c: CaseResult): boolean {
+  return c.pending > 0 || c.n === 0;
 }
 
-/** The line saying which cases buildBaseline left at their previous entry, as trials of them await review. */
+function previousEntry(previous: Baseline | null, suite: string, id: string): BaselineCase | undefined {
+  if (!previous || !Object.hasOwn(previous.suites, suite)) return undefined;
+  const cases = previous.suites[suite]!.cases;
+  return Object.hasOwn(cases, id) ? cases[id] : undefined;
+}
+
+/** The lines saying which cases buildBaseline kept at their previous entry, or left out, as this run could not judge them. */
 export function keptForPending(suites: readonly SuiteResult[], previous: Baseline | null): string | undefined {
-  const kept = suites.flatMap((s) => s.cases.filter((c) => keptWhilePending(previous, s.name, c)).map((c) => `${s.name}/${c.id}`));
-  if (kept.length === 0) return undefined;
-  return `Kept the previous baseline entries of ${kept.length} case${kept.length === 1 ? "" : "s"} with trials awaiting human review: ${kept.slice(0, 5).join(", ")}${kept.length > 5 ? ", …" : ""}.\n`;
+  const kept: string[] = [];
+  const left: string[] = [];
+  for (const s of suites) for (const c of s.cases) if (unsettled(c)) (previousEntry(previous, s.name, c.id) ? kept : left).push(`${s.name}/${c.id}`);
+  const list = (ids: string[]) => `${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""}`;
+  const cases = (n: number) => `${n} case${n === 1 ? "" : "s"}`;
+  const why = "(trials awaiting human review, or every trial errored)";
+  const lines = [
+    ...(kept.length > 0 ? [`Kept the previous baseline entries of ${cases(kept.length)} this run could not judge ${why}: ${list(kept)}.`] : []),
+    ...(left.length > 0 ? [`Left out of the baseline ${cases(left.length)} this run could not judge ${why}, with no entry before: ${list(left)}.`] : []),
+  ];
+  return lines.length > 0 ? `${lines.join("\n")}\n` : undefined;
 }
 
 export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {

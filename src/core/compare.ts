@@ -18,6 +18,9 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
   const pUp: number[] = [];
   const floorDrop: number[] = [];
   const floorUp: number[] = [];
+  // Each case's drop test had its errored trials been failures: what errors could be hiding.
+  const pWorst: number[] = [];
+  const floorWorst: number[] = [];
   const suiteFloor: number[] = [];
   const missing: Comparison["missing"] = [];
   const suiteRows: SuiteComparison[] = [];
@@ -31,18 +34,26 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     for (const c of suite.cases) {
       const b = base && Object.hasOwn(base.cases, c.id) ? base.cases[c.id] : undefined;
       const current = { n: c.n, passes: c.passes };
+      const pending = { ...(c.pending > 0 ? { pending: c.pending } : {}), ...(c.errored > 0 ? { errored: c.errored } : {}) };
       if (!b) {
-        cases.push({ suite: suite.name, caseId: c.id, status: "new", baseline: null, current, pDrop: Number.NaN, pDropAdjusted: Number.NaN, promptChanged: false });
+        cases.push({ suite: suite.name, caseId: c.id, status: "new", baseline: null, current, ...pending, pDrop: Number.NaN, pDropAdjusted: Number.NaN, promptChanged: false });
         pUp.push(Number.NaN);
         floorDrop.push(1);
         floorUp.push(1);
+        pWorst.push(Number.NaN);
+        floorWorst.push(1);
         continue;
       }
-      const judged = b.n > 0 && c.n > 0;
+      // A trial awaits a person only when every other grader passed it, so the judged trials
+      // alone over-sample failures: a drop is tested with the awaited ones as passes, a rise
+      // with them as failures. Either way, the people's verdicts can only confirm it.
+      const high = { n: c.n + c.pending, passes: c.passes + c.pending };
+      const low = { n: c.n + c.pending, passes: c.passes };
+      const judged = b.n > 0 && high.n > 0;
       if (judged) {
         pooledB = { n: pooledB.n + b.n, passes: pooledB.passes + b.passes };
-        pooledC = { n: pooledC.n + c.n, passes: pooledC.passes + c.passes };
-        strata.push({ cB: b.passes, nB: b.n, cC: c.passes, nC: c.n });
+        pooledC = { n: pooledC.n + high.n, passes: pooledC.passes + high.passes };
+        strata.push({ cB: b.passes, nB: b.n, cC: high.passes, nC: high.n });
       }
       cases.push({
         suite: suite.name,
@@ -50,14 +61,19 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
         status: judged ? "same" : "not-judged",
         baseline: { n: b.n, passes: b.passes },
         current,
-        pDrop: judged ? fisherLess(b.passes, b.n, c.passes, c.n) : Number.NaN,
+        ...pending,
+        pDrop: judged ? fisherLess(b.passes, b.n, high.passes, high.n) : Number.NaN,
         pDropAdjusted: Number.NaN,
         promptChanged: b.promptHash !== c.promptHash,
       });
-      pUp.push(judged ? fisherGreater(b.passes, b.n, c.passes, c.n) : Number.NaN);
-      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, c.passes, c.n) : 1);
+      pUp.push(judged ? fisherGreater(b.passes, b.n, low.passes, low.n) : Number.NaN);
+      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, high.passes, high.n) : 1);
       // A rise in passes is a drop in failures.
-      floorUp.push(judged ? fisherLessFloor(b.n - b.passes, b.n, c.n - c.passes, c.n) : 1);
+      floorUp.push(judged ? fisherLessFloor(b.n - b.passes, b.n, low.n - low.passes, low.n) : 1);
+      const worst = { n: high.n + c.errored, passes: high.passes };
+      const worstJudged = b.n > 0 && worst.n > 0;
+      pWorst.push(worstJudged ? fisherLess(b.passes, b.n, worst.passes, worst.n) : Number.NaN);
+      floorWorst.push(worstJudged ? fisherLessFloor(b.passes, b.n, worst.passes, worst.n) : 1);
     }
     if (base) {
       const ids = new Set(suite.cases.map((c) => c.id));
@@ -81,9 +97,17 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
   // One family: every case test and every suite test.
   const drop = taroneHolm([...cases.map((c) => c.pDrop), ...suiteRows.map((s) => s.pDrop)], [...floorDrop, ...suiteFloor], alpha);
   const up = taroneHolm(pUp, floorUp, alpha);
+  // The same family again, each case's errored trials counted as failures (the suites' tests as they were).
+  const worst = taroneHolm([...pWorst, ...suiteRows.map((s) => s.pDrop)], [...floorWorst, ...suiteFloor], alpha);
   cases.forEach((c, i) => {
     c.pDropAdjusted = drop.adjusted[i]!;
     if (c.status === "same") c.status = statusOf(c, drop.reject[i]!, up.reject[i]!);
+    // Not shown to have dropped, but it would have, had its errored trials failed: errors must not hide a regression.
+    if (c.status !== "regressed" && c.status !== "new" && worst.reject[i]!) {
+      c.status = "undecided";
+      c.pDropIfErroredFailed = pWorst[i]!;
+      c.pDropIfErroredFailedAdjusted = worst.adjusted[i]!;
+    }
   });
   suiteRows.forEach((s, i) => {
     s.pDropAdjusted = drop.adjusted[cases.length + i]!;
@@ -100,6 +124,8 @@ function statusOf(c: CaseComparison, dropped: boolean, rose: boolean): CaseStatu
   if (dropped) return "regressed";
   if (rose) return "improved";
   const before = c.baseline!.passes / c.baseline!.n;
-  const now = c.current.passes / c.current.n;
-  return now < before ? "down" : now > before ? "up" : "same";
+  // Trials awaiting a person could still go either way.
+  const pending = c.pending ?? 0;
+  const n = c.current.n + pending;
+  return (c.current.passes + pending) / n < before ? "down" : c.current.passes / n > before ? "up" : "same";
 }

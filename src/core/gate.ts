@@ -1,6 +1,7 @@
 /** The verdict: did this run regress against its baseline, or miss a suite's threshold? Pure. */
 import { DEFAULT_MAX_ERROR_SHARE } from "../defaults.js";
-import type { Comparison, GateVerdict, PendingPolicy, Regression, SuiteResult } from "./types.js";
+import { passAtK, passHatK } from "./stats.js";
+import type { CaseResult, Comparison, GateVerdict, PendingPolicy, Regression, SuiteResult } from "./types.js";
 
 function fmtP(p: number): string {
   return p < 0.001 ? "< 0.001" : p.toFixed(3);
@@ -58,12 +59,21 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
   if (comparison) {
     for (const c of comparison.cases) {
       if (c.status === "new") newCases.push({ suite: c.suite, caseId: c.caseId });
+      const awaiting = c.pending ? `, ${c.pending} awaiting review counted as passing` : "";
       if (c.status === "regressed" && c.baseline) {
         regressions.push({
           kind: "case",
           suite: c.suite,
           caseId: c.caseId,
-          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing (one-sided Fisher p ${fmtP(c.pDrop)}, corrected ${fmtP(c.pDropAdjusted)} ≤ α ${alpha})${c.promptChanged ? "; the prompt changed since the baseline" : ""}`,
+          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing${awaiting} (one-sided Fisher p ${fmtP(c.pDrop)}, corrected ${fmtP(c.pDropAdjusted)} ≤ α ${alpha})${c.promptChanged ? "; the prompt changed since the baseline" : ""}`,
+        });
+      }
+      if (c.status === "undecided" && c.baseline) {
+        regressions.push({
+          kind: "case",
+          suite: c.suite,
+          caseId: c.caseId,
+          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing, ${c.errored ?? 0} errored${awaiting}: had the errored trials failed, a significant drop (one-sided Fisher p ${fmtP(c.pDropIfErroredFailed ?? Number.NaN)}, corrected ${fmtP(c.pDropIfErroredFailedAdjusted ?? Number.NaN)} ≤ α ${alpha}): not decided; run again (--resume retries only the errored trials)`,
         });
       }
       if (c.status === "improved" && c.baseline) {
@@ -88,7 +98,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     const checks: [string, number, number | undefined, number][] = [
       [`pass@${s.k}`, s.passAtK, t.passAtK, worstCaseMean(s, "passAtK")],
       [`pass^${s.k}`, s.passHatK, t.passHatK, worstCaseMean(s, "passHatK")],
-      ["pass rate", s.passRate, t.passRate, worstPassRate(s)],
+      [s.totals.pending > 0 ? `pass rate (counting ${s.totals.pending} trials awaiting review as passing)` : "pass rate", passRateIfAwaitedPass(s), t.passRate, worstPassRate(s)],
     ];
     for (const [label, value, floor, worst] of checks) {
       if (floor === undefined) continue;
@@ -132,19 +142,40 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
   };
 }
 
-/** The suite mean if every case it could not compute had scored 0: what a hidden failing case could pull it down to. */
+/**
+ * The suite mean had every errored trial failed: what a hidden failing case could pull it down
+ * to. A case keeps what its passes already prove: 4 passes in 5 trials is pass@5 = 1 whatever
+ * the fifth did, while its pass^5 is then 0.
+ */
 function worstCaseMean(s: SuiteResult, key: "passAtK" | "passHatK"): number {
   if (s.cases.length === 0) return Number.NaN;
   // Cases short of k only because reviews are pending are the --pending policy's business, not this check's.
   const counted = s.cases.filter((c) => Number.isFinite(c[key]) || c.errored > 0);
   if (counted.length === 0) return Number.NaN;
-  return counted.reduce((sum, c) => sum + (Number.isFinite(c[key]) ? c[key] : 0), 0) / counted.length;
+  const estimate = key === "passAtK" ? passAtK : passHatK;
+  const worst = (c: CaseResult) => {
+    if (c.errored === 0) return c[key];
+    // Awaited trials passed every other grader: the pending policy's, counted as passing here.
+    const value = estimate(c.n + c.pending + c.errored, c.passes + c.pending, s.k);
+    return Number.isFinite(value) ? value : 0;
+  };
+  return counted.reduce((sum, c) => sum + worst(c), 0) / counted.length;
+}
+
+/**
+ * The pass rate with the trials awaiting review as passes. They are the ones no other grader
+ * failed, so the judged trials alone over-sample failures: how they turn out is the --pending
+ * policy's business, and a floor fails only on what they cannot change.
+ */
+function passRateIfAwaitedPass(s: SuiteResult): number {
+  const { passed, failed, pending } = s.totals;
+  return pending === 0 ? s.passRate : (passed + pending) / (passed + failed + pending);
 }
 
 /** The pass rate if every errored trial had failed: what errors could be hiding. */
 function worstPassRate(s: SuiteResult): number {
-  const { passed, failed, errored } = s.totals;
-  return passed + failed + errored === 0 ? Number.NaN : passed / (passed + failed + errored);
+  const { passed, failed, errored, pending } = s.totals;
+  return passed + failed + errored + pending === 0 ? Number.NaN : (passed + pending) / (passed + failed + errored + pending);
 }
 
 /**
@@ -159,9 +190,9 @@ function thresholdProblem(s: SuiteResult, label: string, value: number, floor: n
     return `${label} could not be computed (no case has enough judged trials) against the threshold ${floor}`;
   }
   if (value < floor) return `${label} ${value.toFixed(3)} is below the threshold ${floor}`;
-  if (worst < floor && label === "pass rate") {
-    const { passed, failed, errored } = s.totals;
-    return `pass rate ${value.toFixed(3)} over ${passed + failed} judged trials meets the threshold ${floor}, but ${errored} errored trial${errored === 1 ? "" : "s"} could pull it to ${worst.toFixed(3)}: not decided`;
+  if (worst < floor && label.startsWith("pass rate")) {
+    const { passed, failed, errored, pending } = s.totals;
+    return `${label} ${value.toFixed(3)} over ${passed + failed + pending} ${pending > 0 ? "" : "judged "}trials meets the threshold ${floor}, but ${errored} errored trial${errored === 1 ? "" : "s"} could pull it to ${worst.toFixed(3)}: not decided`;
   }
   if (worst < floor) {
     const missing = s.cases.filter((c) => !Number.isFinite(c.passAtK) && c.errored > 0).length;

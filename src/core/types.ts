@@ -226,7 +226,7 @@ export interface SuiteResult {
   cases: CaseResult[];
 }
 
-export type CaseStatus = "same" | "up" | "down" | "improved" | "regressed" | "new" | "not-judged";
+export type CaseStatus = "same" | "up" | "down" | "improved" | "regressed" | "new" | "not-judged" | "undecided";
 
 /** One case set against its baseline. */
 export interface CaseComparison {
@@ -234,11 +234,19 @@ export interface CaseComparison {
   caseId: string;
   status: CaseStatus;
   baseline: { n: number; passes: number } | null;
+  /** Judged trials: those awaiting a person (pending) are apart. */
   current: { n: number; passes: number };
+  /** Trials awaiting human review; absent when none. Tested as passes for a drop, as failures for a rise. */
+  pending?: number;
+  /** Errored trials; absent when none. */
+  errored?: number;
   /** One-sided exact p-value for a drop, before correction. */
   pDrop: number;
   /** Corrected for the whole run's family of tests (Holm step-down with Tarone's count); regressed when ≤ α. */
   pDropAdjusted: number;
+  /** Status "undecided": the drop's p-value had the errored trials failed, and corrected as above; absent otherwise. */
+  pDropIfErroredFailed?: number;
+  pDropIfErroredFailedAdjusted?: number;
   promptChanged: boolean;
 }
 

@@ -12,7 +12,7 @@ import { failureReasons } from "./why.js";
 export const isFailing = (cr: CaseResult): boolean => cr.passes < cr.n || cr.errored > 0;
 
 /** What the "regressions" filter shows: a drop against the baseline, significant or not. */
-export const isRegression = (cmp: CaseComparison | undefined): boolean => cmp?.status === "regressed" || cmp?.status === "down";
+export const isRegression = (cmp: CaseComparison | undefined): boolean => cmp?.status === "regressed" || cmp?.status === "undecided" || cmp?.status === "down";
 
 /**
  * A case whose trials need no reading: every one passed, none awaits a person, and it is the

@@ -6,7 +6,7 @@
  */
 import type { CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { fmtProb } from "./format.js";
-import { failureReasons } from "./why.js";
+import { failureReasons, onlyCancelled } from "./why.js";
 
 /** Characters XML 1.0 cannot hold at all are dropped; the five specials are escaped. */
 export function xmlEscape(text: string): string {
@@ -35,10 +35,12 @@ function testcase(suite: SuiteResult, c: CaseResult, result: RunResult): { xml: 
   let kind: "failed" | "errored" | "skipped" | "passed";
   if (regression) {
     kind = "failed";
-    body = `      <failure${attr("message", `regressed: ${regression.message}`)}${attr("type", "regression")}>${xmlEscape(`${summary}\n${reasons}`)}</failure>`;
+    const undecided = result.comparison?.cases.some((x) => x.suite === suite.name && x.caseId === c.id && x.status === "undecided");
+    body = `      <failure${attr("message", `${undecided ? "undecided" : "regressed"}: ${regression.message}`)}${attr("type", "regression")}>${xmlEscape(`${summary}\n${reasons}`)}</failure>`;
   } else if (c.n === 0 && c.errored > 0 && c.pending === 0) {
     kind = "errored";
-    body = `      <error${attr("message", `every trial errored`)}${attr("type", "errored")}>${xmlEscape(reasons)}</error>`;
+    // Trials a stop cancelled never ran: they did not error.
+    body = `      <error${attr("message", onlyCancelled(c) ? "cancelled when the run stopped" : "every trial errored")}${attr("type", "errored")}>${xmlEscape(reasons)}</error>`;
   } else if (c.n === 0) {
     kind = "skipped";
     body = `      <skipped${attr("message", c.pending > 0 ? "awaiting human review" : "no judged trials")}/>`;

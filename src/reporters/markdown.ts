@@ -57,8 +57,10 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updat
     const vs = cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.regressed ? " ❌" : ""}` : DASH;
     const [lo, hi] = s.passRateInterval;
     const t = s.totals;
+    // As the terminal says it: the means leave out cases with fewer than k judged trials.
+    const over = s.casesCounted < s.cases.length ? ` (over ${s.casesCounted} of ${s.cases.length} cases)` : "";
     rows.push(
-      `| ${cell(s.name)}${suitePart(s) ? ` (${suitePart(s)})` : ""} | ${fmtProb(s.passAtK)} (k=${s.k}) | ${fmtProb(s.passHatK)} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
+      `| ${cell(s.name)}${suitePart(s) ? ` (${suitePart(s)})` : ""} | ${fmtProb(s.passAtK)} (k=${s.k})${over} | ${fmtProb(s.passHatK)}${over} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
     );
   }
   const e = result.errors;

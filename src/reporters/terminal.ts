@@ -30,6 +30,7 @@ const STATUS_LABEL: Record<CaseComparison["status"], string> = {
   regressed: "REGRESSED",
   new: "new",
   "not-judged": DASH,
+  undecided: "UNDECIDED (errored)",
 };
 
 export function renderTerminal(result: RunResult, options: TerminalOptions): string {
@@ -45,7 +46,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
 function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string {
   if (!cmp) return DASH;
   const label = STATUS_LABEL[cmp.status] + (cmp.promptChanged ? " (prompt changed)" : "");
-  if (cmp.status === "regressed") return c.red.bold(label);
+  if (cmp.status === "regressed" || cmp.status === "undecided") return c.red.bold(label);
   if (cmp.status === "improved") return c.green(label);
   if (cmp.status === "down") return c.yellow(label);
   return label;
