@@ -11,7 +11,7 @@ import { renderGithub } from "../src/reporters/github.js";
 import { renderJunit } from "../src/reporters/junit.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
-import { describeErrors } from "../src/reporters/format.js";
+import { describeErrors, fmtPct } from "../src/reporters/format.js";
 
 function trial(index: number, passed: boolean, output: string): TrialResult {
   return {
@@ -135,6 +135,10 @@ describe("markdown", () => {
     ]);
     expect(md).toContain('    - 5× output must contain "30 days"; got "no"');
     expect(md).toContain("  - and 2 more cases with failing trials");
+  });
+
+  it("a percentage never rounds to 100% or 0% that it is not", () => {
+    expect([1, 0.998, 0.9996, 0.99999, 0.5, 0.004, 0.00001, 0].map(fmtPct)).toEqual(["100%", "99.8%", "99.96%", "> 99.99%", "50%", "0.4%", "< 0.01%", "0%"]);
   });
 
   it("says when pass@k and pass^k leave out cases with fewer than k judged trials, as the terminal does", () => {

@@ -8,6 +8,7 @@ import {
   fisherLess,
   fisherLessFloor,
   holmAdjust,
+  normalCdf,
   taroneHolm,
   passAtK,
   passHatK,
@@ -79,6 +80,39 @@ function wilsonClosedForm(x: number, n: number, z = Z95): [number, number] {
   const b = z * Math.sqrt(z * z + 4 * n * p * (1 - p));
   const d = 2 * (n + z * z);
   return [(a - b) / d, (a + b) / d];
+}
+
+/** P(X ≥ x) for X ~ Binomial(n, p), summed term by term: the definition, not the beta function. */
+function binomialAtLeast(x: number, n: number, p: number): number {
+  let sum = 0;
+  for (let k = x; k <= n; k++) {
+    let c = 1;
+    for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1);
+    sum += c * p ** k * (1 - p) ** (n - k);
+  }
+  return sum;
+}
+
+/**
+ * Clopper–Pearson by its definition, for whole counts: the lower bound is the rate at which
+ * seeing x or more passes has chance (1 − level)/2, the upper the rate at which x or fewer has.
+ */
+function clopperPearsonByDefinition(x: number, n: number, level = 0.95): [number, number] {
+  const tail = (1 - level) / 2;
+  const solve = (f: (p: number) => number) => {
+    let lo = 0;
+    let hi = 1;
+    // f rises with p.
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) < 0) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  const lower = x === 0 ? 0 : solve((p) => binomialAtLeast(x, n, p) - tail);
+  const upper = x === n ? 1 : solve((p) => tail - (1 - binomialAtLeast(x + 1, n, p)));
+  return [lower, upper];
 }
 
 /** Student's t at 97.5%, from a printed t table, by degrees of freedom. */
@@ -382,37 +416,58 @@ describe("percentile (type 7)", () => {
 // ---- suite interval -----------------------------------------------------------------
 
 describe("suitePassRateInterval", () => {
-  it("one case equals plain Wilson", () => {
-    for (const [n, c] of [[5, 3], [10, 0], [10, 10], [7, 1]] as const) {
+  it("one case is Clopper–Pearson over its trials, as the binomial tails define it", () => {
+    for (const [n, c] of [[5, 3], [10, 0], [10, 10], [7, 1], [10, 9], [20, 19]] as const) {
       const r = suitePassRateInterval([{ n, c }]);
-      const [elo, ehi] = wilsonClosedForm(c, n);
+      const [elo, ehi] = clopperPearsonByDefinition(c, n);
       expect(r.rate).toBeCloseTo(c / n, 12);
       expect(r.effectiveN).toBe(n);
-      expect(Math.abs(r.interval[0] - Math.max(0, elo))).toBeLessThan(1e-9);
-      expect(Math.abs(r.interval[1] - Math.min(1, ehi))).toBeLessThan(1e-9);
+      expect(r.interval[0]).toBeCloseTo(elo, 9);
+      expect(r.interval[1]).toBeCloseTo(ehi, 9);
+    }
+    // Closed forms at the edges: 0/10 up to 1 − 0.025^(1/10); 10/10 down to 0.025^(1/10).
+    expect(suitePassRateInterval([{ n: 10, c: 0 }]).interval[1]).toBeCloseTo(1 - 0.025 ** (1 / 10), 10);
+    expect(suitePassRateInterval([{ n: 10, c: 10 }]).interval[0]).toBeCloseTo(0.025 ** (1 / 10), 10);
+  });
+
+  it("covers the true rate in at least 95% of runs at every rate, near 1 too, where Wilson's fell to 84% (exact, over every outcome)", () => {
+    for (const n of [5, 10, 20]) {
+      for (const p of [0.5, 0.9, 0.95, 0.983, 0.99, 0.995]) {
+        let covered = 0;
+        let coveredWilson = 0;
+        for (let x = 0; x <= n; x++) {
+          const chance = binomialAtLeast(x, n, p) - (x < n ? binomialAtLeast(x + 1, n, p) : 0);
+          const [lo, hi] = suitePassRateInterval([{ n, c: x }]).interval;
+          if (lo <= p && p <= hi) covered += chance;
+          const [wlo, whi] = wilsonClosedForm(x, n);
+          if (wlo <= p && p <= whi) coveredWilson += chance;
+        }
+        expect(covered, `n ${n}, p ${p}: Wilson ${coveredWilson.toFixed(3)}`).toBeGreaterThanOrEqual(0.95 - 1e-9);
+        if (n === 10 && p === 0.983) expect(coveredWilson).toBeLessThan(0.85);
+      }
     }
   });
 
-  it("identical case rates: effective n is (close to) the trial count, at Student's t for 10 cases", () => {
+  it("identical case rates: effective n is (close to) the trial count, at the level of Student's t for 10 cases", () => {
     const cases = Array.from({ length: 10 }, () => ({ n: 5, c: 3 }));
     const r = suitePassRateInterval(cases);
     expect(r.rate).toBeCloseTo(0.6, 12);
     expect(Math.abs(r.effectiveN - 50)).toBeLessThan(1e-6);
-    const [elo, ehi] = wilsonClosedForm(30, 50, T_975[9]);
-    // The table's t has six decimals.
+    // The table's t with 9 degrees of freedom, as a two-sided normal level: 2Φ(2.262157) − 1.
+    const [elo, ehi] = clopperPearsonByDefinition(30, 50, 2 * normalCdf(T_975[9]!) - 1);
     expect(r.interval[0]).toBeCloseTo(elo, 6);
     expect(r.interval[1]).toBeCloseTo(ehi, 6);
   });
 
-  it("all-or-nothing cases (0/5, 5/5): effective n is the number of cases, interval much wider than pooled Wilson", () => {
+  it("all-or-nothing cases (0/5, 5/5): effective n is the number of cases, interval much wider than over the trials", () => {
     const cases = [...Array.from({ length: 5 }, () => ({ n: 5, c: 0 })), ...Array.from({ length: 5 }, () => ({ n: 5, c: 5 }))];
     const r = suitePassRateInterval(cases);
     expect(r.rate).toBeCloseTo(0.5, 12);
     expect(r.effectiveN).toBeCloseTo(10, 9);
-    const [elo, ehi] = wilsonClosedForm(5, 10, T_975[9]); // 10 pieces of evidence, not 50
+    const [elo, ehi] = clopperPearsonByDefinition(5, 10, 2 * normalCdf(T_975[9]!) - 1); // 10 pieces of evidence, not 50
     expect(r.interval[0]).toBeCloseTo(elo, 6);
     expect(r.interval[1]).toBeCloseTo(ehi, 6);
-    const [nlo, nhi] = wilsonClosedForm(25, 50); // naive pooled
+    const [nlo, nhi] = clopperPearsonByDefinition(25, 50); // naive pooled
     expect(r.interval[1] - r.interval[0]).toBeGreaterThan(1.5 * (nhi - nlo));
   });
 
@@ -511,8 +566,8 @@ describe("suitePassRateInterval when every trial passed (or failed)", () => {
     const eight = Array.from({ length: 8 }, () => ({ n: 5, c: 5 }));
     const r = suitePassRateInterval(eight);
     expect(r.effectiveN).toBe(8);
-    // Wilson at 8/8: lower bound 8 / (8 + z²).
-    expect(r.interval[0]).toBeCloseTo(8 / (8 + Z95 * Z95), 12);
+    // Clopper–Pearson at 8/8: lower bound 0.025^(1/8).
+    expect(r.interval[0]).toBeCloseTo(0.025 ** (1 / 8), 10);
     expect(r.interval[1]).toBe(1);
     const none = suitePassRateInterval(Array.from({ length: 8 }, () => ({ n: 5, c: 0 })));
     expect(none.effectiveN).toBe(8);
@@ -650,13 +705,16 @@ describe("tQuantile / regularizedBeta", () => {
 });
 
 describe("suitePassRateInterval, few cases: Student's t, not z", () => {
-  it("three cases that happen to agree: Wilson at t with 2 degrees of freedom", () => {
+  it("three cases that happen to agree: the beta tails at the level of t with 2 degrees of freedom", () => {
     const cases = [{ n: 25, c: 24 }, { n: 25, c: 23 }, { n: 25, c: 24 }];
     const r = suitePassRateInterval(cases);
-    const [lo, hi] = wilsonClosedForm(71 * (r.effectiveN / 75), r.effectiveN, T_975[2]);
-    expect(r.interval[0]).toBeCloseTo(lo, 6);
-    expect(r.interval[1]).toBeCloseTo(hi, 6);
-    expect(r.interval[0]).toBeLessThan(wilsonClosedForm(71 * (r.effectiveN / 75), r.effectiveN)[0] - 0.05);
+    // The effective n is fractional here: the bounds are where the beta laws' tails are (1 − level)/2.
+    const x = 71 * (r.effectiveN / 75);
+    const tail = (1 - (2 * normalCdf(T_975[2]!) - 1)) / 2;
+    expect(regularizedBeta(r.interval[0], x, r.effectiveN - x + 1)).toBeCloseTo(tail, 6);
+    expect(1 - regularizedBeta(r.interval[1], x + 1, r.effectiveN - x)).toBeCloseTo(tail, 6);
+    // Much wider than at z, as few cases warrant.
+    expect(r.interval[0]).toBeLessThan(wilsonClosedForm(x, r.effectiveN)[0] - 0.05);
   });
 
   it("covers the rate of the cases the suite stands for in about 95% of simulated runs, where z fell short", () => {

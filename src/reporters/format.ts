@@ -9,8 +9,15 @@ export function fmtProb(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : DASH;
 }
 
+/** A share as a whole percent; one that would round to 0% or 100% without being it gets the decimals that show it is not. */
 export function fmtPct(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : DASH;
+  if (!Number.isFinite(x)) return DASH;
+  let digits = 0;
+  const at = (d: number) => (x * 100).toFixed(d);
+  while (digits < 2 && ((x > 0 && Number(at(digits)) === 0) || (x < 1 && Number(at(digits)) === 100))) digits++;
+  if (x < 1 && Number(at(digits)) === 100) return "> 99.99%";
+  if (x > 0 && Number(at(digits)) === 0) return "< 0.01%";
+  return `${at(digits)}%`;
 }
 
 export function fmtMs(x: number): string {
