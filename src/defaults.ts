@@ -9,6 +9,10 @@ export const DEFAULT_TRIALS = 5;
 export const MAX_TRIALS = 10_000;
 /** Calls in flight at once, across all cases and trials (-j). */
 export const DEFAULT_CONCURRENCY = 8;
+/** More calls in flight than any provider allows one key; past it, the workers alone filled memory (-j 100,000,000). */
+export const MAX_CONCURRENCY = 10_000;
+/** setTimeout's limit (2^31 − 1 ms, 24.8 days): past it Node fires at once, and every call "timed out" after 1 ms. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** Per-call timeout in ms, also the longest a grader may take. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** Retries after the first attempt, on 429, 5xx, timeouts and connection errors. */

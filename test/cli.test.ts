@@ -87,6 +87,13 @@ describe("harness --version and usage", () => {
     const huge = await runHarness(["eval", "--offline", "-k", "10001"], { cwd: ROOT });
     expect(huge.code).toBe(2);
     expect(huge.stderr).toBe('harness: -k/--trials expects a whole number ≥ 1 and ≤ 10,000, got "10001"\n');
+    // Past setTimeout's limit every call "timed out" after 1 ms; past -j 10,000 the workers alone filled memory.
+    const forever = await runHarness(["eval", "--offline", "--timeout", "2147483648"], { cwd: ROOT });
+    expect(forever.code).toBe(2);
+    expect(forever.stderr).toBe('harness: --timeout expects a whole number ≥ 1 and ≤ 2,147,483,647, got "2147483648"\n');
+    const wide = await runHarness(["eval", "--offline", "-j", "600000"], { cwd: ROOT });
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toBe('harness: -j/--concurrency expects a whole number ≥ 1 and ≤ 10,000, got "600000"\n');
   });
 
   it("help for a command that does not exist: exit 2 naming the commands, not the general help with exit 0", async () => {
@@ -411,6 +418,20 @@ describe("errors the user can cause", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/evals\/baseline\.json: the baseline is not valid JSON at line 1, column 32/);
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe('{"schemaVersion": 1, "suites": ');
+  });
+
+  it("a baseline saved with a byte-order mark is read; one with a count no run can have is refused, not a crash", async () => {
+    const dir = await copyExamples();
+    const file = path.join(dir, "evals/baseline.json");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, `\uFEFF${text}`);
+    expect((await runHarness(["eval", "--offline"], { cwd: dir })).code).toBe(0);
+    const b = JSON.parse(text) as { suites: Record<string, { cases: Record<string, Record<string, unknown>> }> };
+    Object.assign(b.suites["order-router"]!.cases["keeps-leading-zeros"]!, { n: 1_000_000_000, passes: 1_000_000_000 });
+    await writeFile(file, JSON.stringify(b, null, 2));
+    const huge = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/suites\.order-router\.cases\.keeps-leading-zeros\.n {2}Too big: expected number to be <=10000/);
   });
 
   it("a baseline edited wrong: every problem, each at its line and column, and a hint that leads somewhere", async () => {

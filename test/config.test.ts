@@ -417,6 +417,11 @@ describe("config errors", () => {
     expect(p).toEqual({ file: "s.yaml", line: 8, col: 9, path: "cases[0].graders[0].vlaue", message: 'unknown key "vlaue" (did you mean "value"?)' });
   });
 
+  it("suggests the nearest key by its letters whatever their case: passRat is passRate, not passHatK", async () => {
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi", "threshold: { passRat: 0.5 }", "cases:", "  - id: one") });
+    expect((await problem(load(cwd, ["s.yaml"]))).message).toBe('unknown key "passRat" (did you mean "passRate"?)');
+  });
+
   it('reports an unknown grader type with a "did you mean" hint and the known types', async () => {
     const text = lines("provider: openai:gpt-4o-mini", "prompt: hi", "graders:", "  - type: containz", "    value: x", "cases: [{ id: a }]");
     const cwd = await project({ "s.yaml": text });
@@ -1333,5 +1338,21 @@ describe("unquoted grader values", () => {
   it("in a flow collection too", async () => {
     const text = lines("provider: openai:gpt-4o-mini", 'prompt: "x"', "cases:", "  - id: a", "    graders: [{ type: equals, value: 1.10 }, { type: contains, value: 42 }]");
     expect(await valuesOf(text)).toEqual(["1.10", "42"]);
+  });
+
+  it("through an anchor shared by cases, and a merge key, as written in place (1.10, not 1.1)", async () => {
+    const text = lines(
+      "provider: openai:gpt-4o-mini",
+      'prompt: "x"',
+      "x-version: &v [{ type: equals, value: 1.10 }]",
+      "x-base: &base { type: contains, value: 007 }",
+      "cases:",
+      "  - id: a",
+      "    graders: *v",
+      "  - id: b",
+      "    graders: [{ <<: *base }, { <<: [*base], value: 1e3 }]",
+    );
+    const loaded = (await load(await project({ "s.yaml": text }), ["s.yaml"]))[0]!.cases.map((c) => c.graders.map((g) => ("value" in g ? g.value : undefined)));
+    expect(loaded).toEqual([["1.10"], ["007", "1e3"]]);
   });
 });

@@ -241,6 +241,18 @@ describe("exec provider", () => {
     expect(err.message).toContain("harness-no-such-command-4f1e");
   });
 
+  it("a folder to run in (config.cwd) that does not exist, or is a file, is named as such, not as a missing command", async () => {
+    for (const [cwd, why] of [["no-such-folder", "does not exist"], ["self-kill.mjs", "is not a folder"]] as const) {
+      const err = await call(`${NODE} echo.mjs`, REQUEST, 0, new AbortController().signal, { cwd }).then(
+        () => undefined,
+        (e: ProviderError) => e,
+      );
+      expect(err?.fatal).toBe(true);
+      expect(err?.message).toContain(`its folder (config.cwd) ${why}: ${cwd}`);
+      expect(err?.message).not.toContain("command not found");
+    }
+  });
+
   it("refuses an empty command as fatal", () => {
     for (const command of ["", "   "]) {
       let caught: unknown;

@@ -169,9 +169,13 @@ describe("run journal", () => {
     const file = path.join(project.dir, "j.jsonl");
     const key = trialKey(suite, caseA);
     const good = JSON.stringify({ kind: "trial", suite: "suite", caseId: "a", key, trial: trial(2) });
-    await writeFile(file, ["\u0000\u0001binary", "[1,2]", '{"kind":"trial","suite":"suite"}', "null", good, ""].join("\n"));
+    // Edited by hand: a grade of null, an error with no category.
+    const nullGrade = JSON.stringify({ kind: "trial", suite: "suite", caseId: "a", key, trial: { ...trial(3), grades: [null] } });
+    const badError = JSON.stringify({ kind: "trial", suite: "suite", caseId: "a", key, trial: { ...trial(4), error: "boom" } });
+    await writeFile(file, ["\u0000\u0001binary", "[1,2]", '{"kind":"trial","suite":"suite"}', "null", good, nullGrade, badError, ""].join("\n"));
     const prior = await readJournal(file, "j.jsonl");
-    expect(prior.skipped).toBe(4);
+    expect(prior.skipped).toBe(6);
+    expect(prior.get(suite, caseA, key, 3)).toBeUndefined();
     expect(prior.get(suite, caseA, key, 2)?.output).toBe("out-2");
   });
 

@@ -18,7 +18,20 @@ describe("redactorFor", () => {
 
   it("leaves values too short to be keys: masking them would garble text", () => {
     expect(redact.values("abc def")).toBe("abc def");
-    expect(redactorFor({ API_KEY: "has a space in it" }).values("has a space in it")).toBe("has a space in it");
+    // A credential's value of several words is masked whole; its short words alone are not.
+    expect(redactorFor({ API_KEY: "has a space in it" }).values("has a space in it; a space in it")).toBe("***; a space in it");
+  });
+
+  it("a secret of several lines (a PEM private key) is masked whole, joined on one line, and in part", () => {
+    const body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj", "MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB"];
+    const pem = ["-----BEGIN PRIVATE KEY-----", ...body, "-----END PRIVATE KEY-----"].join("\n");
+    const r = redactorFor({ DEPLOY_PRIVATE_KEY: pem, TWO_API_KEYS: "sk-proj-AAAA1111\nsk-proj-BBBB2222" });
+    expect(r.values(`key: ${pem}`)).toBe("key: ***");
+    const joined = r.values(`pem=${pem.replace(/\n/g, " ")}`);
+    for (const line of body) expect(joined).not.toContain(line);
+    expect(r.values(`the second line alone: ${body[1]}`)).toBe("the second line alone: ***");
+    expect(r.values("Bearer sk-proj-AAAA1111 sk-proj-BBBB2222")).toBe("Bearer *** ***");
+    expect(r.sources(body[0]!)).toEqual(["$DEPLOY_PRIVATE_KEY"]);
   });
 
   it("masks a secret that contains another whole", () => {

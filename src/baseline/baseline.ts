@@ -5,11 +5,14 @@ import { z } from "zod";
 import type { Baseline, BaselineCase, CaseResult, SuiteResult } from "../core/types.js";
 import { BaselineError, ConfigError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { MAX_TRIALS } from "../defaults.js";
 import { atLine, jsonPlaces } from "../io/json-position.js";
 
 export { DEFAULT_BASELINE_PATH } from "../defaults.js";
 
 const count = z.number().int().nonnegative();
+/** A case's trials: no run has more than MAX_TRIALS, and a hand-edited billion crashed the statistics. */
+const trialsCount = count.max(MAX_TRIALS);
 const metric = z.number().min(0).max(1).nullable();
 
 const BaselineSchema = z.object({
@@ -28,7 +31,7 @@ const BaselineSchema = z.object({
       passRate: metric,
       judgePrompts: z.record(z.string(), z.string()).optional(),
       judgeModel: z.string().optional(),
-      cases: z.record(z.string(), z.object({ n: count, passes: count, errored: count, promptHash: z.string() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
+      cases: z.record(z.string(), z.object({ n: trialsCount, passes: trialsCount, errored: trialsCount, promptHash: z.string() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
     }),
   ),
 });
@@ -37,7 +40,8 @@ const BaselineSchema = z.object({
 export async function readBaseline(file: string): Promise<Baseline | null> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // A byte-order mark (an editor's) is no part of the JSON, as it is none of a suite's.
+    text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new BaselineError(`${file}: cannot read the baseline (${(err as Error).message})`, { cause: err });

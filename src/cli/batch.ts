@@ -1,6 +1,6 @@
 /** The CLI's side of eval --batch: where batch ids are kept, and what the user is told while it waits. */
 import path from "node:path";
-import { DEFAULT_BATCH_POLL_MS, DEFAULT_BATCH_STATE_DIR } from "../defaults.js";
+import { DEFAULT_BATCH_POLL_MS, DEFAULT_BATCH_STATE_DIR, MAX_TIMEOUT_MS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import type { BatchEvent, BatchOptions } from "../runner/batch.js";
 import type { EvalFlags } from "./index.js";
@@ -8,7 +8,7 @@ import type { CliIo } from "./io.js";
 
 export function batchOptions(flags: Pick<EvalFlags, "batchPoll" | "quiet">, io: CliIo): BatchOptions {
   const pollMs = Number(flags.batchPoll ?? DEFAULT_BATCH_POLL_MS);
-  if (!Number.isInteger(pollMs) || pollMs < 1) throw new UsageError(`--batch-poll expects a whole number of ms ≥ 1, got "${flags.batchPoll}"`);
+  if (!Number.isInteger(pollMs) || pollMs < 1 || pollMs > MAX_TIMEOUT_MS) throw new UsageError(`--batch-poll expects a whole number of ms ≥ 1 and ≤ ${MAX_TIMEOUT_MS.toLocaleString("en-US")}, got "${flags.batchPoll}"`);
   return { stateDir: path.resolve(io.cwd, DEFAULT_BATCH_STATE_DIR), pollMs, ...(flags.quiet ? {} : { onEvent: (e) => io.stderr.write(describe(e)) }) };
 }
 

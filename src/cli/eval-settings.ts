@@ -7,7 +7,7 @@ import { selectCases } from "../core/select.js";
 import type { Shard } from "../core/shard.js";
 import { closest } from "../config/issues.js";
 import type { LoadedSuite } from "../core/types.js";
-import { MAX_TRIALS } from "../defaults.js";
+import { MAX_CONCURRENCY, MAX_TIMEOUT_MS, MAX_TRIALS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REVIEWS_PATH, type ReviewStore } from "../reviews/store.js";
 import type { RunOptions } from "../runner/run.js";
@@ -92,8 +92,8 @@ export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color
     // As for a suite's trials: a billion trials of one case filled memory before the first call.
     trials: positiveInt("-k/--trials", flags.trials, MAX_TRIALS),
     at: parseAt(flags.at),
-    concurrency: positiveInt("-j/--concurrency", flags.concurrency)!,
-    timeoutMs: positiveInt("--timeout", flags.timeout)!,
+    concurrency: positiveInt("-j/--concurrency", flags.concurrency, MAX_CONCURRENCY)!,
+    timeoutMs: positiveInt("--timeout", flags.timeout, MAX_TIMEOUT_MS)!,
     retries: nonNegativeInt("--retries", flags.retries),
     fixtures: flags.offline ? "offline" : flags.record ? "record" : "auto",
     fixturesDir: flags.fixtures,

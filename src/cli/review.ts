@@ -25,7 +25,12 @@ function reviewerName(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: str
   } catch {
     // no git, or no name set
   }
-  return os.userInfo().username;
+  try {
+    return os.userInfo().username;
+  } catch {
+    // A container run with --user has no entry in /etc/passwd: no name to find, and no reason to fail after the run.
+    return "reviewer";
+  }
 }
 
 export async function reviewCommand(paths: string[], flags: ReviewFlags, io: CliIo): Promise<number> {

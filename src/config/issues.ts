@@ -59,7 +59,7 @@ export function closest(word: string, known: readonly string[]): string | undefi
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const k of known) {
-    const d = editDistance(word.toLowerCase(), k);
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) {
       best = k;
       bestDistance = d;

@@ -2,7 +2,7 @@
  * A suite file's YAML, parsed once: yaml's CST is read first to refuse nesting too deep
  * to compose (its composer recurses), then the same tokens are composed into the document.
  */
-import { Composer, isScalar, LineCounter, Parser, visit, YAMLParseError, type Alias, type CST, type Document } from "yaml";
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit, YAMLParseError, type Alias, type CST, type Document, type YAMLMap } from "yaml";
 
 /**
  * Suite files nested deeper than this are refused before they are composed: yaml
@@ -74,8 +74,43 @@ export function aliasTrouble(doc: Document, lineCounter: LineCounter): { line: n
   return at === undefined ? undefined : lineCounter.linePos(at);
 }
 
-/** How the plain scalar at `path` was written (`1.10` for the number 1.1); undefined for anything else. */
+/**
+ * How the plain scalar at `path` was written (`1.10` for the number 1.1); undefined for anything
+ * else. The path is followed through aliases and merge keys as toJS() follows them: a grader
+ * shared by an anchor (`graders: *polite`) keeps its `value: 1.10` as written, as one written
+ * in place does.
+ */
 export function plainSource(doc: Document, path: readonly (string | number)[]): string | undefined {
-  const node = doc.getIn(path, true);
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    node = resolved(doc, node);
+    if (isMap(node)) node = mapGet(doc, node, key, 0);
+    else if (isSeq(node) && typeof key === "number") node = node.items[key];
+    else return undefined;
+  }
+  node = resolved(doc, node);
   return isScalar(node) && node.type === "PLAIN" ? node.source : undefined;
+}
+
+function resolved(doc: Document, node: unknown): unknown {
+  // An alias of an alias resolves in turn; a document can nest them only as deep as it is.
+  for (let i = 0; isAlias(node) && i < MAX_NESTING; i++) node = node.resolve(doc);
+  return node;
+}
+
+/** A key's value node in a map, or in the maps it merges (`<<: *defaults`), as toJS() finds it. */
+function mapGet(doc: Document, map: YAMLMap, key: string | number, depth: number): unknown {
+  const direct = map.get(key, true);
+  if (direct !== undefined || depth > MAX_NESTING) return direct;
+  for (const pair of map.items) {
+    // With merge on, the library reads the key as a symbol, keeping "<<" as its source.
+    if (!(isScalar(pair.key) && (pair.key.value === "<<" || pair.key.source === "<<"))) continue;
+    const from = resolved(doc, pair.value);
+    for (const source of isSeq(from) ? from.items.map((item) => resolved(doc, item)) : [from]) {
+      if (!isMap(source)) continue;
+      const found = mapGet(doc, source, key, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }

@@ -14,9 +14,15 @@ const SECRET_WORD_IN_NAME = /(?:^|_)(?:KEY|AUTH|PASS|PAT)(?:$|_)/i;
 /** Shorter values ("1", "true", a port) are settings, and scrubbing them would garble text. */
 const MIN_SECRET_LENGTH = 8;
 
-/** Long enough, and one word, to be a secret worth masking wherever it appears. */
-function maskable(value: string | undefined): value is string {
-  return value !== undefined && value.length >= MIN_SECRET_LENGTH && !/\s/.test(value);
+/**
+ * What of a secret's value to mask wherever it appears: the value, when long enough, and, for
+ * one of several lines or words (a PEM private key, two keys on two lines), each long piece
+ * too, since an app may print it joined on one line, or only in part.
+ */
+function maskablePieces(value: string | undefined): string[] {
+  if (value === undefined || value.length < MIN_SECRET_LENGTH) return [];
+  if (!/\s/.test(value)) return [value];
+  return [value, ...value.split(/\s+/).filter((piece) => piece.length >= MIN_SECRET_LENGTH)];
 }
 
 /**
@@ -51,7 +57,7 @@ function passwordsIn(value: string): string[] {
 const released = new Set<string>();
 
 export function stillSecret(values: Iterable<string | undefined>): void {
-  for (const v of values) if (maskable(v)) released.add(v);
+  for (const v of values) for (const piece of maskablePieces(v)) released.add(piece);
 }
 
 /** Credentials in error text: a URL's user:password@, an Authorization value, a key-shaped token. */
@@ -80,7 +86,7 @@ export function redactorFor(env: NodeJS.ProcessEnv, own: { baseURL?: string | un
   // Each secret, and where it comes from (the first place found).
   const found = new Map<string, string>();
   const add = (value: string | undefined, source: string) => {
-    if (maskable(value) && !found.has(value)) found.set(value, source);
+    for (const piece of maskablePieces(value)) if (!found.has(piece)) found.set(piece, source);
   };
   const consider = (name: string, value: string | undefined) => {
     if (value === undefined) return;

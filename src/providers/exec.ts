@@ -5,6 +5,7 @@
  * nothing in a case's vars can become a command.
  */
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { splitCommand } from "../config/command.js";
 import type { ProviderConfig } from "../config/schema.js";
@@ -113,7 +114,10 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         options.signal.addEventListener("abort", onAbort, { once: true });
         child.on("error", (e: NodeJS.ErrnoException) => {
           options.signal.removeEventListener("abort", onAbort);
-          if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
+          // spawn says ENOENT for a missing folder to run in as for a missing command: say which.
+          const folder = e.code === "ENOENT" || e.code === "ENOTDIR" ? badFolder(cwd) : undefined;
+          if (folder) reject(new ProviderError("bad-request", `${id}: its folder (config.cwd) ${folder}: ${path.relative(projectDir, cwd) || "."}`, { fatal: true, cause: e }));
+          else if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
           else reject(new ProviderError("provider-error", `${id}: ${e.message}`, { cause: e }));
         });
         child.on("close", (code, signal) => {
@@ -135,4 +139,13 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
       });
     },
   };
+}
+
+/** Why a folder cannot be run in, or undefined when it can. */
+function badFolder(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : "is not a folder";
+  } catch {
+    return "does not exist";
+  }
 }

@@ -152,7 +152,10 @@ function parseLine(line: string): JournalLine | undefined {
     (t.passed === null || typeof t.passed === "boolean") &&
     typeof t.pending === "boolean" &&
     Array.isArray(t.grades) &&
-    "error" in t;
+    // A line edited by hand (a grade of null) is skipped, as a torn one is, not a crash on --resume.
+    t.grades.every((g) => typeof g === "object" && g !== null && typeof (g as Record<string, unknown>).type === "string" && typeof (g as Record<string, unknown>).pass === "boolean") &&
+    (t.output === null || typeof t.output === "string" || typeof t.output === "object") &&
+    (t.error === null || (typeof t.error === "object" && typeof (t.error as Record<string, unknown>).category === "string"));
   return ok ? (v as JournalLine) : undefined;
 }
 

@@ -235,7 +235,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   // Calls in flight are held to -j by each provider's adaptive gate. Trials may be four times
   // as many, so that while some wait out a Retry-After (10% of calls waiting 1 s each, at
   // -j 20 and 50 ms a call, is 40 trials asleep) others keep the provider at -j.
-  await Promise.all(Array.from({ length: concurrency * 4 }, worker));
+  // No more workers than trials: each extra one is a promise with nothing to do.
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency * 4, total)) }, worker));
   options.signal?.removeEventListener("abort", onOuterAbort);
   if (!stop.signal.aborted && options.batch) await forgetBatches(options.batch.stateDir, batchPrefixes);
   const rateLimits = rateLimitsOf(gates.values(), concurrency);
