@@ -418,7 +418,7 @@ describe("config errors", () => {
   });
 
   it("suggests the nearest key by its letters whatever their case: passRat is passRate, not passHatK", async () => {
-    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi", "threshold: { passRat: 0.5 }", "cases:", "  - id: one") });
+    const cwd = await project({ "s.yaml": lines("provider: openai:gpt-4o-mini", "prompt: hi", "threshold: { passRat: 0.5 }", "graders: [{ type: contains, value: hi }]", "cases:", "  - id: one") });
     expect((await problem(load(cwd, ["s.yaml"]))).message).toBe('unknown key "passRat" (did you mean "passRate"?)');
   });
 

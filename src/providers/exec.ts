@@ -4,7 +4,7 @@
  * output. The command is split into words here and started without a shell, so
  * nothing in a case's vars can become a command.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { statSync } from "node:fs";
 import path from "node:path";
 import { splitCommand } from "../config/command.js";
@@ -75,19 +75,32 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
   return {
     id,
     call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
+      /** spawn says ENOENT for a missing folder to run in as for a missing command: say which. */
+      const spawnFailure = (e: NodeJS.ErrnoException): ProviderError => {
+        const folder = e.code === "ENOENT" || e.code === "ENOTDIR" ? badFolder(cwd) : undefined;
+        if (folder) return new ProviderError("bad-request", `${id}: its folder (config.cwd) ${folder}: ${path.relative(projectDir, cwd) || "."}`, { fatal: true, cause: e });
+        if (e.code === "ENOENT") return new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e });
+        return new ProviderError("provider-error", `${id}: ${e.message}`, { cause: e });
+      };
       const started = performance.now();
       const lastUser = [...request.messages].reverse().find((m) => m.role === "user");
       const input = JSON.stringify({ prompt: lastUser?.content ?? "", messages: request.messages, vars: request.vars, trial: options.trial });
       return new Promise((resolve, reject) => {
         if (options.signal.aborted) return reject(new ProviderError("cancelled", `${id}: cancelled`));
-        const child = spawn(argv[0]!, argv.slice(1), {
-          cwd,
-          env: { ...env, ...config.env },
-          shell: false,
-          stdio: ["pipe", "pipe", "pipe"],
-          // A group of its own, to end as a whole (see endGroup); on Windows it would open a console window.
-          detached: process.platform !== "win32",
-        });
+        let child: ChildProcessWithoutNullStreams;
+        try {
+          child = spawn(argv[0]!, argv.slice(1), {
+            cwd,
+            env: { ...env, ...config.env },
+            shell: false,
+            stdio: ["pipe", "pipe", "pipe"],
+            // A group of its own, to end as a whole (see endGroup); on Windows it would open a console window.
+            detached: process.platform !== "win32",
+          });
+        } catch (e) {
+          // Some failures (a file as the folder: ENOTDIR) are thrown at once, not emitted.
+          return reject(spawnFailure(e as NodeJS.ErrnoException));
+        }
         if (process.platform !== "win32" && child.pid !== undefined) watchGroup(child.pid);
         const out: Buffer[] = [];
         let err = "";
@@ -114,11 +127,7 @@ export function createExecProvider(command: string, config: ProviderConfig, proj
         options.signal.addEventListener("abort", onAbort, { once: true });
         child.on("error", (e: NodeJS.ErrnoException) => {
           options.signal.removeEventListener("abort", onAbort);
-          // spawn says ENOENT for a missing folder to run in as for a missing command: say which.
-          const folder = e.code === "ENOENT" || e.code === "ENOTDIR" ? badFolder(cwd) : undefined;
-          if (folder) reject(new ProviderError("bad-request", `${id}: its folder (config.cwd) ${folder}: ${path.relative(projectDir, cwd) || "."}`, { fatal: true, cause: e }));
-          else if (e.code === "ENOENT") reject(new ProviderError("bad-request", `${id}: command not found: ${argv[0]}`, { fatal: true, cause: e }));
-          else reject(new ProviderError("provider-error", `${id}: ${e.message}`, { cause: e }));
+          reject(spawnFailure(e));
         });
         child.on("close", (code, signal) => {
           options.signal.removeEventListener("abort", onAbort);
