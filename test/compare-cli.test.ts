@@ -53,7 +53,7 @@ describe("harness compare against the fake server", () => {
     const r = await runHarness(["compare", ...models, ...common, "-o", "out/comparison.json"], { cwd: dir, env: env() });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 5 cases breaking\)/);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)/);
     expect(r.stdout).toContain("Compare: PASS");
     // Both models were really called, 12 cases × 5 trials each.
     expect(server.requests.filter((q) => q.api === "anthropic").length).toBeGreaterThanOrEqual(60);
@@ -71,7 +71,7 @@ describe("harness compare against the fake server", () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(12) });
     const r = await runHarness(["compare", ...models, ...common, "--reporter", "terminal,markdown:summary.md"], { cwd: dir, env: env() });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: lower on 6 cases: compare-demo\/case-2, compare-demo\/case-4, compare-demo\/case-6, compare-demo\/case-8, compare-demo\/case-10 and 1 more \(.*p = 0\.016 ≤ α 0\.05\)/);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: lower on 6 cases: compare-demo\/case-2, compare-demo\/case-4, compare-demo\/case-6, compare-demo\/case-8, compare-demo\/case-10 and 1 more \(.*p = 0\.016, corrected 0\.031 ≤ α 0\.05\); also significant on their own: suite compare-demo, /);
     expect(r.stdout).toMatch(/✗ compare-demo\/case-12 {2}5\/5 → 0\/5 passing \(-100 points\)/);
     expect(r.stdout).toContain('5× anthropic:claude-haiku-4-5: output must contain "ok"; got "no idea"');
     expect(r.stdout).toContain("Compare: FAIL");
@@ -81,7 +81,6 @@ describe("harness compare against the fake server", () => {
   });
 
   it("a suite of 3 cases: the verdict says it cannot decide, and exits 0", async () => {
-    anthropicFails = new Set([1]);
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(3) });
     const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: env() });
     expect(r.code).toBe(0);
@@ -173,7 +172,7 @@ describe("harness compare offline on the examples in evals/", () => {
     const r = await runHarness(["compare", ...models, "--offline", "--no-color"], { cwd: dir });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites \(pass rate \+2 points, .*could detect a drop of \d+ points at 80% power, or 5 cases breaking\)/);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites \(pass rate \+2 points, .*could detect a drop of \d+ points at 80% power, or 6 cases breaking\)/);
     const lines = r.stdout.split("\n").filter((l) => /^ {2}[✗✓] /.test(l));
     expect(lines[0]).toMatch(/✗ refund-policy\/refund-after-window {2}5\/5 → 3\/5 passing \(-40 points\)/);
     expect(lines.slice(1).map((l) => /[✓✗] (\S+)/.exec(l)![1])).toEqual(["refund-policy/legal-threat-escalates", "order-router/no-markdown-fence"]);

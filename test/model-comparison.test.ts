@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sideFromBaseline, sideFromRun } from "../src/core/comparison-sides.js";
 import { compareModels } from "../src/core/model-comparison.js";
 import { passHatK } from "../src/core/stats.js";
-import { OPTIONS, side, twoCaseRun, twoSuiteBaseline } from "./helpers/comparison-sides.js";
+import { OPTIONS, side, suitesSide, twoCaseRun, twoSuiteBaseline } from "./helpers/comparison-sides.js";
 
 const ALL_PASS = Array<number>(12).fill(5);
 
@@ -41,34 +41,38 @@ describe("compareModels: pairing and the discordant cases", () => {
 });
 
 describe("compareModels: verdicts", () => {
-  it("a candidate that breaks 6 of 12 always-passing cases is worse (p = 1/64), naming them", () => {
+  it("a candidate that breaks 6 of 12 always-passing cases is worse (p = 1/64, doubled for its half of α), naming them", () => {
     const r = compareModels(side("ref", ALL_PASS), [side("cand", [0, 0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5])], OPTIONS);
     const v = r.candidates[0]!.verdict;
     expect(v.status).toBe("worse");
-    expect(v.pDropAdjusted).toBeCloseTo(1 / 64, 12);
+    expect(v.pDropAdjusted).toBeCloseTo(2 / 64, 12);
+    expect(v.regressions[0]).toMatchObject({ kind: "overall", p: 1 / 64, pAdjusted: 2 / 64 });
     expect(v.regressedCases).toEqual(["s/c1", "s/c2", "s/c3", "s/c4", "s/c5", "s/c6"]);
-    expect(v.message).toMatch(/^cand is worse than ref: lower on 6 cases: s\/c1, s\/c2, s\/c3, s\/c4, s\/c5 and 1 more \(.*p = 0\.016 ≤ α 0\.05\)$/);
+    expect(v.message).toMatch(/^cand is worse than ref: lower on 6 cases: s\/c1, s\/c2, s\/c3, s\/c4, s\/c5 and 1 more \(.*p = 0\.016, corrected 0\.031 ≤ α 0\.05\); also significant on their own: suite s, case s\/c1, case s\/c2, and 4 more significant drops, listed in the report$/);
     expect(r.status).toBe("fail");
   });
 
-  it("the same candidate twice: Holm doubles the smaller p, so 5 broken cases (p = 1/32 each) are no longer enough", () => {
+  it("the same candidate twice: the overall p is Holm-corrected over both and doubled (4/32), so 5 broken cases fail only by the suite's test", () => {
     const broken = [0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5];
-    expect(compareModels(side("ref", ALL_PASS), [side("a", broken)], OPTIONS).candidates[0]!.verdict.status).toBe("worse");
+    const one = compareModels(side("ref", ALL_PASS), [side("a", broken)], OPTIONS).candidates[0]!.verdict;
+    expect(one.pDropAdjusted).toBeCloseTo(2 / 32, 12);
     const two = compareModels(side("ref", ALL_PASS), [side("a", broken), side("b", broken)], OPTIONS);
     for (const c of two.candidates) {
-      expect(c.verdict.pDropAdjusted).toBeCloseTo(2 / 32, 12);
-      expect(c.verdict.status).not.toBe("worse");
+      expect(c.verdict.pDropAdjusted).toBeCloseTo(4 / 32, 12);
+      // Suite s: 5 strata at 5/5 → 0/5, p = (1/252)^5, the least of the family's 12 testable tests.
+      expect(c.verdict.regressions.map((r) => r.kind)).toEqual(["suite"]);
+      expect(c.verdict.regressions[0]!.p / 252 ** -5).toBeCloseTo(1, 9);
+      expect(c.verdict.status).toBe("worse");
     }
-    // Power is held to Holm's strictest step, α/2: breaking 5 cases (1/32 > 0.025) is not enough.
-    expect(two.candidates[0]!.overall.power.alpha).toBe(0.025);
-    expect(two.candidates[0]!.overall.power.minDetectableFlips).toBe(6);
-    expect(two.status).toBe("pass");
+    // Power is held to the overall test's strictest step, α/2/2: breaking 6 cases (1/64 > 0.0125) is not enough.
+    expect(two.candidates[0]!.overall.power.alpha).toBe(0.0125);
+    expect(two.candidates[0]!.overall.power.minDetectableFlips).toBe(7);
   });
 
   it("an identical candidate on 12 cases is not worse, and the line says what drop these cases could detect", () => {
     const v = compareModels(side("ref", ALL_PASS), [side("cand", ALL_PASS)], OPTIONS).candidates[0]!.verdict;
     expect(v.status).toBe("not-worse");
-    expect(v.message).toMatch(/^cand shows no significant drop against ref on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 5 cases breaking\)$/);
+    expect(v.message).toMatch(/^cand shows no significant drop against ref on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)$/);
   });
 
   it("cases one side never answered keep it from 'no significant drop', and the line says how many", () => {
@@ -87,8 +91,9 @@ describe("compareModels: verdicts", () => {
   });
 
   it("a drop that is not significant but as large as a detectable one is undecided, not 'not worse'", () => {
-    const cand = [0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5];
-    const cmp = compareModels(side("ref", ALL_PASS), [side("cand", cand)], OPTIONS).candidates[0]!;
+    // Cases at 3/5: no single case's drop, nor the suite's, is significant on its own.
+    const cand = [0, 0, 0, 5, 3, 3, 3, 3, 3, 3, 3, 3];
+    const cmp = compareModels(side("ref", Array<number>(12).fill(3)), [side("cand", cand)], OPTIONS).candidates[0]!;
     expect(cmp.overall.difference.pDrop).toBeCloseTo(1 / 8, 12);
     expect(cmp.overall.difference.interval[0]).toBeLessThan(-cmp.overall.power.minDetectableDrop);
     expect(cmp.verdict.status).toBe("undecided");
@@ -116,6 +121,60 @@ describe("compareModels: verdicts", () => {
   });
 });
 
+describe("compareModels: worse by a suite's or a case's own test, as eval's gate decides", () => {
+  const ONE_BROKEN = [0, ...Array<number>(19).fill(5)];
+
+  it("a candidate that fails every case of suite alpha and gains as much on beta is worse, not 'cannot tell'", () => {
+    const ref = suitesSide("ref", { alpha: [5, 5, 5, 5, 5, 5], beta: [0, 0, 0, 0, 0, 0] });
+    const cand = suitesSide("cand", { alpha: [0, 0, 0, 0, 0, 0], beta: [5, 5, 5, 5, 5, 5] });
+    const r = compareModels(ref, [cand], OPTIONS);
+    const v = r.candidates[0]!.verdict;
+    // Overall the gains cancel the losses: the sign-flip test alone saw nothing.
+    expect(r.candidates[0]!.overall.difference.mean).toBe(0);
+    expect(v.pDropAdjusted).toBe(1);
+    expect(v.status).toBe("worse");
+    expect(r.status).toBe("fail");
+    // alpha's 6 strata at 5/5 → 0/5: p = (1/252)^6. Tarone's K at α/2 = 0.025: the 12 case tests
+    // (floor 1/252 > 0.025/7) drop out at K = 7, the two suites' remain: corrected 7p, shown doubled.
+    expect(v.regressions).toHaveLength(1);
+    const [suite] = v.regressions;
+    expect(suite).toMatchObject({ kind: "suite", suite: "alpha" });
+    expect(suite!.p / 252 ** -6).toBeCloseTo(1, 9);
+    expect(suite!.pAdjusted / (14 * 252 ** -6)).toBeCloseTo(1, 9);
+    expect(v.regressedCases).toEqual(["alpha/c1", "alpha/c2", "alpha/c3", "alpha/c4", "alpha/c5", "alpha/c6"]);
+    expect(v.message).toBe(
+      "cand is worse than ref on suite alpha: pass rate 100% → 0% over 6 cases (stratified exact p < 0.001, corrected < 0.001 ≤ α 0.05); over every case pass rate 0 points, 95% CI -66 to +66: not a drop overall, but gains elsewhere do not make up for it",
+    );
+  });
+
+  it("one case of twenty 5/5 → 0/5 is worse, as eval's gate says: Fisher p 1/252, corrected 2/252 within its half of α, shown as 4/252", () => {
+    const v = compareModels(side("ref", Array<number>(20).fill(5)), [side("cand", ONE_BROKEN)], OPTIONS).candidates[0]!.verdict;
+    expect(v.status).toBe("worse");
+    // The suite's test and the case's can each reach p = 1/252: K = 2.
+    expect(v.regressions.map((r) => [r.kind, r.caseId, r.p, r.pAdjusted])).toEqual([
+      ["suite", undefined, expect.closeTo(1 / 252, 14), expect.closeTo(4 / 252, 14)],
+      ["case", "c1", expect.closeTo(1 / 252, 14), expect.closeTo(4 / 252, 14)],
+    ]);
+    expect(v.regressedCases).toEqual(["s/c1"]);
+    expect(v.message).toBe(
+      "cand is worse than ref on suite s: pass rate 100% → 95% over 20 cases (stratified exact p 0.004, corrected 0.016 ≤ α 0.05); case s/c1: 5/5 → 0/5 passing (one-sided Fisher p 0.004, corrected 0.016 ≤ α 0.05); over every case pass rate -5 points, 95% CI -15 to +5, not significant on its own (paired sign-flip p 0.500, corrected 1.000)",
+    );
+  });
+
+  it("every candidate's suite and case tests are one family: two such candidates make K = 4", () => {
+    const r = compareModels(side("ref", Array<number>(20).fill(5)), [side("a", ONE_BROKEN), side("b", ONE_BROKEN)], OPTIONS);
+    for (const c of r.candidates) {
+      expect(c.verdict.status).toBe("worse");
+      expect(c.verdict.regressions.map((x) => x.pAdjusted)).toEqual([expect.closeTo(8 / 252, 14), expect.closeTo(8 / 252, 14)]);
+    }
+  });
+
+  it("a candidate that is not judged takes no share of the family", () => {
+    const r = compareModels(side("ref", Array<number>(20).fill(5)), [side("a", ONE_BROKEN), side("b", ONE_BROKEN, false)], OPTIONS);
+    expect(r.candidates[0]!.verdict.regressions.map((x) => x.pAdjusted)).toEqual([expect.closeTo(4 / 252, 14), expect.closeTo(4 / 252, 14)]);
+    expect(r.candidates[1]!.verdict.regressions).toEqual([]);
+  });
+});
 
 describe("the sides", () => {
   it("a run's figures: cost in total and per case, tokens, latency p50/p95 over every answered trial", () => {

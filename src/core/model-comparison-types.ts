@@ -64,12 +64,30 @@ export interface SuitePair extends PairedSummary {
 
 export type CandidateStatus = "worse" | "not-worse" | "better" | "undecided" | "not-judged";
 
+/** A test of the "worse" family that found a significant drop. */
+export interface VerdictRegression {
+  /** overall: the paired sign-flip test over every case; suite and case: the tests eval's gate uses. */
+  kind: "overall" | "suite" | "case";
+  suite?: string;
+  caseId?: string;
+  p: number;
+  /** Corrected within its half of α and doubled (capped at 1): rejected when ≤ α. */
+  pAdjusted: number;
+  message: string;
+}
+
 export interface CandidateVerdict {
   status: CandidateStatus;
-  /** The overall sign-flip p-values after Holm's correction over the candidates. */
+  /**
+   * The overall sign-flip drop p after Holm's correction over the candidates, doubled (capped
+   * at 1) because that test has half of α: compared with α itself.
+   */
   pDropAdjusted: number;
+  /** The overall rise p after Holm's correction over the candidates (the "better" test, at α). */
   pRiseAdjusted: number;
-  /** Cases the candidate did worse on, worst first, as suite/caseId (named when it is worse). */
+  /** The tests that found the candidate worse: the overall one, and any suite's or case's (none unless worse). */
+  regressions: VerdictRegression[];
+  /** Cases the candidate did worse on, worst first, as suite/caseId: every worse case on an overall drop, else the significantly worse cases and the worse cases of a significantly worse suite. */
   regressedCases: string[];
   /** One line a person can act on. */
   message: string;

@@ -11,6 +11,7 @@ import { mcnemarExact, meanInterval, signFlipTest } from "./paired.js";
 import { estimatePower } from "./power.js";
 import { DEFAULT_SEED } from "./random.js";
 import { holmAdjust, meanOfDefined } from "./stats.js";
+import { doubled, gateRegressions } from "./model-regressions.js";
 import { decideVerdict } from "./model-verdict.js";
 
 export interface CompareOptions {
@@ -18,7 +19,7 @@ export interface CompareOptions {
   harnessVersion: string;
   startedAt: string;
   durationMs: number;
-  /** Default 0.05, for the whole comparison (Holm over the candidates). */
+  /** Default 0.05, for the whole comparison: half for the overall tests (Holm over the candidates), half for the suite and case tests (one family). */
   alpha?: number;
   /** Seed of the power simulations; default DEFAULT_SEED. */
   seed?: number;
@@ -107,8 +108,9 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const seed = options.seed ?? DEFAULT_SEED;
   const simulations = options.simulations ?? 500;
-  // Power at Holm's strictest step: what each candidate's test must reach to count.
-  const perTestAlpha = alpha / Math.max(1, candidates.length);
+  // The overall test has half of α (the suite and case tests have the other), and power is
+  // at Holm's strictest step over the candidates: what each candidate's test must reach.
+  const perTestAlpha = alpha / (2 * Math.max(1, candidates.length));
   const refReasons = reasonsOf(reference);
   const partial = candidates.map((cand) => {
     const names = [...new Set([...reference.suites.map((s) => s.name), ...cand.suites.map((s) => s.name)])];
@@ -130,7 +132,8 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
   const reasonFor = (cand: ComparisonSide) =>
     interrupted ? notJudgedReason : [reference, cand].filter((s) => !s.figures.judged).map((s) => `${s.label}: ${s.figures.notJudgedReason}`)[0] ?? null;
   const judgedIdx = partial.map((_, i) => i).filter((i) => reasonFor(candidates[i]!) === null);
-  const dropAdj = holmAdjust(partial.map((p, i) => (judgedIdx.includes(i) ? p.overall.difference.pDrop : Number.NaN)));
+  const dropAdj = holmAdjust(partial.map((p, i) => (judgedIdx.includes(i) ? p.overall.difference.pDrop : Number.NaN))).map(doubled);
+  const gate = gateRegressions(partial.map((p, i) => (judgedIdx.includes(i) ? p.cases : null)), alpha);
   const riseAdj = holmAdjust(partial.map((p, i) => (judgedIdx.includes(i) ? p.overall.difference.pRise : Number.NaN)));
 
   const compared: CandidateComparison[] = partial.map((p, i) => ({
@@ -148,6 +151,7 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
       alpha,
       pDropAdjusted: dropAdj[i]!,
       pRiseAdjusted: riseAdj[i]!,
+      regressions: gate[i]!,
       notJudgedReason: reasonFor(p.cand),
     }),
   }));

@@ -6,7 +6,7 @@
  * in those words: the interval is over cases and leaves out the trials' own noise, so it
  * can be narrow on few cases, and "not worse" would promise more than it shows.
  */
-import type { CandidateVerdict, DiscordantCase, PairedSummary } from "./model-comparison-types.js";
+import type { CandidateVerdict, DiscordantCase, PairedSummary, VerdictRegression } from "./model-comparison-types.js";
 
 export interface VerdictInput {
   reference: string;
@@ -14,14 +14,19 @@ export interface VerdictInput {
   overall: PairedSummary;
   discordant: readonly DiscordantCase[];
   alpha: number;
+  /** The overall drop p, corrected over the candidates and doubled for its half of α: read against α. */
   pDropAdjusted: number;
   pRiseAdjusted: number;
+  /** The suite and case tests (eval's gate's) that found a significant drop (model-regressions.ts). */
+  regressions: readonly VerdictRegression[];
   /** Set when this candidate or the reference could not be judged. */
   notJudgedReason: string | null;
 }
 
 /** Cases named in a verdict line; the rest are counted, and listed in the report. */
 const NAMED = 5;
+/** Significant suite or case drops described in a verdict line; the rest are counted. */
+const DESCRIBED = 3;
 
 export function fmtP(p: number): string {
   return p < 0.001 ? "< 0.001" : p.toFixed(3);
@@ -41,26 +46,53 @@ function listCases(cases: readonly DiscordantCase[]): string {
   return cases.length > NAMED ? `${named.join(", ")} and ${cases.length - NAMED} more` : named.join(", ");
 }
 
+function listRegressions(regressions: readonly VerdictRegression[], describe: (r: VerdictRegression) => string, separator: string): string {
+  const named = regressions.slice(0, DESCRIBED).map(describe);
+  const rest = regressions.length - named.length;
+  return `${named.join(separator)}${rest > 0 ? `${separator}and ${rest} more significant drop${rest === 1 ? "" : "s"}, listed in the report` : ""}`;
+}
+
 export function decideVerdict(input: VerdictInput): CandidateVerdict {
   const { reference, candidate, overall: o, alpha } = input;
   const worse = input.discordant.filter((c) => c.direction === "worse");
   const better = input.discordant.filter((c) => c.direction === "better");
   // Cases one side never answered (every trial errored) are outside every test: say so.
   const leftOut = o.unpaired > 0 ? `; ${o.unpaired} case${o.unpaired === 1 ? "" : "s"} left out, with no judged trial on one side` : "";
-  const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressedCases: [] as string[] };
+  const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressions: [] as VerdictRegression[], regressedCases: [] as string[] };
   if (input.notJudgedReason !== null) {
     return { ...base, status: "not-judged", message: `${candidate} vs ${reference}: not judged (${input.notJudgedReason})` };
   }
   const d = o.difference;
   const observed = `pass rate ${signedPoints(d.mean)} points, 95% CI ${signedPoints(d.interval[0])} to ${signedPoints(d.interval[1])}`;
-  const test = (p: number, adjusted: number) => `paired sign-flip p = ${fmtP(p)}${adjusted !== p ? `, Holm-corrected ${fmtP(adjusted)}` : ""} ≤ α ${alpha}`;
-  if (input.pDropAdjusted <= alpha) {
+  const test = (p: number, adjusted: number) => `paired sign-flip p = ${fmtP(p)}${adjusted !== p ? `, corrected ${fmtP(adjusted)}` : ""} ≤ α ${alpha}`;
+  const overallWorse = input.pDropAdjusted <= alpha;
+  if (overallWorse || input.regressions.length > 0) {
+    const overall: VerdictRegression[] = overallWorse ? [{ kind: "overall", p: d.pDrop, pAdjusted: input.pDropAdjusted, message: `${observed} (${test(d.pDrop, input.pDropAdjusted)})` }] : [];
+    const regressions = [...overall, ...input.regressions];
+    // A significantly worse suite names its worse cases; a significantly worse case, itself.
+    const inRegressed = (c: DiscordantCase) => input.regressions.some((r) => r.suite === c.suite && (r.kind === "suite" || r.caseId === c.caseId));
+    const regressedCases = (overallWorse ? worse : worse.filter(inRegressed)).map((c) => `${c.suite}/${c.caseId}`);
+    if (overallWorse) {
+      const also = input.regressions.length > 0 ? `; also significant on their own: ${listRegressions(input.regressions, (r) => (r.kind === "suite" ? `suite ${r.suite}` : `case ${r.suite}/${r.caseId}`), ", ")}` : "";
+      return {
+        ...base,
+        status: "worse",
+        regressions,
+        regressedCases,
+        // Not "regresses N cases": with many cases, chance alone lowers some and raises others.
+        message: `${candidate} is worse than ${reference}: lower on ${worse.length} case${worse.length === 1 ? "" : "s"}: ${listCases(worse)}${better.length > 0 ? `; higher on ${better.length}` : ""} (${observed}; ${test(d.pDrop, input.pDropAdjusted)}${leftOut})${also}`,
+      };
+    }
+    // A collapse in one suite must not be averaged away by gains in another: eval's gate would fail it.
+    const overallLine = !(d.mean < 0)
+      ? `over every case ${observed}: not a drop overall, but gains elsewhere do not make up for it`
+      : `over every case ${observed}, not significant on its own (paired sign-flip p ${fmtP(d.pDrop)}, corrected ${fmtP(input.pDropAdjusted)})`;
     return {
       ...base,
       status: "worse",
-      regressedCases: worse.map((c) => `${c.suite}/${c.caseId}`),
-      // Not "regresses N cases": with many cases, chance alone lowers some and raises others.
-      message: `${candidate} is worse than ${reference}: lower on ${worse.length} case${worse.length === 1 ? "" : "s"}: ${listCases(worse)}${better.length > 0 ? `; higher on ${better.length}` : ""} (${observed}; ${test(d.pDrop, input.pDropAdjusted)}${leftOut})`,
+      regressions,
+      regressedCases,
+      message: `${candidate} is worse than ${reference} on ${listRegressions(input.regressions, (r) => r.message, "; ")}; ${overallLine}${leftOut}`,
     };
   }
   if (input.pRiseAdjusted <= alpha) {
@@ -72,7 +104,7 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
     return {
       ...base,
       status: "undecided",
-      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha} (${observed})`,
+      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha}, the overall test's share of α ${alpha} (${observed})`,
     };
   }
   const detect = `could detect a drop of ${points(drop)} at ${Math.round(o.power.target * 100)}% power${Number.isFinite(flips) ? `, or ${flips} case${flips === 1 ? "" : "s"} breaking` : ""}`;

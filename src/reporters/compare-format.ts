@@ -1,5 +1,5 @@
 /** Wording shared by the terminal and Markdown reports of harness compare. Formats; decides nothing. */
-import type { DiscordantCase, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
+import type { DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
 import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 
 /** A share as signed points: 0.125 → "+13". */
@@ -30,6 +30,13 @@ export function fmtDetectable(s: PairedSummary): string {
   const p = s.power;
   if (!Number.isFinite(p.minDetectableDrop)) return "none";
   return `${Math.round(p.minDetectableDrop * 100)} pts${Number.isFinite(p.minDetectableFlips) ? ` / ${p.minDetectableFlips} cases` : ""}`;
+}
+
+/** "at 80% power for the overall test, at α 0.025 (its half of α 0.05)": the level the power was simulated at, from the comparison. */
+export function detectableAt(result: ModelComparison): string {
+  const power = result.candidates[0]?.overall.power;
+  const holm = result.candidates.length > 1 ? `, Holm-split over ${result.candidates.length} candidates` : "";
+  return power ? `at ${Math.round(power.target * 100)}% power for the overall test, at α ${power.alpha} (its half of α ${result.alpha}${holm})` : `α ${result.alpha}`;
 }
 
 export function fmtCounts(s: SideCase | null): string {

@@ -4,7 +4,7 @@
  * cases that differ. Every figure comes from the comparison; this file only lays it out.
  */
 import type { CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { costScatter, latencyCharts, reliabilityCharts } from "./compare-html-charts.js";
 import { discordantSection } from "./compare-html-cases.js";
 import { htmlPage } from "./html-assets.js";
@@ -46,7 +46,7 @@ export function renderCompareHtml(result: ModelComparison): string {
   const body = [
     `<header><h1>harness compare</h1><p class="meta">${esc(meta)}</p>${verdicts(result)}<p class="meta">Compare: ${esc(status)}</p></header>`,
     `<h2>Per suite</h2>${suiteTables(result)}`,
-    `<p class="muted">Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test. all-pass only: cases only one side passed in every trial (McNemar exact p). Detectable drop: at 80% power, α ${esc(String(result.alpha))}${result.candidates.length > 1 ? " Holm-split" : ""}.</p>`,
+    `<p class="muted">Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test. all-pass only: cases only one side passed in every trial (McNemar exact p). Detectable drop: ${esc(detectableAt(result))}.</p>`,
     `<h2>Reliability as k grows</h2><p class="muted">pass@k: the chance that at least one of k trials passes; pass^k: that all k do. The wider they part, the less a single answer can be trusted.</p>${reliabilityCharts(result)}`,
     `<h2>Cost and quality</h2>${costScatter(result)}`,
     `<h2>Latency</h2>${latencyCharts(result)}`,

@@ -1,6 +1,6 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { describeCase, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { describeCase, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { cell } from "./markdown.js";
 
 const ICON = { worse: "❌", better: "✅", "not-worse": "✅", undecided: "⚠️", "not-judged": "⚠️" } as const;
@@ -27,6 +27,6 @@ export function renderCompareMarkdown(result: ModelComparison): string {
   }
   out.push(row(PROVIDER_HEAD), row(PROVIDER_HEAD.map(() => "---")));
   for (const p of result.providers) out.push(row(providerRow(p).map(cell)));
-  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% t interval over cases); p drop: one-sided paired sign-flip test; all-pass only: McNemar exact; detectable drop at 80% power, α = ${result.alpha}.</sub>`);
+  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% t interval over cases); p drop: one-sided paired sign-flip test; all-pass only: McNemar exact; detectable drop ${detectableAt(result)}.</sub>`);
   return `${out.join("\n")}\n`;
 }

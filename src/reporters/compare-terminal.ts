@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { describeCase, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { describeCase, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { oneLine } from "./format.js";
 
 export interface CompareTerminalOptions {
@@ -54,7 +54,7 @@ export function renderCompareTerminal(result: ModelComparison, options: CompareT
   for (const p of result.providers) providers.push(providerRow(p));
   out.push(providers.toString());
   out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test.`));
-  out.push(c.dim(`all-pass only: cases that only one side passed in every trial (McNemar exact p). Detectable drop: at 80% power, α ${result.alpha}${result.candidates.length > 1 ? " Holm-split" : ""}, seed ${result.seed}.`));
+  out.push(c.dim(`all-pass only: cases that only one side passed in every trial (McNemar exact p). Detectable drop: ${detectableAt(result)}, seed ${result.seed}.`));
   out.push("");
   for (const cmp of result.candidates) out.push(STATUS_COLOUR[cmp.verdict.status](c)(cmp.verdict.message));
   if (result.interrupted) out.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));

@@ -49,6 +49,18 @@ export function side(label: string, passes: readonly number[], judged = true): C
   };
 }
 
+/** A side of several suites, each from per-case passes out of 5 (cases c1, c2, … numbered across suites). */
+export function suitesSide(label: string, suites: Record<string, readonly number[]>): ComparisonSide {
+  const all = side(label, Object.values(suites).flat());
+  let at = 0;
+  all.suites = Object.entries(suites).map(([name, passes]) => {
+    const cases = all.suites[0]!.cases.slice(at, at + passes.length);
+    at += passes.length;
+    return { name, k: 5, cases };
+  });
+  return all;
+}
+
 export function trial(index: number, passed: boolean, latencyMs: number, costUsd: number | null): TrialResult {
   return {
     index,

@@ -1,0 +1,61 @@
+/**
+ * harness compare's verdict end to end, where it must agree with eval's gate: the real binary
+ * in a temp project against the fake server, each model scripted per case and per call.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeServer, type Api, type FakeServer, type SeenRequest } from "./fake-server.js";
+import { makeProject, runHarness } from "./cli-run.js";
+
+let server: FakeServer;
+type Outcome = "pass" | "fail" | "error";
+/** How each API answers case n on its call-th call (from 0) of that case. */
+let script: (api: Api, n: number, call: number) => Outcome = () => "pass";
+const calls = new Map<string, number>();
+
+function answer(req: SeenRequest) {
+  const messages = req.body.messages as { content: string }[];
+  const n = Number(/question (\d+)/.exec(messages[messages.length - 1]!.content)?.[1]);
+  const key = `${req.api} ${n}`;
+  const call = calls.get(key) ?? 0;
+  calls.set(key, call + 1);
+  const outcome = script(req.api, n, call);
+  if (outcome === "error") return { kind: "status" as const, status: 400, message: "context length exceeded" };
+  return { kind: "answer" as const, text: outcome === "fail" ? "no idea" : "the answer is ok" };
+}
+
+beforeAll(async () => {
+  server = await startFakeServer(answer);
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  script = () => "pass";
+  calls.clear();
+});
+
+/** A suite of cases numbered from..to, 5 trials each, passing when the answer contains "ok". */
+function suiteYaml(name: string, from: number, to: number, extra: string[] = []): string {
+  const lines = [`name: ${name}`, "provider: openai:gpt-4o-mini", 'prompt: "Answer question {{n}}"', "trials: 5", ...extra, "graders:", "  - type: contains", "    value: ok", "cases:"];
+  for (let i = from; i <= to; i++) lines.push(`  - id: case-${i}`, `    vars: { n: ${i} }`);
+  return `${lines.join("\n")}\n`;
+}
+
+const env = () => ({ OPENAI_API_KEY: "sk-test-verdict-1", ANTHROPIC_API_KEY: "sk-ant-test-verdict-2", OPENAI_BASE_URL: server.openaiBaseURL, ANTHROPIC_BASE_URL: server.anthropicBaseURL });
+const models = ["-p", "openai:gpt-4o-mini", "-p", "anthropic:claude-haiku-4-5"];
+const common = ["--fixtures", "no-fixtures", "-q", "--retries", "0", "--no-color"];
+
+describe("harness compare: worse where eval's gate would fail", () => {
+  it("a candidate that fails every case of suite alpha and gains as much on beta: exit 1, naming the suite", async () => {
+    // The reference passes alpha (1-6) and fails beta (7-12); the candidate the other way round.
+    script = (api, n) => ((api === "openai") === n <= 6 ? "pass" : "fail");
+    const dir = await makeProject({ "evals/alpha.yaml": suiteYaml("alpha", 1, 6), "evals/beta.yaml": suiteYaml("beta", 7, 12) });
+    const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: env() });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain(
+      "anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini on suite alpha: pass rate 100% → 0% over 6 cases (stratified exact p < 0.001, corrected < 0.001 ≤ α 0.05); over every case pass rate 0 points, 95% CI -66 to +66: not a drop overall, but gains elsewhere do not make up for it",
+    );
+    expect(r.stdout).toContain("Compare: FAIL");
+    expect(r.code).toBe(1);
+  });
+});
