@@ -53,7 +53,7 @@ describe("harness compare against the fake server", () => {
     const r = await runHarness(["compare", ...models, ...common, "-o", "out/comparison.json"], { cwd: dir, env: env() });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)/);
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini on these suites \(pass rate 0 points, 95% CI 0 to 0; paired sign-flip p 1\.000 > α 0\.05; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)/);
     expect(r.stdout).toContain("Compare: PASS");
     // Both models were really called, 12 cases × 5 trials each.
     expect(server.requests.filter((q) => q.api === "anthropic").length).toBeGreaterThanOrEqual(60);

@@ -72,7 +72,7 @@ describe("compareModels: verdicts", () => {
   it("an identical candidate on 12 cases is not worse, and the line says what drop these cases could detect", () => {
     const v = compareModels(side("ref", ALL_PASS), [side("cand", ALL_PASS)], OPTIONS).candidates[0]!.verdict;
     expect(v.status).toBe("not-worse");
-    expect(v.message).toMatch(/^cand shows no significant drop against ref on these suites \(pass rate 0 points, 95% CI 0 to 0; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)$/);
+    expect(v.message).toMatch(/^cand shows no significant drop against ref on these suites \(pass rate 0 points, 95% CI 0 to 0; paired sign-flip p 1\.000 > α 0\.05; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)$/);
   });
 
   it("cases one side never answered keep it from 'no significant drop', and the line says how many", () => {
@@ -98,6 +98,18 @@ describe("compareModels: verdicts", () => {
     expect(cmp.overall.difference.interval[0]).toBeLessThan(-cmp.overall.power.minDetectableDrop);
     expect(cmp.verdict.status).toBe("undecided");
     expect(cmp.verdict.message).toMatch(/^cannot tell whether cand is worse than ref: .* does not rule out a drop of \d+ points/);
+    // One candidate: the overall test has half of α, so its corrected p is twice the raw one.
+    expect(cmp.verdict.message).toContain("pass rate -12 points, 95% CI -32 to +8 is not significant (paired sign-flip p 0.125, corrected 0.250 > α 0.05)");
+  });
+
+  it("with two candidates, a 95% interval clear of 0 is 'no significant drop' only with the corrected p that failed beside it", () => {
+    const cand = [2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3];
+    const r = compareModels(side("ref", Array<number>(12).fill(3)), [side("a", cand), side("b", cand)], OPTIONS);
+    const v = r.candidates[0]!.verdict;
+    // p = 1/64; Holm over two candidates, doubled for the overall test's half of α: 4/64.
+    expect(v.pDropAdjusted).toBeCloseTo(4 / 64, 12);
+    expect(v.status).toBe("not-worse");
+    expect(v.message).toContain("(pass rate -10 points, 95% CI -17 to -3; paired sign-flip p 0.016, corrected 0.063 > α 0.05; could detect");
   });
 
   it("a candidate that fixes 6 always-failing cases is better; the exit status stays pass", () => {

@@ -100,11 +100,14 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
   }
   const drop = o.power.minDetectableDrop;
   const flips = o.power.minDetectableFlips;
+  // The corrected p is the one that failed: a 95% interval clear of 0 with "not significant"
+  // beside it reads as a contradiction unless the correction is shown.
+  const pNot = Number.isFinite(d.pDrop) ? `; paired sign-flip p ${fmtP(d.pDrop)}${input.pDropAdjusted !== d.pDrop ? `, corrected ${fmtP(input.pDropAdjusted)}` : ""} > α ${alpha}` : "";
   if (!Number.isFinite(drop)) {
     return {
       ...base,
       status: "undecided",
-      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha}, the overall test's share of α ${alpha} (${observed})`,
+      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha}, the overall test's share of α ${alpha} (${observed}${pNot})`,
     };
   }
   const detect = `could detect a drop of ${points(drop)} at ${Math.round(o.power.target * 100)}% power${Number.isFinite(flips) ? `, or ${flips} case${flips === 1 ? "" : "s"} breaking` : ""}`;
@@ -112,15 +115,15 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
     return {
       ...base,
       status: "undecided",
-      message: `cannot tell whether ${candidate} is worse than ${reference}: ${o.unpaired} case${o.unpaired === 1 ? " has" : "s have"} no judged trial on one side (every trial errored), and a model's errors can be its failures (${observed})`,
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${o.unpaired} case${o.unpaired === 1 ? " has" : "s have"} no judged trial on one side (every trial errored), and a model's errors can be its failures (${observed}${pNot})`,
     };
   }
   if (d.interval[0] < -drop) {
     return {
       ...base,
       status: "undecided",
-      message: `cannot tell whether ${candidate} is worse than ${reference}: ${observed} is not significant, but does not rule out a drop of ${points(drop)} (these suites ${detect}); add cases or trials`,
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${observed} is not significant (${pNot.slice(2)}), but does not rule out a drop of ${points(drop)} (these suites ${detect}); add cases or trials`,
     };
   }
-  return { ...base, status: "not-worse", message: `${candidate} shows no significant drop against ${reference} on these suites (${observed}; ${detect})` };
+  return { ...base, status: "not-worse", message: `${candidate} shows no significant drop against ${reference} on these suites (${observed}${pNot}; ${detect})` };
 }
