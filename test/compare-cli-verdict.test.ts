@@ -2,6 +2,8 @@
  * harness compare's verdict end to end, where it must agree with eval's gate: the real binary
  * in a temp project against the fake server, each model scripted per case and per call.
  */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type Api, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { makeProject, runHarness } from "./cli-run.js";
@@ -57,5 +59,35 @@ describe("harness compare: worse where eval's gate would fail", () => {
     );
     expect(r.stdout).toContain("Compare: FAIL");
     expect(r.code).toBe(1);
+  });
+});
+
+describe("harness compare: cases left out, told apart", () => {
+  it("--against-baseline after adding a case: the new case is not compared, and does not block 'no significant drop'", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
+    const base = await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env: env() });
+    expect(base.code, base.stderr).toBe(0);
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml("demo", 1, 13));
+    const r = await runHarness(["compare", "--against-baseline", ...common], { cwd: dir, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/openai:gpt-4o-mini shows no significant drop against baseline \(evals\/baseline\.json\) on these suites \(.*\); not compared: 1 case new since the baseline \(demo\/case-13\)\n/);
+    expect(r.stdout).not.toContain("every trial errored");
+  });
+
+  it("cases whose trials await human review: 'cannot tell', naming them and harness review", async () => {
+    const human = ["  - id: case-1", "    vars: { n: 1 }", "    graders:", "      - type: human", "        instructions: Is it right?"].join("\n");
+    const yaml = suiteYaml("mixed", 2, 12).replace("cases:\n", `cases:\n${human}\n`);
+    const dir = await makeProject({ "evals/mixed.yaml": yaml });
+    const r = await runHarness(["compare", ...models, ...common], { cwd: dir, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cannot tell whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 1 case awaits human review on one side \(mixed\/case-1\): run harness review \(/);
+  });
+
+  it("a case whose every trial errored on the candidate's side: 'cannot tell', saying so", async () => {
+    script = (api, n) => (api === "anthropic" && n === 3 ? "error" : "pass");
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
+    const r = await runHarness(["compare", ...models, ...common, "--max-error-rate", "0.2"], { cwd: dir, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cannot tell whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 1 case has every trial errored on one side \(demo\/case-3\), and a model's errors can be its failures \(/);
   });
 });

@@ -81,7 +81,25 @@ describe("compareModels: verdicts", () => {
     for (const c of cand.suites[0]!.cases.slice(0, 2)) c.counts = { ...c.counts, n: 0, passes: 0, errored: 5 };
     const v = compareModels(side("ref", ALL_PASS), [cand], OPTIONS).candidates[0]!.verdict;
     expect(v.status).toBe("undecided");
-    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: 2 cases have no judged trial on one side/);
+    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: 2 cases have every trial errored on one side \(s\/c1, s\/c2\), and a model's errors can be its failures \(/);
+  });
+
+  it("cases whose trials await human review on one side block 'no significant drop' too, and the line says to run harness review", () => {
+    const cand = side("cand", ALL_PASS);
+    cand.suites[0]!.cases[0]!.counts = { ...cand.suites[0]!.cases[0]!.counts, n: 0, passes: 0, pending: 5 };
+    const cmp = compareModels(side("ref", ALL_PASS), [cand], OPTIONS).candidates[0]!;
+    expect(cmp.unpaired).toEqual([{ suite: "s", caseId: "c1", side: "candidate", why: "pending" }]);
+    expect(cmp.verdict.status).toBe("undecided");
+    expect(cmp.verdict.message).toMatch(/^cannot tell whether cand is worse than ref: 1 case awaits human review on one side \(s\/c1\): run harness review \(/);
+  });
+
+  it("a case new since the baseline is not compared, and blocks nothing: 'no significant drop' still holds", () => {
+    const ref = side("baseline", ALL_PASS);
+    const cand = side("cand", [...ALL_PASS, 5]);
+    const cmp = compareModels(ref, [cand], { ...OPTIONS, mode: "baseline" }).candidates[0]!;
+    expect(cmp.unpaired).toEqual([{ suite: "s", caseId: "c13", side: "reference", why: "absent" }]);
+    expect(cmp.verdict.status).toBe("not-worse");
+    expect(cmp.verdict.message).toMatch(/^cand shows no significant drop against baseline on these suites \(.*\); not compared: 1 case new since the baseline \(s\/c13\)$/);
   });
 
   it("three cases: too few to decide, whatever they show", () => {

@@ -47,7 +47,7 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     cases: s.cases.map((c) => ({
       id: c.id,
       description: c.description,
-      counts: { n: c.n, passes: c.passes, errored: c.errored, passAtK: c.passAtK, passHatK: c.passHatK },
+      counts: { n: c.n, passes: c.passes, errored: c.errored, pending: c.pending, passAtK: c.passAtK, passHatK: c.passHatK },
       reasons: failureReasons(c).map(([reason, count]) => ({ reason, count })),
     })),
   }));
@@ -84,7 +84,7 @@ export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: 
     const cases = Object.entries(b.cases).map(([id, c]) => ({
       id,
       description: undefined,
-      counts: { n: c.n, passes: c.passes, errored: c.errored, passAtK: passAtK(c.n, c.passes, b.k), passHatK: passHatK(c.n, c.passes, b.k) },
+      counts: { n: c.n, passes: c.passes, errored: c.errored, pending: 0, passAtK: passAtK(c.n, c.passes, b.k), passHatK: passHatK(c.n, c.passes, b.k) },
       reasons: [],
     }));
     return [{ name, k: b.k, cases }];

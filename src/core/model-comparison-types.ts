@@ -15,6 +15,8 @@ export interface SideCase {
   n: number;
   passes: number;
   errored: number;
+  /** Trials awaiting a person's verdict (harness review); 0 for the baseline, which keeps none. Absent in comparisons written before it. */
+  pending?: number;
   passAtK: number;
   passHatK: number;
 }
@@ -29,6 +31,18 @@ export interface PairedCase {
   candidate: SideCase | null;
   /** Candidate's pass rate − reference's; NaN when either has no judged trial (then the case is not paired). */
   difference: number;
+}
+
+/**
+ * A case left out of every test, and why: every trial errored, or awaits human review, on
+ * `side` (either may hide a failure), or `side` never had it (absent: new since the baseline,
+ * or no longer run).
+ */
+export interface UnpairedCase {
+  suite: string;
+  caseId: string;
+  side: "reference" | "candidate";
+  why: "errored" | "pending" | "absent";
 }
 
 /** A case one model did better on than the other, with why the worse one failed. */
@@ -100,6 +114,8 @@ export interface CandidateComparison {
   overall: PairedSummary;
   /** Every case, in suite order. */
   cases: PairedCase[];
+  /** The cases left out of every test, with why (added within schema 1). */
+  unpaired: UnpairedCase[];
   /** Cases whose pass rates differ, candidate's worst drops first, then its gains. */
   discordant: DiscordantCase[];
   verdict: CandidateVerdict;

@@ -12,6 +12,7 @@ import { estimatePower } from "./power.js";
 import { DEFAULT_SEED } from "./random.js";
 import { holmAdjust, meanOfDefined } from "./stats.js";
 import { doubled, gateRegressions } from "./model-regressions.js";
+import { unpairedCases } from "./model-unpaired.js";
 import { decideVerdict } from "./model-verdict.js";
 
 export interface CompareOptions {
@@ -142,10 +143,13 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
     suites: p.suites,
     overall: p.overall,
     cases: p.cases,
+    unpaired: unpairedCases(p.cases),
     discordant: p.discordant,
     verdict: decideVerdict({
       reference: reference.label,
       candidate: p.cand.label,
+      mode: options.mode,
+      unpaired: unpairedCases(p.cases),
       overall: p.overall,
       discordant: p.discordant,
       alpha,

@@ -6,12 +6,16 @@
  * in those words: the interval is over cases and leaves out the trials' own noise, so it
  * can be narrow on few cases, and "not worse" would promise more than it shows.
  */
-import type { CandidateVerdict, DiscordantCase, PairedSummary, VerdictRegression } from "./model-comparison-types.js";
+import type { CandidateVerdict, DiscordantCase, ModelComparison, PairedSummary, UnpairedCase, VerdictRegression } from "./model-comparison-types.js";
+import { hidingReason, notCompared } from "./model-unpaired.js";
 
 export interface VerdictInput {
   reference: string;
   candidate: string;
+  mode: ModelComparison["mode"];
   overall: PairedSummary;
+  /** Cases left out of every test, and why (model-unpaired.ts). */
+  unpaired: readonly UnpairedCase[];
   discordant: readonly DiscordantCase[];
   alpha: number;
   /** The overall drop p, corrected over the candidates and doubled for its half of α: read against α. */
@@ -56,8 +60,10 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
   const { reference, candidate, overall: o, alpha } = input;
   const worse = input.discordant.filter((c) => c.direction === "worse");
   const better = input.discordant.filter((c) => c.direction === "better");
-  // Cases one side never answered (every trial errored) are outside every test: say so.
-  const leftOut = o.unpaired > 0 ? `; ${o.unpaired} case${o.unpaired === 1 ? "" : "s"} left out, with no judged trial on one side` : "";
+  // Cases outside every test: those that may hide a failure, and those one side never had.
+  const hiding = hidingReason(input.unpaired);
+  const absent = notCompared(input.unpaired, input.mode);
+  const leftOut = [hiding, absent].filter((x) => x !== undefined).map((x) => `; ${x}`).join("");
   const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressions: [] as VerdictRegression[], regressedCases: [] as string[] };
   if (input.notJudgedReason !== null) {
     return { ...base, status: "not-judged", message: `${candidate} vs ${reference}: not judged (${input.notJudgedReason})` };
@@ -107,23 +113,20 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
     return {
       ...base,
       status: "undecided",
-      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha}, the overall test's share of α ${alpha} (${observed}${pNot})`,
+      message: `too few cases to decide whether ${candidate} is worse than ${reference}: ${o.paired} paired case${o.paired === 1 ? "" : "s"} would miss even a drop to 0 in every case more than ${Math.round((1 - o.power.target) * 100)}% of the time at α ${o.power.alpha}, the overall test's share of α ${alpha} (${observed}${pNot})${leftOut}`,
     };
   }
   const detect = `could detect a drop of ${points(drop)} at ${Math.round(o.power.target * 100)}% power${Number.isFinite(flips) ? `, or ${flips} case${flips === 1 ? "" : "s"} breaking` : ""}`;
-  if (o.unpaired > 0) {
-    return {
-      ...base,
-      status: "undecided",
-      message: `cannot tell whether ${candidate} is worse than ${reference}: ${o.unpaired} case${o.unpaired === 1 ? " has" : "s have"} no judged trial on one side (every trial errored), and a model's errors can be its failures (${observed}${pNot})`,
-    };
+  const absentNote = absent ? `; ${absent}` : "";
+  if (hiding) {
+    return { ...base, status: "undecided", message: `cannot tell whether ${candidate} is worse than ${reference}: ${hiding} (${observed}${pNot})${absentNote}` };
   }
   if (d.interval[0] < -drop) {
     return {
       ...base,
       status: "undecided",
-      message: `cannot tell whether ${candidate} is worse than ${reference}: ${observed} is not significant (${pNot.slice(2)}), but does not rule out a drop of ${points(drop)} (these suites ${detect}); add cases or trials`,
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${observed} is not significant (${pNot.slice(2)}), but does not rule out a drop of ${points(drop)} (these suites ${detect}); add cases or trials${absentNote}`,
     };
   }
-  return { ...base, status: "not-worse", message: `${candidate} shows no significant drop against ${reference} on these suites (${observed}${pNot}; ${detect})` };
+  return { ...base, status: "not-worse", message: `${candidate} shows no significant drop against ${reference} on these suites (${observed}${pNot}; ${detect})${absentNote}` };
 }
