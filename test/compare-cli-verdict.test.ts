@@ -2,7 +2,7 @@
  * harness compare's verdict end to end, where it must agree with eval's gate: the real binary
  * in a temp project against the fake server, each model scripted per case and per call.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type Api, type FakeServer, type SeenRequest } from "./fake-server.js";
@@ -89,5 +89,22 @@ describe("harness compare: cases left out, told apart", () => {
     const r = await runHarness(["compare", ...models, ...common, "--max-error-rate", "0.2"], { cwd: dir, env: env() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/cannot tell whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 1 case has every trial errored on one side \(demo\/case-3\), and a model's errors can be its failures \(/);
+  });
+});
+
+describe("harness compare: figures over fewer cases say so", () => {
+  it("a candidate failing every judged trial of 3 cases whose fifth errored: pass^k is over 9 of 12 cases, in every report", async () => {
+    script = (api, n, call) => (api === "anthropic" && n <= 3 ? (call === 4 ? "error" : "fail") : "pass");
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
+    const r = await runHarness(["compare", ...models, ...common, "-o", "c.json", "--reporter", "terminal,markdown:c.md,html:c.html"], { cwd: dir, env: env() });
+    expect(r.stderr).not.toContain("Error");
+    const note = "† demo: pass@k, pass^k and all-pass only are over 9 of 12 paired cases: 3 had fewer than 5 judged trials on a side (errored and pending trials are not judged)";
+    expect(r.stdout).toContain(note);
+    expect(r.stdout).toMatch(/│ demo \(k=5\) +│ +12 │ +1\.00 → 1\.00 † │ +1\.00 → 1\.00 † │ .* │ +0 \/ 0 \(p[^)]*\) † │/);
+    // Markdown breaks "@k" so that it cannot mention anyone.
+    expect(await readFile(path.join(dir, "c.md"), "utf8")).toContain(note.replace("@", "@\u200b"));
+    expect(await readFile(path.join(dir, "c.html"), "utf8")).toContain(note);
+    const json = JSON.parse(await readFile(path.join(dir, "c.json"), "utf8"));
+    expect(json.candidates[0].suites[0]).toMatchObject({ paired: 12, countedAtK: 9 });
   });
 });

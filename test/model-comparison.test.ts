@@ -38,6 +38,20 @@ describe("compareModels: pairing and the discordant cases", () => {
     expect(cmp.discordant).toEqual([]);
     expect(cmp.cases[1]!.difference).toBeNaN();
   });
+
+  it("pass@k, pass^k and all-pass only are over the cases with k judged trials on both sides, and say how many", () => {
+    const cand = side("cand", [5, 5, 5, 5]);
+    // Case c1: 4 judged trials, all failing, and one errored: no pass^5 on the candidate's side.
+    cand.suites[0]!.cases[0]!.counts = { n: 4, passes: 0, errored: 1, passAtK: Number.NaN, passHatK: Number.NaN };
+    const o = compareModels(side("ref", [5, 5, 5, 2]), [cand], OPTIONS).candidates[0]!.overall;
+    expect(o).toMatchObject({ paired: 4, countedAtK: 3 });
+    // Both sides over c2..c4: the reference's pass^k (1 + 1 + 0) / 3, not (1 + 1 + 1 + 0) / 4.
+    expect(o.reference.passHatK).toBeCloseTo(2 / 3, 12);
+    expect(o.candidate.passHatK).toBe(1);
+    expect(o.allTrials).toMatchObject({ referenceOnly: 0, candidateOnly: 1 });
+    // The pass rate is over every paired case: c1 counts there, 0/4.
+    expect(o.candidate.passRate).toBeCloseTo(3 / 4, 12);
+  });
 });
 
 describe("compareModels: verdicts", () => {

@@ -60,7 +60,12 @@ export interface PairedSummary {
   paired: number;
   /** Cases left out: not run or not judged on one side. */
   unpaired: number;
-  /** Mean pass@k, pass^k and pass rate over the paired cases (pass@k and pass^k over those with k judged trials). */
+  /**
+   * Paired cases with k judged trials on both sides: pass@k, pass^k and the all-pass counts
+   * are over these alone (a case with fewer has none). Added within schema 1.
+   */
+  countedAtK: number;
+  /** Mean pass rate over the paired cases; mean pass@k and pass^k over the countedAtK cases. */
   reference: { passAtK: number; passHatK: number; passRate: number };
   candidate: { passAtK: number; passHatK: number; passRate: number };
   /** Mean per-case pass-rate difference, its 95% t interval over cases, and the paired sign-flip test. */

@@ -60,19 +60,22 @@ function summarise(cases: readonly PairedCase[], alpha: number, seed: number, si
   const paired = cases.filter(isPaired);
   const counts = paired.map((c) => ({ reference: { n: c.reference!.n, c: c.reference!.passes }, candidate: { n: c.candidate!.n, c: c.candidate!.passes } }));
   const test = signFlipTest(counts);
+  // pass@k and pass^k need k judged trials; both sides' means are over the same cases, those
+  // with k on both, or one side's would leave out the very cases it errored on.
+  const both = paired.filter((c) => Number.isFinite(c.reference!.passHatK) && Number.isFinite(c.candidate!.passHatK));
   const side = (pick: (c: PairedCase) => SideCase) => ({
-    passAtK: meanOfDefined(paired.map((c) => pick(c).passAtK)),
-    passHatK: meanOfDefined(paired.map((c) => pick(c).passHatK)),
+    passAtK: meanOfDefined(both.map((c) => pick(c).passAtK)),
+    passHatK: meanOfDefined(both.map((c) => pick(c).passHatK)),
     passRate: meanOfDefined(paired.map((c) => pick(c).passes / pick(c).n)),
   });
-  // pass^k needs k judged trials on both sides; "passed all" is then every judged trial passing.
-  const both = paired.filter((c) => Number.isFinite(c.reference!.passHatK) && Number.isFinite(c.candidate!.passHatK));
+  // "Passed all" is every judged trial passing, on the cases with k of them.
   const allPassed = (s: SideCase) => s.passes === s.n;
   const referenceOnly = both.filter((c) => allPassed(c.reference!) && !allPassed(c.candidate!)).length;
   const candidateOnly = both.filter((c) => !allPassed(c.reference!) && allPassed(c.candidate!)).length;
   return {
     paired: paired.length,
     unpaired: cases.length - paired.length,
+    countedAtK: both.length,
     reference: side((c) => c.reference!),
     candidate: side((c) => c.candidate!),
     difference: { mean: test.mean, interval: meanInterval(paired.map((c) => c.difference)), pDrop: test.pDrop, pRise: test.pRise, method: test.method },

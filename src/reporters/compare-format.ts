@@ -1,5 +1,5 @@
 /** Wording shared by the terminal and Markdown reports of harness compare. Formats; decides nothing. */
-import type { DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
+import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
 import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 
 /** A share as signed points: 0.125 → "+13". */
@@ -72,17 +72,37 @@ export const PROVIDER_HEAD = ["provider", "cases", "trials", "errored", "cost", 
 
 export const SUITE_HEAD = ["suite", "cases", "pass@k ref → cand", "pass^k ref → cand", "Δ pass rate (95% CI)", "p drop", "all-pass only ref / cand", "detectable drop"];
 
+/** Marks the figures over fewer cases than the row's paired ones; atKNotes says why. */
+const FEWER = "†";
+const shortOfK = (s: PairedSummary) => s.countedAtK < s.paired;
+
 /** One row of the suite table: a suite, or all suites together. */
 export function summaryCells(s: PairedSummary): string[] {
+  const mark = shortOfK(s) ? ` ${FEWER}` : "";
   return [
     s.unpaired > 0 ? `${s.paired} (+${s.unpaired} unpaired)` : String(s.paired),
-    `${fmtProb(s.reference.passAtK)} → ${fmtProb(s.candidate.passAtK)}`,
-    `${fmtProb(s.reference.passHatK)} → ${fmtProb(s.candidate.passHatK)}`,
+    `${fmtProb(s.reference.passAtK)} → ${fmtProb(s.candidate.passAtK)}${mark}`,
+    `${fmtProb(s.reference.passHatK)} → ${fmtProb(s.candidate.passHatK)}${mark}`,
     fmtDifference(s),
     fmtPValue(s.difference.pDrop),
-    fmtAllTrials(s),
+    `${fmtAllTrials(s)}${mark}`,
     fmtDetectable(s),
   ];
+}
+
+/**
+ * "† demo: pass@k, pass^k and all-pass only are over 9 of 12 paired cases: 3 had fewer than 5
+ * judged trials on a side": without it a side failing every judged trial of a case whose
+ * last trial errored would show pass^k unchanged.
+ */
+export function atKNotes(cmp: CandidateComparison): string[] {
+  const rows = [
+    ...cmp.suites.map((s) => ({ name: s.suite, s, k: s.k.reference === s.k.candidate ? String(s.k.candidate) : "k" })),
+    ...(cmp.suites.length > 1 ? [{ name: "all suites", s: cmp.overall as PairedSummary, k: "k" }] : []),
+  ];
+  return rows
+    .filter((r) => shortOfK(r.s))
+    .map((r) => `${FEWER} ${r.name}: pass@k, pass^k and all-pass only are over ${r.s.countedAtK} of ${r.s.paired} paired cases: ${r.s.paired - r.s.countedAtK} had fewer than ${r.k} judged trials on a side (errored and pending trials are not judged)`);
 }
 
 

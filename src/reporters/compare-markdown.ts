@@ -1,6 +1,6 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { describeCase, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, describeCase, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { cell } from "./markdown.js";
 
 const ICON = { worse: "❌", better: "✅", "not-worse": "✅", undecided: "⚠️", "not-judged": "⚠️" } as const;
@@ -16,6 +16,8 @@ export function renderCompareMarkdown(result: ModelComparison): string {
     out.push(row(SUITE_HEAD), row(SUITE_HEAD.map(() => "---")));
     for (const s of cmp.suites) out.push(row([cell(`${s.suite} (k=${s.k.candidate})`), ...summaryCells(s)]));
     if (cmp.suites.length > 1) out.push(row(["**all suites**", ...summaryCells(cmp.overall)]));
+    const notes = atKNotes(cmp);
+    if (notes.length > 0) out.push("", ...notes.map((n) => `${cell(n)}  `));
     if (cmp.discordant.length > 0) {
       out.push("", "Cases whose pass rate differs, worst first:", "");
       for (const d of cmp.discordant) {
