@@ -108,3 +108,31 @@ describe("harness compare: figures over fewer cases say so", () => {
     expect(json.candidates[0].suites[0]).toMatchObject({ paired: 12, countedAtK: 9 });
   });
 });
+
+describe("harness compare: a suite's threshold", () => {
+  it("a candidate below a suite's threshold fails the comparison (exit 1) though no worse than the reference, whose miss is a note", async () => {
+    // Both models fail case 1 in every trial: pass rate 55/60 = 0.917, under the floor of 0.95.
+    script = (_api, n) => (n === 1 ? "fail" : "pass");
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12, ["threshold:", "  passRate: 0.95"]) });
+    const r = await runHarness(["compare", ...models, ...common, "-o", "c.json"], { cwd: dir, env: env() });
+    expect(r.stdout).toMatch(/anthropic:claude-haiku-4-5 shows no significant drop against openai:gpt-4o-mini/);
+    expect(r.stdout).toContain("anthropic:claude-haiku-4-5 misses the threshold of suite demo (pass rate 0.917 is below the threshold 0.95): eval's gate would fail it");
+    expect(r.stdout).toContain("note: the reference openai:gpt-4o-mini misses the threshold of suite demo (pass rate 0.917 is below the threshold 0.95); shown only, the reference is not gated");
+    expect(r.stdout).toContain("Compare: FAIL (a candidate is below a suite's threshold)");
+    expect(r.code).toBe(1);
+    const json = JSON.parse(await readFile(path.join(dir, "c.json"), "utf8"));
+    expect(json.status).toBe("fail");
+    expect(json.providers[1].thresholdProblems).toEqual([{ suite: "demo", message: "pass rate 0.917 is below the threshold 0.95" }]);
+  });
+
+  it("--against-baseline: the baseline has no threshold to check; the run below it fails", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
+    expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env: env() })).code).toBe(0);
+    script = (_api, n) => (n === 1 ? "fail" : "pass");
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml("demo", 1, 12, ["threshold:", "  passRate: 0.95"]));
+    const r = await runHarness(["compare", "--against-baseline", ...common], { cwd: dir, env: env() });
+    expect(r.stdout).toContain("openai:gpt-4o-mini misses the threshold of suite demo (pass rate 0.917 is below the threshold 0.95): eval's gate would fail it");
+    expect(r.stdout).not.toContain("note: the reference");
+    expect(r.code).toBe(1);
+  });
+});

@@ -159,6 +159,21 @@ describe("compareModels: verdicts", () => {
     expect(r.status).toBe("fail");
   });
 
+  it("a candidate below a suite's threshold fails the comparison, whatever the paired tests say; the reference's miss does not", () => {
+    const miss = [{ suite: "s", message: "pass rate 0.917 is below the threshold 0.95" }];
+    const cand = side("cand", ALL_PASS);
+    cand.figures.thresholdProblems = miss;
+    const r = compareModels(side("ref", ALL_PASS), [cand], OPTIONS);
+    expect(r.candidates[0]!.verdict.status).toBe("not-worse");
+    expect(r.candidates[0]!.verdict.thresholds).toEqual(["cand misses the threshold of suite s (pass rate 0.917 is below the threshold 0.95): eval's gate would fail it"]);
+    expect(r.status).toBe("fail");
+    const ref = side("ref", ALL_PASS);
+    ref.figures.thresholdProblems = miss;
+    const shown = compareModels(ref, [side("cand", ALL_PASS)], OPTIONS);
+    expect(shown.candidates[0]!.verdict.thresholds).toEqual([]);
+    expect(shown.status).toBe("pass");
+  });
+
   it("an interrupted comparison is not judged", () => {
     const r = compareModels(side("ref", ALL_PASS), [side("cand", ALL_PASS)], { ...OPTIONS, interrupted: "SIGINT" });
     expect(r).toMatchObject({ judged: false, notJudgedReason: "the comparison was interrupted by SIGINT", interrupted: "SIGINT" });

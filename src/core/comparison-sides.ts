@@ -70,6 +70,8 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     errorsByCategory: run.errors.byCategory,
     judged: run.gate.judged,
     notJudgedReason: run.gate.notJudgedReason,
+    // A floor a suite sets is checked on every run: compare must not pass what eval fails.
+    thresholdProblems: run.gate.regressions.filter((r) => r.kind === "threshold").map((r) => ({ suite: r.suite, message: r.message })),
     ...pooledPassRate(suites),
     latencyHistogram: latencyHistogram(latencies),
   };
@@ -106,6 +108,7 @@ export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: 
     errorsByCategory: {},
     judged: true,
     notJudgedReason: null,
+    thresholdProblems: [],
     ...pooledPassRate(suites),
     latencyHistogram: null,
   };

@@ -110,6 +110,8 @@ export interface CandidateVerdict {
   regressedCases: string[];
   /** One line a person can act on. */
   message: string;
+  /** One line per suite threshold the candidate's run missed: each fails the comparison, as it fails eval's gate. Added within schema 1. */
+  thresholds: string[];
 }
 
 export interface CandidateComparison {
@@ -152,6 +154,8 @@ export interface ProviderFigures {
   /** False when the run could not be judged (too many errored trials, missing fixtures offline, interrupted). */
   judged: boolean;
   notJudgedReason: string | null;
+  /** Suites whose `threshold:` this side's run missed, in the words of eval's gate; empty for the baseline, which has none to check. Added within schema 1. */
+  thresholdProblems: { suite: string; message: string }[];
 }
 
 /** One side's pass@k and pass^k on one suite for k = 1..its trials per case. */
@@ -189,6 +193,6 @@ export interface ModelComparison {
   judged: boolean;
   notJudgedReason: string | null;
   interrupted: "SIGINT" | "SIGTERM" | null;
-  /** "fail" when a candidate is significantly worse, or the comparison could not be judged. */
+  /** "fail" when a candidate is significantly worse or below a suite's threshold, or the comparison could not be judged. */
   status: "pass" | "fail";
 }

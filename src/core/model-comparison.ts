@@ -140,15 +140,8 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
   const gate = gateRegressions(partial.map((p, i) => (judgedIdx.includes(i) ? p.cases : null)), alpha);
   const riseAdj = holmAdjust(partial.map((p, i) => (judgedIdx.includes(i) ? p.overall.difference.pRise : Number.NaN)));
 
-  const compared: CandidateComparison[] = partial.map((p, i) => ({
-    reference: reference.label,
-    candidate: p.cand.label,
-    suites: p.suites,
-    overall: p.overall,
-    cases: p.cases,
-    unpaired: unpairedCases(p.cases),
-    discordant: p.discordant,
-    verdict: decideVerdict({
+  const verdictOf = (p: (typeof partial)[number], i: number) => {
+    const verdict = decideVerdict({
       reference: reference.label,
       candidate: p.cand.label,
       mode: options.mode,
@@ -160,7 +153,20 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
       pRiseAdjusted: riseAdj[i]!,
       regressions: gate[i]!,
       notJudgedReason: reasonFor(p.cand),
-    }),
+    });
+    // A suite's floor holds for every run, whatever the reference did: below it, eval's gate fails the candidate, and so does this.
+    const thresholds = verdict.status === "not-judged" ? [] : p.cand.figures.thresholdProblems.map((t) => `${p.cand.label} misses the threshold of suite ${t.suite} (${t.message}): eval's gate would fail it`);
+    return { ...verdict, thresholds };
+  };
+  const compared: CandidateComparison[] = partial.map((p, i) => ({
+    reference: reference.label,
+    candidate: p.cand.label,
+    suites: p.suites,
+    overall: p.overall,
+    cases: p.cases,
+    unpaired: unpairedCases(p.cases),
+    discordant: p.discordant,
+    verdict: verdictOf(p, i),
   }));
   return {
     schemaVersion: 1,
@@ -177,7 +183,7 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
     judged: notJudgedReason === null,
     notJudgedReason,
     interrupted,
-    status: notJudgedReason !== null || compared.some((c) => c.verdict.status === "worse") ? "fail" : "pass",
+    status: notJudgedReason !== null || compared.some((c) => c.verdict.status === "worse" || c.verdict.thresholds.length > 0) ? "fail" : "pass",
     curves: suiteCurves([reference, ...candidates]),
   };
 }

@@ -64,7 +64,7 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
   const hiding = hidingReason(input.unpaired);
   const absent = notCompared(input.unpaired, input.mode);
   const leftOut = [hiding, absent].filter((x) => x !== undefined).map((x) => `; ${x}`).join("");
-  const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressions: [] as VerdictRegression[], regressedCases: [] as string[] };
+  const base = { pDropAdjusted: input.pDropAdjusted, pRiseAdjusted: input.pRiseAdjusted, regressions: [] as VerdictRegression[], regressedCases: [] as string[], thresholds: [] as string[] };
   if (input.notJudgedReason !== null) {
     return { ...base, status: "not-judged", message: `${candidate} vs ${reference}: not judged (${input.notJudgedReason})` };
   }

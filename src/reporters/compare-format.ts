@@ -2,6 +2,23 @@
 import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
 import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 
+/** "PASS", or "FAIL (a candidate is significantly worse)": the outcome core decided, and what failed it. */
+export function compareStatus(result: ModelComparison): string {
+  if (!result.judged) return `NOT JUDGED (${result.notJudgedReason})`;
+  if (result.status === "pass") return "PASS";
+  const why = [
+    ...(result.candidates.some((c) => c.verdict.status === "worse") ? ["a candidate is significantly worse"] : []),
+    ...(result.candidates.some((c) => (c.verdict.thresholds ?? []).length > 0) ? ["a candidate is below a suite's threshold"] : []),
+  ];
+  return `FAIL (${why.join("; ")})`;
+}
+
+/** Thresholds the reference missed: shown, never gated (the reference is what candidates are held against). */
+export function referenceThresholdNotes(result: ModelComparison): string[] {
+  const ref = result.providers[0];
+  return (ref?.thresholdProblems ?? []).map((t) => `note: the reference ${ref!.label} misses the threshold of suite ${t.suite} (${t.message}); shown only, the reference is not gated`);
+}
+
 /** A share as signed points: 0.125 → "+13". */
 export function fmtPoints(x: number): string {
   if (!Number.isFinite(x)) return DASH;

@@ -4,7 +4,7 @@
  * cases that differ. Every figure comes from the comparison; this file only lays it out.
  */
 import type { CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, compareStatus, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { costScatter, latencyCharts, reliabilityCharts } from "./compare-html-charts.js";
 import { discordantSection } from "./compare-html-cases.js";
 import { htmlPage } from "./html-assets.js";
@@ -24,7 +24,11 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 }
 
 function verdicts(result: ModelComparison): string {
-  const lines = result.candidates.map((c) => `<div class="verdict ${VERDICT_CLASS[c.verdict.status]}" data-candidate="${esc(c.candidate)}">${esc(c.verdict.message)}</div>`);
+  const lines = result.candidates.flatMap((c) => [
+    `<div class="verdict ${VERDICT_CLASS[c.verdict.status]}" data-candidate="${esc(c.candidate)}">${esc(c.verdict.message)}</div>`,
+    ...c.verdict.thresholds.map((t) => `<div class="verdict fail" data-candidate="${esc(c.candidate)}" data-threshold>${esc(t)}</div>`),
+  ]);
+  for (const note of referenceThresholdNotes(result)) lines.push(`<div class="verdict not-judged">${esc(note)}</div>`);
   if (result.interrupted) lines.push(`<div class="verdict not-judged">Interrupted by ${esc(result.interrupted)}: the figures cover only the trials that finished.</div>`);
   if (!result.judged) lines.push(`<div class="verdict not-judged">Not judged: ${esc(result.notJudgedReason ?? "")}</div>`);
   return lines.join("");
@@ -43,7 +47,7 @@ function suiteTables(result: ModelComparison): string {
 
 export function renderCompareHtml(result: ModelComparison): string {
   const meta = [`started ${result.startedAt}`, `${(result.durationMs / 1000).toFixed(1)} s`, `harness ${result.harnessVersion}`, `reference ${result.reference}`, `α = ${result.alpha}`, `seed ${result.seed}`].join(" · ");
-  const status = !result.judged ? "NOT JUDGED" : result.status === "pass" ? "PASS" : "FAIL (a candidate is significantly worse)";
+  const status = result.judged ? compareStatus(result) : "NOT JUDGED";
   const body = [
     `<header><h1>harness compare</h1><p class="meta">${esc(meta)}</p>${verdicts(result)}<p class="meta">Compare: ${esc(status)}</p></header>`,
     `<h2>Per suite</h2>${suiteTables(result)}`,

@@ -1,6 +1,6 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, describeCase, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { cell } from "./markdown.js";
 
 const ICON = { worse: "❌", better: "✅", "not-worse": "✅", undecided: "⚠️", "not-judged": "⚠️" } as const;
@@ -10,7 +10,11 @@ const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
 export function renderCompareMarkdown(result: ModelComparison): string {
   const out: string[] = [];
   if (!result.judged) out.push(`### ⚠️ Not judged: ${cell(result.notJudgedReason ?? "")}`, "");
-  for (const cmp of result.candidates) out.push(`### ${ICON[cmp.verdict.status]} ${cell(cmp.verdict.message)}`, "");
+  for (const cmp of result.candidates) {
+    out.push(`### ${ICON[cmp.verdict.status]} ${cell(cmp.verdict.message)}`, "");
+    for (const t of cmp.verdict.thresholds) out.push(`### ❌ ${cell(t)}`, "");
+  }
+  for (const note of referenceThresholdNotes(result)) out.push(`⚠️ ${cell(note)}`, "");
   for (const cmp of result.candidates) {
     out.push(`#### ${cell(cmp.candidate)} vs ${cell(cmp.reference)} (reference)`, "");
     out.push(row(SUITE_HEAD), row(SUITE_HEAD.map(() => "---")));

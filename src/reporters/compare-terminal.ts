@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, describeCase, detectableAt, PROVIDER_HEAD, providerRow, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { oneLine } from "./format.js";
 
 export interface CompareTerminalOptions {
@@ -56,9 +56,13 @@ export function renderCompareTerminal(result: ModelComparison, options: CompareT
   out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test.`));
   out.push(c.dim(`all-pass only: cases that only one side passed in every trial (McNemar exact p). Detectable drop: ${detectableAt(result)}, seed ${result.seed}.`));
   out.push("");
-  for (const cmp of result.candidates) out.push(STATUS_COLOUR[cmp.verdict.status](c)(cmp.verdict.message));
+  for (const cmp of result.candidates) {
+    out.push(STATUS_COLOUR[cmp.verdict.status](c)(cmp.verdict.message));
+    for (const t of cmp.verdict.thresholds) out.push(c.red.bold(t));
+  }
+  for (const note of referenceThresholdNotes(result)) out.push(c.yellow(note));
   if (result.interrupted) out.push(c.yellow(`Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`));
-  if (!result.judged) out.push(c.yellow.bold(`Compare: NOT JUDGED (${result.notJudgedReason})`));
-  else out.push(result.status === "pass" ? c.green.bold("Compare: PASS") : c.red.bold("Compare: FAIL (a candidate is significantly worse)"));
+  const status = `Compare: ${compareStatus(result)}`;
+  out.push(!result.judged ? c.yellow.bold(status) : result.status === "pass" ? c.green.bold(status) : c.red.bold(status));
   return `${out.join("\n")}\n`;
 }

@@ -23,6 +23,7 @@ export function figures(label: string, judged = true): ProviderFigures {
     errorsByCategory: {},
     judged,
     notJudgedReason: judged ? null : "3 of 10 trials errored (30% > 10%)",
+    thresholdProblems: [],
     passRate: Number.NaN,
     passRateInterval: [Number.NaN, Number.NaN],
     latencyHistogram: null,
