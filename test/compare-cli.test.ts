@@ -77,6 +77,8 @@ describe("harness compare against the fake server", () => {
     expect(r.stdout).toContain("Compare: FAIL");
     const md = await readFile(path.join(dir, "summary.md"), "utf8");
     expect(md).toMatch(/^### ❌ anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini/);
+    // The whole verdict, p-value and all, past the 200 characters a table cell keeps; then the outcome.
+    expect(md).toMatch(/p = 0\.016, corrected 0\.031 ≤ α 0\.05\); also significant on their own: suite compare-demo, .* listed in the report\n\n\*\*Compare: FAIL \(a candidate is significantly worse\)\*\*\n/);
     expect(md).toContain("| provider | cases | trials |");
   });
 

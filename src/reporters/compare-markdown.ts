@@ -1,6 +1,7 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { markdownLine } from "./format.js";
 import { cell } from "./markdown.js";
 
 const ICON = { worse: "❌", better: "✅", "not-worse": "✅", undecided: "⚠️", "not-judged": "⚠️" } as const;
@@ -9,19 +10,22 @@ const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
 
 export function renderCompareMarkdown(result: ModelComparison): string {
   const out: string[] = [];
-  if (!result.judged) out.push(`### ⚠️ Not judged: ${cell(result.notJudgedReason ?? "")}`, "");
+  // Verdicts and notes whole: each ends with the p-value or the reason it rests on.
+  if (!result.judged) out.push(`### ⚠️ Not judged: ${markdownLine(result.notJudgedReason ?? "")}`, "");
   for (const cmp of result.candidates) {
-    out.push(`### ${ICON[cmp.verdict.status]} ${cell(cmp.verdict.message)}`, "");
-    for (const t of cmp.verdict.thresholds) out.push(`### ❌ ${cell(t)}`, "");
+    out.push(`### ${ICON[cmp.verdict.status]} ${markdownLine(cmp.verdict.message)}`, "");
+    for (const t of cmp.verdict.thresholds) out.push(`### ❌ ${markdownLine(t)}`, "");
   }
-  for (const note of referenceThresholdNotes(result)) out.push(`⚠️ ${cell(note)}`, "");
+  for (const note of referenceThresholdNotes(result)) out.push(`⚠️ ${markdownLine(note)}`, "");
+  if (result.interrupted) out.push(`⚠️ Interrupted by ${result.interrupted}: the figures cover only the trials that finished.`, "");
+  out.push(`**Compare: ${markdownLine(compareStatus(result))}**`, "");
   for (const cmp of result.candidates) {
     out.push(`#### ${cell(cmp.candidate)} vs ${cell(cmp.reference)} (reference)`, "");
     out.push(row(SUITE_HEAD), row(SUITE_HEAD.map(() => "---")));
     for (const s of cmp.suites) out.push(row([cell(`${s.suite} (k=${s.k.candidate})`), ...summaryCells(s)]));
     if (cmp.suites.length > 1) out.push(row(["**all suites**", ...summaryCells(cmp.overall)]));
     const notes = atKNotes(cmp);
-    if (notes.length > 0) out.push("", ...notes.map((n) => `${cell(n)}  `));
+    if (notes.length > 0) out.push("", ...notes.map((n) => `${markdownLine(n)}  `));
     if (cmp.discordant.length > 0) {
       out.push("", "Cases whose pass rate differs, worst first:", "");
       for (const d of cmp.discordant) {

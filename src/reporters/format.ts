@@ -101,3 +101,17 @@ export function acceptedAsBaseline(result: Pick<RunResult, "gate">, updatingBase
   if (!updatingBaseline || !g.judged || g.regressions.length === 0 || g.regressions.some((r) => r.kind === "threshold" || r.kind === "pending")) return undefined;
   return g.regressions.length;
 }
+
+/**
+ * Untrusted text made safe for Markdown as markdown.ts `cell` makes it (no HTML, no breaking
+ * out of code or tables, no @-mentions), on one line but whole: `cell` cuts at 200
+ * characters, and a verdict cut there loses its p-value.
+ */
+export function markdownLine(s: string): string {
+  return oneLine(s, Number.POSITIVE_INFINITY)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([|`*_\[\]])/g, "\\$1")
+    .replace(/@(?=\w)/g, "@\u200b");
+}
