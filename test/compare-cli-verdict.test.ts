@@ -136,3 +136,17 @@ describe("harness compare: a suite's threshold", () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe("harness compare --against-baseline: a prompt changed since the baseline", () => {
+  it("marks the cases and says how many: differences may be the prompt's, not the model's", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
+    expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env: env() })).code).toBe(0);
+    script = (_api, n) => (n === 2 ? "fail" : "pass");
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml("demo", 1, 12).replace("Answer question {{n}}", "Answer question {{n}} briefly"));
+    const r = await runHarness(["compare", "--against-baseline", ...common, "--reporter", "terminal,markdown:c.md"], { cwd: dir, env: env() });
+    const note = "12 cases' prompts changed since the baseline (demo/case-1, demo/case-2, demo/case-3, demo/case-4, demo/case-5 and 7 more): differences may be the prompt's, not the model's";
+    expect(r.stdout).toContain(note);
+    expect(r.stdout).toMatch(/✗ demo\/case-2 {2}5\/5 → 0\/5 passing \(-100 points\) \(prompt changed\)/);
+    expect(await readFile(path.join(dir, "c.md"), "utf8")).toContain(note);
+  });
+});

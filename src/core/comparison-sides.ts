@@ -13,7 +13,10 @@ import { hasOutput } from "./stored-output.js";
 export interface SideSuite {
   name: string;
   k: number;
-  cases: { id: string; description: string | undefined; counts: SideCase; reasons: { reason: string; count: number }[] }[];
+  /** The judge model and its instructions' hashes by grader type, where known: to flag a judge changed since the baseline. */
+  judgeModel?: string | null;
+  judgePrompts?: Record<string, string>;
+  cases: { id: string; description: string | undefined; promptHash?: string; counts: SideCase; reasons: { reason: string; count: number }[] }[];
 }
 
 /** One side of a comparison: a model's run, or the baseline. */
@@ -44,9 +47,12 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
   const suites = run.suites.map((s) => ({
     name: s.name,
     k: s.k,
+    judgeModel: s.judgeModel,
+    judgePrompts: s.judgePrompts,
     cases: s.cases.map((c) => ({
       id: c.id,
       description: c.description,
+      promptHash: c.promptHash,
       counts: { n: c.n, passes: c.passes, errored: c.errored, pending: c.pending, passAtK: c.passAtK, passHatK: c.passHatK },
       reasons: failureReasons(c).map(([reason, count]) => ({ reason, count })),
     })),
@@ -86,10 +92,11 @@ export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: 
     const cases = Object.entries(b.cases).map(([id, c]) => ({
       id,
       description: undefined,
+      promptHash: c.promptHash,
       counts: { n: c.n, passes: c.passes, errored: c.errored, pending: 0, passAtK: passAtK(c.n, c.passes, b.k), passHatK: passHatK(c.n, c.passes, b.k) },
       reasons: [],
     }));
-    return [{ name, k: b.k, cases }];
+    return [{ name, k: b.k, judgeModel: b.judgeModel ?? null, ...(b.judgePrompts ? { judgePrompts: b.judgePrompts } : {}), cases }];
   });
   const all = suites.flatMap((s) => s.cases);
   const errored = all.reduce((n, c) => n + c.counts.errored, 0);

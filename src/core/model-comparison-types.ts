@@ -29,6 +29,8 @@ export interface PairedCase {
   /** null when this side did not run the case (a case new since the baseline). */
   reference: SideCase | null;
   candidate: SideCase | null;
+  /** Against the baseline: the case's prompt changed since it was recorded (absent otherwise). */
+  promptChanged?: true;
   /** Candidate's pass rate − reference's; NaN when either has no judged trial (then the case is not paired). */
   difference: number;
 }
@@ -43,6 +45,16 @@ export interface UnpairedCase {
   caseId: string;
   side: "reference" | "candidate";
   why: "errored" | "pending" | "absent";
+}
+
+/** Since the baseline (compare --against-baseline): what changed besides the model, each of which may explain a difference. */
+export interface BaselineChanges {
+  /** Cases whose prompt changed, as suite/caseId. */
+  promptChanged: string[];
+  /** Suites judged by another judge model than the baseline's (when it recorded one). */
+  judgeChanged: { suite: string; baseline: string; current: string }[];
+  /** Suites whose judge instructions changed, by grader type (when the baseline recorded them). */
+  judgePromptsChanged: { suite: string; graders: string[] }[];
 }
 
 /** A case one model did better on than the other, with why the worse one failed. */
@@ -123,6 +135,8 @@ export interface CandidateComparison {
   cases: PairedCase[];
   /** The cases left out of every test, with why (added within schema 1). */
   unpaired: UnpairedCase[];
+  /** What changed since the baseline besides the model; null when the reference is not the baseline. Added within schema 1. */
+  sinceBaseline: BaselineChanges | null;
   /** Cases whose pass rates differ, candidate's worst drops first, then its gains. */
   discordant: DiscordantCase[];
   verdict: CandidateVerdict;

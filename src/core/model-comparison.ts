@@ -11,6 +11,7 @@ import { mcnemarExact, meanInterval, signFlipTest } from "./paired.js";
 import { estimatePower } from "./power.js";
 import { DEFAULT_SEED } from "./random.js";
 import { holmAdjust, meanOfDefined } from "./stats.js";
+import { baselineChanges } from "./model-baseline-changes.js";
 import { doubled, gateRegressions } from "./model-regressions.js";
 import { unpairedCases } from "./model-unpaired.js";
 import { decideVerdict } from "./model-verdict.js";
@@ -127,7 +128,12 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
       cases.push(...rows);
       suites.push({ suite: name, k: { reference: r?.k ?? Number.NaN, candidate: c?.k ?? Number.NaN }, ...summarise(rows, perTestAlpha, seed, simulations) });
     }
-    return { cand, suites, cases, overall: summarise(cases, perTestAlpha, seed, simulations), discordant: discordantCases(cases, refReasons, reasonsOf(cand)) };
+    const sinceBaseline = options.mode === "baseline" ? baselineChanges(reference, cand) : null;
+    if (sinceBaseline) {
+      const changed = new Set(sinceBaseline.promptChanged);
+      for (const c of cases) if (changed.has(`${c.suite}/${c.caseId}`)) c.promptChanged = true;
+    }
+    return { cand, suites, cases, sinceBaseline, overall: summarise(cases, perTestAlpha, seed, simulations), discordant: discordantCases(cases, refReasons, reasonsOf(cand)) };
   });
 
   const notJudged = [reference, ...candidates].find((s) => !s.figures.judged);
@@ -165,6 +171,7 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
     overall: p.overall,
     cases: p.cases,
     unpaired: unpairedCases(p.cases),
+    sinceBaseline: p.sinceBaseline,
     discordant: p.discordant,
     verdict: verdictOf(p, i),
   }));

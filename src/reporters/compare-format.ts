@@ -61,7 +61,23 @@ export function fmtCounts(s: SideCase | null): string {
 }
 
 export function describeCase(c: DiscordantCase): string {
-  return `${c.suite}/${c.caseId}  ${fmtCounts(c.reference)} → ${fmtCounts(c.candidate)} passing (${fmtPoints(c.difference)} points)`;
+  return `${c.suite}/${c.caseId}  ${fmtCounts(c.reference)} → ${fmtCounts(c.candidate)} passing (${fmtPoints(c.difference)} points)${c.promptChanged ? " (prompt changed)" : ""}`;
+}
+
+/** Cases named in a note; the rest are counted. */
+const NAMED = 5;
+
+/** What changed since the baseline besides the model, one line each; none against another model. */
+export function baselineChangeNotes(cmp: CandidateComparison): string[] {
+  const changes = cmp.sinceBaseline;
+  if (!changes) return [];
+  const prompts = changes.promptChanged;
+  const named = prompts.slice(0, NAMED).join(", ") + (prompts.length > NAMED ? ` and ${prompts.length - NAMED} more` : "");
+  return [
+    ...(prompts.length > 0 ? [`${prompts.length} case${prompts.length === 1 ? "'s prompt" : "s' prompts"} changed since the baseline (${named}): differences may be the prompt's, not the model's`] : []),
+    ...changes.judgeChanged.map((j) => `${j.suite}: judged by ${j.current}, but the baseline by ${j.baseline}: differences may be the judge's, not the model's`),
+    ...changes.judgePromptsChanged.map((j) => `${j.suite}: the judge instructions for ${j.graders.join(", ")} changed since the baseline: differences may be the judge's, not the model's`),
+  ];
 }
 
 /** The monitoring row of one side; the baseline stores no cost, tokens or latency, so they show "—". */

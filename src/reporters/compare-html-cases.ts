@@ -20,7 +20,7 @@ function renderCase(d: DiscordantCase, cmp: CandidateComparison, referenceStores
   const summary = [
     `<span class="badge ${worse ? "fail" : "pass"}">${worse ? "worse" : "better"}</span>`,
     `<code>${esc(`${d.suite}/${d.caseId}`)}</code>`,
-    `${esc(fmtCounts(d.reference))} → ${esc(fmtCounts(d.candidate))} passing <span class="status ${worse ? "down" : "up"}">(${esc(fmtPoints(d.difference))} points)</span>`,
+    `${esc(fmtCounts(d.reference))} → ${esc(fmtCounts(d.candidate))} passing <span class="status ${worse ? "down" : "up"}">(${esc(fmtPoints(d.difference))} points)</span>${d.promptChanged ? " (prompt changed)" : ""}`,
     d.description ? `<span class="desc">guards: ${esc(d.description)}</span>` : "",
   ].join(" ");
   const sides = reasonList(`${cmp.reference} (reference)`, d.reasonsBySide.reference, referenceStoresReasons) + reasonList(cmp.candidate, d.reasonsBySide.candidate, true);

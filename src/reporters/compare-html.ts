@@ -4,7 +4,7 @@
  * cases that differ. Every figure comes from the comparison; this file only lays it out.
  */
 import type { CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, compareStatus, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { costScatter, latencyCharts, reliabilityCharts } from "./compare-html-charts.js";
 import { discordantSection } from "./compare-html-cases.js";
 import { htmlPage } from "./html-assets.js";
@@ -39,7 +39,7 @@ function suiteTables(result: ModelComparison): string {
     .map((cmp) => {
       const rows = cmp.suites.map((s) => [`${s.suite} (k=${s.k.candidate})`, ...summaryCells(s)]);
       if (cmp.suites.length > 1) rows.push(["all suites", ...summaryCells(cmp.overall)]);
-      const notes = atKNotes(cmp).map((n) => `<p class="muted">${esc(n)}</p>`);
+      const notes = [...atKNotes(cmp), ...baselineChangeNotes(cmp)].map((n) => `<p class="muted">${esc(n)}</p>`);
       return `<h3>${esc(cmp.candidate)} vs ${esc(cmp.reference)} (reference)</h3>${table(SUITE_HEAD, rows)}${notes.join("")}`;
     })
     .join("");

@@ -1,6 +1,6 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { markdownLine } from "./format.js";
 import { cell } from "./markdown.js";
 
@@ -24,7 +24,7 @@ export function renderCompareMarkdown(result: ModelComparison): string {
     out.push(row(SUITE_HEAD), row(SUITE_HEAD.map(() => "---")));
     for (const s of cmp.suites) out.push(row([cell(`${s.suite} (k=${s.k.candidate})`), ...summaryCells(s)]));
     if (cmp.suites.length > 1) out.push(row(["**all suites**", ...summaryCells(cmp.overall)]));
-    const notes = atKNotes(cmp);
+    const notes = [...atKNotes(cmp), ...baselineChangeNotes(cmp)];
     if (notes.length > 0) out.push("", ...notes.map((n) => `${markdownLine(n)}  `));
     if (cmp.discordant.length > 0) {
       out.push("", "Cases whose pass rate differs, worst first:", "");

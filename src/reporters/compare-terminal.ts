@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
 import { oneLine } from "./format.js";
 
 export interface CompareTerminalOptions {
@@ -33,7 +33,7 @@ function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: Co
   const t = table(SUITE_HEAD, options.color);
   for (const s of cmp.suites) t.push([`${s.suite} (k=${s.k.candidate})`, ...summaryCells(s)]);
   if (cmp.suites.length > 1) t.push([c.bold("all suites"), ...summaryCells(cmp.overall)]);
-  const lines = [`${c.bold(cmp.candidate)} ${c.dim("vs")} ${c.bold(cmp.reference)} ${c.dim("(reference)")}`, t.toString(), ...atKNotes(cmp).map((n) => c.yellow(`  ${n}`))];
+  const lines = [`${c.bold(cmp.candidate)} ${c.dim("vs")} ${c.bold(cmp.reference)} ${c.dim("(reference)")}`, t.toString(), ...[...atKNotes(cmp), ...baselineChangeNotes(cmp)].map((n) => c.yellow(`  ${n}`))];
   if (cmp.discordant.length === 0) lines.push(c.dim("  No case's pass rate differs."));
   else lines.push(`  Cases whose pass rate differs, worst first:`);
   const max = options.maxReasons ?? 3;
