@@ -59,6 +59,10 @@ describe("harness compare: worse where eval's gate would fail", () => {
     );
     expect(r.stdout).toContain("Compare: FAIL");
     expect(r.code).toBe(1);
+    // No judge graded either side: its cost is "—", not $0.0000.
+    expect(r.stdout).toMatch(/│ openai:gpt-4o-mini +│ +12 │ +60 │ +0 │ +\S+ │ +\S+ │ +— │/);
+    // McNemar's p beside a gain is the p of a drop, and says so.
+    expect(r.stdout).toMatch(/│ beta \(k=5\) .*│ +0 \/ 6 \(p drop 1\.000\) │/);
   });
 });
 

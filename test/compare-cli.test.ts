@@ -202,13 +202,16 @@ describe("harness compare offline on the examples in evals/", () => {
       expect(r.code, r.stderr).toBe(0);
       const c = JSON.parse(await readFile(path.join(dir, "c.json"), "utf8"));
       const k = Object.fromEntries(c.candidates[0].suites.map((x: { suite: string; k: { reference: number; candidate: number } }) => [x.suite, x.k]));
-      return { k, stderr: r.stderr };
+      return { k, stderr: r.stderr, stdout: r.stdout };
     };
     const asBaseline = await kOf([]);
     expect(asBaseline.k).toEqual({ "order-router": { reference: 5, candidate: 5 }, "refund-policy": { reference: 5, candidate: 5 } });
     expect(asBaseline.stderr).toBe("harness: order-router: 5 trials per case, as the baseline ran (the suite asks for 3; -k overrides)\n");
     const forced = await kOf(["-k", "3"]);
     expect(forced.k["order-router"]).toEqual({ reference: 5, candidate: 3 });
+    // The suite row names both sides' k, not the candidate's alone.
+    expect(forced.stdout).toMatch(/│ order-router \(k=5 → 3\) +│/);
+    expect(asBaseline.stdout).toMatch(/│ order-router \(k=5\) +│/);
     expect(forced.stderr).toContain("harness: warning: order-router runs 3 trials per case (-k) but the baseline holds 5: with unequal trials the paired test can call noise a drop; drop -k to run 5");
     expect(forced.stderr).toContain("harness: warning: refund-policy runs 3 trials per case (-k) but the baseline holds 5");
   });

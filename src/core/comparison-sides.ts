@@ -69,6 +69,7 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     costPerCaseUsd: costUsd === null || cases === 0 ? null : costUsd / cases,
     // No judge calls cost nothing; an unpriced one makes the total unknown.
     judgeCostUsd: sumOrNull(run.suites.map((s) => (s.judge ? s.judge.costUsd : 0))),
+    judgeCalls: run.suites.reduce((n, s) => n + (s.judge?.calls ?? 0), 0),
     tokens: sumUsage(run.suites.map((s) => s.tokens)),
     latencyMs: latencies.length > 0 ? summarize(latencies) : null,
     refusals: run.suites.reduce((n, s) => n + (s.refusals ?? 0), 0),
@@ -108,6 +109,7 @@ export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: 
     costUsd: null,
     costPerCaseUsd: null,
     judgeCostUsd: null,
+    judgeCalls: null,
     tokens: null,
     latencyMs: null,
     refusals: null,

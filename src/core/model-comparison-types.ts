@@ -153,6 +153,8 @@ export interface ProviderFigures {
   costPerCaseUsd: number | null;
   /** Judge calls to grade this side's outputs, apart. */
   judgeCostUsd: number | null;
+  /** How many judge calls graded this side's outputs (0: no judge, so no judge cost); null for the baseline. Added within schema 1. */
+  judgeCalls?: number | null;
   tokens: Usage | null;
   latencyMs: Summary | null;
   /** Answers in which the model declined (graded as answers); null for the baseline, which does not store them. */

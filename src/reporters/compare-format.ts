@@ -1,5 +1,5 @@
 /** Wording shared by the terminal and Markdown reports of harness compare. Formats; decides nothing. */
-import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase } from "../core/model-comparison-types.js";
+import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase, SuitePair } from "../core/model-comparison-types.js";
 import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 
 /** "PASS", or "FAIL (a candidate is significantly worse)": the outcome core decided, and what failed it. */
@@ -37,10 +37,21 @@ export function fmtDifference(s: PairedSummary): string {
   return `${fmtPoints(d.mean)} (${fmtPoints(d.interval[0])} to ${fmtPoints(d.interval[1])})`;
 }
 
-/** "2 / 0 (p 0.250)": cases only the reference, and only the candidate, passed in every trial. */
+/**
+ * "2 / 0 (p drop 0.250)": cases only the reference, and only the candidate, passed in every
+ * trial, and McNemar's p that the candidate is worse; "p drop" so that beside an improvement
+ * it does not read as the p of that improvement.
+ */
 export function fmtAllTrials(s: PairedSummary): string {
   const a = s.allTrials;
-  return `${a.referenceOnly} / ${a.candidateOnly} (p ${fmtPValue(a.pDrop)})`;
+  return `${a.referenceOnly} / ${a.candidateOnly} (p drop ${fmtPValue(a.pDrop)})`;
+}
+
+/** "demo (k=5)", or "demo (k=5 → 3)" when the reference and the candidate ran different trials per case. */
+export function suiteLabel(s: SuitePair): string {
+  const { reference: r, candidate: c } = s.k;
+  if (Number.isFinite(r) && Number.isFinite(c) && r !== c) return `${s.suite} (k=${r} → ${c})`;
+  return `${s.suite} (k=${Number.isFinite(c) ? c : r})`;
 }
 
 export function fmtDetectable(s: PairedSummary): string {
@@ -92,7 +103,8 @@ export function providerRow(p: ProviderFigures): string[] {
     p.errored > 0 ? `${p.errored}${cats ? ` (${cats})` : ""}` : "0",
     money(p.costUsd),
     money(p.costPerCaseUsd),
-    money(p.judgeCostUsd),
+    // A side with no judge has no judge cost to show: "—", not $0.
+    known && p.judgeCalls === 0 ? DASH : money(p.judgeCostUsd),
     p.tokens ? `${fmtTokens(p.tokens.inputTokens)} / ${fmtTokens(p.tokens.outputTokens)}` : DASH,
     p.latencyMs ? fmtMs(p.latencyMs.p50) : DASH,
     p.latencyMs ? fmtMs(p.latencyMs.p95) : DASH,

@@ -4,7 +4,7 @@
  * cases that differ. Every figure comes from the comparison; this file only lays it out.
  */
 import type { CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, baselineChangeNotes, compareStatus, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
 import { costScatter, latencyCharts, reliabilityCharts } from "./compare-html-charts.js";
 import { discordantSection } from "./compare-html-cases.js";
 import { htmlPage } from "./html-assets.js";
@@ -37,7 +37,7 @@ function verdicts(result: ModelComparison): string {
 function suiteTables(result: ModelComparison): string {
   return result.candidates
     .map((cmp) => {
-      const rows = cmp.suites.map((s) => [`${s.suite} (k=${s.k.candidate})`, ...summaryCells(s)]);
+      const rows = cmp.suites.map((s) => [suiteLabel(s), ...summaryCells(s)]);
       if (cmp.suites.length > 1) rows.push(["all suites", ...summaryCells(cmp.overall)]);
       const notes = [...atKNotes(cmp), ...baselineChangeNotes(cmp)].map((n) => `<p class="muted">${esc(n)}</p>`);
       return `<h3>${esc(cmp.candidate)} vs ${esc(cmp.reference)} (reference)</h3>${table(SUITE_HEAD, rows)}${notes.join("")}`;
@@ -51,7 +51,7 @@ export function renderCompareHtml(result: ModelComparison): string {
   const body = [
     `<header><h1>harness compare</h1><p class="meta">${esc(meta)}</p>${verdicts(result)}<p class="meta">Compare: ${esc(status)}</p></header>`,
     `<h2>Per suite</h2>${suiteTables(result)}`,
-    `<p class="muted">Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test. all-pass only: cases only one side passed in every trial (McNemar exact p). Detectable drop: ${esc(detectableAt(result))}.</p>`,
+    `<p class="muted">Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test. all-pass only: cases only one side passed in every trial (p drop: McNemar exact, that the candidate is worse). Detectable drop: ${esc(detectableAt(result))}.</p>`,
     `<h2>Reliability as k grows</h2><p class="muted">pass@k: the chance that at least one of k trials passes; pass^k: that all k do. The wider they part, the less a single answer can be trusted.</p>${reliabilityCharts(result)}`,
     `<h2>Cost and quality</h2>${costScatter(result)}`,
     `<h2>Latency</h2>${latencyCharts(result)}`,

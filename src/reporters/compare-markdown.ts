@@ -1,6 +1,6 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
 import { markdownLine } from "./format.js";
 import { cell } from "./markdown.js";
 
@@ -22,7 +22,7 @@ export function renderCompareMarkdown(result: ModelComparison): string {
   for (const cmp of result.candidates) {
     out.push(`#### ${cell(cmp.candidate)} vs ${cell(cmp.reference)} (reference)`, "");
     out.push(row(SUITE_HEAD), row(SUITE_HEAD.map(() => "---")));
-    for (const s of cmp.suites) out.push(row([cell(`${s.suite} (k=${s.k.candidate})`), ...summaryCells(s)]));
+    for (const s of cmp.suites) out.push(row([cell(suiteLabel(s)), ...summaryCells(s)]));
     if (cmp.suites.length > 1) out.push(row(["**all suites**", ...summaryCells(cmp.overall)]));
     const notes = [...atKNotes(cmp), ...baselineChangeNotes(cmp)];
     if (notes.length > 0) out.push("", ...notes.map((n) => `${markdownLine(n)}  `));
@@ -37,6 +37,6 @@ export function renderCompareMarkdown(result: ModelComparison): string {
   }
   out.push(row(PROVIDER_HEAD), row(PROVIDER_HEAD.map(() => "---")));
   for (const p of result.providers) out.push(row(providerRow(p).map(cell)));
-  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% t interval over cases); p drop: one-sided paired sign-flip test; all-pass only: McNemar exact; detectable drop ${detectableAt(result)}.</sub>`);
+  out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% t interval over cases); p drop: one-sided paired sign-flip test; all-pass only: its p drop is McNemar exact, that the candidate is worse; detectable drop ${detectableAt(result)}.</sub>`);
   return `${out.join("\n")}\n`;
 }

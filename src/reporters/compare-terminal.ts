@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
 import { oneLine } from "./format.js";
 
 export interface CompareTerminalOptions {
@@ -31,7 +31,7 @@ function table(head: string[], color: boolean): Table.Table {
 
 function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: CompareTerminalOptions): string[] {
   const t = table(SUITE_HEAD, options.color);
-  for (const s of cmp.suites) t.push([`${s.suite} (k=${s.k.candidate})`, ...summaryCells(s)]);
+  for (const s of cmp.suites) t.push([suiteLabel(s), ...summaryCells(s)]);
   if (cmp.suites.length > 1) t.push([c.bold("all suites"), ...summaryCells(cmp.overall)]);
   const lines = [`${c.bold(cmp.candidate)} ${c.dim("vs")} ${c.bold(cmp.reference)} ${c.dim("(reference)")}`, t.toString(), ...[...atKNotes(cmp), ...baselineChangeNotes(cmp)].map((n) => c.yellow(`  ${n}`))];
   if (cmp.discordant.length === 0) lines.push(c.dim("  No case's pass rate differs."));
@@ -54,7 +54,7 @@ export function renderCompareTerminal(result: ModelComparison, options: CompareT
   for (const p of result.providers) providers.push(providerRow(p));
   out.push(providers.toString());
   out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test.`));
-  out.push(c.dim(`all-pass only: cases that only one side passed in every trial (McNemar exact p). Detectable drop: ${detectableAt(result)}, seed ${result.seed}.`));
+  out.push(c.dim(`all-pass only: cases that only one side passed in every trial (p drop: McNemar exact, that the candidate is worse). Detectable drop: ${detectableAt(result)}, seed ${result.seed}.`));
   out.push("");
   for (const cmp of result.candidates) {
     out.push(STATUS_COLOUR[cmp.verdict.status](c)(cmp.verdict.message));
