@@ -107,6 +107,26 @@ describe("compareModels: verdicts", () => {
     expect(cmp.verdict.message).toMatch(/^cannot tell whether cand is worse than ref: 1 case awaits human review on one side \(s\/c1\): run harness review \(/);
   });
 
+  it("a case with some trials awaiting review is not averaged as its judged trials, a sample of failures; sure failures still count", () => {
+    // 20 cases at 90% on both sides; on the candidate the 10 failures are judged and the other 90 trials await review.
+    const rates = Array.from({ length: 20 }, (_, i) => (i < 10 ? 4 : 5));
+    const cand = side("cand", rates);
+    cand.suites[0]!.cases.forEach((c, i) => (c.counts = { ...c.counts, n: i < 10 ? 1 : 0, passes: 0, pending: i < 10 ? 4 : 5 }));
+    const cmp = compareModels(side("ref", rates), [cand], OPTIONS).candidates[0]!;
+    expect(cmp.verdict.status).not.toBe("worse");
+    expect(cmp.verdict.regressions ?? []).toEqual([]);
+    expect(cmp.unpaired.map((u) => u.why)).toEqual(rates.map(() => "pending"));
+    // Eight sure failures and two awaiting, of ten trials, where the reference passed 10 of 10: a drop
+    // even if both pass (10/10 → 2/10, Fisher p = 66/184,756).
+    const sure = side("cand", [0, 5, 5, 5, 5, 5, 5, 5]);
+    sure.suites[0]!.cases[0]!.counts = { ...sure.suites[0]!.cases[0]!.counts, n: 8, passes: 0, pending: 2 };
+    const ref = side("ref", [5, 5, 5, 5, 5, 5, 5, 5]);
+    ref.suites[0]!.cases[0]!.counts = { ...ref.suites[0]!.cases[0]!.counts, n: 10, passes: 10 };
+    const worse = compareModels(ref, [sure], OPTIONS).candidates[0]!;
+    expect(worse.verdict.status).toBe("worse");
+    expect(worse.verdict.regressions?.map((r) => `${r.kind} ${r.caseId ?? r.suite}`)).toContain("case c1");
+  });
+
   it("a case new since the baseline is not compared, and blocks nothing: 'no significant drop' still holds", () => {
     const ref = side("baseline", ALL_PASS);
     const cand = side("cand", [...ALL_PASS, 5]);

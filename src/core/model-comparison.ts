@@ -33,7 +33,13 @@ export interface CompareOptions {
 type Reasons = Map<string, ReasonCount[]>;
 
 const keyOf = (suite: string, caseId: string) => `${suite}\u0000${caseId}`;
-const isPaired = (c: PairedCase) => c.reference !== null && c.candidate !== null && c.reference.n > 0 && c.candidate.n > 0;
+/**
+ * Both sides judged the case, and no trial of it awaits a person: a trial awaits one only when
+ * every other grader passed it, so the judged trials of such a case are a sample of its
+ * failures, and its pass rate would read lower than it is.
+ */
+const settled = (s: SideCase | null): s is SideCase => s !== null && s.n > 0 && (s.pending ?? 0) === 0;
+const isPaired = (c: PairedCase) => settled(c.reference) && settled(c.candidate);
 
 function reasonsOf(side: ComparisonSide): Reasons {
   return new Map(side.suites.flatMap((s) => s.cases.map((c) => [keyOf(s.name, c.id), c.reasons] as const)));
@@ -45,7 +51,7 @@ function pairCases(ref: SideSuite | undefined, cand: SideSuite | undefined, suit
   const seen = new Set<string>();
   const out: PairedCase[] = [];
   const push = (id: string, description: string | undefined, r: SideCase | null, c: SideCase | null) => {
-    const difference = r && c && r.n > 0 && c.n > 0 ? c.passes / c.n - r.passes / r.n : Number.NaN;
+    const difference = settled(r) && settled(c) ? c.passes / c.n - r.passes / r.n : Number.NaN;
     out.push({ suite, caseId: id, description, reference: r, candidate: c, difference });
   };
   for (const r of ref?.cases ?? []) {

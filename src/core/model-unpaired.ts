@@ -14,8 +14,10 @@ export function unpairedCases(cases: readonly PairedCase[]): UnpairedCase[] {
   return cases.flatMap((c): UnpairedCase[] => {
     const at = { suite: c.suite, caseId: c.caseId };
     if (c.reference === null || c.candidate === null) return [{ ...at, side: c.reference === null ? "reference" : "candidate", why: "absent" }];
-    // The candidate's side first: its errors are what a verdict on it must not miss.
-    const side = c.candidate.n === 0 ? "candidate" : c.reference.n === 0 ? "reference" : null;
+    // The candidate's side first: its errors are what a verdict on it must not miss. A case
+    // with trials awaiting a person is out too: its judged trials are a sample of failures.
+    const out = (x: NonNullable<PairedCase["candidate"]>) => x.n === 0 || (x.pending ?? 0) > 0;
+    const side = out(c.candidate) ? "candidate" : out(c.reference) ? "reference" : null;
     if (side === null) return [];
     const counts = side === "candidate" ? c.candidate : c.reference;
     return [{ ...at, side, why: (counts.pending ?? 0) > 0 ? "pending" : "errored" }];

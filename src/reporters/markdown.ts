@@ -1,19 +1,13 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
  * Model outputs and case text are untrusted: in a job summary or PR comment they must not
  * render HTML, break out of code or tables, or @-mention people.
  */
-export const cell = (s: string) =>
-  oneLine(s, 200)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/([|`*_\[\]])/g, "\\$1")
-    .replace(/@(?=\w)/g, "@\u200b");
+export const cell = (s: string) => markdownLine(oneLine(s, 200));
 
 function verdictLine(result: RunResult, updatingBaseline: boolean): string {
   const g = result.gate;
