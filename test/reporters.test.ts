@@ -137,6 +137,17 @@ describe("markdown", () => {
     expect(md).toContain("  - and 2 more cases with failing trials");
   });
 
+  it("a suite's errored trials say apart those a stop cancelled, which never ran", () => {
+    const failed = (index: number, category: "server-error" | "cancelled"): TrialResult => ({ ...trial(index, false, ""), output: null, passed: null, grades: [], error: { category, message: category } });
+    // Case 0: two errored at the server; cases 1..7 cancelled from the third trial on.
+    const stopped: RawRun = { ...raw, suites: [{ suite, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => (i === 0 ? (t < 2 ? failed(t, "server-error") : trial(t, true, "30 days")) : t < 2 ? trial(t, true, "30 days") : failed(t, "cancelled"))) })) }] };
+    const r = buildRunResult(stopped, { harnessVersion: "0.1.0", interrupted: "SIGINT" });
+    expect(r.suites[0]!.totals).toMatchObject({ errored: 23, cancelled: 21 });
+    expect(renderTerminal(r, { color: false })).toContain("17 passed, 0 failed, 2 errored, 21 cancelled when the run stopped");
+    expect(renderMarkdown(r)).toContain("17/40 passed, 2 errored, 21 cancelled when the run stopped");
+    expect(buildRunResult(raw, { harnessVersion: "0.1.0" }).suites[0]!.totals.cancelled).toBeUndefined();
+  });
+
   it("a percentage never rounds to 100% or 0% that it is not", () => {
     expect([1, 0.998, 0.9996, 0.99999, 0.5, 0.004, 0.00001, 0].map(fmtPct)).toEqual(["100%", "99.8%", "99.96%", "> 99.99%", "50%", "0.4%", "< 0.01%", "0%"]);
   });

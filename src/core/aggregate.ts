@@ -67,6 +67,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
       failed: judged - passed,
       errored: cases.reduce((s, c) => s + c.errored, 0),
       pending: cases.reduce((s, c) => s + c.pending, 0),
+      ...(sums.cancelled > 0 ? { cancelled: sums.cancelled } : {}),
     },
     latencyMs: summarize(sums.latencies),
     refusals: sums.refusals,
@@ -98,12 +99,14 @@ function trialTotals(cases: readonly CaseResult[]) {
     costUsd: 0,
     unpriced: 0,
     judged: [] as JudgeUsage[],
+    cancelled: 0,
     // Hash of each judge prompt the suite's grades used, by grader type.
     judgePrompts: {} as Record<string, string>,
   };
   for (const c of cases) {
     for (const t of c.trials) {
       totals.trials++;
+      if (t.error?.category === "cancelled") totals.cancelled++;
       if (t.judge) totals.judged.push(t.judge);
       for (const g of t.grades) if (g.judgePromptHash) totals.judgePrompts[g.type] = g.judgePromptHash;
       if (!hasOutput(t)) continue;

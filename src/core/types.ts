@@ -206,7 +206,8 @@ export interface SuiteResult {
   passRate: number;
   /** 95% interval on passRate, allowing for correlation within a case. */
   passRateInterval: [number, number];
-  totals: { cases: number; trials: number; passed: number; failed: number; errored: number; pending: number };
+  /** errored counts cancelled trials too (those a stop cancelled: they never ran); cancelled is absent when none was. */
+  totals: { cases: number; trials: number; passed: number; failed: number; errored: number; pending: number; cancelled?: number };
   latencyMs: Summary;
   /** Answers in which the model declined; graded like any answer (declining can be the very failure a case guards). Absent in reports before 0.2. */
   refusals?: number;

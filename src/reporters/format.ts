@@ -115,3 +115,9 @@ export function markdownLine(s: string): string {
     .replace(/([|`*_\[\]])/g, "\\$1")
     .replace(/@(?=\w)/g, "@\u200b");
 }
+
+/** "4 errored, 26 cancelled when the run stopped": a suite's errored trials, the ones a stop cancelled apart (they never ran). */
+export function erroredTrials(t: Pick<SuiteResult["totals"], "errored" | "cancelled">): string {
+  const cancelled = t.cancelled ?? 0;
+  return cancelled > 0 ? `${t.errored - cancelled} errored, ${cancelled} cancelled when the run stopped` : `${t.errored} errored`;
+}

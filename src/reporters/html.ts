@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
-import { agreementLabel, DASH, describeAgreement, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+import { agreementLabel, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
@@ -50,7 +50,7 @@ function summary(s: SuiteResult, result: RunResult): string {
     figure(`pass^${s.k}`, fmtProb(s.passHatK)),
     figure("cases", `${t.cases}${s.selectedFrom !== undefined ? ` of ${s.selectedFrom} (--case)` : ""}${s.casesCounted < t.cases ? ` (${s.casesCounted} with ${s.k} judged trials)` : ""}`),
     figure("trials", `${t.trials}: ${t.passed} passed, ${t.failed} failed`),
-    figure("errored · pending", `${t.errored} · ${t.pending}`),
+    figure("errored · pending", `${erroredTrials(t)} · ${t.pending}`),
     figure("cost", `${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""}`),
     figure("tokens in / out", s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH),
     figure("latency p50 / p95 / max", `${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)}`),

@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, DASH, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, erroredTrials, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -54,7 +54,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updat
     // As the terminal says it: the means leave out cases with fewer than k judged trials.
     const over = s.casesCounted < s.cases.length ? ` (over ${s.casesCounted} of ${s.cases.length} cases)` : "";
     rows.push(
-      `| ${cell(s.name)}${suitePart(s) ? ` (${suitePart(s)})` : ""} | ${fmtProb(s.passAtK)} (k=${s.k})${over} | ${fmtProb(s.passHatK)}${over} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${t.errored} errored${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
+      `| ${cell(s.name)}${suitePart(s) ? ` (${suitePart(s)})` : ""} | ${fmtProb(s.passAtK)} (k=${s.k})${over} | ${fmtProb(s.passHatK)}${over} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${erroredTrials(t)}${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
     );
   }
   const e = result.errors;

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -117,7 +117,7 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case${part ? ` · ${part}` : ""}`)}`,
     table.toString() + (hidden ? `\n${hidden}` : ""),
     `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
-    `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
+    `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${erroredTrials(t)}${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)} max ${fmtMs(suite.latencyMs.max)}` +
       `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}` +
       (suite.refusals ? c.yellow(`   ${plural(suite.refusals, "refusal")}`) : ""),
