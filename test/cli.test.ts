@@ -91,6 +91,9 @@ describe("harness --version and usage", () => {
     const forever = await runHarness(["eval", "--offline", "--timeout", "2147483648"], { cwd: ROOT });
     expect(forever.code).toBe(2);
     expect(forever.stderr).toBe('harness: --timeout expects a whole number ≥ 1 and ≤ 2,147,483,647, got "2147483648"\n');
+    const empty = await runHarness(["eval", "--offline", "--max-error-rate", ""], { cwd: ROOT });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('harness: --max-error-rate expects a number from 0 to 1, got ""\n');
     const wide = await runHarness(["eval", "--offline", "-j", "600000"], { cwd: ROOT });
     expect(wide.code).toBe(2);
     expect(wide.stderr).toBe('harness: -j/--concurrency expects a whole number ≥ 1 and ≤ 10,000, got "600000"\n');
@@ -101,6 +104,14 @@ describe("harness --version and usage", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("harness: help evla: no such command; the commands are eval, merge, init, report, history, review, compare\n");
     expect((await runHarness(["help", "eval"], { cwd: ROOT })).code).toBe(0);
+  });
+
+  it("--update-baseline with --shard is refused before anything is made: -o's new folders are not left behind", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--shard", "1/2", "--update-baseline", "-o", "newdir/deep/x.json"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--update-baseline with --shard would write a baseline of one shard");
+    expect(existsSync(path.join(dir, "newdir"))).toBe(false);
   });
 
   it("exits 2 when --at asks for more trials than there are", async () => {

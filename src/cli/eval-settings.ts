@@ -28,7 +28,8 @@ function nonNegativeInt(name: string, value: string): number {
 }
 
 export function share(name: string, value: string, { open }: { open: boolean }): number {
-  const n = Number(value);
+  // Number("") is 0: an empty value (an unset variable in a script) must not mean "no errors allowed".
+  const n = value.trim() === "" ? Number.NaN : Number(value);
   const ok = Number.isFinite(n) && (open ? n > 0 && n < 1 : n >= 0 && n <= 1);
   if (!ok) throw new UsageError(`${name} expects a number ${open ? "strictly between 0 and 1" : "from 0 to 1"}, got "${value}"`);
   return n;

@@ -30,6 +30,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const all = await loadSuites(s.paths, { cwd, provider: s.provider, trials: s.trials, judge: s.judge });
   const shard = parseShard(flags.shard);
   const patterns = parseCasePatterns(flags.case);
+  // Refused before anything is checked by writing (-o's folders are made to test them).
+  if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
   if (patterns && shard) throw new UsageError("--case with --shard: shards split whole suites, so that harness merge can gate them; run the chosen cases in one job");
   if (patterns && s.updateBaseline) throw new UsageError("--update-baseline with --case would write a baseline of the chosen cases only: write it from a run of every case");
   const suites = shard ? selectShard(all, shard) : patterns ? chooseCases(all, patterns) : all;
@@ -79,7 +81,6 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   );
   if (s.output) await checkWritable(path.resolve(cwd, s.output), "-o/--output");
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
-  if (shard && s.updateBaseline) throw new UsageError("--update-baseline with --shard would write a baseline of one shard: merge the shards' reports, then write it from the whole run");
 
   io.sizeRun?.(trialCount(suites));
   const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard });
