@@ -208,6 +208,22 @@ describe("run journal", () => {
     expect((err as Error).message).toBe("nothing to resume: no run journal at none.jsonl");
   });
 
+  it("never writes over a file that is not a run journal; an empty one, or an earlier journal, it starts afresh", async () => {
+    project = await tempProject();
+    const notes = path.join(project.dir, "notes.txt");
+    await writeFile(notes, "my notes\n");
+    const err = await JournalWriter.open(notes, "notes.txt", { resume: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe("notes.txt exists and is not a run journal: harness will not write over it");
+    expect(await readFile(notes, "utf8")).toBe("my notes\n");
+    const journal = path.join(project.dir, "j.jsonl");
+    await writeFile(journal, "");
+    const first = await JournalWriter.open(journal, "j.jsonl", { resume: false });
+    await first.close(false);
+    const again = await JournalWriter.open(journal, "j.jsonl", { resume: false });
+    await again.close(false);
+  });
+
   it("refuses a second writer while the first lives, and takes over a lock left by a dead run", async () => {
     project = await tempProject();
     const file = path.join(project.dir, "j.jsonl");

@@ -221,6 +221,10 @@ export class JournalWriter implements TrialSink {
     await makeFolders(path.dirname(file)).catch((err: Error) => {
       throw new UsageError(`cannot write the run journal ${label}: ${err.message}`, { cause: err });
     });
+    // A journal is written over at each new run: never a file that is not one (--journal notes.txt).
+    if (!resume && !(await isJournalOrAbsent(file))) {
+      throw new UsageError(`${label} exists and is not a run journal: harness will not write over it`, { hint: "name another file with --journal" });
+    }
     const lock = `${file}.lock`;
     await takeLock(lock, label);
     try {
@@ -380,3 +384,22 @@ async function takeLock(lock: string, label: string): Promise<void> {
   }
 }
 
+/** Whether `file` is missing, empty, or starts as a run journal does (its first line a run's). */
+async function isJournalOrAbsent(file: string): Promise<boolean> {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (err) {
+    // Missing is fine; anything else (a folder, no permission) is said when the journal is opened.
+    return (err as NodeJS.ErrnoException).code !== "EISDIR";
+  }
+  try {
+    const head = Buffer.alloc(4096);
+    const read = readSync(fd, head, 0, head.length, 0);
+    if (read === 0) return true;
+    const first = head.toString("utf8", 0, read).split("\n")[0]!;
+    return /^\{"kind":"run","schemaVersion":/.test(first);
+  } finally {
+    closeSync(fd);
+  }
+}
