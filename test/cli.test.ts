@@ -370,6 +370,12 @@ describe("reporters from the command line", () => {
     const edited = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-edited.json"], { cwd: dir });
     expect(edited.code).toBe(2);
     expect(edited.stderr).toContain("parts of different runs");
+    // Or of a stricter grader.
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml(8).replace("value: ok", "value: answer is ok"));
+    expect((await runHarness(["eval", ...common, "--shard", "3/3", "-o", "r/3-grader.json"], { cwd: dir, env })).code).toBe(0);
+    const graded = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-grader.json"], { cwd: dir });
+    expect(graded.code).toBe(2);
+    expect(graded.stderr).toContain("parts of different runs");
 
     // A shard stopped by Ctrl-C: the merge names it and is not judged; it was not itself interrupted.
     const third = JSON.parse(await readFile(path.join(dir, "r/3.json"), "utf8"));

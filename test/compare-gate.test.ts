@@ -353,6 +353,48 @@ describe("false alarms (a gate that cries wolf gets switched off)", () => {
   });
 });
 
+describe("false alarms with errored trials (errors that are no failures must not read as a drop)", () => {
+  it("random errors at 5% and 8%, 5 to 100 trials a case: the gate fails in at most ~5% of runs", () => {
+    const rand = mulberry32(20261130);
+    const shapes = [
+      { cases: 20, trials: 5, rate: 0.9 },
+      { cases: 20, trials: 20, rate: 0.95 },
+      { cases: 10, trials: 50, rate: 0.98 },
+      { cases: 20, trials: 100, rate: 1 },
+    ];
+    for (const { cases, trials, rate } of shapes) {
+      for (const errorRate of [0.05, 0.08]) {
+        const RUNS = 400;
+        let fails = 0;
+        for (let r = 0; r < RUNS; r++) {
+          const draw = (errors: number): { row: CaseRow; errored: number }[] =>
+            Array.from({ length: cases }, (_, i) => {
+              let passes = 0;
+              let n = 0;
+              let errored = 0;
+              for (let t = 0; t < trials; t++) {
+                if (rand() < errors) errored++;
+                else {
+                  n++;
+                  if (rand() < rate) passes++;
+                }
+              }
+              return { row: [`c${i}`, n, passes] as CaseRow, errored };
+            });
+          const base = baseline({ s: draw(0).map((x) => x.row) }, trials);
+          const now = draw(errorRate);
+          const current = suite("s", now.map((x) => x.row), { trials });
+          current.cases.forEach((c, i) => Object.assign(c, { errored: now[i]!.errored, trials: Array.from({ length: now[i]!.errored }, () => ({ error: { category: "server-error" } })) }));
+          const comparison = compareToBaseline([current], base, DEFAULT_ALPHA);
+          const verdict = decideGate({ suites: [current], comparison, baseline: BASE_INFO, alpha: DEFAULT_ALPHA, errors: NO_ERRORS });
+          if (verdict.status === "fail") fails++;
+        }
+        expect(fails / RUNS, `${cases} cases × ${trials} at ${rate}, ${errorRate * 100}% errors`).toBeLessThanOrEqual(0.05 + 0.02);
+      }
+    }
+  });
+});
+
 describe("runs that cannot be judged", () => {
   const suites = [suite("s", rows(8, 5, 5))];
   it("too many errored trials: not judged, and status is fail so no reader mistakes it for a pass", () => {

@@ -55,11 +55,11 @@ describe("the sides' pass rate and latency histogram", () => {
   it("a run: 3 of 4 trials passed, the interval at the effective size of 3 trials; latencies in √4 = 2 bins", () => {
     const f = sideFromRun(twoCaseRun(), "openai:gpt-4o-mini").figures;
     expect(f.passRate).toBe(0.75);
-    // Cases 1/2 and 2/2: design effect 4/3, so 2.25 of an effective 3 trials, at the level of
-    // Student's t for the spread measured on two cases: 12.706205 (t table, 97.5%, 1 degree of
-    // freedom), a normal level of 1 − 6e-37. Two cases say next to nothing of a rate over cases.
-    expect(f.passRateInterval[0]).toBeLessThan(1e-9);
-    expect(f.passRateInterval[1]).toBeGreaterThan(1 - 1e-9);
+    // Cases 1/2 and 2/2: design effect 4/3, so Wilson at 2.25 of 3 trials, with Student's t
+    // for the spread measured on two cases: 12.706205 (t table, 97.5%, 1 degree of freedom);
+    // Clopper-Pearson's at 95% is inside it.
+    expect(f.passRateInterval[0]).toBeCloseTo(0.010273, 5);
+    expect(f.passRateInterval[1]).toBeCloseTo(0.998848, 5);
     expect(f.latencyHistogram).toEqual([
       { from: 100, to: 250, count: 2 },
       { from: 250, to: 400, count: 2 },
@@ -69,9 +69,9 @@ describe("the sides' pass rate and latency histogram", () => {
   it("the baseline: a pass rate from its counts (9 of 10), and no latency histogram, since it stores no latencies", () => {
     const f = sideFromBaseline(twoSuiteBaseline(), "baseline", ["s"]).figures;
     expect(f.passRate).toBeCloseTo(0.9, 12);
-    // Design effect 10/9: 8.1 of an effective 9 trials, t at 1 degree of freedom (two cases), as above.
-    expect(f.passRateInterval[0]).toBeLessThan(1e-9);
-    expect(f.passRateInterval[1]).toBeGreaterThan(1 - 1e-9);
+    // Design effect 10/9: Wilson at 8.1 of 9 trials, t at 1 degree of freedom (two cases).
+    expect(f.passRateInterval[0]).toBeCloseTo(0.042793, 5);
+    expect(f.passRateInterval[1]).toBeCloseTo(0.999448, 5);
     expect(f.latencyHistogram).toBeNull();
   });
 });

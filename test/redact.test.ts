@@ -32,6 +32,8 @@ describe("redactorFor", () => {
     expect(r.values(`the second line alone: ${body[1]}`)).toBe("the second line alone: ***");
     expect(r.values("Bearer sk-proj-AAAA1111 sk-proj-BBBB2222")).toBe("Bearer *** ***");
     expect(r.sources(body[0]!)).toEqual(["$DEPLOY_PRIVATE_KEY"]);
+    // The armour is no secret: a certificate an answer quotes keeps it, and its short words stay.
+    expect(r.values("Put this in ca.pem: -----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----")).toBe("Put this in ca.pem: -----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----");
   });
 
   it("masks a secret that contains another whole", () => {

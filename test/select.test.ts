@@ -3,12 +3,13 @@
  * (the chosen cases against their own baseline entries; no suite floor checked on a part),
  * and the CLI's refusals, run through the real binary against the fake server.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildRunResult } from "../src/core/result.js";
 import { baselineForCases, selectCases } from "../src/core/select.js";
 import type { Baseline, LoadedCase, LoadedSuite, RawRun, TrialResult } from "../src/core/types.js";
+import { renderJunit } from "../src/reporters/junit.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
 import { makeProject, runHarness } from "./cli-run.js";
@@ -102,6 +103,8 @@ describe("the gate over chosen cases", () => {
     expect(renderTerminal(some, { color: false })).toContain(said);
     expect(renderTerminal(some, { color: false })).toContain("1 of 3 cases (--case)");
     expect(renderMarkdown(some)).toContain("refunds (1 of 3 cases (--case))");
+    expect(renderJunit(some)).toContain(`<properties>\n      <property name="harness.selection" value="${said}"/>\n      <property name="harness.casesInFile" value="3"/>\n    </properties>`);
+    expect(renderJunit(all)).not.toContain("<properties>");
     expect(renderTerminal(all, { color: false })).not.toContain("--case");
   });
 });
@@ -181,6 +184,16 @@ describe("eval --case through the CLI", () => {
     expect(clean.stdout).toContain("Gate: PASS");
 
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe(baselineBefore);
+  });
+
+  it("a chosen case new since the baseline runs as new, --require-baseline or not: the baseline is this project's", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml() });
+    expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env })).code).toBe(0);
+    await writeFile(path.join(dir, "evals/demo.yaml"), `${suiteYaml()}  - id: case-9\n    vars: { n: 9 }\n`);
+    const r = await runHarness(["eval", ...common, "--case", "case-9", "--require-baseline"], { cwd: dir, env });
+    expect(r.stderr).not.toContain("has none of this run's cases");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("new since the baseline: gate-demo/case-9");
   });
 
   it("refuses, with exit 2 and before any call, a pattern that matches nothing and the flags a part of a run cannot serve", async () => {

@@ -8,7 +8,6 @@ import {
   fisherLess,
   fisherLessFloor,
   holmAdjust,
-  normalCdf,
   taroneHolm,
   passAtK,
   passHatK,
@@ -448,13 +447,20 @@ describe("suitePassRateInterval", () => {
     }
   });
 
-  it("identical case rates: effective n is (close to) the trial count, at the level of Student's t for 10 cases", () => {
+  /** The interval of several cases with a spread: Wilson's at Student's t, joined with Clopper–Pearson's at 95%. */
+  const joined = (x: number, n: number, t: number): [number, number] => {
+    const [wlo, whi] = wilsonClosedForm(x, n, t);
+    const [clo, chi] = clopperPearsonByDefinition(x, n);
+    return [Math.min(wlo, clo), Math.max(whi, chi)];
+  };
+
+  it("identical case rates: effective n is (close to) the trial count, Wilson at Student's t for 10 cases joined with Clopper–Pearson", () => {
     const cases = Array.from({ length: 10 }, () => ({ n: 5, c: 3 }));
     const r = suitePassRateInterval(cases);
     expect(r.rate).toBeCloseTo(0.6, 12);
     expect(Math.abs(r.effectiveN - 50)).toBeLessThan(1e-6);
-    // The table's t with 9 degrees of freedom, as a two-sided normal level: 2Φ(2.262157) − 1.
-    const [elo, ehi] = clopperPearsonByDefinition(30, 50, 2 * normalCdf(T_975[9]!) - 1);
+    const [elo, ehi] = joined(30, 50, T_975[9]!);
+    // The table's t has six decimals.
     expect(r.interval[0]).toBeCloseTo(elo, 6);
     expect(r.interval[1]).toBeCloseTo(ehi, 6);
   });
@@ -464,11 +470,20 @@ describe("suitePassRateInterval", () => {
     const r = suitePassRateInterval(cases);
     expect(r.rate).toBeCloseTo(0.5, 12);
     expect(r.effectiveN).toBeCloseTo(10, 9);
-    const [elo, ehi] = clopperPearsonByDefinition(5, 10, 2 * normalCdf(T_975[9]!) - 1); // 10 pieces of evidence, not 50
+    const [elo, ehi] = joined(5, 10, T_975[9]!); // 10 pieces of evidence, not 50
     expect(r.interval[0]).toBeCloseTo(elo, 6);
     expect(r.interval[1]).toBeCloseTo(ehi, 6);
     const [nlo, nhi] = clopperPearsonByDefinition(25, 50); // naive pooled
     expect(r.interval[1] - r.interval[0]).toBeGreaterThan(1.5 * (nhi - nlo));
+  });
+
+  it("two cases: wide, as one degree of freedom warrants, but about the rate, never all of [0, 1]", () => {
+    const r = suitePassRateInterval([{ n: 100, c: 50 }, { n: 100, c: 52 }]);
+    expect(r.interval[0]).toBeGreaterThan(0.1);
+    expect(r.interval[1]).toBeLessThan(0.9);
+    const near = suitePassRateInterval([{ n: 10, c: 9 }, { n: 10, c: 10 }]);
+    expect(near.interval[0]).toBeGreaterThan(0.05);
+    expect(near.interval[1]).toBeLessThan(1);
   });
 
   it("cases with no judged trials are ignored; no trials at all → NaN", () => {
@@ -705,15 +720,15 @@ describe("tQuantile / regularizedBeta", () => {
 });
 
 describe("suitePassRateInterval, few cases: Student's t, not z", () => {
-  it("three cases that happen to agree: the beta tails at the level of t with 2 degrees of freedom", () => {
+  it("three cases that happen to agree: Wilson at t with 2 degrees of freedom, or Clopper–Pearson where wider", () => {
     const cases = [{ n: 25, c: 24 }, { n: 25, c: 23 }, { n: 25, c: 24 }];
     const r = suitePassRateInterval(cases);
-    // The effective n is fractional here: the bounds are where the beta laws' tails are (1 − level)/2.
     const x = 71 * (r.effectiveN / 75);
-    const tail = (1 - (2 * normalCdf(T_975[2]!) - 1)) / 2;
-    expect(regularizedBeta(r.interval[0], x, r.effectiveN - x + 1)).toBeCloseTo(tail, 6);
-    expect(1 - regularizedBeta(r.interval[1], x + 1, r.effectiveN - x)).toBeCloseTo(tail, 6);
-    // Much wider than at z, as few cases warrant.
+    const [lo, hi] = wilsonClosedForm(x, r.effectiveN, T_975[2]);
+    expect(r.interval[0]).toBeCloseTo(lo, 6);
+    // Near 1 the exact interval's upper bound is the wider; the effective n is fractional, so it is found on the beta law.
+    expect(r.interval[1]).toBeGreaterThanOrEqual(hi - 1e-9);
+    expect(Math.abs(r.interval[1] - Math.min(1, hi)) < 1e-9 || Math.abs(1 - regularizedBeta(r.interval[1], x + 1, r.effectiveN - x) - 0.025) < 1e-6).toBe(true);
     expect(r.interval[0]).toBeLessThan(wilsonClosedForm(x, r.effectiveN)[0] - 0.05);
   });
 

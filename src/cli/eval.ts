@@ -45,7 +45,8 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   const baseline = stored && shard ? baselineForShard(stored, shard) : stored && patterns ? baselineForCases(stored, suites) : stored;
   // A shard may hold no case of the baseline's, or none at all: harness merge judges the whole.
   // A run of named files may be new suites alone: said, not refused. A run of folders is the suites.
-  const foreign = baseline && !s.updateBaseline && !shard ? foreignBaseline(suites, baseline, path.relative(cwd, baselineFile)) : undefined;
+  // Chosen cases (--case) may all be new: whether the baseline is this project's is asked of every case, and the whole baseline.
+  const foreign = stored && !s.updateBaseline && !shard ? foreignBaseline(patterns ? all : suites, stored, path.relative(cwd, baselineFile)) : undefined;
   const warning = refuseOrWarn(foreign, foreign !== undefined && s.requireBaseline && !(await namesFilesOnly(paths, cwd)), "pass this project's baseline with --baseline, or write one with --update-baseline");
   if (warning) io.stderr.write(warning);
   if (!baseline && s.requireBaseline && !s.updateBaseline) {

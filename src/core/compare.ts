@@ -18,9 +18,8 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
   const pUp: number[] = [];
   const floorDrop: number[] = [];
   const floorUp: number[] = [];
-  // Each case's drop test had its errored trials been failures: what errors could be hiding.
+  // A case with no judged trial, every one errored: its drop test had they failed (NaN for any other case).
   const pWorst: number[] = [];
-  const floorWorst: number[] = [];
   const suiteFloor: number[] = [];
   const missing: Comparison["missing"] = [];
   const suiteRows: SuiteComparison[] = [];
@@ -41,7 +40,6 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
         floorDrop.push(1);
         floorUp.push(1);
         pWorst.push(Number.NaN);
-        floorWorst.push(1);
         continue;
       }
       // A trial awaits a person only when every other grader passed it, so the judged trials
@@ -67,13 +65,18 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
         promptChanged: b.promptHash !== c.promptHash,
       });
       pUp.push(judged ? fisherGreater(b.passes, b.n, low.passes, low.n) : Number.NaN);
-      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, high.passes, high.n) : 1);
+      // A case no trial of which was judged, every one errored (an app that now crashes on it, a
+      // prompt now past the context window), takes its place in the family as if they had failed:
+      // errors must not hide that case. Only such a case: where some trials were judged, they
+      // stand for the case, and counting errors as failures would call any run with scattered
+      // errors a drop, more surely the more trials (a review measured 70% at 50 trials, 5% errors).
+      // A stop's cancellations never ran: the run is not judged anyway.
+      const ran = c.errored - cancelledIn(c);
+      const hidden = !judged && b.n > 0 && ran > 0 && c.pending === 0;
+      pWorst.push(hidden ? fisherLess(b.passes, b.n, 0, ran) : Number.NaN);
+      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, high.passes, high.n) : hidden ? fisherLessFloor(b.passes, b.n, 0, ran) : 1);
       // A rise in passes is a drop in failures.
       floorUp.push(judged ? fisherLessFloor(b.n - b.passes, b.n, low.n - low.passes, low.n) : 1);
-      const worst = { n: high.n + c.errored, passes: high.passes };
-      const worstJudged = b.n > 0 && worst.n > 0;
-      pWorst.push(worstJudged ? fisherLess(b.passes, b.n, worst.passes, worst.n) : Number.NaN);
-      floorWorst.push(worstJudged ? fisherLessFloor(b.passes, b.n, worst.passes, worst.n) : 1);
     }
     if (base) {
       const ids = new Set(suite.cases.map((c) => c.id));
@@ -94,20 +97,21 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     suiteFloor.push(pooled ? stratifiedLessFloor(strata) : 1);
   }
 
-  // One family: every case test and every suite test.
-  const drop = taroneHolm([...cases.map((c) => c.pDrop), ...suiteRows.map((s) => s.pDrop)], [...floorDrop, ...suiteFloor], alpha);
+  // One family: every case test and every suite test, and the all-errored cases' tests as if they had failed.
+  const drop = taroneHolm([...cases.map((c, i) => (Number.isFinite(pWorst[i]!) ? pWorst[i]! : c.pDrop)), ...suiteRows.map((s) => s.pDrop)], [...floorDrop, ...suiteFloor], alpha);
   const up = taroneHolm(pUp, floorUp, alpha);
-  // The same family again, each case's errored trials counted as failures (the suites' tests as they were).
-  const worst = taroneHolm([...pWorst, ...suiteRows.map((s) => s.pDrop)], [...floorWorst, ...suiteFloor], alpha);
   cases.forEach((c, i) => {
+    if (Number.isFinite(pWorst[i]!)) {
+      // Not seen to drop, but it would be, had its errored trials failed: not decided.
+      if (drop.reject[i]!) {
+        c.status = "undecided";
+        c.pDropIfErroredFailed = pWorst[i]!;
+        c.pDropIfErroredFailedAdjusted = drop.adjusted[i]!;
+      }
+      return;
+    }
     c.pDropAdjusted = drop.adjusted[i]!;
     if (c.status === "same") c.status = statusOf(c, drop.reject[i]!, up.reject[i]!);
-    // Not shown to have dropped, but it would have, had its errored trials failed: errors must not hide a regression.
-    if (c.status !== "regressed" && c.status !== "new" && worst.reject[i]!) {
-      c.status = "undecided";
-      c.pDropIfErroredFailed = pWorst[i]!;
-      c.pDropIfErroredFailedAdjusted = worst.adjusted[i]!;
-    }
   });
   suiteRows.forEach((s, i) => {
     s.pDropAdjusted = drop.adjusted[cases.length + i]!;
@@ -128,4 +132,11 @@ function statusOf(c: CaseComparison, dropped: boolean, rose: boolean): CaseStatu
   const pending = c.pending ?? 0;
   const n = c.current.n + pending;
   return (c.current.passes + pending) / n < before ? "down" : c.current.passes / n > before ? "up" : "same";
+}
+
+/** Trials of a case that a stop cancelled: they never ran. */
+function cancelledIn(c: SuiteResult["cases"][number]): number {
+  let n = 0;
+  for (const t of c.trials) if (t?.error?.category === "cancelled") n++;
+  return n;
 }

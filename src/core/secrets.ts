@@ -16,14 +16,18 @@ const MIN_SECRET_LENGTH = 8;
 
 /**
  * What of a secret's value to mask wherever it appears: the value, when long enough, and, for
- * one of several lines or words (a PEM private key, two keys on two lines), each long piece
- * too, since an app may print it joined on one line, or only in part.
+ * one of several lines or words (a PEM private key, two keys on two lines), each piece of it
+ * that is key material too, since an app may print it joined on one line, or only in part.
+ * Not the armour: "-----BEGIN" and "KEY-----" are in every certificate an answer may quote.
  */
 function maskablePieces(value: string | undefined): string[] {
   if (value === undefined || value.length < MIN_SECRET_LENGTH) return [];
   if (!/\s/.test(value)) return [value];
-  return [value, ...value.split(/\s+/).filter((piece) => piece.length >= MIN_SECRET_LENGTH)];
+  return [value, ...value.split(/\s+/).filter((piece) => piece.length >= MIN_PIECE_LENGTH && !piece.includes("-----"))];
 }
+
+/** A piece of a secret of several words, as long as the shortest keys people split over lines ("sk-proj-" and 8 more). */
+const MIN_PIECE_LENGTH = 16;
 
 /**
  * A value that is no secret though its name says credential: a bare origin

@@ -130,8 +130,12 @@ export function suitePassRateInterval(cases: readonly CaseCounts[], level = 0.95
     // The spread was measured on m cases: Student's t with m − 1 degrees of freedom, not z.
     // With z, a few cases that happened to agree gave a narrow interval that missed the
     // rate of the cases they stand for in 1 run of 6 (a review's simulation, 3 to 10 cases).
-    // The two-sided level whose normal quantile is that t: the beta tails then widen as t does.
-    return { rate: p, interval: clopperPearson(p * effectiveN, effectiveN, 2 * normalCdf(tQuantile((1 + level) / 2, m - 1)) - 1), effectiveN };
+    // Wilson's interval at t for the spread, joined with Clopper-Pearson's at the level itself for
+    // the trials' own noise near 0 and 1, where Wilson's covers less than it says. (Clopper-Pearson
+    // at the normal level of t went to all of [0, 1] with two cases: t = 12.7 is a tail of 1e-37.)
+    const wide = wilsonInterval(p * effectiveN, effectiveN, tQuantile((1 + level) / 2, m - 1));
+    const exact = clopperPearson(p * effectiveN, effectiveN, level);
+    return { rate: p, interval: [Math.min(wide[0], exact[0]), Math.max(wide[1], exact[1])], effectiveN };
   } else if (m > 1) {
     // All passed or all failed: the spread between cases cannot be measured, so assume the
     // worst, that each case is one piece of evidence rather than n.

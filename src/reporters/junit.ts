@@ -5,7 +5,7 @@
  * unchanged flakiness passes (the gate is the judge of that) and says so in system-out.
  */
 import type { CaseResult, RunResult, SuiteResult } from "../core/types.js";
-import { fmtProb } from "./format.js";
+import { describeSelection, fmtProb } from "./format.js";
 import { failureReasons, onlyCancelled } from "./why.js";
 
 /** Characters XML 1.0 cannot hold at all are dropped; the five specials are escaped. */
@@ -77,7 +77,11 @@ export function renderJunit(result: RunResult): string {
     errors += e;
     skipped += s;
     const time = suite.cases.reduce((sum, c) => sum + caseTime(c), 0);
-    return `  <testsuite${attr("name", suite.name)}${attr("tests", cases.length)}${attr("failures", f)}${attr("errors", e)}${attr("skipped", s)}${attr("time", seconds(time))}>\n${cases.map((c) => c.xml).join("\n")}\n  </testsuite>`;
+    // A run of chosen cases (--case) says so where a test viewer shows a suite's properties.
+    const selection = result.selection
+      ? `    <properties>\n      <property${attr("name", "harness.selection")}${attr("value", describeSelection(result) ?? "")}/>\n${suite.selectedFrom !== undefined ? `      <property${attr("name", "harness.casesInFile")}${attr("value", suite.selectedFrom)}/>\n` : ""}    </properties>\n`
+      : "";
+    return `  <testsuite${attr("name", suite.name)}${attr("tests", cases.length)}${attr("failures", f)}${attr("errors", e)}${attr("skipped", s)}${attr("time", seconds(time))}>\n${selection}${cases.map((c) => c.xml).join("\n")}\n  </testsuite>`;
   });
   // A run that could not be judged must not look green in a CI test tab.
   if (!result.gate.judged && !result.gate.deferred) {
