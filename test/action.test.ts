@@ -431,9 +431,16 @@ describe("one comment per job, and what it says when there is no verdict", () =>
     gh.comments.push({ id: 1, body: "<!-- harness-eval -->\n### ✅ Gate passed (an old verdict)", user: { login: "github-actions[bot]", type: "Bot" } });
     const dir = await monorepo({ a: "ok" });
     try {
-      expect((await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "a" }))).code).toBe(0);
+      expect((await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "a", GITHUB_JOB: "eval_gate" }))).code).toBe(0);
       expect(gh.comments).toHaveLength(1);
-      expect(gh.comments[0]!.body).toMatch(/^<!-- harness-eval job=[0-9a-f]{12} -->\n<sub>harness eval: `evals \/ gate` in `a`<\/sub>/);
+      // Nothing is escaped inside a code span, where a backslash would show.
+      expect(gh.comments[0]!.body).toMatch(/^<!-- harness-eval job=[0-9a-f]{12} -->\n<sub>harness eval: `evals \/ eval_gate` in `a`<\/sub>/);
+      // A bad input fails the step before any run, and says so where the verdict was.
+      const bad = await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "a", GITHUB_JOB: "eval_gate", "INPUT_FAIL-ON": "regresion" }));
+      expect(bad.code).toBe(1);
+      expect(gh.comments).toHaveLength(1);
+      expect(gh.comments[0]!.body).toContain('### ⚠️ harness could not run: bad input: input fail-on must be regression, threshold or none; got "regresion"');
+      expect(gh.comments[0]!.body).not.toContain("Gate passed");
     } finally {
       gh.close();
       await rm(dir, { recursive: true, force: true });
@@ -468,6 +475,9 @@ describe("one comment per job, and what it says when there is no verdict", () =>
 
   it("a cancelled job (SIGTERM) stops the run and its exec: apps, and says not judged", async () => {
     const dir = await monorepo({ a: "ok" });
+    // A baseline the stopped run's cases passed: cancelled trials must not read as their regressions.
+    expect((await runBundle(dir, { "INPUT_WORKING-DIRECTORY": "a", "INPUT_UPDATE-BASELINE": "true" })).code).toBe(0);
+    await writeFile(path.join(dir, "summary.md"), "");
     // An app that says it started, then hangs.
     await writeFile(path.join(dir, "a/app.mjs"), 'import { writeFileSync } from "node:fs";\nwriteFileSync(`started-${process.pid}`, "");\nsetTimeout(() => {}, 60_000);\n');
     try {
@@ -484,6 +494,8 @@ describe("one comment per job, and what it says when there is no verdict", () =>
       child.kill("SIGTERM");
       expect(await exited).toBe(1);
       expect(out).toMatch(/::error::harness: the run could not be judged \(the run was interrupted by SIGTERM\)/);
+      // What a stopped run found is no regression to annotate: the step's own failure is the only error.
+      expect(out.split("\n").filter((l) => l.startsWith("::error"))).toHaveLength(1);
       expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ⚠️ Not judged: the run was interrupted by SIGTERM/);
       const alive = (pid: number) => {
         try {

@@ -61,6 +61,15 @@ export function readInputs(reportPath: string): Inputs {
 }
 
 /**
+ * Text as a Markdown code span on one line: escapes mean nothing inside one (a job named
+ * eval_gate showed as eval\_gate), so nothing is escaped; what could end the span, the line
+ * or the <sub> around it is replaced instead.
+ */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/[<>]/g, "").replace(/\s+/g, " ").slice(0, 200)}\``;
+}
+
+/**
  * Which job's report a comment is, read before the inputs leave the environment: one comment
  * per workflow job and what it evaluates (its folder, suites and provider), so two jobs on
  * one pull request (a matrix over providers, a monorepo's folders) never overwrite each
@@ -72,10 +81,10 @@ export function commentIdentity(env: NodeJS.ProcessEnv): { key: string; label: s
   const suites = core.getMultilineInput("suites");
   const provider = core.getInput("provider").trim();
   const key = createHash("sha256").update(JSON.stringify([...job, folder, suites, provider])).digest("hex").slice(0, 12);
-  const parts = [`\`${cell(job.filter(Boolean).join(" / ") || "harness eval")}\``];
-  if (folder !== "." && folder !== "") parts.push(`in \`${cell(folder)}\``);
-  if (suites.length > 0) parts.push(`suites \`${cell(suites.join(", "))}\``);
-  if (provider) parts.push(`on \`${cell(provider)}\``);
+  const parts = [codeSpan(job.filter(Boolean).join(" / ") || "harness eval")];
+  if (folder !== "." && folder !== "") parts.push(`in ${codeSpan(folder)}`);
+  if (suites.length > 0) parts.push(`suites ${codeSpan(suites.join(", "))}`);
+  if (provider) parts.push(`on ${codeSpan(provider)}`);
   return { key, label: `<sub>harness eval: ${parts.join(" ")}</sub>` };
 }
 
@@ -119,9 +128,17 @@ export async function run(): Promise<void> {
 async function gate(): Promise<void> {
   const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), core.getInput("working-directory") || ".");
   const reportPath = path.resolve(cwd, core.getInput("report") || "harness-report.json");
-  const { args, failOn, comment, updateBaseline } = readInputs(reportPath);
   const token = core.getInput("github-token");
   const identity = commentIdentity(process.env);
+  let inputs: Inputs;
+  try {
+    inputs = readInputs(reportPath);
+  } catch (e) {
+    // A bad input fails the step before any run: the pull request must not go on showing the last verdict.
+    if (e instanceof InputError && commentWanted()) await postComment(token, identity, couldNotRun(`bad input: ${e.message}`, ""));
+    throw e;
+  }
+  const { args, failOn, comment, updateBaseline } = inputs;
   forgetRunnerSecrets(process.env);
   const publish = async (markdown: string) => {
     if (comment) await postComment(token, identity, markdown);
@@ -156,8 +173,10 @@ async function gate(): Promise<void> {
     core.setFailed(`harness: the run wrote no report (exit ${code})\n${err}`);
     return;
   }
-  // What fails the job: with update-baseline, the run is the new reference, and only its absolute floors (and --pending fail) still hold.
-  const enforced = updateBaseline ? result.gate.regressions.filter((r) => r.kind === "threshold" || r.kind === "pending") : result.gate.regressions;
+  // What fails the job: with update-baseline, the run is the new reference, and only its absolute
+  // floors (and --pending fail) still hold. A run not judged fails as such: what it found is no
+  // regression to annotate (its trials may have been cancelled, not failed).
+  const enforced = !result.gate.judged ? [] : updateBaseline ? result.gate.regressions.filter((r) => r.kind === "threshold" || r.kind === "pending") : result.gate.regressions;
   const status = !result.gate.judged ? "not-judged" : enforced.length > 0 ? "fail" : "pass";
   core.setOutput("status", status);
   core.setOutput("pass-at-k", overall(result, "passAtK"));
@@ -215,10 +234,20 @@ function cancelledJob(): AbortSignal {
   return controller.signal;
 }
 
+/** The comment input, when it can be read: whether to say on the pull request that a bad input stopped the step. */
+function commentWanted(): boolean {
+  try {
+    return booleanInput("comment");
+  } catch {
+    return false;
+  }
+}
+
 /** The comment of a run that produced no verdict: what harness said, masked, in a code block that no text can close. */
 function couldNotRun(why: string, stderr: string): string {
   const said = redactorFor(process.env).all(stderr).replace(/`/g, "'").trim().split("\n").slice(0, 40).join("\n").slice(0, 6000);
-  return `### ⚠️ harness could not run: ${cell(why)}\n\nNo verdict: the last one shown here no longer holds. What harness said (the job log has it all):\n\n\`\`\`text\n${said}\n\`\`\`\n`;
+  const head = `### ⚠️ harness could not run: ${cell(why)}\n\nNo verdict: the last one shown here no longer holds.`;
+  return said ? `${head} What harness said (the job log has it all):\n\n\`\`\`text\n${said}\n\`\`\`\n` : `${head}\n`;
 }
 
 /** Posts or updates this job's comment. A comment is a courtesy: the gate's verdict stands without it. */
