@@ -87,12 +87,13 @@ describe("harness compare: cases left out, told apart", () => {
     expect(r.stdout).toMatch(/cannot tell whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 1 case awaits human review on one side \(mixed\/case-1\): run harness review \(/);
   });
 
-  it("a case whose every trial errored on the candidate's side: 'cannot tell', saying so", async () => {
+  it("a case whose every trial errored on the candidate's side, where the reference passed it: tested as failing, as eval's gate does (exit 1)", async () => {
     script = (api, n) => (api === "anthropic" && n === 3 ? "error" : "pass");
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
     const r = await runHarness(["compare", ...models, ...common, "--max-error-rate", "0.2"], { cwd: dir, env: env() });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/cannot tell whether anthropic:claude-haiku-4-5 is worse than openai:gpt-4o-mini: 1 case has every trial errored on one side \(demo\/case-3\), and a model's errors can be its failures \(/);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain("case demo/case-3: 5/5 → every one of 5 trials errored; had they failed, a significant drop (one-sided Fisher p 0.004");
+    expect(r.stdout).toContain("Compare: FAIL");
   });
 });
 

@@ -89,13 +89,39 @@ describe("compareModels: verdicts", () => {
     expect(v.message).toMatch(/^cand shows no significant drop against ref on these suites \(pass rate 0 points, 95% CI 0 to 0; paired sign-flip p 1\.000 > α 0\.05; could detect a drop of \d+ points at 80% power, or 6 cases breaking\)$/);
   });
 
-  it("cases one side never answered keep it from 'no significant drop', and the line says how many", () => {
+  it("cases every trial of which errored on the candidate's side are tested as failing, as eval's gate tests them", () => {
     const cand = side("cand", ALL_PASS);
     // Every trial of two cases errored for the candidate (a context-length error, say): no judged trial.
     for (const c of cand.suites[0]!.cases.slice(0, 2)) c.counts = { ...c.counts, n: 0, passes: 0, errored: 5 };
     const v = compareModels(side("ref", ALL_PASS), [cand], OPTIONS).candidates[0]!.verdict;
+    expect(v.status).toBe("worse");
+    // Each 5/5 → 5 errored is p = 1/252 had they failed; two testable, Tarone's K 2 at α/2: corrected 2/252, doubled 4/252.
+    expect(v.regressions.map((r) => r.message)).toEqual([
+      "case s/c1: 5/5 → every one of 5 trials errored; had they failed, a significant drop (one-sided Fisher p 0.004, corrected 0.016 ≤ α 0.05): not decided",
+      "case s/c2: 5/5 → every one of 5 trials errored; had they failed, a significant drop (one-sided Fisher p 0.004, corrected 0.016 ≤ α 0.05): not decided",
+    ]);
+    // Where the reference failed them too, nothing is hidden: it only keeps the verdict from 'no significant drop'.
+    const ref = side("ref", [0, 0, ...ALL_PASS.slice(2)]);
+    const held = compareModels(ref, [cand], OPTIONS).candidates[0]!.verdict;
+    expect(held.status).toBe("undecided");
+    expect(held.message).toMatch(/^cannot tell whether cand is worse than ref: 2 cases have every trial errored on one side \(s\/c1, s\/c2\), and a model's errors can be its failures \(/);
+  });
+
+  it("a drop eval's gate would fail at α, but the suite and case tests' α/2 does not: 'cannot tell', never 'no significant drop'", () => {
+    // 5/5 → 1/5 on one case of twelve: Fisher p 6/252 = 0.024. Its floor and the suite's are 0.024: Tarone's K is 2,
+    // so at α it is 0.024 ≤ 0.025, at α/2 it is above 0.0125.
+    const v = compareModels(side("ref", ALL_PASS), [side("cand", [1, ...ALL_PASS.slice(1)])], OPTIONS).candidates[0]!.verdict;
     expect(v.status).toBe("undecided");
-    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: 2 cases have every trial errored on one side \(s\/c1, s\/c2\), and a model's errors can be its failures \(/);
+    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: suite s: .*; case s\/c1: 5\/5 → 1\/5 passing \(one-sided Fisher p 0\.024, corrected 0\.048 ≤ α 0\.05\), a regression as eval's gate holds it, but not at α\/2/);
+  });
+
+  it("nothing paired because every case awaits review: says so, with no NaN", () => {
+    const cand = side("cand", ALL_PASS);
+    for (const c of cand.suites[0]!.cases) c.counts = { ...c.counts, n: 0, passes: 0, pending: 5 };
+    const v = compareModels(side("ref", ALL_PASS), [cand], OPTIONS).candidates[0]!.verdict;
+    expect(v.status).toBe("undecided");
+    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: 12 cases await human review on one side/);
+    expect(v.message).not.toContain("NaN");
   });
 
   it("cases whose trials await human review on one side block 'no significant drop' too, and the line says to run harness review", () => {

@@ -163,7 +163,8 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
       alpha,
       pDropAdjusted: dropAdj[i]!,
       pRiseAdjusted: riseAdj[i]!,
-      regressions: gate[i]!,
+      regressions: gate.regressions[i]!,
+      near: gate.near[i]!,
       notJudgedReason: reasonFor(p.cand),
     });
     // A suite's floor holds for every run, whatever the reference did: below it, eval's gate fails the candidate, and so does this.

@@ -31,6 +31,8 @@ interface Test {
   reference: { n: number; passes: number };
   current: { n: number; passes: number };
   cases: number;
+  /** A case every trial of which errored, tested as if they had failed. */
+  errored?: true;
 }
 
 /**
@@ -46,6 +48,8 @@ const forDrop = (c: PairedCase) => {
   return { cB: r.passes, nB: r.n + rp, cC: x.passes + xp, nC: x.n + xp };
 };
 const judged = (c: PairedCase) => c.reference !== null && c.candidate !== null && forDrop(c).nB > 0 && forDrop(c).nC > 0;
+const allErrored = (c: PairedCase) =>
+  c.reference !== null && c.candidate !== null && c.reference.n + (c.reference.pending ?? 0) > 0 && c.candidate.n === 0 && (c.candidate.pending ?? 0) === 0 && c.candidate.errored > 0;
 
 function testsOf(cases: readonly PairedCase[], candidate: number): Test[] {
   const tests: Test[] = [];
@@ -67,6 +71,14 @@ function testsOf(cases: readonly PairedCase[], candidate: number): Test[] {
         cases: 1,
       });
     }
+    // A case every trial of which errored on the candidate's side (an app that now crashes on
+    // it), where the reference was judged, is tested as if they had failed, as eval's gate tests
+    // such a case: its errors must not hide it.
+    for (const c of cases.filter((x) => x.suite === suite && allErrored(x))) {
+      const r = c.reference!;
+      const x = { cB: r.passes, nB: r.n + (r.pending ?? 0), cC: 0, nC: c.candidate!.errored };
+      tests.push({ candidate, kind: "case", suite, caseId: c.caseId, p: fisherLess(x.cB, x.nB, 0, x.nC), floor: fisherLessFloor(x.cB, x.nB, 0, x.nC), reference: { n: x.nB, passes: x.cB }, current: { n: x.nC, passes: 0 }, cases: 1, errored: true });
+    }
     if (strata.length === 0) continue;
     const sum = (pick: (x: CountsPair) => number) => strata.reduce((s, x) => s + pick(x), 0);
     tests.push({
@@ -87,27 +99,42 @@ function describe(t: Test, pAdjusted: number, alpha: number): string {
   const test = `p ${fmtP(t.p)}, corrected ${fmtP(pAdjusted)} ≤ α ${alpha}`;
   return t.kind === "suite"
     ? `suite ${t.suite}: pass rate ${pct(t.reference.passes, t.reference.n)} → ${pct(t.current.passes, t.current.n)} over ${t.cases} case${t.cases === 1 ? "" : "s"} (stratified exact ${test})`
-    : `case ${t.suite}/${t.caseId}: ${t.reference.passes}/${t.reference.n} → ${t.current.passes}/${t.current.n} passing (one-sided Fisher ${test})`;
+    : t.errored
+      ? `case ${t.suite}/${t.caseId}: ${t.reference.passes}/${t.reference.n} → every one of ${t.current.n} trials errored; had they failed, a significant drop (one-sided Fisher ${test}): not decided`
+      : `case ${t.suite}/${t.caseId}: ${t.reference.passes}/${t.reference.n} → ${t.current.passes}/${t.current.n} passing (one-sided Fisher ${test})`;
 }
 
 /**
- * Each candidate's significant drops by suite and by case, suites first, then cases by p.
+ * Each candidate's significant drops by suite and by case, suites first, then cases by p; and
+ * the near ones: drops the same family rejects at α, as eval's gate holds it, but not at α/2,
+ * the half these tests have here. A verdict must not call such a candidate "no significant drop".
  * `casesByCandidate[i]` is null for a candidate that is not judged: it takes no share of α.
  */
-export function gateRegressions(casesByCandidate: readonly (readonly PairedCase[] | null)[], alpha: number): VerdictRegression[][] {
+export function gateRegressions(casesByCandidate: readonly (readonly PairedCase[] | null)[], alpha: number): { regressions: VerdictRegression[][]; near: VerdictRegression[][] } {
   const tests = casesByCandidate.flatMap((cases, i) => (cases ? testsOf(cases, i) : []));
   const family = taroneHolm(
     tests.map((t) => t.p),
     tests.map((t) => t.floor),
     alpha / 2,
   );
-  const out: VerdictRegression[][] = casesByCandidate.map(() => []);
+  const atEvalLevel = taroneHolm(
+    tests.map((t) => t.p),
+    tests.map((t) => t.floor),
+    alpha,
+  );
+  const regressions: VerdictRegression[][] = casesByCandidate.map(() => []);
+  const near: VerdictRegression[][] = casesByCandidate.map(() => []);
   const order = tests.map((_, i) => i).sort((a, b) => (tests[a]!.kind === tests[b]!.kind ? tests[a]!.p - tests[b]!.p : tests[a]!.kind === "suite" ? -1 : 1));
   for (const i of order) {
-    if (!family.reject[i]) continue;
     const t = tests[i]!;
-    const pAdjusted = doubled(family.adjusted[i]!);
-    out[t.candidate]!.push({ kind: t.kind, suite: t.suite, ...(t.caseId !== undefined ? { caseId: t.caseId } : {}), p: t.p, pAdjusted, message: describe(t, pAdjusted, alpha) });
+    const at = { kind: t.kind, suite: t.suite, ...(t.caseId !== undefined ? { caseId: t.caseId } : {}), p: t.p };
+    if (family.reject[i]) {
+      const pAdjusted = doubled(family.adjusted[i]!);
+      regressions[t.candidate]!.push({ ...at, pAdjusted, message: describe(t, pAdjusted, alpha) });
+    } else if (atEvalLevel.reject[i]) {
+      const pAdjusted = atEvalLevel.adjusted[i]!;
+      near[t.candidate]!.push({ ...at, pAdjusted, message: describe(t, pAdjusted, alpha) });
+    }
   }
-  return out;
+  return { regressions, near };
 }

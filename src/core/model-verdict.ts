@@ -23,6 +23,8 @@ export interface VerdictInput {
   pRiseAdjusted: number;
   /** The suite and case tests (eval's gate's) that found a significant drop (model-regressions.ts). */
   regressions: readonly VerdictRegression[];
+  /** Those tests' drops significant at α, as eval's gate holds them, but not at the α/2 they have here. */
+  near?: readonly VerdictRegression[];
   /** Set when this candidate or the reference could not be judged. */
   notJudgedReason: string | null;
 }
@@ -69,7 +71,7 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
     return { ...base, status: "not-judged", message: `${candidate} vs ${reference}: not judged (${input.notJudgedReason})` };
   }
   const d = o.difference;
-  const observed = `pass rate ${signedPoints(d.mean)} points, 95% CI ${signedPoints(d.interval[0])} to ${signedPoints(d.interval[1])}`;
+  const observed = Number.isFinite(d.mean) ? `pass rate ${signedPoints(d.mean)} points, 95% CI ${signedPoints(d.interval[0])} to ${signedPoints(d.interval[1])}` : "no case judged on both sides";
   const test = (p: number, adjusted: number) => `paired sign-flip p = ${fmtP(p)}${adjusted !== p ? `, corrected ${fmtP(adjusted)}` : ""} ≤ α ${alpha}`;
   const overallWorse = input.pDropAdjusted <= alpha;
   if (overallWorse || input.regressions.length > 0) {
@@ -106,6 +108,19 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
   }
   const drop = o.power.minDetectableDrop;
   const flips = o.power.minDetectableFlips;
+  // Nothing paired, because cases await review or every trial errored: that is the reason, not "too few cases".
+  if (hiding && o.paired === 0) {
+    return { ...base, status: "undecided", message: `cannot tell whether ${candidate} is worse than ${reference}: ${hiding}${absent ? `; ${absent}` : ""}` };
+  }
+  // A drop eval's gate would fail, found at α but not at the α/2 these tests have beside the overall one: not "no drop".
+  const near = input.near ?? [];
+  if (near.length > 0) {
+    return {
+      ...base,
+      status: "undecided",
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${listRegressions(near, (r) => r.message, "; ")}, a regression as eval's gate holds it, but not at α/2, the share compare's suite and case tests have beside the overall test (${observed})${leftOut}`,
+    };
+  }
   // The corrected p is the one that failed: a 95% interval clear of 0 with "not significant"
   // beside it reads as a contradiction unless the correction is shown.
   const pNot = Number.isFinite(d.pDrop) ? `; paired sign-flip p ${fmtP(d.pDrop)}${input.pDropAdjusted !== d.pDrop ? `, corrected ${fmtP(input.pDropAdjusted)}` : ""} > α ${alpha}` : "";
