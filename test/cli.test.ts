@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { copyExamples, interruptedWhen, makeProject, ROOT, runHarness } from "./cli-run.js";
+import { questionSuite } from "./helpers/question-suite.js";
 
 const SECRET = "sk-test-DO-NOT-LEAK-8c1f";
 let server: FakeServer;
@@ -38,22 +39,7 @@ beforeEach(() => {
 });
 
 function suiteYaml(cases = 8, extra = ""): string {
-  const lines = [
-    "name: gate-demo",
-    "provider:",
-    "  id: openai:gpt-4o-mini",
-    "  config:",
-    `    baseURL: ${server.openaiBaseURL}`,
-    'prompt: "Answer question {{n}}"',
-    "trials: 5",
-    "graders:",
-    "  - type: contains",
-    "    value: ok",
-    extra,
-    "cases:",
-  ];
-  for (let i = 1; i <= cases; i++) lines.push(`  - id: case-${i}`, `    description: guards incident ${100 + i}`, `    vars: { n: ${i} }`);
-  return `${lines.join("\n")}\n`;
+  return questionSuite(server.openaiBaseURL, cases, extra);
 }
 
 /** A suite of one case whose app always answers "ok", and passes: no model, no key. */

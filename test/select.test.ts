@@ -13,6 +13,7 @@ import { renderJunit } from "../src/reporters/junit.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
 import { makeProject, runHarness } from "./cli-run.js";
+import { questionSuite } from "./helpers/question-suite.js";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 
 const mkCase = (id: string, line = 1): LoadedCase => ({ id, description: undefined, vars: {}, messages: [{ role: "user", content: id }], graders: [], line, promptHash: `h-${id}` });
@@ -129,24 +130,7 @@ describe("eval --case through the CLI", () => {
     server.handle(answer);
   });
 
-  const suiteYaml = () =>
-    [
-      "name: gate-demo",
-      "provider:",
-      "  id: openai:gpt-4o-mini",
-      "  config:",
-      `    baseURL: ${server.openaiBaseURL}`,
-      'prompt: "Answer question {{n}}"',
-      "trials: 5",
-      "threshold:",
-      "  passHatK: 0.99",
-      "graders:",
-      "  - type: contains",
-      "    value: ok",
-      "cases:",
-      ...Array.from({ length: 8 }, (_, i) => [`  - id: case-${i + 1}`, `    vars: { n: ${i + 1} }`]).flat(),
-      "",
-    ].join("\n");
+  const suiteYaml = () => questionSuite(server.openaiBaseURL, 8, "threshold:\n  passHatK: 0.99");
   const common = ["--fixtures", "no-fixtures", "-q", "--retries", "0"];
   const env = { OPENAI_API_KEY: KEY };
 
