@@ -521,6 +521,7 @@ describe("one comment per job, and what it says when there is no verdict", () =>
       expect(strict.code).toBe(1);
       expect(strict.out).toContain("::error::harness: bad configuration (exit 2)");
       expect(strict.out).toContain("no baseline at evals/baseline.json");
+      expect(await readFile(path.join(dir, "output.txt"), "utf8")).toMatch(/^status<<(ghadelimiter_[\w-]+)\nerror\n\1$/m);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -290,7 +290,10 @@ describe("reporters from the command line", () => {
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toMatch(/Gate: PASS as the new baseline \(--update-baseline\): \d+ changes? against the old one, not enforced:\n {2}gate-demo\/case-5: 5\/5 → 0\/5 passing/);
     expect(accepted.stdout).not.toContain("Gate: FAIL");
-    expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ✅ Accepted as the new baseline: \d+ changes? against the old one, below, not enforced/);
+    const accepted_md = await readFile(path.join(dir, "summary.md"), "utf8");
+    expect(accepted_md).toMatch(/^### ✅ Accepted as the new baseline: \d+ changes? against the old one, below, not enforced/);
+    expect(accepted_md).toContain("#### Changes accepted with the new baseline");
+    expect(accepted_md).not.toContain("What failed");
   });
 
   it("shards run apart without gating; merge joins them and gates once, like one run would", async () => {
@@ -349,7 +352,7 @@ describe("reporters from the command line", () => {
     expect((await runHarness(["eval", ...common, "evals/demo.yaml", "--shard", "3/3", "-o", "r/3-demo-only.json"], { cwd: dir, env })).code).toBe(0);
     const mixed = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-demo-only.json"], { cwd: dir });
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toContain("cannot merge: the shards are parts of different runs");
+    expect(mixed.stderr).toContain("cannot merge: the shards are parts of different runs (shards 1/3, 2/3 of one; shard 3/3 of another)");
     // So is a shard of another version of the suite (a prompt edited between the runs).
     await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml(8).replace("Answer question", "Please answer question"));
     expect((await runHarness(["eval", ...common, "--shard", "3/3", "-o", "r/3-edited.json"], { cwd: dir, env })).code).toBe(0);

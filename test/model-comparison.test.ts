@@ -112,7 +112,18 @@ describe("compareModels: verdicts", () => {
     // so at α it is 0.024 ≤ 0.025, at α/2 it is above 0.0125.
     const v = compareModels(side("ref", ALL_PASS), [side("cand", [1, ...ALL_PASS.slice(1)])], OPTIONS).candidates[0]!.verdict;
     expect(v.status).toBe("undecided");
-    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: suite s: .*; case s\/c1: 5\/5 → 1\/5 passing \(one-sided Fisher p 0\.024, corrected 0\.048 ≤ α 0\.05\), a regression as eval's gate holds it, but not at α\/2/);
+    expect(v.message).toMatch(
+      /^cannot tell whether cand is worse than ref: suite s: .*; case s\/c1: 5\/5 → 1\/5 passing \(one-sided Fisher p 0\.024, corrected 0\.048 ≤ α 0\.05 as eval's gate holds it, 0\.095 > α at the α\/2 of compare's suite and case tests\): eval's gate would fail it, compare cannot say it is worse \(/,
+    );
+  });
+
+  it("a drop eval's gate would fail is not hidden by a significant rise elsewhere: 'cannot tell', not 'better'", () => {
+    // A review's counts: the candidate gains on 19 cases and breaks one (5/5 → 0/5) that the gate fails at α.
+    const ref = suitesSide("ref", { A: Array<number>(12).fill(3), B: [5], C: Array<number>(7).fill(2) });
+    const cand = suitesSide("cand", { A: Array<number>(12).fill(5), B: [0], C: Array<number>(7).fill(3) });
+    const v = compareModels(ref, [cand], OPTIONS).candidates[0]!.verdict;
+    expect(v.status).toBe("undecided");
+    expect(v.message).toMatch(/^cannot tell whether cand is worse than ref: .*case B\/c13: 5\/5 → 0\/5 passing/);
   });
 
   it("nothing paired because every case awaits review: says so, with no NaN", () => {

@@ -32,6 +32,9 @@ describe("redactorFor", () => {
     expect(r.values(`the second line alone: ${body[1]}`)).toBe("the second line alone: ***");
     expect(r.values("Bearer sk-proj-AAAA1111 sk-proj-BBBB2222")).toBe("Bearer *** ***");
     expect(r.sources(body[0]!)).toEqual(["$DEPLOY_PRIVATE_KEY"]);
+    // Two short keys on two lines are each masked; the words of a passphrase are not masked alone.
+    expect(redactorFor({ API_KEYS: "ab12cd34ef56 zz98yy76xx54" }).values("using ab12cd34ef56")).toBe("using ***");
+    expect(redactorFor({ APP_PASSPHRASE: "elephant umbrella sideways" }).values("an elephant, sideways")).toBe("an elephant, sideways");
     // The armour is no secret: a certificate an answer quotes keeps it, and its short words stay.
     expect(r.values("Put this in ca.pem: -----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----")).toBe("Put this in ca.pem: -----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----");
   });

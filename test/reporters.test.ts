@@ -193,6 +193,12 @@ describe("github", () => {
     );
     expect(lines[1]).toMatch(/^::error file=evals\/refund-policy\.yaml,title=Gate%3A refund-policy \(suite\)::pass rate 40\/40 → 35\/40 over the cases both runs judged/);
   });
+
+  it("a run not judged is one warning, not regressions from trials it may have cancelled", () => {
+    const stopped = buildRunResult(raw, { baseline, harnessVersion: "0.1.0", interrupted: "SIGINT" });
+    expect(stopped.gate.regressions.length).toBeGreaterThan(0);
+    expect(renderGithub(stopped).trim().split("\n")).toEqual(["::warning title=harness%3A run not judged::the run was interrupted by SIGINT"]);
+  });
 });
 
 describe("runs that are not judged, and untrusted text", () => {

@@ -136,6 +136,7 @@ async function gate(): Promise<void> {
   } catch (e) {
     // A bad input fails the step before any run: the pull request must not go on showing the last verdict.
     if (e instanceof InputError && commentWanted()) await postComment(token, identity, couldNotRun(`bad input: ${e.message}`, ""));
+    core.setOutput("status", "error");
     throw e;
   }
   const { args, failOn, comment, updateBaseline } = inputs;
@@ -158,6 +159,7 @@ async function gate(): Promise<void> {
   if (code === ExitCode.usage) {
     // The pull request must not go on showing the last run's "Gate passed".
     await publish(couldNotRun("bad configuration (exit 2)", err));
+    core.setOutput("status", "error");
     core.setFailed(`harness: bad configuration (exit 2)\n${err}`);
     return;
   }
@@ -170,6 +172,7 @@ async function gate(): Promise<void> {
   // A report left from an earlier run in the same workspace says nothing of this one.
   if (!result || !(Date.parse(result.startedAt) >= started - 1000)) {
     await publish(couldNotRun(`the run wrote no report (exit ${code})`, err));
+    core.setOutput("status", "error");
     core.setFailed(`harness: the run wrote no report (exit ${code})\n${err}`);
     return;
   }

@@ -70,11 +70,10 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       // errors must not hide that case. Only such a case: where some trials were judged, they
       // stand for the case, and counting errors as failures would call any run with scattered
       // errors a drop, more surely the more trials (a review measured 70% at 50 trials, 5% errors).
-      // A stop's cancellations never ran: the run is not judged anyway.
-      const ran = c.errored - cancelledIn(c);
-      const hidden = !judged && b.n > 0 && ran > 0 && c.pending === 0;
-      pWorst.push(hidden ? fisherLess(b.passes, b.n, 0, ran) : Number.NaN);
-      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, high.passes, high.n) : hidden ? fisherLessFloor(b.passes, b.n, 0, ran) : 1);
+      // Every trial must have run: one a stop cancelled says nothing of the case (the run is not judged anyway).
+      const hidden = !judged && b.n > 0 && c.errored > 0 && c.pending === 0 && cancelledIn(c) === 0;
+      pWorst.push(hidden ? fisherLess(b.passes, b.n, 0, c.errored) : Number.NaN);
+      floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, high.passes, high.n) : hidden ? fisherLessFloor(b.passes, b.n, 0, c.errored) : 1);
       // A rise in passes is a drop in failures.
       floorUp.push(judged ? fisherLessFloor(b.n - b.passes, b.n, low.n - low.passes, low.n) : 1);
     }

@@ -17,12 +17,14 @@ function checkShards(reports: readonly RunResult[]): void {
   const count = shards[0]!.count;
   if (shards.some((s) => s!.count !== count)) throw new MergeConflict(`the reports are shards of different splits (${[...new Set(shards.map((s) => s!.count))].join(", ")})`);
   // Shards of one run were cut from one set of cases: another commit's, or another set of suites', are not its parts.
-  const wholes = new Set(shards.map((s) => (s!.of ? `${s!.of.cases}/${s!.of.digest}` : "")));
+  const whole = (s: RunResult["shard"]) => (s!.of ? `${s!.of.cases}/${s!.of.digest}` : "");
+  const wholes = new Set(shards.map(whole));
   if (wholes.size > 1) {
+    if (wholes.has("")) throw new MergeConflict("some shard reports do not say which run they are part of (written by an older harness): run every shard with one version");
+    // Name the parts by run, so the odd one out can be found: "shards 1/3, 2/3 of one run; 3/3 of another".
+    const groups = [...wholes].map((w) => shards.filter((s) => whole(s) === w).map((s) => `${s!.index}/${s!.count}`).join(", "));
     throw new MergeConflict(
-      wholes.has("")
-        ? "some shard reports do not say which run they are part of (written by an older harness): run every shard with one version"
-        : "the shards are parts of different runs (other suites, cases, prompts, providers or trials): run every shard of one commit with the same suites and flags",
+      `the shards are parts of different runs (${groups.map((g, i) => `${g.includes(",") ? "shards" : "shard"} ${g} of ${i === 0 ? "one" : "another"}`).join("; ")}): run every shard of one commit with the same suites and flags`,
     );
   }
   const have = new Set(shards.map((s) => s!.index));

@@ -95,6 +95,17 @@ function testsOf(cases: readonly PairedCase[], candidate: number): Test[] {
   return tests;
 }
 
+/** A drop eval's gate would fail, not significant at the half of α compare's suite and case tests have: both corrections shown. */
+function describeNear(t: Test, atAlpha: number, atHalf: number, alpha: number): string {
+  const subject =
+    t.kind === "suite"
+      ? `suite ${t.suite}: pass rate ${pct(t.reference.passes, t.reference.n)} → ${pct(t.current.passes, t.current.n)} over ${t.cases} case${t.cases === 1 ? "" : "s"} (stratified exact`
+      : t.errored
+        ? `case ${t.suite}/${t.caseId}: ${t.reference.passes}/${t.reference.n} → every one of ${t.current.n} trials errored (had they failed, one-sided Fisher`
+        : `case ${t.suite}/${t.caseId}: ${t.reference.passes}/${t.reference.n} → ${t.current.passes}/${t.current.n} passing (one-sided Fisher`;
+  return `${subject} p ${fmtP(t.p)}, corrected ${fmtP(atAlpha)} ≤ α ${alpha} as eval's gate holds it, ${fmtP(atHalf)} > α at the α/2 of compare's suite and case tests)`;
+}
+
 function describe(t: Test, pAdjusted: number, alpha: number): string {
   const test = `p ${fmtP(t.p)}, corrected ${fmtP(pAdjusted)} ≤ α ${alpha}`;
   return t.kind === "suite"
@@ -132,8 +143,8 @@ export function gateRegressions(casesByCandidate: readonly (readonly PairedCase[
       const pAdjusted = doubled(family.adjusted[i]!);
       regressions[t.candidate]!.push({ ...at, pAdjusted, message: describe(t, pAdjusted, alpha) });
     } else if (atEvalLevel.reject[i]) {
-      const pAdjusted = atEvalLevel.adjusted[i]!;
-      near[t.candidate]!.push({ ...at, pAdjusted, message: describe(t, pAdjusted, alpha) });
+      const pAdjusted = doubled(family.adjusted[i]!);
+      near[t.candidate]!.push({ ...at, pAdjusted, message: describeNear(t, atEvalLevel.adjusted[i]!, pAdjusted, alpha) });
     }
   }
   return { regressions, near };

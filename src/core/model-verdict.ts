@@ -92,8 +92,10 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
       };
     }
     // A collapse in one suite must not be averaged away by gains in another: eval's gate would fail it.
-    const overallLine = !(d.mean < 0)
-      ? `over every case ${observed}: not a drop overall, but gains elsewhere do not make up for it`
+    const overallLine = !Number.isFinite(d.mean)
+      ? "no case was judged on both sides"
+      : !(d.mean < 0)
+      ? `over every case ${observed}: not a drop overall${better.length > 0 ? ", but gains elsewhere do not make up for it" : ""}`
       : `over every case ${observed}, not significant on its own (paired sign-flip p ${fmtP(d.pDrop)}, corrected ${fmtP(input.pDropAdjusted)})`;
     return {
       ...base,
@@ -101,6 +103,15 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
       regressions,
       regressedCases,
       message: `${candidate} is worse than ${reference} on ${listRegressions(input.regressions, (r) => r.message, "; ")}; ${overallLine}${leftOut}`,
+    };
+  }
+  // A drop eval's gate would fail, found at α but not at the α/2 these tests have beside the overall one: not "no drop".
+  const near = input.near ?? [];
+  if (near.length > 0) {
+    return {
+      ...base,
+      status: "undecided",
+      message: `cannot tell whether ${candidate} is worse than ${reference}: ${listRegressions(near, (r) => r.message, "; ")}: eval's gate would fail it, compare cannot say it is worse (${observed})${leftOut}`,
     };
   }
   if (input.pRiseAdjusted <= alpha) {
@@ -111,15 +122,6 @@ export function decideVerdict(input: VerdictInput): CandidateVerdict {
   // Nothing paired, because cases await review or every trial errored: that is the reason, not "too few cases".
   if (hiding && o.paired === 0) {
     return { ...base, status: "undecided", message: `cannot tell whether ${candidate} is worse than ${reference}: ${hiding}${absent ? `; ${absent}` : ""}` };
-  }
-  // A drop eval's gate would fail, found at α but not at the α/2 these tests have beside the overall one: not "no drop".
-  const near = input.near ?? [];
-  if (near.length > 0) {
-    return {
-      ...base,
-      status: "undecided",
-      message: `cannot tell whether ${candidate} is worse than ${reference}: ${listRegressions(near, (r) => r.message, "; ")}, a regression as eval's gate holds it, but not at α/2, the share compare's suite and case tests have beside the overall test (${observed})${leftOut}`,
-    };
   }
   // The corrected p is the one that failed: a 95% interval clear of 0 with "not significant"
   // beside it reads as a contradiction unless the correction is shown.

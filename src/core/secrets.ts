@@ -23,11 +23,19 @@ const MIN_SECRET_LENGTH = 8;
 function maskablePieces(value: string | undefined): string[] {
   if (value === undefined || value.length < MIN_SECRET_LENGTH) return [];
   if (!/\s/.test(value)) return [value];
-  return [value, ...value.split(/\s+/).filter((piece) => piece.length >= MIN_PIECE_LENGTH && !piece.includes("-----"))];
+  return [value, ...value.split(/\s+/).filter(isKeyMaterial)];
 }
 
-/** A piece of a secret of several words, as long as the shortest keys people split over lines ("sk-proj-" and 8 more). */
-const MIN_PIECE_LENGTH = 16;
+/**
+ * A piece of a secret of several words that is key material, not a word: long (a PEM line,
+ * "sk-proj-" and 8 more), or as long as a secret and holding a digit (two 12-character keys on
+ * two lines). "elephant" of a passphrase would mask that word in every answer; the armour
+ * ("-----BEGIN") is in every certificate an answer may quote.
+ */
+function isKeyMaterial(piece: string): boolean {
+  if (piece.includes("-----")) return false;
+  return piece.length >= 16 || (piece.length >= MIN_SECRET_LENGTH && /\d/.test(piece));
+}
 
 /**
  * A value that is no secret though its name says credential: a bare origin

@@ -5,7 +5,11 @@ import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 /** "PASS", or "FAIL (a candidate is significantly worse)": the outcome core decided, and what failed it. */
 export function compareStatus(result: ModelComparison): string {
   if (!result.judged) return `NOT JUDGED (${result.notJudgedReason})`;
-  if (result.status === "pass") return "PASS";
+  if (result.status === "pass") {
+    // Exit 0 either way; a scheduled job's log must not read an open question as all clear.
+    const open = result.candidates.filter((c) => c.verdict.status === "undecided").length;
+    return open > 0 ? `PASS (no candidate shown worse; cannot tell for ${open === 1 ? "one" : open})` : "PASS";
+  }
   const why = [
     ...(result.candidates.some((c) => c.verdict.status === "worse") ? ["a candidate is significantly worse"] : []),
     ...(result.candidates.some((c) => (c.verdict.thresholds ?? []).length > 0) ? ["a candidate is below a suite's threshold"] : []),

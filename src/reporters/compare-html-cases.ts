@@ -29,7 +29,7 @@ function renderCase(d: DiscordantCase, cmp: CandidateComparison, referenceStores
 
 export function discordantSection(result: ModelComparison): string {
   const all = result.candidates.flatMap((cmp) => cmp.discordant);
-  if (all.length === 0) return `<h2>Cases whose pass rate differs</h2><p class="muted">No case's pass rate differs.</p>`;
+  if (all.length === 0) return `<h2>Cases whose pass rate differs</h2><p class="muted">No compared case's pass rate differs.</p>`;
   const count = (direction: DiscordantCase["direction"]) => all.filter((d) => d.direction === direction).length;
   const button = (show: string, label: string) => `<button type="button" data-show="${show}" aria-pressed="${show === "all"}">${esc(label)}</button>`;
   const nav = `<nav class="filters">${button("all", `all (${all.length})`)} ${button("regressions", `regressions: candidate worse (${count("worse")})`)} ${button("improvements", `improvements (${count("better")})`)}</nav>`;

@@ -34,7 +34,7 @@ function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: Co
   for (const s of cmp.suites) t.push([suiteLabel(s), ...summaryCells(s)]);
   if (cmp.suites.length > 1) t.push([c.bold("all suites"), ...summaryCells(cmp.overall)]);
   const lines = [`${c.bold(cmp.candidate)} ${c.dim("vs")} ${c.bold(cmp.reference)} ${c.dim("(reference)")}`, t.toString(), ...[...atKNotes(cmp), ...baselineChangeNotes(cmp)].map((n) => c.yellow(`  ${n}`))];
-  if (cmp.discordant.length === 0) lines.push(c.dim("  No case's pass rate differs."));
+  if (cmp.discordant.length === 0) lines.push(c.dim(`  No compared case's pass rate differs${cmp.unpaired.length > 0 ? `; ${cmp.unpaired.length} case${cmp.unpaired.length === 1 ? " was" : "s were"} not compared (see the verdict)` : ""}.`));
   else lines.push(`  Cases whose pass rate differs, worst first:`);
   const max = options.maxReasons ?? 3;
   for (const d of cmp.discordant) {

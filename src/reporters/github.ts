@@ -18,7 +18,8 @@ function command(level: "error" | "warning" | "notice", props: Record<string, st
 
 export function renderGithub(result: RunResult): string {
   const lines: string[] = [];
-  for (const r of result.gate.regressions) {
+  // A run not judged is annotated as such: what it found among trials that may have been cancelled is no regression to point at.
+  for (const r of result.gate.judged ? result.gate.regressions : []) {
     const suite = result.suites.find((s) => s.name === r.suite);
     const c = r.kind === "case" ? suite?.cases.find((x) => x.id === r.caseId) : undefined;
     const title = r.kind === "case" ? `Regression: ${r.suite}/${r.caseId}` : `Gate: ${r.suite} (${r.kind})`;

@@ -88,9 +88,10 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updat
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
+  const accepted = acceptedAsBaseline(result, updatingBaseline) !== undefined;
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
   const text = (shownRows: string[], shown: string[][], more: string[]) =>
-    `${[verdictLine(result, updatingBaseline), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+    `${[verdictLine(result, updatingBaseline), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", accepted ? "#### Changes accepted with the new baseline" : "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
   const whole = text(rows, blocks, []);
   if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
   const cutNote = (n: number, what: string) => `… and ${n} more ${what}, left out for GitHub's size limit: all are in ${limit.fullAt}`;

@@ -116,7 +116,7 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   const lines = [
     `${c.bold(suite.name)}  ${c.dim(`${suite.file} · ${suite.provider} · ${suite.trials} trial${suite.trials === 1 ? "" : "s"} per case${part ? ` · ${part}` : ""}`)}`,
     table.toString() + (hidden ? `\n${hidden}` : ""),
-    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}`,
+    `  pass@${k} ${c.bold(fmtProb(suite.passAtK))}   pass^${k} ${c.bold(fmtProb(suite.passHatK))}${counted}   pass rate ${fmtPct(suite.passRate)}${interval}${t.pending > 0 ? c.yellow(` (of judged trials: ${t.pending} awaiting review, which no other grader failed, are not in it)`) : ""}`,
     `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${erroredTrials(t)}${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)} max ${fmtMs(suite.latencyMs.max)}` +
       `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}` +
