@@ -352,7 +352,7 @@ describe("reporters from the command line", () => {
     expect((await runHarness(["eval", ...common, "evals/demo.yaml", "--shard", "3/3", "-o", "r/3-demo-only.json"], { cwd: dir, env })).code).toBe(0);
     const mixed = await runHarness(["merge", "r/1.json", "r/2.json", "r/3-demo-only.json"], { cwd: dir });
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toContain("cannot merge: the shards are parts of different runs (shards 1/3, 2/3 of one; shard 3/3 of another)");
+    expect(mixed.stderr).toContain("cannot merge: the shards are parts of different runs (shards 1/3, 2/3: run A; shard 3/3: run B)");
     // So is a shard of another version of the suite (a prompt edited between the runs).
     await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml(8).replace("Answer question", "Please answer question"));
     expect((await runHarness(["eval", ...common, "--shard", "3/3", "-o", "r/3-edited.json"], { cwd: dir, env })).code).toBe(0);

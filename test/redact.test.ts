@@ -32,9 +32,12 @@ describe("redactorFor", () => {
     expect(r.values(`the second line alone: ${body[1]}`)).toBe("the second line alone: ***");
     expect(r.values("Bearer sk-proj-AAAA1111 sk-proj-BBBB2222")).toBe("Bearer *** ***");
     expect(r.sources(body[0]!)).toEqual(["$DEPLOY_PRIVATE_KEY"]);
-    // Two short keys on two lines are each masked; the words of a passphrase are not masked alone.
-    expect(redactorFor({ API_KEYS: "ab12cd34ef56 zz98yy76xx54" }).values("using ab12cd34ef56")).toBe("using ***");
-    expect(redactorFor({ APP_PASSPHRASE: "elephant umbrella sideways" }).values("an elephant, sideways")).toBe("an elephant, sideways");
+    // Two keys on two lines are each masked; the words of a passphrase, and the hosts a credential-named variable lists, are not masked alone.
+    expect(redactorFor({ API_KEYS: "ab12cd34ef56gh78 zz98yy76xx54ww32" }).values("using ab12cd34ef56gh78")).toBe("using ***");
+    expect(redactorFor({ APP_PASSWORD: "elephant umbrella sideways 12345678" }).values("an elephant, sideways")).toBe("an elephant, sideways");
+    expect(redactorFor({ AUTH_TRUSTED_HOSTS: "localhost:3000 localhost:5173", AUTH_ALLOWED_IPS: "10.0.0.1 192.168.1.10" }).values("open http://localhost:3000/login via 10.0.0.10")).toBe(
+      "open http://localhost:3000/login via 10.0.0.10",
+    );
     // The armour is no secret: a certificate an answer quotes keeps it, and its short words stay.
     expect(r.values("Put this in ca.pem: -----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----")).toBe("Put this in ca.pem: -----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----");
   });

@@ -24,7 +24,7 @@ function checkShards(reports: readonly RunResult[]): void {
     // Name the parts by run, so the odd one out can be found: "shards 1/3, 2/3 of one run; 3/3 of another".
     const groups = [...wholes].map((w) => shards.filter((s) => whole(s) === w).map((s) => `${s!.index}/${s!.count}`).join(", "));
     throw new MergeConflict(
-      `the shards are parts of different runs (${groups.map((g, i) => `${g.includes(",") ? "shards" : "shard"} ${g} of ${i === 0 ? "one" : "another"}`).join("; ")}): run every shard of one commit with the same suites and flags`,
+      `the shards are parts of different runs (${groups.map((g, i) => `${g.includes(",") ? "shards" : "shard"} ${g}: run ${String.fromCharCode(65 + (i % 26))}`).join("; ")}): run every shard of one commit with the same suites and flags`,
     );
   }
   const have = new Set(shards.map((s) => s!.index));

@@ -27,14 +27,15 @@ function maskablePieces(value: string | undefined): string[] {
 }
 
 /**
- * A piece of a secret of several words that is key material, not a word: long (a PEM line,
- * "sk-proj-" and 8 more), or as long as a secret and holding a digit (two 12-character keys on
- * two lines). "elephant" of a passphrase would mask that word in every answer; the armour
- * ("-----BEGIN") is in every certificate an answer may quote.
+ * A piece of a secret of several words that is key material: 16 or more characters of the
+ * alphabets keys are written in (base64's, and - and _), with letters and digits both, as a PEM
+ * line or "sk-proj-…" is. Not a word of a passphrase, nor a host, address or setting that a
+ * credential-named variable may list ("localhost:3000 localhost:5173"): masked wherever they
+ * appear, those garbled answers and flipped verdicts. Nor the armour ("-----BEGIN"). A short
+ * piece is masked only as part of the whole value.
  */
 function isKeyMaterial(piece: string): boolean {
-  if (piece.includes("-----")) return false;
-  return piece.length >= 16 || (piece.length >= MIN_SECRET_LENGTH && /\d/.test(piece));
+  return piece.length >= 16 && /^[A-Za-z0-9+/=_-]+$/.test(piece) && /[A-Za-z]/.test(piece) && /\d/.test(piece) && !piece.includes("-----");
 }
 
 /**
