@@ -13,11 +13,13 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
   let n = 0;
   let passes = 0;
   let errored = 0;
+  let cancelled = 0;
   let pending = 0;
   for (const t of trials) {
     if (t.passed !== null) n++;
     if (t.passed) passes++;
     if (t.error !== null) errored++;
+    if (t.error?.category === "cancelled") cancelled++;
     if (t.pending) pending++;
   }
   const at: AtK[] = ks.map((kk) => ({ k: kk, passAtK: passAtK(n, passes, kk), passHatK: passHatK(n, passes, kk) }));
@@ -29,6 +31,7 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
     n,
     passes,
     errored,
+    ...(cancelled > 0 ? { cancelled } : {}),
     pending,
     k,
     passAtK: passAtK(n, passes, k),
@@ -104,9 +107,9 @@ function trialTotals(cases: readonly CaseResult[]) {
     judgePrompts: {} as Record<string, string>,
   };
   for (const c of cases) {
+    totals.cancelled += c.cancelled ?? 0;
     for (const t of c.trials) {
       totals.trials++;
-      if (t.error?.category === "cancelled") totals.cancelled++;
       if (t.judge) totals.judged.push(t.judge);
       for (const g of t.grades) if (g.judgePromptHash) totals.judgePrompts[g.type] = g.judgePromptHash;
       if (!hasOutput(t)) continue;

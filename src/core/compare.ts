@@ -71,7 +71,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       // stand for the case, and counting errors as failures would call any run with scattered
       // errors a drop, more surely the more trials (a review measured 70% at 50 trials, 5% errors).
       // Every trial must have run: one a stop cancelled says nothing of the case (the run is not judged anyway).
-      const hidden = !judged && b.n > 0 && c.errored > 0 && c.pending === 0 && cancelledIn(c) === 0;
+      const hidden = !judged && b.n > 0 && c.errored > 0 && c.pending === 0 && (c.cancelled ?? 0) === 0;
       pWorst.push(hidden ? fisherLess(b.passes, b.n, 0, c.errored) : Number.NaN);
       floorDrop.push(judged ? fisherLessFloor(b.passes, b.n, high.passes, high.n) : hidden ? fisherLessFloor(b.passes, b.n, 0, c.errored) : 1);
       // A rise in passes is a drop in failures.
@@ -133,9 +133,3 @@ function statusOf(c: CaseComparison, dropped: boolean, rose: boolean): CaseStatu
   return (c.current.passes + pending) / n < before ? "down" : c.current.passes / n > before ? "up" : "same";
 }
 
-/** Trials of a case that a stop cancelled: they never ran. */
-function cancelledIn(c: SuiteResult["cases"][number]): number {
-  let n = 0;
-  for (const t of c.trials) if (t?.error?.category === "cancelled") n++;
-  return n;
-}

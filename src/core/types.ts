@@ -173,6 +173,8 @@ export interface CaseResult {
   n: number;
   passes: number;
   errored: number;
+  /** Of the errored, trials a stop cancelled: they never ran. Absent when none. */
+  cancelled?: number;
   /** Trials awaiting a human verdict. */
   pending: number;
   /** At the run's main k (the number of trials unless --at says otherwise). */
