@@ -69,20 +69,19 @@ describe("harness --version and usage", () => {
     const r = await runHarness(["eval", "-k", "zero"], { cwd: ROOT });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("-k/--trials");
-    // As many as a suite's trials: may say, no more: a billion filled memory before the first call.
-    const huge = await runHarness(["eval", "--offline", "-k", "10001"], { cwd: ROOT });
-    expect(huge.code).toBe(2);
-    expect(huge.stderr).toBe('harness: -k/--trials expects a whole number ≥ 1 and ≤ 10,000, got "10001"\n');
-    // Past setTimeout's limit every call "timed out" after 1 ms; past -j 10,000 the workers alone filled memory.
-    const forever = await runHarness(["eval", "--offline", "--timeout", "2147483648"], { cwd: ROOT });
-    expect(forever.code).toBe(2);
-    expect(forever.stderr).toBe('harness: --timeout expects a whole number ≥ 1 and ≤ 2,147,483,647, got "2147483648"\n');
-    const empty = await runHarness(["eval", "--offline", "--max-error-rate", ""], { cwd: ROOT });
-    expect(empty.code).toBe(2);
-    expect(empty.stderr).toBe('harness: --max-error-rate expects a number from 0 to 1, got ""\n');
-    const wide = await runHarness(["eval", "--offline", "-j", "600000"], { cwd: ROOT });
-    expect(wide.code).toBe(2);
-    expect(wide.stderr).toBe('harness: -j/--concurrency expects a whole number ≥ 1 and ≤ 10,000, got "600000"\n');
+    // -k: as many as a suite's trials may say, no more: a billion filled memory before the first call.
+    // --timeout: past setTimeout's limit every call "timed out" after 1 ms. -j: past 10,000 the workers alone filled memory.
+    const refused: [string[], string][] = [
+      [["-k", "10001"], '-k/--trials expects a whole number ≥ 1 and ≤ 10,000, got "10001"'],
+      [["--timeout", "2147483648"], '--timeout expects a whole number ≥ 1 and ≤ 2,147,483,647, got "2147483648"'],
+      [["--max-error-rate", ""], '--max-error-rate expects a number from 0 to 1, got ""'],
+      [["-j", "600000"], '-j/--concurrency expects a whole number ≥ 1 and ≤ 10,000, got "600000"'],
+    ];
+    for (const [flags, message] of refused) {
+      const bad = await runHarness(["eval", "--offline", ...flags], { cwd: ROOT });
+      expect(bad.code, flags.join(" ")).toBe(2);
+      expect(bad.stderr).toBe(`harness: ${message}\n`);
+    }
   });
 
   it("help for a command that does not exist: exit 2 naming the commands, not the general help with exit 0", async () => {
