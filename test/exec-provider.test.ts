@@ -414,14 +414,16 @@ describe("exec through the runner", () => {
   });
 
   it("times out a command whose background child holds its stdout, instead of hanging the run", async () => {
-    const pending = runSuites([execSuite(`${NODE} leaves-grandchild.mjs`, 1)], { cwd: project.dir, timeoutMs: 500, retry: { retries: 0 } });
+    // The time limit must outlast the command's own start, or it is killed before it leaves
+    // the grandchild: under load (a full test run beside other work) 500 ms did not.
+    const pending = runSuites([execSuite(`${NODE} leaves-grandchild.mjs`, 1)], { cwd: project.dir, timeoutMs: 3_000, retry: { retries: 0 } });
     await pidFrom(path.join(project.dir, "grandchild.pid"));
-    const guard = new Promise((resolve) => setTimeout(() => resolve("still pending"), 10_000).unref());
+    const guard = new Promise((resolve) => setTimeout(() => resolve("still pending"), 20_000).unref());
     const outcome = await Promise.race([pending, guard]);
     expect(outcome).not.toBe("still pending");
     const t = (outcome as Awaited<typeof pending>).suites[0]!.cases[0]!.trials[0]!;
     expect(t.error?.category).toBe("timeout");
-  }, 30_000);
+  }, 45_000);
 
   it("stops the run with a RunError when the command does not exist", async () => {
     const err = await runSuites([execSuite("harness-no-such-command-4f1e", 3, 2)], { cwd: project.dir, concurrency: 1 }).catch((e: unknown) => e);
