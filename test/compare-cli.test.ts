@@ -212,7 +212,7 @@ describe("harness compare offline on the examples in evals/", () => {
     // The suite row names both sides' k, not the candidate's alone.
     expect(forced.stdout).toMatch(/│ order-router \(k=5 → 3\) +│/);
     expect(asBaseline.stdout).toMatch(/│ order-router \(k=5\) +│/);
-    expect(forced.stderr).toContain("harness: warning: order-router runs 3 trials per case (-k) but the baseline holds 5: with unequal trials the paired test can call noise a drop; drop -k to run 5");
+    expect(forced.stderr).toContain("harness: warning: order-router runs 3 trials per case (-k) but the baseline holds 5: pass^k and the all-pass cases then set 3 trials against 5; drop -k to run 5");
     expect(forced.stderr).toContain("harness: warning: refund-policy runs 3 trials per case (-k) but the baseline holds 5");
   });
 });
@@ -232,7 +232,7 @@ describe("matchBaselineTrials", () => {
   it("an explicit -k equal to the baseline's is silent; one that differs is kept, with a warning", () => {
     const r = matchBaselineTrials([suite("a", 5), suite("b", 5)], baseline({ a: 5, b: 10 }), 5);
     expect(r.suites.map((s) => s.trials)).toEqual([5, 5]);
-    expect(r.notes).toEqual(["warning: b runs 5 trials per case (-k) but the baseline holds 10: with unequal trials the paired test can call noise a drop; drop -k to run 10"]);
+    expect(r.notes).toEqual(["warning: b runs 5 trials per case (-k) but the baseline holds 10: pass^k and the all-pass cases then set 5 trials against 10; drop -k to run 10"]);
   });
 
   it("without -k, takes the baseline's count and leaves the loaded suite itself unchanged", () => {

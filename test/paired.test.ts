@@ -41,6 +41,56 @@ function chooseBig(n: number, k: number): bigint {
   return r;
 }
 
+/**
+ * The exact law under "no difference" by listing every outcome: a case with equal trials
+ * either sign of its difference (½ each), a case with unequal trials every split of its
+ * passes between the two models (hypergeometric weights, in BigInt). Sums are compared as
+ * fractions over the product of every denominator, so no rounding decides a tie.
+ */
+function bruteLaw(pairs: readonly PairedCounts[]): { pDrop: number; pRise: number } {
+  const den = pairs.reduce((d, p) => d * BigInt(p.reference.n * p.candidate.n), 1n);
+  const scaled = (p: PairedCounts, cand: number, ref: number) => (BigInt(cand * p.reference.n - ref * p.candidate.n) * den) / BigInt(p.reference.n * p.candidate.n);
+  const outcomes = pairs.map((p) => {
+    if (p.reference.n === p.candidate.n) {
+      const a = scaled(p, p.candidate.c, p.reference.c);
+      return { total: 2n, list: [{ v: a, w: 1n }, { v: -a, w: 1n }] };
+    }
+    const passes = p.reference.c + p.candidate.c;
+    const all = p.reference.n + p.candidate.n;
+    const list = [];
+    for (let k = 0; k <= p.candidate.n; k++) {
+      if (passes - k < 0 || passes - k > p.reference.n) continue;
+      list.push({ v: scaled(p, k, passes - k), w: chooseBig(passes, k) * chooseBig(all - passes, p.candidate.n - k) });
+    }
+    return { total: chooseBig(all, p.candidate.n), list };
+  });
+  const observed = pairs.reduce((s, p) => s + scaled(p, p.candidate.c, p.reference.c), 0n);
+  let below = 0n;
+  let above = 0n;
+  const walk = (i: number, sum: bigint, weight: bigint): void => {
+    if (i === outcomes.length) {
+      if (sum <= observed) below += weight;
+      if (sum >= observed) above += weight;
+      return;
+    }
+    for (const { v, w } of outcomes[i]!.list) walk(i + 1, sum + v, weight * w);
+  };
+  walk(0, 0n, 1n);
+  const total = outcomes.reduce((t, o) => t * o.total, 1n);
+  // Scale both to about 2^52 before leaving BigInt: the totals can pass Number's range of exact integers.
+  const shift = BigInt(Math.max(0, total.toString(2).length - 52));
+  const ratio = (x: bigint) => Number(x >> shift) / Number(total >> shift);
+  return { pDrop: ratio(below), pRise: ratio(above) };
+}
+
+/** signFlipTest counted every outcome and found the p-values given. */
+function expectExact(pairs: readonly PairedCounts[], want: { pDrop: number; pRise: number }): void {
+  const got = signFlipTest(pairs);
+  expect(got.method).toBe("exact");
+  expect(got.pDrop, JSON.stringify(pairs)).toBeCloseTo(want.pDrop, 10);
+  expect(got.pRise, JSON.stringify(pairs)).toBeCloseTo(want.pRise, 10);
+}
+
 describe("signFlipTest", () => {
   it("three cases that broke outright: p(drop) = 1/8, the only pattern as low as the one seen", () => {
     const r = signFlipTest([pair(5, 0), pair(5, 0), pair(5, 0)]);
@@ -71,34 +121,69 @@ describe("signFlipTest", () => {
     expect(none.pDrop).toBeNaN();
   });
 
-  it("equals brute-force enumeration of every sign pattern, for 300 random sets of up to 12 cases with errored (uneven) trial counts", () => {
+  it("equals brute-force enumeration of every sign pattern, for 300 random sets of up to 12 cases with equal trial counts", () => {
     const rand = mulberry32(20260101);
     for (let rep = 0; rep < 300; rep++) {
       const m = 1 + Math.floor(rand() * 12);
       const pairs = Array.from({ length: m }, () => {
-        const refN = 1 + Math.floor(rand() * 5);
-        const candN = rand() < 0.3 ? 1 + Math.floor(rand() * 5) : refN;
-        return pair(Math.floor(rand() * (refN + 1)), Math.floor(rand() * (candN + 1)), refN, candN);
+        const n = 1 + Math.floor(rand() * 5);
+        return pair(Math.floor(rand() * (n + 1)), Math.floor(rand() * (n + 1)), n, n);
       });
       const want = bruteSignFlip(pairs);
-      const got = signFlipTest(pairs);
-      expect(got.method).toBe("exact");
-      expect(got.pDrop, JSON.stringify(pairs)).toBeCloseTo(want.pDrop, 10);
-      expect(got.pRise, JSON.stringify(pairs)).toBeCloseTo(want.pRise, 10);
+      expectExact(pairs, want);
+      // With equal counts the general law is the sign flip: the two brute forces agree.
+      expect(bruteLaw(pairs).pDrop).toBeCloseTo(want.pDrop, 12);
     }
   });
 
-  it("the normal limit, used when the patterns are too many to count, is close to the exact count at 40 cases", () => {
-    const rand = mulberry32(7);
-    for (let rep = 0; rep < 20; rep++) {
-      const pairs = Array.from({ length: 40 }, () => pair(Math.floor(rand() * 6), Math.floor(rand() * 6)));
+  it("equals brute-force enumeration of every outcome, for 300 random sets of up to 8 cases some of whose trials errored (unequal counts)", () => {
+    const rand = mulberry32(20261130);
+    let unequal = 0;
+    for (let rep = 0; rep < 300; rep++) {
+      const m = 1 + Math.floor(rand() * 8);
+      const pairs = Array.from({ length: m }, () => {
+        const refN = 1 + Math.floor(rand() * 6);
+        const candN = rand() < 0.4 ? 1 + Math.floor(rand() * 6) : refN;
+        if (candN !== refN) unequal++;
+        return pair(Math.floor(rand() * (refN + 1)), Math.floor(rand() * (candN + 1)), refN, candN);
+      });
+      const want = bruteLaw(pairs);
+      expectExact(pairs, want);
+    }
+    expect(unequal).toBeGreaterThan(200);
+  });
+
+  it("by hand: one case at 1 of 2 against 0 of 1 (unequal trials): the candidate's share of the one pass is hypergeometric, 1/3", () => {
+    // Reference 1/2, candidate 0/1: of the 3 trials one passed; it is the candidate's with chance 1/3.
+    // d = 0 − 1/2 is the lowest the case can show (the other split: 1 − 0 = +1), so p(drop) = 2/3.
+    const r = signFlipTest([pair(1, 0, 2, 1)]);
+    expect(r.mean).toBeCloseTo(-0.5, 12);
+    expect(r.pDrop).toBeCloseTo(2 / 3, 12);
+    expect(r.pRise).toBe(1);
+  });
+
+  /** The normal limit (forced by a budget of 0) within `tolerance` of the exact count, over sets drawn by `draw`. */
+  function expectNormalNear(seed: number, sets: number, draw: (rand: () => number) => PairedCounts[], tolerance: number): void {
+    const rand = mulberry32(seed);
+    for (let rep = 0; rep < sets; rep++) {
+      const pairs = draw(rand);
       const exact = signFlipTest(pairs);
       const approx = signFlipTest(pairs, 0);
       expect(approx.method).toBe("normal");
       expect(exact.method).toBe("exact");
-      expect(Math.abs(approx.pDrop - exact.pDrop)).toBeLessThan(0.01);
-      expect(Math.abs(approx.pRise - exact.pRise)).toBeLessThan(0.01);
+      expect(Math.abs(approx.pDrop - exact.pDrop)).toBeLessThan(tolerance);
+      expect(Math.abs(approx.pRise - exact.pRise)).toBeLessThan(tolerance);
     }
+  }
+
+  it("the normal limit, used when the patterns are too many to count, is close to the exact count at 40 cases", () => {
+    expectNormalNear(7, 20, (rand) => Array.from({ length: 40 }, () => pair(Math.floor(rand() * 6), Math.floor(rand() * 6))), 0.01);
+  });
+
+  it("and at 200 cases where half ran 3 trials against 10 (its skewed laws need more cases: at 40 it was 0.012 off)", () => {
+    const draw = (rand: () => number) =>
+      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? pair(Math.floor(rand() * 4), Math.floor(rand() * 11), 3, 10) : pair(Math.floor(rand() * 6), Math.floor(rand() * 6))));
+    expectNormalNear(11, 10, draw, 0.002);
   });
 });
 
@@ -187,7 +272,7 @@ describe("meanInterval", () => {
 });
 
 describe("signFlipTest on few cases with awkward denominators", () => {
-  it("stays exact (every sign pattern counted) where the common denominator is too large to scale by", () => {
+  it("stays exact (every outcome counted) where the common denominator is too large to scale by", () => {
     // Seven cases whose trial counts (errors left some out) make the integer scale explode.
     const raw: [number, number, number, number][] = [
       [5, 12, 8, 19],
@@ -199,21 +284,16 @@ describe("signFlipTest on few cases with awkward denominators", () => {
       [15, 17, 10, 16],
     ];
     const pairs: PairedCounts[] = raw.map(([rc, rn, cc, cn]) => ({ reference: { c: rc, n: rn }, candidate: { c: cc, n: cn } }));
-    const d = raw.map(([rc, rn, cc, cn]) => cc / cn - rc / rn);
-    const observed = d.reduce((s, x) => s + x, 0);
-    let atMost = 0;
-    for (let mask = 0; mask < 1 << d.length; mask++) {
-      const s = d.reduce((acc, x, i) => acc + (mask & (1 << i) ? -Math.abs(x) : Math.abs(x)), 0);
-      if (s <= observed + 1e-9) atMost++;
-    }
     const r = signFlipTest(pairs);
     expect(r.method).toBe("exact");
-    expect(r.pDrop).toBeCloseTo(atMost / 2 ** d.length, 12);
-    expect(r.pDrop).toBeCloseTo(0.0625, 12); // 8 of 128 patterns: not significant at 0.05
+    const want = bruteLaw(pairs);
+    expect(r.pDrop).toBeCloseTo(want.pDrop, 12);
+    expect(r.pRise).toBeCloseTo(want.pRise, 12);
+    expect(r.pDrop).toBeCloseTo(0.0534259, 6); // not significant at 0.05
   });
 });
 
-describe("signFlipTest needs equal trials per case (why compare --against-baseline matches the baseline's)", () => {
+describe("signFlipTest holds α whatever the trial counts", () => {
   /** Share of simulated comparisons with no real difference that the test calls a drop at α 0.05. */
   function falseDropRate(referenceTrials: number, candidateTrials: number, runs: number): number {
     const rand = mulberry32(20261129);
@@ -231,9 +311,10 @@ describe("signFlipTest needs equal trials per case (why compare --against-baseli
     return drops / runs;
   }
 
-  it("holds α with equal counts, and calls noise a drop too often with 3 trials against 10", () => {
-    // Seeded, so exact: the figures the README and compare.ts quote.
+  it("with equal counts, and with 3 trials against 10 either way round (where flipping signs called noise a drop in 7.1% of these runs)", () => {
+    // Seeded, so exact; each within α.
     expect(falseDropRate(5, 5, 1000)).toBe(0.036);
-    expect(falseDropRate(3, 10, 1000)).toBe(0.071);
+    expect(falseDropRate(3, 10, 1000)).toBe(0.028);
+    expect(falseDropRate(10, 3, 1000)).toBe(0.021);
   }, 60_000);
 });

@@ -132,11 +132,10 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
 }
 
 /**
- * The sign-flip test takes each case's two pass rates as exchangeable when nothing changed,
- * which holds only for equal trials per case: on 50 mostly-passing cases, 3 trials against
- * 10 called noise a drop in 7.1% of simulated runs at α 0.05 (test/paired.test.ts). So each
- * suite runs as many trials as the baseline holds for it, unless -k says otherwise, and then
- * a warning says what that costs.
+ * Each suite runs as many trials as the baseline holds for it, unless -k says otherwise: the
+ * paired tests hold α with unequal counts (test/paired.test.ts), but pass^k and the all-pass
+ * cases would set k trials against another number. A -k that differs is run as given, with a
+ * warning that says what it costs.
  */
 export function matchBaselineTrials(suites: readonly LoadedSuite[], baseline: Baseline, explicit: number | undefined): { suites: LoadedSuite[]; notes: string[] } {
   const notes: string[] = [];
@@ -145,7 +144,7 @@ export function matchBaselineTrials(suites: readonly LoadedSuite[], baseline: Ba
     // A hand-edited baseline can hold 0: that is no count to run.
     if (stored === undefined || stored < 1 || stored === suite.trials) return suite;
     if (explicit !== undefined) {
-      notes.push(`warning: ${suite.name} runs ${suite.trials} trials per case (-k) but the baseline holds ${stored}: with unequal trials the paired test can call noise a drop; drop -k to run ${stored}`);
+      notes.push(`warning: ${suite.name} runs ${suite.trials} trials per case (-k) but the baseline holds ${stored}: pass^k and the all-pass cases then set ${suite.trials} trials against ${stored}; drop -k to run ${stored}`);
       return suite;
     }
     notes.push(`${suite.name}: ${stored} trials per case, as the baseline ran (the suite asks for ${suite.trials}; -k overrides)`);

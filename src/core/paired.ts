@@ -9,19 +9,21 @@
  * case, never on trials pooled as if independent (a two-proportion test on pooled
  * counts would be far too confident):
  *
- * - pass rate: d_i = candidate's pass rate − reference's on case i, tested with the
- *   exact paired sign-flip (permutation) test (Fisher 1935; Good 2005, ch. 3). If the
- *   two models do equally well on a case, its two counts are exchangeable and the sign
- *   of d_i is a coin flip; the p-value counts the sign patterns whose sum is at least as
- *   extreme as the one observed. No normal or equal-variance assumption, exact at any
- *   number of cases; only when the patterns are too many to count is the same
- *   permutation distribution approximated by its normal limit.
+ * - pass rate: d_i = candidate's pass rate − reference's on case i, tested with an exact
+ *   paired permutation test (Fisher 1935; Good 2005, ch. 3). If the two models do equally
+ *   well on a case that both ran as many times, its two counts are exchangeable and the
+ *   sign of d_i is a coin flip: the sign-flip test. Where the trial counts differ (-k, or
+ *   errored trials) its trials are exchangeable instead, and which of its passes were the
+ *   candidate's is hypergeometric. The p-value is the chance, under those laws, of a sum
+ *   at least as extreme as the one observed: no normal or equal-variance assumption, exact
+ *   at any number of cases; only when the outcomes are too many to count is the same law
+ *   approximated by its normal limit.
  * - pass^k: whether a case passed all of its trials, tested with McNemar's exact test
  *   (McNemar 1947): only the cases where exactly one model passed them all carry
  *   evidence, and under no difference each is equally likely to go either way.
  * - an interval on the mean d over cases (never trials), at Student's t.
  */
-import { logFactorial, normalCdf, tQuantile, type CaseCounts } from "./stats.js";
+import { logChoose, logFactorial, normalCdf, tQuantile, type CaseCounts } from "./stats.js";
 
 /** One case as two models did on it. */
 export interface PairedCounts {
@@ -40,85 +42,131 @@ export interface SignFlipResult {
   method: "exact" | "normal";
 }
 
-/** Above this many steps (cases × reachable sums) the exact count gives way to the normal limit. */
+/** Above this many steps (Σ over cases of its possible values × reachable sums) the exact count gives way to the normal limit. */
 export const DEFAULT_EXACT_WORK = 50_000_000;
+
+/** Above this many combinations of the cases' values, too many to list, the normal limit is used. */
+const MAX_LISTED = 1 << 20;
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return Math.abs(a);
 }
 
+/** One case's law under "no difference": the differences it could have shown, and their chances. */
+interface CaseLaw {
+  values: number[];
+  probs: number[];
+}
+
 /**
- * The differences as whole numbers on a common scale, so that sums compare exactly
- * (floating-point sums of fifths would make equal sums look unequal). null when the
- * common denominator is too large to count with.
+ * Case i's law under "no difference", given what cannot tell the two models apart.
+ * - Equal trials: its two counts are exchangeable, so given the pair either model is as
+ *   likely to hold the larger: ±|d_i|, each with chance ½ (the sign flip).
+ * - Unequal trials: the counts are not exchangeable (a rate over 3 trials spreads wider than
+ *   one over 10, and one-sidedly near 100%), so flipping the sign is not "no difference":
+ *   at 3 trials against 10 it called noise a drop in 7.1% of test/paired.test.ts's seeded
+ *   runs at α 0.05. The trials are exchangeable: given the case's passes, which of them
+ *   were the candidate's is hypergeometric, as in Fisher's test.
+ * `diff(cand, ref)` is cand/n_c − ref/n_r, on the caller's scale.
  */
-function integerDifferences(pairs: readonly PairedCounts[]): number[] | null {
+function caseLaw({ reference: r, candidate: c }: PairedCounts, diff: (cand: number, ref: number) => number): CaseLaw {
+  if (r.n === c.n) {
+    const a = Math.abs(diff(c.c, r.c));
+    return a === 0 ? { values: [0], probs: [1] } : { values: [-a, a], probs: [0.5, 0.5] };
+  }
+  const passes = r.c + c.c;
+  const all = r.n + c.n;
+  const denom = logChoose(all, c.n);
+  const values: number[] = [];
+  const probs: number[] = [];
+  for (let k = Math.max(0, passes - r.n); k <= Math.min(c.n, passes); k++) {
+    values.push(diff(k, passes - k));
+    probs.push(Math.exp(logChoose(passes, k) + logChoose(all - passes, c.n - k) - denom));
+  }
+  return { values, probs };
+}
+
+/**
+ * The cases' laws with whole-number values on a common scale, so that sums compare exactly
+ * (floating-point sums of fifths would make equal sums look unequal), and the observed sum
+ * on it. null when the common denominator is too large to count with.
+ */
+function integerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw[]; observed: number } | null {
   let lcm = 1;
   for (const { reference: r, candidate: c } of pairs) {
     const den = r.n * c.n;
     lcm = (lcm / gcd(lcm, den)) * den;
     if (lcm > 2 ** 40) return null;
   }
-  const scaled = pairs.map(({ reference: r, candidate: c }) => (c.c * r.n - r.c * c.n) * (lcm / (r.n * c.n)));
-  const g = scaled.reduce((acc, x) => gcd(acc, x), 0);
-  return g === 0 ? scaled : scaled.map((x) => x / g);
+  const scaled = (p: PairedCounts) => (cand: number, ref: number) => (cand * p.reference.n - ref * p.candidate.n) * (lcm / (p.reference.n * p.candidate.n));
+  const laws = pairs.map((p) => caseLaw(p, scaled(p)));
+  let observed = pairs.reduce((sum, p) => sum + scaled(p)(p.candidate.c, p.reference.c), 0);
+  const g = laws.reduce((acc, law) => law.values.reduce(gcd, acc), 0);
+  if (g > 1) {
+    for (const law of laws) law.values = law.values.map((v) => v / g);
+    observed /= g;
+  }
+  return { laws, observed };
 }
 
 /**
- * Exact paired sign-flip test on per-case pass-rate differences, one-sided both ways.
+ * Exact paired permutation test on per-case pass-rate differences, one-sided both ways: the
+ * law of Σ d_i when the two models do equally well on every case is the convolution of the
+ * cases' laws (caseLaw). With equal trials per case it is the sign-flip test.
  * Cases where either model has no judged trial must be left out by the caller.
  */
 export function signFlipTest(pairs: readonly PairedCounts[], maxExactWork = DEFAULT_EXACT_WORK): SignFlipResult {
   if (pairs.length === 0) return { mean: Number.NaN, pDrop: Number.NaN, pRise: Number.NaN, method: "exact" };
-  const d = pairs.map(({ reference: r, candidate: c }) => c.c / c.n - r.c / r.n);
-  const mean = d.reduce((s, x) => s + x, 0) / d.length;
-  const ints = integerDifferences(pairs);
-  const nonzero = ints?.filter((x) => x !== 0) ?? [];
-  const reach = nonzero.reduce((s, x) => s + Math.abs(x), 0);
-  if (ints === null || nonzero.length * (2 * reach + 1) > maxExactWork) {
-    // Few cases but awkward denominators: count the reachable sums themselves (at most 2^m),
-    // never the normal approximation, which is far off at six or seven cases.
-    const exact = ints === null ? d.filter((x) => Math.abs(x) > 1e-12) : nonzero;
-    if (exact.length <= 20) return { mean, ...reachableSums(exact, ints === null ? 1e-9 : 0), method: "exact" };
-    return { mean, ...normalLimit(ints ?? d, ints !== null), method: "normal" };
-  }
-  // dist[reach + s] = P(Σ ε_i |a_i| = s) over independent fair signs ε_i.
+  const mean = pairs.reduce((s, { reference: r, candidate: c }) => s + c.c / c.n - r.c / r.n, 0) / pairs.length;
+  const ints = integerLaws(pairs);
+  const laws = (ints?.laws ?? pairs.map((p) => caseLaw(p, (cand, ref) => cand / p.candidate.n - ref / p.reference.n))).filter((law) => law.values.length > 1);
+  const observed = ints?.observed ?? pairs.reduce((s, { reference: r, candidate: c }) => s + c.c / c.n - r.c / r.n, 0);
+  const reach = laws.reduce((s, law) => s + Math.max(...law.values.map(Math.abs)), 0);
+  const work = laws.reduce((s, law) => s + law.values.length, 0) * (2 * reach + 1);
+  if (ints !== null && work <= maxExactWork) return { mean, ...convolve(laws, reach, observed), method: "exact" };
+  // Few cases but awkward denominators: count the reachable sums themselves, never the
+  // normal approximation, which is far off at six or seven cases.
+  const combinations = laws.reduce((s, law) => s * law.values.length, 1);
+  if (combinations <= MAX_LISTED) return { mean, ...reachableSums(laws, observed, ints === null ? 1e-9 : 0), method: "exact" };
+  return { mean, ...normalLimit(laws, observed, ints !== null), method: "normal" };
+}
+
+/** P(sum ≤ observed) and P(sum ≥ observed), the law of the sum held over −reach..reach. */
+function convolve(laws: readonly CaseLaw[], reach: number, observed: number): { pDrop: number; pRise: number } {
   let dist = new Float64Array(2 * reach + 1);
   dist[reach] = 1;
-  for (const x of nonzero) {
-    const a = Math.abs(x);
+  for (const { values, probs } of laws) {
     const next = new Float64Array(dist.length);
     for (let s = 0; s < dist.length; s++) {
       const p = dist[s]!;
       if (p === 0) continue;
-      next[s - a] = next[s - a]! + p / 2;
-      next[s + a] = next[s + a]! + p / 2;
+      for (let j = 0; j < values.length; j++) next[s + values[j]!]! += p * probs[j]!;
     }
     dist = next;
   }
-  const observed = nonzero.reduce((s, x) => s + x, 0);
   let below = 0;
   let above = 0;
   for (let s = -reach; s <= reach; s++) {
     if (s <= observed) below += dist[reach + s]!;
     if (s >= observed) above += dist[reach + s]!;
   }
-  return { mean, pDrop: Math.min(1, below), pRise: Math.min(1, above), method: "exact" };
+  return { pDrop: Math.min(1, below), pRise: Math.min(1, above) };
 }
 
 /**
- * The permutation distribution's normal limit: mean 0, variance Σ x_i². On the integer
- * scale its sums lie 2 apart, so a continuity correction of 1 keeps the observed sum in its tail.
+ * The law's normal limit: mean 0, variance the sum of the cases' variances. On the integer
+ * scale the sums lie on a lattice (spaced 2 apart for sign flips), so a continuity correction
+ * of half its spacing keeps the observed sum in its tail.
  */
-function normalLimit(x: readonly number[], integer: boolean): { pDrop: number; pRise: number } {
-  const sd = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
-  if (sd === 0) return { pDrop: 1, pRise: 1 };
-  const t = x.reduce((s, v) => s + v, 0);
-  const cc = integer ? 1 : 0;
-  return { pDrop: normalCdf((t + cc) / sd), pRise: normalCdf((-t + cc) / sd) };
+function normalLimit(laws: readonly CaseLaw[], observed: number, integer: boolean): { pDrop: number; pRise: number } {
+  const variance = laws.reduce((s, { values, probs }) => s + values.reduce((v, x, j) => v + probs[j]! * x * x, 0), 0);
+  if (variance === 0) return { pDrop: 1, pRise: 1 };
+  const sd = Math.sqrt(variance);
+  const spacing = integer ? laws.reduce((acc, { values }) => values.reduce((a, v) => gcd(a, v - values[0]!), acc), 0) : 0;
+  const cc = spacing / 2;
+  return { pDrop: normalCdf((observed + cc) / sd), pRise: normalCdf((-observed + cc) / sd) };
 }
-
 
 /** P(X ≥ x) for X ~ Binomial(n, 1/2). */
 function halfBinomialUpper(x: number, n: number): number {
@@ -158,22 +206,24 @@ export function meanInterval(values: readonly number[], level = 0.95): [number, 
 }
 
 /**
- * The exact sign-flip p-values by the distribution of Σ ε_i |x_i| kept as a map of the sums
- * that occur: at most 2^m entries, whatever the denominators. `tolerance` makes float sums
- * that differ by rounding count as equal (integers need none).
+ * The exact p-values by the law of the sum kept as a map of the sums that occur: at most
+ * the product of the cases' value counts, whatever the denominators. `tolerance` makes float
+ * sums that differ by rounding count as equal (integers need none).
  */
-function reachableSums(x: readonly number[], tolerance: number): { pDrop: number; pRise: number } {
+function reachableSums(laws: readonly CaseLaw[], observedSum: number, tolerance: number): { pDrop: number; pRise: number } {
   let dist = new Map<number, number>([[0, 1]]);
   const key = (v: number) => (tolerance > 0 ? Math.round(v / tolerance) * tolerance : v);
-  for (const v of x) {
-    const a = Math.abs(v);
+  for (const { values, probs } of laws) {
     const next = new Map<number, number>();
     for (const [s, p] of dist) {
-      for (const t of [key(s - a), key(s + a)]) next.set(t, (next.get(t) ?? 0) + p / 2);
+      values.forEach((v, j) => {
+        const t = key(s + v);
+        next.set(t, (next.get(t) ?? 0) + p * probs[j]!);
+      });
     }
     dist = next;
   }
-  const observed = key(x.reduce((s, v) => s + v, 0));
+  const observed = key(observedSum);
   let below = 0;
   let above = 0;
   for (const [s, p] of dist) {
