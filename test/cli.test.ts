@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { copyExamples, interruptedWhen, makeProject, ROOT, runHarness } from "./cli-run.js";
 import { questionSuite } from "./helpers/question-suite.js";
+import type { RunResult } from "../src/core/types.js";
 
 const SECRET = "sk-test-DO-NOT-LEAK-8c1f";
 let server: FakeServer;
@@ -285,7 +286,10 @@ describe("reporters from the command line", () => {
     expect(on.code).toBe(1);
     expect(on.stdout).toMatch(/^::error file=evals\/demo\.yaml,line=\d+,title=Regression%3A gate-demo\/case-5::5\/5 → 0\/5 passing/m);
     // The same run written as the new baseline passes, and says so: not "Gate: FAIL" over an exit 0.
-    const accepted = await runHarness(["eval", ...common, "--update-baseline", "--reporter", "terminal,markdown:summary.md"], { cwd: dir, env });
+    const accepted = await runHarness(
+      ["eval", ...common, "--update-baseline", "--reporter", "terminal,markdown:summary.md,junit:accepted.xml,html:accepted.html,github", "-o", "accepted.json", "--history", "h.jsonl"],
+      { cwd: dir, env: { ...env, GITHUB_ACTIONS: "true" } },
+    );
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toMatch(/Gate: PASS as the new baseline \(--update-baseline\): \d+ changes? against the old one, not enforced:\n {2}gate-demo\/case-5: 5\/5 → 0\/5 passing/);
     expect(accepted.stdout).not.toContain("Gate: FAIL");
@@ -293,6 +297,21 @@ describe("reporters from the command line", () => {
     expect(accepted_md).toMatch(/^### ✅ Accepted as the new baseline: \d+ changes? against the old one, below, not enforced/);
     expect(accepted_md).toContain("#### Changes accepted with the new baseline");
     expect(accepted_md).not.toContain("What failed");
+    // Every other reporter, the saved run and the history say the same: accepted, not failed.
+    expect(accepted.stdout).not.toContain("::error");
+    expect(await readFile(path.join(dir, "accepted.xml"), "utf8")).toMatch(/<testsuites [^>]*failures="0"/);
+    const html = await readFile(path.join(dir, "accepted.html"), "utf8");
+    expect(html).toMatch(/class="verdict pass">Accepted as the new baseline: \d+ changes? against the old one, not enforced/);
+    expect(html).toContain("<h3>Changes accepted with the new baseline</h3>");
+    expect(html).not.toContain("What failed the gate");
+    const saved = JSON.parse(await readFile(path.join(dir, "accepted.json"), "utf8")) as RunResult;
+    expect(saved.gate.status).toBe("pass");
+    expect(saved.gate.regressions).toEqual([]);
+    expect(saved.gate.accepted?.map((r) => r.caseId)).toContain("case-5");
+    expect(JSON.parse((await readFile(path.join(dir, "h.jsonl"), "utf8")).trim()).suites["gate-demo"].gate).toBe("pass");
+    const again = await runHarness(["report", "accepted.json"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Gate: PASS as the new baseline \(--update-baseline\)/);
   });
 
   it("shards run apart without gating; merge joins them and gates once, like one run would", async () => {
@@ -320,6 +339,14 @@ describe("reporters from the command line", () => {
     // A shard report says the gate is deferred, and annotates nothing.
     const shardReport = JSON.parse(await readFile(path.join(dir, "reports/1.json"), "utf8"));
     expect(shardReport.gate).toMatchObject({ judged: false, deferred: true, regressions: [] });
+    // Rendered, a sound shard's verdict is deferred, never the warning "not judged".
+    const shown = await runHarness(["report", "reports/1.json", "--reporter", "markdown:s1.md,html:s1.html"], { cwd: dir });
+    expect(shown.code).toBe(0);
+    expect(await readFile(path.join(dir, "s1.md"), "utf8")).toMatch(/^### ⏳ Gate deferred: shard 1\/3: the gate is applied once, by harness merge over all shards\n/);
+    const shardHtml = await readFile(path.join(dir, "s1.html"), "utf8");
+    expect(shardHtml).toContain('<div class="verdict pass">Gate deferred: shard 1/3: the gate is applied once, by harness merge over all shards</div>');
+    expect(shardHtml).toContain("<dt>gate</dt><dd>deferred</dd>");
+    expect(shardHtml).not.toContain('class="verdict not-judged"');
     // Every shard of the split, each once, or no merge: a missing shard would hide its regressions.
     const partial = await runHarness(["merge", "reports/1.json", "reports/2.json"], { cwd: dir });
     expect(partial.code).toBe(2);

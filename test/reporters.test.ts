@@ -351,6 +351,19 @@ describe("terminal, the mark of a case worth a look", () => {
   });
 });
 
+describe("a pass with trials awaiting review", () => {
+  it("says so in every report's verdict: terminal, Markdown and HTML alike", async () => {
+    const { renderHtml } = await import("../src/reporters/html.js");
+    const awaited: TrialResult = { ...trial(1, true, "30 days"), passed: null, pending: true, grades: [{ type: "human", pass: false, score: 0, reason: "awaiting human review", pending: true }] };
+    const c = mkCase("tone", 1);
+    const r = buildRunResult({ startedAt: "", durationMs: 0, suites: [{ suite: { ...suite, trials: 2, cases: [c] }, cases: [{ case: c, trials: [trial(0, true, "30 days"), awaited] }] }] }, { harnessVersion: "0.1.0" });
+    expect(r.gate).toMatchObject({ status: "pass", pending: { trials: 1, policy: "warn" } });
+    expect(renderTerminal(r, { color: false })).toContain("Gate: PASS, with 1 trial awaiting human review (--pending warn)");
+    expect(renderMarkdown(r)).toMatch(/^### ✅ Gate passed \(no baseline to compare against\), with 1 trial awaiting human review\n/);
+    expect(await renderHtml(r)).toContain('<div class="verdict pass">Gate passed (no baseline to compare against), with 1 trial awaiting human review</div>');
+  });
+});
+
 describe("terminal, on a big suite", () => {
   it("lists the cases worth a look and counts the rest, instead of a row per case", async () => {
     const { renderTerminal } = await import("../src/reporters/terminal.js");

@@ -139,7 +139,7 @@ async function gate(): Promise<void> {
     core.setOutput("status", "error");
     throw e;
   }
-  const { args, failOn, comment, updateBaseline } = inputs;
+  const { args, failOn, comment } = inputs;
   forgetRunnerSecrets(process.env);
   const publish = async (markdown: string) => {
     if (comment) await postComment(token, identity, markdown);
@@ -176,10 +176,10 @@ async function gate(): Promise<void> {
     core.setFailed(`harness: the run wrote no report (exit ${code})\n${err}`);
     return;
   }
-  // What fails the job: with update-baseline, the run is the new reference, and only its absolute
-  // floors (and --pending fail) still hold. A run not judged fails as such: what it found is no
-  // regression to annotate (its trials may have been cancelled, not failed).
-  const enforced = !result.gate.judged ? [] : updateBaseline ? result.gate.regressions.filter((r) => r.kind === "threshold" || r.kind === "pending") : result.gate.regressions;
+  // What fails the job: with update-baseline the gate has set the changes it accepts apart
+  // (gate.accepted), and only the absolute floors (and --pending fail) are left. A run not judged
+  // fails as such: what it found is no regression to annotate (its trials may have been cancelled).
+  const enforced = result.gate.judged ? result.gate.regressions : [];
   const status = !result.gate.judged ? "not-judged" : enforced.length > 0 ? "fail" : "pass";
   core.setOutput("status", status);
   core.setOutput("pass-at-k", overall(result, "passAtK"));
@@ -187,8 +187,8 @@ async function gate(): Promise<void> {
   core.setOutput("regressions", String(enforced.length));
   core.setOutput("report", reportPath);
   const reportName = path.relative(process.env.GITHUB_WORKSPACE ?? cwd, reportPath);
-  await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_MAX_BYTES, fullAt: `the JSON report, ${reportName}` }, { updatingBaseline: updateBaseline })).write();
-  await publish(renderMarkdown(result, { maxBytes: COMMENT_MAX_BYTES, fullAt: "the job summary" }, { updatingBaseline: updateBaseline }));
+  await core.summary.addRaw(renderMarkdown(result, { maxBytes: SUMMARY_MAX_BYTES, fullAt: `the JSON report, ${reportName}` })).write();
+  await publish(renderMarkdown(result, { maxBytes: COMMENT_MAX_BYTES, fullAt: "the job summary" }));
   const regressions = enforced;
   for (const r of regressions.slice(0, CASE_ANNOTATIONS)) {
     const suite = result.suites.find((s) => s.name === r.suite);

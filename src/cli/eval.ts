@@ -20,7 +20,7 @@ import { defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal
 import { historyFile, openHistory, recordHistory } from "./history.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
-import { checkFixturesFolder, chooseCases, parseCasePatterns, parseShard, runOptions, settingsFromFlags, type EvalSettings } from "./eval-settings.js";
+import { checkFixturesFolder, chooseCases, parseCasePatterns, parseShard, runOptions, settingsFromFlags } from "./eval-settings.js";
 import { hasOutput } from "../core/stored-output.js";
 
 export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo): Promise<number> {
@@ -126,20 +126,21 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       ...(stopped ? { stopped: stopped.message } : {}),
       shard: shard ? shardOfRun(all, shard) : null,
       ...(patterns ? { selection: patterns } : {}),
+      updatingBaseline: s.updateBaseline,
     });
 
     const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
     if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "report");
-    await writeReports(result, reporters, io, { color: flags.color, history: entries, saved: s.output, updatingBaseline: s.updateBaseline });
+    await writeReports(result, reporters, io, { color: flags.color, history: entries, saved: s.output });
     if (htmlFile) await openInBrowser(htmlFile, io);
 
     if (shard) io.stderr.write(`Shard ${shard.index}/${shard.count}: ${casesIn(suites)}. The gate is applied once, by harness merge over all shards' reports.\n`);
-    const code = exitCodeFor(result, s);
+    const code = exitCodeFor(result);
     if (s.updateBaseline) {
       if (code === ExitCode.ok) {
         await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
         io.stderr.write(keptForPending(result.suites, baseline) ?? "");
-        io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${result.gate.status === "fail" ? " (--update-baseline accepts this run as the reference: regressions against the old baseline above are not enforced)" : ""}.\n`);
+        io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${(result.gate.accepted ?? []).length > 0 ? " (--update-baseline accepts this run as the reference: its changes against the old baseline above are not enforced)" : ""}.\n`);
       } else {
         const why = result.gate.notJudgedReason ?? (code === ExitCode.gateFailed ? "a suite threshold was not met, or reviews are pending with --pending fail" : "the run did not finish");
         io.stderr.write(`The baseline was not written: ${why}.\n`);
@@ -184,15 +185,13 @@ async function namesFilesOnly(paths: readonly string[], cwd: string): Promise<bo
 }
 
 /** The exit code of a finished run. */
-export function exitCodeFor(result: RunResult, s: Pick<EvalSettings, "updateBaseline">): number {
+export function exitCodeFor(result: RunResult): number {
   if (result.interrupted === "SIGINT") return ExitCode.sigint;
   if (result.interrupted === "SIGTERM") return ExitCode.sigterm;
   // One shard's gate corrects over the wrong family of tests: merge gates once, over all of them.
   if (result.gate.deferred) return ExitCode.ok;
   if (!result.gate.judged) return ExitCode.runError;
-  // Updating the baseline accepts this run as the new reference, so it cannot regress against
-  // the old one; thresholds are absolute floors and still hold.
-  if (s.updateBaseline) return result.gate.regressions.some((r) => r.kind === "threshold" || r.kind === "pending") ? ExitCode.gateFailed : ExitCode.ok;
+  // Under --update-baseline the gate has already set the changes it accepts apart (gate.accepted).
   return result.gate.status === "fail" ? ExitCode.gateFailed : ExitCode.ok;
 }
 

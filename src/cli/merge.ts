@@ -68,12 +68,13 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     harnessVersion: harnessVersion(),
     at: atOf(reports),
     ...(stopped ? { stopped } : {}),
+    updatingBaseline: flags.updateBaseline === true,
   });
   if (flags.output) await writeChunksAtomic(path.resolve(cwd, flags.output), renderJsonChunks(result), "report");
-  await writeReports(result, reporters, io, { color: flags.color, saved: flags.output, updatingBaseline: flags.updateBaseline === true });
+  await writeReports(result, reporters, io, { color: flags.color, saved: flags.output });
   io.stderr.write(`Merged ${reports.length} report${reports.length === 1 ? "" : "s"}: ${raw.suites.reduce((n, s) => n + s.cases.length, 0)} cases.\n`);
 
-  const code = exitCodeFor(result, { updateBaseline: flags.updateBaseline === true });
+  const code = exitCodeFor(result);
   if (flags.updateBaseline && code === ExitCode.ok) {
     await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
     io.stderr.write(keptForPending(result.suites, baseline) ?? "");

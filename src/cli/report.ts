@@ -26,5 +26,5 @@ export async function reportCommand(file: string, flags: { reporter?: string[]; 
   checkOutputsApart(reporterOutputs(reporters, io.cwd), { files: [{ file: abs, label: "the run report" }, ...(flags.history === undefined ? [] : [{ file: path.resolve(io.cwd, flags.history), label: "the history" }])] }, io.cwd);
   await checkReporterTargets(reporters, io.cwd);
   await writeReports(result, reporters, io, { color: flags.color, history: history?.entries, saved: label });
-  return exitCodeFor(result, { updateBaseline: false });
+  return exitCodeFor(result);
 }

@@ -43,9 +43,9 @@ export async function writeReports<R = RunResult>(
   result: R,
   choices: readonly ReporterChoice<R>[],
   io: CliIo,
-  { color, history, saved, updatingBaseline }: { color: boolean | undefined; history?: readonly HistoryEntry[] | undefined; saved?: string | undefined; updatingBaseline?: boolean },
+  { color, history, saved }: { color: boolean | undefined; history?: readonly HistoryEntry[] | undefined; saved?: string | undefined },
 ): Promise<void> {
-  const ctx = { color: useColor(io, color), env: io.env, history, saved, updatingBaseline };
+  const ctx = { color: useColor(io, color), env: io.env, history, saved };
   for (const c of choices) {
     const text = await c.reporter.render(result, ctx);
     const target = targetOf(c, io.cwd);

@@ -66,6 +66,7 @@ const GateSchema = z.looseObject({
   notJudgedReason: z.string().nullable(),
   pending: z.looseObject({ trials: count, policy: z.string() }),
   regressions: z.array(RegressionSchema),
+  accepted: z.array(RegressionSchema).optional(),
   improvements: z.array(z.looseObject({ suite: z.string(), caseId: z.string(), message: z.string() })),
   newCases: z.array(z.looseObject({ suite: z.string(), caseId: z.string() })),
   missingCases: z.array(z.looseObject({ suite: z.string(), caseId: z.string() })),

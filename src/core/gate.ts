@@ -26,6 +26,11 @@ export interface GateInput {
   pendingPolicy?: PendingPolicy;
   /** A shard's run: one shard's tests are the wrong family to correct over, so the verdict is deferred. */
   shard?: { index: number; count: number } | null;
+  /**
+   * The run is to become the new baseline (--update-baseline): it cannot regress against the
+   * old one, so its changes are accepted, not failed on; thresholds are absolute floors and still hold.
+   */
+  updatingBaseline?: boolean;
 }
 
 export function decideGate(input: GateInput): GateVerdict {
@@ -51,8 +56,8 @@ export function decideGate(input: GateInput): GateVerdict {
   return judge(input);
 }
 
-function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, stopped = null, pendingPolicy = "warn" }: GateInput): GateVerdict {
-  const regressions: Regression[] = [];
+function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DEFAULT_MAX_ERROR_SHARE, interrupted = null, stopped = null, pendingPolicy = "warn", updatingBaseline = false }: GateInput): GateVerdict {
+  let regressions: Regression[] = [];
   const improvements: GateVerdict["improvements"] = [];
   const newCases: GateVerdict["newCases"] = [];
 
@@ -107,6 +112,9 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     }
   }
 
+  const accepted = updatingBaseline ? regressions.filter((r) => r.kind === "case" || r.kind === "suite") : undefined;
+  if (accepted) regressions = regressions.filter((r) => !accepted.includes(r));
+
   const pending = suites.reduce((n, s) => n + s.totals.pending, 0);
   if (pendingPolicy === "fail") {
     for (const s of suites) {
@@ -133,6 +141,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     deferred: false,
     pending: { trials: pending, policy: pendingPolicy },
     regressions,
+    ...(accepted ? { accepted } : {}),
     improvements,
     newCases,
     missingCases: comparison?.missing ?? [],

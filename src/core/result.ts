@@ -23,6 +23,8 @@ export interface BuildOptions {
   shard?: RunResult["shard"];
   /** The --case patterns, when only the cases they chose ran. */
   selection?: readonly string[];
+  /** --update-baseline: the run becomes the reference, its changes against the old one accepted. */
+  updatingBaseline?: boolean;
 }
 
 export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
@@ -41,6 +43,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     stopped: options.stopped ?? null,
     shard: options.shard ?? null,
     ...(options.pendingPolicy ? { pendingPolicy: options.pendingPolicy } : {}),
+    ...(options.updatingBaseline ? { updatingBaseline: true } : {}),
     suites,
     comparison,
     baseline: baseline ? { path: options.baselinePath ?? "", commit: baseline.git.commit, createdAt: baseline.createdAt } : null,

@@ -320,6 +320,12 @@ export interface GateVerdict {
   /** Trials awaiting a human verdict, and whether that fails the gate (--pending). */
   pending: { trials: number; policy: PendingPolicy };
   regressions: Regression[];
+  /**
+   * A run written as the new baseline (--update-baseline): its changes against the old one
+   * (drops, undecided cases), accepted rather than failed on. Thresholds and --pending fail
+   * still fail it and stay in regressions. Absent when not updating, and in older reports.
+   */
+  accepted?: Regression[];
   improvements: { suite: string; caseId: string; message: string }[];
   newCases: { suite: string; caseId: string }[];
   missingCases: { suite: string; caseId: string }[];

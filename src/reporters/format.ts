@@ -96,10 +96,10 @@ export function suitePart(s: Pick<SuiteResult, "selectedFrom" | "cases">): strin
  * updating, not judged, nothing to accept, or failing a floor that still holds (a threshold,
  * --pending fail).
  */
-export function acceptedAsBaseline(result: Pick<RunResult, "gate">, updatingBaseline: boolean): number | undefined {
+export function acceptedAsBaseline(result: Pick<RunResult, "gate">): number | undefined {
   const g = result.gate;
-  if (!updatingBaseline || !g.judged || g.regressions.length === 0 || g.regressions.some((r) => r.kind === "threshold" || r.kind === "pending")) return undefined;
-  return g.regressions.length;
+  const n = g.accepted?.length ?? 0;
+  return g.judged && g.status === "pass" && n > 0 ? n : undefined;
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
-import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
-import { agreementLabel, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
+import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
@@ -24,9 +24,13 @@ const HISTORY_RUNS = 30;
 
 function verdict(result: RunResult): string {
   const g = result.gate;
+  // A sound shard is not judged on its own (judged false): harness merge judges the whole.
+  if (g.deferred) return `<div class="verdict pass">Gate deferred: ${esc(g.notJudgedReason ?? "")}</div>`;
   if (!g.judged) return `<div class="verdict not-judged">Not judged: ${esc(g.notJudgedReason ?? "")}</div>`;
-  if (g.deferred) return `<div class="verdict pass">Shard ${result.shard?.index}/${result.shard?.count}: the gate is applied by harness merge</div>`;
-  if (g.status === "pass") return `<div class="verdict pass">Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}</div>`;
+  const awaiting = g.pending.trials > 0 ? `, with ${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} awaiting human review` : "";
+  const accepted = acceptedAsBaseline(result);
+  if (accepted !== undefined) return `<div class="verdict pass">Accepted as the new baseline: ${accepted} change${accepted === 1 ? "" : "s"} against the old one, not enforced${awaiting}</div>`;
+  if (g.status === "pass") return `<div class="verdict pass">Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}${awaiting}</div>`;
   return `<div class="verdict fail">Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}</div>`;
 }
 
@@ -43,7 +47,7 @@ function summary(s: SuiteResult, result: RunResult): string {
   const t = s.totals;
   const [lo, hi] = s.passRateInterval;
   const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
-  const gate = suiteGateStatus(result, s.name);
+  const gate = result.gate.deferred ? "deferred" : suiteGateStatus(result, s.name);
   return `<dl class="summary">${[
     figure("pass rate (95% CI)", `${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)})`),
     figure(`pass@${s.k}`, fmtProb(s.passAtK)),
@@ -60,14 +64,18 @@ function summary(s: SuiteResult, result: RunResult): string {
 }
 
 function regressions(s: SuiteResult, result: RunResult): string {
-  const mine = result.gate.regressions.filter((r) => r.suite === s.name);
-  if (mine.length === 0) return "";
-  const items = mine.map((r) => {
-    const c = r.caseId === undefined ? undefined : s.cases.find((x) => x.id === r.caseId);
-    const why = c ? failureReasons(c).slice(0, 3).map(([reason, n]) => `<li>${n}× ${esc(reason)}</li>`).join("") : "";
-    return `<li><span class="kind">${esc(r.kind)}</span> ${r.caseId ? `<code>${esc(r.caseId)}</code> ` : ""}${esc(r.message)}${why ? `<ul>${why}</ul>` : ""}</li>`;
-  });
-  return `<h3>What failed the gate</h3><ul class="regressions">${items.join("")}</ul>`;
+  const list = (title: string, problems: readonly Regression[]) => {
+    const mine = problems.filter((r) => r.suite === s.name);
+    if (mine.length === 0) return "";
+    const items = mine.map((r) => {
+      const c = r.caseId === undefined ? undefined : s.cases.find((x) => x.id === r.caseId);
+      const why = c ? failureReasons(c).slice(0, 3).map(([reason, n]) => `<li>${n}× ${esc(reason)}</li>`).join("") : "";
+      return `<li><span class="kind">${esc(r.kind)}</span> ${r.caseId ? `<code>${esc(r.caseId)}</code> ` : ""}${esc(r.message)}${why ? `<ul>${why}</ul>` : ""}</li>`;
+    });
+    return `<h3>${title}</h3><ul class="regressions">${items.join("")}</ul>`;
+  };
+  const acceptedTitle = result.gate.status === "pass" ? "Changes accepted with the new baseline" : "Not enforced under --update-baseline: changes against the old baseline";
+  return list("What failed the gate", result.gate.regressions) + list(acceptedTitle, result.gate.accepted ?? []);
 }
 
 function charts(s: SuiteResult, history: HtmlOptions["history"]): string {

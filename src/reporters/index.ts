@@ -17,8 +17,6 @@ export interface ReporterContext {
   history?: readonly HistoryEntry[] | undefined;
   /** The JSON report this command wrote (or read), as the user named it: where the terminal points for what it leaves out. */
   saved?: string | undefined;
-  /** This run is written as the new baseline (eval --update-baseline): "no baseline yet" is not news to act on. */
-  updatingBaseline?: boolean;
 }
 
 /** Renders one finished result: a run (eval, report, merge) or a comparison (compare). */
@@ -31,10 +29,10 @@ export interface Reporter<R = RunResult> {
 }
 
 export const REPORTERS: Record<string, Reporter> = {
-  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color, saved: ctx.saved, updatingBaseline: ctx.updatingBaseline }) },
+  terminal: { name: "terminal", defaultTarget: "stdout", render: (r, ctx) => renderTerminal(r, { color: ctx.color, saved: ctx.saved }) },
   json: { name: "json", defaultTarget: { file: "harness-report.json" }, render: (r) => renderJson(r) },
   junit: { name: "junit", defaultTarget: { file: "harness-junit.xml" }, render: (r) => renderJunit(r) },
-  markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r, ctx) => renderMarkdown(r, undefined, { updatingBaseline: ctx.updatingBaseline === true }) },
+  markdown: { name: "markdown", defaultTarget: { file: "harness-summary.md" }, render: (r) => renderMarkdown(r) },
   // Workflow commands mean something only to a GitHub Actions runner; elsewhere they are noise.
   github: { name: "github", defaultTarget: "stdout", render: (r, ctx) => (ctx.env.GITHUB_ACTIONS === "true" ? renderGithub(r) : "") },
   // Loaded on use: its page template and charts cost start-up time no other command should pay.

@@ -9,12 +9,14 @@ import { failureReasons } from "./why.js";
  */
 export const cell = (s: string) => markdownLine(oneLine(s, 200));
 
-function verdictLine(result: RunResult, updatingBaseline: boolean): string {
+function verdictLine(result: RunResult): string {
   const g = result.gate;
+  // A sound shard is not judged on its own: harness merge judges the whole.
+  if (g.deferred) return `### ⏳ Gate deferred: ${cell(g.notJudgedReason ?? "")}`;
   // The reason quotes a server's error or an exec command: untrusted text, as any cell.
   if (!g.judged) return `### ⚠️ Not judged: ${cell(g.notJudgedReason ?? "")}`;
   const awaiting = g.pending.trials > 0 ? `, with ${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} awaiting human review` : "";
-  const accepted = acceptedAsBaseline(result, updatingBaseline);
+  const accepted = acceptedAsBaseline(result);
   if (accepted !== undefined) return `### ✅ Accepted as the new baseline: ${accepted} change${accepted === 1 ? "" : "s"} against the old one, below, not enforced${awaiting}`;
   if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}${awaiting}`;
   return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
@@ -44,7 +46,7 @@ export interface MarkdownLimit {
   fullAt: string;
 }
 
-export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updatingBaseline = false }: { updatingBaseline?: boolean } = {}): string {
+export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string {
   const rows: string[] = [];
   for (const s of result.suites) {
     const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
@@ -61,11 +63,16 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updat
   const errorsLine = e.errored > 0 ? ["", `${describeErrors(e)} Errored trials are neither passed nor failed.`] : [];
   // One block of lines per problem: a cut never splits one.
   const blocks: string[][] = [];
-  const problems = result.gate.regressions;
+  const failed = result.gate.regressions;
+  const accepted = result.gate.accepted ?? [];
+  // Under --update-baseline, the changes the gate accepted follow what failed, under their own heading.
+  const acceptedHeading = result.gate.status === "pass" ? "#### Changes accepted with the new baseline" : "#### Not enforced under --update-baseline: changes against the old baseline";
+  const problems = [...failed, ...accepted];
   // A suite below several floors (pass@k, pass^k, pass rate) lists its failing cases once, under the last.
   const lastThreshold = new Map(problems.filter((r) => r.kind === "threshold").map((r) => [r.suite, r]));
   for (const r of problems) {
-    const block = [`- **${r.kind === "case" ? `${cell(r.suite)} / ${cell(r.caseId ?? "")}` : cell(r.suite)}** (${r.kind}): ${cell(r.message)}`];
+    const heading = failed.length > 0 && r === accepted[0] ? ["", acceptedHeading, ""] : [];
+    const block = [...heading, `- **${r.kind === "case" ? `${cell(r.suite)} / ${cell(r.caseId ?? "")}` : cell(r.suite)}** (${r.kind}): ${cell(r.message)}`];
     if (r.kind === "threshold" && lastThreshold.get(r.suite) === r) block.push(...failingCases(result, r.suite));
     if (r.kind === "case") {
       const c = result.suites.find((s) => s.name === r.suite)?.cases.find((x) => x.id === r.caseId);
@@ -88,10 +95,9 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit, { updat
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
-  const accepted = acceptedAsBaseline(result, updatingBaseline) !== undefined;
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
   const text = (shownRows: string[], shown: string[][], more: string[]) =>
-    `${[verdictLine(result, updatingBaseline), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", accepted ? "#### Changes accepted with the new baseline" : "#### What failed", ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", failed.length > 0 ? "#### What failed" : acceptedHeading, ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
   const whole = text(rows, blocks, []);
   if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
   const cutNote = (n: number, what: string) => `… and ${n} more ${what}, left out for GitHub's size limit: all are in ${limit.fullAt}`;

@@ -1,7 +1,7 @@
 /** The human report: a table per suite, why cases failed, and the gate's verdict. Renders; never decides. */
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import type { CaseComparison, CaseResult, RunResult, SuiteResult } from "../core/types.js";
+import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
 import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 
@@ -14,8 +14,6 @@ export interface TerminalOptions {
   maxRows?: number;
   /** The JSON report of this run, when one was written: what the terminal leaves out is there. */
   saved?: string | undefined;
-  /** The run is being written as the new baseline. */
-  updatingBaseline?: boolean | undefined;
 }
 
 const MAX_ROWS = 60;
@@ -39,7 +37,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   // One index, not a scan of every comparison per case row: a run can have 20,000 cases.
   const comparisons = new Map((result.comparison?.cases ?? []).map((x) => [`${x.suite}\u0000${x.caseId}`, x]));
   for (const suite of result.suites) out.push(renderSuite(suite, comparisons, c, options), "");
-  out.push(renderFooter(result, c, options));
+  out.push(renderFooter(result, c));
   return `${out.join("\n")}\n`;
 }
 
@@ -162,7 +160,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOptions): string {
+function renderFooter(result: RunResult, c: ChalkInstance): string {
   const g = result.gate;
   const lines: string[] = [];
   const e = result.errors;
@@ -187,7 +185,7 @@ function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOpti
   if (g.baseline) {
     lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha} for the whole run`));
   } else {
-    lines.push(c.dim(options.updatingBaseline ? "No baseline yet: nothing to compare against; this run becomes it (--update-baseline)." : "No baseline: nothing to compare against. Write one with --update-baseline."));
+    lines.push(c.dim(g.accepted ? "No baseline yet: nothing to compare against; this run becomes it (--update-baseline)." : "No baseline: nothing to compare against. Write one with --update-baseline."));
   }
   for (const n of g.newCases) lines.push(c.dim(`  new since the baseline: ${n.suite}/${n.caseId}`));
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
@@ -208,16 +206,25 @@ function renderFooter(result: RunResult, c: ChalkInstance, options: TerminalOpti
     lines.push(c.dim(`Gate: deferred (${g.notJudgedReason})`));
   } else if (!g.judged) {
     lines.push(c.yellow.bold(`Gate: NOT JUDGED (${g.notJudgedReason})`));
-  } else if (acceptedAsBaseline(result, options.updatingBaseline === true) !== undefined) {
-    lines.push(c.green.bold("Gate: PASS") + ` as the new baseline (--update-baseline): ${plural(g.regressions.length, "change")} against the old one, not enforced:`);
-    for (const r of g.regressions) lines.push(c.yellow(`  ${r.kind === "case" ? `${r.suite}/${r.caseId}` : r.suite}: ${r.message}`));
+  } else if (acceptedAsBaseline(result) !== undefined) {
+    lines.push(c.green.bold("Gate: PASS") + ` as the new baseline (--update-baseline): ${plural(g.accepted?.length ?? 0, "change")} against the old one, not enforced:`);
+    for (const r of g.accepted ?? []) lines.push(c.yellow(`  ${problemName(r)}: ${r.message}`));
   } else if (g.status === "pass") {
     // Under --pending warn, a pass says what it has not judged yet.
     const awaiting = g.pending.trials > 0 ? `, with ${plural(g.pending.trials, "trial")} awaiting human review (--pending ${g.pending.policy})` : "";
     lines.push(c.green.bold("Gate: PASS") + (g.baseline ? " (no significant regression)" : "") + awaiting);
   } else {
     lines.push(c.red.bold(`Gate: FAIL (${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"})`));
-    for (const r of g.regressions) lines.push(c.red(`  ${r.kind === "case" ? `${r.suite}/${r.caseId}` : r.suite}: ${r.message}`));
+    for (const r of g.regressions) lines.push(c.red(`  ${problemName(r)}: ${r.message}`));
+    if ((g.accepted ?? []).length > 0) {
+      lines.push(c.yellow(`Not enforced under --update-baseline: ${plural(g.accepted?.length ?? 0, "change")} against the old baseline:`));
+      for (const r of g.accepted ?? []) lines.push(c.yellow(`  ${problemName(r)}: ${r.message}`));
+    }
   }
   return lines.join("\n");
+}
+
+/** Where a problem is: the case, or the suite. */
+function problemName(r: Regression): string {
+  return r.kind === "case" ? `${r.suite}/${r.caseId}` : r.suite;
 }
