@@ -544,6 +544,22 @@ describe("thresholds hold on what is known, no more", () => {
     expect(gate(0.85).regressions).toEqual([]);
     expect(gate(0.95).regressions.map((r) => r.message)).toEqual(["pass rate (counting 90 trials awaiting review as passing) 0.900 is below the threshold 0.95"]);
   });
+
+  it("so do pass@k and pass^k floors: a case already failed, its other trials awaited, counts at what reviews could make it", () => {
+    // "solid" passed 5/5; "mixed" failed 1 judged trial and awaits 4: its pass^5 is 0 whatever people say,
+    // so the suite's can be at most 0.5. Left out for want of 5 judged trials, it read 1.0 over 1 of 2 cases.
+    const s = suite("s", [["solid", 5, 5], ["mixed", 1, 0]], { threshold: { passHatK: 0.8 } });
+    Object.assign(s.cases[1]!, { pending: 4, passAtK: Number.NaN, passHatK: Number.NaN });
+    Object.assign(s, { passAtK: 1, passHatK: 1, casesCounted: 1 });
+    Object.assign(s.totals, { trials: 10, pending: 4 });
+    const gate = (threshold: SuiteResult["threshold"]) => decideGate({ suites: [{ ...s, threshold }], comparison: null, baseline: null, alpha: 0.05, errors: { total: 10, errored: 0, share: 0 } });
+    expect(gate({ passHatK: 0.8 }).regressions.map((r) => r.message)).toEqual(["pass^5 (counting 4 trials awaiting review as passing) 0.500 is below the threshold 0.8"]);
+    // pass@5 counts the awaited trials as the passes they may be: 1, nothing to fail on yet.
+    expect(gate({ passAtK: 0.8 }).regressions).toEqual([]);
+    // With nothing judged as failing, the reviews could still make it 1: the pending policy's business.
+    Object.assign(s.cases[1]!, { n: 0, passes: 0, pending: 5 });
+    expect(gate({ passHatK: 0.8 }).regressions).toEqual([]);
+  });
 });
 
 describe("names that are also Object's", () => {

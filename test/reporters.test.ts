@@ -364,6 +364,33 @@ describe("a pass with trials awaiting review", () => {
   });
 });
 
+describe("vs baseline", () => {
+  it("says where it is over fewer cases than the suite's pass rate beside it, and which passes are awaited", async () => {
+    const { renderHtml } = await import("../src/reporters/html.js");
+    const awaited = (t: TrialResult): TrialResult => ({ ...t, passed: null, pending: true, grades: [{ type: "human", pass: false, score: 0, reason: "awaiting human review", pending: true }] });
+    // Eight cases as the baseline had them, the first now failing 4 trials and awaiting its fifth; a new case, failing.
+    const fresh = mkCase("new-case", 99);
+    const now: RawRun = {
+      ...raw,
+      suites: [
+        {
+          suite: { ...suite, cases: [...cases, fresh] },
+          cases: [
+            ...cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => (i === 0 && t === 4 ? awaited(trial(t, true, "30 days")) : trial(t, i !== 0, i === 0 ? "no" : "30 days"))) })),
+            { case: fresh, trials: Array.from({ length: 5 }, (_, t) => trial(t, false, "no")) },
+          ],
+        },
+      ],
+    };
+    const r = buildRunResult(now, { baseline, baselinePath: "evals/baseline.json", harnessVersion: "0.1.0" });
+    expect(r.comparison!.suites[0]).toMatchObject({ cases: 8, pending: 1, baseline: { n: 40, passes: 40 }, current: { n: 40, passes: 36 } });
+    const vs = "100% → 90% (over 8 of 9 cases; 1 awaiting review counted as passing)";
+    expect(renderMarkdown(r)).toContain(`| ${vs} ❌ |`);
+    expect(renderHtml(r)).toContain(`<dt>vs baseline</dt><dd>${vs}</dd>`);
+    expect(r.gate.regressions.find((x) => x.kind === "suite")?.message).toMatch(/^pass rate 40\/40 → 36\/40 over the cases both runs judged, 1 awaiting review counted as passing \(/);
+  });
+});
+
 describe("terminal, on a big suite", () => {
   it("lists the cases worth a look and counts the rest, instead of a row per case", async () => {
     const { renderTerminal } = await import("../src/reporters/terminal.js");

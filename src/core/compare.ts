@@ -29,6 +29,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
     const base = Object.hasOwn(baseline.suites, suite.name) ? baseline.suites[suite.name] : undefined;
     let pooledB = { n: 0, passes: 0 };
     let pooledC = { n: 0, passes: 0 };
+    let pooledPending = 0;
     const strata: CountsPair[] = [];
     for (const c of suite.cases) {
       const b = base && Object.hasOwn(base.cases, c.id) ? base.cases[c.id] : undefined;
@@ -51,6 +52,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       if (judged) {
         pooledB = { n: pooledB.n + b.n, passes: pooledB.passes + b.passes };
         pooledC = { n: pooledC.n + high.n, passes: pooledC.passes + high.passes };
+        pooledPending += c.pending;
         strata.push({ cB: b.passes, nB: b.n, cC: high.passes, nC: high.n });
       }
       cases.push({
@@ -89,6 +91,8 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       judgePromptsChanged: base?.judgePrompts ? Object.keys(suite.judgePrompts).filter((t) => base.judgePrompts![t] !== undefined && base.judgePrompts![t] !== suite.judgePrompts[t]) : [],
       baseline: base ? pooledB : null,
       current: pooledC,
+      cases: strata.length,
+      ...(pooledPending > 0 ? { pending: pooledPending } : {}),
       pDrop: pooled ? stratifiedLess(strata) : Number.NaN,
       pDropAdjusted: Number.NaN,
       regressed: false,

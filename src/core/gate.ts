@@ -90,7 +90,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
         regressions.push({
           kind: "suite",
           suite: s.suite,
-          message: `pass rate ${pct(s.baseline.passes, s.baseline.n)} → ${pct(s.current.passes, s.current.n)} over the cases both runs judged (one-sided exact test, stratified by case, p ${fmtP(s.pDrop)}, corrected ${fmtP(s.pDropAdjusted)} ≤ α ${alpha})`,
+          message: `pass rate ${pct(s.baseline.passes, s.baseline.n)} → ${pct(s.current.passes, s.current.n)} over the cases both runs judged${s.pending ? `, ${s.pending} awaiting review counted as passing` : ""} (one-sided exact test, stratified by case, p ${fmtP(s.pDrop)}, corrected ${fmtP(s.pDropAdjusted)} ≤ α ${alpha})`,
         });
       }
     }
@@ -100,14 +100,15 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     const t = s.threshold;
     // A floor for the mean over the whole suite says nothing of a few cases chosen with --case.
     if (!t || s.selectedFrom !== undefined) continue;
-    const checks: [string, number, number | undefined, number][] = [
-      [`pass@${s.k}`, s.passAtK, t.passAtK, worstCaseMean(s, "passAtK")],
-      [`pass^${s.k}`, s.passHatK, t.passHatK, worstCaseMean(s, "passHatK")],
-      [s.totals.pending > 0 ? `pass rate (counting ${s.totals.pending} trials awaiting review as passing)` : "pass rate", passRateIfAwaitedPass(s), t.passRate, worstPassRate(s)],
+    const awaited = s.totals.pending > 0 ? ` (counting ${s.totals.pending} trials awaiting review as passing)` : "";
+    const checks: [string, AtKFloor, number | undefined][] = [
+      [`pass@${s.k}${awaited}`, atKIfAwaitedPass(s, "passAtK"), t.passAtK],
+      [`pass^${s.k}${awaited}`, atKIfAwaitedPass(s, "passHatK"), t.passHatK],
+      [`pass rate${awaited}`, { value: passRateIfAwaitedPass(s), cases: s.cases.length, worst: worstPassRate(s) }, t.passRate],
     ];
-    for (const [label, value, floor, worst] of checks) {
+    for (const [label, figures, floor] of checks) {
       if (floor === undefined) continue;
-      const message = thresholdProblem(s, label, value, floor, worst);
+      const message = thresholdProblem(s, label, figures, floor);
       if (message) regressions.push({ kind: "threshold", suite: s.name, message });
     }
   }
@@ -151,24 +152,37 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
   };
 }
 
+/** A suite figure checked against its floor: its value, over how many cases, and how low errors could pull it. */
+interface AtKFloor {
+  value: number;
+  cases: number;
+  worst: number;
+}
+
 /**
- * The suite mean had every errored trial failed: what a hidden failing case could pull it down
- * to. A case keeps what its passes already prove: 4 passes in 5 trials is pass@5 = 1 whatever
- * the fifth did, while its pass^5 is then 0.
+ * The suite's pass@k or pass^k for its floor, with trials awaiting review counted as passing:
+ * a person is awaited only where every other grader passed, so the judged trials alone
+ * over-sample failures, and a floor must fail only on what the reviews cannot change. A case
+ * that failed 1 trial of 5 with 4 awaited has pass^5 = 0 whatever people say; left out of the
+ * mean for want of 5 judged trials, it let a suite the reviews could never lift pass its floor.
+ * `worst`: the mean had every errored trial failed, what a hidden failing case could pull it
+ * down to. A case keeps what its passes already prove: 4 passes in 5 trials is pass@5 = 1
+ * whatever the fifth did, while its pass^5 is then 0.
  */
-function worstCaseMean(s: SuiteResult, key: "passAtK" | "passHatK"): number {
-  if (s.cases.length === 0) return Number.NaN;
-  // Cases short of k only because reviews are pending are the --pending policy's business, not this check's.
-  const counted = s.cases.filter((c) => Number.isFinite(c[key]) || c.errored > 0);
-  if (counted.length === 0) return Number.NaN;
+function atKIfAwaitedPass(s: SuiteResult, key: "passAtK" | "passHatK"): AtKFloor {
   const estimate = key === "passAtK" ? passAtK : passHatK;
+  const best = (c: CaseResult) => (c.pending === 0 ? c[key] : estimate(c.n + c.pending, c.passes + c.pending, s.k));
+  const judged = s.cases.map(best).filter(Number.isFinite);
+  // With nothing awaited, the figure is the suite's own, as every report shows it.
+  const value = s.totals.pending === 0 ? s[key] : judged.length === 0 ? Number.NaN : judged.reduce((sum, v) => sum + v, 0) / judged.length;
+  // Cases short of k only because trials errored could be failing ones: counted at their worst.
+  const counted = s.cases.filter((c) => Number.isFinite(best(c)) || c.errored > 0);
   const worst = (c: CaseResult) => {
-    if (c.errored === 0) return c[key];
-    // Awaited trials passed every other grader: the pending policy's, counted as passing here.
-    const value = estimate(c.n + c.pending + c.errored, c.passes + c.pending, s.k);
-    return Number.isFinite(value) ? value : 0;
+    if (c.errored === 0) return best(c);
+    const v = estimate(c.n + c.pending + c.errored, c.passes + c.pending, s.k);
+    return Number.isFinite(v) ? v : 0;
   };
-  return counted.reduce((sum, c) => sum + worst(c), 0) / counted.length;
+  return { value, cases: s.totals.pending === 0 ? s.casesCounted : judged.length, worst: counted.length === 0 ? Number.NaN : counted.reduce((sum, c) => sum + worst(c), 0) / counted.length };
 }
 
 /**
@@ -192,7 +206,7 @@ function worstPassRate(s: SuiteResult): number {
  * (fewer than k judged trials) would have turned out: an errored trial must never
  * let a failing case slip out of the mean and the suite over its floor.
  */
-function thresholdProblem(s: SuiteResult, label: string, value: number, floor: number, worst: number): string | undefined {
+function thresholdProblem(s: SuiteResult, label: string, { value, cases, worst }: AtKFloor, floor: number): string | undefined {
   if (!Number.isFinite(value)) {
     // Short of k only because reviews are pending: the --pending policy decides, not this floor.
     if (s.cases.every((c) => c.errored === 0 && (Number.isFinite(c.passAtK) || c.pending > 0)) && s.cases.some((c) => c.pending > 0)) return undefined;
@@ -205,7 +219,7 @@ function thresholdProblem(s: SuiteResult, label: string, value: number, floor: n
   }
   if (worst < floor) {
     const missing = s.cases.filter((c) => !Number.isFinite(c.passAtK) && c.errored > 0).length;
-    return `${label} ${value.toFixed(3)} over ${s.casesCounted} of ${s.cases.length} cases meets the threshold ${floor}, but ${missing} case${missing === 1 ? "" : "s"} with errored trials could pull it to ${worst.toFixed(3)}: not decided`;
+    return `${label} ${value.toFixed(3)} over ${cases} of ${s.cases.length} cases meets the threshold ${floor}, but ${missing} case${missing === 1 ? "" : "s"} with errored trials could pull it to ${worst.toFixed(3)}: not decided`;
   }
   return undefined;
 }

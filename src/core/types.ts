@@ -264,6 +264,10 @@ export interface SuiteComparison {
   /** Passes and judged trials over the cases both runs judged, summed: for display. */
   baseline: { n: number; passes: number } | null;
   current: { n: number; passes: number };
+  /** How many cases both runs judged: those the two figures are over. Absent in older reports. */
+  cases?: number;
+  /** Trials awaiting review that current counts as passes, as the drop test does. Absent when none. */
+  pending?: number;
   /** One-sided exact test stratified by case (stats.ts stratifiedLess), not on the summed counts. */
   pDrop: number;
   /** Corrected together with the case tests. */

@@ -1,7 +1,7 @@
 /** Number formatting shared by the human-readable reporters. "—" means "could not be computed", never zero. */
 
 import { showControlChars } from "../core/text.js";
-import type { JudgeAgreement, RunResult, SuiteResult } from "../core/types.js";
+import type { JudgeAgreement, RunResult, SuiteComparison, SuiteResult } from "../core/types.js";
 
 export const DASH = "—";
 
@@ -120,4 +120,18 @@ export function markdownLine(s: string): string {
 export function erroredTrials(t: Pick<SuiteResult["totals"], "errored" | "cancelled">): string {
   const cancelled = t.cancelled ?? 0;
   return cancelled > 0 ? `${t.errored - cancelled} errored, ${cancelled} cancelled when the run stopped` : `${t.errored} errored`;
+}
+
+/**
+ * A suite's pass rate in the baseline and now, as the drop test compares them: over the cases
+ * both runs judged, with trials awaiting review as passes. Each is said where it applies, or
+ * the figure would contradict the suite's own pass rate beside it. Undefined with nothing to compare.
+ */
+export function vsBaseline(cmp: SuiteComparison | undefined, s: Pick<SuiteResult, "cases">): string | undefined {
+  if (!cmp?.baseline || cmp.baseline.n === 0 || cmp.current.n === 0) return undefined;
+  const notes = [
+    ...(cmp.cases !== undefined && cmp.cases < s.cases.length ? [`over ${cmp.cases} of ${s.cases.length} cases`] : []),
+    ...(cmp.pending ? [`${cmp.pending} awaiting review counted as passing`] : []),
+  ];
+  return `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
 }

@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, vsBaseline } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
@@ -48,6 +48,7 @@ function summary(s: SuiteResult, result: RunResult): string {
   const [lo, hi] = s.passRateInterval;
   const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
   const gate = result.gate.deferred ? "deferred" : suiteGateStatus(result, s.name);
+  const vs = vsBaseline(cmp, s);
   return `<dl class="summary">${[
     figure("pass rate (95% CI)", `${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)})`),
     figure(`pass@${s.k}`, fmtProb(s.passAtK)),
@@ -58,7 +59,7 @@ function summary(s: SuiteResult, result: RunResult): string {
     figure("cost", `${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""}`),
     figure("tokens in / out", s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH),
     figure("latency p50 / p95 / max", `${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)}`),
-    figure("vs baseline", cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.providerChanged ? ` (provider was ${cmp.providerChanged.baseline})` : ""}` : DASH),
+    figure("vs baseline", vs === undefined ? DASH : `${vs}${cmp?.providerChanged ? ` (provider was ${cmp.providerChanged.baseline})` : ""}`),
     figure("gate", gate),
   ].join("")}</dl>`;
 }

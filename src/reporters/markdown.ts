@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, DASH, erroredTrials, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, DASH, erroredTrials, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -50,7 +50,8 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   const rows: string[] = [];
   for (const s of result.suites) {
     const cmp = result.comparison?.suites.find((x) => x.suite === s.name);
-    const vs = cmp?.baseline && cmp.baseline.n > 0 && cmp.current.n > 0 ? `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${cmp.regressed ? " ❌" : ""}` : DASH;
+    const shown = vsBaseline(cmp, s);
+    const vs = shown === undefined ? DASH : `${shown}${cmp?.regressed ? " ❌" : ""}`;
     const [lo, hi] = s.passRateInterval;
     const t = s.totals;
     // As the terminal says it: the means leave out cases with fewer than k judged trials.
