@@ -47,6 +47,16 @@ const SCRIPTS: Record<string, string> = {
     process.exit(1);
   `,
   "self-kill.mjs": `process.kill(process.pid, "SIGKILL");`,
+  // An uncaught throw: Node prints the source line (which says "Error" too) before the error.
+  "throws.mjs": `
+    const policy = undefined;
+    if (!policy) throw new Error("escalation policy file is missing");
+  `,
+  // Python's traceback, as a Python app would print it.
+  "traceback.mjs": `
+    process.stderr.write('Traceback (most recent call last):\\n  File "app.py", line 3, in <module>\\n    raise KeyError("policy")  # error path\\nKeyError: \\'policy\\'\\n');
+    process.exit(1);
+  `,
   "lines.mjs": `process.stdout.write("line one\\nline two\\n\\n");`,
   "ignore-stdin.mjs": `process.stdout.write("did not read stdin");`,
   // Never answers; records its pid so the test can check it was killed.
@@ -217,6 +227,13 @@ describe("exec provider", () => {
   it("says a one-line stderr once", async () => {
     const err = await callError(`${NODE} -e "console.error('app: refusing input 1'); process.exit(1)"`);
     expect(err.message).toMatch(/: exited with code 1: app: refusing input 1$/);
+  });
+
+  it("names the error itself, not the source line a runtime prints above it", async () => {
+    // The key line leads (one-line summaries show it); the whole stderr follows.
+    const first = async (command: string) => (await callError(command)).message.split("\n")[0];
+    expect(await first(`${NODE} throws.mjs`)).toMatch(/: exited with code 1: Error: escalation policy file is missing$/);
+    expect(await first(`${NODE} traceback.mjs`)).toMatch(/: exited with code 1: KeyError: 'policy'$/);
   });
 
   it("keeps only the tail of a long stderr", async () => {

@@ -56,10 +56,15 @@ function endGroup(pid: number): void {
   }, KILL_GRACE_MS).unref();
 }
 
-/** The stderr line most likely to say what went wrong: the first that mentions an error, else the last. */
+/**
+ * The stderr line most likely to say what went wrong: the first that states an error
+ * ("Error: …", "KeyError: …", "fatal: …"), else the first that mentions one, else the last.
+ * Node and Python print the failing source line above the error, and `throw new Error(…)`
+ * or `raise ValueError(…)` mentions one too.
+ */
 function keyLine(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-  const line = lines.find((l) => /error/i.test(l)) ?? lines[lines.length - 1] ?? "";
+  const line = lines.find((l) => /^[\w.$]*(?:error|exception)\b:|^(?:fatal|panic)\b:/i.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines[lines.length - 1] ?? "";
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
