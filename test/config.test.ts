@@ -333,6 +333,17 @@ describe("loading a valid suite", () => {
       expect(other).toEqual(first);
     });
 
+    it("for an exec: app, which is given the vars too, changes with a var the prompt does not use", async () => {
+      const exec = (orderId: string) => suite("Q {{v}}").replace("openai:gpt-4o-mini", "exec:node app.mjs").replace("unused: 1", `orderId: "${orderId}"`);
+      const before = await hashes(exec("00123"));
+      const after = await hashes(exec("00124"));
+      expect(after.c).not.toBe(before.c);
+      expect(after.a).toBe(before.a);
+      // A model sees only the rendered text: there c asks what a asks, whatever its orderId.
+      const model = await hashes(suite("Q {{v}}").replace("unused: 1", 'orderId: "00124"'));
+      expect(model.c).toBe(model.a);
+    });
+
     it("changes when the prompt text changes, even by one character or only in white space", async () => {
       const first = await hashes(suite("Q {{v}}"));
       const changed = await hashes(suite("Q: {{v}}"));

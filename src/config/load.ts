@@ -220,7 +220,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
       continue;
     }
     seen.set(c.id, i);
-    const loaded = await buildCase(spec, c, i, suitePrompt, dir, ctx);
+    const loaded = await buildCase(spec, c, i, suitePrompt, dir, ctx, provider);
     if (loaded) cases.push(loaded);
   }
   await checkGraders(spec, dir, ctx);
@@ -310,7 +310,7 @@ async function resolvePromptText(value: string, dir: string, p: (string | number
   return read.text;
 }
 
-async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext): Promise<LoadedCase | undefined> {
+async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext, provider: ProviderRef | undefined): Promise<LoadedCase | undefined> {
   const { at, problems } = ctx;
   const before = problems.length;
   const vars = { ...(spec.vars ?? {}), ...(c.vars ?? {}) };
@@ -357,7 +357,9 @@ async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt:
     messages,
     graders: [...(spec.graders ?? []), ...(c.graders ?? [])].filter((g): g is GraderSpec => g !== undefined),
     line: ctx.caseLine(i),
-    promptHash: hashOf(messages, 16),
+    // What the case asks: a model sees the messages only, an exec: app gets the vars as well,
+    // so a changed var changes its question (and the baseline must say so).
+    promptHash: hashOf(provider?.id.startsWith("exec:") && Object.keys(vars).length > 0 ? { messages, vars } : messages, 16),
   };
 }
 
