@@ -17,17 +17,17 @@ describe("reliabilityCurve", () => {
     expect(curve.map((a) => a.k)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it("k = 1: both are the mean per-case pass share, (1 + 0.8 + 0.6 + 0.5) / 4", () => {
-    expect(curve[0]!.passAtK).toBeCloseTo(0.725, 12);
-    expect(curve[0]!.passHatK).toBeCloseTo(0.725, 12);
+  it("is over the cases with 5 judged trials at every k, as the suite's pass@5 and pass^5 are: k = 1 is (1 + 0.8 + 0.6) / 3", () => {
+    expect(curve[0]!.passAtK).toBeCloseTo(0.8, 12);
+    expect(curve[0]!.passHatK).toBeCloseTo(0.8, 12);
   });
 
-  it("k = 2: pass@2 = (1 + 1 + (1 − 1/10) + 1) / 4; pass^2 = (1 + 6/10 + 3/10 + 0) / 4", () => {
-    expect(curve[1]!.passAtK).toBeCloseTo(0.975, 12);
-    expect(curve[1]!.passHatK).toBeCloseTo(0.475, 12);
+  it("k = 2: pass@2 = (1 + 1 + (1 − 1/10)) / 3; pass^2 = (1 + 6/10 + 3/10) / 3", () => {
+    expect(curve[1]!.passAtK).toBeCloseTo(2.9 / 3, 12);
+    expect(curve[1]!.passHatK).toBeCloseTo(1.9 / 3, 12);
   });
 
-  it("k = 3 leaves out the case with 2 trials: pass^3 = (1 + 4/10 + 1/10) / 3", () => {
+  it("k = 3: pass^3 = (1 + 4/10 + 1/10) / 3", () => {
     expect(curve[2]!.passAtK).toBeCloseTo(1, 12);
     expect(curve[2]!.passHatK).toBeCloseTo(0.5, 12);
   });
@@ -37,10 +37,18 @@ describe("reliabilityCurve", () => {
     expect(curve[4]!.passHatK).toBeCloseTo(1 / 3, 12);
   });
 
-  it("a k no case has enough trials for is NaN, never 0", () => {
-    const [a] = reliabilityCurve([{ n: 2, passes: 2 }], 3).slice(2);
-    expect(a!.passAtK).toBeNaN();
-    expect(a!.passHatK).toBeNaN();
+  it("pass^k never rises with k: a case short of trials is out at every k, not dropped part-way", () => {
+    // Nine cases at 5/5 and one that errored once, then failed 4 times: were it counted while
+    // it had enough trials, pass^1..4 would be 0.9 and pass^5 1.
+    const short = [...Array.from({ length: 9 }, () => ({ n: 5, passes: 5 })), { n: 4, passes: 0 }];
+    expect(reliabilityCurve(short, 5).map((a) => [a.passAtK, a.passHatK])).toEqual(Array.from({ length: 5 }, () => [1, 1]));
+  });
+
+  it("no case with enough trials: NaN at every k, never 0", () => {
+    for (const a of reliabilityCurve([{ n: 2, passes: 2 }], 3)) {
+      expect(a.passAtK).toBeNaN();
+      expect(a.passHatK).toBeNaN();
+    }
   });
 });
 

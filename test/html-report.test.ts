@@ -42,16 +42,18 @@ describe("the html reporter", () => {
     expect(html).toContain("regressions (1)");
   });
 
-  it("draws the curve core computed: five points each; k = 5 leaves out the case with 4 judged trials", () => {
+  it("draws the curve core computed over the suite's counted cases, and names them: k = 1..5 all leave out the case with 4 judged trials", () => {
     const curve = /data-chart="curve"[\s\S]*?<\/figure>/.exec(html)![0];
     expect(curve.match(/class="point at"/g)).toHaveLength(5);
     expect(curve.match(/class="point hat"/g)).toHaveLength(5);
-    // k ≤ 4: refund-window 0/5, steady 5/5, flaky 4/4 → (0 + 1 + 1) / 3 for both.
-    expect(curve).toContain("pass^1 = 0.67");
-    expect(curve).toContain("pass@4 = 0.67");
-    // k = 5: flaky has only 4 judged trials, so (0 + 1) / 2.
-    expect(curve).toContain("pass^5 = 0.50");
-    expect(curve).toContain("pass@5 = 0.50");
+    // refund-window 0/5 and steady 5/5 at every k; flaky (4/4 judged) is out of every point, not only k = 5.
+    for (const k of [1, 4, 5]) {
+      expect(curve).toContain(`pass^${k} = 0.50`);
+      expect(curve).toContain(`pass@${k} = 0.50`);
+    }
+    // The point at k = 5 is the suite's own pass^5, over the cases the terminal names.
+    expect(result.suites[0]!.passHatK).toBe(0.5);
+    expect(curve).toContain("<figcaption>pass@k and pass^k for k = 1..5 (over 2 of 3 cases: 1 had fewer than 5 judged trials)");
   });
 
   it("shows the summary, the gate's why, a latency histogram and the cost scatter", () => {

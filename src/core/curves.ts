@@ -7,16 +7,19 @@ import type { AtK } from "./types.js";
 
 /**
  * pass@k and pass^k of a suite for k = 1..maxK: each the mean over cases of the per-case
- * estimate, leaving out cases with fewer than k judged trials, as the suite's own means do.
+ * estimate, over the cases with at least maxK judged trials: the cases the suite's own
+ * pass@k and pass^k at maxK are over (casesCounted). One set of cases at every k, or a case
+ * with fewer trials would drop out part-way and the curve jump: pass^k could rise with k.
  * pass@k rises and pass^k falls as k grows; the gap is how unreliable the model is.
  */
 export function reliabilityCurve(cases: readonly { n: number; passes: number }[], maxK: number): AtK[] {
+  const counted = cases.filter((c) => c.n >= maxK);
   const out: AtK[] = [];
   for (let k = 1; k <= maxK; k++) {
     out.push({
       k,
-      passAtK: meanOfDefined(cases.map((c) => passAtK(c.n, c.passes, k))),
-      passHatK: meanOfDefined(cases.map((c) => passHatK(c.n, c.passes, k))),
+      passAtK: meanOfDefined(counted.map((c) => passAtK(c.n, c.passes, k))),
+      passHatK: meanOfDefined(counted.map((c) => passHatK(c.n, c.passes, k))),
     });
   }
   return out;

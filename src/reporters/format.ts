@@ -90,6 +90,12 @@ export function suitePart(s: Pick<SuiteResult, "selectedFrom" | "cases">): strin
   return s.selectedFrom === undefined ? undefined : `${s.cases.length} of ${s.selectedFrom} cases (--case)`;
 }
 
+/** "over 9 of 10 cases: 1 had fewer than 5 judged trials": the cases a suite's pass@k and pass^k are over, when not all; undefined when all. */
+export function countedCases(s: Pick<SuiteResult, "casesCounted" | "cases" | "k">): string | undefined {
+  const uncounted = s.cases.length - s.casesCounted;
+  return uncounted > 0 ? `over ${s.casesCounted} of ${s.cases.length} cases: ${uncounted} had fewer than ${s.k} judged trials` : undefined;
+}
+
 /**
  * A run written as the new baseline (--update-baseline) that passed but for its changes
  * against the old one: how many such changes it accepted. Undefined when it is not one: not

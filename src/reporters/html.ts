@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, vsBaseline } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
@@ -80,10 +80,12 @@ function regressions(s: SuiteResult, result: RunResult): string {
 }
 
 function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
-  const curve = reliabilityCurve(s.cases, s.trials);
+  // Over the cases the suite's own pass@k and pass^k are over (casesCounted), named as the terminal names them.
+  const curve = reliabilityCurve(s.cases, s.k);
+  const over = countedCases(s);
   const pts = (pick: "passAtK" | "passHatK", name: string) => curve.filter((a) => Number.isFinite(a[pick])).map((a) => ({ x: a.k, y: a[pick], tip: `${name.replace("k", String(a.k))} = ${fmtProb(a[pick])}` }));
   const out = [
-    lineChart({ kind: "curve", title: `pass@k and pass^k for k = 1..${s.trials}`, xLabel: "k", yLabel: "probability", xs: curve.map((a) => a.k), series: [{ name: "pass@k", cls: "at", points: pts("passAtK", "pass@k") }, { name: "pass^k", cls: "hat", points: pts("passHatK", "pass^k") }] }),
+    lineChart({ kind: "curve", title: `pass@k and pass^k for k = 1..${s.k}${over ? ` (${over})` : ""}`, xLabel: "k", yLabel: "probability", xs: curve.map((a) => a.k), series: [{ name: "pass@k", cls: "at", points: pts("passAtK", "pass@k") }, { name: "pass^k", cls: "hat", points: pts("passHatK", "pass^k") }] }),
   ];
   // The same trials aggregateSuite takes latencies from: those that answered.
   const latencies = s.cases.flatMap((c) => c.trials.filter(hasOutput).map((t) => t.latencyMs ?? Number.NaN));

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { acceptedAsBaseline, agreementLabel, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -106,8 +106,8 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   }
   const t = suite.totals;
   const [lo, hi] = suite.passRateInterval;
-  const uncounted = suite.cases.length - suite.casesCounted;
-  const counted = uncounted > 0 ? c.yellow(` (over ${suite.casesCounted} of ${suite.cases.length} cases: ${uncounted} had fewer than ${k} judged trials)`) : "";
+  const over = countedCases(suite);
+  const counted = over ? c.yellow(` (${over})`) : "";
   const interval = Number.isFinite(lo) ? ` (95% CI ${fmtPct(lo)}–${fmtPct(hi)})` : "";
   const tokens = suite.tokens ? `${fmtTokens(suite.tokens.inputTokens)} in / ${fmtTokens(suite.tokens.outputTokens)} out` : "unknown";
   const part = suitePart(suite);
