@@ -38,6 +38,15 @@ describe("the compare html reporter", () => {
     expectSelfContained(html);
   });
 
+  it("shows a reason's bidi overrides as codes, as the terminal does, so 0001$ is not displayed as $1000", () => {
+    const ref = side(REF, [5, 5, 5, 2]);
+    const cand = side("cand", [1, 4, 5, 5]);
+    cand.suites[0]!.cases[0]!.reasons = [{ reason: "promised \u202E0001$\u202C", count: 4 }];
+    const page = renderCompareHtml(compareModels(ref, [cand], OPTIONS));
+    expect(page).toContain("<li>4× promised \\u{202e}0001$\\u{202c}</li>");
+    expect(page).not.toMatch(/[\u202a-\u202e]/);
+  });
+
   it("shows the verdict, and marks the worse cases for the regressions filter and the better for improvements", () => {
     // Four cases are too few to decide: the line says so, in the colour of a warning.
     expect(result.candidates[0]!.verdict.status).toBe("undecided");

@@ -28,6 +28,21 @@ describe("the html reporter", () => {
     expect(html.match(/<script/g)).toHaveLength(1);
   });
 
+  it("shows hidden characters in outputs, reasons and errors as codes, as the terminal does; emoji and joined scripts stay whole", () => {
+    const run = regressedRun();
+    const [refund, , flaky] = run.suites[0]!.cases;
+    const t = refund!.trials[0]!;
+    t.output = "You will get a refund of \u202E0001$\u202C only. 👩🏽‍💻 می‌خواهم";
+    t.grades[0]!.reason = "said \u200bno\u200b refund";
+    flaky!.trials[4]!.error!.message = "app said \u202Edeen on\u202C";
+    const page = renderHtml(run);
+    // Obeyed, U+202E would show "0001$" as "$1000" to the person reading the page.
+    expect(page).toContain("You will get a refund of \\u{202e}0001$\\u{202c} only. 👩🏽‍💻 می‌خواهم</pre>");
+    expect(page).toContain("<li>1× said \\u{200b}no\\u{200b} refund</li>"); // the case's reasons and the gate's why
+    expect(page).toContain("app said \\u{202e}deen on\\u{202c}</p>");
+    expect(page).not.toMatch(/[\u200b\u202a-\u202e]/);
+  });
+
   it("fetches nothing: no src or href, and a policy that allows only its own script, by hash", () => {
     expectSelfContained(html);
   });

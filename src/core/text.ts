@@ -10,13 +10,38 @@
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0d\ufeff\uffa0\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
 
 /**
+ * Emoji a zero-width joiner may join into one (👩‍💻): a pictograph, maybe with its
+ * presentation selector or a skin tone, on either side.
+ */
+const EMOJI_BEFORE = /\p{Extended_Pictographic}(?:\ufe0f|\p{Emoji_Modifier})?$/u;
+const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
+
+/**
+ * Scripts whose spelling uses the zero-width joiner and non-joiner between letters (Persian
+ * "می‌خواهم", a Devanagari half form): there they are part of the word, not hidden text.
+ */
+const JOINING = "\\p{scx=Arabic}\\p{scx=Syriac}\\p{scx=Nko}\\p{scx=Mongolian}\\p{scx=Devanagari}\\p{scx=Bengali}\\p{scx=Gurmukhi}\\p{scx=Gujarati}\\p{scx=Oriya}\\p{scx=Tamil}\\p{scx=Telugu}\\p{scx=Kannada}\\p{scx=Malayalam}\\p{scx=Sinhala}";
+const JOINING_BEFORE = new RegExp(`[${JOINING}]$`, "u");
+const JOINING_AFTER = new RegExp(`^[${JOINING}]`, "u");
+
+/** Whether the joiner (U+200C, U+200D) at `at` joins what its script or an emoji sequence joins. */
+function joinsLegitimately(ch: string, text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 4), at);
+  const after = text.slice(at + 1, at + 3);
+  if (ch === "\u200d" && EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after)) return true;
+  return JOINING_BEFORE.test(before) && JOINING_AFTER.test(after);
+}
+
+/**
  * Control characters made visible: a carriage return or an escape sequence in an output
  * could otherwise hide what it says (a reviewer would see one text and judge another).
- * Newlines and tabs are kept.
+ * Newlines and tabs are kept, and so are the joiners in an emoji sequence or in a word of a
+ * script that spells with them: shown as codes, they would garble legitimate text.
  */
 export function showControlChars(text: string): string {
-  return text.replace(INVISIBLE, (ch) => {
+  return text.replace(INVISIBLE, (ch: string, at: number) => {
     if (ch === "\r") return "␍";
+    if ((ch === "\u200c" || ch === "\u200d") && joinsLegitimately(ch, text, at)) return ch;
     const code = ch.codePointAt(0)!;
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
   });

@@ -1,15 +1,15 @@
 /**
  * The compare page's differing cases, worst first, each with both sides' reasons for
- * failing. Reasons quote model outputs, so every one goes through `esc`.
+ * failing. Reasons quote model outputs, so every one goes through `escUntrusted`.
  */
 import type { CandidateComparison, DiscordantCase, ModelComparison, ReasonCount } from "../core/model-comparison-types.js";
 import { fmtCounts, fmtPoints } from "./compare-format.js";
-import { esc } from "./html-charts.js";
+import { esc, escUntrusted } from "./html-charts.js";
 
 function reasonList(label: string, reasons: readonly ReasonCount[], stored: boolean): string {
   const body =
     reasons.length > 0
-      ? `<ul class="reasons">${reasons.map((r) => `<li>${r.count}× ${esc(r.reason)}</li>`).join("")}</ul>`
+      ? `<ul class="reasons">${reasons.map((r) => `<li>${r.count}× ${escUntrusted(r.reason)}</li>`).join("")}</ul>`
       : `<p class="none">${stored ? "no failing trial" : "reasons not stored"}</p>`;
   return `<div><h4>${esc(label)}</h4>${body}</div>`;
 }

@@ -1,10 +1,10 @@
 /**
  * The HTML report's per-case part: every trial with its output, grades and reasons.
- * Outputs are untrusted model text: each goes through `esc`, so markup in an output
- * shows as text and never runs.
+ * Outputs are untrusted model text: each goes through `escUntrusted`, so markup in an
+ * output shows as text and never runs, and hidden characters show as codes.
  */
 import type { CaseComparison, CaseResult, Grade, TrialResult } from "../core/types.js";
-import { esc } from "./html-charts.js";
+import { esc, escUntrusted } from "./html-charts.js";
 import { DASH, fmtMs, fmtProb, fmtUsd } from "./format.js";
 import { failureReasons } from "./why.js";
 
@@ -29,16 +29,16 @@ function trialStatus(t: TrialResult): "pass" | "fail" | "error" | "pending" {
 
 function renderGrade(g: Grade): string {
   const mark = g.pending ? "…" : g.pass ? "✓" : "✗";
-  const human = g.human ? ` <span class="human">person (${esc(g.human.reviewer)}): ${esc(g.human.verdict)}${g.human.note ? `, ${esc(g.human.note)}` : ""}</span>` : "";
-  return `<li class="${g.pending ? "pending" : g.pass ? "pass" : "fail"}">${mark} <b>${esc(g.type)}</b> ${g.score.toFixed(2)}: ${esc(g.reason)}${human}</li>`;
+  const human = g.human ? ` <span class="human">person (${esc(g.human.reviewer)}): ${esc(g.human.verdict)}${g.human.note ? `, ${escUntrusted(g.human.note)}` : ""}</span>` : "";
+  return `<li class="${g.pending ? "pending" : g.pass ? "pass" : "fail"}">${mark} <b>${esc(g.type)}</b> ${g.score.toFixed(2)}: ${escUntrusted(g.reason)}${human}</li>`;
 }
 
 function renderTrial(t: TrialResult): string {
   const status = trialStatus(t);
   // Read once: a long output is read back from the run journal each time it is asked for.
   const text = t.output;
-  const output = text === null ? `<span class="none">no output</span>` : `<pre class="output">${esc(text)}</pre>`;
-  const error = t.error ? `<p class="error">${esc(t.error.category)}: ${esc(t.error.message)}</p>` : "";
+  const output = text === null ? `<span class="none">no output</span>` : `<pre class="output">${escUntrusted(text)}</pre>`;
+  const error = t.error ? `<p class="error">${esc(t.error.category)}: ${escUntrusted(t.error.message)}</p>` : "";
   const grades = t.grades.length > 0 ? `<ul class="grades">${t.grades.map(renderGrade).join("")}</ul>` : "";
   const meta = [fmtMs(t.latencyMs ?? Number.NaN), fmtUsd(t.costUsd), t.cached ? "from fixture" : "live", t.retries > 0 ? `${t.retries} retries` : ""].filter(Boolean).join(" · ");
   return `<tr class="trial ${status}"><td>${t.index + 1}</td><td><span class="badge ${status}">${status}</span></td><td>${output}${error}</td><td>${grades}</td><td class="meta">${esc(meta)}</td></tr>`;
@@ -58,7 +58,7 @@ export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined, with
     vs,
   ].join(" ");
   const reasons = failureReasons(cr);
-  const why = reasons.length > 0 ? `<ul class="reasons">${reasons.map(([r, n]) => `<li>${n}× ${esc(r)}</li>`).join("")}</ul>` : "";
+  const why = reasons.length > 0 ? `<ul class="reasons">${reasons.map(([r, n]) => `<li>${n}× ${escUntrusted(r)}</li>`).join("")}</ul>` : "";
   if (!withTrials) return `<details ${attrs}><summary>${summary}</summary>${why}<p class="muted">${cr.trials.length} trial${cr.trials.length === 1 ? "" : "s"}, not shown on this page; the JSON report (-o) keeps every output.</p></details>`;
   const trials = `<table class="trials"><thead><tr><th>#</th><th>result</th><th>output</th><th>grades</th><th>${esc(`latency · cost`)}</th></tr></thead><tbody>${cr.trials.map(renderTrial).join("")}</tbody></table>`;
   return `<details ${attrs}><summary>${summary}</summary>${why}${cr.trials.length > 0 ? trials : `<p>${DASH}</p>`}</details>`;

@@ -3,10 +3,20 @@
  * no library and no network to show. Every label passes through `esc`: suite and
  * provider names are user text.
  */
+import { showControlChars } from "../core/text.js";
 
 /** HTML-escapes text for element content and quoted attributes alike. */
 export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/**
+ * `esc` for text a model or an app wrote (outputs, grade reasons, errors): its bidi overrides
+ * and invisible characters shown as codes, as the terminal shows them, so that a browser
+ * does not display "\u202e0001$" as "$1000" to the person judging it.
+ */
+export function escUntrusted(s: string): string {
+  return esc(showControlChars(s));
 }
 
 const W = 360;

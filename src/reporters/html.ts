@@ -10,7 +10,7 @@ import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } f
 import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, vsBaseline } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
-import { barChart, esc, lineChart, scatterChart } from "./html-charts.js";
+import { barChart, esc, escUntrusted, lineChart, scatterChart } from "./html-charts.js";
 import { failureReasons } from "./why.js";
 import { hasOutput } from "../core/stored-output.js";
 
@@ -70,7 +70,7 @@ function regressions(s: SuiteResult, result: RunResult): string {
     if (mine.length === 0) return "";
     const items = mine.map((r) => {
       const c = r.caseId === undefined ? undefined : s.cases.find((x) => x.id === r.caseId);
-      const why = c ? failureReasons(c).slice(0, 3).map(([reason, n]) => `<li>${n}× ${esc(reason)}</li>`).join("") : "";
+      const why = c ? failureReasons(c).slice(0, 3).map(([reason, n]) => `<li>${n}× ${escUntrusted(reason)}</li>`).join("") : "";
       return `<li><span class="kind">${esc(r.kind)}</span> ${r.caseId ? `<code>${esc(r.caseId)}</code> ` : ""}${esc(r.message)}${why ? `<ul>${why}</ul>` : ""}</li>`;
     });
     return `<h3>${title}</h3><ul class="regressions">${items.join("")}</ul>`;
