@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { reportError } from "../src/cli/index.js";
 import { useColor, type CliIo } from "../src/cli/io.js";
+import { parseReporters, writeReports } from "../src/cli/reporting.js";
+import { regressedRun } from "./helpers/regressed-run.js";
 
 const io = (isTTY: boolean, env: Record<string, string>): CliIo => ({ stdout: { write: () => true, isTTY }, stderr: { write: () => true }, env, cwd: "/" });
 
@@ -16,6 +21,34 @@ describe("useColor", () => {
     expect(useColor(io(true, { NO_COLOR: "1", FORCE_COLOR: "1" }), undefined)).toBe(false);
     expect(useColor(io(false, { NO_COLOR: "1" }), true)).toBe(true);
     expect(useColor(io(true, {}), false)).toBe(false);
+  });
+});
+
+describe("writeReports: colour decided per target", () => {
+  const ESC = "\u001b[";
+  /** The terminal report to stdout, a terminal, and to a file at once. */
+  async function write(env: Record<string, string>, flag: boolean | undefined): Promise<{ stdout: string; file: string }> {
+    const cwd = mkdtempSync(path.join(tmpdir(), "harness-colour-"));
+    let stdout = "";
+    const tty: CliIo = { stdout: { write: (s: string) => ((stdout += s), true), isTTY: true }, stderr: { write: () => true }, env, cwd };
+    await writeReports(regressedRun(), parseReporters(["terminal,terminal:term.txt"]), tty, { color: flag });
+    const file = readFileSync(path.join(cwd, "term.txt"), "utf8");
+    rmSync(cwd, { recursive: true });
+    return { stdout, file };
+  }
+
+  it("a file written from a terminal has no colour; the terminal has", async () => {
+    const { stdout, file } = await write({}, undefined);
+    expect(stdout).toContain(ESC);
+    expect(file).not.toContain(ESC);
+    expect(file).toContain("refund-window");
+  });
+
+  it("--color and FORCE_COLOR still colour the file; --no-color and NO_COLOR the terminal neither", async () => {
+    expect((await write({}, true)).file).toContain(ESC);
+    expect((await write({ FORCE_COLOR: "1" }, undefined)).file).toContain(ESC);
+    expect((await write({}, false)).stdout).not.toContain(ESC);
+    expect((await write({ NO_COLOR: "1" }, undefined)).stdout).not.toContain(ESC);
   });
 });
 

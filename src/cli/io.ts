@@ -16,12 +16,15 @@ export function defaultIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
-/** Colour when writing to a terminal, unless NO_COLOR is set (no-color.org); FORCE_COLOR forces it. */
-export function useColor(io: CliIo, flag: boolean | undefined): boolean {
+/**
+ * Colour when writing to a terminal, unless NO_COLOR is set (no-color.org); FORCE_COLOR forces it.
+ * `toTerminal`: whether this output goes to one; default, whether stdout is one.
+ */
+export function useColor(io: CliIo, flag: boolean | undefined, toTerminal = io.stdout.isTTY === true): boolean {
   if (flag !== undefined) return flag;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
   // FORCE_COLOR=0 (or "false") turns colour off, as chalk and Node read it.
   if (io.env.FORCE_COLOR === "0" || io.env.FORCE_COLOR === "false") return false;
   if (io.env.FORCE_COLOR !== undefined) return true;
-  return io.stdout.isTTY === true;
+  return toTerminal;
 }

@@ -45,10 +45,11 @@ export async function writeReports<R = RunResult>(
   io: CliIo,
   { color, history, saved }: { color: boolean | undefined; history?: readonly HistoryEntry[] | undefined; saved?: string | undefined },
 ): Promise<void> {
-  const ctx = { color: useColor(io, color), env: io.env, history, saved };
   for (const c of choices) {
-    const text = await c.reporter.render(result, ctx);
     const target = targetOf(c, io.cwd);
+    // Per target: a file written from a terminal is no terminal, and escape codes would litter it.
+    const ctx = { color: useColor(io, color, target === "stdout" && io.stdout.isTTY === true), env: io.env, history, saved };
+    const text = await c.reporter.render(result, ctx);
     if (target === "stdout") io.stdout.write(text);
     else {
       await writeFileAtomic(target, text, `${c.reporter.name} report`);
