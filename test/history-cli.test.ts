@@ -88,6 +88,34 @@ describe("eval --history, then harness history", () => {
     await expect(stat(path.join(dir, HISTORY))).rejects.toThrow();
   });
 
+  it("a run completed by --resume is recorded once; a --resume that runs nothing new of it is not recorded again", async () => {
+    // Until the file "go" exists, the app says it started and never answers: the first run is interrupted under way.
+    const dir = await makeProject({
+      "app.js": `const fs = require("fs"); process.stdin.resume(); process.stdin.on("end", () => { if (fs.existsSync("go")) process.stdout.write("ok"); else { fs.writeFileSync("started", ""); setInterval(() => {}, 1000); } });\n`,
+      "evals/wait.yaml": ["name: wait", "provider: exec:node app.js", "prompt: hi", "trials: 2", "graders:", "  - type: contains", "    value: ok", "cases:", "  - id: only", ""].join("\n"),
+    });
+    const lines = async () => (await readFile(path.join(dir, HISTORY), "utf8")).trimEnd().split("\n").map((l) => JSON.parse(l) as { runId?: string; suites: { wait: { k: number } } });
+    expect((await interruptedWhen(["eval", "-q", "--history"], { cwd: dir, file: "started", what: "the app to start" })).code).toBe(130);
+    await writeFile(path.join(dir, "go"), "");
+    expect((await runHarness(["eval", "-q", "--resume", "--history"], { cwd: dir })).code).toBe(0);
+    const [completed] = await lines();
+    expect(completed!.runId).toEqual(expect.any(String));
+
+    const again = await runHarness(["eval", "-q", "--resume", "--history"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("Every trial was kept from the journal, and the history .harness/history.jsonl holds this run already: not added again.");
+    expect(await lines()).toHaveLength(1);
+
+    // A resume that runs more trials (-k 3 after 2) has figures of its own: recorded, under the same run.
+    expect((await runHarness(["eval", "-q", "--resume", "--history", "-k", "3"], { cwd: dir })).code).toBe(0);
+    // A run without --resume is another run.
+    expect((await runHarness(["eval", "-q", "--history"], { cwd: dir })).code).toBe(0);
+    const all = await lines();
+    expect(all.map((e) => e.suites.wait.k)).toEqual([2, 3, 2]);
+    expect(all[1]!.runId).toBe(completed!.runId);
+    expect(all[2]!.runId).not.toBe(completed!.runId);
+  });
+
   it("an interrupted run is not added to the history", async () => {
     // An app that says it started, then never answers: the run is under way when the marker appears.
     const dir = await makeProject({

@@ -56,6 +56,24 @@ describe("run journal", () => {
     await expect(stat(`${file}.lock`)).rejects.toThrow();
   });
 
+  it("names its run: a resume keeps the id of the run it continues, a fresh run has a new one, an older journal its first start time", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const first = await JournalWriter.open(file, "j.jsonl", { resume: false });
+    await first.close();
+    const prior = await readJournal(file, "j.jsonl");
+    expect(prior.runId).toBe(first.runId);
+    const resumed = await JournalWriter.open(file, "j.jsonl", { resume: true, runId: prior.runId });
+    await resumed.close();
+    expect(resumed.runId).toBe(first.runId);
+    expect((await readJournal(file, "j.jsonl")).runId).toBe(first.runId);
+    const fresh = await JournalWriter.open(file, "j.jsonl", { resume: false });
+    await fresh.close();
+    expect(fresh.runId).not.toBe(first.runId);
+    await writeFile(file, `{"kind":"run","schemaVersion":1,"startedAt":"2026-11-20T10:00:00.000Z","resumed":false}\n`);
+    expect((await readJournal(file, "j.jsonl")).runId).toBe("2026-11-20T10:00:00.000Z");
+  });
+
   it("gives each output back from the file by its byte range, before and after the lines are flushed", async () => {
     project = await tempProject();
     const file = path.join(project.dir, "j.jsonl");

@@ -129,7 +129,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       updatingBaseline: s.updateBaseline,
     });
 
-    const entries = historyAt && history ? await recordHistory(result, historyAt, history, io) : undefined;
+    const entries = historyAt && history ? await recordHistory(result, historyAt, history, io, journal.writer?.runId) : undefined;
     if (s.output) await writeChunksAtomic(path.resolve(cwd, s.output), renderJsonChunks(result), "report");
     await writeReports(result, reporters, io, { color: flags.color, history: entries, saved: s.output });
     if (htmlFile) await openInBrowser(htmlFile, io);

@@ -26,13 +26,22 @@ export async function openHistory(file: string, cwd: string): Promise<HistoryEnt
   return history.entries;
 }
 
-/** Appends the run, unless it was interrupted or stopped (its figures cover part of the cases). Returns the history with it. */
-export async function recordHistory(result: RunResult, file: string, entries: readonly HistoryEntry[], io: CliIo): Promise<HistoryEntry[]> {
+/**
+ * Appends the run, unless it was interrupted or stopped (its figures cover part of the
+ * cases), or is a --resume that ran nothing new of a run the history holds already (`runId`:
+ * the journal's). Returns the history with it.
+ */
+export async function recordHistory(result: RunResult, file: string, entries: readonly HistoryEntry[], io: CliIo, runId?: string): Promise<HistoryEntry[]> {
   if (result.interrupted || result.stopped) {
     io.stderr.write(`The run was ${result.interrupted ? "interrupted" : "stopped"}: not added to the history ${path.relative(io.cwd, file)}.\n`);
     return [...entries];
   }
-  const entry = buildHistoryEntry(result, gitState(io.cwd));
+  const trials = result.suites.reduce((n, s) => n + s.totals.trials, 0);
+  if (runId !== undefined && result.resumedTrials === trials && entries.some((e) => e.runId === runId)) {
+    io.stderr.write(`Every trial was kept from the journal, and the history ${path.relative(io.cwd, file)} holds this run already: not added again.\n`);
+    return [...entries];
+  }
+  const entry = buildHistoryEntry(result, gitState(io.cwd), runId);
   await appendHistory(file, entry);
   return [...entries, entry];
 }

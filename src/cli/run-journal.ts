@@ -33,7 +33,7 @@ export async function openRunJournal(io: CliIo, opts: { file: string | undefined
   const prior = opts.resume ? await readJournal(file, label) : undefined;
   try {
     if (opts.file === undefined) await ignoreScratchFolder(path.dirname(file));
-    return { label, prior, writer: await JournalWriter.open(file, label, { resume: opts.resume }) };
+    return { label, prior, writer: await JournalWriter.open(file, label, { resume: opts.resume, runId: prior?.runId }) };
   } catch (err) {
     if (opts.file !== undefined || opts.resume || !(err instanceof HarnessError)) throw err;
     io.stderr.write(`harness: warning: ${err.message}; this run keeps no journal, so it cannot be resumed${err.hint ? ` (${err.hint})` : ""}\n`);

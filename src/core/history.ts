@@ -12,13 +12,14 @@ export function suiteGateStatus(result: Pick<RunResult, "gate">, suite: string):
   return result.gate.regressions.some((r) => r.suite === suite) ? "fail" : "pass";
 }
 
-/** The history line for a finished run: figures per suite, no trials. */
-export function buildHistoryEntry(result: RunResult, git: HistoryEntry["git"]): HistoryEntry {
+/** The history line for a finished run: figures per suite, no trials. `runId`: the run's in its journal, when it has one. */
+export function buildHistoryEntry(result: RunResult, git: HistoryEntry["git"], runId?: string): HistoryEntry {
   return {
     schemaVersion: 1,
     time: result.startedAt,
     git,
     harnessVersion: result.harnessVersion,
+    ...(runId !== undefined ? { runId } : {}),
     suites: Object.fromEntries(
       result.suites.map((s) => [
         s.name,

@@ -40,6 +40,12 @@ export const HistoryEntrySchema = z.object({
   /** The commit checked out, when the project is a git repository. */
   git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
   harnessVersion: z.string(),
+  /**
+   * The run's id in its journal, kept by its --resume runs: a resume that ran nothing new
+   * of a run already recorded is not recorded again. Absent without a journal, and in
+   * lines written before it (added within schema 1).
+   */
+  runId: z.string().optional(),
   /** Keyed by suite name, in the run's order. */
   suites: z.record(z.string(), HistorySuiteSchema),
 });

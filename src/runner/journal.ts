@@ -6,6 +6,7 @@
  * The journal is the run's scratch record, not user input: a line that cannot be read (a
  * crash mid-write) is skipped and that trial simply runs again, which is always safe.
  */
+import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { makeFolders } from "../io/make-folders.js";
@@ -21,7 +22,8 @@ export const JOURNAL_SCHEMA_VERSION = 1;
 
 
 type JournalLine =
-  | { kind: "run"; schemaVersion: number; startedAt: string; resumed: boolean }
+  // runId: the same on every line of a run and its resumes (absent in journals before it: their first startedAt stands in).
+  | { kind: "run"; schemaVersion: number; startedAt: string; resumed: boolean; runId?: string }
   | { kind: "trial"; suite: string; caseId: string; key: string; trial: TrialResult }
   | { kind: "end"; finishedAt: string; interrupted: boolean };
 
@@ -56,6 +58,8 @@ export interface PriorTrials {
   answer(suite: LoadedSuite, c: LoadedCase, key: string, index: number): ProviderResponse | undefined;
   /** Lines that could not be read and were skipped. */
   skipped: number;
+  /** The run this journal holds, which a resume continues; undefined when no run line could be read. */
+  readonly runId?: string | undefined;
   /**
    * Trials asked for (by get) whose last attempt in the journal finished, but under another
    * key: an edited case, another model, changed code. They are not kept, and the user should know why.
@@ -89,6 +93,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
   const lastAttempt = new Map<string, { key: string; finished: boolean }>();
   const changed = new Set<string>();
   let skipped = 0;
+  let runId: string | undefined;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     const entry = parseLine(line);
@@ -96,6 +101,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
       skipped++;
       continue;
     }
+    if (entry.kind === "run") runId ??= entry.runId ?? entry.startedAt;
     if (entry.kind !== "trial") continue;
     const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
     // A later line for the same trial is a later attempt at it: the last one decides.
@@ -125,6 +131,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     },
     answer: (suite, c, key, index) => regrade.get(slot(suite.name, c.id, key, index)),
     skipped,
+    runId,
     get changed() {
       return changed.size;
     },
@@ -189,6 +196,8 @@ const FLUSH_BYTES = 64 * 1024;
 export class JournalWriter implements TrialSink {
   /** The first write that failed (a full disk, say): the run goes on, but the journal is incomplete. */
   error: Error | null = null;
+  /** Which run this is: a resume keeps the id of the run it continues, so the history can tell a run recorded already. */
+  readonly runId: string;
   private pending: string[] = [];
   private pendingBytes = 0;
   /** File offset where the next appended text will start. */
@@ -206,7 +215,9 @@ export class JournalWriter implements TrialSink {
     private fd: number,
     private readonly file: string,
     private readonly lock: string,
+    runId: string,
   ) {
+    this.runId = runId;
     const stats = fstatSync(fd);
     this.readable = stats.isFile();
     this.position = this.written = stats.isFile() ? stats.size : 0;
@@ -214,10 +225,11 @@ export class JournalWriter implements TrialSink {
   }
 
   /**
-   * Opens the journal: afresh, or (resume) to append after what an earlier run wrote.
-   * Fails with a usage error when another live run holds it.
+   * Opens the journal: afresh, or (resume) to append after what an earlier run wrote, as
+   * `runId` (the earlier run's; a new id when not given). Fails with a usage error when
+   * another live run holds it.
    */
-  static async open(file: string, label: string, { resume }: { resume: boolean }): Promise<JournalWriter> {
+  static async open(file: string, label: string, { resume, runId = randomUUID() }: { resume: boolean; runId?: string | undefined }): Promise<JournalWriter> {
     await makeFolders(path.dirname(file)).catch((err: Error) => {
       throw new UsageError(`cannot write the run journal ${label}: ${err.message}`, { cause: err });
     });
@@ -231,9 +243,9 @@ export class JournalWriter implements TrialSink {
       // A crash may have left a torn last line: start on a line of our own.
       const needsNewline = resume && (await endsWithoutNewline(file));
       // Open for reading too: long outputs are read back through this descriptor.
-      const writer = new JournalWriter(openSync(file, resume ? "a+" : "w+"), file, lock);
+      const writer = new JournalWriter(openSync(file, resume ? "a+" : "w+"), file, lock, runId);
       if (needsNewline) writer.append("\n");
-      writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume });
+      writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume, runId });
       writer.flush();
       return writer;
     } catch (err) {
