@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -27,6 +27,21 @@ describe("harness init", () => {
     expect(r.stderr).toContain("not overwriting .github/workflows/evals.yml; nothing was written");
     expect(await readFile(path.join(dir, ".github/workflows/evals.yml"), "utf8")).toBe("mine\n");
     await expect(readFile(path.join(dir, "evals/example.yaml"), "utf8")).rejects.toThrow();
+  });
+
+  it("a link to nothing where a file or a folder goes: refused like any file, and nothing written", async () => {
+    for (const [at, message] of [
+      ["evals/example.yaml", "harness: not overwriting evals/example.yaml; nothing was written\n"],
+      ["evals", "harness: evals is a link to nothing, where init makes a folder; nothing was written\n"],
+    ] as const) {
+      const dir = await makeProject({});
+      await mkdir(path.join(dir, path.dirname(at)), { recursive: true });
+      await symlink("/nonexistent/target", path.join(dir, at));
+      const r = await runHarness(["init"], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr.replace(/hint: .*\n$/, "")).toBe(message);
+      expect((await readdir(dir, { recursive: true })).sort()).toEqual(at === "evals" ? ["evals"] : ["evals", "evals/example.yaml"]);
+    }
   });
 
   it("a file named evals, where init makes a folder: exit 2 with why, and nothing written, not even the workflow", async () => {

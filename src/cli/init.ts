@@ -1,6 +1,6 @@
 /** `harness init`: scaffold evals/, fixtures/ and a CI workflow from templates/init, never overwriting a file. */
 import { constants } from "node:fs";
-import { access, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { access, lstat, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
@@ -20,16 +20,18 @@ async function templateFiles(dir: string, prefix = ""): Promise<string[]> {
 
 /**
  * Why the files could not all be written, found before the first is: a file where a folder
- * must go (a file named evals), or a folder that cannot be written in.
+ * must go (a file named evals), a link there to nothing, or a folder that cannot be written in.
  */
 async function unwritable(files: readonly string[], cwd: string): Promise<string[]> {
   const out = new Set<string>();
   for (const rel of files) {
-    // The nearest folder on the way that exists already: the rest would be made.
+    // The nearest entry on the way that exists already, a link to nothing included: the rest would be made.
     let dir = path.dirname(path.join(cwd, rel));
-    while (!(await stat(dir).catch(() => null)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    while (!(await lstat(dir).catch(() => null)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
     const shown = path.relative(cwd, dir) || ".";
-    if (!(await stat(dir)).isDirectory()) out.add(`${shown} is a file, where init makes a folder`);
+    const target = await stat(dir).catch(() => null);
+    if (!target) out.add(`${shown} is a link to nothing, where init makes a folder`);
+    else if (!target.isDirectory()) out.add(`${shown} is a file, where init makes a folder`);
     else if (!(await access(dir, constants.W_OK).then(() => true, () => false))) out.add(`cannot write in ${shown} (permission denied)`);
   }
   return [...out];
@@ -38,7 +40,8 @@ async function unwritable(files: readonly string[], cwd: string): Promise<string
 export async function initCommand(io: CliIo): Promise<number> {
   const files = await templateFiles(TEMPLATES);
   const existing: string[] = [];
-  for (const rel of files) if (await stat(path.join(io.cwd, rel)).catch(() => null)) existing.push(rel);
+  // lstat: a link to nothing is there too, and writing through it would fail half-way.
+  for (const rel of files) if (await lstat(path.join(io.cwd, rel)).catch(() => null)) existing.push(rel);
   // All or nothing: a half-scaffolded project is worse than none.
   if (existing.length > 0) {
     throw new UsageError(`not overwriting ${existing.join(", ")}; nothing was written`, { hint: "move those files aside, or add a suite to evals/ by hand" });
