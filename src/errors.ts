@@ -57,17 +57,22 @@ export function formatProblem(p: ConfigProblem): string {
   return p.path ? `${where}  ${p.path}  ${p.message}` : `${where}  ${p.message}`;
 }
 
+export interface ConfigErrorOptions extends HarnessErrorOptions {
+  /** Whether the command runs anything: only then does the summary end "Nothing was run." Default true. */
+  forRun?: boolean;
+}
+
 /** A suite, baseline or other input file is invalid. Carries every problem found, not just the first. */
 export class ConfigError extends HarnessError {
   /** Every problem, in file and line order. */
   readonly problems: ConfigProblem[];
 
-  constructor(problems: ConfigProblem[], options: HarnessErrorOptions = {}) {
+  constructor(problems: ConfigProblem[], { forRun = true, ...options }: ConfigErrorOptions = {}) {
     const sorted = [...problems].sort(
       (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0),
     );
     const files = new Set(sorted.map((p) => p.file)).size;
-    const summary = `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}. Nothing was run.`;
+    const summary = `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}.${forRun ? " Nothing was run." : ""}`;
     super("config.invalid", [...shownLines(sorted), summary].join("\n"), ExitCode.usage, options);
     this.problems = sorted;
   }

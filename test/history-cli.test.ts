@@ -59,9 +59,13 @@ describe("eval --history, then harness history", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(".harness/history.jsonl:2:1  not valid JSON");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // history runs nothing, so it does not say so; eval, below, does.
+    expect(r.stderr).toContain("1 problem in 1 file.\nhint:");
+    expect(r.stderr).not.toContain("Nothing was run");
     const e = await runHarness([...offline, "--history", "-o", "run.json"], { cwd: dir });
     expect(e.code).toBe(2);
     expect(e.stderr).toContain(".harness/history.jsonl:2:1");
+    expect(e.stderr).toContain("1 problem in 1 file. Nothing was run.");
     await expect(stat(path.join(dir, "run.json"))).rejects.toThrow();
   });
 

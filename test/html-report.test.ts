@@ -86,6 +86,17 @@ describe("the html reporter", () => {
     expect(page).toContain("Not plotted (cost or pass rate unknown): refund-policy (openai:gpt-4o-mini)");
   });
 
+  it("counts in the singular where it is one: 1 trial per case, latency of 1 trial, the last 1 run", () => {
+    const run = regressedRun();
+    const s = run.suites[0]!;
+    s.trials = 1;
+    s.cases = [{ ...s.cases[1]!, trials: s.cases[1]!.trials.slice(0, 1) }];
+    const page = renderHtml(run, { history: [buildHistoryEntry(run, { commit: null, dirty: null })] });
+    expect(page).toContain(" · 1 trial per case</p>");
+    expect(page).toContain("<figcaption>latency of 1 trial</figcaption>");
+    expect(page).toContain("<figcaption>pass^k over the last 1 run ");
+  });
+
   it("charts pass^k over the history only when given one", () => {
     expect(html).not.toContain('data-chart="history"');
     const earlier = { ...buildHistoryEntry(result, { commit: null, dirty: null }), time: "2026-11-20T00:00:00.000Z" };

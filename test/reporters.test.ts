@@ -411,3 +411,17 @@ describe("terminal, on a big suite", () => {
     expect(renderTerminal(run, { color: false, maxRows: 100 }).split("\n").filter((l) => /^│ c\d+ /.test(l))).toHaveLength(100);
   });
 });
+
+describe("terminal, counting in the singular", () => {
+  it("one reason or one case left out is said as one", () => {
+    // refund-window fails two ways; 26 failing cases are one more than the terminal gives reasons for.
+    const many = Array.from({ length: 26 }, (_, i) => mkCase(`c${i}`, i + 1));
+    const run = buildRunResult(
+      { ...raw, suites: [{ suite: { ...suite, cases: many }, cases: many.map((c) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => trial(t, false, t === 0 ? "No." : "Maybe.")) })) }] },
+      { harnessVersion: "0.1.0" },
+    );
+    const text = renderTerminal(run, { color: false, maxReasons: 1 });
+    expect(text).toContain("      … and 1 more reason (see -o report.json)");
+    expect(text).toContain("  … and why 1 more case failed: -o report.json or --reporter html");
+  });
+});

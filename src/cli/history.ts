@@ -51,7 +51,7 @@ export async function historyCommand(file: string | undefined, flags: { suite?: 
   if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last expects a whole number ≥ 1, got "${flags.last}"`);
   const abs = path.resolve(io.cwd, file ?? DEFAULT_HISTORY_PATH);
   const label = path.relative(io.cwd, abs);
-  const history = await readHistory(abs, label);
+  const history = await readHistory(abs, label, { forRun: false });
   if (!history.exists) throw new UsageError(`no history at ${label}`, { hint: "record runs with harness eval --history (default file .harness/history.jsonl)" });
   if (history.tornLine !== null) io.stderr.write(`harness: warning: ${label}:${history.tornLine} is an unfinished line (a write cut short); left out\n`);
   if (history.entries.length === 0) {

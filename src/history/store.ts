@@ -31,15 +31,18 @@ function problemOf(line: string, terminated: boolean): string | "torn" | History
   return `${issue.path.join(".") || "(line)"}: ${issue.message.replace(/^Invalid input: /, "")}`;
 }
 
-/** The history at `file` (missing: empty). A corrupt line is an error naming the file and the line. */
-export async function readHistory(file: string, label = file): Promise<History> {
+/**
+ * The history at `file` (missing: empty). A corrupt line is an error naming the file and the
+ * line. `forRun`: whether the command reading it runs anything (eval does, history does not).
+ */
+export async function readHistory(file: string, label = file, { forRun = true }: { forRun?: boolean } = {}): Promise<History> {
   let text: string;
   try {
     // An editor's byte-order mark is no part of the first line, as in a suite file.
     text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], exists: false, tornLine: null };
-    throw new ConfigError([{ file: label, message: `cannot read the history: ${(err as Error).message}` }]);
+    throw new ConfigError([{ file: label, message: `cannot read the history: ${(err as Error).message}` }], { forRun });
   }
   const lines = text.split("\n");
   const entries: HistoryEntry[] = [];
@@ -53,7 +56,7 @@ export async function readHistory(file: string, label = file): Promise<History> 
     else entries.push(got);
   });
   if (problems.length > 0) {
-    throw new ConfigError(problems, { hint: `delete or fix the line${problems.length === 1 ? "" : "s"} named above; every other line is one run, oldest first` });
+    throw new ConfigError(problems, { hint: `delete or fix the line${problems.length === 1 ? "" : "s"} named above; every other line is one run, oldest first`, forRun });
   }
   return { entries, exists: true, tornLine };
 }

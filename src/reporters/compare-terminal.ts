@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
 import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
-import { oneLine } from "./format.js";
+import { oneLine, plural } from "./format.js";
 
 export interface CompareTerminalOptions {
   color: boolean;
@@ -41,7 +41,7 @@ function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: Co
     lines.push(`  ${d.direction === "worse" ? c.red("✗") : c.green("✓")} ${describeCase(d)}${d.description ? c.dim(`  guards: ${oneLine(d.description, 70)}`) : ""}`);
     const whose = d.direction === "worse" ? cmp.candidate : cmp.reference;
     for (const r of d.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${whose}:`)} ${oneLine(r.reason, 150)}`);
-    if (d.reasons.length > max) lines.push(`      … and ${d.reasons.length - max} more reasons (see ${options.saved ?? "-o comparison.json"})`);
+    if (d.reasons.length > max) lines.push(`      … and ${plural(d.reasons.length - max, "more reason")} (see ${options.saved ?? "-o comparison.json"})`);
   }
   return lines;
 }

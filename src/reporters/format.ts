@@ -5,6 +5,11 @@ import type { JudgeAgreement, RunResult, SuiteComparison, SuiteResult } from "..
 
 export const DASH = "—";
 
+/** "1 trial", "5 trials": a count with its noun, in the plural unless it is one. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 export function fmtProb(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : DASH;
 }

@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, plural, vsBaseline } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, escUntrusted, lineChart, scatterChart } from "./html-charts.js";
@@ -90,12 +90,12 @@ function charts(s: SuiteResult, history: HtmlOptions["history"]): string {
   // The same trials aggregateSuite takes latencies from: those that answered.
   const latencies = s.cases.flatMap((c) => c.trials.filter(hasOutput).map((t) => t.latencyMs ?? Number.NaN));
   const bins = latencyHistogram(latencies);
-  if (bins.length > 0) out.push(barChart({ title: `latency of ${latencies.length} trials`, xLabel: "latency", bins, formatX: fmtMs }));
+  if (bins.length > 0) out.push(barChart({ title: `latency of ${plural(latencies.length, "trial")}`, xLabel: "latency", bins, formatX: fmtMs }));
   const series = history ? historySeries(history, s.name, HISTORY_RUNS) : [];
   if (series.length > 0) {
     const points = series.flatMap((p, i) => (p.passHatK === null ? [] : [{ x: i + 1, y: p.passHatK, tip: `${p.time} ${p.provider}: pass^${p.k} ${fmtProb(p.passHatK)}` }]));
     const markers = series.flatMap((p, i) => (p.providerChanged ? [{ x: i + 1, y: 0, tip: `provider changed: ${series[i - 1]!.provider} → ${p.provider}` }] : []));
-    out.push(lineChart({ kind: "history", title: `pass^k over the last ${series.length} runs`, xLabel: "run (oldest → latest)", yLabel: "pass^k", xs: series.map((_, i) => i + 1), series: [{ name: "pass^k", cls: "hat", points }], markers }));
+    out.push(lineChart({ kind: "history", title: `pass^k over the last ${plural(series.length, "run")}`, xLabel: "run (oldest → latest)", yLabel: "pass^k", xs: series.map((_, i) => i + 1), series: [{ name: "pass^k", cls: "hat", points }], markers }));
   }
   return `<div class="charts">${out.join("")}</div>`;
 }
@@ -115,7 +115,7 @@ interface TrialBudget {
 }
 
 function suiteSection(s: SuiteResult, result: RunResult, comparisons: ReadonlyMap<string, CaseComparison>, history: HtmlOptions["history"], budget: TrialBudget): string {
-  const head = `<h2>${esc(s.name)}</h2><p class="meta">${esc(s.file)} · ${esc(s.provider)}${s.judgeModel ? ` · judge ${esc(s.judgeModel)}` : ""} · ${s.trials} trials per case</p>`;
+  const head = `<h2>${esc(s.name)}</h2><p class="meta">${esc(s.file)} · ${esc(s.provider)}${s.judgeModel ? ` · judge ${esc(s.judgeModel)}` : ""} · ${plural(s.trials, "trial")} per case</p>`;
   let quiet = 0;
   let over = 0;
   // In a big run: the quiet cases without trials, and the others with theirs up to the limit.

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart } from "./format.js";
+import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, plural, suitePart } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -129,7 +129,7 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   // Cases the run's stop left unfinished, with nothing else wrong, would bury the cases that failed.
   const failing = notClean.filter((cr) => !onlyCancelled(cr));
   for (const cr of failing.slice(0, MAX_REASON_CASES)) lines.push(...reasons(cr, c, options.maxReasons ?? 3, options.saved));
-  if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${failing.length - MAX_REASON_CASES} more cases failed: ${elsewhere(options.saved)}`);
+  if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${plural(failing.length - MAX_REASON_CASES, "more case")} failed: ${elsewhere(options.saved)}`);
   const unfinished = notClean.length - failing.length;
   // A big suite's table has said so already, under it.
   if (unfinished > 0 && !hidden) lines.push(c.dim(`  Not listed: ${unfinishedCases(unfinished)}`));
@@ -143,7 +143,7 @@ function reasons(cr: CaseResult, c: ChalkInstance, max: number, saved: string | 
   const mark = cr.passes < cr.n ? c.red("✗") : cr.pending > 0 ? c.yellow("…") : c.yellow("!");
   const head = `  ${mark} ${cr.id}${cr.description ? c.dim(` (guards: ${oneLine(cr.description, 70)})`) : ""}`;
   const rows = sorted.slice(0, max).map(([why, n]) => `      ${n}× ${oneLine(why, 160)}`);
-  if (sorted.length > max) rows.push(`      … and ${sorted.length - max} more reasons (see ${saved ?? "-o report.json"})`);
+  if (sorted.length > max) rows.push(`      … and ${plural(sorted.length - max, "more reason")} (see ${saved ?? "-o report.json"})`);
   return [head, ...rows];
 }
 
@@ -154,10 +154,6 @@ function elsewhere(saved: string | undefined): string {
 
 function unfinishedCases(n: number): string {
   return `${plural(n, "case")} where nothing failed, but trials were cancelled when the run stopped`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function renderFooter(result: RunResult, c: ChalkInstance): string {
