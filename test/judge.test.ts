@@ -6,7 +6,7 @@
  * retries, fixtures, votes and limiter.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -592,6 +592,54 @@ describe.each(JUDGES)("votes with an $kind judge", (j) => {
     expect(replayed.grades).toEqual(recorded.grades);
     expect(replayed.judge!.calls).toBe(3);
     expect(replayed.judge!.usage).toEqual(recorded.judge!.usage);
+  });
+});
+
+describe.each(JUDGES)("an $kind judge's answer that cannot be read", (j) => {
+  const UNREADABLE: Action = { kind: "answer", text: "Verdict: PASS, it is polite." };
+  const [kind, model] = j.id.split(":") as [string, string];
+  const judgeFiles = async () => (await readdir(path.join(project.dir, "fixtures", kind, model)).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
+
+  it("is never recorded, so the next --record asks the judge again", async () => {
+    server.handle(route(() => UNREADABLE));
+    const suite = judgedSuite(j, [RUBRIC]);
+    const bad = only(await runSuites([suite], opts({ fixtures: "record" })));
+    expect(bad.error?.category).toBe("malformed-output");
+    expect(await judgeFiles()).toEqual([]);
+    // The target's answer was fine, and is kept.
+    expect(await readdir(path.join(project.dir, "fixtures", "openai", "gpt-4.1-nano"))).toHaveLength(1);
+
+    server.handle(route(() => verdict("pass")));
+    const good = only(await runSuites([suite], opts({ fixtures: "record" })));
+    expect(judgeRequests()).toHaveLength(2);
+    expect(good.error).toBeNull();
+    expect(good.passed).toBe(true);
+    expect(await judgeFiles()).toHaveLength(1);
+  });
+
+  it("recorded before answers were checked, errors its replay naming the file, and --record replaces it", async () => {
+    server.handle(route(() => verdict("pass")));
+    const suite = judgedSuite(j, [RUBRIC]);
+    await runSuites([suite], opts({ fixtures: "record" }));
+    const [name] = await judgeFiles();
+    const label = path.join("fixtures", kind, model, name!);
+    const file = path.join(project.dir, label);
+    const fixture = JSON.parse(await readFile(file, "utf8")) as { response: { output: string } };
+    fixture.response.output = "Verdict: PASS, it is polite.";
+    await writeFile(file, JSON.stringify(fixture));
+
+    for (const fixtures of ["offline", "auto"] as const) {
+      const replayed = only(await runSuites([suite], opts({ fixtures })));
+      expect(replayed.error?.category).toBe("malformed-output");
+      expect(replayed.error?.message.startsWith(`${label}: rubric: the judge's answer is malformed`)).toBe(true);
+      expect(replayed.error?.message).toContain("--record");
+    }
+    expect(judgeRequests()).toHaveLength(1);
+
+    const rerecorded = only(await runSuites([suite], opts({ fixtures: "record" })));
+    expect(judgeRequests()).toHaveLength(2);
+    expect(rerecorded.passed).toBe(true);
+    expect(JSON.parse((JSON.parse(await readFile(file, "utf8")) as { response: { output: string } }).response.output)).toMatchObject({ verdict: "pass" });
   });
 });
 

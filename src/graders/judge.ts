@@ -12,7 +12,7 @@ import { z } from "zod";
 import { FACTUALITY_CHOICES, type ModelGradedSpec } from "../config/schema.js";
 import type { Message, ProviderRef } from "../core/types.js";
 import { packageRoot } from "../package-root.js";
-import type { ProviderRequest } from "../providers/types.js";
+import type { ProviderRequest, ProviderResponse } from "../providers/types.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
 type JudgeType = ModelGradedSpec["type"] | "pairwise";
@@ -82,7 +82,35 @@ export function buildJudgeRequest(spec: ModelGradedSpec, output: string, message
     ],
     vars: {},
     responseFormat: { name: "grade", schema: z.toJSONSchema(ANSWER_SCHEMA[spec.type]) as Record<string, unknown> },
+    readable: readableBy((raw) => parseJudgeAnswer(spec.type, raw)),
   };
+}
+
+/** What a request's `readable` says: whether `read` takes the answer without a GraderError. */
+export function readableBy(read: (raw: string) => unknown): (output: string) => boolean {
+  return (output) => {
+    try {
+      read(output);
+      return true;
+    } catch (err) {
+      if (err instanceof GraderError) return false;
+      throw err;
+    }
+  };
+}
+
+/**
+ * A judge's answer, read. One replayed from a fixture that cannot be read names its file: it
+ * was recorded before answers were checked, and replays until asked again or deleted.
+ */
+export function readJudgeAnswer<T>(response: ProviderResponse, read: (raw: string) => T): T {
+  try {
+    return read(response.output);
+  } catch (err) {
+    if (!(err instanceof GraderError) || response.fixture === undefined) throw err;
+    // The file first, as a corrupt fixture's error has it: a report cuts long messages short.
+    throw new GraderError(`${response.fixture}: ${err.message}; replayed from that file, which harness eval --record replaces by asking the judge again`, err.category);
+  }
 }
 
 /**
@@ -171,7 +199,7 @@ export async function gradeWithJudge(spec: ModelGradedSpec, ctx: GradeContext): 
   // must not end (its judge usage read) until every call it made has been counted.
   const settled = await Promise.allSettled(
     Array.from({ length: votes }, async (_, vote): Promise<Vote> => {
-      const answer = parseJudgeAnswer(spec.type, (await ctx.judge(refOf(spec), request, vote)).output);
+      const answer = readJudgeAnswer(await ctx.judge(refOf(spec), request, vote), (raw) => parseJudgeAnswer(spec.type, raw));
       const pass = "verdict" in answer ? answer.verdict === "pass" : (spec.type === "factuality" && (spec.accept ?? DEFAULT_ACCEPT).includes(answer.choice));
       return { pass, score: answer.score, reasoning: answer.reasoning, label: "verdict" in answer ? answer.verdict : answer.choice };
     }),

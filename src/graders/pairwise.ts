@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { ProviderRef } from "../core/types.js";
 import type { ProviderRequest } from "../providers/types.js";
-import { fence, judgePrompt, parseStructured } from "./judge.js";
+import { fence, judgePrompt, parseStructured, readableBy, readJudgeAnswer } from "./judge.js";
 import type { JudgeCall } from "./types.js";
 
 const PairwiseSchema = z.strictObject({ reasoning: z.string(), winner: z.enum(["first", "second", "tie"]) });
@@ -23,6 +23,8 @@ export interface PairwiseResult {
   judgePromptHash: string;
 }
 
+const readComparison = (raw: string) => parseStructured(PairwiseSchema, raw, "pairwise");
+
 export function buildPairwiseRequest(rubric: string, first: string, second: string): ProviderRequest {
   return {
     messages: [
@@ -31,6 +33,7 @@ export function buildPairwiseRequest(rubric: string, first: string, second: stri
     ],
     vars: {},
     responseFormat: { name: "comparison", schema: z.toJSONSchema(PairwiseSchema) as Record<string, unknown> },
+    readable: readableBy(readComparison),
   };
 }
 
@@ -45,7 +48,7 @@ export async function judgePairwise(rubric: string, a: string, b: string, judge:
   ]).flat();
   const settled = await Promise.allSettled(
     asks.map(async ({ request, swapped, call }) => {
-      const answer = parseStructured(PairwiseSchema, (await judge(ref, request, call)).output, "pairwise");
+      const answer = readJudgeAnswer(await judge(ref, request, call), readComparison);
       const side = answer.winner === "tie" ? "tie" : (answer.winner === "first") !== swapped ? "a" : "b";
       return { side, reasoning: answer.reasoning };
     }),

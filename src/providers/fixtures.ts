@@ -99,7 +99,7 @@ export function batchCustomId(provider: RecordableProvider, request: ProviderReq
  * share the file on replay; two calls would race to write it, and the replay would grade one
  * answer where the recording graded two.
  */
-const recording = new Map<string, Promise<FixtureFile>>();
+const recording = new Map<string, Promise<FixtureFile | undefined>>();
 
 export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string): Provider {
   const price = priceOf(provider.kind, provider.model, config);
@@ -124,10 +124,16 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       },
     ));
   const lookup = async (file: string, label: string) => ((await recordedNames()).has(path.basename(file)) ? readFixture(file, label) : undefined);
-  const replay = (r: FixtureFile["response"]): ProviderResponse => {
+  // An answer its caller cannot read (a judge's verdict not found), recorded before it was
+  // checked: replayed, it would error every run; --record asks again for it instead.
+  const recordedFor = async (request: ProviderRequest, file: string, label: string) => {
+    const recorded = await lookup(file, label);
+    return recorded && mode === "record" && request.readable?.(recorded.response.output) === false ? undefined : recorded;
+  };
+  const replay = (r: FixtureFile["response"], fixture: string): ProviderResponse => {
     const { output, usage, latencyMs, refused, masked } = r;
     // Cost is priced now, not when recorded: the price table is the thing that changes.
-    return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}) };
+    return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, fixture, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}) };
   };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
@@ -135,7 +141,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       const out = [];
       for (const e of entries) {
         const { file, label } = locate(e.request, e.trial);
-        if (!(await lookup(file, label))) out.push({ ...e, customId: batchCustomId(provider, e.request, e.trial) });
+        if (!(await recordedFor(e.request, file, label))) out.push({ ...e, customId: batchCustomId(provider, e.request, e.trial) });
       }
       return out;
     },
@@ -170,23 +176,27 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       let where: { file: string; label: string } | undefined;
       const place = () => (where ??= locate(request, options.trial));
       const names = await recordedNames();
-      const recorded = names.size > 0 ? await lookup(place().file, place().label) : undefined;
-      if (recorded) return replay(recorded.response);
+      const recorded = names.size > 0 ? await recordedFor(request, place().file, place().label) : undefined;
+      if (recorded) return replay(recorded.response, place().label);
       if (mode === "offline") {
         throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${place().label})`, {
           hint: "record it with a key: harness eval --record",
         });
       }
       if (mode !== "record") return callLive(request, options, place);
-      const { file } = place();
-      // Had the call shared failed, the first of those waiting makes the next one, and the rest
-      // wait on that: one call at a time for a file, so one answer graded by all who share it.
+      const { file, label } = place();
+      // Had the call shared failed, or its answer not been kept, the first of those waiting makes
+      // the next one, and the rest wait on that: one call at a time for a file, so one answer
+      // graded by all who share it.
       for (let sharing = recording.get(file); sharing; sharing = recording.get(file)) {
         const entry = await sharing.catch(() => undefined);
-        if (entry) return replay(entry.response);
+        if (entry) return replay(entry.response, label);
       }
       const writing = (async () => {
         const live = await callLive(request, options, place);
+        // Not kept: an answer that could not be read is the provider's failure, not its answer,
+        // and kept it would replay forever without the provider being asked again.
+        if (request.readable?.(live.output) === false) return { live, entry: undefined };
         const entry: FixtureFile = {
           schemaVersion: 1,
           provider: provider.id,
@@ -206,7 +216,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       try {
         // Graded as stored (latency in whole ms), so the recording and its replay grade alike.
         const { live, entry: stored } = await writing;
-        return { ...live, latencyMs: stored.response.latencyMs, recorded: true };
+        return stored ? { ...live, latencyMs: stored.response.latencyMs, recorded: true } : live;
       } finally {
         if (recording.get(file) === entry) recording.delete(file);
       }

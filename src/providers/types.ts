@@ -14,6 +14,12 @@ export interface ProviderRequest {
    * that JSON as text. Judges use it; a server that ignores it still answers in text.
    */
   responseFormat?: { name: string; schema: Record<string, unknown> };
+  /**
+   * Whether an answer can be read (a judge's: its verdict found). One that cannot is still
+   * returned, for the caller to error, but is no answer to keep: it is never recorded as a
+   * fixture, and --record asks again in place of one recorded before. Default: any answer.
+   */
+  readable?: (output: string) => boolean;
 }
 
 export interface CallOptions {
@@ -36,6 +42,8 @@ export interface ProviderResponse {
   refused?: true;
   /** A live answer the fixtures layer wrote to a fixture (--record). */
   recorded?: true;
+  /** The fixture file a replayed answer came from, relative to the project folder: an answer found unreadable names it. */
+  fixture?: string;
   /** The provider's rate-limit headers say a window is used up for this many ms: pause, don't collect 429s. */
   exhaustedForMs?: number;
 }
