@@ -503,6 +503,18 @@ describe.each(JUDGES)("runSuites with an $kind judge", (j) => {
     expect(judgeRequests()).toHaveLength(0);
   });
 
+  it("a judge that answers 401 stops the run with an error said to be the judge's, by vote, not trial", async () => {
+    server.handle(route(() => ({ kind: "status", status: 401, message: "bad key" })));
+    const err = await runSuites([judgedSuite(j, [RUBRIC], { trials: 2 })], opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).code).toBe("provider.auth");
+    const message = (err as RunError).message;
+    expect(message.startsWith(`judge ${j.id}: `)).toBe(true);
+    expect(message).toContain("vote 1 on this output");
+    expect(message).not.toMatch(/trial \d/);
+    expect(message.split(j.id)).toHaveLength(2);
+  });
+
   it("a grader's own judge overrides the suite's", async () => {
     server.handle(route(() => verdict("pass")));
     const other = JUDGES.find((x) => x.kind !== j.kind)!;

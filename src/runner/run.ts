@@ -407,14 +407,12 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     try {
       outcome = await shared;
     } catch (err) {
-      ctx.fail(err);
-      throw new GraderError(`judge ${judge.id}: ${(err as Error).message}`);
+      // The run stops with it: said to be the judge's, as its model's id alone reads as the target's.
+      const message = `judge ${ledById(judge.id, byVote((err as Error).message, vote))}`;
+      ctx.fail(err instanceof ProviderError ? err.withText(message, err.hint) : err);
+      throw new GraderError(message);
     }
-    if (!outcome.ok) {
-      // A judge's calls are keyed by vote, not trial: "trial 0" of every trial would mislead.
-      const message = outcome.error.category === "missing-fixture" ? outcome.error.message.replace(/ for trial \d+ \(/, ` for vote ${vote + 1} on this output (`) : outcome.error.message;
-      throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${message}`, outcome.error.category);
-    }
+    if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${byVote(outcome.error.message, vote)}`, outcome.error.category);
     const r = outcome.response;
     // Counted once, by the trial whose grading made the call.
     if (!first) return r;
@@ -426,6 +424,16 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     return r;
   };
   return { call, usage };
+}
+
+/** A judge's calls are keyed by vote, not trial: "trial 0" of every trial would mislead. */
+function byVote(message: string, vote: number): string {
+  return message.replace(/ for trial \d+ \(/, ` for vote ${vote + 1} on this output (`).replace(/\(trial \d+: /, `(vote ${vote + 1} on this output: `);
+}
+
+/** "<id>: <what went wrong>": the provider's own messages start with its id already. */
+function ledById(id: string, message: string): string {
+  return message.startsWith(`${id}: `) ? message : `${id}: ${message}`;
 }
 
 /**
