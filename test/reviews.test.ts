@@ -7,6 +7,7 @@ import { judgeAgreement } from "../src/core/agreement.js";
 import { outputHash } from "../src/core/hash.js";
 import { cohensKappa, kappaInterval } from "../src/core/stats.js";
 import { mulberry32 } from "../src/core/random.js";
+import { FACTUALITY_CHOICES, type FactualityChoice, type GraderSpec } from "../src/config/schema.js";
 import type { Grade, LoadedCase, RawRun, SuiteResult, TrialResult } from "../src/core/types.js";
 import { ConfigError } from "../src/errors.js";
 import { reviewKey } from "../src/graders/review-key.js";
@@ -138,6 +139,38 @@ describe("what is offered for review", () => {
     const next = reviewItems(r, 1, (i) => i.outputHash === firstPick!.outputHash && i.kind === "judge-check").filter((i) => i.kind === "judge-check");
     expect(next).toHaveLength(1);
     expect(next[0]!.output).not.toBe(firstPick!.output);
+  });
+});
+
+describe("a factuality grader's review key", () => {
+  const value = "Paris is the capital of France and has 2.1 million inhabitants.";
+  const spec = (accept?: FactualityChoice[]): GraderSpec => ({ type: "factuality", value, ...(accept ? { accept } : {}) });
+  /** What a person checking the judge is asked for this grader: the question the verdict answers. */
+  const shown = (g: GraderSpec): string => {
+    const c: LoadedCase = { id: "c", description: undefined, vars: {}, messages: [], graders: [g], line: 1, promptHash: "h" };
+    const judged: Grade = { type: "factuality", pass: true, score: 1, reason: "", reviewKey: reviewKey(g)! };
+    const suite = { name: "s", file: "s.yaml", dir: "/", provider: { id: "exec:x", config: {} }, judge: undefined, trials: 1, threshold: undefined, cases: [c] };
+    return reviewItems({ suites: [{ suite, cases: [{ case: c, trials: [trial("A", [judged])] }] }], startedAt: "", durationMs: 0 }, 1)[0]!.instructions;
+  };
+  const accepts: (FactualityChoice[] | undefined)[] = [
+    undefined,
+    ["same", "subset", "superset", "style-only"],
+    ["style-only", "superset", "subset", "same", "same"],
+    ["same"],
+    ["same", "subset"],
+    ["subset", "same"],
+    [...FACTUALITY_CHOICES],
+  ];
+
+  it("changes exactly when the question shown to the reviewer does", () => {
+    for (const a of accepts) {
+      for (const b of accepts) expect([a, b, reviewKey(spec(a)) === reviewKey(spec(b))]).toEqual([a, b, shown(spec(a)) === shown(spec(b))]);
+    }
+    expect(new Set(accepts.map((a) => reviewKey(spec(a)))).size).toBe(4);
+  });
+
+  it("is the key verdicts were given under before accept: counted, wherever accept: passes what the default does", () => {
+    for (const a of accepts.slice(0, 3)) expect(reviewKey(spec(a))).toBe("factuality:db9ac01b");
   });
 });
 

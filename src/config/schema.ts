@@ -53,6 +53,16 @@ export const ProviderSpecSchema = z.union([
 export const FACTUALITY_CHOICES = ["same", "subset", "superset", "style-only", "contradicts"] as const;
 export type FactualityChoice = (typeof FACTUALITY_CHOICES)[number];
 
+/** The relations a factuality grader passes: its accept:, or all but "contradicts", once each in FACTUALITY_CHOICES order. */
+export function acceptedChoices(accept: readonly FactualityChoice[] | undefined): FactualityChoice[] {
+  return FACTUALITY_CHOICES.filter((c) => (accept === undefined ? c !== "contradicts" : accept.includes(c)));
+}
+
+/** Whether acceptedChoices passes all but "contradicts", however accept: spells it: the question asked without one. */
+export function isDefaultAccept(accepted: readonly FactualityChoice[]): boolean {
+  return accepted.length === FACTUALITY_CHOICES.length - 1 && !accepted.includes("contradicts");
+}
+
 /** A judge must answer in structured output: a model, never an exec command. */
 const JudgeIdSchema = z
   .string()

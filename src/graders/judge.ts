@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { FACTUALITY_CHOICES, type ModelGradedSpec } from "../config/schema.js";
+import { acceptedChoices, FACTUALITY_CHOICES, type ModelGradedSpec } from "../config/schema.js";
 import type { Message, ProviderRef } from "../core/types.js";
 import { packageRoot } from "../package-root.js";
 import type { ProviderRequest, ProviderResponse } from "../providers/types.js";
@@ -177,8 +177,6 @@ export function parseJudgeAnswer(type: ModelGradedSpec["type"], raw: string): An
   return parseStructured(READ_SCHEMA[type] as z.ZodType<Answer>, raw, type, belies);
 }
 
-const DEFAULT_ACCEPT = FACTUALITY_CHOICES.filter((c) => c !== "contradicts");
-
 function refOf(spec: ModelGradedSpec): ProviderRef | undefined {
   if (spec.judge === undefined) return undefined;
   return typeof spec.judge === "string" ? { id: spec.judge, config: {} } : { id: spec.judge.id, config: spec.judge.config ?? {} };
@@ -200,7 +198,7 @@ export async function gradeWithJudge(spec: ModelGradedSpec, ctx: GradeContext): 
   const settled = await Promise.allSettled(
     Array.from({ length: votes }, async (_, vote): Promise<Vote> => {
       const answer = readJudgeAnswer(await ctx.judge(refOf(spec), request, vote), (raw) => parseJudgeAnswer(spec.type, raw));
-      const pass = "verdict" in answer ? answer.verdict === "pass" : (spec.type === "factuality" && (spec.accept ?? DEFAULT_ACCEPT).includes(answer.choice));
+      const pass = "verdict" in answer ? answer.verdict === "pass" : (spec.type === "factuality" && acceptedChoices(spec.accept).includes(answer.choice));
       return { pass, score: answer.score, reasoning: answer.reasoning, label: "verdict" in answer ? answer.verdict : answer.choice };
     }),
   );

@@ -1,7 +1,7 @@
 /** What a person is asked to review: outputs awaiting a human grader's verdict, and a sample of judged ones. */
 import { hashOf, outputHash } from "../core/hash.js";
 import type { RawRun } from "../core/types.js";
-import type { GraderSpec } from "../config/schema.js";
+import { acceptedChoices, isDefaultAccept, type GraderSpec } from "../config/schema.js";
 import { reviewKey } from "../graders/review-key.js";
 
 export interface ReviewItem {
@@ -30,8 +30,9 @@ function instructionsOf(spec: GraderSpec): string {
   if (spec.type === "closed-qa") return `Does the output answer the question and meet this criterion? ${spec.value}`;
   if (spec.type === "factuality") {
     // Ask the person the question the judge answers: which relations to the reference pass.
-    const accept = spec.accept ?? ["same", "subset", "superset", "style-only"];
-    const rule = accept.length === 4 && !accept.includes("contradicts") ? "pass unless a fact in the output contradicts it" : `pass only if the output's facts are: ${accept.join(", ")} (relative to it)`;
+    // The review key (review-key.ts) changes exactly when this text does.
+    const accept = acceptedChoices(spec.accept);
+    const rule = isDefaultAccept(accept) ? "pass unless a fact in the output contradicts it" : `pass only if the output's facts are: ${accept.join(", ")} (relative to it)`;
     return `Compare the output with this reference answer and ${rule}. Reference: ${spec.value}`;
   }
   return "";
