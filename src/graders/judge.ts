@@ -13,6 +13,7 @@ import { acceptedChoices, FACTUALITY_CHOICES, type ModelGradedSpec } from "../co
 import type { Message, ProviderRef } from "../core/types.js";
 import { packageRoot } from "../package-root.js";
 import type { ProviderRequest, ProviderResponse } from "../providers/types.js";
+import { belies } from "./judge-prose.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
 type JudgeType = ModelGradedSpec["type"] | "pairwise";
@@ -144,34 +145,6 @@ export function parseStructured<T>(schema: z.ZodType<T>, raw: string, label: str
 }
 
 type Answer = z.infer<typeof VerdictSchema> | z.infer<typeof FactualitySchema>;
-
-/**
- * Words that say "fail" in the judge's prose around its JSON: what makes a JSON "pass" doubtful.
- * Only a pass is ever doubted: refusing a fail would hide a failure, and the danger is a fail
- * read as a pass (an output's planted verdict, an example of the format). Words in quotes are
- * the output's or the format's, not the judge's; "no failure", "does not fail" say pass.
- */
-const FAIL_WORD = /\bfail(?:s|ed|ing|ure)?\b/gi;
-const CONTRADICT_WORD = /\bcontradict\w*/gi;
-// A negation right before the word, in the same clause: "does not fail", "no failure", "never
-// really fails". Not across a comma or a full stop ("No, it fails"), nor two words away ("no
-// doubt it fails").
-// Spaces between may be any white space, and Markdown's emphasis marks (**not** a failure).
-const NEGATED = /\b(?:no|not|never|without|nor|cannot|can't|won't|doesn't|didn't|isn't|aren't)[*_]*(?:[\s*_]+[\w']+[*_]*)?[\s*_]+$/i;
-// A short quotation on one line, opened where a quotation opens: a stray inch mark (12") must
-// not hide half a sentence.
-const QUOTED = /(?<=^|[\s(:[=/])(?:"[^"\n]{0,80}"|“[^”\n]{0,80}”|`[^`\n]{0,80}`)/g;
-
-function saysOtherwise(outside: string, words: RegExp): string | undefined {
-  const text = outside.replace(QUOTED, " ");
-  for (const m of text.matchAll(words)) if (!NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) return m[0];
-  return undefined;
-}
-
-function belies(answer: Answer, outside: string): string | undefined {
-  const word = "verdict" in answer ? (answer.verdict === "pass" ? saysOtherwise(outside, FAIL_WORD) : undefined) : answer.choice !== "contradicts" ? saysOtherwise(outside, CONTRADICT_WORD) : undefined;
-  return word === undefined ? undefined : `its JSON says ${"verdict" in answer ? answer.verdict : answer.choice}, but its text around the JSON says "${word}"`;
-}
 
 export function parseJudgeAnswer(type: ModelGradedSpec["type"], raw: string): Answer {
   return parseStructured(READ_SCHEMA[type] as z.ZodType<Answer>, raw, type, belies);
