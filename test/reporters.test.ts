@@ -50,6 +50,15 @@ const baseline: Baseline = {
 const result = buildRunResult(raw, { baseline, baselinePath: "evals/baseline.json", harnessVersion: "0.1.0" });
 
 describe("the run these reporters render", () => {
+  it("says how to accept the drop if it was meant, in the terminal and in Markdown; not for a floor, which --update-baseline does not move", () => {
+    const hint = "If the change is intended, accept it as the new reference: harness eval --update-baseline, then commit evals/baseline.json.";
+    expect(renderTerminal(result, { color: false })).toContain(`\n${hint}`);
+    expect(renderMarkdown(result)).toContain("\nIf the change is intended, accept it as the new reference: `harness eval --update-baseline`, then commit evals/baseline.json.\n");
+    const floorOnly = { ...result, gate: { ...result.gate, regressions: [{ kind: "threshold" as const, suite: "refund-policy", message: "pass^5 0.875 is below the threshold 0.9" }] } };
+    expect(renderTerminal(floorOnly, { color: false })).not.toContain("If the change is intended");
+    expect(renderMarkdown(floorOnly)).not.toContain("If the change is intended");
+  });
+
   it("has the regression the gate found", () => {
     expect(result.gate.status).toBe("fail");
     expect(result.gate.regressions.map((r) => [r.kind, r.caseId])).toEqual([

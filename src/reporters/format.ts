@@ -146,3 +146,15 @@ export function vsBaseline(cmp: SuiteComparison | undefined, s: Pick<SuiteResult
   ];
   return `${fmtPct(cmp.baseline.passes / cmp.baseline.n)} → ${fmtPct(cmp.current.passes / cmp.current.n)}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
 }
+
+/**
+ * How to accept a drop the gate failed on, when it was meant (a prompt made stricter, a model
+ * swapped on purpose): a failed gate that named only what dropped left that to the README.
+ * Undefined when nothing failed for a drop against the baseline: thresholds are floors that
+ * --update-baseline does not move.
+ */
+export function acceptHint(result: Pick<RunResult, "gate">): string | undefined {
+  const g = result.gate;
+  if (!g.judged || !g.baseline || !g.regressions.some((r) => r.kind === "case" || r.kind === "suite")) return undefined;
+  return `If the change is intended, accept it as the new reference: harness eval --update-baseline, then commit ${g.baseline.path || "the baseline"}.`;
+}

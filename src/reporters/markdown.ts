@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, agreementLabel, DASH, erroredTrials, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart, vsBaseline } from "./format.js";
+import { acceptHint, acceptedAsBaseline, agreementLabel, DASH, erroredTrials, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -94,6 +94,8 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
     for (const a of result.judgeAgreement) tail.push(`| ${cell(agreementLabel(a))} | ${a.pairs} | ${cell(describeAgreement(a))} |`);
   }
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
+  const hint = acceptHint(result);
+  if (hint) tail.push("", cell(hint).replace("harness eval --update-baseline", "`harness eval --update-baseline`"));
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, plural, suitePart } from "./format.js";
+import { acceptHint, acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, plural, suitePart } from "./format.js";
 
 export interface TerminalOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -212,6 +212,8 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   } else {
     lines.push(c.red.bold(`Gate: FAIL (${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"})`));
     for (const r of g.regressions) lines.push(c.red(`  ${problemName(r)}: ${r.message}`));
+    const hint = acceptHint(result);
+    if (hint) lines.push(c.dim(hint));
     if ((g.accepted ?? []).length > 0) {
       lines.push(c.yellow(`Not enforced under --update-baseline: ${plural(g.accepted?.length ?? 0, "change")} against the old baseline:`));
       for (const r of g.accepted ?? []) lines.push(c.yellow(`  ${problemName(r)}: ${r.message}`));
