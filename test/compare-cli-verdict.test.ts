@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeServer, type Api, type FakeServer, type SeenRequest } from "./fake-server.js";
 import { makeProject, runHarness } from "./cli-run.js";
+import type { ModelComparison } from "../src/core/model-comparison-types.js";
 
 let server: FakeServer;
 type Outcome = "pass" | "fail" | "error";
@@ -90,10 +91,15 @@ describe("harness compare: cases left out, told apart", () => {
   it("a case whose every trial errored on the candidate's side, where the reference passed it: tested as failing, as eval's gate does (exit 1)", async () => {
     script = (api, n) => (api === "anthropic" && n === 3 ? "error" : "pass");
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 12) });
-    const r = await runHarness(["compare", ...models, ...common, "--max-error-rate", "0.2"], { cwd: dir, env: env() });
+    const r = await runHarness(["compare", ...models, ...common, "--max-error-rate", "0.2", "--reporter", "terminal,markdown:c.md", "-o", "c.json"], { cwd: dir, env: env() });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain("case demo/case-3: 5/5 → every one of 5 trials errored; had they failed, a significant drop (one-sided Fisher p 0.004");
     expect(r.stdout).toContain("Compare: FAIL");
+    // What the errors said, not only how many: it is what the team must fix.
+    expect(r.stdout).toMatch(/\n {2}! demo\/case-3: every trial errored on anthropic:claude-haiku-4-5\n {6}5× anthropic:claude-haiku-4-5: errored \(context-length\): .*HTTP 400 .*context length exce/);
+    expect(await readFile(path.join(dir, "c.md"), "utf8")).toMatch(/- ⚠️ demo\/case-3: every trial errored on anthropic:claude-haiku-4-5\n {2}- 5× errored \(context-length\): .*context length exceeded/);
+    const saved = JSON.parse(await readFile(path.join(dir, "c.json"), "utf8")) as ModelComparison;
+    expect(saved.candidates[0]!.unpaired).toEqual([{ suite: "demo", caseId: "case-3", side: "candidate", why: "errored", reasons: [{ count: 5, reason: expect.stringContaining("context length exceeded") }] }]);
   });
 });
 

@@ -45,6 +45,8 @@ export interface UnpairedCase {
   caseId: string;
   side: "reference" | "candidate";
   why: "errored" | "pending" | "absent";
+  /** For errored: what that side's trials said, most frequent first (an app's crash, a server's error). */
+  reasons?: ReasonCount[];
 }
 
 /** Since the baseline (compare --against-baseline): what changed besides the model, each of which may explain a difference. */

@@ -139,7 +139,9 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
       const changed = new Set(sinceBaseline.promptChanged);
       for (const c of cases) if (changed.has(`${c.suite}/${c.caseId}`)) c.promptChanged = true;
     }
-    return { cand, suites, cases, sinceBaseline, overall: summarise(cases, perTestAlpha, seed, simulations), discordant: discordantCases(cases, refReasons, reasonsOf(cand)) };
+    const candReasons = reasonsOf(cand);
+    const unpaired = unpairedCases(cases, (side, c) => (side === "reference" ? refReasons : candReasons).get(keyOf(c.suite, c.caseId)) ?? []);
+    return { cand, suites, cases, sinceBaseline, overall: summarise(cases, perTestAlpha, seed, simulations), discordant: discordantCases(cases, refReasons, candReasons), unpaired };
   });
 
   const notJudged = [reference, ...candidates].find((s) => !s.figures.judged);
@@ -157,7 +159,7 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
       reference: reference.label,
       candidate: p.cand.label,
       mode: options.mode,
-      unpaired: unpairedCases(p.cases),
+      unpaired: p.unpaired,
       overall: p.overall,
       discordant: p.discordant,
       alpha,
@@ -177,7 +179,7 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
     suites: p.suites,
     overall: p.overall,
     cases: p.cases,
-    unpaired: unpairedCases(p.cases),
+    unpaired: p.unpaired,
     sinceBaseline: p.sinceBaseline,
     discordant: p.discordant,
     verdict: verdictOf(p, i),

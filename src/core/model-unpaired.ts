@@ -5,12 +5,13 @@
  * keeps the verdict from "no significant drop". A case one side never had (new since the
  * baseline, or dropped from the suite since) hides nothing: it is listed as not compared.
  */
-import type { ModelComparison, PairedCase, UnpairedCase } from "./model-comparison-types.js";
+import type { ModelComparison, PairedCase, ReasonCount, UnpairedCase } from "./model-comparison-types.js";
 
 /** Cases named in a verdict line; the rest are counted. */
 const NAMED = 5;
 
-export function unpairedCases(cases: readonly PairedCase[]): UnpairedCase[] {
+/** `reasonsOf`: a case's failing and errored trials' reasons on one side, for what an errored case said. */
+export function unpairedCases(cases: readonly PairedCase[], reasonsOf: (side: UnpairedCase["side"], c: PairedCase) => ReasonCount[] = () => []): UnpairedCase[] {
   return cases.flatMap((c): UnpairedCase[] => {
     const at = { suite: c.suite, caseId: c.caseId };
     if (c.reference === null || c.candidate === null) return [{ ...at, side: c.reference === null ? "reference" : "candidate", why: "absent" }];
@@ -20,7 +21,9 @@ export function unpairedCases(cases: readonly PairedCase[]): UnpairedCase[] {
     const side = out(c.candidate) ? "candidate" : out(c.reference) ? "reference" : null;
     if (side === null) return [];
     const counts = side === "candidate" ? c.candidate : c.reference;
-    return [{ ...at, side, why: (counts.pending ?? 0) > 0 ? "pending" : "errored" }];
+    if ((counts.pending ?? 0) > 0) return [{ ...at, side, why: "pending" }];
+    const reasons = reasonsOf(side, c);
+    return [{ ...at, side, why: "errored", ...(reasons.length > 0 ? { reasons } : {}) }];
   });
 }
 

@@ -1,5 +1,5 @@
 /** Wording shared by the terminal and Markdown reports of harness compare. Formats; decides nothing. */
-import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, SideCase, SuitePair } from "../core/model-comparison-types.js";
+import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, ReasonCount, SideCase, SuitePair } from "../core/model-comparison-types.js";
 import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 
 /** "PASS", or "FAIL (a candidate is significantly worse)": the outcome core decided, and what failed it. */
@@ -154,4 +154,9 @@ export function atKNotes(cmp: CandidateComparison): string[] {
     .map((r) => `${FEWER} ${r.name}: pass@k, pass^k and all-pass only are over ${r.s.countedAtK} of ${r.s.paired} paired cases: ${r.s.paired - r.s.countedAtK} had fewer than ${r.k} judged trials on a side (errored and pending trials are not judged)`);
 }
 
-
+/** Cases left out because every trial errored on one side: which side (by its label), and what its trials said. */
+export function erroredCases(cmp: CandidateComparison): { suite: string; caseId: string; label: string; reasons: ReasonCount[] }[] {
+  return cmp.unpaired
+    .filter((u) => u.why === "errored")
+    .map((u) => ({ suite: u.suite, caseId: u.caseId, label: u.side === "candidate" ? cmp.candidate : cmp.reference, reasons: u.reasons ?? [] }));
+}

@@ -1,6 +1,6 @@
 /** Markdown for a pull-request comment or job summary of harness compare. Renders; never decides. */
 import type { ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, erroredCases, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
 import { markdownLine } from "./format.js";
 import { cell } from "./markdown.js";
 
@@ -31,6 +31,14 @@ export function renderCompareMarkdown(result: ModelComparison): string {
       for (const d of cmp.discordant) {
         out.push(`- ${d.direction === "worse" ? "❌" : "✅"} ${cell(describeCase(d))}${d.description ? ` (guards: ${cell(d.description)})` : ""}`);
         for (const r of d.reasons.slice(0, 3)) out.push(`  - ${r.count}× ${cell(r.reason)}`);
+      }
+    }
+    const errored = erroredCases(cmp);
+    if (errored.length > 0) {
+      out.push("", "Cases every trial of which errored on one side, not compared:", "");
+      for (const u of errored) {
+        out.push(`- ⚠️ ${cell(`${u.suite}/${u.caseId}`)}: every trial errored on ${cell(u.label)}`);
+        for (const r of u.reasons.slice(0, 3)) out.push(`  - ${r.count}× ${cell(r.reason)}`);
       }
     }
     out.push("");

@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CandidateComparison, CandidateStatus, ModelComparison } from "../core/model-comparison-types.js";
-import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
+import { atKNotes, baselineChangeNotes, compareStatus, describeCase, detectableAt, erroredCases, PROVIDER_HEAD, providerRow, referenceThresholdNotes, SUITE_HEAD, suiteLabel, summaryCells } from "./compare-format.js";
 import { oneLine, plural } from "./format.js";
 
 export interface CompareTerminalOptions {
@@ -42,6 +42,11 @@ function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: Co
     const whose = d.direction === "worse" ? cmp.candidate : cmp.reference;
     for (const r of d.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${whose}:`)} ${oneLine(r.reason, 150)}`);
     if (d.reasons.length > max) lines.push(`      … and ${plural(d.reasons.length - max, "more reason")} (see ${options.saved ?? "-o comparison.json"})`);
+  }
+  // Outside every test, but what broke there may be the news: an app that now crashes on a case.
+  for (const u of erroredCases(cmp)) {
+    lines.push(`  ${c.yellow("!")} ${u.suite}/${u.caseId}: every trial errored on ${u.label}`);
+    for (const r of u.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${u.label}:`)} ${oneLine(r.reason, 150)}`);
   }
   return lines;
 }
