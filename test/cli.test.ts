@@ -364,6 +364,18 @@ describe("reporters from the command line", () => {
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe(before);
   });
 
+  it("merge refuses shards whose exec: app changed between them: the suite files alone are the same", async () => {
+    const app = (answer: string) => `process.stdout.write(${JSON.stringify(answer)});\n`;
+    const suite = ["name: app", `provider: 'exec:${JSON.stringify(process.execPath)} app.mjs'`, 'prompt: "hi"', "trials: 2", "graders:", "  - type: contains", "    value: ok", "cases:", ...Array.from({ length: 4 }, (_, i) => `  - id: c${i}`)].join("\n");
+    const dir = await makeProject({ "evals/app.yaml": suite, "app.mjs": app("ok") });
+    expect((await runHarness(["eval", "-q", "--shard", "1/2", "-o", "r/1.json"], { cwd: dir })).code).toBe(0);
+    await writeFile(path.join(dir, "app.mjs"), app("not okay"));
+    expect((await runHarness(["eval", "-q", "--shard", "2/2", "-o", "r/2.json"], { cwd: dir })).code).toBe(0);
+    const merged = await runHarness(["merge", "r/1.json", "r/2.json"], { cwd: dir });
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain("cannot merge: the shards are parts of different runs (shard 1/2: run A; shard 2/2: run B)");
+  });
+
   it("merge joins only shards of one run, keeps their --at, and is not judged (3), not interrupted (130), when a shard was stopped", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8), "evals/other.yaml": echoSuite("other") });
     expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env })).code).toBe(0);

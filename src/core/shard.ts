@@ -36,14 +36,14 @@ export function baselineForShard(baseline: Baseline, shard: Shard): Baseline {
  * What a shard is a part of, for harness merge to check that the shards it joins are of one
  * run: shards of another commit, or run on other suites, would otherwise merge into a whole
  * that no one ran, and a suite some shard never had would pass as merely "not run". It covers
- * what the suite files say (cases, prompts, graders, judge, thresholds, provider, trials), not
- * the code they run (a grader module's, an exec: app's).
+ * what the suite files say (cases, prompts, graders, judge, thresholds, provider, trials) and
+ * the code they run as far as harness sees it (a grader module's, an exec: app's: code-version.ts).
  */
 export function shardOfRun(all: readonly LoadedSuite[], shard: Shard): ShardOf {
   const hash = createHash("sha256");
   let cases = 0;
   for (const s of [...all].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    hash.update(`${JSON.stringify([s.name, s.provider.id, s.trials, s.judge?.id ?? null, s.threshold ?? null])}\n`);
+    hash.update(`${JSON.stringify([s.name, s.provider.id, s.trials, s.judge?.id ?? null, s.threshold ?? null, s.code ?? null])}\n`);
     for (const c of s.cases) hash.update(`${JSON.stringify([c.id, c.promptHash, c.graders])}\n`);
     cases += s.cases.length;
   }
