@@ -5,9 +5,9 @@ import type { Scenario, TargetSpec } from "./scenarios.js";
 export interface Check {
   /** e.g. "ratio ≤ 1.1". */
   target: string;
-  /** null when the figure is missing (the run broke), or was not judged (see why). */
+  /** null when the figure is missing (the run broke) or was not judged: why says which. */
   met: boolean | null;
-  /** Why a figure that is there was not judged. */
+  /** Why met is null. */
   why?: string;
 }
 
@@ -38,7 +38,7 @@ export function checkRow(row: Row, scenario: Scenario, { quick = false } = {}): 
       const want = t.value === "concurrency" ? row.concurrency : t.value;
       const got = row[t.metric];
       const target = `${NAMES[t.metric]} ${OPS[t.op]} ${want ?? "?"}`;
-      if (got === null || want === null || row.error) return { target, met: null };
+      if (got === null || want === null || row.error) return { target, met: null, why: row.error ? "the run failed" : "not measured" };
       if (quick && FULL_SIZE_ONLY.has(t.metric)) return { target, met: null, why: "not judged at --quick sizes" };
       const met = t.op === "<=" ? got <= want : t.op === "<" ? got < want : got === want;
       return { target, met };
@@ -67,7 +67,7 @@ function spread(runs: number[] | undefined, show: (v: number) => string): string
 function cells(row: Row, checks: Check[]): string[] {
   const t = row.tally;
   const startup = row.versionMs !== null;
-  const marks = checks.map((c) => `${c.target} ${c.met === null ? (c.why ?? "?") : c.met ? "✓ met" : "✗ missed"}`).join("; ");
+  const marks = checks.map((c) => `${c.target} ${c.met === null ? c.why : c.met ? "✓ met" : "✗ missed"}`).join("; ");
   return [
     row.scenario,
     row.label,

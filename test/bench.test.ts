@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { phasesOf, type Row } from "../bench/measure.js";
-import type { Check } from "../bench/table.js";
+import { checkRow, type Check } from "../bench/table.js";
+import { scenarios } from "../bench/scenarios.js";
 import { ROOT } from "./cli-run.js";
 
 interface BenchReport {
@@ -146,6 +147,14 @@ describe("npm run bench --quick", () => {
       }
     }
     expect(report.rows.some((r) => r.checks.some((c) => c.met === true))).toBe(true);
+  });
+
+  it("says why a target was not judged where the run broke, rather than a bare '?'", () => {
+    const latency = scenarios({ quick: false }).find((x) => x.id === "1")!;
+    const row = rowsOf("1").find((r) => r.tool === "harness")!;
+    const checks = checkRow({ ...row, error: "exited with code 3" }, latency);
+    expect(checks.length).toBeGreaterThan(0);
+    for (const c of checks) expect(c).toMatchObject({ met: null, why: "the run failed" });
   });
 });
 
