@@ -99,6 +99,10 @@ describe("harness compare: cases left out, told apart", () => {
     expect(r.stdout).toMatch(/\n {2}! demo\/case-3: every trial errored on anthropic:claude-haiku-4-5\n {6}5× anthropic:claude-haiku-4-5: errored \(context-length\): .*HTTP 400 .*context length exce/);
     expect(await readFile(path.join(dir, "c.md"), "utf8")).toMatch(/- ⚠️ demo\/case-3: every trial errored on anthropic:claude-haiku-4-5\n {2}- 5× errored \(context-length\): .*context length exceeded/);
     const saved = JSON.parse(await readFile(path.join(dir, "c.json"), "utf8")) as ModelComparison;
+    // And beside the providers' error counts, over every case, errored in part or whole.
+    expect(r.stdout).toMatch(/└[─┴]+┘\n {2}anthropic:claude-haiku-4-5: 5× errored \(context-length\): /);
+    expect(await readFile(path.join(dir, "c.md"), "utf8")).toMatch(/Errored trials, most frequent first:\n\n- anthropic:claude-haiku-4-5: 5× errored \(context-length\): /);
+    expect(saved.providers.map((p) => p.topErrors?.length)).toEqual([0, 1]);
     expect(saved.candidates[0]!.unpaired).toEqual([{ suite: "demo", caseId: "case-3", side: "candidate", why: "errored", reasons: [{ count: 5, reason: expect.stringContaining("context length exceeded") }] }]);
   });
 });

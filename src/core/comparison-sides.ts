@@ -4,8 +4,8 @@
  * no cost, tokens or latency, which stay unknown rather than zero).
  */
 import { latencyHistogram } from "./curves.js";
-import { failureReasons } from "./failure-reasons.js";
-import type { ProviderFigures, SideCase } from "./model-comparison-types.js";
+import { failureReasons, isErrorReason } from "./failure-reasons.js";
+import type { ProviderFigures, ReasonCount, SideCase } from "./model-comparison-types.js";
 import { passAtK, passHatK, suitePassRateInterval, summarize } from "./stats.js";
 import type { Baseline, RunResult, Usage } from "./types.js";
 import { hasOutput } from "./stored-output.js";
@@ -42,6 +42,15 @@ function pooledPassRate(suites: readonly SideSuite[]): Pick<ProviderFigures, "pa
   return { passRate: rate, passRateInterval: interval };
 }
 
+/** Errored trials' reasons summed over every case, most frequent first: what broke, where a count by category says only how often. */
+function topErrors(suites: readonly SideSuite[], max = 3): ReasonCount[] {
+  const counts = new Map<string, number>();
+  for (const c of suites.flatMap((s) => s.cases)) {
+    for (const r of c.reasons) if (isErrorReason(r.reason)) counts.set(r.reason, (counts.get(r.reason) ?? 0) + r.count);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([reason, count]) => ({ reason, count }));
+}
+
 /** A run as one side. `label` names it: the provider it ran on, normally. */
 export function sideFromRun(run: RunResult, label: string): ComparisonSide {
   const suites = run.suites.map((s) => ({
@@ -75,6 +84,7 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
     refusals: run.suites.reduce((n, s) => n + (s.refusals ?? 0), 0),
     errored: run.errors.errored,
     errorsByCategory: run.errors.byCategory,
+    topErrors: topErrors(suites),
     judged: run.gate.judged,
     notJudgedReason: run.gate.notJudgedReason,
     // A floor a suite sets is checked on every run: compare must not pass what eval fails.

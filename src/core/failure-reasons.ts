@@ -19,6 +19,11 @@ export function failureReasons(cr: CaseResult): [reason: string, count: number][
 
 const CANCELLED = "errored (cancelled)";
 
+/** A reason failureReasons gave an errored trial, not one a stop cancelled. */
+export function isErrorReason(reason: string): boolean {
+  return reason.startsWith("errored (") && !reason.startsWith(CANCELLED);
+}
+
 /** A case none of whose trials failed or errored but for those the run's stop cancelled. */
 export function onlyCancelled(cr: CaseResult): boolean {
   return cr.trials.every((t) => (t.error ? t.error.category === "cancelled" : t.passed !== false && !t.pending));

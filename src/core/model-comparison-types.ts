@@ -163,6 +163,8 @@ export interface ProviderFigures {
   refusals: number | null;
   errored: number;
   errorsByCategory: Partial<Record<ErrorCategory, number>>;
+  /** What this side's errored trials said most often, over every case (trials a stop cancelled left out); absent for the baseline. Added within schema 1. */
+  topErrors?: ReasonCount[];
   /** Passed of judged trials over every suite (NaN when none was judged): the quality axis of the cost scatter. */
   passRate: number;
   /** 95% interval on passRate, allowing for trials of one case being alike, as a suite's pass rate does. */

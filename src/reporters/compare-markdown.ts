@@ -45,6 +45,8 @@ export function renderCompareMarkdown(result: ModelComparison): string {
   }
   out.push(row(PROVIDER_HEAD), row(PROVIDER_HEAD.map(() => "---")));
   for (const p of result.providers) out.push(row(providerRow(p).map(cell)));
+  const errors = result.providers.flatMap((p) => (p.topErrors ?? []).map((r) => `- ${cell(p.label)}: ${r.count}× ${cell(r.reason)}`));
+  if (errors.length > 0) out.push("", "Errored trials, most frequent first:", "", ...errors);
   out.push("", `<sub>Δ: candidate − reference pass rate in points over paired cases (95% t interval over cases); p drop: one-sided paired sign-flip test; all-pass only: its p drop is McNemar exact, that the candidate is worse; detectable drop ${detectableAt(result)}.</sub>`);
   return `${out.join("\n")}\n`;
 }

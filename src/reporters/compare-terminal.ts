@@ -58,6 +58,8 @@ export function renderCompareTerminal(result: ModelComparison, options: CompareT
   const providers = table(PROVIDER_HEAD, options.color);
   for (const p of result.providers) providers.push(providerRow(p));
   out.push(providers.toString());
+  // What the errored trials said, not only how many: the cause may be the candidate's to fix.
+  for (const p of result.providers) for (const r of p.topErrors ?? []) out.push(c.yellow(`  ${p.label}: ${r.count}× ${oneLine(r.reason, 150)}`));
   out.push(c.dim(`Δ: candidate − reference pass rate in points, mean over paired cases, 95% t interval over cases. p drop: one-sided paired sign-flip test.`));
   out.push(c.dim(`all-pass only: cases that only one side passed in every trial (p drop: McNemar exact, that the candidate is worse). Detectable drop: ${detectableAt(result)}, seed ${result.seed}.`));
   out.push("");
