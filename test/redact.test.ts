@@ -148,7 +148,7 @@ describe("redacting", () => {
     expect(await p.call({ messages: [], vars: {} }, { signal, trial: 0 })).toBe(same);
   });
 
-  it("scrubs a batch's answers and its errors", async () => {
+  it("scrubs a batch's answers and its errors, saying where what it masked came from, as a live answer does", async () => {
     const batchApi: BatchApi = {
       submit: () => Promise.reject(new Error("upload to https://u:pw-secret-1@h/v1/files refused")),
       check: async () => ({ ended: true, done: 1, total: 1 }),
@@ -157,6 +157,9 @@ describe("redacting", () => {
     const inner: Provider & { batchApi: BatchApi } = { id: "openai:m", call: async () => answer(""), batchApi };
     const p = redacting(inner, redact);
     await expect(p.batchApi!.submit([], signal)).rejects.toThrow("upload to https://***@h/v1/files refused");
-    expect((await p.batchApi!.results("b1", signal)).get("c1")!.output).toBe("echo ***");
+    const masked = (await p.batchApi!.results("b1", signal)).get("c1")!;
+    expect(masked.output).toBe("echo ***");
+    // Without it the run said nothing of the masking, and the fixture did not record it.
+    expect(masked.masked).toEqual(["$OPENAI_API_KEY"]);
   });
 });

@@ -7,7 +7,7 @@
  * What is scrubbed, and how, is core/secrets.ts.
  */
 import type { Redactor } from "../core/secrets.js";
-import { ProviderError, type BatchApi, type Provider } from "./types.js";
+import { ProviderError, type BatchApi, type Provider, type ProviderResponse } from "./types.js";
 
 export { redactorFor, type Redactor } from "../core/secrets.js";
 
@@ -16,6 +16,15 @@ export function redactError(err: unknown, redact: Redactor): unknown {
   if (err instanceof ProviderError) return err.withText(redact.all(err.message), err.hint === undefined ? undefined : redact.all(err.hint));
   if (err instanceof Error) err.message = redact.all(err.message);
   return err;
+}
+
+/**
+ * The answer scrubbed, saying where what was masked came from: the run counts and reports it,
+ * and the fixture records it. An answer with nothing to mask is the provider's own object.
+ */
+function maskAnswer(response: ProviderResponse, redact: Redactor): ProviderResponse {
+  const output = redact.values(response.output);
+  return output === response.output ? response : { ...response, output, masked: redact.sources(response.output) };
 }
 
 /** The provider, its answers and errors scrubbed, a batch's as well. Everything else it carries is passed on as is. */
@@ -28,17 +37,13 @@ export function redacting<P extends Provider & { batchApi?: BatchApi }>(provider
     check: (batchId, signal) => api.check(batchId, signal).catch(fail),
     results: (batchId, signal) =>
       api.results(batchId, signal).then((answers) => {
-        for (const [id, response] of answers) answers.set(id, { ...response, output: redact.values(response.output) });
+        for (const [id, response] of answers) answers.set(id, maskAnswer(response, redact));
         return answers;
       }, fail),
   };
   return {
     ...provider,
     ...(batchApi ? { batchApi } : {}),
-    call: (request, options) =>
-      call(request, options).then((response) => {
-        const output = redact.values(response.output);
-        return output === response.output ? response : { ...response, output, masked: redact.sources(response.output) };
-      }, fail),
+    call: (request, options) => call(request, options).then((response) => maskAnswer(response, redact), fail),
   };
 }
