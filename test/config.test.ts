@@ -779,6 +779,45 @@ describe("config errors", () => {
     expect(err.problems[2]!.message).toBe('unknown key "model"');
   });
 
+  it("refuses one price without the other, at the one given: alone it was ignored, the table's price used for both", async () => {
+    const text = lines(
+      "provider:",
+      "  id: openai:gpt-4o-mini",
+      "  config: { inputPricePerMTok: 9 }",
+      "judge: { id: openai:gpt-4o, config: { outputPricePerMTok: 1 } }",
+      "prompt: hi",
+      "graders: [{ type: is-json }]",
+      "cases: [{ id: a }]",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path, p.message])).toEqual([
+      ["s.yaml:3:32", "provider.config.inputPricePerMTok", "inputPricePerMTok without outputPricePerMTok: give both prices, or neither to use the built-in price table"],
+      ["s.yaml:4:59", "judge.config.outputPricePerMTok", "outputPricePerMTok without inputPricePerMTok: give both prices, or neither to use the built-in price table"],
+    ]);
+  });
+
+  it("refuses an anthropic temperature above 1 (the provider's, a judge's, or one -p carries) rather than clamping it", async () => {
+    const cwd = await project({
+      "a.yaml": lines(
+        "provider: { id: anthropic:claude-haiku-4-5, config: { temperature: 1.5 } }",
+        "prompt: hi",
+        "graders: [{ type: rubric, value: polite, judge: { id: anthropic:claude-haiku-4-5, config: { temperature: 1.2 } } }]",
+        "cases: [{ id: a }]",
+      ),
+      "b.yaml": lines("provider: { id: openai:gpt-4o-mini, config: { temperature: 1.5 } }", "prompt: hi", "graders: [{ type: is-json }]", "cases: [{ id: a }]"),
+    });
+    const err = await configError(load(cwd, ["a.yaml", "b.yaml"]));
+    expect(err.problems.map((p) => [where(p), p.path, p.message])).toEqual([
+      ["a.yaml:1:68", "provider.config.temperature", "temperature 1.5: anthropic:claude-haiku-4-5 takes 0 to 1 (the Messages API refuses more)"],
+      ["a.yaml:3:106", "graders[0].judge.config.temperature", "temperature 1.2: anthropic:claude-haiku-4-5 takes 0 to 1 (the Messages API refuses more)"],
+    ]);
+    // OpenAI takes up to 2; under -p anthropic the same suite is refused at its temperature.
+    expect((await load(cwd, ["b.yaml"]))[0]!.provider.config).toEqual({ temperature: 1.5 });
+    const p = await problem(load(cwd, ["b.yaml"], { provider: "anthropic:claude-haiku-4-5" }));
+    expect([where(p), p.message]).toEqual(["b.yaml:1:60", "temperature 1.5: anthropic:claude-haiku-4-5 takes 0 to 1 (the Messages API refuses more); -p carries the suite's sampling options to the model it names"]);
+  });
+
   it("collects every problem in every file into one ConfigError with a summary line", async () => {
     const cwd = await project({
       "evals/a.yaml": valid("retries: 3"),

@@ -483,8 +483,8 @@ describe("anthropic specifics", () => {
     expect("system" in server.requests[1]!.body).toBe(false);
   });
 
-  it("clamps temperature to the Messages API's 0..1", async () => {
+  it("sends the temperature as given, never clamped: the loader refuses more than 1, and the API answers what it does not take", async () => {
     await make({ temperature: 1.7 }).call(REQUEST, callOptions());
-    expect(server.requests[0]!.body.temperature).toBe(1);
+    expect(server.requests[0]!.body.temperature).toBe(1.7);
   });
 });

@@ -17,7 +17,7 @@ import { compileJsonSchema } from "./user-json-schema.js";
 import { codeFiles, versionOf } from "./code-version.js";
 import { formatPath } from "./format-path.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type SuiteDraft } from "./salvage.js";
-import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
+import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, temperatureProblem, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
 import { missingVariables, renderTemplate } from "./template.js";
 
 export interface LoadOptions {
@@ -247,7 +247,15 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
 
 function resolveProvider(spec: SuiteDraft, ctx: BuildContext): ProviderRef | undefined {
   const override = ctx.options.provider;
-  if (override !== undefined) return { id: override, config: carriedConfig(spec, override) };
+  if (override !== undefined) {
+    const config = carriedConfig(spec, override);
+    const problem = temperatureProblem(override, config);
+    if (problem) {
+      ctx.problems.push({ ...ctx.at(["provider", "config", "temperature"]), message: `${problem}; -p carries the suite's sampling options to the model it names` });
+      return undefined;
+    }
+    return { id: override, config };
+  }
   if (spec.provider === undefined) {
     if (spec.invalid.has("provider")) return undefined; // already reported
     ctx.problems.push({ file: ctx.file, line: 1, col: 1, message: "no provider: add `provider: openai:gpt-4o-mini` (or another) to the suite, or pass -p" });

@@ -29,24 +29,48 @@ const ProviderIdSchema = z.string().regex(/^(openai|anthropic|exec):.+$/, {
 /** Options a suite may give its provider. Unknown keys are errors, as everywhere. */
 export const ProviderConfigSchema = z.strictObject({
   baseURL: z.url().optional().describe("An OpenAI- or Anthropic-compatible server; default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, then the vendor's."),
-  temperature: z.number().min(0).max(2).optional(),
+  temperature: z.number().min(0).max(2).optional().describe("0 to 2 (anthropic: 0 to 1)."),
   maxTokens: z.number().int().positive().optional().describe("Maximum output tokens (Anthropic requires one; default 1024)."),
   topP: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional().describe("OpenAI only: best-effort determinism."),
-  inputPricePerMTok: z.number().nonnegative().optional().describe("USD per million input tokens, for models the price table lacks."),
-  outputPricePerMTok: z.number().nonnegative().optional().describe("USD per million output tokens."),
+  inputPricePerMTok: z.number().nonnegative().optional().describe("USD per million input tokens, for models the price table lacks; with outputPricePerMTok (both or neither)."),
+  outputPricePerMTok: z.number().nonnegative().optional().describe("USD per million output tokens; with inputPricePerMTok (both or neither)."),
   cwd: z.string().optional().describe("exec only: working folder of the command, relative to the project."),
   env: z.record(z.string(), z.string()).optional().describe("exec only: extra environment variables."),
+}).superRefine((config, ctx) => {
+  // One price alone used to be dropped without a word, the table's (or none) priced both.
+  const [given, ...rest] = (["inputPricePerMTok", "outputPricePerMTok"] as const).filter((key) => config[key] !== undefined);
+  if (given !== undefined && rest.length === 0) {
+    const other = given === "inputPricePerMTok" ? "outputPricePerMTok" : "inputPricePerMTok";
+    ctx.addIssue({ code: "custom", path: [given], message: `${given} without ${other}: give both prices, or neither to use the built-in price table` });
+  }
 });
 
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 
+/**
+ * Why a temperature cannot go to this provider: the Messages API takes 0 to 1, where OpenAI
+ * takes 0 to 2. Said at load rather than clamped: a suite written for 1.5 sampled at 1 measures
+ * another model setting than the one it names.
+ */
+export function temperatureProblem(id: string, config: ProviderConfig | undefined): string | undefined {
+  const t = config?.temperature;
+  return id.startsWith("anthropic:") && t !== undefined && t > 1 ? `temperature ${t}: ${id} takes 0 to 1 (the Messages API refuses more)` : undefined;
+}
+
+const checkTemperature = (spec: { id: string; config?: ProviderConfig | undefined }, ctx: z.RefinementCtx) => {
+  const problem = temperatureProblem(spec.id, spec.config);
+  if (problem) ctx.addIssue({ code: "custom", path: ["config", "temperature"], message: problem });
+};
+
 export const ProviderSpecSchema = z.union([
   ProviderIdSchema,
-  z.strictObject({
-    id: ProviderIdSchema,
-    config: ProviderConfigSchema.optional(),
-  }),
+  z
+    .strictObject({
+      id: ProviderIdSchema,
+      config: ProviderConfigSchema.optional(),
+    })
+    .superRefine(checkTemperature),
 ]);
 
 /** How the output relates to the reference, as the factuality judge classifies it. */
@@ -68,7 +92,7 @@ const JudgeIdSchema = z
   .string()
   .regex(/^(openai|anthropic):.+$/, 'expected a model as "<provider>:<model>", e.g. "openai:gpt-4o-mini" or "anthropic:claude-haiku-4-5"');
 
-export const JudgeSpecSchema = z.union([JudgeIdSchema, z.strictObject({ id: JudgeIdSchema, config: ProviderConfigSchema.optional() })]);
+export const JudgeSpecSchema = z.union([JudgeIdSchema, z.strictObject({ id: JudgeIdSchema, config: ProviderConfigSchema.optional() }).superRefine(checkTemperature)]);
 
 /** A grader that asks a model (the judge) whether the output meets `value`. */
 function modelGraded<T extends string>(type: T, what: string) {

@@ -38,7 +38,8 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
       max_tokens: config.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
       ...(system ? { system } : {}),
       messages: request.messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
-      ...(config.temperature !== undefined ? { temperature: Math.min(config.temperature, 1) } : {}),
+      // As given, never clamped: the loader refuses more than 1, and the fixture key is what was sent.
+      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
       ...(config.topP !== undefined ? { top_p: config.topP } : {}),
       // Structured output as one forced tool call whose input is the answer.
       ...(request.responseFormat
