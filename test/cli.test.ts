@@ -687,6 +687,17 @@ describe("errors the user can cause", () => {
     expect(all.stderr).toMatch(/hint: see the errors above; fix the graders \(.*\)\n/);
   });
 
+  it("a run stopped by unreadable answers, with no judge in it, says to fix the provider, not the judge", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    server.handle(() => ({ kind: "malformed" }));
+    const r = await runHarness(["eval", ...common], { cwd: dir, env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/; fix the provider \(its answers could not be read\), or allow more with --max-error-rate\n/);
+    const all = await runHarness(["eval", ...common, "--max-error-rate", "1"], { cwd: dir, env });
+    expect(all.code).toBe(3);
+    expect(all.stderr).toContain("hint: see the errors above; fix the provider (its answers could not be read)\n");
+  });
+
   it("a shard with more errors than its own share, but within the whole run's, defers to merge, which judges", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(8) });
     // Three errored trials of case-1: more than 10% of its shard's 20, not of the whole run's 40.

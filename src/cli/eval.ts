@@ -152,7 +152,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
       // The terminal's table names the cases; a run reporting only to files says here where to look.
       const first = firstError(result);
       const where = first ? `; the first: ${first}` : "";
-      throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}${where}`, { hint: notJudgedHint(result.errors.byCategory, result.errors.total > 0 && result.errors.errored === result.errors.total) });
+      throw new RunError("run.not-judged", `the run could not be judged: ${result.gate.notJudgedReason}${where}`, { hint: notJudgedHint(result.errors.byCategory, result.errors.total > 0 && result.errors.errored === result.errors.total, (category) => erredOn(result, category)) });
     }
     return code;
   } finally {
@@ -197,7 +197,7 @@ export function exitCodeFor(result: RunResult): number {
 
 
 /** What to do about a run that could not be judged, from what went wrong most. */
-export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"], everyTrialErrored = false): string {
+export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"], everyTrialErrored = false, from: (category: string) => "provider" | "judge" | undefined = () => undefined): string {
   // Offline, a missing answer is never a passing fault: raising --max-error-rate cannot help.
   if ((byCategory["missing-fixture"] ?? 0) > 0) {
     return "record the missing answers with --record (needs the provider's key), or ask for no more trials (-k) than were recorded";
@@ -207,5 +207,15 @@ export function notJudgedHint(byCategory: RunResult["errors"]["byCategory"], eve
     .filter(([category]) => category !== "cancelled")
     .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
   // Nor can raising --max-error-rate help when nothing was judged.
-  return `see the errors above; fix ${whatToFix(worst?.[0])}${everyTrialErrored ? "" : ", or raise --max-error-rate"}`;
+  return `see the errors above; fix ${whatToFix(worst?.[0], worst && from(worst[0]))}${everyTrialErrored ? "" : ", or raise --max-error-rate"}`;
+}
+
+/**
+ * Whose answers a category's errored trials were about: the provider's (it gave none), or a
+ * judge's (the provider's answer was being graded); undefined when both, or none erred so.
+ */
+function erredOn(result: RunResult, category: string): "provider" | "judge" | undefined {
+  const from = new Set<"provider" | "judge">();
+  for (const s of result.suites) for (const c of s.cases) for (const t of c.trials) if (t.error?.category === category) from.add(hasOutput(t) ? "judge" : "provider");
+  return from.size === 1 ? [...from][0] : undefined;
 }

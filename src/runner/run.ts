@@ -132,7 +132,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   let done = 0;
   const errored: Partial<Record<TrialError["category"], number>> = {};
   let erroredCount = 0;
-  let firstError: TrialError | undefined;
+  let firstError: (TrialError & { from: "provider" | "judge" }) | undefined;
   let resumed = 0;
   const result: RawRun["suites"] = suites.map((suite) => ({
     suite,
@@ -217,7 +217,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       if (trial.error && trial.error.category !== "cancelled" && trial.error.category !== "missing-fixture") {
         errored[trial.error.category] = (errored[trial.error.category] ?? 0) + 1;
         erroredCount++;
-        firstError ??= trial.error;
+        // A trial with an answer errored while it was graded: the error is a grader's or a judge's.
+        firstError ??= { ...trial.error, from: trial.output === null ? "provider" : "judge" };
         const max = options.maxErrorShare;
         const of = options.errorShareOf ?? total;
         if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / of }, max)) {
@@ -455,7 +456,7 @@ function rateLimitsOf(gates: Iterable<{ role: "target" | "judge"; provider: stri
 }
 
 /** `neverReached`: the providers nothing in the run could connect to. */
-function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean, first: TrialError, neverReached: string[]): RunError {
+function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean, first: TrialError & { from: "provider" | "judge" }, neverReached: string[]): RunError {
   const kinds = Object.entries(byCategory)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([category, n]) => `${category} ${n}`)
@@ -471,14 +472,18 @@ function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: nu
   const hint =
     neverReached.length > 0
       ? `nothing in this run could connect to ${neverReached.join(" or ")} (the first: ${example}): check that the server is running and the provider's baseURL is right, or the network`
-      : `the first: ${example}; fix ${whatToFix(first.category)}, or allow more with --max-error-rate`;
+      : `the first: ${example}; fix ${whatToFix(first.category, first.from)}, or allow more with --max-error-rate`;
   return new RunError("run.too-many-errors", message, { hint });
 }
 
-/** What a user fixes when trials error so: a grader's errors are the suite's, not the provider's. */
-export function whatToFix(category: string | undefined): string {
+/**
+ * What a user fixes when trials error so: a grader's errors are the suite's, not the provider's.
+ * `from`: whose answer the errors were about, when known; a run that asked no judge has only
+ * the provider's answers to be unreadable.
+ */
+export function whatToFix(category: string | undefined, from?: "provider" | "judge"): string {
   if (category === "grader-error") return "the graders (a javascript grader that throws, a max-cost on a model with no price)";
-  if (category === "malformed-output") return "the judge (its answers could not be read) or the provider";
+  if (category === "malformed-output") return from === undefined ? "the judge (its answers could not be read) or the provider" : `the ${from} (its answers could not be read)`;
   return "the provider, key or fixtures";
 }
 
