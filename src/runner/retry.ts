@@ -14,7 +14,13 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: DEFAULT_RETRIES, baseDelayMs: 500, maxDelayMs: 60_000 };
 
-/** Delay before retry number `attempt` (0-based). "Full jitter" spreads clients apart after a shared 429. */
+/**
+ * Delay before retry number `attempt` (0-based), with "equal jitter": between half the
+ * ceiling and all of it. The jitter spreads calls apart after a shared 429; the half kept
+ * means a retry after a 5xx or a dropped connection never comes straight back, as full
+ * jitter (0 to the ceiling) may, and the adaptive limit already spreads a crowd of calls.
+ * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+ */
 export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random = Math.random): number {
   if (retryAfterMs !== undefined) return Math.min(policy.maxDelayMs, retryAfterMs);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
