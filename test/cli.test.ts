@@ -687,6 +687,16 @@ describe("errors the user can cause", () => {
     expect(all.stderr).toMatch(/hint: see the errors above; fix the graders \(.*\)\n/);
   });
 
+  it("--timeout above 10 minutes reaches the SDK, whose own default would end the call at 10", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(1) });
+    server.handle(answer);
+    server.requests.length = 0;
+    const r = await runHarness(["eval", ...common, "-k", "1", "--timeout", "1800000"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // The SDK sends the timeout it keeps, in seconds.
+    expect(server.requests.map((q) => q.headers["x-stainless-timeout"])).toEqual(["1800"]);
+  });
+
   it("a run stopped by unreadable answers, with no judge in it, says to fix the provider, not the judge", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
     server.handle(() => ({ kind: "malformed" }));

@@ -385,6 +385,16 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     }
   });
 
+  it("tells the SDK the run's time limit, so the SDK's 10-minute default never ends a longer call first", async () => {
+    // The SDKs send the timeout they will keep, in whole seconds: read back here, not waited for.
+    const timeoutSeen = () => server.requests.at(-1)!.headers["x-stainless-timeout"];
+    await make().call(REQUEST, { ...callOptions(), timeoutMs: 45 * 60_000 });
+    expect(timeoutSeen()).toBe("2700");
+    // A caller that gives none gets harness's own default, not the SDK's.
+    await make().call(REQUEST, callOptions());
+    expect(timeoutSeen()).toBe("60");
+  });
+
   it("makes exactly one request per call: the SDK's own retries are off", async () => {
     const p = make();
     const script: ("ok" | 429 | 500 | "reset")[] = ["ok", 429, 500, "reset", "ok"];
@@ -481,6 +491,13 @@ describe("anthropic specifics", () => {
     await p.call({ messages: [{ role: "user", content: "hi" }], vars: {} }, callOptions());
     expect(server.requests[0]!.body.system).toBe("one\n\ntwo");
     expect("system" in server.requests[1]!.body).toBe(false);
+  });
+
+  it("sends a max_tokens the SDK guesses would take over 10 minutes, rather than refusing it", async () => {
+    // Without a timeout of its own the SDK throws "Streaming is required…" for max_tokens above about 21,333.
+    const res = await make({ maxTokens: 64_000 }).call(REQUEST, { ...callOptions(), timeoutMs: 60_000 });
+    expect(res.output).toBe(`echo: ${USER}`);
+    expect(server.requests[0]!.body.max_tokens).toBe(64_000);
   });
 
   it("sends the temperature as given, never clamped: the loader refuses more than 1, and the API answers what it does not take", async () => {

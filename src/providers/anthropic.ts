@@ -6,6 +6,7 @@ import { createAnthropicBatchApi } from "./anthropic-batch.js";
 import { createHttpFetch } from "./http-fetch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
+import { requestOptions } from "./sdk-options.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
 /** The Messages API requires max_tokens; this is used when the suite sets none. */
@@ -60,7 +61,7 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
-        const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, { signal: options.signal }).withResponse();
+        const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, requestOptions(options)).withResponse();
         const answer: ProviderResponse = { ...readMessage(res, price), latencyMs: performance.now() - started };
         const exhausted = exhaustedFor(http.headers, "anthropic");
         if (exhausted !== undefined) answer.exhaustedForMs = exhausted;

@@ -6,6 +6,7 @@ import { createHttpFetch } from "./http-fetch.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
+import { requestOptions } from "./sdk-options.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
 export function createOpenAIProvider(model: string, config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): RecordableProvider {
@@ -52,7 +53,7 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
       try {
         const params = body(request);
         params.stream = false;
-        const { data: res, response: http } = await getClient().chat.completions.create(params, { signal: options.signal }).withResponse();
+        const { data: res, response: http } = await getClient().chat.completions.create(params, requestOptions(options)).withResponse();
         const answer: ProviderResponse = { ...readCompletion(res, id, price), latencyMs: performance.now() - started };
         const exhausted = exhaustedFor(http.headers, "openai");
         if (exhausted !== undefined) answer.exhaustedForMs = exhausted;

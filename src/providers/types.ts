@@ -26,6 +26,12 @@ export interface CallOptions {
   signal: AbortSignal;
   /** 0-based trial index: recorded fixtures are keyed by it, so k trials replay k answers. */
   trial: number;
+  /**
+   * The runner's time limit for this call (--timeout; default 60 s), which the runner enforces
+   * through `signal`. The SDK clients are told it too: left to their own 10-minute default
+   * they cut a longer call short, and the Anthropic one refuses a large max_tokens outright.
+   */
+  timeoutMs?: number;
 }
 
 export interface ProviderResponse {

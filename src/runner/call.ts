@@ -45,7 +45,7 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       call.abort(new DOMException("the call timed out", "TimeoutError"));
     }, ctx.timeoutMs);
     try {
-      const response = await provider.call(request, { signal: call.signal, trial });
+      const response = await provider.call(request, { signal: call.signal, trial, timeoutMs: ctx.timeoutMs });
       ctx.gate?.succeeded(response.exhaustedForMs);
       // A replay from fixtures says nothing of whether the provider can be reached.
       if (!response.cached) ctx.reach?.gotThrough();
