@@ -30,6 +30,10 @@ beforeAll(async () => {
       } else if (url.pathname === "/bom") {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}')]));
+      } else if (url.pathname === "/redirect") {
+        res.writeHead(Number(url.searchParams.get("status")), { location: url.searchParams.get("to") ?? "/json" }).end();
+      } else if (url.pathname === "/loop") {
+        res.writeHead(308, { location: "/loop" }).end();
       } else if (url.pathname === "/empty") {
         res.writeHead(204).end();
       } else {
@@ -164,6 +168,76 @@ describe("createHttpFetch", () => {
     const empty = await httpFetch(`${base}/empty`, { method: "DELETE" });
     expect(empty).toBeInstanceOf(Response);
     expect([empty.status, empty.body]).toEqual([204, null]);
+  });
+
+  describe("following redirects, as fetch does", () => {
+    beforeEach(() => {
+      seen.length = 0;
+    });
+    const redirecting = (status: number, to = "/json?status=200") => `${base}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
+    /** What the server was sent after the redirect, by this fetch and by Node's. */
+    const followed = () => seen.filter((_, i) => i % 2 === 1).map((s) => [s.method, s.headers.authorization, s.headers["content-type"], s.body]);
+
+    it("follows a 307 or 308 with the method, body and key, to the same origin", async () => {
+      for (const status of [307, 308]) {
+        seen.length = 0;
+        const lean = await httpFetch(redirecting(status), init());
+        const real = await fetch(redirecting(status), init());
+        expect([lean.status, lean.url, lean.redirected]).toEqual([200, `${base}/json?status=200`, true]);
+        expect([lean.status, lean.url, lean.redirected]).toEqual([real.status, real.url, real.redirected]);
+        expect(await lean.json()).toEqual(await real.json());
+        expect(followed()).toEqual([
+          ["POST", "Bearer k", "application/json", '{"q":1}'],
+          ["POST", "Bearer k", "application/json", '{"q":1}'],
+        ]);
+      }
+    });
+
+    it("turns a 303, and a 301 or 302 of a POST, into a GET without the body", async () => {
+      for (const status of [301, 302, 303]) {
+        seen.length = 0;
+        await (await httpFetch(redirecting(status), init())).text();
+        await (await fetch(redirecting(status), init())).text();
+        expect(followed()).toEqual([
+          ["GET", "Bearer k", undefined, ""],
+          ["GET", "Bearer k", undefined, ""],
+        ]);
+      }
+    });
+
+    it("sends no key to another origin", async () => {
+      const other: typeof seen = [];
+      const elsewhere = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (c: Buffer) => (body += c.toString()));
+        req.on("end", () => {
+          other.push({ method: req.method ?? "", headers: req.headers, body });
+          res.writeHead(200, { "content-type": "application/json" }).end("{}");
+        });
+      });
+      await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+      try {
+        const to = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/v1/messages`;
+        const headers = { authorization: "Bearer k", "x-api-key": "sk-ant-k", "api-key": "azure-k", "content-type": "application/json" };
+        const r = await httpFetch(redirecting(308, to), { method: "POST", headers, body: '{"q":1}' });
+        expect([r.status, r.url]).toEqual([200, to]);
+        expect(other).toHaveLength(1);
+        expect(other[0]!.headers).not.toHaveProperty("authorization");
+        expect(other[0]!.headers).not.toHaveProperty("x-api-key");
+        expect(other[0]!.headers).not.toHaveProperty("api-key");
+        expect([other[0]!.method, other[0]!.headers["content-type"], other[0]!.body]).toEqual(["POST", "application/json", '{"q":1}']);
+      } finally {
+        elsewhere.closeAllConnections();
+        await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+      }
+    });
+
+    it("gives up after 20 redirects in a row, and follows none when asked not to", async () => {
+      await expect(httpFetch(`${base}/loop`, init())).rejects.toThrow("more than 20 redirects, the last to /loop");
+      expect(seen).toHaveLength(21);
+      const manual = await httpFetch(redirecting(308), { ...init(), redirect: "manual" });
+      expect([manual.status, manual.headers.get("location"), manual.redirected]).toEqual([308, "/json?status=200", false]);
+    });
   });
 });
 

@@ -79,7 +79,16 @@ function withoutCredentials(input: string | URL | Request, init: RequestInit): [
   return [url, { ...init, headers }];
 }
 
-function request(target: Target, init: RequestInit, realResponses: boolean): Promise<Response> {
+/** Statuses whose Location fetch follows. */
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Fetch's own limit on redirects in a row. */
+const MAX_REDIRECTS = 20;
+/** Dropped with the body, when a redirect turns the request into a GET. */
+const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
+/** Never sent on to another origin: the key is for the server it was given to (fetch drops only Authorization). */
+const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"];
+
+function request(target: Target, init: RequestInit, realResponses: boolean, redirects = 0): Promise<Response> {
   const { href, protocol } = target;
   const method = init.method ?? "GET";
   const headers: Record<string, string> = {};
@@ -96,22 +105,50 @@ function request(target: Target, init: RequestInit, realResponses: boolean): Pro
       res.on("end", () => {
         if (!res.complete) return reject(Object.assign(new Error("terminated"), { code: "UND_ERR_SOCKET" }));
         const status = res.statusCode ?? 500;
+        const location = res.headers.location;
+        // The plain SDK's fetch follows a moved endpoint (a proxy's 308 to its new path); this one did not.
+        if (REDIRECTS.has(status) && location !== undefined && init.redirect !== "manual") {
+          resolve(redirect(target, init, status, location, realResponses, redirects));
+          return;
+        }
         const noBody = status === 204 || status === 304 || method === "HEAD";
         const bytes = Buffer.concat(chunks);
         if (!noBody && /\bjson\b/i.test(res.headers["content-type"] ?? "") && !realResponses) {
-          resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), href) as unknown as Response);
+          resolve(new JsonResponse(bytes, status, res.statusMessage ?? "", new ResponseHeaders(res.headers), href, redirects > 0) as unknown as Response);
           return;
         }
         const out = new Headers();
         for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) out.append(key, v);
         const response = new Response(noBody ? null : bytes, { status, statusText: res.statusMessage ?? "", headers: out });
         // A Response made here has no url of its own; the SDKs log and report it.
-        resolve(Object.defineProperty(response, "url", { value: href }));
+        resolve(Object.defineProperties(response, { url: { value: href }, redirected: { value: redirects > 0 } }));
       });
     });
     req.on("error", reject);
     req.end(init.body ?? undefined);
   });
+}
+
+/**
+ * The request again at a redirect's Location, as fetch sends it (https://fetch.spec.whatwg.org/#http-redirect-fetch):
+ * a 303, or a 301 or 302 of a POST, becomes a GET without its body; at most 20 in a row. Its
+ * credentials go no further than the origin they were given for.
+ */
+function redirect(from: Target, init: RequestInit, status: number, location: string, realResponses: boolean, redirects: number): Promise<Response> {
+  if (init.redirect === "error") return Promise.reject(new TypeError(`redirected (${status}) to ${location}, and redirects are not followed here`));
+  if (redirects >= MAX_REDIRECTS) return Promise.reject(new TypeError(`more than ${MAX_REDIRECTS} redirects, the last to ${location}`));
+  const url = URL.parse(location, from.href);
+  const to = url && targetOf(url);
+  if (!to) return Promise.reject(new TypeError(`redirected (${status}) to ${location}, which is no http(s) URL`));
+  const headers = new Headers(init.headers);
+  let { method = "GET", body } = init;
+  if ((status === 303 && method !== "GET" && method !== "HEAD") || ((status === 301 || status === 302) && method === "POST")) {
+    method = "GET";
+    body = undefined;
+    for (const name of BODY_HEADERS) headers.delete(name);
+  }
+  if (url.origin !== new URL(from.href).origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  return request(to, { ...init, method, headers, body }, realResponses, redirects + 1);
 }
 
 /** Response headers as Headers reads them: lower-case names, repeated values joined, sorted on iteration. */
@@ -176,7 +213,6 @@ export class ResponseHeaders {
  */
 export class JsonResponse {
   readonly ok: boolean;
-  readonly redirected = false;
   readonly type = "basic";
   #bytes: Buffer;
   #used = false;
@@ -188,6 +224,7 @@ export class JsonResponse {
     readonly statusText: string,
     readonly headers: ResponseHeaders,
     readonly url: string,
+    readonly redirected = false,
   ) {
     this.#bytes = bytes;
     this.ok = status >= 200 && status < 300;
@@ -242,6 +279,6 @@ export class JsonResponse {
 
   clone(): JsonResponse {
     if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
-    return new JsonResponse(this.#bytes, this.status, this.statusText, this.headers, this.url);
+    return new JsonResponse(this.#bytes, this.status, this.statusText, this.headers, this.url, this.redirected);
   }
 }
