@@ -20,7 +20,9 @@ export type Action =
   | { kind: "reset" }
   | { kind: "malformed" }
   /** Promises a whole answer (content-length), sends half of it, and drops the connection. */
-  | { kind: "truncated" };
+  | { kind: "truncated" }
+  /** Answers 200 with this as the whole body, live or in a batch: for shapes the scripted answers do not make. */
+  | { kind: "body"; body: Record<string, unknown> };
 
 export interface SeenRequest {
   api: Api;
@@ -130,6 +132,7 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
         const tool = (body.tool_choice as { name?: string } | undefined)?.name ?? "answer";
         return { status: 200, body: JSON.parse(structuredBody(api, model, action, tool, seen.index)) as Record<string, unknown> };
       }
+      if (action.kind === "body") return { status: 200, body: action.body };
       const status = action.kind === "status" ? action.status : 500;
       return { status, body: JSON.parse(errorBody(api, status, action.kind === "status" ? (action.message ?? `scripted ${status}`) : `scripted ${action.kind}`)) as Record<string, unknown> };
     },
@@ -197,6 +200,9 @@ export async function startFakeServer(initial: Handler = echo): Promise<FakeServ
             setTimeout(() => req.socket.destroy(), 5);
             break;
           }
+          case "body":
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(action.body));
+            break;
           case "malformed":
             res.writeHead(200, { "content-type": "application/json" }).end('{"id": "x", "choices": [');
             break;

@@ -327,6 +327,40 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("reads an answer in text parts as its text, and token counts a server left out as unknown, never NaN", async () => {
+    const parts = [
+      { type: "text", text: "It ships " },
+      { type: "text", text: "tomorrow." },
+    ];
+    const body =
+      target.kind === "openai"
+        ? { id: "c", object: "chat.completion", created: 1, model: target.model, choices: [{ index: 0, message: { role: "assistant", content: parts }, finish_reason: "stop" }], usage: { prompt_tokens: 20 } }
+        : { id: "m", type: "message", role: "assistant", model: target.model, content: [{ type: "thinking", thinking: "hmm", signature: "s" }, ...parts], stop_reason: "end_turn", usage: { input_tokens: 20 } };
+    server.handle(() => ({ kind: "body", body }));
+    const res = await make().call(REQUEST, callOptions());
+    expect(res.output).toBe("It ships tomorrow.");
+    expect(res.usage).toBeNull();
+    expect(res.costUsd).toBeNull();
+  });
+
+  it("refuses an answer that is no text as malformed-output, naming what came, rather than handing it to the graders", async () => {
+    const choice = (message: unknown) => ({ choices: [{ index: 0, message, finish_reason: "stop" }] });
+    const cases: [Record<string, unknown>, string][] =
+      target.kind === "openai"
+        ? [
+            [choice({ role: "assistant", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }), `the answer's content is neither text nor text parts: [{"type":"image_url"`],
+            [choice({ role: "assistant", content: { text: "hi" } }), `the answer's content is neither text nor text parts: {"text":"hi"}`],
+            [choice(undefined), "the response has no answer (no choices[0].message)"],
+          ]
+        : [[{ type: "message", role: "assistant", content: "hello", stop_reason: "end_turn", usage: { input_tokens: 1, output_tokens: 1 } }, "the response has no content blocks"]];
+    for (const [body, said] of cases) {
+      server.handle(() => ({ kind: "body", body }));
+      const err = await callError(make());
+      expect(err.category).toBe("malformed-output");
+      expect(err.message.startsWith(`${target.kind}:${target.model}: ${said}`), err.message).toBe(true);
+    }
+  });
+
   it("classifies a body cut off mid-answer as a network fault (retried), not a provider error", async () => {
     server.handle(() => ({ kind: "truncated" }));
     const err = await callError(make());

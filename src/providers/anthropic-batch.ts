@@ -30,7 +30,7 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
         for await (const entry of await getClient().messages.batches.results(batchId, {}, { signal })) {
           if (entry.result.type !== "succeeded") continue;
           try {
-            answers.set(entry.custom_id, { ...readMessage(entry.result.message, price, BATCH_DISCOUNT), latencyMs: null });
+            answers.set(entry.custom_id, { ...readMessage(entry.result.message, id, price, BATCH_DISCOUNT), latencyMs: null });
           } catch {
             // An answer that cannot be read runs again live, where its error is classified as usual.
           }

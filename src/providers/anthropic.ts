@@ -1,7 +1,7 @@
 /** `anthropic:<model>` through the official @anthropic-ai/sdk: the Messages API. */
 import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderConfig } from "../config/schema.js";
-import { costOf, priceOf, type Price } from "./pricing.js";
+import { costOf, priceOf, usageOf, type Price } from "./pricing.js";
 import { createAnthropicBatchApi } from "./anthropic-batch.js";
 import { createHttpFetch } from "./http-fetch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
@@ -62,7 +62,7 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
       const started = performance.now();
       try {
         const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, requestOptions(options)).withResponse();
-        const answer: ProviderResponse = { ...readMessage(res, price), latencyMs: performance.now() - started };
+        const answer: ProviderResponse = { ...readMessage(res, id, price), latencyMs: performance.now() - started };
         const exhausted = exhaustedFor(http.headers, "anthropic");
         if (exhausted !== undefined) answer.exhaustedForMs = exhausted;
         return answer;
@@ -73,11 +73,15 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
   };
 }
 
-/** A message as an answer; shared by live calls and batch results. A forced tool call's input is the structured answer. */
-export function readMessage(res: Anthropic.Message, price: Price | undefined, discount = 1): Omit<ProviderResponse, "latencyMs"> {
+/**
+ * A message as an answer; shared by live calls and batch results. A forced tool call's input is
+ * the structured answer. The SDK does not check the body: a compatible server's is read here.
+ */
+export function readMessage(res: Anthropic.Message, id: string, price: Price | undefined, discount = 1): Omit<ProviderResponse, "latencyMs"> {
+  if (!Array.isArray(res.content)) throw new ProviderError("malformed-output", `${id}: the response has no content blocks`);
   const tool = res.content.find((block) => block.type === "tool_use");
-  const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" ? block.text : "")).join("");
-  const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
+  const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" && typeof block.text === "string" ? block.text : "")).join("");
+  const usage = usageOf(res.usage?.input_tokens, res.usage?.output_tokens);
   const cost = costOf(price, usage);
   return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...(res.stop_reason === "refusal" ? { refused: true as const } : {}) };
 }

@@ -1,7 +1,7 @@
 /** `openai:<model>` through the official openai SDK: Chat Completions, any compatible server. */
 import OpenAI from "openai";
 import type { ProviderConfig } from "../config/schema.js";
-import { costOf, priceOf, type Price } from "./pricing.js";
+import { costOf, priceOf, usageOf, type Price } from "./pricing.js";
 import { createHttpFetch } from "./http-fetch.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
@@ -65,14 +65,35 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
   };
 }
 
-/** A chat completion as an answer; shared by live calls and batch results. */
+/**
+ * A chat completion as an answer; shared by live calls and batch results. The SDK does not check
+ * the body: what an OpenAI-compatible server sends is read here, never trusted to be the type.
+ */
 export function readCompletion(res: OpenAI.Chat.Completions.ChatCompletion, id: string, price: Price | undefined, discount = 1): Omit<ProviderResponse, "latencyMs"> {
-  const choice = res.choices?.[0];
-  if (!choice) throw new ProviderError("malformed-output", `${id}: the response has no choices`);
+  const message = res.choices?.[0]?.message;
+  if (!message) throw new ProviderError("malformed-output", `${id}: the response has no answer (no choices[0].message)`);
+  const content = contentText(message.content, id);
   // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
-  const output = choice.message.content ?? choice.message.refusal ?? "";
-  const refused = choice.message.content == null && choice.message.refusal != null ? { refused: true as const } : {};
-  const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : null;
+  const refusal = typeof message.refusal === "string" ? message.refusal : null;
+  const output = content ?? refusal ?? "";
+  const refused = content === null && refusal !== null ? { refused: true as const } : {};
+  const usage = usageOf(res.usage?.prompt_tokens, res.usage?.completion_tokens);
   const cost = costOf(price, usage);
   return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...refused };
+}
+
+/**
+ * The message's text: a string, or null for none. Some compatible servers send an array of
+ * parts: text parts alone are plainly the answer, joined. Anything else is no text harness
+ * can grade, and a grader handed it failed with "output.toLowerCase is not a function".
+ */
+function contentText(content: unknown, id: string): string | null {
+  if (content === null || content === undefined || typeof content === "string") return content ?? null;
+  if (Array.isArray(content) && content.every(isTextPart)) return content.map((part) => part.text).join("");
+  const shown = JSON.stringify(content) ?? String(content);
+  throw new ProviderError("malformed-output", `${id}: the answer's content is neither text nor text parts: ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}`);
+}
+
+function isTextPart(part: unknown): part is { type: "text"; text: string } {
+  return typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text" && typeof (part as { text?: unknown }).text === "string";
 }

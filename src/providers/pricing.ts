@@ -42,6 +42,12 @@ export function priceOf(kind: string, model: string, config: ProviderConfig): Pr
   return PRICES[key] ?? PRICES[key.replace(/-\d{4}-\d{2}-\d{2}$|-\d{8}$/, "")];
 }
 
+/** Token counts as a server gave them: one missing or not a count (a compatible server's partial usage) leaves the usage unknown, never NaN. */
+export function usageOf(inputTokens: unknown, outputTokens: unknown): Usage | null {
+  const count = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0;
+  return count(inputTokens) && count(outputTokens) ? { inputTokens, outputTokens } : null;
+}
+
 export function costOf(price: Price | undefined, usage: Usage | null): number | null {
   if (!price || !usage) return null;
   return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
