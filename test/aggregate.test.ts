@@ -19,14 +19,14 @@ const caseOf = (id: string) => ({ id, line: 1, promptHash: "p" }) as unknown as 
 const judge = (calls: number, latencyMs: number, costUsd: number | null): JudgeUsage => ({ calls, latencyMs, usage: { inputTokens: 100, outputTokens: 10 }, costUsd });
 
 describe("aggregateSuite", () => {
-  it("counts latency, tokens, refusals and cost over answered trials only, and judge usage over all", () => {
+  it("counts latency, tokens, refusals, truncations and cost over answered trials only, and judge usage over all", () => {
     const stored = new TrialWithStoredOutput(trial(2, { latencyMs: 40, usage: null, costUsd: 0.25 }), () => {
       throw new Error("the totals must not read an output back from disk");
     });
-    const a = aggregateCase(caseOf("a"), [trial(0, { latencyMs: 20, refused: true, usage: { inputTokens: 3, outputTokens: 4 } }), trial(1, { passed: false, latencyMs: 30, grades: [judgedGrade], judge: judge(2, 7, 0.01) }), stored], 3, [3]);
+    const a = aggregateCase(caseOf("a"), [trial(0, { latencyMs: 20, refused: true, usage: { inputTokens: 3, outputTokens: 4 } }), trial(1, { passed: false, latencyMs: 30, truncated: true, grades: [judgedGrade], judge: judge(2, 7, 0.01) }), stored], 3, [3]);
     // A trial with no answer: its latency, tokens, refusal and cost (made up here, to show they are
     // left out) do not count; its judge's calls do, as a judge is paid for whether or not it helped.
-    const unanswered = trial(1, { output: null, passed: null, latencyMs: 999, usage: { inputTokens: 100, outputTokens: 100 }, refused: true, costUsd: 9, judge: judge(4, 1, 0.5), error: { category: "network", message: "down" } });
+    const unanswered = trial(1, { output: null, passed: null, latencyMs: 999, usage: { inputTokens: 100, outputTokens: 100 }, refused: true, truncated: true, costUsd: 9, judge: judge(4, 1, 0.5), error: { category: "network", message: "down" } });
     const b = aggregateCase(caseOf("b"), [trial(0, { latencyMs: 10 }), unanswered, trial(2, { latencyMs: 50, judge: judge(1, 3, 0.02) })], 3, [3]);
     expect([a.n, a.passes, a.errored, b.n, b.passes, b.errored]).toEqual([3, 2, 0, 2, 2, 1]);
 
@@ -37,6 +37,7 @@ describe("aggregateSuite", () => {
     expect(s.latencyMs.p95).toBeCloseTo(48, 10);
     expect(s.latencyMs.max).toBe(50);
     expect(s.refusals).toBe(1);
+    expect(s.truncations).toBe(1);
     // Usage 3+1+1+1 in (the stored trial has none), 4+1+1+1 out.
     expect(s.tokens).toEqual({ inputTokens: 6, outputTokens: 7 });
     // Every answered trial is priced: 0.5 + 0.5 + 0.25 + 0.5 + 0.5.
@@ -61,6 +62,8 @@ describe("aggregateSuite", () => {
     expect(s.judge).toBeNull();
     expect(s.judgePrompts).toEqual({});
     expect(s.refusals).toBe(0);
+    // Said only when some answer was cut.
+    expect(s).not.toHaveProperty("truncations");
   });
 
   it("counts a token count missing from a trial read back from a report as 0, as before", () => {

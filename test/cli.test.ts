@@ -687,6 +687,29 @@ describe("errors the user can cause", () => {
     expect(all.stderr).toMatch(/hint: see the errors above; fix the graders \(.*\)\n/);
   });
 
+  it("answers cut at the token limit: with no text, errored trials naming maxTokens; with text, graded and counted", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2, "  - type: not-icontains\n    value: lifetime") });
+    const cutAt = (content: string) => ({
+      kind: "body" as const,
+      body: { id: "c", object: "chat.completion", created: 1, model: "gpt-5-mini", choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "length" }], usage: { prompt_tokens: 20, completion_tokens: 50 } },
+    });
+    // A reasoning model that spent maxTokens thinking: before, the guard passed all ten empty answers.
+    server.handle(() => cutAt(""));
+    const empty = await runHarness(["eval", ...common, "-o", "empty.json"], { cwd: dir, env });
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toMatch(/trials errored \(max-tokens \d+\)/);
+    expect(empty.stderr).toContain("the model stopped at the token limit before writing any text (finish_reason \"length\"): nothing to grade; raise the provider's maxTokens");
+    expect(empty.stderr).toContain("fix the provider's maxTokens (answers stopped at it before any text)");
+    server.handle(() => cutAt("ok, the warranty covers"));
+    const cut = await runHarness(["eval", ...common, "-o", "cut.json"], { cwd: dir, env });
+    expect(cut.code, cut.stderr).toBe(0);
+    expect(cut.stdout).toContain("10 trials: 10 passed");
+    expect(cut.stdout).toContain("10 answers cut at the token limit (maxTokens)");
+    const report = JSON.parse(await readFile(path.join(dir, "cut.json"), "utf8"));
+    expect(report.suites[0].truncations).toBe(10);
+    expect(report.suites[0].cases[0].trials[0]).toMatchObject({ output: "ok, the warranty covers", passed: true, truncated: true });
+  });
+
   it("--timeout above 10 minutes reaches the SDK, whose own default would end the call at 10", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(1) });
     server.handle(answer);

@@ -31,7 +31,7 @@ describe("run journal", () => {
     w.trial("suite", "a", keyA, trial(0));
     w.trial("suite", "a", keyA, trial(1, { passed: false }));
     w.trial("suite", "a", keyA, trial(2, { passed: null, output: null, error: { category: "server-error", message: "500" } }));
-    w.trial("suite", "a", keyA, trial(3, { passed: null, error: { category: "cancelled", message: "stopped" } }));
+    w.trial("suite", "a", keyA, trial(3, { passed: null, truncated: true, error: { category: "cancelled", message: "stopped" } }));
     w.trial("suite", "a", keyA, trial(4, { passed: null, pending: true }));
     // Trial 0 was later redone and errored: it must run again.
     w.trial("suite", "a", keyA, trial(0, { passed: null, error: { category: "timeout", message: "slow" } }));
@@ -49,6 +49,8 @@ describe("run journal", () => {
     // again: 0 and 3 (grading stopped or failed); 2 never got an answer.
     const regraded = [0, 1, 2, 3, 4].map((i) => prior.answer(suite, caseA, keyA, i)?.output ?? null);
     expect(regraded).toEqual(["out-0", null, null, "out-3", null]);
+    // What the provider said of an answer goes with it: graded again, a cut answer is still counted as cut.
+    expect(prior.answer(suite, caseA, keyA, 3)?.truncated).toBe(true);
     // Another case, or the same case under another key, keeps nothing.
     expect(prior.get(suite, caseB, keyA, 1)).toBeUndefined();
     expect(prior.get(suite, caseA, "other-key", 1)).toBeUndefined();
@@ -122,7 +124,7 @@ describe("run journal", () => {
   });
 
   it("a trial with its output on disk reports and serialises as the trial it was", () => {
-    for (const plain of [trial(3, { output: "long answer" }), trial(4, { output: "declined", refused: true, passed: false, grades: [{ type: "contains", pass: false, score: 0, reason: "r" }] })]) {
+    for (const plain of [trial(3, { output: "long answer" }), trial(4, { output: "declined", refused: true, passed: false, grades: [{ type: "contains", pass: false, score: 0, reason: "r" }] }), trial(5, { output: "cut sh", truncated: true })]) {
       let reads = 0;
       const stored = new TrialWithStoredOutput(plain, () => (reads++, plain.output!));
       expect(JSON.stringify(stored, null, 2)).toBe(JSON.stringify(plain, null, 2));

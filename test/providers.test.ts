@@ -388,6 +388,46 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
     expect((await make().call(REQUEST, { signal: new AbortController().signal, trial: 0 })).refused).toBeUndefined();
   });
 
+  describe("an answer that ended early", () => {
+    const [limit, filter] = target.kind === "openai" ? ["length", "content_filter"] : ["max_tokens", "refusal"];
+    const said = target.kind === "openai" ? "finish_reason" : "stop_reason";
+    /** The API's answer with this text (none: null content, or no blocks), stopped for this reason. */
+    const stoppedFor = (reason: string, text: string | null) =>
+      target.kind === "openai"
+        ? { id: "c", object: "chat.completion", created: 1, model: target.model, choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, finish_reason: reason }], usage: { prompt_tokens: 20, completion_tokens: 50 } }
+        : { id: "m", type: "message", role: "assistant", model: target.model, content: text === null ? [] : [{ type: "text", text }], stop_reason: reason, usage: { input_tokens: 20, output_tokens: 50 } };
+
+    it("with no text, at the token limit, is an error naming maxTokens, not an empty answer every guard passes", async () => {
+      for (const text of [null, "", "\n "]) {
+        server.handle(() => ({ kind: "body", body: stoppedFor(limit, text) }));
+        const err = await callError(make());
+        expect(err.category).toBe("max-tokens");
+        expect(err.message).toBe(`${target.kind}:${target.model}: the model stopped at the token limit before writing any text (${said} "${limit}"): nothing to grade; raise the provider's maxTokens (a reasoning model spends part of it thinking)`);
+        // The same request would stop at the same limit: not retried.
+        expect(RETRYABLE.has(err.category)).toBe(false);
+      }
+    });
+
+    it("with no text, stopped by a content filter, is a content-filter error", async () => {
+      server.handle(() => ({ kind: "body", body: stoppedFor(filter, null) }));
+      const err = await callError(make());
+      expect(err.category).toBe("content-filter");
+      expect(err.message).toBe(`${target.kind}:${target.model}: a content filter stopped the answer before any text (${said} "${filter}"): nothing to grade`);
+    });
+
+    it("with text, is graded as given: marked truncated at the token limit, refused when a filter stopped it", async () => {
+      server.handle(() => ({ kind: "body", body: stoppedFor(limit, "Our backpacks come with a") }));
+      const cut = await make().call(REQUEST, callOptions());
+      expect([cut.output, cut.truncated, cut.refused]).toEqual(["Our backpacks come with a", true, undefined]);
+      server.handle(() => ({ kind: "body", body: stoppedFor(filter, "Our backpacks come") }));
+      const filtered = await make().call(REQUEST, callOptions());
+      expect([filtered.output, filtered.truncated, filtered.refused]).toEqual(["Our backpacks come", undefined, true]);
+      server.handle(() => ({ kind: "answer", text: "Sure." }));
+      const whole = await make().call(REQUEST, callOptions());
+      expect([whole.truncated, whole.refused]).toEqual([undefined, undefined]);
+    });
+  });
+
   it("ends a hung call as cancelled when its signal aborts", async () => {
     server.handle(() => ({ kind: "hang" }));
     const ac = new AbortController();
@@ -525,6 +565,15 @@ describe("anthropic specifics", () => {
     await p.call({ messages: [{ role: "user", content: "hi" }], vars: {} }, callOptions());
     expect(server.requests[0]!.body.system).toBe("one\n\ntwo");
     expect("system" in server.requests[1]!.body).toBe(false);
+  });
+
+  it("an answer that filled the context window before any text is context-length; with text, truncated", async () => {
+    const body = (content: unknown[]) => ({ id: "m", type: "message", role: "assistant", model: "claude-haiku-4-5", content, stop_reason: "model_context_window_exceeded", usage: { input_tokens: 1, output_tokens: 1 } });
+    server.handle(() => ({ kind: "body", body: body([]) }));
+    const err = await callError(make());
+    expect([err.category, err.message]).toEqual(["context-length", 'anthropic:claude-haiku-4-5: the model filled its context window before writing any text (stop_reason "model_context_window_exceeded"): nothing to grade; shorten the prompt or the case\'s inputs, or use a model with a longer context']);
+    server.handle(() => ({ kind: "body", body: body([{ type: "text", text: "So far" }]) }));
+    expect((await make().call(REQUEST, callOptions())).truncated).toBe(true);
   });
 
   it("sends a max_tokens the SDK guesses would take over 10 minutes, rather than refusing it", async () => {

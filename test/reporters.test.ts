@@ -169,7 +169,7 @@ describe("markdown", () => {
     expect(renderMarkdown(buildRunResult(raw, { harnessVersion: "0.1.0" }))).not.toContain("over ");
   });
 
-  it("shows the monitoring figures: latency p50/p95/max, tokens, refusals and errors by category", () => {
+  it("shows the monitoring figures: latency p50/p95/max, tokens, refusals, answers cut at the token limit and errors by category", () => {
     const slow = (t: TrialResult, i: number): TrialResult => ({ ...t, latencyMs: 100 + 10 * i });
     const monitored: RawRun = {
       ...raw,
@@ -178,7 +178,7 @@ describe("markdown", () => {
         cases: s.cases.map((c, ci) => ({
           ...c,
           trials: c.trials.map((t, i) =>
-            ci === 1 && i === 0 ? { ...t, output: null, passed: null, latencyMs: null, usage: null, costUsd: null, error: { category: "rate-limit" as const, message: "429" } } : ci === 2 && i === 0 ? { ...slow(t, i), refused: true as const } : slow(t, i),
+            ci === 1 && i === 0 ? { ...t, output: null, passed: null, latencyMs: null, usage: null, costUsd: null, error: { category: "rate-limit" as const, message: "429" } } : ci === 2 && i === 0 ? { ...slow(t, i), refused: true as const } : ci === 3 && i < 2 ? { ...slow(t, i), truncated: true as const } : slow(t, i),
           ),
         })),
       })),
@@ -187,8 +187,9 @@ describe("markdown", () => {
     expect(r.suites[0]!.refusals).toBe(1);
     const text = renderMarkdown(r);
     // Latencies 100, 110, 120, 130, 140 per case (one trial errored): p50 120, max 140; 39 answers × 10 in / 5 out.
-    expect(text).toContain("1 refused | 120 ms / 140 ms / 140 ms | 390 / 195 |");
+    expect(text).toContain("1 refused, 2 cut at the token limit | 120 ms / 140 ms / 140 ms | 390 / 195 |");
     expect(text).toContain("1 of 40 trials errored (3%): rate-limit 1.");
+    expect(renderTerminal(r, { color: false })).toMatch(/cost \S+ {3}1 refusal {3}2 answers cut at the token limit \(maxTokens\)\n/);
   });
 });
 

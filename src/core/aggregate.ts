@@ -74,6 +74,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     },
     latencyMs: summarize(sums.latencies),
     refusals: sums.refusals,
+    ...(sums.truncations > 0 ? { truncations: sums.truncations } : {}),
     tokens: sums.withUsage > 0 ? { inputTokens: sums.inputTokens, outputTokens: sums.outputTokens } : null,
     // A total that silently left out unpriced calls would understate the bill: unknown if any is unknown.
     costUsd: sums.answered > 0 && sums.unpriced === 0 ? sums.costUsd : null,
@@ -88,7 +89,7 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
 
 /**
  * What a suite's figures need from its trials, in one pass over them (100,000 trials went
- * through a dozen). Latency, tokens, refusals and cost count the trials the model answered.
+ * through a dozen). Latency, tokens, refusals, truncations and cost count the trials the model answered.
  */
 function trialTotals(cases: readonly CaseResult[]) {
   const totals = {
@@ -96,6 +97,7 @@ function trialTotals(cases: readonly CaseResult[]) {
     answered: 0,
     latencies: [] as number[],
     refusals: 0,
+    truncations: 0,
     withUsage: 0,
     inputTokens: 0,
     outputTokens: 0,
@@ -116,6 +118,7 @@ function trialTotals(cases: readonly CaseResult[]) {
       totals.answered++;
       totals.latencies.push(t.latencyMs ?? Number.NaN);
       if (t.refused) totals.refusals++;
+      if (t.truncated) totals.truncations++;
       // Trials read back from a journal or a report are not checked field by field: a missing count is 0.
       if (t.usage !== null) totals.withUsage++;
       totals.inputTokens += t.usage?.inputTokens ?? 0;

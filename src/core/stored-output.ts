@@ -19,6 +19,7 @@ export class TrialWithStoredOutput implements TrialResult {
   readonly error: TrialError | null;
   // Declared, not a field: a trial that was not refused has no `refused` key at all.
   declare readonly refused?: true;
+  declare readonly truncated?: true;
   declare readonly recorded?: true;
   declare readonly masked?: string[];
   readonly #read: () => string;
@@ -37,6 +38,7 @@ export class TrialWithStoredOutput implements TrialResult {
     this.judge = trial.judge;
     this.error = trial.error;
     if (trial.refused) (this as { refused?: true }).refused = true;
+    if (trial.truncated) (this as { truncated?: true }).truncated = true;
     if (trial.recorded) (this as { recorded?: true }).recorded = true;
     if (trial.masked) (this as { masked?: string[] }).masked = trial.masked;
     this.#read = read;
@@ -63,6 +65,7 @@ export class TrialWithStoredOutput implements TrialResult {
       error: this.error,
     };
     if (this.refused) plain.refused = true;
+    if (this.truncated) plain.truncated = true;
     if (this.recorded) plain.recorded = true;
     if (this.masked) plain.masked = this.masked;
     return plain;

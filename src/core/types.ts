@@ -76,8 +76,12 @@ export type ErrorCategory =
   | "network"
   | "auth"
   | "bad-request"
-  /** The prompt was longer than the model's context window. */
+  /** The prompt was longer than the model's context window, or filled it before the answer had any text. */
   | "context-length"
+  /** The model stopped at the token limit (maxTokens) before writing any text: nothing to grade. */
+  | "max-tokens"
+  /** A content filter stopped the answer before it had any text: nothing to grade. */
+  | "content-filter"
   /** An answer that could not be read: a broken body, or a judge's verdict not in the asked-for shape. */
   | "malformed-output"
   | "missing-fixture"
@@ -146,8 +150,10 @@ export interface TrialResult {
   cached: boolean;
   /** How many retries the call took. */
   retries: number;
-  /** The model declined (OpenAI's refusal, Anthropic's stop_reason "refusal"): graded as an answer, and counted. */
+  /** The model declined (OpenAI's refusal, Anthropic's stop_reason "refusal", a content filter that stopped it partway): graded as an answer, and counted. */
   refused?: true;
+  /** The answer stopped at the token limit (maxTokens, or the context window) partway: graded as the model's answer, and counted. */
+  truncated?: true;
   /** A live answer written to the fixtures by this run (--record): with `cached`, what --resume --record may keep. */
   recorded?: true;
   /** Where the secrets masked out of this answer came from ("$PGPASSWORD"), when any were. */
@@ -213,6 +219,8 @@ export interface SuiteResult {
   latencyMs: Summary;
   /** Answers in which the model declined; graded like any answer (declining can be the very failure a case guards). Absent in reports before 0.2. */
   refusals?: number;
+  /** Answers cut at the token limit (maxTokens, or the context window); graded as given. Absent when none was. */
+  truncations?: number;
   /** null when no answer reported token usage (exec providers do not). */
   tokens: Usage | null;
   /** USD; null when any trial's price was unknown. */

@@ -7,6 +7,7 @@ import { createHttpFetch } from "./http-fetch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
+import { stoppedShort, type Cut } from "./stopped-short.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
 /** The Messages API requires max_tokens; this is used when the suite sets none. */
@@ -81,7 +82,15 @@ export function readMessage(res: Anthropic.Message, id: string, price: Price | u
   if (!Array.isArray(res.content)) throw new ProviderError("malformed-output", `${id}: the response has no content blocks`);
   const tool = res.content.find((block) => block.type === "tool_use");
   const output = tool ? JSON.stringify(tool.input) : res.content.map((block) => (block.type === "text" && typeof block.text === "string" ? block.text : "")).join("");
+  const stopped = stoppedShort(output, ANTHROPIC_CUTS.get(res.stop_reason ?? ""), id, `stop_reason "${res.stop_reason}"`);
   const usage = usageOf(res.usage?.input_tokens, res.usage?.output_tokens);
   const cost = costOf(price, usage);
-  return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...(res.stop_reason === "refusal" ? { refused: true as const } : {}) };
+  return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...stopped };
 }
+
+/** The stop reasons of an answer that ended early; "refusal" is the API's safety filter stopping it. */
+const ANTHROPIC_CUTS: ReadonlyMap<string, Cut> = new Map([
+  ["max_tokens", "max-tokens"],
+  ["model_context_window_exceeded", "context-length"],
+  ["refusal", "content-filter"],
+]);

@@ -7,6 +7,7 @@ import { createOpenAIBatchApi } from "./openai-batch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
+import { stoppedShort, type Cut } from "./stopped-short.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
 export function createOpenAIProvider(model: string, config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): RecordableProvider {
@@ -70,17 +71,25 @@ export function createOpenAIProvider(model: string, config: ProviderConfig, env:
  * the body: what an OpenAI-compatible server sends is read here, never trusted to be the type.
  */
 export function readCompletion(res: OpenAI.Chat.Completions.ChatCompletion, id: string, price: Price | undefined, discount = 1): Omit<ProviderResponse, "latencyMs"> {
-  const message = res.choices?.[0]?.message;
-  if (!message) throw new ProviderError("malformed-output", `${id}: the response has no answer (no choices[0].message)`);
+  const choice = res.choices?.[0];
+  const message = choice?.message;
+  if (!choice || !message) throw new ProviderError("malformed-output", `${id}: the response has no answer (no choices[0].message)`);
   const content = contentText(message.content, id);
   // A refusal is an answer to grade (refusing a customer can be the very failure a case guards), not an error.
   const refusal = typeof message.refusal === "string" ? message.refusal : null;
   const output = content ?? refusal ?? "";
   const refused = content === null && refusal !== null ? { refused: true as const } : {};
+  const stopped = stoppedShort(output, OPENAI_CUTS.get(choice.finish_reason), id, `finish_reason "${choice.finish_reason}"`);
   const usage = usageOf(res.usage?.prompt_tokens, res.usage?.completion_tokens);
   const cost = costOf(price, usage);
-  return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...refused };
+  return { output, usage, costUsd: cost === null ? null : cost * discount, cached: false, ...refused, ...stopped };
 }
+
+/** The finish reasons of an answer that ended early (Azure's filter says content_filter too). */
+const OPENAI_CUTS: ReadonlyMap<string, Cut> = new Map([
+  ["length", "max-tokens"],
+  ["content_filter", "content-filter"],
+]);
 
 /**
  * The message's text: a string, or null for none. Some compatible servers send an array of

@@ -46,6 +46,8 @@ export interface ProviderResponse {
   cached: boolean;
   /** The model declined to answer; the output holds what it said instead. */
   refused?: true;
+  /** The answer stopped at the token limit partway; the output is what came before it. */
+  truncated?: true;
   /** A live answer the fixtures layer wrote to a fixture (--record). */
   recorded?: true;
   /** The fixture file a replayed answer came from, relative to the project folder: an answer found unreadable names it. */

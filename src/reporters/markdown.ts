@@ -57,7 +57,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
     // As the terminal says it: the means leave out cases with fewer than k judged trials.
     const over = s.casesCounted < s.cases.length ? ` (over ${s.casesCounted} of ${s.cases.length} cases)` : "";
     rows.push(
-      `| ${cell(s.name)}${suitePart(s) ? ` (${suitePart(s)})` : ""} | ${fmtProb(s.passAtK)} (k=${s.k})${over} | ${fmtProb(s.passHatK)}${over} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${erroredTrials(t)}${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
+      `| ${cell(s.name)}${suitePart(s) ? ` (${suitePart(s)})` : ""} | ${fmtProb(s.passAtK)} (k=${s.k})${over} | ${fmtProb(s.passHatK)}${over} | ${fmtPct(s.passRate)} (${fmtPct(lo)}–${fmtPct(hi)}) | ${vs} | ${t.passed}/${t.trials} passed, ${erroredTrials(t)}${t.pending ? `, ${t.pending} pending` : ""}${s.refusals ? `, ${s.refusals} refused` : ""}${s.truncations ? `, ${s.truncations} cut at the token limit` : ""} | ${fmtMs(s.latencyMs.p50)} / ${fmtMs(s.latencyMs.p95)} / ${fmtMs(s.latencyMs.max)} | ${s.tokens ? `${fmtTokens(s.tokens.inputTokens)} / ${fmtTokens(s.tokens.outputTokens)}` : DASH} | ${fmtUsd(s.costUsd)}${s.judge ? ` + judge ${fmtUsd(s.judge.costUsd)}` : ""} |`,
     );
   }
   const e = result.errors;

@@ -118,7 +118,8 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
     `  ${plural(t.cases, "case")}, ${plural(t.trials, "trial")}: ${t.passed} passed, ${t.failed} failed, ${erroredTrials(t)}${t.pending > 0 ? `, ${t.pending} pending review` : ""}` +
       `   latency p50 ${fmtMs(suite.latencyMs.p50)} p95 ${fmtMs(suite.latencyMs.p95)} max ${fmtMs(suite.latencyMs.max)}` +
       `   tokens ${tokens}   cost ${fmtUsd(suite.costUsd)}` +
-      (suite.refusals ? c.yellow(`   ${plural(suite.refusals, "refusal")}`) : ""),
+      (suite.refusals ? c.yellow(`   ${plural(suite.refusals, "refusal")}`) : "") +
+      (suite.truncations ? c.yellow(`   ${plural(suite.truncations, "answer")} cut at the token limit (maxTokens)`) : ""),
   ];
   if (suite.judge) {
     const j = suite.judge;
