@@ -710,6 +710,15 @@ describe("errors the user can cause", () => {
     expect(report.suites[0].cases[0].trials[0]).toMatchObject({ output: "ok, the warranty covers", passed: true, truncated: true });
   });
 
+  it("the SDK's warning that a model is deprecated is said once in the run, not at every call", async () => {
+    const suite = `provider: { id: anthropic:claude-sonnet-4-5, config: { baseURL: "${server.anthropicBaseURL}" } }\nprompt: hi\ntrials: 3\ngraders: [{ type: contains, value: ok }]\ncases: [{ id: a }, { id: b }]\n`;
+    const dir = await makeProject({ "evals/demo.yaml": suite });
+    const r = await runHarness(["eval", ...common], { cwd: dir, env: { ANTHROPIC_API_KEY: "sk-ant-test-abcdefghijklmnop" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/is deprecated/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^harness: warning: The model 'claude-sonnet-4-5' is deprecated/m);
+  });
+
   it("--timeout above 10 minutes reaches the SDK, whose own default would end the call at 10", async () => {
     const dir = await makeProject({ "evals/demo.yaml": suiteYaml(1) });
     server.handle(answer);

@@ -3,7 +3,7 @@
  * through their real SDK clients, talking to the fake wire-format server.
  */
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProviderConfig } from "../src/config/schema.js";
 import type { Message } from "../src/core/types.js";
 import { createAnthropicProvider, DEFAULT_ANTHROPIC_MAX_TOKENS } from "../src/providers/anthropic.js";
@@ -574,6 +574,24 @@ describe("anthropic specifics", () => {
     expect([err.category, err.message]).toEqual(["context-length", 'anthropic:claude-haiku-4-5: the model filled its context window before writing any text (stop_reason "model_context_window_exceeded"): nothing to grade; shorten the prompt or the case\'s inputs, or use a model with a longer context']);
     server.handle(() => ({ kind: "body", body: body([{ type: "text", text: "So far" }]) }));
     expect((await make().call(REQUEST, callOptions())).truncated).toBe(true);
+  });
+
+  it("hands what the SDK warns at each call (a deprecated model) to onWarning, not the console, when given one", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const heard: string[] = [];
+      const deprecated = (onWarning?: (text: string) => void) => createAnthropicProvider("claude-sonnet-4-5", { baseURL: server.anthropicBaseURL }, { ANTHROPIC_API_KEY: DUMMY_ANTHROPIC_KEY }, onWarning);
+      const p = deprecated((text) => heard.push(text));
+      for (let i = 0; i < 2; i++) await p.call(REQUEST, callOptions());
+      expect(heard).toHaveLength(2);
+      expect(heard[0]).toMatch(/^The model 'claude-sonnet-4-5' is deprecated/);
+      expect(warn).not.toHaveBeenCalled();
+      // Without one, the SDK prints as it would.
+      await deprecated().call(REQUEST, callOptions());
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("sends a max_tokens the SDK guesses would take over 10 minutes, rather than refusing it", async () => {

@@ -158,5 +158,7 @@ export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): Ru
       return r && { verdict: r.verdict, reviewer: r.reviewer, ...(r.note ? { note: r.note } : {}) };
     },
     ...(io.signal ? { signal: io.signal } : {}),
+    // On a line of its own: the progress line, if any, is cleared first and drawn again at the next trial.
+    onWarning: (text) => io.stderr.write(`${io.stderr.isTTY ? "\r\x1b[K" : ""}harness: warning: ${text}\n`),
   };
 }

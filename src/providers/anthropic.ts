@@ -7,13 +7,15 @@ import { createHttpFetch } from "./http-fetch.js";
 import { exhaustedFor } from "./rate-limit-headers.js";
 import { classifySdkError } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
+import { withWarningsTo } from "./sdk-warnings.js";
 import { stoppedShort, type Cut } from "./stopped-short.js";
 import { ProviderError, type CallOptions, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 
 /** The Messages API requires max_tokens; this is used when the suite sets none. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
 
-export function createAnthropicProvider(model: string, config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): RecordableProvider {
+/** `onWarning`: gets what the SDK would warn on the console at each call (a deprecated model); without it, the SDK prints. */
+export function createAnthropicProvider(model: string, config: ProviderConfig, env: NodeJS.ProcessEnv = process.env, onWarning?: (text: string) => void): RecordableProvider {
   const id = `anthropic:${model}`;
   const price = priceOf("anthropic", model, config);
   let client: Anthropic | undefined;
@@ -62,7 +64,8 @@ export function createAnthropicProvider(model: string, config: ProviderConfig, e
     async call(request: ProviderRequest, options: CallOptions): Promise<ProviderResponse> {
       const started = performance.now();
       try {
-        const { data: res, response: http } = await getClient().messages.create({ ...body(request), stream: false }, requestOptions(options)).withResponse();
+        const start = () => getClient().messages.create({ ...body(request), stream: false }, requestOptions(options));
+        const { data: res, response: http } = await (onWarning ? withWarningsTo(onWarning, start) : start()).withResponse();
         const answer: ProviderResponse = { ...readMessage(res, id, price), latencyMs: performance.now() - started };
         const exhausted = exhaustedFor(http.headers, "anthropic");
         if (exhausted !== undefined) answer.exhaustedForMs = exhausted;

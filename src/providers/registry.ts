@@ -15,6 +15,8 @@ export interface ProviderSetup {
   fixturesDir: string;
   fixtures: FixtureMode;
   env?: NodeJS.ProcessEnv;
+  /** Gets what an SDK warns on the console at each call (a deprecated model) instead of the console. */
+  onWarning?: (text: string) => void;
 }
 
 export async function createProvider(ref: ProviderRef, setup: ProviderSetup): Promise<Provider> {
@@ -31,7 +33,7 @@ export async function createProvider(ref: ProviderRef, setup: ProviderSetup): Pr
     }
     case "anthropic": {
       const { createAnthropicProvider } = await import("./anthropic.js");
-      return withFixtures(redacting(createAnthropicProvider(rest, ref.config, setup.env), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+      return withFixtures(redacting(createAnthropicProvider(rest, ref.config, setup.env, setup.onWarning), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd);
     }
     case "exec": {
       // Never replayed: the point of exec is to run the user's current code.

@@ -66,6 +66,8 @@ export interface RunOptions {
   errorShareOf?: number;
   /** Called as each trial ends, for progress display. */
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
+  /** Gets each text an SDK warns (a deprecated model) once in the run, where the SDK prints it at every call. Default: the SDK prints. */
+  onWarning?: (text: string) => void;
 }
 
 
@@ -106,6 +108,16 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   if (options.signal?.aborted) stop.abort(options.signal.reason);
   let fatal: unknown;
 
+  // What an SDK warns at every call (a deprecated model) is said once in the run.
+  const warned = new Set<string>();
+  const { onWarning } = options;
+  const warnOnce =
+    onWarning &&
+    ((text: string) => {
+      if (warned.has(text)) return;
+      warned.add(text);
+      onWarning(text);
+    });
   const providers = new Map<string, Promise<Provider>>();
   // Every trial asks for its suite's provider by the same ref object: found by identity
   // first, so the ref is hashed once per suite rather than once per trial.
@@ -116,7 +128,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     const key = hashOf(ref);
     p = providers.get(key);
     if (!p) {
-      p = createProvider(ref, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}) });
+      p = createProvider(ref, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}), ...(warnOnce ? { onWarning: warnOnce } : {}) });
       providers.set(key, p);
     }
     byRef.set(ref, p);
