@@ -94,6 +94,14 @@ describe("junit", () => {
     expect(xml).not.toContain("\u0000");
   });
 
+  it("shows hidden characters in model text as codes: a bidi override would make a CI viewer show $1000 for 0001$", () => {
+    const c = mkCase("bidi", 1);
+    const r = buildRunResult({ startedAt: "", durationMs: 0, suites: [{ suite: { ...suite, cases: [c] }, cases: [{ case: c, trials: [trial(0, false, "refund of \u202e0001$\u202c only")] }] }] }, { harnessVersion: "0.1.0" });
+    const out = renderJunit(r);
+    expect(out).not.toMatch(/[\u202a-\u202e]/);
+    expect(out).toContain("\\u{202e}0001$\\u{202c}");
+  });
+
   it("passes unchanged cases, and names the suite-level verdict", () => {
     const cases = parser.parse(xml).testsuites.testsuite[0].testcase;
     const ok = cases.find((t: { name: string }) => t.name === "case-1");

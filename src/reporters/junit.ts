@@ -5,12 +5,17 @@
  * unchanged flakiness passes (the gate is the judge of that) and says so in system-out.
  */
 import type { CaseResult, RunResult, SuiteResult } from "../core/types.js";
+import { showControlChars } from "../core/text.js";
 import { describeSelection, fmtProb } from "./format.js";
 import { failureReasons, onlyCancelled } from "./why.js";
 
-/** Characters XML 1.0 cannot hold at all are dropped; the five specials are escaped. */
+/**
+ * Hidden characters shown as codes, as every report shows them (a bidi override would make a
+ * CI viewer show "$1000" for "0001$"); what XML 1.0 cannot hold at all is dropped; the five
+ * specials are escaped.
+ */
 export function xmlEscape(text: string): string {
-  return text
+  return showControlChars(text)
     .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
