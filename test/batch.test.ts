@@ -3,7 +3,7 @@
  * server's OpenAI Files + Batches and Anthropic Message Batches endpoints.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
@@ -56,14 +56,29 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
     const costs = suite.cases.flatMap((c: { trials: { costUsd: number }[] }) => c.trials.map((t) => t.costUsd));
 
     // The same suite again, without --batch: replayed from the recorded fixtures, no call at all,
-    // and priced at the list price, twice what the batch cost.
+    // and priced as recorded, at the batch discount (at list price, a max-cost grader passed
+    // live could fail the replay).
     const again = server.requests.length;
     const replay = await runHarness(["eval", "-q", "-o", "replay.json"], { cwd: dir, env });
     expect(replay.code, replay.stderr).toBe(0);
     expect(server.requests.length).toBe(again);
     const replayed = JSON.parse(await readFile(path.join(dir, "replay.json"), "utf8")).suites[0];
-    const full = replayed.cases.flatMap((c: { trials: { costUsd: number }[] }) => c.trials.map((t) => t.costUsd));
-    for (let i = 0; i < costs.length; i++) expect(costs[i]).toBeCloseTo(full[i] / 2, 12);
+    const priced = replayed.cases.flatMap((c: { trials: { costUsd: number }[] }) => c.trials.map((t) => t.costUsd));
+    expect(costs.every((c: number) => c > 0)).toBe(true);
+    for (let i = 0; i < costs.length; i++) expect(priced[i]).toBeCloseTo(costs[i], 12);
+    expect(replayed.costUsd).toBeCloseTo(suite.costUsd, 12);
+
+    // A fixture recorded before the batch was noted replays at list price, as it did then.
+    const folder = path.join(dir, "fixtures", ...provider.split(":"));
+    for (const name of await readdir(folder)) {
+      const fixture = JSON.parse(await readFile(path.join(folder, name), "utf8"));
+      expect(fixture.response.via).toBe("batch");
+      delete fixture.response.via;
+      await writeFile(path.join(folder, name), JSON.stringify(fixture));
+    }
+    const old = await runHarness(["eval", "-q", "-o", "old.json"], { cwd: dir, env });
+    expect(old.code, old.stderr).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "old.json"), "utf8")).suites[0].costUsd).toBeCloseTo(suite.costUsd * 2, 12);
     // Batch state is removed once its run completes.
     expect(await readdir(path.join(dir, ".harness/batches")).catch(() => [])).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { hashOf } from "../core/hash.js";
 import { FixtureError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { atLine } from "../io/json-position.js";
-import { costOf, priceOf } from "./pricing.js";
+import { BATCH_DISCOUNT, costOf, priceOf } from "./pricing.js";
 import type { ProviderConfig } from "../config/schema.js";
 import { ProviderError, type BatchRunner, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
 import { isAlive } from "../io/is-alive.js";
@@ -34,6 +34,10 @@ const FixtureFileSchema = z.object({
     refused: z.literal(true).optional(),
     // Said again on replay: the recorded answer holds *** where a secret was.
     masked: z.array(z.string()).optional(),
+    // An answer a provider batch gave was paid at the batch discount: priced at list price on
+    // replay, it cost more than the recording and could fail a max-cost grader it had passed.
+    // Absent in fixtures from before it was kept: those replay at list price, as they did.
+    via: z.literal("batch").optional(),
   }),
   recordedAt: z.string(),
 });
@@ -131,9 +135,11 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     return recorded && mode === "record" && request.readable?.(recorded.response.output) === false ? undefined : recorded;
   };
   const replay = (r: FixtureFile["response"], fixture: string): ProviderResponse => {
-    const { output, usage, latencyMs, refused, masked } = r;
+    const { output, usage, latencyMs, refused, masked, via } = r;
     // Cost is priced now, not when recorded: the price table is the thing that changes.
-    return { output, usage, latencyMs, costUsd: costOf(price, usage), cached: true, fixture, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}) };
+    const cost = costOf(price, usage);
+    const costUsd = cost !== null && via === "batch" ? cost * BATCH_DISCOUNT : cost;
+    return { output, usage, latencyMs, costUsd, cached: true, fixture, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}) };
   };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
@@ -153,9 +159,10 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       return answers.size;
     },
   };
+  const fromBatchFor = (request: ProviderRequest, trial: number) => (fromBatch.size > 0 ? fromBatch.get(batchCustomId(provider, request, trial)) : undefined);
   const callLive = async (request: ProviderRequest, options: CallOptions, place: () => { label: string }): Promise<ProviderResponse> => {
     try {
-      return (fromBatch.size > 0 ? fromBatch.get(batchCustomId(provider, request, options.trial)) : undefined) ?? (await provider.call(request, options));
+      return await provider.call(request, options);
     } catch (err) {
       // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
       if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
@@ -183,7 +190,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           hint: "record it with a key: harness eval --record",
         });
       }
-      if (mode !== "record") return callLive(request, options, place);
+      if (mode !== "record") return fromBatchFor(request, options.trial) ?? callLive(request, options, place);
       const { file, label } = place();
       // Had the call shared failed, or its answer not been kept, the first of those waiting makes
       // the next one, and the rest wait on that: one call at a time for a file, so one answer
@@ -193,7 +200,8 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
         if (entry) return replay(entry.response, label);
       }
       const writing = (async () => {
-        const live = await callLive(request, options, place);
+        const batched = fromBatchFor(request, options.trial);
+        const live = batched ?? (await callLive(request, options, place));
         // Not kept: an answer that could not be read is the provider's failure, not its answer,
         // and kept it would replay forever without the provider being asked again.
         if (request.readable?.(live.output) === false) return { live, entry: undefined };
@@ -202,7 +210,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           provider: provider.id,
           trial: options.trial,
           request: provider.requestIdentity(request),
-          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}), ...(live.masked ? { masked: live.masked } : {}) },
+          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}), ...(live.masked ? { masked: live.masked } : {}), ...(batched ? { via: "batch" as const } : {}) },
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
