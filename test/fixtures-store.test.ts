@@ -209,6 +209,33 @@ describe("two cases sending the same request", () => {
     expect(replayed.map((c) => c.map((t) => [t.output, t.latencyMs]))).toEqual(recorded.map((c) => c.map((t) => [t.output, t.latencyMs])));
   });
 
+  it("share one answer across suites whose provider configs differ, so none is asked again and overwritten", async () => {
+    // Suite "first" (config A) lists the folder before "second" (config B, a price of its own)
+    // records the question; "third" (config A again) then asks it: it must read B's answer.
+    const question = suiteFor(k, k.baseURL(server!), 1, 2);
+    const other = { ...question, name: "first", cases: [makeCase("other", { prompt: "something else" })] };
+    const priced = { ...question, name: "second", provider: { ...question.provider, config: { ...question.provider.config, inputPricePerMTok: 1, outputPricePerMTok: 1 } } };
+    const again = { ...question, name: "third" };
+    const outputs = (run: RawRun) => run.suites.map((s) => s.cases[0]!.trials.map((t) => t.output));
+    const recorded = outputs(await runSuites([other, priced, again], opts({ fixtures: "record", concurrency: 1 })));
+    expect(server!.requests).toHaveLength(4);
+    expect(recorded[2]).toEqual(recorded[1]);
+    await stopServer();
+    const replayed = outputs(await runSuites([other, priced, again], opts({ fixtures: "offline", env: {} })));
+    expect(replayed).toEqual(recorded);
+  });
+
+  it("never asks again for an answer this run recorded, even one a later caller cannot read", async () => {
+    const provider = createOpenAIProvider("gpt-4o-mini", { baseURL: k.baseURL(server!) }, ENV);
+    const p = withFixtures(provider, {}, path.join(project.dir, "fixtures"), "record", project.dir);
+    const ask: ProviderRequest = { messages: [{ role: "user", content: "hello" }], vars: {} };
+    const call = { signal: new AbortController().signal, trial: 0 };
+    expect((await p.call(ask, call)).output).toBe("answer-0");
+    // What the first caller was graded on is what the replay reads: asked again, it would be overwritten.
+    expect((await p.call({ ...ask, readable: (o) => o !== "answer-0" }, call)).output).toBe("answer-0");
+    expect(server!.requests).toHaveLength(1);
+  });
+
   it("the recording grades the latency it stores, in whole ms", async () => {
     server!.latencyMs = 7;
     const recorded = trialsOf(await runSuites([suiteFor(k, k.baseURL(server!), 1, 3)], opts({ fixtures: "record" })));

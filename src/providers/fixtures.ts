@@ -3,17 +3,17 @@
  * keyed by a hash of the provider, the request body (never credentials or the
  * server's address) and the trial index, so k trials replay k recorded answers.
  */
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { hashOf } from "../core/hash.js";
 import { FixtureError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { atLine } from "../io/json-position.js";
+import { FixtureFolders } from "./fixture-folders.js";
 import { BATCH_DISCOUNT, costOf, priceOf } from "./pricing.js";
 import type { ProviderConfig } from "../config/schema.js";
 import { ProviderError, type BatchRunner, type CallOptions, type Provider, type ProviderRequest, type ProviderResponse, type RecordableProvider } from "./types.js";
-import { isAlive } from "../io/is-alive.js";
 
 /**
  * auto: replay what is recorded, call the provider for the rest, write nothing.
@@ -80,18 +80,6 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   return parsed.data;
 }
 
-/**
- * Temp files of fixture writes whose process is gone (killed with -9 mid-write): left there,
- * `git add fixtures/` would commit them. A live process's are its own to rename.
- */
-async function removeOrphans(folder: string, names: readonly string[]): Promise<void> {
-  for (const name of names) {
-    const pid = /^\..+\.json\.(\d+)\.[a-z0-9]*\.tmp$/.exec(name)?.[1];
-    if (pid === undefined || isAlive(Number(pid))) continue;
-    await rm(path.join(folder, name), { force: true }).catch(() => undefined);
-  }
-}
-
 /** How a trial's request is known in a provider batch: the same key as its fixture, in the characters both APIs allow. */
 export function batchCustomId(provider: RecordableProvider, request: ProviderRequest, trial: number): string {
   return `t${trial}-${hashOf({ provider: provider.kind, request: provider.requestIdentity(request), trial }, 40)}`;
@@ -105,7 +93,8 @@ export function batchCustomId(provider: RecordableProvider, request: ProviderReq
  */
 const recording = new Map<string, Promise<FixtureFile | undefined>>();
 
-export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string): Provider {
+/** `folders`: the run's, shared by all its providers (default: this provider's own). */
+export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string, folders = new FixtureFolders()): Provider {
   const price = priceOf(provider.kind, provider.model, config);
   // Answers collected from a provider batch, served by call() in place of a live call.
   const fromBatch = new Map<string, ProviderResponse>();
@@ -113,26 +102,15 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     const file = path.join(dir, fixturePath(provider, request, trial));
     return { file, label: path.relative(cwd, file) };
   };
-  // One listing of the model's fixture folder instead of a failed open per live call: at
-  // 100,000 trials the failed opens were a tenth of the run's CPU.
-  let listing: Promise<Set<string>> | undefined;
-  const recordedNames = () =>
-    (listing ??= readdir(path.join(dir, fixtureFolder(provider))).then(
-      async (names) => {
-        if (mode === "record") await removeOrphans(path.join(dir, fixtureFolder(provider)), names);
-        return new Set(names);
-      },
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === "ENOENT" || err.code === "ENOTDIR") return new Set<string>();
-        throw err;
-      },
-    ));
-  const lookup = async (file: string, label: string) => ((await recordedNames()).has(path.basename(file)) ? readFixture(file, label) : undefined);
+  const folder = folders.at(path.join(dir, fixtureFolder(provider)), mode === "record");
+  const lookup = async (file: string, label: string) => ((await folder.names()).has(path.basename(file)) ? readFixture(file, label) : undefined);
   // An answer its caller cannot read (a judge's verdict not found), recorded before it was
-  // checked: replayed, it would error every run; --record asks again for it instead.
+  // checked: replayed, it would error every run; --record asks again for it instead. Not one
+  // this run wrote: that is the answer some trial was graded on, and what the replay will read.
   const recordedFor = async (request: ProviderRequest, file: string, label: string) => {
     const recorded = await lookup(file, label);
-    return recorded && mode === "record" && request.readable?.(recorded.response.output) === false ? undefined : recorded;
+    if (!recorded || mode !== "record" || folder.wroteNow(path.basename(file))) return recorded;
+    return request.readable?.(recorded.response.output) === false ? undefined : recorded;
   };
   const replay = (r: FixtureFile["response"], fixture: string): ProviderResponse => {
     const { output, usage, latencyMs, refused, masked, via } = r;
@@ -182,7 +160,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       // match or one is to be written, as a live run with nothing recorded needs neither.
       let where: { file: string; label: string } | undefined;
       const place = () => (where ??= locate(request, options.trial));
-      const names = await recordedNames();
+      const names = await folder.names();
       const recorded = names.size > 0 ? await recordedFor(request, place().file, place().label) : undefined;
       if (recorded) return replay(recorded.response, place().label);
       if (mode === "offline") {
@@ -214,7 +192,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
-        names.add(path.basename(file));
+        folder.wrote(path.basename(file));
         return { live, entry };
       })();
       const entry = writing.then((w) => w.entry);

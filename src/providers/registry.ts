@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { ProviderRef } from "../core/types.js";
+import type { FixtureFolders } from "./fixture-folders.js";
 import { withFixtures, type FixtureMode } from "./fixtures.js";
 import { redacting, redactorFor } from "./redact.js";
 import type { Provider } from "./types.js";
@@ -14,6 +15,8 @@ export interface ProviderSetup {
   /** Fixtures folder (default: fixtures/ in the project). */
   fixturesDir: string;
   fixtures: FixtureMode;
+  /** The run's fixture folders, shared by all its providers, so each sees what any recorded (default: the provider's own). */
+  fixtureFolders?: FixtureFolders;
   env?: NodeJS.ProcessEnv;
   /** Gets what an SDK warns on the console at each call (a deprecated model) instead of the console. */
   onWarning?: (text: string) => void;
@@ -29,11 +32,11 @@ export async function createProvider(ref: ProviderRef, setup: ProviderSetup): Pr
   switch (kind) {
     case "openai": {
       const { createOpenAIProvider } = await import("./openai.js");
-      return withFixtures(redacting(createOpenAIProvider(rest, ref.config, setup.env), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+      return withFixtures(redacting(createOpenAIProvider(rest, ref.config, setup.env), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd, setup.fixtureFolders);
     }
     case "anthropic": {
       const { createAnthropicProvider } = await import("./anthropic.js");
-      return withFixtures(redacting(createAnthropicProvider(rest, ref.config, setup.env, setup.onWarning), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd);
+      return withFixtures(redacting(createAnthropicProvider(rest, ref.config, setup.env, setup.onWarning), redact), ref.config, fixturesDir, setup.fixtures, setup.cwd, setup.fixtureFolders);
     }
     case "exec": {
       // Never replayed: the point of exec is to run the user's current code.

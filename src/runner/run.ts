@@ -15,6 +15,7 @@ import { isModelGraded } from "../config/schema.js";
 import { gradeAtOnce, GraderError, type JudgeCall } from "../graders/index.js";
 import { checkGraderModule } from "../graders/javascript.js";
 import { reviewKey } from "../graders/review-key.js";
+import { FixtureFolders } from "../providers/fixture-folders.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
@@ -119,6 +120,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
       onWarning(text);
     });
   const providers = new Map<string, Promise<Provider>>();
+  // Suites on one model with different configs are different providers, but one set of fixtures.
+  const fixtureFolders = new FixtureFolders();
   // Every trial asks for its suite's provider by the same ref object: found by identity
   // first, so the ref is hashed once per suite rather than once per trial.
   const byRef = new WeakMap<ProviderRef, Promise<Provider>>();
@@ -128,7 +131,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     const key = hashOf(ref);
     p = providers.get(key);
     if (!p) {
-      p = createProvider(ref, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", ...(options.env ? { env: options.env } : {}), ...(warnOnce ? { onWarning: warnOnce } : {}) });
+      p = createProvider(ref, { cwd, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, fixtures: options.fixtures ?? "auto", fixtureFolders, ...(options.env ? { env: options.env } : {}), ...(warnOnce ? { onWarning: warnOnce } : {}) });
       providers.set(key, p);
     }
     byRef.set(ref, p);
