@@ -47,6 +47,22 @@ describe("aggregateSuite", () => {
     expect(s.judgePrompts).toEqual({ rubric: "h-rubric" });
   });
 
+  it("counts a shared answer's call once: its trial is judged and timed, but its tokens and cost are another trial's", () => {
+    const shared = { shared: true as const, usage: { inputTokens: 7, outputTokens: 7 }, costUsd: 4 };
+    const first = aggregateCase(caseOf("first"), [trial(0, { latencyMs: 20 }), trial(1, {})], 3, [3]);
+    const again = aggregateCase(caseOf("again"), [trial(0, { ...shared, latencyMs: 20 }), trial(1, { ...shared, passed: false })], 3, [3]);
+    const s = aggregateSuite(suite, [first, again], [3]);
+    expect(s.totals).toMatchObject({ trials: 4, passed: 3, failed: 1 });
+    expect(s.latencyMs.max).toBe(20);
+    expect(s.tokens).toEqual({ inputTokens: 2, outputTokens: 2 });
+    expect(s.costUsd).toBe(1);
+    // A suite whose answers were all paid for by another's costs nothing, known: not unknown.
+    const borrowed = aggregateSuite(suite, [again], [3]);
+    expect(borrowed.tokens).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(borrowed.costUsd).toBe(0);
+    expect(aggregateSuite(suite, [aggregateCase(caseOf("u"), [trial(0, { ...shared, costUsd: null })], 3, [3])], [3]).costUsd).toBe(0);
+  });
+
   it("counts a trial awaiting review as pending, neither passed nor failed", () => {
     const awaiting = { passed: null, pending: true, grades: [{ type: "human", pass: false, score: 0, reason: "awaiting review", pending: true } as Grade] };
     const c = aggregateCase(caseOf("p"), [trial(0, {}), trial(1, awaiting), trial(2, { passed: false })], 3, [3]);

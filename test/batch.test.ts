@@ -161,6 +161,23 @@ describe("eval --batch, interrupted and failing", () => {
     expect(suite.totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
   });
 
+  it("two cases sending one request share its batch answer, and its tokens and cost count once", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini", 2).replace("n: 1", "n: 0") });
+    const before = server.requests.length;
+    const r = await runHarness(["eval", ...fast, "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(batched(before)).toBe(3);
+    const suite = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0];
+    type Trial = { usage: { inputTokens: number; outputTokens: number }; costUsd: number; shared?: true };
+    const [first, second] = suite.cases.map((c: { trials: Trial[] }) => c.trials) as [Trial[], Trial[]];
+    // Each trial shows the answer's tokens and cost; the second case's were the first's call.
+    expect(second.map((t) => [t.usage, t.costUsd])).toEqual(first.map((t) => [t.usage, t.costUsd]));
+    expect([first.some((t) => t.shared), second.every((t) => t.shared)]).toEqual([false, true]);
+    const sum = (f: (t: Trial) => number) => first.reduce((s, t) => s + f(t), 0);
+    expect(suite.tokens).toEqual({ inputTokens: sum((t) => t.usage.inputTokens), outputTokens: sum((t) => t.usage.outputTokens) });
+    expect(suite.costUsd).toBeCloseTo(sum((t) => t.costUsd), 15);
+  });
+
   it("--batch with --offline is a usage error", async () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     const r = await runHarness(["eval", "--batch", "--offline"], { cwd: dir, env });

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../src/config/schema.js";
+import { aggregateCase, aggregateSuite } from "../src/core/aggregate.js";
 import type { LoadedSuite, RawRun, TrialResult } from "../src/core/types.js";
 import { ExitCode, FixtureError } from "../src/errors.js";
 import { createAnthropicProvider } from "../src/providers/anthropic.js";
@@ -199,14 +200,27 @@ describe("two cases sending the same request", () => {
   it("share one live answer per trial while recording, so the recording grades what its replay will", async () => {
     server!.latencyMs = 30;
     const suite = twins();
-    const recorded = trialsOf(await runSuites([suite], opts({ fixtures: "record", concurrency: 8 })));
+    const recording = await runSuites([suite], opts({ fixtures: "record", concurrency: 8 }));
+    const recorded = trialsOf(recording);
     // One call per trial, not one per case: two calls for one file would race to write it.
     expect(server!.requests).toHaveLength(3);
     expect(recorded[1]!.map((t) => t.output)).toEqual(recorded[0]!.map((t) => t.output));
     expect(new Set(recorded[0]!.map((t) => t.output)).size).toBe(3);
     await stopServer();
-    const replayed = trialsOf(await runSuites([suite], opts({ fixtures: "offline", env: {} })));
+    const replaying = await runSuites([suite], opts({ fixtures: "offline", env: {} }));
+    const replayed = trialsOf(replaying);
     expect(replayed.map((c) => c.map((t) => [t.output, t.latencyMs]))).toEqual(recorded.map((c) => c.map((t) => [t.output, t.latencyMs])));
+
+    // Each trial shows the answer's tokens and cost, as its graders saw them; the totals count
+    // the three calls the provider billed (numbered: 10, 11 and 12 tokens in, 5 out), once.
+    const price = priceOf(k.kind, k.model, {});
+    for (const run of [recording, replaying]) {
+      const trials = trialsOf(run);
+      expect(trials.flat().every((t, i) => t.usage !== null && t.costUsd === costOf(price, t.usage) && (t.shared === true) === i >= 3)).toBe(true);
+      const totals = aggregateSuite(suite, trials.map((c, i) => aggregateCase(suite.cases[i]!, c, 3, [3])), [3]);
+      expect(totals.tokens).toEqual({ inputTokens: 33, outputTokens: 15 });
+      expect(totals.costUsd).toBeCloseTo(costOf(price, { inputTokens: 33, outputTokens: 15 })!, 15);
+    }
   });
 
   it("share one answer across suites whose provider configs differ, so none is asked again and overwritten", async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { TrialResult } from "../src/core/types.js";
 import { hasOutput, TrialWithStoredOutput } from "../src/core/stored-output.js";
 import { UsageError } from "../src/errors.js";
-import { JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
+import { answerOf, JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
 import { hashOf } from "../src/core/hash.js";
 import { ROOT } from "./cli-run.js";
 import { makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
@@ -124,12 +124,15 @@ describe("run journal", () => {
   });
 
   it("a trial with its output on disk reports and serialises as the trial it was", () => {
-    for (const plain of [trial(3, { output: "long answer" }), trial(4, { output: "declined", refused: true, passed: false, grades: [{ type: "contains", pass: false, score: 0, reason: "r" }] }), trial(5, { output: "cut sh", truncated: true })]) {
+    const given = trial(6, { output: "another case's answer", shared: true });
+    for (const plain of [trial(3, { output: "long answer" }), trial(4, { output: "declined", refused: true, passed: false, grades: [{ type: "contains", pass: false, score: 0, reason: "r" }] }), trial(5, { output: "cut sh", truncated: true }), given]) {
       let reads = 0;
       const stored = new TrialWithStoredOutput(plain, () => (reads++, plain.output!));
       expect(JSON.stringify(stored, null, 2)).toBe(JSON.stringify(plain, null, 2));
       expect(Object.keys(stored.toJSON())).toEqual(Object.keys(plain));
       expect("refused" in stored).toBe(plain.refused === true);
+      // Graded again on a resume, a shared answer is still counted on the trial given it first.
+      expect(answerOf(stored, stored.output).shared).toBe(plain.shared);
       // Whether it was answered is known without reading the output back.
       const before = reads;
       expect(hasOutput(stored)).toBe(true);

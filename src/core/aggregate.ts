@@ -121,6 +121,9 @@ function trialTotals(cases: readonly CaseResult[]) {
       if (t.truncated) totals.truncations++;
       // Trials read back from a journal or a report are not checked field by field: a missing count is 0.
       if (t.usage !== null) totals.withUsage++;
+      // A shared answer's call is counted on the trial given it first: twice, the totals would
+      // say twice what the provider billed.
+      if (t.shared) continue;
       totals.inputTokens += t.usage?.inputTokens ?? 0;
       totals.outputTokens += t.usage?.outputTokens ?? 0;
       if (t.costUsd === null) totals.unpriced++;

@@ -21,6 +21,7 @@ export class TrialWithStoredOutput implements TrialResult {
   declare readonly refused?: true;
   declare readonly truncated?: true;
   declare readonly recorded?: true;
+  declare readonly shared?: true;
   declare readonly masked?: string[];
   readonly #read: () => string;
 
@@ -40,6 +41,7 @@ export class TrialWithStoredOutput implements TrialResult {
     if (trial.refused) (this as { refused?: true }).refused = true;
     if (trial.truncated) (this as { truncated?: true }).truncated = true;
     if (trial.recorded) (this as { recorded?: true }).recorded = true;
+    if (trial.shared) (this as { shared?: true }).shared = true;
     if (trial.masked) (this as { masked?: string[] }).masked = trial.masked;
     this.#read = read;
   }
@@ -67,6 +69,7 @@ export class TrialWithStoredOutput implements TrialResult {
     if (this.refused) plain.refused = true;
     if (this.truncated) plain.truncated = true;
     if (this.recorded) plain.recorded = true;
+    if (this.shared) plain.shared = true;
     if (this.masked) plain.masked = this.masked;
     return plain;
   }

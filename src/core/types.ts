@@ -156,6 +156,12 @@ export interface TrialResult {
   truncated?: true;
   /** A live answer written to the fixtures by this run (--record): with `cached`, what --resume --record may keep. */
   recorded?: true;
+  /**
+   * The answer of one call (one fixture) that another trial of this run was given first, as
+   * cases sending the same request share it: usage and cost are the answer's, as graded, and
+   * the suite's totals leave them out, so the call is counted once.
+   */
+  shared?: true;
   /** Where the secrets masked out of this answer came from ("$PGPASSWORD"), when any were. */
   masked?: string[];
   /** Judge calls made to grade this trial; null when none. */

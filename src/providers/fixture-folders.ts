@@ -17,6 +17,11 @@ export interface FixtureFolder {
   wrote(name: string): void;
   /** Whether this run wrote the fixture: it is what this run graded, never to be asked again. */
   wroteNow(name: string): boolean;
+  /**
+   * Notes that a trial of this run is given the fixture's answer: true when one already was
+   * (or this run's call wrote it), so the answer's one call is counted once.
+   */
+  givenBefore(name: string): boolean;
 }
 
 /** The fixture folders of one run, by path. Per run, so that the next run lists them afresh. */
@@ -37,6 +42,7 @@ function openFolder(folder: string, tidy: boolean): FixtureFolder {
   let listing: Promise<Set<string>> | undefined;
   let listed: Set<string> | undefined;
   const written = new Set<string>();
+  const given = new Set<string>();
   const names = () =>
     (listing ??= readdir(folder).then(
       async (found) => {
@@ -52,9 +58,15 @@ function openFolder(folder: string, tidy: boolean): FixtureFolder {
     names,
     wrote(name) {
       written.add(name);
+      given.add(name);
       listed?.add(name);
     },
     wroteNow: (name) => written.has(name),
+    givenBefore(name) {
+      if (given.has(name)) return true;
+      given.add(name);
+      return false;
+    },
   };
 }
 

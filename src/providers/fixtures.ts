@@ -112,12 +112,13 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     if (!recorded || mode !== "record" || folder.wroteNow(path.basename(file))) return recorded;
     return request.readable?.(recorded.response.output) === false ? undefined : recorded;
   };
-  const replay = (r: FixtureFile["response"], fixture: string): ProviderResponse => {
+  // `shared`: another trial of this run was given this answer first, and counts its call.
+  const replay = (r: FixtureFile["response"], fixture: string, shared: boolean): ProviderResponse => {
     const { output, usage, latencyMs, refused, masked, via } = r;
     // Cost is priced now, not when recorded: the price table is the thing that changes.
     const cost = costOf(price, usage);
     const costUsd = cost !== null && via === "batch" ? cost * BATCH_DISCOUNT : cost;
-    return { output, usage, latencyMs, costUsd, cached: true, fixture, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}) };
+    return { output, usage, latencyMs, costUsd, cached: true, fixture, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}), ...(shared ? { shared } : {}) };
   };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
@@ -137,7 +138,18 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       return answers.size;
     },
   };
-  const fromBatchFor = (request: ProviderRequest, trial: number) => (fromBatch.size > 0 ? fromBatch.get(batchCustomId(provider, request, trial)) : undefined);
+  // A batch asks identical requests once (runner/batch.ts): the cases given that one answer
+  // count its cost once, as they do a fixture's.
+  const givenFromBatch = new Set<string>();
+  const fromBatchFor = (request: ProviderRequest, trial: number): ProviderResponse | undefined => {
+    if (fromBatch.size === 0) return undefined;
+    const id = batchCustomId(provider, request, trial);
+    const answer = fromBatch.get(id);
+    if (answer === undefined) return undefined;
+    if (givenFromBatch.has(id)) return { ...answer, shared: true };
+    givenFromBatch.add(id);
+    return answer;
+  };
   const callLive = async (request: ProviderRequest, options: CallOptions, place: () => { label: string }): Promise<ProviderResponse> => {
     try {
       return await provider.call(request, options);
@@ -161,8 +173,13 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       let where: { file: string; label: string } | undefined;
       const place = () => (where ??= locate(request, options.trial));
       const names = await folder.names();
-      const recorded = names.size > 0 ? await recordedFor(request, place().file, place().label) : undefined;
-      if (recorded) return replay(recorded.response, place().label);
+      const name = names.size > 0 ? path.basename(place().file) : undefined;
+      // One call answered every case that sends this request: the run counts it once, on the
+      // trial that asked first, in a replay as in the recording, so the two cost alike. Settled
+      // here, in the order trials asked, as the reads below end in any order.
+      const shared = name !== undefined && names.has(name) && folder.givenBefore(name);
+      const recorded = name !== undefined ? await recordedFor(request, place().file, place().label) : undefined;
+      if (recorded) return replay(recorded.response, place().label, shared);
       if (mode === "offline") {
         throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${place().label})`, {
           hint: "record it with a key: harness eval --record",
@@ -175,7 +192,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       // graded by all who share it.
       for (let sharing = recording.get(file); sharing; sharing = recording.get(file)) {
         const entry = await sharing.catch(() => undefined);
-        if (entry) return replay(entry.response, label);
+        if (entry) return replay(entry.response, label, true);
       }
       const writing = (async () => {
         const batched = fromBatchFor(request, options.trial);

@@ -50,6 +50,12 @@ export interface ProviderResponse {
   truncated?: true;
   /** A live answer the fixtures layer wrote to a fixture (--record). */
   recorded?: true;
+  /**
+   * The answer of one call that another trial of this run was given first (cases sending the
+   * same request share a fixture): its usage and cost are the answer's, to grade, but that
+   * trial's to count.
+   */
+  shared?: true;
   /** The fixture file a replayed answer came from, relative to the project folder: an answer found unreadable names it. */
   fixture?: string;
   /** The provider's rate-limit headers say a window is used up for this many ms: pause, don't collect 429s. */

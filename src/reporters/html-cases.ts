@@ -40,7 +40,7 @@ function renderTrial(t: TrialResult): string {
   const output = text === null ? `<span class="none">no output</span>` : `<pre class="output">${escUntrusted(text)}</pre>`;
   const error = t.error ? `<p class="error">${esc(t.error.category)}: ${escUntrusted(t.error.message)}</p>` : "";
   const grades = t.grades.length > 0 ? `<ul class="grades">${t.grades.map(renderGrade).join("")}</ul>` : "";
-  const meta = [fmtMs(t.latencyMs ?? Number.NaN), fmtUsd(t.costUsd), t.cached ? "from fixture" : "live", t.retries > 0 ? `${t.retries} retries` : ""].filter(Boolean).join(" · ");
+  const meta = [fmtMs(t.latencyMs ?? Number.NaN), fmtUsd(t.costUsd), t.cached ? "from fixture" : "live", t.shared ? "shared answer, counted on another trial" : "", t.retries > 0 ? `${t.retries} retries` : ""].filter(Boolean).join(" · ");
   return `<tr class="trial ${status}"><td>${t.index + 1}</td><td><span class="badge ${status}">${status}</span></td><td>${output}${error}</td><td>${grades}</td><td class="meta">${esc(meta)}</td></tr>`;
 }
 

@@ -69,7 +69,7 @@ export interface PriorTrials {
 
 /** A finished trial's answer, as the provider gave it: to grade it again without asking again. */
 export function answerOf(t: TrialResult, output: string): ProviderResponse {
-  return { output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}), ...(t.truncated ? { truncated: true as const } : {}), ...(t.recorded ? { recorded: true as const } : {}), ...(t.masked ? { masked: t.masked } : {}) };
+  return { output, usage: t.usage, costUsd: t.costUsd, latencyMs: t.latencyMs, cached: t.cached, ...(t.refused ? { refused: true as const } : {}), ...(t.truncated ? { truncated: true as const } : {}), ...(t.recorded ? { recorded: true as const } : {}), ...(t.shared ? { shared: true as const } : {}), ...(t.masked ? { masked: t.masked } : {}) };
 }
 
 /**

@@ -593,6 +593,7 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
     if (response.refused) trial.refused = true;
     if (response.truncated) trial.truncated = true;
     if (response.recorded) trial.recorded = true;
+    if (response.shared) trial.shared = true;
     if (response.masked) trial.masked = response.masked;
     return trial;
   };
