@@ -573,6 +573,15 @@ describe.each(JUDGES)("votes with an $kind judge", (j) => {
     expect(t.judge?.calls).toBe(3);
   });
 
+  it("a judge's answer that suites with differing judge configs share is one call, and counted once", async () => {
+    server.handle(route(() => verdict("pass")));
+    const first = judgedSuite(j, [RUBRIC]);
+    const priced = { ...first, name: "priced", judge: { ...first.judge!, config: { ...first.judge!.config, inputPricePerMTok: 1, outputPricePerMTok: 1 } } };
+    const run = await runSuites([first, priced], opts({ fixtures: "record", concurrency: 1 }));
+    expect(judgeRequests()).toHaveLength(1);
+    expect(allTrials(run).map((t) => t.judge?.calls ?? 0)).toEqual([1, 0]);
+  });
+
   it("records one fixture per vote, and replays them offline (no server, no key) to the same verdict", async () => {
     const script: ("pass" | "fail")[] = ["pass", "fail", "pass"];
     server.handle(route((_, n) => verdict(script[n]!, `vote answer ${n}: ${script[n]}`)));

@@ -430,8 +430,8 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     }
     if (!outcome.ok) throw new GraderError(`judge ${judge.id} ${outcome.error.category}: ${byVote(outcome.error.message, vote)}`, outcome.error.category);
     const r = outcome.response;
-    // Counted once, by the trial whose grading made the call.
-    if (!first) return r;
+    // Counted once, by the trial whose grading made the call (or was given a fixture's answer first).
+    if (!first || r.shared) return r;
     if (r.masked) usage.masked = [...(usage.masked ?? []), ...r.masked];
     usage.calls++;
     usage.latencyMs += r.latencyMs ?? 0;
