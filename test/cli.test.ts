@@ -708,6 +708,12 @@ describe("errors the user can cause", () => {
     const report = JSON.parse(await readFile(path.join(dir, "cut.json"), "utf8"));
     expect(report.suites[0].truncations).toBe(10);
     expect(report.suites[0].cases[0].trials[0]).toMatchObject({ output: "ok, the warranty covers", passed: true, truncated: true });
+    // Recorded, the replay says so too: the fixture keeps that the answer was cut.
+    expect((await runHarness(["eval", "-q", "--retries", "0", "--record", "--fixtures", "fx"], { cwd: dir, env })).code).toBe(0);
+    const replay = await runHarness(["eval", "-q", "--offline", "--fixtures", "fx", "-o", "replay.json"], { cwd: dir });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain("10 answers cut at the token limit (maxTokens)");
+    expect(JSON.parse(await readFile(path.join(dir, "replay.json"), "utf8")).suites[0].truncations).toBe(10);
   });
 
   it("the SDK's warning that a model is deprecated is said once in the run, not at every call", async () => {

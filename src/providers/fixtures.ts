@@ -32,6 +32,7 @@ const FixtureFileSchema = z.object({
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).nullable(),
     latencyMs: z.number().nonnegative().nullable(),
     refused: z.literal(true).optional(),
+    truncated: z.literal(true).optional(),
     // Said again on replay: the recorded answer holds *** where a secret was.
     masked: z.array(z.string()).optional(),
     // An answer a provider batch gave was paid at the batch discount: priced at list price on
@@ -114,11 +115,11 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
   };
   // `shared`: another trial of this run was given this answer first, and counts its call.
   const replay = (r: FixtureFile["response"], fixture: string, shared: boolean): ProviderResponse => {
-    const { output, usage, latencyMs, refused, masked, via } = r;
+    const { output, usage, latencyMs, refused, truncated, masked, via } = r;
     // Cost is priced now, not when recorded: the price table is the thing that changes.
     const cost = costOf(price, usage);
     const costUsd = cost !== null && via === "batch" ? cost * BATCH_DISCOUNT : cost;
-    return { output, usage, latencyMs, costUsd, cached: true, fixture, ...(refused ? { refused } : {}), ...(masked ? { masked } : {}), ...(shared ? { shared } : {}) };
+    return { output, usage, latencyMs, costUsd, cached: true, fixture, ...(refused ? { refused } : {}), ...(truncated ? { truncated } : {}), ...(masked ? { masked } : {}), ...(shared ? { shared } : {}) };
   };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
@@ -205,7 +206,7 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
           provider: provider.id,
           trial: options.trial,
           request: provider.requestIdentity(request),
-          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}), ...(live.masked ? { masked: live.masked } : {}), ...(batched ? { via: "batch" as const } : {}) },
+          response: { output: live.output, usage: live.usage, latencyMs: live.latencyMs === null ? null : Math.round(live.latencyMs), ...(live.refused ? { refused: live.refused } : {}), ...(live.truncated ? { truncated: live.truncated } : {}), ...(live.masked ? { masked: live.masked } : {}), ...(batched ? { via: "batch" as const } : {}) },
           recordedAt: new Date().toISOString(),
         };
         await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, "fixture");
