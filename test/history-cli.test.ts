@@ -118,6 +118,9 @@ describe("eval --history, then harness history", () => {
     expect(all.map((e) => e.suites.wait.k)).toEqual([2, 3, 2]);
     expect(all[1]!.runId).toBe(completed!.runId);
     expect(all[2]!.runId).not.toBe(completed!.runId);
+    // Read back, one run is one run: its later line stands for it.
+    const shown = await runHarness(["history"], { cwd: dir });
+    expect(shown.stdout).toContain("over the last 2 runs");
   });
 
   it("an interrupted run is not added to the history", async () => {

@@ -5,7 +5,7 @@ import { appendLine } from "../io/append-line.js";
 import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, type HistoryEntry } from "./schema.js";
 
 export interface History {
-  /** Oldest first, in file order. */
+  /** Oldest first, in file order; one per run (its last line, where a --resume added another). */
   entries: HistoryEntry[];
   /** False when there was no file. */
   exists: boolean;
@@ -58,7 +58,19 @@ export async function readHistory(file: string, label = file, { forRun = true }:
   if (problems.length > 0) {
     throw new ConfigError(problems, { hint: `delete or fix the line${problems.length === 1 ? "" : "s"} named above; every other line is one run, oldest first`, forRun });
   }
-  return { entries, exists: true, tornLine };
+  return { entries: lastOfEachRun(entries), exists: true, tornLine };
+}
+
+/**
+ * A --resume that ran trials again (errored ones) finishes its run anew, and the file, only
+ * ever appended to, gets a second line with the same runId: the later one is the run.
+ */
+function lastOfEachRun(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  const last = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (e.runId !== undefined) last.set(e.runId, i);
+  });
+  return entries.filter((e, i) => e.runId === undefined || last.get(e.runId) === i);
 }
 
 export async function appendHistory(file: string, entry: HistoryEntry): Promise<void> {
