@@ -53,10 +53,19 @@ describe("the run these reporters render", () => {
   it("says how to accept the drop if it was meant, in the terminal and in Markdown; not for a floor, which --update-baseline does not move", () => {
     const hint = "If the change is intended, accept it as the new reference: harness eval --update-baseline, then commit evals/baseline.json.";
     expect(renderTerminal(result, { color: false })).toContain(`\n${hint}`);
-    expect(renderMarkdown(result)).toContain("\nIf the change is intended, accept it as the new reference: `harness eval --update-baseline`, then commit evals/baseline.json.\n");
+    expect(renderMarkdown(result)).toContain(`\n${hint}\n`);
+    // Another baseline than the default: the command names it, or it would write the default.
+    const elsewhere = { ...result, gate: { ...result.gate, baseline: { ...result.gate.baseline!, path: "base/other.json" } } };
+    expect(renderTerminal(elsewhere, { color: false })).toContain("harness eval --baseline base/other.json --update-baseline, then commit base/other.json.");
     const floorOnly = { ...result, gate: { ...result.gate, regressions: [{ kind: "threshold" as const, suite: "refund-policy", message: "pass^5 0.875 is below the threshold 0.9" }] } };
     expect(renderTerminal(floorOnly, { color: false })).not.toContain("If the change is intended");
     expect(renderMarkdown(floorOnly)).not.toContain("If the change is intended");
+    // Nor where a floor failed beside the drop: --update-baseline would still fail on it.
+    const withFloor = { ...result, gate: { ...result.gate, regressions: [...result.gate.regressions, floorOnly.gate.regressions[0]!] } };
+    expect(renderTerminal(withFloor, { color: false })).not.toContain("If the change is intended");
+    // Nor for a case undecided for its errors: --update-baseline keeps its entry as it was.
+    const undecided = { ...result, comparison: { ...result.comparison!, cases: result.comparison!.cases.map((c) => (c.caseId === "refund-window" ? { ...c, status: "undecided" as const } : c)) } };
+    expect(renderTerminal(undecided, { color: false })).not.toContain("If the change is intended");
   });
 
   it("has the regression the gate found", () => {

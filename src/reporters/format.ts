@@ -1,7 +1,8 @@
 /** Number formatting shared by the human-readable reporters. "—" means "could not be computed", never zero. */
 
+import { DEFAULT_BASELINE_PATH } from "../defaults.js";
 import { showControlChars } from "../core/text.js";
-import type { JudgeAgreement, RunResult, SuiteComparison, SuiteResult } from "../core/types.js";
+import type { JudgeAgreement, Regression, RunResult, SuiteComparison, SuiteResult } from "../core/types.js";
 
 export const DASH = "—";
 
@@ -150,11 +151,17 @@ export function vsBaseline(cmp: SuiteComparison | undefined, s: Pick<SuiteResult
 /**
  * How to accept a drop the gate failed on, when it was meant (a prompt made stricter, a model
  * swapped on purpose): a failed gate that named only what dropped left that to the README.
- * Undefined when nothing failed for a drop against the baseline: thresholds are floors that
- * --update-baseline does not move.
+ * Only where doing so would pass: every problem a drop (not a floor, which --update-baseline
+ * does not move, nor pending reviews under --pending fail), and none a case undecided for its
+ * errors, whose entry --update-baseline keeps as it was.
  */
-export function acceptHint(result: Pick<RunResult, "gate">): string | undefined {
+export function acceptHint(result: Pick<RunResult, "gate" | "comparison">): string | undefined {
   const g = result.gate;
-  if (!g.judged || !g.baseline || !g.regressions.some((r) => r.kind === "case" || r.kind === "suite")) return undefined;
-  return `If the change is intended, accept it as the new reference: harness eval --update-baseline, then commit ${g.baseline.path || "the baseline"}.`;
+  if (!g.judged || !g.baseline || g.regressions.length === 0) return undefined;
+  const dropped = (r: Regression) =>
+    r.kind === "suite" || (r.kind === "case" && result.comparison?.cases.find((c) => c.suite === r.suite && c.caseId === r.caseId)?.status === "regressed");
+  if (!g.regressions.every(dropped)) return undefined;
+  const path = g.baseline.path || DEFAULT_BASELINE_PATH;
+  const flag = path === DEFAULT_BASELINE_PATH ? "" : ` --baseline ${path}`;
+  return `If the change is intended, accept it as the new reference: harness eval${flag} --update-baseline, then commit ${path}.`;
 }

@@ -95,7 +95,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   }
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
   const hint = acceptHint(result);
-  if (hint) tail.push("", cell(hint).replace("harness eval --update-baseline", "`harness eval --update-baseline`"));
+  if (hint) tail.push("", cell(hint));
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
