@@ -291,6 +291,30 @@ describe("signFlipTest on few cases with awkward denominators", () => {
     expect(r.pRise).toBeCloseTo(want.pRise, 12);
     expect(r.pDrop).toBeCloseTo(0.0534259, 6); // not significant at 0.05
   });
+
+  it("counts ties exactly there too: five cases that each dropped can give no p below 1/32", () => {
+    // Suites of their own sizes: the common denominator passes 2^40. Floats rounded to a grid
+    // lost the observed sum's own chance from its tail, and said p = 0.
+    const pairs = [38, 28, 33, 41, 35].map((n) => pair(n, n - 6, n, n));
+    const r = signFlipTest(pairs);
+    expect(r.method).toBe("exact");
+    expect(r.pDrop).toBe(1 / 32);
+    expect(r.pRise).toBe(1);
+  });
+
+  it("equals brute-force enumeration for 150 random sets of few cases with trial counts of 25 to 45", () => {
+    const rand = mulberry32(4077);
+    for (let rep = 0; rep < 150; rep++) {
+      const m = 2 + Math.floor(rand() * 6);
+      const pairs = Array.from({ length: m }, (_, i) => {
+        const refN = 25 + Math.floor(rand() * 21);
+        // One case in three with a few more or fewer trials on the candidate's side (errored ones).
+        const candN = i === 0 && rand() < 0.5 ? refN - 1 - Math.floor(rand() * 2) : refN;
+        return pair(Math.floor(rand() * (refN + 1)), Math.floor(rand() * (candN + 1)), refN, candN);
+      });
+      expectExact(pairs, bruteLaw(pairs));
+    }
+  });
 });
 
 describe("signFlipTest holds α whatever the trial counts", () => {

@@ -54,37 +54,46 @@ function gcd(a: number, b: number): number {
 }
 
 /** One case's law under "no difference": the differences it could have shown, and their chances. */
-interface CaseLaw {
-  values: number[];
+interface CaseLaw<T = number> {
+  values: T[];
+  probs: number[];
+}
+
+/** The splits of a case's passes between the models (candidate's, reference's) it could have shown, and their chances. */
+interface CaseSplits {
+  splits: [cand: number, ref: number][];
   probs: number[];
 }
 
 /**
  * Case i's law under "no difference", given what cannot tell the two models apart.
  * - Equal trials: its two counts are exchangeable, so given the pair either model is as
- *   likely to hold the larger: ±|d_i|, each with chance ½ (the sign flip).
+ *   likely to hold the larger: the counts as seen or swapped, ±d_i, each with chance ½ (the
+ *   sign flip).
  * - Unequal trials: the counts are not exchangeable (a rate over 3 trials spreads wider than
  *   one over 10, and one-sidedly near 100%), so flipping the sign is not "no difference":
  *   at 3 trials against 10 it called noise a drop in 7.1% of test/paired.test.ts's seeded
  *   runs at α 0.05. The trials are exchangeable: given the case's passes, which of them
  *   were the candidate's is hypergeometric, as in Fisher's test.
- * `diff(cand, ref)` is cand/n_c − ref/n_r, on the caller's scale.
  */
-function caseLaw({ reference: r, candidate: c }: PairedCounts, diff: (cand: number, ref: number) => number): CaseLaw {
-  if (r.n === c.n) {
-    const a = Math.abs(diff(c.c, r.c));
-    return a === 0 ? { values: [0], probs: [1] } : { values: [-a, a], probs: [0.5, 0.5] };
-  }
+function caseSplits({ reference: r, candidate: c }: PairedCounts): CaseSplits {
+  if (r.n === c.n) return c.c === r.c ? { splits: [[c.c, r.c]], probs: [1] } : { splits: [[c.c, r.c], [r.c, c.c]], probs: [0.5, 0.5] };
   const passes = r.c + c.c;
   const all = r.n + c.n;
   const denom = logChoose(all, c.n);
-  const values: number[] = [];
+  const splits: [number, number][] = [];
   const probs: number[] = [];
   for (let k = Math.max(0, passes - r.n); k <= Math.min(c.n, passes); k++) {
-    values.push(diff(k, passes - k));
+    splits.push([k, passes - k]);
     probs.push(Math.exp(logChoose(passes, k) + logChoose(all - passes, c.n - k) - denom));
   }
-  return { values, probs };
+  return { splits, probs };
+}
+
+/** A case's law on the caller's scale: `diff(cand, ref)` is cand/n_c − ref/n_r on it. */
+function caseLaw<T>(pair: PairedCounts, diff: (cand: number, ref: number) => T): CaseLaw<T> {
+  const { splits, probs } = caseSplits(pair);
+  return { values: splits.map(([cand, ref]) => diff(cand, ref)), probs };
 }
 
 /**
@@ -110,6 +119,27 @@ function integerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw[]; observe
   return { laws, observed };
 }
 
+function gcdBig(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+}
+
+/**
+ * The laws as whole numbers on a common scale however large, in BigInt: for few cases whose
+ * trial counts (errored trials left out, suites of their own sizes) make the common
+ * denominator too large for a double. Rounded floats there lost the observed sum's own
+ * chance from its tail: five cases that could give no p below 1/32 gave 0.
+ */
+function bigIntegerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw<bigint>[]; observed: bigint } {
+  let lcm = 1n;
+  for (const { reference: r, candidate: c } of pairs) {
+    const den = BigInt(r.n * c.n);
+    lcm = (lcm / gcdBig(lcm, den)) * den;
+  }
+  const scaled = (p: PairedCounts) => (cand: number, ref: number) => BigInt(cand * p.reference.n - ref * p.candidate.n) * (lcm / BigInt(p.reference.n * p.candidate.n));
+  return { laws: pairs.map((p) => caseLaw(p, scaled(p))), observed: pairs.reduce((sum, p) => sum + scaled(p)(p.candidate.c, p.reference.c), 0n) };
+}
+
 /**
  * Exact paired permutation test on per-case pass-rate differences, one-sided both ways: the
  * law of Σ d_i when the two models do equally well on every case is the convolution of the
@@ -128,7 +158,11 @@ export function signFlipTest(pairs: readonly PairedCounts[], maxExactWork = DEFA
   // Few cases but awkward denominators: count the reachable sums themselves, never the
   // normal approximation, which is far off at six or seven cases.
   const combinations = laws.reduce((s, law) => s * law.values.length, 1);
-  if (combinations <= MAX_LISTED) return { mean, ...reachableSums(laws, observed, ints === null ? 1e-9 : 0), method: "exact" };
+  if (combinations <= MAX_LISTED) {
+    if (ints !== null) return { mean, ...reachableSums(laws, observed, 0, (a, b) => a + b), method: "exact" };
+    const big = bigIntegerLaws(pairs);
+    return { mean, ...reachableSums(big.laws.filter((law) => law.values.length > 1), big.observed, 0n, (a, b) => a + b), method: "exact" };
+  }
   return { mean, ...normalLimit(laws, observed, ints !== null), method: "normal" };
 }
 
@@ -206,29 +240,27 @@ export function meanInterval(values: readonly number[], level = 0.95): [number, 
 }
 
 /**
- * The exact p-values by the law of the sum kept as a map of the sums that occur: at most
- * the product of the cases' value counts, whatever the denominators. `tolerance` makes float
- * sums that differ by rounding count as equal (integers need none).
+ * The exact p-values by the law of the sum kept as a map of the sums that occur: at most the
+ * product of the cases' value counts, whatever the denominators. Whole numbers only (doubles
+ * within 2^53, or BigInt), so equal sums are equal keys and the observed one is in both tails.
  */
-function reachableSums(laws: readonly CaseLaw[], observedSum: number, tolerance: number): { pDrop: number; pRise: number } {
-  let dist = new Map<number, number>([[0, 1]]);
-  const key = (v: number) => (tolerance > 0 ? Math.round(v / tolerance) * tolerance : v);
+function reachableSums<T extends number | bigint>(laws: readonly CaseLaw<T>[], observed: T, zero: T, add: (a: T, b: T) => T): { pDrop: number; pRise: number } {
+  let dist = new Map<T, number>([[zero, 1]]);
   for (const { values, probs } of laws) {
-    const next = new Map<number, number>();
+    const next = new Map<T, number>();
     for (const [s, p] of dist) {
       values.forEach((v, j) => {
-        const t = key(s + v);
+        const t = add(s, v);
         next.set(t, (next.get(t) ?? 0) + p * probs[j]!);
       });
     }
     dist = next;
   }
-  const observed = key(observedSum);
   let below = 0;
   let above = 0;
   for (const [s, p] of dist) {
-    if (s <= observed + tolerance / 2) below += p;
-    if (s >= observed - tolerance / 2) above += p;
+    if (s <= observed) below += p;
+    if (s >= observed) above += p;
   }
   return { pDrop: Math.min(1, below), pRise: Math.min(1, above) };
 }
