@@ -698,7 +698,7 @@ describe("errors the user can cause", () => {
     const empty = await runHarness(["eval", ...common, "-o", "empty.json"], { cwd: dir, env });
     expect(empty.code).toBe(3);
     expect(empty.stderr).toMatch(/trials errored \(max-tokens \d+\)/);
-    expect(empty.stderr).toContain("the model stopped at the token limit before writing any text (finish_reason \"length\"): nothing to grade; raise the provider's maxTokens");
+    expect(empty.stderr).toContain("the model stopped at the token limit before writing any text (finish_reason \"length\"): nothing to grade; raise maxTokens in this model's config");
     expect(empty.stderr).toContain("fix the provider's maxTokens (answers stopped at it before any text)");
     server.handle(() => cutAt("ok, the warranty covers"));
     const cut = await runHarness(["eval", ...common, "-o", "cut.json"], { cwd: dir, env });

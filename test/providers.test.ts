@@ -402,7 +402,7 @@ describe.each(TARGETS)("$kind provider contract", (target) => {
         server.handle(() => ({ kind: "body", body: stoppedFor(limit, text) }));
         const err = await callError(make());
         expect(err.category).toBe("max-tokens");
-        expect(err.message).toBe(`${target.kind}:${target.model}: the model stopped at the token limit before writing any text (${said} "${limit}"): nothing to grade; raise the provider's maxTokens (a reasoning model spends part of it thinking)`);
+        expect(err.message).toBe(`${target.kind}:${target.model}: the model stopped at the token limit before writing any text (${said} "${limit}"): nothing to grade; raise maxTokens in this model's config (a reasoning model spends part of it thinking)`);
         // The same request would stop at the same limit: not retried.
         expect(RETRYABLE.has(err.category)).toBe(false);
       }

@@ -14,7 +14,7 @@ import { createProvider } from "../src/providers/registry.js";
 import { callWithRetries, type CallContext } from "../src/runner/call.js";
 import { Reachability } from "../src/runner/reachability.js";
 import { backoffDelay, DEFAULT_RETRY, sleep } from "../src/runner/retry.js";
-import { runSuites, type RunOptions } from "../src/runner/run.js";
+import { runSuites, whatToFix, type RunOptions } from "../src/runner/run.js";
 import { trialKey, type PriorTrials } from "../src/runner/journal.js";
 import { reviewKey } from "../src/graders/review-key.js";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
@@ -760,5 +760,13 @@ describe("a run whose trials need no I/O still hears a stop", () => {
     expect(cancelled + missing).toBe(50_000);
     // Trials start 256 at a time between turns of the loop.
     expect(missing, `${missing} ran to the end`).toBeLessThanOrEqual(256);
+  });
+});
+
+describe("whatToFix", () => {
+  it("names whose maxTokens to raise: the judge's when its answers were the empty ones (an exec: provider has none)", () => {
+    expect(whatToFix("max-tokens", "judge")).toBe("the judge's config maxTokens (answers stopped at it before any text)");
+    expect(whatToFix("max-tokens", "provider")).toBe("the provider's maxTokens (answers stopped at it before any text)");
+    expect(whatToFix("max-tokens")).toBe("the provider's maxTokens (answers stopped at it before any text)");
   });
 });

@@ -15,7 +15,7 @@ const NOTHING: Record<Cut, string> = {
 };
 
 const FIX: Record<Cut, string> = {
-  "max-tokens": "; raise the provider's maxTokens (a reasoning model spends part of it thinking)",
+  "max-tokens": "; raise maxTokens in this model's config (a reasoning model spends part of it thinking)",
   "context-length": "; shorten the prompt or the case's inputs, or use a model with a longer context",
   "content-filter": "",
 };

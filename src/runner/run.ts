@@ -498,7 +498,8 @@ function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: nu
  */
 export function whatToFix(category: string | undefined, from?: "provider" | "judge"): string {
   if (category === "grader-error") return "the graders (a javascript grader that throws, a max-cost on a model with no price)";
-  if (category === "max-tokens") return "the provider's maxTokens (answers stopped at it before any text)";
+  // A judge's empty answers are the judge's maxTokens to raise (an exec: provider has none).
+  if (category === "max-tokens") return `the ${from === "judge" ? "judge's config" : "provider's"} maxTokens (answers stopped at it before any text)`;
   if (category === "content-filter") return "the prompt (a content filter stopped the answers before any text)";
   if (category === "malformed-output") return from === undefined ? "the judge (its answers could not be read) or the provider" : `the ${from} (its answers could not be read)`;
   return "the provider, key or fixtures";
