@@ -27,9 +27,9 @@ function verdict(result: RunResult): string {
   // A sound shard is not judged on its own (judged false): harness merge judges the whole.
   if (g.deferred) return `<div class="verdict pass">Gate deferred: ${esc(g.notJudgedReason ?? "")}</div>`;
   if (!g.judged) return `<div class="verdict not-judged">Not judged: ${esc(g.notJudgedReason ?? "")}</div>`;
-  const awaiting = g.pending.trials > 0 ? `, with ${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} awaiting human review` : "";
+  const awaiting = g.pending.trials > 0 ? `, with ${plural(g.pending.trials, "trial")} awaiting human review` : "";
   const accepted = acceptedAsBaseline(result);
-  if (accepted !== undefined) return `<div class="verdict pass">Accepted as the new baseline: ${accepted} change${accepted === 1 ? "" : "s"} against the old one, not enforced${awaiting}</div>`;
+  if (accepted !== undefined) return `<div class="verdict pass">Accepted as the new baseline: ${plural(accepted, "change")} against the old one, not enforced${awaiting}</div>`;
   if (g.status === "pass") return `<div class="verdict pass">Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}${awaiting}</div>`;
   return `<div class="verdict fail">Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}</div>`;
 }

@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptHint, acceptedAsBaseline, agreementLabel, DASH, erroredTrials, markdownLine, describeAgreement, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, suitePart, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -15,9 +15,9 @@ function verdictLine(result: RunResult): string {
   if (g.deferred) return `### ⏳ Gate deferred: ${cell(g.notJudgedReason ?? "")}`;
   // The reason quotes a server's error or an exec command: untrusted text, as any cell.
   if (!g.judged) return `### ⚠️ Not judged: ${cell(g.notJudgedReason ?? "")}`;
-  const awaiting = g.pending.trials > 0 ? `, with ${g.pending.trials} trial${g.pending.trials === 1 ? "" : "s"} awaiting human review` : "";
+  const awaiting = g.pending.trials > 0 ? `, with ${plural(g.pending.trials, "trial")} awaiting human review` : "";
   const accepted = acceptedAsBaseline(result);
-  if (accepted !== undefined) return `### ✅ Accepted as the new baseline: ${accepted} change${accepted === 1 ? "" : "s"} against the old one, below, not enforced${awaiting}`;
+  if (accepted !== undefined) return `### ✅ Accepted as the new baseline: ${plural(accepted, "change")} against the old one, below, not enforced${awaiting}`;
   if (g.status === "pass") return `### ✅ Gate passed${g.baseline ? ": no significant regression" : " (no baseline to compare against)"}${awaiting}`;
   return `### ❌ Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}`;
 }
