@@ -103,6 +103,14 @@ export function countedCases(s: Pick<SuiteResult, "casesCounted" | "cases" | "k"
 }
 
 /**
+ * The heading of the changes a run written as the new baseline set apart (gate.accepted):
+ * accepted when the run passed, merely not enforced when a floor failed it (nothing was written).
+ */
+export function acceptedHeading(result: Pick<RunResult, "gate">): string {
+  return result.gate.status === "pass" ? "Changes accepted with the new baseline" : "Not enforced under --update-baseline: changes against the old baseline";
+}
+
+/**
  * A run written as the new baseline (--update-baseline) that passed but for its changes
  * against the old one: how many such changes it accepted. Undefined when it is not one: not
  * updating, not judged, nothing to accept, or failing a floor that still holds (a threshold,

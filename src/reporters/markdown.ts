@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, acceptedHeading, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -67,12 +67,12 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   const failed = result.gate.regressions;
   const accepted = result.gate.accepted ?? [];
   // Under --update-baseline, the changes the gate accepted follow what failed, under their own heading.
-  const acceptedHeading = result.gate.status === "pass" ? "#### Changes accepted with the new baseline" : "#### Not enforced under --update-baseline: changes against the old baseline";
+  const acceptedTitle = `#### ${acceptedHeading(result)}`;
   const problems = [...failed, ...accepted];
   // A suite below several floors (pass@k, pass^k, pass rate) lists its failing cases once, under the last.
   const lastThreshold = new Map(problems.filter((r) => r.kind === "threshold").map((r) => [r.suite, r]));
   for (const r of problems) {
-    const heading = failed.length > 0 && r === accepted[0] ? ["", acceptedHeading, ""] : [];
+    const heading = failed.length > 0 && r === accepted[0] ? ["", acceptedTitle, ""] : [];
     const block = [...heading, `- **${r.kind === "case" ? `${cell(r.suite)} / ${cell(r.caseId ?? "")}` : cell(r.suite)}** (${r.kind}): ${cell(r.message)}`];
     if (r.kind === "threshold" && lastThreshold.get(r.suite) === r) block.push(...failingCases(result, r.suite));
     if (r.kind === "case") {
@@ -100,7 +100,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
   const text = (shownRows: string[], shown: string[][], more: string[]) =>
-    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", failed.length > 0 ? "#### What failed" : acceptedHeading, ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", failed.length > 0 ? "#### What failed" : acceptedTitle, ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
   const whole = text(rows, blocks, []);
   if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
   const cutNote = (n: number, what: string) => `… and ${n} more ${what}, left out for GitHub's size limit: all are in ${limit.fullAt}`;
