@@ -82,6 +82,31 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
     // Batch state is removed once its run completes.
     expect(await readdir(path.join(dir, ".harness/batches")).catch(() => [])).toEqual([]);
   });
+
+  it("an answer the batch cut at the token limit before any text errors its trial, and is not asked again live", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider) });
+    const body = provider.startsWith("openai")
+      ? { id: "c", object: "chat.completion", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "", refusal: null }, finish_reason: "length" }], usage: { prompt_tokens: 20, completion_tokens: 50 } }
+      : { id: "m", type: "message", role: "assistant", model: "claude-haiku-4-5", content: [], stop_reason: "max_tokens", usage: { input_tokens: 20, output_tokens: 50 } };
+    // Inside the batch, case-2's answers stop at the limit before any text; a live call would be answered.
+    server.handle((req) => (req.viaBatch && JSON.stringify(req.body).includes("question 2") ? { kind: "body", body } : echo(req)));
+    const before = server.requests.length;
+    // A quarter of the trials erroring would stop the run at the default --max-error-rate.
+    const r = await runHarness(["eval", ...fast, "--record", "--max-error-rate", "0.5", "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(batched(before)).toBe(12);
+    // Before, each was sent again live at full price, to stop the same way.
+    expect(live(before)).toBe(0);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    const suite = report.suites[0];
+    expect(suite.totals).toMatchObject({ trials: 12, passed: 9, errored: 3 });
+    const cut = suite.cases.find((c: { id: string }) => c.id === "case-2");
+    expect(cut.trials.map((t: { error: { category: string } | null }) => t.error?.category)).toEqual(["max-tokens", "max-tokens", "max-tokens"]);
+    expect(cut.trials[0].error.message).toContain("the model stopped at the token limit before writing any text");
+    // As live: no fixture for an answer with nothing to grade.
+    const names = await readdir(path.join(dir, "fixtures", ...provider.split(":")));
+    expect(names).toHaveLength(9);
+  });
 });
 
 describe("eval --batch, interrupted and failing", () => {

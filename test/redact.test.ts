@@ -152,14 +152,17 @@ describe("redacting", () => {
     const batchApi: BatchApi = {
       submit: () => Promise.reject(new Error("upload to https://u:pw-secret-1@h/v1/files refused")),
       check: async () => ({ ended: true, done: 1, total: 1 }),
-      results: async () => new Map([["c1", answer(`echo ${KEY}`)]]),
+      results: async () => new Map<string, ProviderResponse | ProviderError>([["c1", answer(`echo ${KEY}`)], ["c2", new ProviderError("max-tokens", `openai:m stopped short for ${KEY}`)]]),
     };
     const inner: Provider & { batchApi: BatchApi } = { id: "openai:m", call: async () => answer(""), batchApi };
     const p = redacting(inner, redact);
     await expect(p.batchApi!.submit([], signal)).rejects.toThrow("upload to https://***@h/v1/files refused");
-    const masked = (await p.batchApi!.results("b1", signal)).get("c1")!;
+    const masked = (await p.batchApi!.results("b1", signal)).get("c1") as ProviderResponse;
     expect(masked.output).toBe("echo ***");
     // Without it the run said nothing of the masking, and the fixture did not record it.
     expect(masked.masked).toEqual(["$OPENAI_API_KEY"]);
+    // An answer that stopped short comes as its error: scrubbed as a live call's is.
+    const stopped = (await p.batchApi!.results("b1", signal)).get("c2") as ProviderError;
+    expect([stopped.category, stopped.message]).toEqual(["max-tokens", "openai:m stopped short for ***"]);
   });
 });

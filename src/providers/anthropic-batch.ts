@@ -6,7 +6,8 @@ import Anthropic from "@anthropic-ai/sdk";
 import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readMessage } from "./anthropic.js";
 import { classifyingErrors } from "./sdk-errors.js";
-import type { BatchApi, ProviderResponse } from "./types.js";
+import type { BatchApi, ProviderError, ProviderResponse } from "./types.js";
+import { isStoppedShort } from "./stopped-short.js";
 
 export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(Anthropic, `${id} batch`, "anthropic");
@@ -25,13 +26,15 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
       }),
     results: (batchId, signal) =>
       sdk(async () => {
-        const answers = new Map<string, ProviderResponse>();
+        const answers = new Map<string, ProviderResponse | ProviderError>();
         // Errored, cancelled and expired requests are left out: they run live.
         for await (const entry of await getClient().messages.batches.results(batchId, {}, { signal })) {
           if (entry.result.type !== "succeeded") continue;
           try {
             answers.set(entry.custom_id, { ...readMessage(entry.result.message, id, price, BATCH_DISCOUNT), latencyMs: null });
-          } catch {
+          } catch (err) {
+            // Stopped before any text: that is this trial's answer, an error, as it is live.
+            if (isStoppedShort(err)) answers.set(entry.custom_id, err);
             // An answer that cannot be read runs again live, where its error is classified as usual.
           }
         }

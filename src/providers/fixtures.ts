@@ -98,7 +98,7 @@ const recording = new Map<string, Promise<FixtureFile | undefined>>();
 export function withFixtures(provider: RecordableProvider, config: ProviderConfig, dir: string, mode: FixtureMode, cwd: string, folders = new FixtureFolders()): Provider {
   const price = priceOf(provider.kind, provider.model, config);
   // Answers collected from a provider batch, served by call() in place of a live call.
-  const fromBatch = new Map<string, ProviderResponse>();
+  const fromBatch = new Map<string, ProviderResponse | ProviderError>();
   const locate = (request: ProviderRequest, trial: number) => {
     const file = path.join(dir, fixturePath(provider, request, trial));
     return { file, label: path.relative(cwd, file) };
@@ -147,6 +147,8 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     const id = batchCustomId(provider, request, trial);
     const answer = fromBatch.get(id);
     if (answer === undefined) return undefined;
+    // Every trial given an answer that stopped short errors with it, as each would have live.
+    if (answer instanceof ProviderError) throw answer;
     if (givenFromBatch.has(id)) return { ...answer, shared: true };
     givenFromBatch.add(id);
     return answer;

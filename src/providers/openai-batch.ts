@@ -6,7 +6,8 @@ import OpenAI, { toFile } from "openai";
 import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readCompletion } from "./openai.js";
 import { classifyingErrors } from "./sdk-errors.js";
-import type { BatchApi, ProviderResponse } from "./types.js";
+import type { BatchApi, ProviderError, ProviderResponse } from "./types.js";
+import { isStoppedShort } from "./stopped-short.js";
 
 const ENDED = new Set(["completed", "failed", "expired", "cancelled"]);
 
@@ -29,7 +30,7 @@ export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price:
     results: (batchId, signal) =>
       sdk(async () => {
         const b = await getClient().batches.retrieve(batchId, { signal });
-        const answers = new Map<string, ProviderResponse>();
+        const answers = new Map<string, ProviderResponse | ProviderError>();
         // A failed or expired batch may still hold answers for some requests; the rest run live.
         if (!b.output_file_id) return answers;
         const text = await (await getClient().files.content(b.output_file_id, { signal })).text();
@@ -39,7 +40,9 @@ export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price:
           if (entry.response?.status_code !== 200) continue;
           try {
             answers.set(entry.custom_id, { ...readCompletion(entry.response.body, id, price, BATCH_DISCOUNT), latencyMs: null });
-          } catch {
+          } catch (err) {
+            // Stopped before any text: that is this trial's answer, an error, as it is live.
+            if (isStoppedShort(err)) answers.set(entry.custom_id, err);
             // An answer without a choice runs again live, where its error is classified as usual.
           }
         }

@@ -37,7 +37,7 @@ export function redacting<P extends Provider & { batchApi?: BatchApi }>(provider
     check: (batchId, signal) => api.check(batchId, signal).catch(fail),
     results: (batchId, signal) =>
       api.results(batchId, signal).then((answers) => {
-        for (const [id, response] of answers) answers.set(id, maskAnswer(response, redact));
+        for (const [id, response] of answers) answers.set(id, response instanceof ProviderError ? (redactError(response, redact) as ProviderError) : maskAnswer(response, redact));
         return answers;
       }, fail),
   };

@@ -8,6 +8,11 @@ import { ProviderError } from "./types.js";
 /** Why an answer ended early, as the error category of one that has no text. */
 export type Cut = "max-tokens" | "context-length" | "content-filter";
 
+/** Whether this error is an answer that stopped before any text: the model's answer, not a failed call. */
+export function isStoppedShort(err: unknown): err is ProviderError {
+  return err instanceof ProviderError && Object.hasOwn(NOTHING, err.category);
+}
+
 const NOTHING: Record<Cut, string> = {
   "max-tokens": "the model stopped at the token limit before writing any text",
   "context-length": "the model filled its context window before writing any text",

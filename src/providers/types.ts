@@ -82,8 +82,12 @@ export interface BatchApi {
   submit(items: { customId: string; body: unknown }[], signal: AbortSignal): Promise<string>;
   /** Whether the batch has ended (completed, failed, expired or cancelled), and how far it got. */
   check(batchId: string, signal: AbortSignal): Promise<{ ended: boolean; done: number; total: number }>;
-  /** The answers of an ended batch by custom id; requests that failed in the batch are left out (they run live). */
-  results(batchId: string, signal: AbortSignal): Promise<Map<string, ProviderResponse>>;
+  /**
+   * The answers of an ended batch by custom id. An answer that stopped before any text comes as
+   * its error (asked again live it would most likely stop alike, at full price); requests that
+   * failed in the batch, or whose answer could not be read, are left out (they run live).
+   */
+  results(batchId: string, signal: AbortSignal): Promise<Map<string, ProviderResponse | ProviderError>>;
 }
 
 /** A batch API wrapped with fixtures: only unrecorded trials are sent, and answers are recorded like live ones. */
