@@ -15,7 +15,7 @@ import type { LoadedSuite, Message, TrialResult } from "../src/core/types.js";
 import { ExitCode, RunError } from "../src/errors.js";
 import { GraderError } from "../src/graders/index.js";
 import { buildJudgeRequest, judgePrompt, parseJudgeAnswer } from "../src/graders/judge.js";
-import { runSuites, type RunOptions } from "../src/runner/run.js";
+import { RunStopped, runSuites, type RunOptions } from "../src/runner/run.js";
 import { startFakeServer, type Action, type FakeServer, type Handler, type SeenRequest } from "./fake-server.js";
 import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
 
@@ -501,6 +501,13 @@ describe.each(JUDGES)("runSuites with an $kind judge", (j) => {
     // The target was reached; the judge never was.
     expect(targetRequests().length).toBeGreaterThanOrEqual(1);
     expect(judgeRequests()).toHaveLength(0);
+    // A trial whose judge had no key errored with it: called cancelled, the case it guards was
+    // listed as one where nothing failed. The other trial may have been stopped before its judge.
+    const trials = (err as RunStopped).partial.suites[0]!.cases[0]!.trials;
+    const auth = trials.filter((t) => t.error?.category === "auth");
+    expect(auth.length).toBeGreaterThanOrEqual(1);
+    expect(trials.every((t) => t.error?.category === "auth" || t.error?.category === "cancelled")).toBe(true);
+    expect(auth[0]!.error?.message).toMatch(new RegExp(`^judge ${j.id}: .*${j.key} is not set`));
   });
 
   it("a judge that answers 401 stops the run with an error said to be the judge's, by vote, not trial", async () => {

@@ -404,8 +404,10 @@ function within<T>(work: Promise<T>, ms: number | undefined, signal: AbortSignal
  * The judge as graders see it: the suite's (or the grader's own) judge model, behind its
  * own limiter, with the run's retries and fixtures, its usage counted apart from the target's.
  */
-function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usage: JudgeUsage } {
+function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usage: JudgeUsage; stopped: () => TrialError | undefined } {
   const usage: JudgeUsage = { calls: 0, latencyMs: 0, usage: null, costUsd: 0 };
+  // The error this trial's judge call met that stopped the run (no key, a bad key).
+  let stoppedWith: TrialError | undefined;
   const call: JudgeCall = async (ref, request, vote) => {
     const judge = ref ?? suite.judge;
     if (!judge) throw new GraderError("no judge: give the grader or the suite a judge:, or pass --judge");
@@ -425,6 +427,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     } catch (err) {
       // The run stops with it: said to be the judge's, as its model's id alone reads as the target's.
       const message = `judge ${ledById(judge.id, byVote((err as Error).message, vote))}`;
+      stoppedWith = { category: err instanceof ProviderError ? err.category : "grader-error", message };
       ctx.fail(err instanceof ProviderError ? err.withText(message, err.hint) : err);
       throw new GraderError(message);
     }
@@ -439,7 +442,7 @@ function judgeFor(suite: LoadedSuite, ctx: TrialContext): { call: JudgeCall; usa
     usage.costUsd = usage.costUsd === null || r.costUsd === null ? null : usage.costUsd + r.costUsd;
     return r;
   };
-  return { call, usage };
+  return { call, usage, stopped: () => stoppedWith };
 }
 
 /** A judge's calls are keyed by vote, not trial: "trial 0" of every trial would mislead. */
@@ -552,6 +555,7 @@ interface CaseRun {
 const NO_JUDGE: ReturnType<typeof judgeFor> = {
   call: () => Promise.reject(new GraderError("no grader of this case asks a judge")),
   usage: Object.freeze({ calls: 0, latencyMs: 0, usage: null, costUsd: 0 }),
+  stopped: () => undefined,
 };
 const NO_REVIEW = () => undefined;
 
@@ -620,7 +624,9 @@ async function runTrial(run: CaseRun, index: number, ctx: TrialContext, answered
       }
       gradedCount++;
     } catch (err) {
-      if (ctx.signal.aborted) return finish(null, false, { category: "cancelled", message: "the run was stopped while this trial was being graded" });
+      // A trial whose own judge call met the error that stopped the run errored with it: called
+      // cancelled, its case was listed as one where nothing failed.
+      if (ctx.signal.aborted) return finish(null, false, judged.stopped() ?? { category: "cancelled", message: "the run was stopped while this trial was being graded" });
       const message = err instanceof GraderError ? err.message : `${spec.type}: ${(err as Error)?.message ?? String(err)}`;
       gradeError ??= { category: err instanceof GraderError ? err.category : "grader-error", message };
     }
