@@ -590,11 +590,26 @@ describe("errors the user can cause", () => {
     await writeFile(suite, (await readFile(suite, "utf8")).replace("Can I get a refund?", "Can I have a refund?"));
     const r = await runHarness(["eval", "--offline", "-k", "1", "--max-error-rate", "0.5", "-o", "r.json"], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/errored \(missing-fixture\): openai:gpt-4o-mini: no recorded answer for trial 0 \(fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)/);
+    expect(r.stdout).toMatch(/errored \(missing-fixture\): openai:gpt-4o-mini: no answer is recorded for this request: /);
     expect(r.stderr).toContain("1 trial has no recorded answer in the fixtures");
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    const errors = report.suites.flatMap((s: { cases: { trials: { error: { message: string } | null }[] }[] }) => s.cases.flatMap((c) => c.trials.flatMap((t) => (t.error ? [t.error.message] : []))));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^openai:gpt-4o-mini: no answer is recorded for this request: the prompt, its vars or the model changed since the fixtures were recorded \(trial 0: fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)$/);
     expect(report.errors.share).toBeCloseTo(1 / 9, 10); // under --max-error-rate 0.5, and still not judged
     expect(report.gate.judged).toBe(false);
+  });
+
+  it("more trials than were recorded: the error says how many are, and -k that many, offline and with no key", async () => {
+    const dir = await copyExamples();
+    const offline = await runHarness(["eval", "evals/order-router.yaml", "--offline", "-k", "6", "--max-error-rate", "0.5"], { cwd: dir });
+    expect(offline.code).toBe(3);
+    expect(offline.stdout).toMatch(/errored \(missing-fixture\): openai:gpt-4o-mini: only 5 trials are recorded for this request \(trial 5: fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)/);
+    // Without --offline and with no key, the hint was that the prompt or model had changed.
+    const live = await runHarness(["eval", "evals/order-router.yaml", "-k", "6", "-q"], { cwd: dir });
+    expect(live.code).toBe(3);
+    expect(live.stderr).toContain("OPENAI_API_KEY is not set, and only 5 trials are recorded for this request (trial 5: ");
+    expect(live.stderr).toContain("hint: set OPENAI_API_KEY; or, if you expected a replay, ask for no more trials (-k 5), or record the rest with a key: harness eval --record");
   });
 
   it("--offline with a judge's answer missing (a changed rubric) is not judged either", async () => {
@@ -603,11 +618,12 @@ describe("errors the user can cause", () => {
     await writeFile(suite, (await readFile(suite, "utf8")).replace("says a person will follow up.", "says a person will follow up today."));
     const r = await runHarness(["eval", "--offline", "--max-error-rate", "0.5", "-o", "r.json"], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/errored \(missing-fixture\): judge openai:gpt-4o-mini missing-fixture: openai:gpt-4o-mini: no recorded answer for vote 1 on this output \(fixtures\//);
-    expect(r.stdout).toContain("a changed prompt, model or rubric needs re-recording with --record");
+    // A newcomer whose app's answer changed was told only that "a prompt, model or rubric" had.
+    expect(r.stdout).toMatch(/errored \(missing-fixture\): judge openai:gpt-4o-mini missing-fixture: openai:gpt-4o-mini: no verdict is recorded for this judge on this answer: the answer it gr/);
+    expect(r.stdout).toContain("a changed prompt, model, rubric or judged answer, or more trials than were recorded, needs recording with --record");
     // Reporting to files only, stderr still says which case and which fixture.
     const quiet = await runHarness(["eval", "--offline", "--max-error-rate", "0.5", "--reporter", "json:q.json"], { cwd: dir });
-    expect(quiet.stderr).toMatch(/; the first: refund-policy\/[a-z-]+: judge openai:gpt-4o-mini missing-fixture: .*no recorded answer for vote 1 on this output \(fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)\n/);
+    expect(quiet.stderr).toMatch(/; the first: refund-policy\/[a-z-]+: judge openai:gpt-4o-mini missing-fixture: .*the answer it grades \(or its rubric, or the judge\) changed since the fixtures were recorded \(vote 1 on this output: fixtures\/openai\/gpt-4o-mini\/[0-9a-f]+\.json\)\n/);
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
     expect(report.errors.share).toBeLessThan(0.5);
     expect(report.gate.judged).toBe(false);

@@ -128,7 +128,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
     : stopped !== null
       ? `the run stopped: ${stopped}`
       : missingFixtures > 0
-      ? `${missingFixtures} trial${missingFixtures === 1 ? " has" : "s have"} no recorded answer in the fixtures (offline): a changed prompt, model or rubric needs re-recording with --record`
+      ? `${missingFixtures} trial${missingFixtures === 1 ? " has" : "s have"} no recorded answer in the fixtures (offline): a changed prompt, model, rubric or judged answer, or more trials than were recorded, needs recording with --record`
       : tooManyErrors(errors, maxErrorShare)
       ? `${errors.errored} of ${errors.total} trials errored (${(errors.share * 100).toFixed(0)}% > ${(maxErrorShare * 100).toFixed(0)}%)`
       : errors.errored > 0 && errors.errored === errors.total

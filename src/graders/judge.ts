@@ -84,6 +84,7 @@ export function buildJudgeRequest(spec: ModelGradedSpec, output: string, message
     vars: {},
     responseFormat: { name: "grade", schema: z.toJSONSchema(ANSWER_SCHEMA[spec.type]) as Record<string, unknown> },
     readable: readableBy((raw) => parseJudgeAnswer(spec.type, raw)),
+    asks: "judge",
   };
 }
 

@@ -34,6 +34,7 @@ export function buildPairwiseRequest(rubric: string, first: string, second: stri
     vars: {},
     responseFormat: { name: "comparison", schema: z.toJSONSchema(PairwiseSchema) as Record<string, unknown> },
     readable: readableBy(readComparison),
+    asks: "judge",
   };
 }
 

@@ -121,6 +121,25 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     const costUsd = cost !== null && via === "batch" ? cost * BATCH_DISCOUNT : cost;
     return { output, usage, latencyMs, costUsd, cached: true, fixture, ...(refused ? { refused } : {}), ...(truncated ? { truncated } : {}), ...(masked ? { masked } : {}), ...(shared ? { shared } : {}) };
   };
+  // Why no answer is recorded for this trial of a request, as far as the fixtures can tell: a
+  // newcomer told "the prompt changed" had asked for more trials than were recorded, or had
+  // changed the answer a judge grades.
+  const whyMissing = async (request: ProviderRequest, trial: number): Promise<{ why: string; fix: string }> => {
+    const names = await folder.names();
+    let recorded = 0;
+    while (recorded < trial && names.has(path.basename(locate(request, recorded).file))) recorded++;
+    if (request.asks === "judge") {
+      if (recorded > 0) return { why: `only ${recorded} vote${recorded === 1 ? " is" : "s are"} recorded for this judge on this answer`, fix: "ask the grader for no more votes, or record the rest with the judge's key: harness eval --record" };
+      return {
+        why: "no verdict is recorded for this judge on this answer: the answer it grades (or its rubric, or the judge) changed since the fixtures were recorded",
+        fix: "record the judge's verdicts with its key: harness eval --record (a judged case needs its verdicts recorded again whenever its answer changes)",
+      };
+    }
+    if (recorded > 0) {
+      return { why: `only ${recorded} trial${recorded === 1 ? " is" : "s are"} recorded for this request`, fix: `ask for no more trials (-k ${recorded}), or record the rest with a key: harness eval --record` };
+    }
+    return { why: "no answer is recorded for this request: the prompt, its vars or the model changed since the fixtures were recorded", fix: "record it with a key: harness eval --record" };
+  };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
     async needed(entries) {
@@ -159,9 +178,10 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
     } catch (err) {
       // "No key" alone misleads when the user expected a replay: say which answer was not recorded.
       if (err instanceof ProviderError && err.category === "auth" && err.fatal) {
-        throw new ProviderError("auth", `${err.message}, and no answer is recorded for this request (trial ${options.trial}: ${place().label})`, {
+        const { why, fix } = await whyMissing(request, options.trial);
+        throw new ProviderError("auth", `${err.message}, and ${why} (trial ${options.trial}: ${place().label})`, {
           fatal: true,
-          hint: `${err.hint ?? "set the provider's API key"}; if you expected a replay, the prompt or model changed since the fixtures were recorded: re-record with --record`,
+          hint: `${err.hint ?? "set the provider's API key"}; or, if you expected a replay, ${fix}`,
         });
       }
       throw err;
@@ -184,9 +204,8 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       const recorded = name !== undefined ? await recordedFor(request, place().file, place().label) : undefined;
       if (recorded) return replay(recorded.response, place().label, shared);
       if (mode === "offline") {
-        throw new ProviderError("missing-fixture", `${provider.id}: no recorded answer for trial ${options.trial} (${place().label})`, {
-          hint: "record it with a key: harness eval --record",
-        });
+        const { why, fix } = await whyMissing(request, options.trial);
+        throw new ProviderError("missing-fixture", `${provider.id}: ${why} (trial ${options.trial}: ${place().label})`, { hint: fix });
       }
       if (mode !== "record") return fromBatchFor(request, options.trial) ?? callLive(request, options, place);
       const { file, label } = place();

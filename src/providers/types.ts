@@ -20,6 +20,8 @@ export interface ProviderRequest {
    * fixture, and --record asks again in place of one recorded before. Default: any answer.
    */
   readable?: (output: string) => boolean;
+  /** Who asks: a judge grading an answer, or (absent) a case's own request. Only what errors say depends on it. */
+  asks?: "judge";
 }
 
 export interface CallOptions {
