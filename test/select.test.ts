@@ -188,6 +188,14 @@ describe("eval --case through the CLI", () => {
     const typo = await runHarness(["eval", ...common, "--case", "case-22"], { cwd: dir, env });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('no case in the suites run matches --case "case-22" (did you mean "case-2"?)');
+    // A suite goes by its name: (gate-demo), not its file's (demo.yaml): a newcomer's pattern
+    // by file name was told only that nothing matched.
+    const byFile = await runHarness(["eval", ...common, "--case", "demo/*"], { cwd: dir, env });
+    expect(byFile.code).toBe(2);
+    expect(byFile.stderr).toContain('no case in the suites run matches --case "demo/*": no suite is named "demo" (evals/demo.yaml holds the suite named "gate-demo": did you mean "gate-demo/*"?)');
+    expect(byFile.stderr).toContain("; the suites run: gate-demo\n");
+    const suiteTypo = await runHarness(["eval", ...common, "--case", "gate-dem/case-1"], { cwd: dir, env });
+    expect(suiteTypo.stderr).toContain('--case "gate-dem/case-1": no suite is named "gate-dem" (did you mean "gate-demo/case-1"?)');
     const cases = [
       [["--update-baseline"], "--update-baseline with --case"],
       [["--shard", "1/2"], "--case with --shard"],

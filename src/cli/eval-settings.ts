@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_BASELINE_PATH } from "../baseline/baseline.js";
 import { parseJudgeId, parseProviderId } from "../config/load.js";
-import { selectCases } from "../core/select.js";
+import { selectCases, suitePartOf } from "../core/select.js";
 import type { Shard } from "../core/shard.js";
 import { closest } from "../config/issues.js";
 import type { LoadedSuite } from "../core/types.js";
@@ -134,12 +134,26 @@ export function chooseCases(suites: readonly LoadedSuite[], patterns: readonly s
   const { suites: chosen, unmatched } = selectCases(suites, patterns);
   if (unmatched.length === 0) return chosen;
   const names = suites.flatMap((s) => s.cases.flatMap((c) => [c.id, `${s.name}/${c.id}`]));
+  let unknownSuite = false;
   const problems = unmatched.map((p) => {
+    const part = suitePartOf(p);
+    if (part && !suites.some((s) => part.matches(s.name))) {
+      unknownSuite = true;
+      // A suite goes by its name:, not its file's: support.yaml may hold the suite support-bot.
+      const byFile = suites.find((s) => part.matches(path.basename(s.file).replace(/\.ya?ml$/i, "")));
+      const said = `--case "${p}": no suite is named "${part.glob}"`;
+      const id = p.slice(part.glob.length + 1);
+      if (byFile) return `${said} (${byFile.file} holds the suite named "${byFile.name}": did you mean "${byFile.name}/${id}"?)`;
+      const near = closest(part.glob, suites.map((s) => s.name));
+      return `${said}${near ? ` (did you mean "${near}/${id}"?)` : ""}`;
+    }
     const near = closest(p, names);
     return `--case "${p}"${near ? ` (did you mean "${near}"?)` : ""}`;
   });
+  const suiteNames = suites.map((s) => s.name);
+  const listed = suiteNames.length > 8 ? `${suiteNames.slice(0, 8).join(", ")} and ${suiteNames.length - 8} more` : suiteNames.join(", ");
   throw new UsageError(`no case in the suites run matches ${problems.join(", nor ")}`, {
-    hint: "a pattern is a case id, or suite/id, as the suite files spell them; * stands for any characters, ? for one",
+    hint: `a pattern is a case id, or suite/id, as the suite files spell them (a suite by its name:, not its file's); * stands for any characters, ? for one${unknownSuite ? `; the suites run: ${listed}` : ""}`,
   });
 }
 

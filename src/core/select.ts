@@ -31,6 +31,13 @@ function parsePattern(text: string): Pattern {
   return { text, suite: globToRegExp(text.slice(0, slash)), id: globToRegExp(text.slice(slash + 1)) };
 }
 
+/** A pattern's suite part as a matcher (null when it names no suite), to tell an unknown suite from an unknown case. */
+export function suitePartOf(text: string): { glob: string; matches: (name: string) => boolean } | null {
+  const p = parsePattern(text);
+  const suite = p.suite;
+  return suite === null ? null : { glob: text.slice(0, text.lastIndexOf("/")), matches: (name) => suite.test(name) };
+}
+
 export function selectCases(suites: readonly LoadedSuite[], patterns: readonly string[]): Selection {
   const parsed = patterns.map(parsePattern);
   const used = new Set<string>();
