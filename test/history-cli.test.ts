@@ -81,11 +81,15 @@ describe("eval --history, then harness history", () => {
     expect(empty.stdout).toBe("empty.jsonl has no runs yet: record one with harness eval --history.\n");
   });
 
-  it("refuses a suite file as the history, and --history with --shard", async () => {
+  it("refuses a suite file or a folder as the history, and --history with --shard", async () => {
     const dir = await copyExamples();
     const r = await runHarness([...offline, "--history", "evals/refund-policy.yaml"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--history evals/refund-policy.yaml: that is a suite file, not a history");
+    // The suites' folder, taken as the history's name, said only EISDIR.
+    const folder = await runHarness([...offline, "--history", "evals/"], { cwd: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe("harness: --history evals/: that is a folder, not a history file\nhint: write --history=FILE, or put --history after the suite paths\n");
     const s = await runHarness([...offline, "--shard", "1/2", "--history"], { cwd: dir });
     expect(s.code).toBe(2);
     expect(s.stderr).toContain("--history with --shard");

@@ -1,4 +1,5 @@
 /** `harness history`, and the history that `harness eval --history` appends to. */
+import { statSync } from "node:fs";
 import path from "node:path";
 import { buildHistoryEntry, historySuites, type HistoryEntry } from "../core/history.js";
 import type { RunResult } from "../core/types.js";
@@ -15,8 +16,12 @@ export function historyFile(flag: string | boolean | undefined, cwd: string): st
   if (flag === undefined || flag === false) return undefined;
   const file = flag === true ? DEFAULT_HISTORY_PATH : flag;
   // `eval --history evals/x.yaml` would take the suite for the history file: say so, never append to a suite.
-  if (/\.ya?ml$/i.test(file)) throw new UsageError(`--history ${file}: that is a suite file, not a history`, { hint: "write --history=FILE, or put --history after the suite paths" });
-  return path.resolve(cwd, file);
+  const hint = "write --history=FILE, or put --history after the suite paths";
+  if (/\.ya?ml$/i.test(file)) throw new UsageError(`--history ${file}: that is a suite file, not a history`, { hint });
+  // `eval --history evals/` likewise took the suites' folder, and said only EISDIR.
+  const resolved = path.resolve(cwd, file);
+  if (statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--history ${file}: that is a folder, not a history file`, { hint });
+  return resolved;
 }
 
 /** Before the run: the history must be readable and writable, so a bad one stops nothing after the model calls. */
