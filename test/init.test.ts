@@ -18,6 +18,19 @@ describe("harness init", () => {
     expect(workflow.on.pull_request_target).toBeUndefined();
     const steps = workflow.jobs.evals.steps.map((s: { run?: string }) => s.run ?? "");
     expect(steps.some((s: string) => s.includes("npx harness eval --offline --require-baseline"))).toBe(true);
+    // A run leaves a journal and reports in the project: init says what to ignore, writing no .gitignore.
+    expect(r.stdout).toContain("Add to .gitignore: .harness/ harness-report.* harness-summary.md (");
+    await expect(readFile(path.join(dir, ".gitignore"), "utf8")).rejects.toThrow(/ENOENT/);
+  });
+
+  it("names only what the project's .gitignore does not ignore yet, and nothing when it ignores all", async () => {
+    const some = await makeProject({ ".gitignore": "node_modules\n/.harness\n" });
+    expect((await runHarness(["init"], { cwd: some })).stdout).toContain("Add to .gitignore: harness-report.* harness-summary.md (");
+    const all = await makeProject({ ".gitignore": ".harness/\r\nharness-report.*\r\nharness-summary.md\r\n" });
+    const r = await runHarness(["init"], { cwd: all });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(".gitignore");
+    expect(await readFile(path.join(all, ".gitignore"), "utf8")).toBe(".harness/\r\nharness-report.*\r\nharness-summary.md\r\n");
   });
 
   it("refuses to overwrite anything, and then writes nothing at all", async () => {

@@ -56,5 +56,13 @@ export async function initCommand(io: CliIo): Promise<number> {
     io.stdout.write(`created ${rel}\n`);
   }
   io.stdout.write("\nNext: npx harness eval, then npx harness eval --update-baseline and commit evals/ and fixtures/.\n");
+  // What a run leaves in the project that is not to be committed. A .gitignore is the
+  // project's own, never written here: said, so the first commit does not carry a journal.
+  const ignored = (await readFile(path.join(io.cwd, ".gitignore"), "utf8").catch(() => "")).split(/\r?\n/).map((l) => l.trim().replace(/^\//, ""));
+  const missing = UNCOMMITTED.filter((p) => !ignored.includes(p) && !ignored.includes(p.replace(/\/$/, "")));
+  if (missing.length > 0) io.stdout.write(`Add to .gitignore: ${missing.join(" ")} (the run journal and batch state, and the reports a run writes here).\n`);
   return 0;
 }
+
+/** What runs write into the project: the journal and batch state, the HTML report, the workflow's reports. */
+const UNCOMMITTED = [".harness/", "harness-report.*", "harness-summary.md"];
