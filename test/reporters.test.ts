@@ -313,7 +313,7 @@ describe("terminal, on a run that stopped", () => {
       "      1× errored (network): openai:gpt-4o-mini: connection failed (connect ECONNREFUSED 127.0.0.1:9)",
       "      2× errored (cancelled): the run was stopped before this trial finished",
     ]);
-    expect(text).toContain("  Not listed: 2 cases where nothing failed, but trials were cancelled when the run stopped");
+    expect(text).toContain("  Not listed: 2 cases where nothing failed, but trials were cancelled when the run stopped: c1, c2\n");
 
     // A big suite's table, too, shows the case that failed rather than the ones the stop cancelled.
     const many = Array.from({ length: 100 }, (_, i) => mkCase(`c${i}`, i + 1));

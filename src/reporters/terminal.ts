@@ -131,9 +131,10 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
   const failing = notClean.filter((cr) => !onlyCancelled(cr));
   for (const cr of failing.slice(0, MAX_REASON_CASES)) lines.push(...reasons(cr, c, options.maxReasons ?? 3, options.saved));
   if (failing.length > MAX_REASON_CASES) lines.push(`  … and why ${plural(failing.length - MAX_REASON_CASES, "more case")} failed: ${elsewhere(options.saved)}`);
-  const unfinished = notClean.length - failing.length;
-  // A big suite's table has said so already, under it.
-  if (unfinished > 0 && !hidden) lines.push(c.dim(`  Not listed: ${unfinishedCases(unfinished)}`));
+  const unfinished = notClean.filter((cr) => onlyCancelled(cr));
+  // A big suite's table has said so already, under it. Named, as far as a line holds them.
+  const named = unfinished.length <= MAX_NAMED_UNFINISHED ? `: ${unfinished.map((cr) => cr.id).join(", ")}` : "";
+  if (unfinished.length > 0 && !hidden) lines.push(c.dim(`  Not listed: ${unfinishedCases(unfinished.length)}${named}`));
   return lines.join("\n");
 }
 
@@ -152,6 +153,8 @@ function reasons(cr: CaseResult, c: ChalkInstance, max: number, saved: string | 
 function elsewhere(saved: string | undefined): string {
   return saved === undefined ? "-o report.json or --reporter html" : `in ${saved}; as a page: harness report ${saved} --reporter html`;
 }
+
+const MAX_NAMED_UNFINISHED = 5;
 
 function unfinishedCases(n: number): string {
   return `${plural(n, "case")} where nothing failed, but trials were cancelled when the run stopped`;
