@@ -110,6 +110,21 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
 });
 
 describe("eval --batch, interrupted and failing", () => {
+  it("an upload never answered is given up at --timeout, saying so first, and its trials run live", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    server.batches.hang = true;
+    const before = server.requests.length;
+    const started = Date.now();
+    const r = await runHarness(["eval", "--batch", "--timeout", "1000", "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // Before, nothing was said for the SDK's 10 minutes (5 min a request, twice).
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.stderr).toMatch(/Sending 12 request\(s\) to openai:gpt-4o-mini's batch API…\n(.|\n)*the batch for openai:gpt-4o-mini failed \(openai:gpt-4o-mini batch: no answer within 1000 ms\); its trials run live/);
+    // At least: a live call slower than the limit on a busy machine is retried.
+    expect(live(before)).toBeGreaterThanOrEqual(12);
+    expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
+  });
+
   it("Ctrl-C while the batch runs exits 130; the same command then picks the batch up instead of sending it again", async () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     server.batches.pollsBeforeEnd = 1_000_000;

@@ -156,13 +156,14 @@ describe("redacting", () => {
     };
     const inner: Provider & { batchApi: BatchApi } = { id: "openai:m", call: async () => answer(""), batchApi };
     const p = redacting(inner, redact);
-    await expect(p.batchApi!.submit([], signal)).rejects.toThrow("upload to https://***@h/v1/files refused");
-    const masked = (await p.batchApi!.results("b1", signal)).get("c1") as ProviderResponse;
+    const call = { signal, timeoutMs: 1000 };
+    await expect(p.batchApi!.submit([], call)).rejects.toThrow("upload to https://***@h/v1/files refused");
+    const masked = (await p.batchApi!.results("b1", call)).get("c1") as ProviderResponse;
     expect(masked.output).toBe("echo ***");
     // Without it the run said nothing of the masking, and the fixture did not record it.
     expect(masked.masked).toEqual(["$OPENAI_API_KEY"]);
     // An answer that stopped short comes as its error: scrubbed as a live call's is.
-    const stopped = (await p.batchApi!.results("b1", signal)).get("c2") as ProviderError;
+    const stopped = (await p.batchApi!.results("b1", call)).get("c2") as ProviderError;
     expect([stopped.category, stopped.message]).toEqual(["max-tokens", "openai:m stopped short for ***"]);
   });
 });

@@ -18,6 +18,8 @@ function describe(e: BatchEvent): string {
       return `Batch ${e.batchId}: sent ${e.requests} request(s) to ${e.provider}; waiting for it to end (Ctrl-C is safe: run the same command again to pick it up).\n`;
     case "resumed":
       return `Batch ${e.batchId}: picking up ${e.requests} request(s) sent to ${e.provider} by an earlier run.\n`;
+    case "sending":
+      return `Sending ${e.requests} request(s) to ${e.provider}'s batch API…\n`;
     case "progress":
       return `Batch ${e.batchId}: ${e.done} of ${e.total} done.\n`;
     case "collected":

@@ -150,10 +150,10 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       }
       return out;
     },
-    submit: (entries, signal) => api.submit(entries.map((e) => ({ customId: e.customId, body: provider.requestIdentity(e.request) })), signal),
-    check: (batchId, signal) => api.check(batchId, signal),
-    async collect(batchId, signal) {
-      const answers = await api.results(batchId, signal);
+    submit: (entries, options) => api.submit(entries.map((e) => ({ customId: e.customId, body: provider.requestIdentity(e.request) })), options),
+    check: (batchId, options) => api.check(batchId, options),
+    async collect(batchId, options) {
+      const answers = await api.results(batchId, options);
       for (const [customId, response] of answers) fromBatch.set(customId, response);
       return answers.size;
     },

@@ -6,6 +6,7 @@ import OpenAI, { toFile } from "openai";
 import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readCompletion } from "./openai.js";
 import { classifyingErrors } from "./sdk-errors.js";
+import { requestOptions } from "./sdk-options.js";
 import type { BatchApi, ProviderError, ProviderResponse } from "./types.js";
 import { isStoppedShort } from "./stopped-short.js";
 
@@ -14,26 +15,28 @@ const ENDED = new Set(["completed", "failed", "expired", "cancelled"]);
 export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(OpenAI, `${id} batch`, "openai");
   return {
-    submit: (items, signal) =>
+    submit: (items, options) =>
       sdk(async () => {
+        const opts = requestOptions(options);
         const jsonl = items.map((i) => JSON.stringify({ custom_id: i.customId, method: "POST", url: "/v1/chat/completions", body: i.body })).join("\n");
-        const file = await getClient().files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), "harness-batch.jsonl"), purpose: "batch" }, { signal });
-        const batch = await getClient().batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }, { signal });
+        const file = await getClient().files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), "harness-batch.jsonl"), purpose: "batch" }, opts);
+        const batch = await getClient().batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }, opts);
         return batch.id;
       }),
-    check: (batchId, signal) =>
+    check: (batchId, options) =>
       sdk(async () => {
-        const b = await getClient().batches.retrieve(batchId, { signal });
+        const b = await getClient().batches.retrieve(batchId, requestOptions(options));
         const counts = b.request_counts;
         return { ended: ENDED.has(b.status), done: (counts?.completed ?? 0) + (counts?.failed ?? 0), total: counts?.total ?? 0 };
       }),
-    results: (batchId, signal) =>
+    results: (batchId, options) =>
       sdk(async () => {
-        const b = await getClient().batches.retrieve(batchId, { signal });
+        const opts = requestOptions(options);
+        const b = await getClient().batches.retrieve(batchId, opts);
         const answers = new Map<string, ProviderResponse | ProviderError>();
         // A failed or expired batch may still hold answers for some requests; the rest run live.
         if (!b.output_file_id) return answers;
-        const text = await (await getClient().files.content(b.output_file_id, { signal })).text();
+        const text = await (await getClient().files.content(b.output_file_id, opts)).text();
         for (const line of text.split("\n")) {
           if (line.trim() === "") continue;
           const entry = JSON.parse(line) as { custom_id: string; response?: { status_code: number; body: OpenAI.Chat.Completions.ChatCompletion } | null };

@@ -33,10 +33,10 @@ export function redacting<P extends Provider & { batchApi?: BatchApi }>(provider
   const fail = (err: unknown) => Promise.reject(redactError(err, redact));
   const api = provider.batchApi;
   const batchApi: BatchApi | undefined = api && {
-    submit: (items, signal) => api.submit(items, signal).catch(fail),
-    check: (batchId, signal) => api.check(batchId, signal).catch(fail),
-    results: (batchId, signal) =>
-      api.results(batchId, signal).then((answers) => {
+    submit: (items, options) => api.submit(items, options).catch(fail),
+    check: (batchId, options) => api.check(batchId, options).catch(fail),
+    results: (batchId, options) =>
+      api.results(batchId, options).then((answers) => {
         for (const [id, response] of answers) answers.set(id, response instanceof ProviderError ? (redactError(response, redact) as ProviderError) : maskAnswer(response, redact));
         return answers;
       }, fail),

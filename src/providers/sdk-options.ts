@@ -8,6 +8,6 @@ import type { CallOptions } from "./types.js";
  * limit only keeps its 10-minute default from ending it sooner, and keeps the Anthropic client
  * from refusing a max_tokens it guesses would take longer than that.
  */
-export function requestOptions(options: CallOptions): { signal: AbortSignal; timeout: number } {
+export function requestOptions(options: Pick<CallOptions, "signal" | "timeoutMs">): { signal: AbortSignal; timeout: number } {
   return { signal: options.signal, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
 }

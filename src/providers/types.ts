@@ -78,28 +78,34 @@ export interface BatchEntry {
   trial: number;
 }
 
+/**
+ * What each batch API call is told: its signal, and the runner's time limit for it, which the
+ * runner enforces through the signal and the SDK is told too (requestOptions), as for a live call.
+ */
+export type BatchCallOptions = Required<Pick<CallOptions, "signal" | "timeoutMs">>;
+
 /** What a provider batch API can do, in the runner's terms. */
 export interface BatchApi {
   /** Sends the requests as one batch; resolves with the batch's id. `customId` keys each answer. */
-  submit(items: { customId: string; body: unknown }[], signal: AbortSignal): Promise<string>;
+  submit(items: { customId: string; body: unknown }[], options: BatchCallOptions): Promise<string>;
   /** Whether the batch has ended (completed, failed, expired or cancelled), and how far it got. */
-  check(batchId: string, signal: AbortSignal): Promise<{ ended: boolean; done: number; total: number }>;
+  check(batchId: string, options: BatchCallOptions): Promise<{ ended: boolean; done: number; total: number }>;
   /**
    * The answers of an ended batch by custom id. An answer that stopped before any text comes as
    * its error (asked again live it would most likely stop alike, at full price); requests that
    * failed in the batch, or whose answer could not be read, are left out (they run live).
    */
-  results(batchId: string, signal: AbortSignal): Promise<Map<string, ProviderResponse | ProviderError>>;
+  results(batchId: string, options: BatchCallOptions): Promise<Map<string, ProviderResponse | ProviderError>>;
 }
 
 /** A batch API wrapped with fixtures: only unrecorded trials are sent, and answers are recorded like live ones. */
 export interface BatchRunner {
   /** The entries that need a model's answer (no fixture), each with the custom id it goes by. */
   needed(entries: BatchEntry[]): Promise<(BatchEntry & { customId: string })[]>;
-  submit(entries: (BatchEntry & { customId: string })[], signal: AbortSignal): Promise<string>;
-  check(batchId: string, signal: AbortSignal): Promise<{ ended: boolean; done: number; total: number }>;
+  submit(entries: (BatchEntry & { customId: string })[], options: BatchCallOptions): Promise<string>;
+  check(batchId: string, options: BatchCallOptions): Promise<{ ended: boolean; done: number; total: number }>;
   /** Fetches an ended batch's answers and keeps them for call(); resolves with how many came back. */
-  collect(batchId: string, signal: AbortSignal): Promise<number>;
+  collect(batchId: string, options: BatchCallOptions): Promise<number>;
 }
 
 /** A model provider whose answers can be recorded and replayed. */

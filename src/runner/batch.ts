@@ -12,9 +12,10 @@ import path from "node:path";
 import { hashOf } from "../core/hash.js";
 import type { LoadedSuite, ProviderRef } from "../core/types.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
-import { ProviderError, RETRYABLE, type BatchEntry, type BatchRunner, type Provider } from "../providers/types.js";
-import { DEFAULT_BATCH_POLL_MS } from "../defaults.js";
+import { ProviderError, RETRYABLE, type BatchCallOptions, type BatchEntry, type BatchRunner, type Provider } from "../providers/types.js";
+import { DEFAULT_BATCH_POLL_MS, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { sleep } from "./retry.js";
+import { startTimeLimit } from "./time-limit.js";
 
 export interface BatchOptions {
   /** Where batch ids are kept until their run completes (default .harness/batches). */
@@ -23,11 +24,14 @@ export interface BatchOptions {
   pollMs?: number;
   /** Longest wait between polls (default 60 000). */
   maxPollMs?: number;
+  /** Time limit of each batch API call in ms (the run's --timeout; default 60 000); an upload gets more for its size. */
+  timeoutMs?: number;
   /** Told when a batch is sent or picked up, polled, and collected, for the CLI to show. */
   onEvent?: (event: BatchEvent) => void;
 }
 
 export type BatchEvent =
+  | { kind: "sending"; provider: string; requests: number }
   | { kind: "submitted" | "resumed"; provider: string; batchId: string; requests: number }
   | { kind: "progress"; provider: string; batchId: string; done: number; total: number }
   | { kind: "collected"; provider: string; batchId: string; answers: number; requests: number }
@@ -36,6 +40,12 @@ export type BatchEvent =
 export const DEFAULT_BATCH_MAX_POLL_MS = 60_000;
 /** Polls in a row that may fail (429, 5xx, network) before the run gives up on the batch. */
 const MAX_POLL_FAILURES = 5;
+/**
+ * Time an upload gets on top of --timeout, per whole MB sent: 0.5 MB/s, a slow uplink. A batch may
+ * carry 200 MB (OpenAI) or 256 MB (Anthropic) in one request; held to the live calls' 60 s, a
+ * large one would never get through, and each attempt would end running its trials live.
+ */
+const UPLOAD_MS_PER_MB = 2_000;
 
 /**
  * Sends, polls and collects one batch per model. Resolves with the state-file prefixes to clear
@@ -84,10 +94,12 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
   if (needed.length === 0) return;
   // Identical requests for the same trial index are one batch request.
   const unique = [...new Map(needed.map((n) => [n.customId, n])).values()];
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timed = <T>(ask: (o: BatchCallOptions) => Promise<T>) => withTimeLimit(`${providerId} batch`, timeoutMs, signal, ask);
   // An earlier run's batch serves if it carried every request still needed (a resumed run needs fewer).
   let found = await findState(options.stateDir, prefix, unique.map((u) => u.customId));
   // A batch the provider no longer knows (deleted, or past its retention) is sent anew.
-  if (found && !(await stillKnown(() => runner.check(found!.batchId, signal)))) found = undefined;
+  if (found && !(await stillKnown(() => timed((o) => runner.check(found!.batchId, o))))) found = undefined;
   let batchId: string;
   if (found) {
     batchId = found.batchId;
@@ -97,7 +109,9 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
     const state = { provider: providerId, batchId: "", customIds: unique.map((u) => u.customId), submittedAt: "" };
     // Written before the batch is paid for: a folder that cannot hold the id must not cost a batch per run.
     await writeFileAtomic(file, JSON.stringify(state), "batch state");
-    batchId = await runner.submit(unique, signal);
+    options.onEvent?.({ kind: "sending", provider: providerId, requests: unique.length });
+    const mb = Buffer.byteLength(JSON.stringify(unique.map((u) => u.request.messages))) / 1e6;
+    batchId = await withTimeLimit(`${providerId} batch`, timeoutMs + Math.floor(mb) * UPLOAD_MS_PER_MB, signal, (o) => runner.submit(unique, o));
     await writeFileAtomic(file, JSON.stringify({ ...state, batchId, submittedAt: new Date().toISOString() }), "batch state");
     options.onEvent?.({ kind: "submitted", provider: providerId, batchId, requests: unique.length });
   }
@@ -106,7 +120,7 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
   for (;;) {
     let status;
     try {
-      status = await runner.check(batchId, signal);
+      status = await timed((o) => runner.check(batchId, o));
       failures = 0;
     } catch (err) {
       // A poll that fails for a passing reason is tried again; the batch itself is unharmed.
@@ -118,8 +132,21 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
     await sleep(wait, signal);
     wait = Math.min(options.maxPollMs ?? DEFAULT_BATCH_MAX_POLL_MS, wait * 1.5);
   }
-  const answers = await runner.collect(batchId, signal);
+  const answers = await timed((o) => runner.collect(batchId, o));
   options.onEvent?.({ kind: "collected", provider: providerId, batchId, answers, requests: unique.length });
+}
+
+/** One batch API call, given up past `ms` as a timeout: a hung request fails as a live call's does. */
+async function withTimeLimit<T>(label: string, ms: number, signal: AbortSignal, call: (o: BatchCallOptions) => Promise<T>): Promise<T> {
+  const limit = startTimeLimit(signal, ms);
+  try {
+    return await call({ signal: limit.signal, timeoutMs: ms });
+  } catch (err) {
+    if (limit.timedOut && !signal.aborted) throw new ProviderError("timeout", `${label}: no answer within ${ms} ms`, { cause: err });
+    throw err;
+  } finally {
+    limit.end();
+  }
 }
 
 /** The state of an earlier batch for this provider that carried every one of `needed`. */

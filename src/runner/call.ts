@@ -5,7 +5,7 @@ import { ProviderError, RETRYABLE, type Provider, type ProviderRequest, type Pro
 import type { AdaptiveLimit } from "./adaptive-limit.js";
 import type { Reachability } from "./reachability.js";
 import { backoffDelay, sleep, type RetryPolicy } from "./retry.js";
-import { onAbort } from "./on-abort.js";
+import { startTimeLimit } from "./time-limit.js";
 
 export interface CallContext {
   policy: RetryPolicy;
@@ -33,17 +33,8 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
     } catch {
       return { ok: false, error: CANCELLED, retries };
     }
-    // One short-lived signal per call, tied to the run's: the SDKs add an abort listener to the
-    // signal they are given and never remove it, so handing them the run's own signal kept
-    // every call's request alive until the run ended (4 KB a trial, 400 MB at 100,000).
     // The timeout starts once the call may start: time spent queued for a slot is not the provider's.
-    const call = new AbortController();
-    const timeout = { aborted: false };
-    const untrack = onAbort(ctx.signal, () => call.abort(ctx.signal.reason));
-    const timer = setTimeout(() => {
-      timeout.aborted = true;
-      call.abort(new DOMException("the call timed out", "TimeoutError"));
-    }, ctx.timeoutMs);
+    const call = startTimeLimit(ctx.signal, ctx.timeoutMs);
     try {
       const response = await provider.call(request, { signal: call.signal, trial, timeoutMs: ctx.timeoutMs });
       ctx.gate?.succeeded(response.exhaustedForMs);
@@ -54,7 +45,7 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       if (raw instanceof HarnessError) throw raw;
       let err = raw instanceof ProviderError ? raw : new ProviderError("provider-error", (raw as Error)?.message ?? String(raw), { cause: raw });
       // Our own timeout surfaces from the SDK as an abort; name it for what it was.
-      if (timeout.aborted && !ctx.signal.aborted) err = new ProviderError("timeout", `${provider.id}: no answer within ${ctx.timeoutMs} ms`);
+      if (call.timedOut && !ctx.signal.aborted) err = new ProviderError("timeout", `${provider.id}: no answer within ${ctx.timeoutMs} ms`);
       if (ctx.signal.aborted) return { ok: false, error: CANCELLED, retries };
       if (err.fatal) throw err;
       if (err.category === "rate-limit") ctx.gate?.rateLimitedBy(err.exhaustedForMs);
@@ -73,8 +64,7 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       }
       retries++;
     } finally {
-      clearTimeout(timer);
-      untrack();
+      call.end();
       release?.();
     }
   }

@@ -166,7 +166,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   let batchPrefixes: string[] = [];
   if (options.batch) {
     const isKept = (suite: LoadedSuite, ci: number, t: number) => prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
-    batchPrefixes = await prefetchBatches(suites, providerFor, isKept, options.batch, stop.signal);
+    batchPrefixes = await prefetchBatches(suites, providerFor, isKept, { timeoutMs, ...options.batch }, stop.signal);
   }
 
   const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
