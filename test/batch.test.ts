@@ -19,6 +19,8 @@ beforeEach(() => {
   server.handle(echo);
   server.batches.pollsBeforeEnd = 1;
   server.batches.hang = false;
+  server.batches.checkFaults = [];
+  server.batches.resultFaults = [];
 });
 
 const env = { OPENAI_API_KEY: "sk-test-batch-5e6f", ANTHROPIC_API_KEY: "sk-ant-test-batch-7a8b" };
@@ -109,7 +111,84 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
   });
 });
 
+describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("eval --batch with %s, while its checks fail", (provider) => {
+  it("status checks failing for a while are tried again: the batch is collected, no trial runs live, and no progress is shown that was not known", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider) });
+    // Six in a row: the run used to give the batch up after five, and run its 12 trials live.
+    server.batches.checkFaults = Array(6).fill(503);
+    const createdBefore = server.batches.created.length;
+    const before = server.requests.length;
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    expect(batched(before)).toBe(12);
+    expect(live(before)).toBe(0);
+    expect(r.stderr.match(/checking its status failed \(.*HTTP 503 .*\); trying again in/g)).toHaveLength(6);
+    // Only what the provider said: not "0 of 12 done" at each failed check, as before.
+    expect(r.stderr.match(/\d+ of \d+ done/g)).toEqual(["0 of 12 done", "12 of 12 done"]);
+    expect(r.stderr).not.toMatch(/run live/);
+    expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
+    expect(await readdir(path.join(dir, ".harness/batches"))).toEqual([]);
+  });
+});
+
 describe("eval --batch, interrupted and failing", () => {
+  it("status checks that keep failing end the run not judged (exit 3) with no live call; the batch is kept, and the same command picks it up", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    // Failing for longer than the run waits (120 first waits: 1.2 s at --batch-poll 10).
+    server.batches.checkFaults = Array(10_000).fill(503);
+    const createdBefore = server.batches.created.length;
+    const before = server.requests.length;
+    const args = ["eval", "--batch", "--batch-poll", "10", "-o", "r.json"];
+    const first = await runHarness(args, { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(3);
+    expect(first.stderr).toMatch(/polling batch \S+ of openai:gpt-4o-mini gave up: checking its status failed for \d+ s \(.*HTTP 503 .*\); its trials were not run live/);
+    expect(first.stderr).toMatch(/hint: .*run the same command again to pick it up/);
+    expect(first.stderr).not.toMatch(/batch for openai:gpt-4o-mini (failed|could not be sent)/);
+    // Before, its 12 trials were then called live at full price, and the batch's id deleted.
+    expect(live(before)).toBe(0);
+    expect(await readdir(path.join(dir, ".harness/batches"))).toHaveLength(1);
+    const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
+    expect(report.stopped).toMatch(/polling batch .* gave up/);
+    expect(report.suites[0].totals).toMatchObject({ trials: 12, passed: 0, cancelled: 12 });
+
+    server.batches.checkFaults = [];
+    const second = await runHarness(args, { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/picking up 12 request\(s\) sent to openai:gpt-4o-mini by an earlier run/);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    expect(batched(before)).toBe(12);
+    expect(live(before)).toBe(0);
+    expect(await readdir(path.join(dir, ".harness/batches"))).toEqual([]);
+  });
+
+  it("a status check never answered is given up at --timeout and counts as a failed check", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    server.batches.checkFaults = ["hang", "hang"];
+    const before = server.requests.length;
+    const started = Date.now();
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "300"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // Before, the SDK's own 10-minute limit applied to each check.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.stderr.match(/checking its status failed \(openai:gpt-4o-mini batch: no answer within 300 ms\)/g)).toHaveLength(2);
+    expect(live(before)).toBe(0);
+  });
+
+  it("fetching an ended batch's answers is tried again when it fails or hangs, rather than its trials running live", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("anthropic:claude-haiku-4-5") });
+    server.batches.resultFaults = [503, "hang"];
+    const before = server.requests.length;
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "300"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(batched(before)).toBe(12);
+    // Before, a failed fetch ran all 12 live, paying for the batch's answers a second time.
+    expect(live(before)).toBe(0);
+    expect(r.stderr).toMatch(/fetching its answers failed \(.*HTTP 503 .*\)/);
+    expect(r.stderr).toMatch(/fetching its answers failed \(anthropic:claude-haiku-4-5 batch: no answer within 300 ms\)/);
+    expect(r.stderr).toMatch(/12 of 12 answered\./);
+  });
+
   it("an upload never answered is given up at --timeout, saying so first, and its trials run live", async () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     server.batches.hang = true;
@@ -119,11 +198,12 @@ describe("eval --batch, interrupted and failing", () => {
     expect(r.code, r.stderr).toBe(0);
     // Before, nothing was said for the SDK's 10 minutes (5 min a request, twice).
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(r.stderr).toMatch(/Sending 12 request\(s\) to openai:gpt-4o-mini's batch API…\n(.|\n)*the batch for openai:gpt-4o-mini failed \(openai:gpt-4o-mini batch: no answer within 1000 ms\); its trials run live/);
+    expect(r.stderr).toMatch(/Sending 12 request\(s\) to openai:gpt-4o-mini's batch API…\n(.|\n)*the batch for openai:gpt-4o-mini could not be sent \(openai:gpt-4o-mini batch: no answer within 1000 ms\); its trials run live/);
     // At least: a live call slower than the limit on a busy machine is retried.
     expect(live(before)).toBeGreaterThanOrEqual(12);
     expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
   });
+
 
   it("Ctrl-C while the batch runs exits 130; the same command then picks the batch up instead of sending it again", async () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });

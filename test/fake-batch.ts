@@ -1,7 +1,8 @@
 /**
  * The providers' batch endpoints, for the fake server: OpenAI's Files + Batches and
  * Anthropic's Message Batches, each request answered by the server's current script.
- * A batch stays in progress for `pollsBeforeEnd` status checks, then ends.
+ * A batch stays in progress for `pollsBeforeEnd` status checks, then ends. Status checks and
+ * the fetching of answers can be scripted to fail or hang first (`checkFaults`, `resultFaults`).
  */
 import type http from "node:http";
 
@@ -10,11 +11,21 @@ export interface BatchAnswer {
   body: Record<string, unknown>;
 }
 
+/** What a request meets instead of its answer: an HTTP error status, or "hang" (never answered). */
+export type BatchFault = number | "hang";
+
 export interface FakeBatches {
   /** Status checks a batch answers "in progress" before it ends (default 1). */
   pollsBeforeEnd: number;
   /** Never answer a batch route (a provider that hangs mid-upload). */
   hang: boolean;
+  /**
+   * What the next status checks meet, one entry each, taken from the front; once empty, checks
+   * are answered. (Fetching an ended batch's answers checks it first too: both SDKs do.)
+   */
+  checkFaults: BatchFault[];
+  /** The same for fetching an ended batch's answers (OpenAI's output file, Anthropic's results). */
+  resultFaults: BatchFault[];
   /** Batches created, by id, with the custom ids they carried. */
   created: { id: string; api: "openai" | "anthropic"; customIds: string[] }[];
   /** Handles a batch route; false when the path is not one. */
@@ -36,6 +47,14 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
   let seq = 0;
   const json = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   const notFound = (res: http.ServerResponse, what: string) => json(res, 404, { type: "error", error: { type: "not_found_error", message: `no ${what}` } });
+  // A scripted fault, when one is due: true when it took the request.
+  const faulted = (faults: BatchFault[], res: http.ServerResponse) => {
+    const fault = faults.shift();
+    if (fault === undefined) return false;
+    // Both SDKs read error.message; "hang" leaves the request unanswered (close() ends it).
+    if (fault !== "hang") json(res, fault, { type: "error", error: { type: "api_error", message: `scripted ${fault}` } });
+    return true;
+  };
 
   async function settle(b: Batch): Promise<Map<string, BatchAnswer>> {
     b.answers ??= new Map(await Promise.all(b.items.map(async (i) => [i.customId, await answer(b.api, i.body)] as const)));
@@ -45,6 +64,8 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
   const self: FakeBatches = {
     pollsBeforeEnd: 1,
     hang: false,
+    checkFaults: [],
+    resultFaults: [],
     created: [],
     async route(req, res, raw) {
       const url = req.url ?? "";
@@ -70,6 +91,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/batches\/([^/]+)$/.exec(url))) {
+        if (faulted(self.checkFaults, res)) return true;
         const b = batches.get(m[1]!);
         if (!b) return notFound(res, "batch"), true;
         const ended = ++b.polls > self.pollsBeforeEnd;
@@ -78,6 +100,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/files\/output-([^/]+)\/content$/.exec(url))) {
+        if (faulted(self.resultFaults, res)) return true;
         const b = batches.get(m[1]!);
         if (!b?.answers) return notFound(res, "file"), true;
         const lines = [...b.answers].map(([customId, a], i) => JSON.stringify({ id: `req_${i}`, custom_id: customId, response: { status_code: a.status, request_id: `r${i}`, body: a.body }, error: null }));
@@ -93,6 +116,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/messages\/batches\/([^/]+)$/.exec(url))) {
+        if (faulted(self.checkFaults, res)) return true;
         const b = batches.get(m[1]!);
         if (!b) return notFound(res, "batch"), true;
         const ended = ++b.polls > self.pollsBeforeEnd;
@@ -101,6 +125,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/messages\/batches\/([^/]+)\/results$/.exec(url))) {
+        if (faulted(self.resultFaults, res)) return true;
         const b = batches.get(m[1]!);
         if (!b?.answers) return notFound(res, "results"), true;
         const lines = [...b.answers].map(([customId, a]) =>

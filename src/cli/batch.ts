@@ -22,9 +22,16 @@ function describe(e: BatchEvent): string {
       return `Sending ${e.requests} request(s) to ${e.provider}'s batch API…\n`;
     case "progress":
       return `Batch ${e.batchId}: ${e.done} of ${e.total} done.\n`;
+    case "retrying":
+      return `Batch ${e.batchId}: ${e.step} failed (${e.message}); trying again in ${seconds(e.retryInMs)}.\n`;
     case "collected":
       return `Batch ${e.batchId}: ${e.answers} of ${e.requests} answered${e.answers < e.requests ? "; the rest run live" : ""}.\n`;
     case "failed":
-      return `harness: warning: the batch for ${e.provider} failed (${e.message}); its trials run live.\n`;
+      return `harness: warning: the batch for ${e.provider} could not be sent (${e.message}); its trials run live.\n`;
   }
+}
+
+function seconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 }

@@ -11,9 +11,11 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { hashOf } from "../core/hash.js";
 import type { LoadedSuite, ProviderRef } from "../core/types.js";
+import { RunError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { ProviderError, RETRYABLE, type BatchCallOptions, type BatchEntry, type BatchRunner, type Provider } from "../providers/types.js";
 import { DEFAULT_BATCH_POLL_MS, DEFAULT_TIMEOUT_MS } from "../defaults.js";
+import { onAbort } from "./on-abort.js";
 import { sleep } from "./retry.js";
 import { startTimeLimit } from "./time-limit.js";
 
@@ -24,6 +26,12 @@ export interface BatchOptions {
   pollMs?: number;
   /** Longest wait between polls (default 60 000). */
   maxPollMs?: number;
+  /**
+   * How long the checks of a sent batch may keep failing (429, 5xx, no answer within the time
+   * limit, the network) before the run stops waiting for it, in ms. Default: 120 first waits
+   * between polls (10 minutes at the default 5 s).
+   */
+  patienceMs?: number;
   /** Time limit of each batch API call in ms (the run's --timeout; default 60 000); an upload gets more for its size. */
   timeoutMs?: number;
   /** Told when a batch is sent or picked up, polled, and collected, for the CLI to show. */
@@ -34,12 +42,18 @@ export type BatchEvent =
   | { kind: "sending"; provider: string; requests: number }
   | { kind: "submitted" | "resumed"; provider: string; batchId: string; requests: number }
   | { kind: "progress"; provider: string; batchId: string; done: number; total: number }
+  /** A check of the batch, or the fetching of its answers, failed; it is tried again in `retryInMs`. */
+  | { kind: "retrying"; provider: string; batchId: string; step: BatchStep; message: string; retryInMs: number }
   | { kind: "collected"; provider: string; batchId: string; answers: number; requests: number }
+  /** The batch could not be sent: its trials run live. */
   | { kind: "failed"; provider: string; message: string };
 
+/** What is asked of a batch once it has been sent. */
+export type BatchStep = "checking its status" | "fetching its answers";
+
 export const DEFAULT_BATCH_MAX_POLL_MS = 60_000;
-/** Polls in a row that may fail (429, 5xx, network) before the run gives up on the batch. */
-const MAX_POLL_FAILURES = 5;
+/** How long checks may fail in a row, in first waits between polls (10 minutes at the default 5 s). */
+const PATIENCE_IN_POLLS = 120;
 /**
  * Time an upload gets on top of --timeout, per whole MB sent: 0.5 MB/s, a slow uplink. A batch may
  * carry 200 MB (OpenAI) or 256 MB (Anthropic) in one request; held to the live calls' 60 s, a
@@ -48,9 +62,18 @@ const MAX_POLL_FAILURES = 5;
 const UPLOAD_MS_PER_MB = 2_000;
 
 /**
+ * The run stopped following a batch it had sent: its checks kept failing. The batch goes on at
+ * the provider and its id stays on disk; running its trials live now would pay for them twice.
+ */
+export class BatchNotFollowed extends RunError {}
+
+/**
  * Sends, polls and collects one batch per model. Resolves with the state-file prefixes to clear
  * once the run has completed; on abort it resolves early, leaving them for the next run. A batch
- * that fails is reported and its trials run live; this never throws.
+ * that could not be sent is reported and its trials run live. A batch that was sent is never
+ * given up for live calls while it may still be running: when its checks keep failing, this
+ * rejects with a BatchNotFollowed (every batch's id is kept for the next run), for the run to
+ * end not judged.
  */
 export async function prefetchBatches(
   suites: readonly LoadedSuite[],
@@ -68,24 +91,35 @@ export async function prefetchBatches(
       for (let t = 0; t < suite.trials; t++) if (!isKept(suite, ci, t)) group.entries.push({ request: { messages: c.messages, vars: c.vars }, trial: t });
     });
   }
+  // One batch lost ends the run: the others stop waiting too, their ids kept as on Ctrl-C.
+  const stop = new AbortController();
+  const untrack = onAbort(signal, () => stop.abort(signal.reason));
+  let lost: BatchNotFollowed | undefined;
   const prefixes: string[] = [];
   await Promise.all(
     [...byProvider.values()].map(async ({ ref, entries }) => {
       const provider = await providerFor(ref);
-      if (!provider.batch || signal.aborted) return; // exec: no batch API, its trials run as usual
+      if (!provider.batch || stop.signal.aborted) return; // exec: no batch API, its trials run as usual
       // Two suites on one model but another baseURL or price are other batches: the ref is in the name.
       const prefix = `${provider.id.replace(/[^A-Za-z0-9._-]/g, "_")}-${hashOf(ref, 12)}-`;
       prefixes.push(prefix);
       try {
-        await runBatch(provider.id, provider.batch, entries, prefix, options, signal);
+        await runBatch(provider.id, provider.batch, entries, prefix, options, stop.signal);
       } catch (err) {
+        if (err instanceof BatchNotFollowed) {
+          lost ??= err;
+          stop.abort(err);
+          return;
+        }
         // Interrupted: the batch goes on at the provider and its id stays on disk for the next run.
-        if (signal.aborted) return;
-        // Anything else: the trials run live, as they would have without --batch.
+        if (stop.signal.aborted) return;
+        // Not sent: the trials run live, as they would have without --batch.
         options.onEvent?.({ kind: "failed", provider: provider.id, message: (err as Error)?.message ?? String(err) });
       }
     }),
   );
+  untrack();
+  if (lost) throw lost;
   return prefixes;
 }
 
@@ -95,14 +129,20 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
   // Identical requests for the same trial index are one batch request.
   const unique = [...new Map(needed.map((n) => [n.customId, n])).values()];
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timed = <T>(ask: (o: BatchCallOptions) => Promise<T>) => withTimeLimit(`${providerId} batch`, timeoutMs, signal, ask);
   // An earlier run's batch serves if it carried every request still needed (a resumed run needs fewer).
-  let found = await findState(options.stateDir, prefix, unique.map((u) => u.customId));
-  // A batch the provider no longer knows (deleted, or past its retention) is sent anew.
-  if (found && !(await stillKnown(() => timed((o) => runner.check(found!.batchId, o))))) found = undefined;
-  let batchId: string;
-  if (found) {
-    batchId = found.batchId;
+  const found = await findState(options.stateDir, prefix, unique.map((u) => u.customId));
+  let batchId = found?.batchId;
+  const follow = following(providerId, options, signal);
+  if (batchId !== undefined) {
+    try {
+      await follow(batchId, "checking its status", (o) => runner.check(batchId!, o));
+    } catch (err) {
+      // A batch the provider no longer knows (deleted, or past its retention) is sent anew.
+      if (!(err instanceof BatchNotFollowed && err.cause instanceof ProviderError && err.cause.category === "bad-request")) throw err;
+      batchId = undefined;
+    }
+  }
+  if (batchId !== undefined) {
     options.onEvent?.({ kind: "resumed", provider: providerId, batchId, requests: unique.length });
   } else {
     const file = path.join(options.stateDir, `${prefix}${hashOf(unique.map((u) => u.customId).sort(), 16)}.json`);
@@ -115,25 +155,52 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
     await writeFileAtomic(file, JSON.stringify({ ...state, batchId, submittedAt: new Date().toISOString() }), "batch state");
     options.onEvent?.({ kind: "submitted", provider: providerId, batchId, requests: unique.length });
   }
+  // From here on the batch may be running at the provider: its trials never run live until it has ended.
   let wait = options.pollMs ?? DEFAULT_BATCH_POLL_MS;
-  let failures = 0;
   for (;;) {
-    let status;
-    try {
-      status = await timed((o) => runner.check(batchId, o));
-      failures = 0;
-    } catch (err) {
-      // A poll that fails for a passing reason is tried again; the batch itself is unharmed.
-      if (signal.aborted || !(err instanceof ProviderError) || !RETRYABLE.has(err.category) || ++failures > MAX_POLL_FAILURES) throw err;
-      status = { ended: false, done: 0, total: unique.length };
-    }
+    const status = await follow(batchId, "checking its status", (o) => runner.check(batchId!, o));
     options.onEvent?.({ kind: "progress", provider: providerId, batchId, done: status.done, total: status.total });
     if (status.ended) break;
     await sleep(wait, signal);
     wait = Math.min(options.maxPollMs ?? DEFAULT_BATCH_MAX_POLL_MS, wait * 1.5);
   }
-  const answers = await timed((o) => runner.collect(batchId, o));
+  const answers = await follow(batchId, "fetching its answers", (o) => runner.collect(batchId!, o));
   options.onEvent?.({ kind: "collected", provider: providerId, batchId, answers, requests: unique.length });
+}
+
+/**
+ * Asks something of a sent batch, each attempt within the time limit. An attempt that fails for
+ * a passing reason (a hung request among them) is tried again after a wait that grows as the
+ * polls' do, for as long as the failures last up to `patienceMs`; past it, or at a failure that
+ * would not pass (auth, not found), this rejects with BatchNotFollowed.
+ */
+function following(providerId: string, options: BatchOptions, signal: AbortSignal) {
+  const pollMs = options.pollMs ?? DEFAULT_BATCH_POLL_MS;
+  const patienceMs = options.patienceMs ?? PATIENCE_IN_POLLS * pollMs;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return async <T>(batchId: string, step: BatchStep, ask: (o: BatchCallOptions) => Promise<T>): Promise<T> => {
+    const since = Date.now();
+    let wait = pollMs;
+    for (;;) {
+      try {
+        return await withTimeLimit(`${providerId} batch`, timeoutMs, signal, ask);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        const message = (err as Error)?.message ?? String(err);
+        const passing = err instanceof ProviderError && RETRYABLE.has(err.category);
+        if (!passing || Date.now() - since >= patienceMs) {
+          const failing = Date.now() - since >= 1000 ? ` for ${Math.round((Date.now() - since) / 1000)} s` : "";
+          throw new BatchNotFollowed("batch.not-followed", `polling batch ${batchId} of ${providerId} gave up: ${step} failed${failing} (${message}); its trials were not run live, which would pay for them twice`, {
+            hint: "the batch goes on at the provider and its id is kept: run the same command again to pick it up",
+            cause: err,
+          });
+        }
+        options.onEvent?.({ kind: "retrying", provider: providerId, batchId, step, message, retryInMs: wait });
+        await sleep(wait, signal);
+        wait = Math.min(options.maxPollMs ?? DEFAULT_BATCH_MAX_POLL_MS, wait * 1.5);
+      }
+    }
+  };
 }
 
 /** One batch API call, given up past `ms` as a timeout: a hung request fails as a live call's does. */
@@ -157,16 +224,6 @@ async function findState(dir: string, prefix: string, needed: readonly string[])
     if (state && needed.every((id) => state.customIds.has(id))) return { batchId: state.batchId };
   }
   return undefined;
-}
-
-async function stillKnown(check: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await check();
-    return true;
-  } catch (err) {
-    if (err instanceof ProviderError && err.category === "bad-request") return false;
-    throw err;
-  }
 }
 
 async function readState(file: string): Promise<{ batchId: string; customIds: Set<string> } | undefined> {

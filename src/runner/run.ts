@@ -24,7 +24,7 @@ import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "
 import { AdaptiveLimit } from "./adaptive-limit.js";
 import { Reachability } from "./reachability.js";
 import { onAbort } from "./on-abort.js";
-import { forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
+import { BatchNotFollowed, forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
 import { answerOf, trialKey, type PriorTrials, type TrialSink } from "./journal.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
@@ -166,7 +166,14 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   let batchPrefixes: string[] = [];
   if (options.batch) {
     const isKept = (suite: LoadedSuite, ci: number, t: number) => prior?.get(suite, suite.cases[ci]!, trialKey(suite, suite.cases[ci]!), t) !== undefined;
-    batchPrefixes = await prefetchBatches(suites, providerFor, isKept, { timeoutMs, ...options.batch }, stop.signal);
+    try {
+      batchPrefixes = await prefetchBatches(suites, providerFor, isKept, { timeoutMs, ...options.batch }, stop.signal);
+    } catch (err) {
+      // A sent batch could not be followed: no trial runs (live, each would be paid twice), and
+      // the run ends not judged, the batch's id kept for the same command to pick it up.
+      if (!(err instanceof BatchNotFollowed)) throw err;
+      fail(err);
+    }
   }
 
   const trialCtx: TrialContext = { providerFor, stateOf, judgeLimit, judgeMemo, policy, timeoutMs, signal: stop.signal, fail, reviews: options.reviews };
