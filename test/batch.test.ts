@@ -167,11 +167,13 @@ describe("eval --batch, interrupted and failing", () => {
     server.batches.checkFaults = ["hang", "hang"];
     const before = server.requests.length;
     const started = Date.now();
-    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "300"], { cwd: dir, env });
+    // Long enough that no answered call on a loaded machine is taken for a hung one; the polls
+    // far enough apart that two hung checks fit in the patience (120 polls: 12 s).
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "100", "--timeout", "1500"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     // Before, the SDK's own 10-minute limit applied to each check.
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(r.stderr.match(/checking its status failed \(openai:gpt-4o-mini batch: no answer within 300 ms\)/g)).toHaveLength(2);
+    expect(r.stderr.match(/checking its status failed \(openai:gpt-4o-mini batch: no answer within 1500 ms\)/g)).toHaveLength(2);
     expect(live(before)).toBe(0);
   });
 
@@ -179,13 +181,13 @@ describe("eval --batch, interrupted and failing", () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("anthropic:claude-haiku-4-5") });
     server.batches.resultFaults = [503, "hang"];
     const before = server.requests.length;
-    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "300"], { cwd: dir, env });
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "100", "--timeout", "1500"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     expect(batched(before)).toBe(12);
     // Before, a failed fetch ran all 12 live, paying for the batch's answers a second time.
     expect(live(before)).toBe(0);
     expect(r.stderr).toMatch(/fetching its answers failed \(.*HTTP 503 .*\)/);
-    expect(r.stderr).toMatch(/fetching its answers failed \(anthropic:claude-haiku-4-5 batch: no answer within 300 ms\)/);
+    expect(r.stderr).toMatch(/fetching its answers failed \(anthropic:claude-haiku-4-5 batch: no answer within 1500 ms\)/);
     expect(r.stderr).toMatch(/12 of 12 answered\./);
   });
 
