@@ -5,7 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GraderSpec } from "../src/config/schema.js";
 import type { LoadedSuite } from "../src/core/types.js";
+import { joinRateLimits } from "../src/core/rate-limits.js";
+import { buildRunResult } from "../src/core/result.js";
 import { exhaustedFor, parseGoDuration } from "../src/providers/rate-limit-headers.js";
+import { renderTerminal } from "../src/reporters/terminal.js";
 import { AdaptiveLimit } from "../src/runner/adaptive-limit.js";
 import { runSuites } from "../src/runner/run.js";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
@@ -90,6 +93,23 @@ describe("AdaptiveLimit", () => {
     expect(gate.current).toBe(5);
     for (let i = 0; i < 100; i++) gate.succeeded();
     expect(gate.current).toBe(10);
+  });
+
+  it("says how far the limit climbed back after it last stood at its lowest", () => {
+    const gate = new AdaptiveLimit({ max: 4, now, windowMs: 0 });
+    for (let i = 0; i < 4; i++) gate.rateLimitedBy(); // 4 → 2.8 → 1.96 → 1.37 → 1
+    expect([gate.lowest, gate.climbedBack]).toEqual([1, "no"]);
+    gate.succeeded(); // 1 + 1/1 = 2
+    expect([gate.current, gate.climbedBack]).toEqual([2, "partly"]);
+    for (let i = 0; i < 10; i++) gate.succeeded();
+    expect([gate.current, gate.climbedBack]).toEqual([4, "fully"]);
+    // Cut again, but not as low as before: it did climb back after its lowest.
+    gate.rateLimitedBy();
+    expect([gate.current, gate.climbedBack]).toEqual([2, "fully"]);
+    // At its lowest again: what counts is what came after that.
+    gate.rateLimitedBy();
+    gate.rateLimitedBy();
+    expect([gate.current, gate.lowest, gate.climbedBack]).toEqual([1, 1, "no"]);
   });
 
   it("never goes below one call", () => {
@@ -239,7 +259,7 @@ describe("runs against a rate-limited server", () => {
         { cwd: project.dir, env: ENV, concurrency: 2, fixturesDir: "none", retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 50 } },
       );
       expect(run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials)).every((t) => t.passed === true)).toBe(true);
-      expect(run.rateLimits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", rateLimited: 2, lowest: 1, max: 2 }]);
+      expect(run.rateLimits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", rateLimited: 2, lowest: 1, max: 2, climbedBack: "fully" }]);
     } finally {
       await other.close();
     }
@@ -266,5 +286,24 @@ describe("runs against a rate-limited server", () => {
     expect(t.retries).toBe(1);
     // The backoff alone would have been about 1 ms.
     expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(200);
+  });
+});
+
+describe("joinRateLimits", () => {
+  const line = (climbedBack?: "fully" | "partly" | "no") => ({ provider: "openai:gpt-4o-mini", role: "target" as const, rateLimited: 3, lowest: 2, max: 8, ...(climbedBack ? { climbedBack } : {}) });
+  it("says the limit climbed back only as far as the one that climbed least, and nothing where one does not say", () => {
+    expect(joinRateLimits([line("fully"), { ...line("no"), lowest: 1 }])).toEqual([{ ...line("no"), rateLimited: 6, lowest: 1 }]);
+    expect(joinRateLimits([line("fully"), line("partly"), line("fully")])).toEqual([{ ...line("partly"), rateLimited: 9 }]);
+    expect(joinRateLimits([line("fully"), line()])).toEqual([{ ...line(), rateLimited: 6 }]);
+    expect(joinRateLimits([line("no"), { ...line("fully"), role: "judge" }])).toEqual([line("no"), { ...line("fully"), role: "judge" }]);
+  });
+  it("the terminal prints what the report says, and no claim where a report from before it says nothing", () => {
+    const render = (climbedBack?: "fully" | "partly" | "no") =>
+      renderTerminal(buildRunResult({ suites: [], startedAt: "2026-11-29T10:00:00.000Z", durationMs: 1, rateLimits: [line(climbedBack)] }, { harnessVersion: "0.1.0" }), { color: false });
+    const said = "openai:gpt-4o-mini: 3 calls answered 429; calls in flight were cut to 2 of 8 at the lowest";
+    expect(render("fully")).toContain(`${said}, then climbed back.\n`);
+    expect(render("partly")).toContain(`${said}, then climbed back part of the way.\n`);
+    expect(render("no")).toContain(`${said}, and did not climb back.\n`);
+    expect(render()).toContain(`${said}.\n`);
   });
 });

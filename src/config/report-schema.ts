@@ -9,6 +9,7 @@
  * (a report from before gate.judged) is said to be missing, rather than crashing them.
  */
 import { z } from "zod";
+import { CLIMB_ORDER } from "../core/rate-limits.js";
 
 const num = z.number().nullable();
 const count = z.number().int().min(0);
@@ -72,6 +73,16 @@ const GateSchema = z.looseObject({
   missingCases: z.array(z.looseObject({ suite: z.string(), caseId: z.string() })),
 });
 
+// climbedBack came later than the rest (Added within schema 1): reports before it have none.
+const RateLimitSchema = z.looseObject({
+  provider: z.string(),
+  role: z.enum(["target", "judge"]),
+  rateLimited: count,
+  lowest: count,
+  max: count,
+  climbedBack: z.enum(CLIMB_ORDER).optional(),
+});
+
 export const RunReportSchema = z.looseObject({
   schemaVersion: z.literal(1),
   startedAt: z.string(),
@@ -81,6 +92,7 @@ export const RunReportSchema = z.looseObject({
   errors: z.looseObject({ total: count, errored: count, share: num, byCategory: z.record(z.string(), count) }),
   comparison: z.looseObject({ cases: z.array(z.looseObject({ suite: z.string(), caseId: z.string(), status: z.string() })), suites: z.array(z.looseObject({ suite: z.string() })) }).nullable(),
   judgeAgreement: z.array(z.looseObject({ grader: z.string() })),
+  rateLimits: z.array(RateLimitSchema).optional(),
   gate: GateSchema,
 });
 

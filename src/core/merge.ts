@@ -4,6 +4,7 @@
  * wrong family of tests). Pure: the reports come in as objects.
  */
 import type { LoadedCase, LoadedSuite, RateLimitSummary, RawRun, RunResult } from "./types.js";
+import { joinRateLimits } from "./rate-limits.js";
 
 export class MergeConflict extends Error {
   override name = "MergeConflict";
@@ -93,13 +94,5 @@ export function atOf(reports: readonly RunResult[]): number[] {
 
 /** One provider's 429s over every shard: the calls answered 429 add up, the lowest limit is the lowest any shard fell to. */
 function mergeRateLimits(reports: readonly RunResult[]): RateLimitSummary[] {
-  const byProvider = new Map<string, RateLimitSummary>();
-  for (const r of reports) {
-    for (const x of r.rateLimits ?? []) {
-      const key = `${x.role}\u0000${x.provider}`;
-      const seen = byProvider.get(key);
-      byProvider.set(key, seen ? { ...seen, rateLimited: seen.rateLimited + x.rateLimited, lowest: Math.min(seen.lowest, x.lowest), max: Math.max(seen.max, x.max) } : { ...x });
-    }
-  }
-  return [...byProvider.values()];
+  return joinRateLimits(reports.flatMap((r) => r.rateLimits ?? []));
 }

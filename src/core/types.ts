@@ -455,4 +455,9 @@ export interface RateLimitSummary {
   /** The fewest calls in flight the limit allowed, and the -j it started from. */
   lowest: number;
   max: number;
+  /** How far the limit climbed back after it last stood at its lowest; absent in reports from before it was kept. Added within schema 1. */
+  climbedBack?: ClimbedBack;
 }
+
+/** How far a limit cut by 429s rose again: to -j, part of the way, or not at all. */
+export type ClimbedBack = "fully" | "partly" | "no";

@@ -1,7 +1,7 @@
 /** The human report: a table per suite, why cases failed, and the gate's verdict. Renders; never decides. */
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
+import type { CaseComparison, CaseResult, ClimbedBack, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
 import { acceptHint, acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, plural, suitePart } from "./format.js";
 
@@ -19,6 +19,9 @@ export interface TerminalOptions {
 const MAX_ROWS = 60;
 /** Failing cases whose reasons are listed under a suite's table. */
 const MAX_REASON_CASES = 25;
+
+/** What the run says became of a limit cut by 429s; a report from before it said so says nothing. */
+const CLIMBED_BACK: Record<ClimbedBack, string> = { fully: ", then climbed back", partly: ", then climbed back part of the way", no: ", and did not climb back" };
 
 const STATUS_LABEL: Record<CaseComparison["status"], string> = {
   same: "same",
@@ -168,7 +171,7 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
     lines.push(c.yellow(`${describeErrors(e)} Errored trials are left out of n, neither passed nor failed.`));
   }
   for (const r of result.rateLimits ?? []) {
-    lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest, then climbed back.`));
+    lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest${r.climbedBack ? CLIMBED_BACK[r.climbedBack] : ""}.`));
   }
   for (const m of result.masked ?? []) {
     lines.push(c.yellow(`${plural(m.answers, "answer")} held the value of ${m.source}, masked as *** before ${m.answers === 1 ? "it was" : "they were"} graded or recorded. If that value is no secret (a default like "postgres"), unset it for the run.`));

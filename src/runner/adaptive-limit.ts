@@ -6,6 +6,7 @@
  *
  * A trial waiting out a Retry-After holds no slot here, so the others keep the provider busy.
  */
+import type { ClimbedBack } from "../core/types.js";
 import { onAbort } from "./on-abort.js";
 
 export interface AdaptiveLimitOptions {
@@ -40,6 +41,8 @@ export class AdaptiveLimit {
   private readonly now: () => number;
   /** The lowest the limit fell to, for reports. */
   lowest: number;
+  /** The highest the limit rose to since it last stood at its lowest. */
+  private since: number;
   /** 429s seen. */
   rateLimited = 0;
 
@@ -47,10 +50,19 @@ export class AdaptiveLimit {
     this.max = Math.max(1, Math.floor(options.max));
     this.limit = this.max;
     this.lowest = this.max;
+    this.since = this.max;
     this.decrease = options.decrease ?? 0.7;
     this.windowMs = options.windowMs ?? 1000;
     this.maxPauseMs = options.maxPauseMs ?? 60_000;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * How far the limit climbed back after it last stood at its lowest, for reports: to -j again,
+   * part of the way, or not at all (no answer came, or too few to lift it by a whole call).
+   */
+  get climbedBack(): ClimbedBack {
+    return this.since >= this.max ? "fully" : this.since > this.lowest ? "partly" : "no";
   }
 
   /** Calls allowed in flight now. */
@@ -98,6 +110,7 @@ export class AdaptiveLimit {
   /** An answer came; `exhaustedForMs` when the provider's headers say a window is used up. */
   succeeded(exhaustedForMs?: number): void {
     this.limit = Math.min(this.max, this.limit + 1 / this.limit);
+    this.since = Math.max(this.since, this.current);
     if (exhaustedForMs !== undefined && exhaustedForMs > 0) this.pause(exhaustedForMs);
     this.drain();
   }
@@ -108,7 +121,7 @@ export class AdaptiveLimit {
     const t = this.now();
     if (t - this.lastDecrease >= this.windowMs) {
       this.limit = Math.max(1, this.limit * this.decrease);
-      this.lowest = Math.min(this.lowest, this.current);
+      if (this.current <= this.lowest) this.lowest = this.since = this.current;
       this.lastDecrease = t;
     }
     if (pauseMs !== undefined && pauseMs > 0) this.pause(pauseMs);

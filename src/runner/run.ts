@@ -8,6 +8,7 @@ import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RateLimitSummary, RawRun, ReviewLookup, TrialError, TrialResult } from "../core/types.js";
 import { tooManyErrors } from "../core/gate.js";
+import { joinRateLimits } from "../core/rate-limits.js";
 import { hashOf, outputHash } from "../core/hash.js";
 import { TrialWithStoredOutput } from "../core/stored-output.js";
 import { ConfigError, HarnessError, RunError, type ConfigProblem } from "../errors.js";
@@ -467,17 +468,8 @@ function ledById(id: string, message: string): string {
  * two baseURLs had a gate at each; the report has one line for it, the 429s of both.
  */
 function rateLimitsOf(gates: Iterable<{ role: "target" | "judge"; provider: string; gate: AdaptiveLimit }>, max: number): RateLimitSummary[] {
-  const byName = new Map<string, RateLimitSummary>();
-  for (const { role, provider, gate } of gates) {
-    if (gate.rateLimited === 0) continue;
-    const key = JSON.stringify([role, provider]);
-    const seen = byName.get(key);
-    if (seen) {
-      seen.rateLimited += gate.rateLimited;
-      seen.lowest = Math.min(seen.lowest, gate.lowest);
-    } else byName.set(key, { provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max });
-  }
-  return [...byName.values()];
+  const each = [...gates].filter((g) => g.gate.rateLimited > 0);
+  return joinRateLimits(each.map(({ role, provider, gate }) => ({ provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max, climbedBack: gate.climbedBack })));
 }
 
 /** `neverReached`: the providers nothing in the run could connect to. */
