@@ -24,6 +24,11 @@ export const DEFAULT_ALPHA = 0.05;
  * refused, its name unknown) while trials keep retrying; after that, each tries once.
  */
 export const UNREACHABLE_PATIENCE_MS = 60_000;
+/**
+ * How long a provider that answered earlier in the run may answer 429 to every call, once a
+ * trial has used up its retries on them, while trials keep retrying; after that, each tries once.
+ */
+export const RATE_LIMITED_PATIENCE_MS = 60_000;
 /** Above this share of errored trials a run cannot be judged (exit 3). */
 export const DEFAULT_MAX_ERROR_SHARE = 0.1;
 export const DEFAULT_BASELINE_PATH = "evals/baseline.json";

@@ -4,13 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GraderSpec } from "../src/config/schema.js";
-import type { LoadedSuite } from "../src/core/types.js";
+import type { LoadedSuite, RawRun } from "../src/core/types.js";
 import { joinRateLimits } from "../src/core/rate-limits.js";
 import { buildRunResult } from "../src/core/result.js";
+import { RunError } from "../src/errors.js";
 import { exhaustedFor, parseGoDuration } from "../src/providers/rate-limit-headers.js";
+import { createProvider } from "../src/providers/registry.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
 import { AdaptiveLimit } from "../src/runner/adaptive-limit.js";
-import { runSuites } from "../src/runner/run.js";
+import { callWithRetries, type CallContext } from "../src/runner/call.js";
+import { Reachability } from "../src/runner/reachability.js";
+import { runSuites, RunStopped } from "../src/runner/run.js";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
 import { mulberry32 } from "./helpers/prng.js";
 import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
@@ -286,6 +290,99 @@ describe("runs against a rate-limited server", () => {
     expect(t.retries).toBe(1);
     // The backoff alone would have been about 1 ms.
     expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(200);
+  });
+
+  describe("a provider that answers 429 to every call", () => {
+    const request = { messages: [{ role: "user" as const, content: "question" }], vars: {} };
+    // A short wait, as the server asks: each 429 costs a millisecond, not seconds.
+    const LIMITED = { kind: "status", status: 429, headers: { "retry-after-ms": "1" } } as const;
+    const openaiSuite = (cases: number, trials: number) => suite("openai:gpt-4o-mini", { baseURL: server.openaiBaseURL }, cases, trials);
+    const allTrials = (run: RawRun) => run.suites.flatMap((s) => s.cases.flatMap((c) => c.trials));
+    const footer = (raw: RawRun): string => renderTerminal(buildRunResult(raw, { harnessVersion: "0.1.0" }), { color: false });
+
+    it("before any call has got past it, once one call has used every retry on 429s, the next tries once; an answer ends that, and a later outage gets the patience", async () => {
+      const openai = await createProvider({ id: "openai:gpt-4o-mini", config: { baseURL: server.openaiBaseURL } }, { cwd: project.dir, fixturesDir: "none", fixtures: "auto", env: ENV });
+      let now = 0;
+      const ctx: CallContext = { policy: { retries: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 5_000, signal: new AbortController().signal, pastLimit: new Reachability(60_000, () => now) };
+
+      server.handle(() => LIMITED);
+      expect(await callWithRetries(openai, request, 0, ctx)).toMatchObject({ ok: false, retries: 3, error: { category: "rate-limit" } });
+      expect(await callWithRetries(openai, request, 1, ctx)).toMatchObject({ ok: false, retries: 0, error: { category: "rate-limit" } });
+      expect(await callWithRetries(openai, request, 2, ctx)).toMatchObject({ ok: false, retries: 0 });
+
+      // An answer: 429s are retried again, and a provider that has answered gets the patience.
+      server.handle(echo);
+      expect(await callWithRetries(openai, request, 3, ctx)).toMatchObject({ ok: true, retries: 0 });
+      server.handle(() => LIMITED);
+      expect(await callWithRetries(openai, request, 4, ctx)).toMatchObject({ ok: false, retries: 3 });
+      now = 59_999;
+      expect(await callWithRetries(openai, request, 5, ctx)).toMatchObject({ ok: false, retries: 3 });
+      now = 60_000;
+      expect(await callWithRetries(openai, request, 6, ctx)).toMatchObject({ ok: false, retries: 0 });
+      // A server that 429s only now and then is ridden out again once an answer gets through.
+      server.handle(echo);
+      expect(await callWithRetries(openai, request, 7, ctx)).toMatchObject({ ok: true, retries: 0 });
+      let calls = 0;
+      server.handle((req) => (calls++ === 0 ? LIMITED : echo(req)));
+      expect(await callWithRetries(openai, request, 8, ctx)).toMatchObject({ ok: true, retries: 1 });
+      expect(server.requests).toHaveLength(4 + 1 + 1 + 1 + 4 + 4 + 1 + 1 + 2);
+    });
+
+    it("a run against it: the first trials use every retry, each later one calls once, however many there are; the report says the limit did not climb back", async () => {
+      server.handle(() => LIMITED);
+      // Four trials per call allowed in flight run at once: those are the ones that can be
+      // retrying when the first gives up. Every later trial starts after it has.
+      const concurrency = 2;
+      const atOnce = 4 * concurrency;
+      const retries = 4;
+      const run = await runSuites([openaiSuite(40, 5)], { cwd: project.dir, env: ENV, concurrency, fixturesDir: "none", retry: { retries, baseDelayMs: 1, maxDelayMs: 50 } });
+      const trials = allTrials(run);
+      expect(trials).toHaveLength(200);
+      for (const t of trials) expect(t.error?.category).toBe("rate-limit");
+      expect(Math.max(...trials.map((t) => t.retries))).toBe(retries);
+      expect(trials.slice(atOnce).map((t) => t.retries)).toEqual(new Array(200 - atOnce).fill(0));
+      // At most 8 × 5 + 192 calls, where every trial's retries made 1,000.
+      expect(server.requests.length).toBe(trials.reduce((n, t) => n + 1 + t.retries, 0));
+      expect(server.requests.length).toBeLessThanOrEqual(atOnce * (1 + retries) + (200 - atOnce));
+      expect(run.rateLimits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", rateLimited: server.requests.length, lowest: 1, max: 2, climbedBack: "no" }]);
+      expect(footer(run)).toContain(`openai:gpt-4o-mini: ${server.requests.length} calls answered 429; calls in flight were cut to 1 of 2 at the lowest, and did not climb back.\n`);
+    });
+
+    it("a run that stops for it says to check the key's limits, not to allow more errors", async () => {
+      server.handle(() => LIMITED);
+      const stopped = await runSuites([openaiSuite(40, 5)], { cwd: project.dir, env: ENV, concurrency: 2, fixturesDir: "none", retry: { retries: 4, baseDelayMs: 1, maxDelayMs: 50 }, maxErrorShare: 0.1 }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(stopped).toBeInstanceOf(RunStopped);
+      expect((stopped as RunError).code).toBe("run.too-many-errors");
+      expect((stopped as RunError).message).toBe("21 of 200 trials errored (rate-limit 21), more than the 10% allowed: the run can no longer be judged, so it stopped there");
+      expect((stopped as RunError).hint).toBe(
+        "no call in this run got past the rate limit of openai:gpt-4o-mini, and trials used every retry on its 429s (the first: openai:gpt-4o-mini: HTTP 429 scripted 429): check the key's rate limits and quota, and whether something else is using them up",
+      );
+      // The 21 errored trials: 8 that started at once, with up to every retry each, and 13 that called once.
+      expect(server.requests.length).toBeLessThanOrEqual(8 * 5 + 13 + 8);
+    });
+
+    it("a burst of 429s long enough for trials to give up: the next ones try once until an answer gets through; then the run goes on to the end, judged", async () => {
+      // 8 trials at once × 5 calls, then more 429s than those 8 can take: some later trials try once.
+      const burst = 4 * 2 * 5 + 8 + 5;
+      server.handle((req) => (req.index < burst ? LIMITED : echo(req)));
+      // 500 trials: even if one trial used its retries before the others made a call, the burst
+      // could not error a tenth of them, and the run must not stop.
+      const run = await runSuites([openaiSuite(100, 5)], { cwd: project.dir, env: ENV, concurrency: 2, fixturesDir: "none", retry: { retries: 4, baseDelayMs: 1, maxDelayMs: 50 }, maxErrorShare: 0.1 });
+      const trials = allTrials(run);
+      const errored = trials.filter((t) => t.error !== null);
+      for (const t of errored) expect(t.error!.category).toBe("rate-limit");
+      expect(errored.some((t) => t.retries === 0)).toBe(true);
+      expect(errored.length).toBeLessThanOrEqual(burst - 4);
+      // A trial starts once its worker's last one has ended: when trial i starts, the i − 7 before
+      // it that have ended made a call each at least, so from burst + 7 on, none sees the burst.
+      for (const t of trials.slice(burst + 7)) expect(t.passed).toBe(true);
+      expect(server.requests.length).toBe(trials.reduce((n, t) => n + 1 + t.retries, 0));
+      expect(run.rateLimits![0]).toMatchObject({ lowest: 1, max: 2, climbedBack: "fully" });
+      expect(footer(run)).toContain("calls in flight were cut to 1 of 2 at the lowest, then climbed back.\n");
+    });
   });
 });
 

@@ -13,6 +13,8 @@ export interface CallContext {
   gate?: AdaptiveLimit;
   /** Whether the provider can be reached, shared by its calls: past hope, a call that cannot connect is not retried. */
   reach?: Reachability;
+  /** Whether calls get past the provider's rate limit, shared by its calls: past hope, a 429 is not retried. */
+  pastLimit?: Reachability;
   timeoutMs: number;
   /** The run's signal: aborting it ends the call as "cancelled". */
   signal: AbortSignal;
@@ -39,7 +41,10 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       const response = await provider.call(request, { signal: call.signal, trial, timeoutMs: ctx.timeoutMs });
       ctx.gate?.succeeded(response.exhaustedForMs);
       // A replay from fixtures says nothing of whether the provider can be reached.
-      if (!response.cached) ctx.reach?.gotThrough();
+      if (!response.cached) {
+        ctx.reach?.gotThrough();
+        ctx.pastLimit?.gotThrough();
+      }
       return { ok: true, response, retries };
     } catch (raw) {
       if (raw instanceof HarnessError) throw raw;
@@ -48,11 +53,13 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       if (call.timedOut && !ctx.signal.aborted) err = new ProviderError("timeout", `${provider.id}: no answer within ${ctx.timeoutMs} ms`);
       if (ctx.signal.aborted) return { ok: false, error: CANCELLED, retries };
       if (err.fatal) throw err;
-      if (err.category === "rate-limit") ctx.gate?.rateLimitedBy(err.exhaustedForMs);
+      const limited = err.category === "rate-limit";
+      if (limited) ctx.gate?.rateLimitedBy(err.exhaustedForMs);
       if (!err.unreachable) ctx.reach?.gotThrough();
-      else if (ctx.reach?.hopeless) return { ok: false, error: { category: err.category, message: err.message }, retries };
-      if (!RETRYABLE.has(err.category) || retries >= ctx.policy.retries) {
+      const hopeless = err.unreachable ? ctx.reach?.hopeless : limited && ctx.pastLimit?.hopeless;
+      if (hopeless || !RETRYABLE.has(err.category) || retries >= ctx.policy.retries) {
         if (err.unreachable) ctx.reach?.gaveUp();
+        if (limited) ctx.pastLimit?.gaveUp();
         return { ok: false, error: { category: err.category, message: err.message }, retries };
       }
       // The wait holds no slot: other trials keep the provider busy meanwhile.

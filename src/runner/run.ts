@@ -20,7 +20,7 @@ import { FixtureFolders } from "../providers/fixture-folders.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS } from "../defaults.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS, RATE_LIMITED_PATIENCE_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { AdaptiveLimit } from "./adaptive-limit.js";
 import { Reachability } from "./reachability.js";
@@ -84,15 +84,16 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability }>();
-  // Each provider's limit on calls in flight, and whether it can be reached, shared by all its
-  // calls in a role at one server. By server, not id alone: one model served at two baseURLs
-  // (a model compared on two deployments) has two rate limits, and one may be down alone.
+  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability; pastLimit: Reachability }>();
+  // Each provider's limit on calls in flight, and whether its calls get through (connect, and get
+  // past its rate limit), shared by all its calls in a role at one server. By server, not id
+  // alone: one model served at two baseURLs (a model compared on two deployments) has two rate
+  // limits, and one may be down alone.
   const stateOf = (role: "target" | "judge", ref: ProviderRef) => {
     const key = JSON.stringify([role, ref.id, ref.config.baseURL ?? null]);
     let entry = gates.get(key);
-    if (!entry) gates.set(key, (entry = { role, provider: ref.id, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }), reach: new Reachability() }));
-    return { gate: entry.gate, reach: entry.reach };
+    if (!entry) gates.set(key, (entry = { role, provider: ref.id, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }), reach: new Reachability(), pastLimit: new Reachability(RATE_LIMITED_PATIENCE_MS) }));
+    return { gate: entry.gate, reach: entry.reach, pastLimit: entry.pastLimit };
   };
   // Judge calls are made from inside a trial, which holds one of the workers: judges get a
   // limiter of their own rather than sharing anything a trial holds (p-limit documents that
@@ -245,8 +246,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
         const max = options.maxErrorShare;
         const of = options.errorShareOf ?? total;
         if (max !== undefined && !stop.signal.aborted && tooManyErrors({ errored: erroredCount, share: erroredCount / of }, max)) {
-          const neverReached = [...new Set([...gates.values()].filter((g) => g.reach.neverReached).map((g) => g.provider))];
-          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined, firstError!, neverReached));
+          const never = (way: "reach" | "pastLimit") => [...new Set([...gates.values()].filter((g) => g[way].neverGotThrough).map((g) => g.provider))];
+          fail(stoppedForErrors(errored, erroredCount, of, max, options.errorShareOf !== undefined, firstError!, { connect: never("reach"), pastLimit: never("pastLimit") }));
         }
       }
       const stored = options.sink?.trial(run.suite.name, run.c.id, run.key, trial);
@@ -472,8 +473,16 @@ function rateLimitsOf(gates: Iterable<{ role: "target" | "judge"; provider: stri
   return joinRateLimits(each.map(({ role, provider, gate }) => ({ provider, role, rateLimited: gate.rateLimited, lowest: gate.lowest, max, climbedBack: gate.climbedBack })));
 }
 
-/** `neverReached`: the providers nothing in the run could connect to. */
-function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: number, of: number, maxShare: number, part: boolean, first: TrialError & { from: "provider" | "judge" }, neverReached: string[]): RunError {
+/** `never`: the providers nothing in the run could connect to, and those no call in it got past the rate limit of. */
+function stoppedForErrors(
+  byCategory: Partial<Record<string, number>>,
+  count: number,
+  of: number,
+  maxShare: number,
+  part: boolean,
+  first: TrialError & { from: "provider" | "judge" },
+  never: { connect: string[]; pastLimit: string[] },
+): RunError {
   const kinds = Object.entries(byCategory)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([category, n]) => `${category} ${n}`)
@@ -485,11 +494,14 @@ function stoppedForErrors(byCategory: Partial<Record<string, number>>, count: nu
   // Where the report shows no error of its own (compare's), the first one says what went wrong.
   const line = first.message.split("\n")[0]!;
   const example = line.length > 200 ? `${line.slice(0, 200)}…` : line;
-  // Allowing more errors cannot help a run where nothing connects: say what to check instead.
+  // Allowing more errors cannot help a run where nothing connects, or nothing gets past a rate
+  // limit: say what to check instead.
   const hint =
-    neverReached.length > 0
-      ? `nothing in this run could connect to ${neverReached.join(" or ")} (the first: ${example}): check that the server is running and the provider's baseURL is right, or the network`
-      : `the first: ${example}; fix ${whatToFix(first.category, first.from)}, or allow more with --max-error-rate`;
+    never.connect.length > 0
+      ? `nothing in this run could connect to ${never.connect.join(" or ")} (the first: ${example}): check that the server is running and the provider's baseURL is right, or the network`
+      : never.pastLimit.length > 0
+        ? `no call in this run got past the rate limit of ${never.pastLimit.join(" or ")}, and trials used every retry on its 429s (the first: ${example}): check the key's rate limits and quota, and whether something else is using them up`
+        : `the first: ${example}; fix ${whatToFix(first.category, first.from)}, or allow more with --max-error-rate`;
   return new RunError("run.too-many-errors", message, { hint });
 }
 
@@ -525,7 +537,7 @@ interface TrialContext extends CallContext {
   reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
   /** Each provider's calls in flight, for targets and judges apart (as their limits are). */
-  stateOf: (role: "target" | "judge", provider: ProviderRef) => { gate: AdaptiveLimit; reach: Reachability };
+  stateOf: (role: "target" | "judge", provider: ProviderRef) => { gate: AdaptiveLimit; reach: Reachability; pastLimit: Reachability };
   judgeLimit: LimitFunction;
   /** Judge answers of this run, by judge, request and vote. */
   judgeMemo: Map<string, Promise<CallOutcome>>;
