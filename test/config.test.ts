@@ -569,6 +569,13 @@ describe("config errors", () => {
     expect(p.message).not.toContain("secret");
   });
 
+  it("refuses a file:// prompt that leaves the project by the rule, even where no file is there", async () => {
+    // As `file://../../../etc/passwd` from a folder where that path leads nowhere: the rule is what was broken.
+    const cwd = await project({ "evals/s.yaml": valid().replace('prompt: "Say hi"', "prompt: file://../../../nowhere/passwd") });
+    const p = await problem(load(cwd, ["evals"]));
+    expect(formatProblem(p)).toBe(`${path.join("evals", "s.yaml")}:2:9  prompt  file:// prompts must stay inside the project folder; file://../../../nowhere/passwd points outside the project (${cwd})`);
+  });
+
   it("refuses an absolute file:// prompt outside the project", async () => {
     const cwd = await project({ "../outside.md": "secret" });
     await write(cwd, { "s.yaml": valid().replace('prompt: "Say hi"', `prompt: "file://${path.join(path.dirname(cwd), "outside.md")}"`) });
@@ -848,9 +855,9 @@ describe("config errors", () => {
     );
     const cwd = await project({ "s.yaml": text, "t.yaml": valid("retries: 1") });
     const err = await configError(load(cwd, ["s.yaml", "t.yaml"]));
-    // s.yaml: no provider, case a misses {{x}}, duplicate a, bad regex; t.yaml: unknown key.
-    expect(err.problems).toHaveLength(5);
-    expect(err.message.split("\n").at(-1)).toBe("5 problems in 2 files. Nothing was run.");
+    // s.yaml: no provider, case a misses {{x}}, duplicate a (which misses it too), bad regex; t.yaml: unknown key.
+    expect(err.problems).toHaveLength(6);
+    expect(err.message.split("\n").at(-1)).toBe("6 problems in 2 files. Nothing was run.");
   });
 
   it("reports a suite name used twice, at the second file's name:", async () => {
@@ -1163,8 +1170,59 @@ describe("every problem in one pass", () => {
       [9, "cases[0].graders[0].value"],
       [11, "cases[0].graders[1].file"],
       [12, "cases[0].graders[2].type"],
+      // The duplicate id, and the {{missing}} the duplicate does not supply either.
+      [14, "cases[1].id"],
       [14, "cases[1].id"],
     ]);
+  });
+
+  it("a duplicate case id does not hide that case's other problems", async () => {
+    const text = lines(
+      /*  1 */ "provider: openai:gpt-4o-mini",
+      /*  2 */ 'prompt: "Customer asks: {{question}}"',
+      /*  3 */ "cases:",
+      /*  4 */ "  - id: refund",
+      /*  5 */ '    vars: { question: "Can I return it?" }',
+      /*  6 */ "    graders: [{ type: contains, value: days }]",
+      /*  7 */ "  - id: refund",
+      /*  8 */ '    vars: { order: "00412" }',
+      /*  9 */ "    graders: []",
+    );
+    const cwd = await project({ "s.yaml": text });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.message).toBe(
+      lines(
+        's.yaml:7:9  cases[1].id  duplicate case id "refund" (first used by cases[0]); ids must be unique within a suite',
+        's.yaml:7:9  cases[1].id  case "refund" has no graders, so it could never fail; add `graders:` to the case or the suite',
+        's.yaml:8:11  cases[1].vars  the prompt (prompt) uses {{question}} but case "refund" does not supply it in `vars:`',
+        "3 problems in 1 file. Nothing was run.",
+      ).trimEnd(),
+    );
+  });
+
+  it("a prompt that cannot be used does not hide a case's empty graders", async () => {
+    const text = lines(
+      /* 1 */ "provider: openai:gpt-4o-mini",
+      /* 2 */ "prompt: file://../outside.md",
+      /* 3 */ "cases:",
+      /* 4 */ "  - id: a",
+      /* 5 */ "    graders: []",
+      /* 6 */ "  - id: b",
+      /* 7 */ "    prompt: hi",
+      /* 8 */ "    messages: [{ role: user, content: hi }]",
+      /* 9 */ "    graders: []",
+    );
+    const cwd = await project({ "s.yaml": text, "../outside.md": "secret" });
+    const err = await configError(load(cwd, ["s.yaml"]));
+    expect(err.message).toBe(
+      lines(
+        `s.yaml:2:9  prompt  file:// prompts must stay inside the project folder; file://../outside.md points outside the project (${cwd})`,
+        's.yaml:4:9  cases[0].id  case "a" has no graders, so it could never fail; add `graders:` to the case or the suite',
+        's.yaml:6:9  cases[1].id  case "b" has no graders, so it could never fail; add `graders:` to the case or the suite',
+        "s.yaml:8:15  cases[1].messages  give either `prompt:` or `messages:`, not both",
+        "4 problems in 1 file. Nothing was run.",
+      ).trimEnd(),
+    );
   });
 
   it("does not invent problems from the invalid parts: a bad provider is not also 'no provider'", async () => {

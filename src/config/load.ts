@@ -217,11 +217,12 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
     const first = seen.get(c.id);
     if (first !== undefined) {
       problems.push({ ...at(["cases", i, "id"]), message: `duplicate case id "${c.id}" (first used by cases[${first}]); ids must be unique within a suite` });
-      continue;
+    } else {
+      seen.set(c.id, i);
     }
-    seen.set(c.id, i);
+    // A duplicate is still checked: its other problems are shown now, not after the id is fixed.
     const loaded = await buildCase(spec, c, i, suitePrompt, dir, ctx, provider);
-    if (loaded) cases.push(loaded);
+    if (loaded && first === undefined) cases.push(loaded);
   }
   await checkGraders(spec, dir, ctx);
   const judge = ctx.options.judge !== undefined ? { id: ctx.options.judge, config: {} } : spec.judge !== undefined ? refOf(spec.judge) : undefined;
@@ -300,13 +301,15 @@ function commandProblem(id: string): string | undefined {
 async function resolvePromptText(value: string, dir: string, p: (string | number)[], ctx: BuildContext): Promise<string | undefined> {
   if (!value.startsWith("file://")) return value;
   const target = path.resolve(dir, value.slice("file://".length));
-  const inside = await insideProject(target, ctx.cwd);
+  const found = await insideProject(target, ctx.cwd);
+  // A path that leaves the project breaks the rule whether or not a file is there.
+  const inside = found === "missing" && !isInside(path.relative(ctx.cwd, target)) ? false : found;
   if (inside === "missing") {
     ctx.problems.push({ ...ctx.at(p), message: `${value}: no such file (looked for ${path.relative(ctx.cwd, target)})` });
     return undefined;
   }
   if (!inside) {
-    ctx.problems.push({ ...ctx.at(p), message: `${value}: points outside the project folder ${ctx.cwd}; prompts must live inside it` });
+    ctx.problems.push({ ...ctx.at(p), message: outsideProject("file:// prompts", value, ctx.cwd) });
     return undefined;
   }
   const read = await readTextFile(target);
@@ -318,46 +321,33 @@ async function resolvePromptText(value: string, dir: string, p: (string | number
   return read.text;
 }
 
+/** The rule first (README: Suite format), then the path that breaks it. */
+function outsideProject(what: string, value: string, cwd: string): string {
+  return `${what} must stay inside the project folder; ${value} points outside the project (${cwd})`;
+}
+
 async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext, provider: ProviderRef | undefined): Promise<LoadedCase | undefined> {
   const { at, problems } = ctx;
   const before = problems.length;
   const vars = { ...(spec.vars ?? {}), ...(c.vars ?? {}) };
-  if (c.prompt !== undefined && c.messages !== undefined) {
-    problems.push({ ...at(["cases", i, "messages"]), message: "give either `prompt:` or `messages:`, not both" });
-    return undefined;
-  }
-  let templates: Message[] | undefined;
-  let templatePath: (string | number)[];
-  if (c.prompt !== undefined || c.messages !== undefined) {
-    templatePath = ["cases", i, c.prompt !== undefined ? "prompt" : "messages"];
-    const text = c.prompt !== undefined ? await resolvePromptText(c.prompt, dir, templatePath, ctx) : undefined;
-    templates = text !== undefined ? [{ role: "user", content: text }] : c.messages;
-  } else {
-    templatePath = [spec.prompt !== undefined ? "prompt" : "messages"];
-    templates = suitePrompt !== undefined ? [{ role: "user", content: suitePrompt }] : spec.messages;
-    if (spec.invalid.has("prompt") || spec.invalid.has("messages")) return undefined; // already reported
-    if (spec.prompt === undefined && spec.messages === undefined) {
-      problems.push({ ...at(["cases", i]), message: "no prompt: give the suite (or this case) a `prompt:` or `messages:`" });
-      return undefined;
-    }
-  }
-  if (!templates) return undefined; // an unreadable file:// prompt, already reported
+  const prompt = await casePrompt(spec, c, i, suitePrompt, dir, ctx);
   // With invalid suite vars, which variables exist is unknown: say nothing rather than something wrong.
-  for (const m of spec.invalid.has("vars") ? [] : templates) {
+  for (const m of prompt && !spec.invalid.has("vars") ? prompt.templates : []) {
     const missing = missingVariables(m.content, vars);
     if (missing.length > 0) {
       const where = c.vars ? at(["cases", i, "vars"]) : at(["cases", i, "id"]);
       problems.push({
         ...where,
-        message: `the prompt (${formatPath(templatePath)}) uses ${missing.map((v) => `{{${v}}}`).join(", ")} but case "${c.id}" does not supply ${missing.length === 1 ? "it" : "them"} in \`vars:\``,
+        message: `the prompt (${formatPath(prompt!.path)}) uses ${missing.map((v) => `{{${v}}}`).join(", ")} but case "${c.id}" does not supply ${missing.length === 1 ? "it" : "them"} in \`vars:\``,
       });
     }
   }
+  // Checked whatever became of the prompt: graders do not depend on it.
   if ((spec.graders?.length ?? 0) + (c.graders?.length ?? 0) === 0 && !spec.invalid.has("graders")) {
     problems.push({ ...at(["cases", i, "id"]), message: `case "${c.id}" has no graders, so it could never fail; add \`graders:\` to the case or the suite` });
   }
-  if (problems.length > before) return undefined;
-  const messages = templates.map((m) => ({ role: m.role, content: renderTemplate(m.content, vars) }));
+  if (problems.length > before || !prompt) return undefined;
+  const messages = prompt.templates.map((m) => ({ role: m.role, content: renderTemplate(m.content, vars) }));
   return {
     id: c.id,
     description: c.description,
@@ -369,6 +359,30 @@ async function buildCase(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt:
     // so a changed var changes its question (and the baseline must say so).
     promptHash: hashOf(provider?.id.startsWith("exec:") && Object.keys(vars).length > 0 ? { messages, vars } : messages, 16),
   };
+}
+
+/**
+ * The case's prompt templates (its own, or the suite's) and the path they were written at;
+ * undefined when there are none to use: a problem is reported, or already was.
+ */
+async function casePrompt(spec: SuiteDraft, c: CaseDraft, i: number, suitePrompt: string | undefined, dir: string, ctx: BuildContext): Promise<{ templates: Message[]; path: (string | number)[] } | undefined> {
+  if (c.prompt !== undefined && c.messages !== undefined) {
+    ctx.problems.push({ ...ctx.at(["cases", i, "messages"]), message: "give either `prompt:` or `messages:`, not both" });
+    return undefined;
+  }
+  if (c.prompt !== undefined || c.messages !== undefined) {
+    const p = ["cases", i, c.prompt !== undefined ? "prompt" : "messages"];
+    const text = c.prompt !== undefined ? await resolvePromptText(c.prompt, dir, p, ctx) : undefined;
+    const templates = text !== undefined ? [{ role: "user" as const, content: text }] : c.messages;
+    return templates && { templates, path: p }; // none: an unreadable file:// prompt, already reported
+  }
+  if (spec.invalid.has("prompt") || spec.invalid.has("messages")) return undefined; // already reported
+  if (spec.prompt === undefined && spec.messages === undefined) {
+    ctx.problems.push({ ...ctx.at(["cases", i]), message: "no prompt: give the suite (or this case) a `prompt:` or `messages:`" });
+    return undefined;
+  }
+  const templates = suitePrompt !== undefined ? [{ role: "user" as const, content: suitePrompt }] : spec.messages;
+  return templates && { templates, path: [spec.prompt !== undefined ? "prompt" : "messages"] };
 }
 
 /** Checks what zod cannot: regexes compile, grader modules exist inside the project (links followed). */
@@ -396,7 +410,7 @@ async function checkGraders(spec: SuiteDraft, dir: string, ctx: BuildContext): P
         if (inside === "missing") {
           ctx.problems.push({ ...ctx.at([...base, j, "file"]), message: `${g.file}: no such file (looked for ${path.relative(ctx.cwd, target)})` });
         } else if (!inside) {
-          ctx.problems.push({ ...ctx.at([...base, j, "file"]), message: `${g.file}: points outside the project folder; grader modules must live inside it` });
+          ctx.problems.push({ ...ctx.at([...base, j, "file"]), message: outsideProject("grader modules", g.file, ctx.cwd) });
         }
       }
     }
