@@ -681,6 +681,42 @@ describe("errors the user can cause", () => {
     expect(r.stderr).toBe(`${path.join("evals", "check.mjs")}:2:25  this grader module does not load: Unexpected token ')'\n1 problem in 1 file. Nothing was run.\n`);
   });
 
+  it("a grader naming a function its module lacks: exit 2 at the suite's export: (or file:), before any call", async () => {
+    const lines = (...ls: string[]) => `${ls.join("\n")}\n`;
+    const dir = await makeProject({
+      "evals/demo.yaml": lines(
+        /*  1 */ "provider: exec:echo ok",
+        /*  2 */ "prompt: hi",
+        /*  3 */ "cases:",
+        /*  4 */ "  - id: a",
+        /*  5 */ "    graders:",
+        /*  6 */ "      - type: javascript",
+        /*  7 */ "        file: checks.mjs",
+        /*  8 */ "        export: nope",
+        /*  9 */ "  - id: b",
+        /* 10 */ "    graders: [{ type: javascript, file: checks.mjs }]",
+        /* 11 */ "  - id: c",
+        /* 12 */ "    graders: [{ type: javascript, file: checks.mjs, export: orderJson }]",
+      ),
+      // Another suite, in another folder, names the same function for all its cases.
+      "evals/more/other.yaml": lines("provider: exec:echo ok", "prompt: hi", "graders:", "  - { type: javascript, file: ../checks.mjs, export: nope }", "cases:", "  - id: a", "  - id: b"),
+      "evals/checks.mjs": "export function orderJson() {\n  return true;\n}\n",
+    });
+    const r = await runHarness(["eval"], { cwd: dir });
+    expect(r.code).toBe(2);
+    const module = path.join("evals", "checks.mjs");
+    const lacks = (name: string) => `${module}: this grader module has no exported function "${name}" (its functions: orderJson); name one with export:`;
+    expect(r.stderr).toBe(
+      lines(
+        `${path.join("evals", "demo.yaml")}:8:9  cases[0].graders[0].export  ${lacks("nope")}`,
+        `${path.join("evals", "demo.yaml")}:10:35  cases[1].graders[0].file  ${lacks("default")}`,
+        `${path.join("evals", "more", "other.yaml")}:4:46  graders[0].export  ${lacks("nope")}`,
+        "3 problems in 2 files. Nothing was run.",
+      ),
+    );
+    expect(r.stdout).toBe("");
+  });
+
   it("a Ctrl-C while a grader module is still loading stops the run at once (exit 130)", { timeout: 20_000 }, async () => {
     const dir = await makeProject({
       "evals/demo.yaml": 'provider: exec:echo ok\nprompt: hi\ngraders:\n  - { type: javascript, file: slow.mjs }\ncases:\n  - id: a\n',

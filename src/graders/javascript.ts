@@ -43,12 +43,21 @@ async function loadFunction(file: string, exportName: string): Promise<GradeFunc
   return fn as GradeFunction;
 }
 
+/** Why a grader module cannot grade: with its place in the module, when the module says. */
+export interface ModuleProblem {
+  message: string;
+  line?: number;
+  col?: number;
+  /** "export": the module loads but lacks the function, so the suite naming it is what to fix. */
+  about?: "export";
+}
+
 /**
  * Why a grader module cannot grade, found before a run makes any call: it does not load (a
  * syntax error, a throw at import, a missing package), or has no such function. Undefined when
  * it can. Where the module says (a syntax error's or a throw's line), the problem says too.
  */
-export async function checkGraderModule(file: string, exportName: string, timeoutMs: number): Promise<{ message: string; line?: number; col?: number } | undefined> {
+export async function checkGraderModule(file: string, exportName: string, timeoutMs: number): Promise<ModuleProblem | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), timeoutMs)));
   const outcome = await Promise.race([loadModule(file).then((mod) => ({ mod }), (err: unknown) => ({ err })), late]);
@@ -61,7 +70,7 @@ export async function checkGraderModule(file: string, exportName: string, timeou
   }
   if (typeof outcome.mod[exportName] === "function") return undefined;
   const functions = Object.keys(outcome.mod).filter((k) => typeof outcome.mod[k] === "function");
-  return { message: `this grader module has no exported function "${exportName}"${functions.length > 0 ? ` (its functions: ${functions.join(", ")}); name one with export:` : ""}` };
+  return { message: `this grader module has no exported function "${exportName}"${functions.length > 0 ? ` (its functions: ${functions.join(", ")}); name one with export:` : ""}`, about: "export" };
 }
 
 /** A syntax error's line and column: Node's import error names neither, its --check does. */

@@ -14,7 +14,7 @@ import { TrialWithStoredOutput } from "../core/stored-output.js";
 import { ConfigError, HarnessError, RunError, type ConfigProblem } from "../errors.js";
 import { isModelGraded } from "../config/schema.js";
 import { gradeAtOnce, GraderError, type JudgeCall } from "../graders/index.js";
-import { checkGraderModule } from "../graders/javascript.js";
+import { checkGraderModule, type ModuleProblem } from "../graders/javascript.js";
 import { reviewKey } from "../graders/review-key.js";
 import { FixtureFolders } from "../providers/fixture-folders.js";
 import type { FixtureMode } from "../providers/fixtures.js";
@@ -280,7 +280,7 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
  * instead, it cost a model call per trial and ended the run "not judged".
  */
 async function checkGraderModules(suites: readonly LoadedSuite[], toGrade: (suite: LoadedSuite, c: LoadedCase) => boolean, cwd: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const checks = new Map<string, Promise<ConfigProblem | undefined>>();
+  const checks = new Map<string, ModuleCheck>();
   for (const suite of suites) {
     for (const c of suite.cases) {
       if (!c.graders.some((g) => g.type === "javascript") || !toGrade(suite, c)) continue;
@@ -289,7 +289,9 @@ async function checkGraderModules(suites: readonly LoadedSuite[], toGrade: (suit
         const file = path.resolve(suite.dir, g.file);
         const name = g.export ?? "default";
         const key = JSON.stringify([file, name]);
-        if (!checks.has(key)) checks.set(key, checkGraderModule(file, name, timeoutMs).then((p) => p && { file: path.relative(cwd, file) || file, ...p }));
+        let check = checks.get(key);
+        if (!check) checks.set(key, (check = { file, name, found: checkGraderModule(file, name, timeoutMs), users: new Map() }));
+        check.users.set(suite, (check.users.get(suite) ?? new Set()).add(c.id));
       }
     }
   }
@@ -297,10 +299,37 @@ async function checkGraderModules(suites: readonly LoadedSuite[], toGrade: (suit
   // A Ctrl-C while a module loads stops the run, not just the wait: its trials are then cancelled.
   let forget = () => {};
   const stopped = new Promise<undefined>((resolve) => (forget = onAbort(signal, () => resolve(undefined))));
-  const found = await Promise.race([Promise.all(checks.values()), stopped]);
+  const found = await Promise.race([Promise.all([...checks.values()].map((c) => c.found)), stopped]);
   forget();
-  const problems = (found ?? []).filter((p): p is ConfigProblem => p !== undefined);
+  if (!found) return;
+  const problems = (await Promise.all([...checks.values()].map((c, i) => placeModuleProblem(c, found[i], cwd)))).flat();
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** One grader module and function, the cases of each suite that grade with it, and what loading it found. */
+interface ModuleCheck {
+  file: string;
+  name: string;
+  found: Promise<ModuleProblem | undefined>;
+  users: Map<LoadedSuite, Set<string>>;
+}
+
+/**
+ * A module that does not load is shown at the module (where it says, the line that broke).
+ * One that lacks the function is the suite's to fix: shown at each `export:` naming it, or at
+ * the module when no suite file says so (suites made by hand, through the library).
+ */
+async function placeModuleProblem(check: ModuleCheck, problem: ModuleProblem | undefined, cwd: string): Promise<ConfigProblem[]> {
+  if (!problem) return [];
+  const { about, ...rest } = problem;
+  const module = path.relative(cwd, check.file) || check.file;
+  if (about === "export") {
+    const { placesNaming } = await import("../config/grader-places.js");
+    const named = await Promise.all([...check.users].map(([suite, ids]) => placesNaming(path.join(suite.dir, path.basename(suite.file)), suite.file, check.file, check.name, ids)));
+    const places = named.flat();
+    if (places.length > 0) return places.map((at) => ({ ...at, message: `${module}: ${rest.message}` }));
+  }
+  return [{ file: module, ...rest }];
 }
 
 /**
