@@ -464,6 +464,47 @@ describe("errors the user can cause", () => {
     expect(await readFile(path.join(dir, "evals/baseline.json"), "utf8")).toBe('{"schemaVersion": 1, "suites": ');
   });
 
+  it("a file that is no baseline at all (`{}`, `[]`): said so, with how to write one; exit 2, nothing written", async () => {
+    const dir = await copyExamples();
+    const file = path.join(dir, "evals/baseline.json");
+    const cases: [string, string][] = [
+      ["{}\n", "it has no schemaVersion"],
+      ["[]\n", 'it holds an array, not an object with "schemaVersion": 1'],
+    ];
+    for (const [text, why] of cases) {
+      await writeFile(file, text);
+      const r = await runHarness(["eval", "--offline", "--update-baseline", "-o", "r.json"], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `harness: ${path.join("evals", "baseline.json")}: not a harness baseline (${why})\n` +
+          "hint: harness eval --update-baseline writes one from a run: move this file away first (it is read before it is replaced), or name another with --baseline\n",
+      );
+      expect(await readFile(file, "utf8")).toBe(text);
+      expect(existsSync(path.join(dir, "r.json"))).toBe(false);
+    }
+  });
+
+  it("a baseline missing its keys: each named, in the suite loader's words, at the file's line and column", async () => {
+    const dir = await copyExamples();
+    const file = path.join(dir, "evals/baseline.json");
+    await writeFile(file, '{"schemaVersion":1}\n');
+    const r = await runHarness(["eval", "--offline"], { cwd: dir });
+    expect(r.code).toBe(2);
+    const at = `${path.join("evals", "baseline.json")}:1:1`;
+    expect(r.stderr).toBe(
+      [
+        `${at}  createdAt  missing required key; expected string`,
+        `${at}  harnessVersion  missing required key; expected string`,
+        `${at}  git  missing required key; expected object`,
+        `${at}  suites  missing required key; expected object`,
+        "4 problems in 1 file. Nothing was run.",
+        "hint: restore it from git (git checkout -- the file), or fix it, or delete it and write a new one with --update-baseline",
+        "",
+      ].join("\n"),
+    );
+    expect(await readFile(file, "utf8")).toBe('{"schemaVersion":1}\n');
+  });
+
   it("a baseline saved with a byte-order mark is read; one with a count no run can have is refused, not a crash", async () => {
     const dir = await copyExamples();
     const file = path.join(dir, "evals/baseline.json");
@@ -475,7 +516,7 @@ describe("errors the user can cause", () => {
     await writeFile(file, JSON.stringify(b, null, 2));
     const huge = await runHarness(["eval", "--offline"], { cwd: dir });
     expect(huge.code).toBe(2);
-    expect(huge.stderr).toMatch(/suites\.order-router\.cases\.keeps-leading-zeros\.n {2}Too big: expected number to be <=10000/);
+    expect(huge.stderr).toMatch(/suites\.order-router\.cases\.keeps-leading-zeros\.n {2}expected a number ≤ 10000\n/);
   });
 
   it("a baseline edited wrong: every problem, each at its line and column, and a hint that leads somewhere", async () => {
@@ -491,9 +532,9 @@ describe("errors the user can cause", () => {
     const fenceLine = lines.findIndex((l) => l.includes('"no-markdown-fence"')) + 1;
     const r = await runHarness(["eval", "--offline"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`evals/baseline.json:${nLine}:16  suites.order-router.cases.keeps-leading-zeros.n  Invalid input: expected number, received string`);
+    expect(r.stderr).toContain(`evals/baseline.json:${nLine}:16  suites.order-router.cases.keeps-leading-zeros.n  expected number, received string\n`);
     // A missing key is shown at its object.
-    expect(r.stderr).toContain(`evals/baseline.json:${fenceLine}:30  suites.order-router.cases.no-markdown-fence.passes  Invalid input`);
+    expect(r.stderr).toContain(`evals/baseline.json:${fenceLine}:30  suites.order-router.cases.no-markdown-fence.passes  missing required key; expected number\n`);
     expect(r.stderr).toContain("hint: restore it from git (git checkout -- the file), or fix it, or delete it and write a new one with --update-baseline");
     expect(await readFile(file, "utf8")).toBe(text);
   });

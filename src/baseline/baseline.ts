@@ -6,7 +6,8 @@ import type { Baseline, BaselineCase, CaseResult, SuiteResult } from "../core/ty
 import { BaselineError, ConfigError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { MAX_TRIALS } from "../defaults.js";
-import { atLine, jsonPlaces } from "../io/json-position.js";
+import { atLine } from "../io/json-position.js";
+import { jsonProblems, versionOf } from "../config/issue-words.js";
 
 export { DEFAULT_BASELINE_PATH } from "../defaults.js";
 
@@ -36,37 +37,41 @@ const BaselineSchema = z.object({
   ),
 });
 
-/** The baseline at `file`, or null when there is none. Corrupt or unknown-version files are errors, never ignored. */
-export async function readBaseline(file: string): Promise<Baseline | null> {
+/**
+ * The baseline at `file` (`label` names it in messages), or null when there is none. Corrupt
+ * or unknown-version files are errors, never ignored.
+ */
+export async function readBaseline(file: string, label = file): Promise<Baseline | null> {
   let text: string;
   try {
     // A byte-order mark (an editor's) is no part of the JSON, as it is none of a suite's.
     text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new BaselineError(`${file}: cannot read the baseline (${(err as Error).message})`, { cause: err });
+    throw new BaselineError(`${label}: cannot read the baseline (${(err as Error).message})`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new BaselineError(`${file}: the baseline is not valid JSON${atLine(text, err)} (${(err as Error).message})`, {
+    throw new BaselineError(`${label}: the baseline is not valid JSON${atLine(text, err)} (${(err as Error).message})`, {
       hint: REWRITE_HINT,
     });
   }
-  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== 1) {
-    throw new BaselineError(`${file}: baseline schemaVersion ${JSON.stringify(version)} is not one this harness reads (1)`, {
+  const version = versionOf(json, 1);
+  if (version.kind === "not-it") {
+    throw new BaselineError(`${label}: not a harness baseline (${version.why})`, {
+      hint: "harness eval --update-baseline writes one from a run: move this file away first (it is read before it is replaced), or name another with --baseline",
+    });
+  }
+  if (version.kind === "other-version") {
+    throw new BaselineError(`${label}: baseline schemaVersion ${version.version} is not one this harness reads (1)`, {
       hint: "it was written by a different harness version; delete it and write a new one with --update-baseline",
     });
   }
   const parsed = BaselineSchema.safeParse(json);
-  if (!parsed.success) {
-    // Every problem, each at its line, as a suite's are.
-    const place = await jsonPlaces(text);
-    const problems = parsed.error.issues.map((issue) => ({ file, ...place(issue.path), path: issue.path.join(".") || "(root)", message: issue.message }));
-    throw new ConfigError(problems, { hint: REWRITE_HINT });
-  }
+  // Every problem, each at its line, as a suite's are.
+  if (!parsed.success) throw new ConfigError(await jsonProblems(parsed.error.issues, json, text, label), { hint: REWRITE_HINT });
   return parsed.data;
 }
 

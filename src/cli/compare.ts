@@ -55,7 +55,7 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
   }
   await checkFixturesFolder(s, cwd, loaded.flatMap((side) => side.suites));
   const baselineFile = path.resolve(cwd, s.baselinePath);
-  const baseline = flags.againstBaseline ? await readBaseline(baselineFile) : null;
+  const baseline = flags.againstBaseline ? await readBaseline(baselineFile, path.relative(cwd, baselineFile)) : null;
   if (flags.againstBaseline && !baseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)} to compare against`, { hint: "write one with harness eval --update-baseline, or pass --baseline" });
   }

@@ -41,7 +41,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   }
   await checkFixturesFolder(s, cwd, suites);
   const baselineFile = path.resolve(cwd, s.baselinePath);
-  const stored = await readBaseline(baselineFile);
+  const stored = await readBaseline(baselineFile, path.relative(cwd, baselineFile));
   const baseline = stored && shard ? baselineForShard(stored, shard) : stored && patterns ? baselineForCases(stored, suites) : stored;
   // A shard may hold no case of the baseline's, or none at all: harness merge judges the whole.
   // A run of named files may be new suites alone: said, not refused. A run of folders is the suites.

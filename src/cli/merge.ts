@@ -32,7 +32,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     throw err;
   }
   const baselineFile = path.resolve(cwd, flags.baseline ?? DEFAULT_BASELINE_PATH);
-  const baseline = await readBaseline(baselineFile);
+  const baseline = await readBaseline(baselineFile, path.relative(cwd, baselineFile));
   if (!baseline && (flags.requireBaseline || flags.baseline !== undefined) && !flags.updateBaseline) {
     throw new UsageError(`no baseline at ${path.relative(cwd, baselineFile)}`);
   }

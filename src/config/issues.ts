@@ -3,6 +3,7 @@ import { isMap, type Document, type LineCounter } from "yaml";
 import type { z } from "zod";
 import type { ConfigProblem } from "../errors.js";
 import { formatPath } from "./format-path.js";
+import { missingKey, plainWords } from "./issue-words.js";
 import { positionOf } from "./positions.js";
 import { GRADER_TYPES, GraderSpecSchema, KNOWN_KEYS } from "./schema.js";
 
@@ -35,7 +36,7 @@ export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounte
     return best.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, doc, lineCounter, file));
   }
   if (issue.code === "invalid_type" && doc.getIn(p) === undefined) {
-    return [{ ...where(), message: `missing required key; expected ${issue.expected}` }];
+    return [{ ...where(), message: missingKey(issue.expected) }];
   }
   const message = plainWords(issue);
   // `prompt: {{q}}` unquoted is a YAML mapping inside a mapping, not a template.
@@ -44,14 +45,6 @@ export function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounte
     return [{ ...where(), message: `${message}: a value that starts with { is read as a YAML mapping; put a {{template}} in quotes, e.g. "{{question}}"` }];
   }
   return [{ ...where(), message }];
-}
-
-/** zod's messages in the words of the rest: "expected a number ≥ 1", not "Too small: expected number to be >=1". */
-function plainWords(issue: z.core.$ZodIssue): string {
-  if (issue.code === "too_small" && issue.origin === "number") return `expected a ${"inclusive" in issue && issue.inclusive === false ? "number >" : "number ≥"} ${String(issue.minimum)}`;
-  if (issue.code === "too_big" && issue.origin === "number") return `expected a ${"inclusive" in issue && issue.inclusive === false ? "number <" : "number ≤"} ${String(issue.maximum)}`;
-  if (issue.code === "invalid_value" && issue.values.length > 1) return `expected one of: ${issue.values.map(String).join(", ")}`;
-  return issue.message.replace(/^Invalid input: /, "");
 }
 
 /** The known name nearest to `word` by edit distance, if it is a plausible typo. */
