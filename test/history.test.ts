@@ -102,15 +102,23 @@ describe("the history file", () => {
 
   it("a corrupt line is an error naming the file and the line", async () => {
     const good = JSON.stringify(entry("t1", "a:m", 0.5));
-    await writeFile(flat, `${good}\n{"schemaVersion": 1, "time": 3}\n${good}\nnot json\n`);
+    await writeFile(flat, `${good}\n{"schemaVersion": 1, "time": 3}\n${good}\nnot json\n{}\n[]\n`);
     const err = await readHistory(flat, "history.jsonl").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    const problems = (err as ConfigError).problems.map((p) => [p.file, p.line]);
-    expect(problems).toEqual([
-      ["history.jsonl", 2],
-      ["history.jsonl", 4],
-    ]);
-    expect((err as ConfigError).message).toMatch(/history\.jsonl:4:1 {2}not valid JSON/);
+    // Every problem of a line, in the suite loader's words: a missing key at its object, a wrong one at its value.
+    expect((err as ConfigError).message.replace(/\(Unexpected token.*\); each/, "(…); each")).toBe(
+      [
+        "history.jsonl:2:1  git  missing required key; expected object",
+        "history.jsonl:2:1  harnessVersion  missing required key; expected string",
+        "history.jsonl:2:1  suites  missing required key; expected object",
+        "history.jsonl:2:30  time  expected string, received number",
+        "history.jsonl:4:1  not valid JSON (…); each line is one run",
+        "history.jsonl:5:1  not a run of harness eval --history (it has no schemaVersion); each line is one run",
+        'history.jsonl:6:1  not a run of harness eval --history (it holds an array, not an object with "schemaVersion": 1); each line is one run',
+        "7 problems in 1 file. Nothing was run.",
+      ].join("\n"),
+    );
+    expect((err as ConfigError).hint).toBe("delete or fix the lines named above; every other line is one run, oldest first");
   });
 
   it("an unknown schemaVersion is an error, not skipped", async () => {

@@ -88,6 +88,27 @@ describe("the reviews file", () => {
     ]);
     expect((err as ConfigError).problems[0]!.message).toMatch(/not valid JSON/);
   });
+
+  it("every problem of a bad line, in plain words, each at its column (a missing key at its object)", async () => {
+    const bad = JSON.stringify(review({ outputHash: "xyz", verdict: "maybe" as Review["verdict"], time: "yesterday" }));
+    const file = await tempFile("reviews.jsonl", `${JSON.stringify(review())}\n{"suite": "s"}\n${bad}\n`);
+    const err = await openReviews(file, "evals/reviews.jsonl").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(
+      [
+        "evals/reviews.jsonl:2:1  caseId  missing required key; expected string",
+        "evals/reviews.jsonl:2:1  grader  missing required key; expected string",
+        "evals/reviews.jsonl:2:1  outputHash  missing required key; expected string",
+        "evals/reviews.jsonl:2:1  verdict  missing required key; expected one of: pass, fail",
+        "evals/reviews.jsonl:2:1  reviewer  missing required key; expected string",
+        "evals/reviews.jsonl:2:1  time  missing required key; expected string",
+        "evals/reviews.jsonl:3:66  outputHash  expected 16 hex digits",
+        "evals/reviews.jsonl:3:82  verdict  expected one of: pass, fail",
+        "evals/reviews.jsonl:3:114  time  expected an ISO 8601 time in UTC, e.g. 2026-01-31T09:30:00Z",
+        "9 problems in 1 file. Nothing was run.",
+      ].join("\n"),
+    );
+  });
 });
 
 function trial(output: string, grades: Grade[], over: Partial<TrialResult> = {}): TrialResult {

@@ -99,6 +99,7 @@ export const RunReportSchema = z.looseObject({
 /** A run report to read back: one that is not a run report at all is said in one line, not a problem per field. */
 export const RUN_REPORT = {
   schema: RunReportSchema,
+  schemaVersion: 1,
   looksLike: (json: unknown) => {
     const r = json as { schemaVersion?: unknown; suites?: unknown; gate?: unknown } | null;
     return typeof r === "object" && r !== null && r.schemaVersion === 1 && Array.isArray(r.suites) && typeof r.gate === "object" && r.gate !== null;

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import { appendLine } from "../io/append-line.js";
 import { HISTORY_SCHEMA_VERSION, HistoryEntrySchema, type HistoryEntry } from "./schema.js";
+import { jsonProblems, versionOf } from "../config/issue-words.js";
 
 export interface History {
   /** Oldest first, in file order; one per run (its last line, where a --resume added another). */
@@ -16,19 +17,20 @@ export interface History {
   tornLine: number | null;
 }
 
-function problemOf(line: string, terminated: boolean): string | "torn" | HistoryEntry {
+/** Line `n`'s run, or why it is not one: "torn" for a last line cut short, else its problems. */
+async function entryOf(line: string, n: number, terminated: boolean, label: string): Promise<HistoryEntry | "torn" | ConfigProblem[]> {
+  const problem = (message: string) => [{ file: label, line: n, col: 1, message }];
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (err) {
-    return terminated ? `not valid JSON (${(err as Error).message}); each line is one run` : "torn";
+    return terminated ? problem(`not valid JSON (${(err as Error).message}); each line is one run`) : "torn";
   }
-  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== HISTORY_SCHEMA_VERSION) return `schemaVersion ${JSON.stringify(version)} is not one this harness reads (${HISTORY_SCHEMA_VERSION})`;
+  const version = versionOf(json, HISTORY_SCHEMA_VERSION);
+  if (version.kind === "not-it") return problem(`not a run of harness eval --history (${version.why}); each line is one run`);
+  if (version.kind === "other-version") return problem(`schemaVersion ${version.version} is not one this harness reads (${HISTORY_SCHEMA_VERSION})`);
   const parsed = HistoryEntrySchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  return `${issue.path.join(".") || "(line)"}: ${issue.message.replace(/^Invalid input: /, "")}`;
+  return parsed.success ? parsed.data : jsonProblems(parsed.error.issues, json, line, label, n);
 }
 
 /**
@@ -48,15 +50,15 @@ export async function readHistory(file: string, label = file, { forRun = true }:
   const entries: HistoryEntry[] = [];
   const problems: ConfigProblem[] = [];
   let tornLine: number | null = null;
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    const got = problemOf(line, i < lines.length - 1);
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === "") continue;
+    const got = await entryOf(line, i + 1, i < lines.length - 1, label);
     if (got === "torn") tornLine = i + 1;
-    else if (typeof got === "string") problems.push({ file: label, line: i + 1, col: 1, message: got });
+    else if (Array.isArray(got)) problems.push(...got);
     else entries.push(got);
-  });
+  }
   if (problems.length > 0) {
-    throw new ConfigError(problems, { hint: `delete or fix the line${problems.length === 1 ? "" : "s"} named above; every other line is one run, oldest first`, forRun });
+    throw new ConfigError(problems, { hint: `delete or fix the line${new Set(problems.map((p) => p.line)).size === 1 ? "" : "s"} named above; every other line is one run, oldest first`, forRun });
   }
   return { entries: lastOfEachRun(entries), exists: true, tornLine };
 }

@@ -2,7 +2,8 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { jsonErrorAt, jsonPlaces } from "./json-position.js";
+import { jsonErrorAt } from "./json-position.js";
+import { jsonProblems, versionOf } from "../config/issue-words.js";
 
 /**
  * `what`: the kind of file, as the messages name it ("the run report"). With a shape, the file
@@ -27,15 +28,22 @@ export async function readJsonFile(file: string, label: string, what: string, sh
     throw new ConfigError([{ file: label, ...jsonErrorAt(text, err), message: `${what} is not valid JSON: ${(err as Error).message}` }]);
   }
   if (!shape) return json;
+  const version = shape.schemaVersion === undefined ? undefined : versionOf(json, shape.schemaVersion);
+  if (version?.kind === "other-version") {
+    throw new ConfigError([{ file: label, message: `${what} has schemaVersion ${version.version}, not one this harness reads (${shape.schemaVersion})` }], {
+      hint: "it was written by a different harness version: read it with that version, or write it again with this one",
+    });
+  }
   if (!shape.looksLike(json)) throw new ConfigError([{ file: label, message: shape.notIt }]);
   const parsed = shape.schema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const place = await jsonPlaces(text);
-  throw new ConfigError(parsed.error.issues.map((issue) => ({ file: label, ...place(issue.path), path: issue.path.join(".") || "(root)", message: issue.message })));
+  throw new ConfigError(await jsonProblems(parsed.error.issues, json, text, label));
 }
 
 export interface JsonShape<T> {
   schema: z.ZodType<T>;
+  /** The schemaVersion this harness reads, when the file has one: another number is another harness's file, said so. */
+  schemaVersion?: number;
   looksLike: (json: unknown) => boolean;
   notIt: string;
 }

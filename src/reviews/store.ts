@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import { appendLine } from "../io/append-line.js";
+import { jsonProblems } from "../config/issue-words.js";
 
 export const DEFAULT_REVIEWS_PATH = "evals/reviews.jsonl";
 
@@ -55,26 +56,26 @@ export async function openReviews(file: string, label = file): Promise<ReviewSto
   }
   const byKey = new Map<string, Review>();
   const problems: ConfigProblem[] = [];
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
+  for (const [i, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch (err) {
       problems.push({ file: label, line: i + 1, col: 1, message: `not valid JSON (${(err as Error).message}); each line is one review` });
-      return;
+      continue;
     }
     const parsed = ReviewSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      problems.push({ file: label, line: i + 1, col: 1, path: issue.path.join("."), message: issue.message.replace(/^Invalid input: /, "") });
-      return;
+      // Every problem of the line, each at its column.
+      problems.push(...(await jsonProblems(parsed.error.issues, json, line, label, i + 1)));
+      continue;
     }
     // The latest verdict by its time wins, whatever order a merge left the lines in.
     const key = keyOf(parsed.data);
     const earlier = byKey.get(key);
     if (!earlier || Date.parse(parsed.data.time) >= Date.parse(earlier.time)) byKey.set(key, parsed.data);
-  });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     file,
