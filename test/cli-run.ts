@@ -26,13 +26,15 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-export function runHarness(args: string[], options: { cwd: string; env?: Record<string, string>; onSpawn?: (pid: number) => void; bin?: string }): Promise<CliResult> {
+/** `input`, when given, is piped to the CLI's stdin, which is then closed (as `printf … | harness` does). */
+export function runHarness(args: string[], options: { cwd: string; env?: Record<string, string>; onSpawn?: (pid: number) => void; bin?: string; input?: string }): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
       resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
     });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 

@@ -54,6 +54,7 @@ cases:
         instructions: Is the greeting warm rather than curt?
 `;
 const PROMPT = "quit) > ";
+const NOTE_PROMPT = "Enter for none) > ";
 
 describe("harness review in a terminal", () => {
   it("walks the pending outputs, records each verdict at once, and a quit loses nothing", async () => {
@@ -97,7 +98,7 @@ describe("harness review in a terminal", () => {
     ]);
 
     // The second session offers only what is left; a fail there completes the review.
-    const second = await inPty([["[1/1]", ""], [PROMPT, "f\r"]], ["review"], dir);
+    const second = await inPty([["[1/1]", ""], [PROMPT, "f\r"], [NOTE_PROMPT, "\r"]], ["review"], dir);
     expect(second.exit).toBe(0);
     expect(second.output).toContain("Hi Ana.");
     const done = await runHarness(["eval", "-q", "--pending", "fail", "-o", "r.json"], { cwd: dir });
@@ -161,7 +162,7 @@ describe("harness review in a terminal", () => {
     expect(saved.code).toBe(0);
     // The app has changed since: running it now would give other outputs.
     await writeFile(path.join(dir, "app.mjs"), 'console.log("Yo.");\n');
-    const r = await inPty([["[1/2]", ""], [PROMPT, "p\r"], [PROMPT, "f\r"]], ["review", "--from", "ci-run.json"], dir);
+    const r = await inPty([["[1/2]", ""], [PROMPT, "p\r"], [PROMPT, "f\r"], [NOTE_PROMPT, "\r"]], ["review", "--from", "ci-run.json"], dir);
     expect(r.exit).toBe(0);
     expect(r.output).not.toContain("Running the suites");
     expect(r.output).toContain("Hello Ana, happy to help!");
@@ -236,6 +237,16 @@ describe("harness review in a terminal", () => {
     expect((await readFile(path.join(dir, "evals/reviews.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1);
   });
 
+  it("Ctrl-C where a fail's note is asked keeps the fail, and shows no further output", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    const r = await inPty([[PROMPT, "f\r"], [NOTE_PROMPT, "<SIGINT>"]], ["review"], dir);
+    expect(r.exit).toBe(130);
+    expect(r.output).not.toContain("[2/2]");
+    expect(r.output).toContain("Stopped. Recorded 1 verdict; 1 left for later.");
+    const lines = (await readFile(path.join(dir, "evals/reviews.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.outputHash, l.verdict, l.note])).toEqual([[outputHash("Hello Ana, happy to help!"), "fail", undefined]]);
+  });
+
   it("a reviews file edited into something invalid: exit 2 naming the line, for eval and review", async () => {
     const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE, "evals/reviews.jsonl": '{"suite": "tone"}\n' });
     for (const cmd of ["eval", "review"]) {
@@ -243,6 +254,30 @@ describe("harness review in a terminal", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^evals\/reviews\.jsonl:1:1 {2}caseId/);
     }
+  });
+});
+
+describe("harness review with piped input", () => {
+  const verdicts = async (file: string) => (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { outputHash: string; verdict: string; note?: string });
+
+  it("a note typed after a fail is kept with it; the prompt says how; one key a line keeps its meaning", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE });
+    const env = { HARNESS_REVIEWER: "ana" };
+    // The newcomer's order: the verdict, then the note.
+    const r = await runHarness(["review"], { cwd: dir, env, input: "f\nn\ntoo formal\n" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("verdict (p = pass; f = fail, then a note or Enter; n = a note before the verdict; s = skip; q = quit) > ");
+    expect(r.stdout).toContain("recorded: fail (note: too formal)");
+    expect(r.stdout).toContain("Recorded 1 verdict; 1 left for later.");
+    expect(await verdicts(path.join(dir, "evals/reviews.jsonl"))).toEqual([expect.objectContaining({ outputHash: outputHash("Hello Ana, happy to help!"), verdict: "fail", note: "too formal" })]);
+
+    // Input written for one key a line: a key where the note is asked answers the next output.
+    const keys = await runHarness(["review", "--reviews", "keys.jsonl"], { cwd: dir, env, input: "f\np\n" });
+    expect(keys.code, keys.stderr).toBe(0);
+    expect((await verdicts(path.join(dir, "keys.jsonl"))).map((l) => [l.outputHash, l.verdict, l.note])).toEqual([
+      [outputHash("Hello Ana, happy to help!"), "fail", undefined],
+      [outputHash("Hi Ana."), "pass", undefined],
+    ]);
   });
 });
 

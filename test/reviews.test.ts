@@ -260,6 +260,40 @@ describe("the review session", () => {
     expect((await readFile(file, "utf8")).split("\n")).toHaveLength(3);
   });
 
+  it("a fail asks for its note after the verdict: text, Enter for none, or n and then the note", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    const { io, out } = scripted(["f", "too formal", "f", "", "f", "n", "curt"]);
+    expect(await runReviewSession(items, store, "ana", io)).toEqual({ recorded: 3, skipped: 0, left: 0, quit: false });
+    expect(out.filter((t) => t === "note on this fail (why, or Enter for none) > ")).toHaveLength(3);
+    const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.verdict, l.note])).toEqual([
+      ["fail", "too formal"],
+      ["fail", undefined],
+      ["fail", "curt"],
+    ]);
+  });
+
+  it("a lone key where a fail's note is asked answers the next output; the end of input there keeps the fail", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    const { io } = scripted(["f", "s", "p"]);
+    expect(await runReviewSession(items, store, "ana", io)).toEqual({ recorded: 2, skipped: 1, left: 0, quit: false });
+    const again = scripted(["f", "q"]);
+    expect(await runReviewSession(items, store, "ana", again.io)).toEqual({ recorded: 1, skipped: 0, left: 2, quit: true });
+    const ended = scripted(["p", "f"]);
+    expect(await runReviewSession(items, store, "ana", ended.io)).toEqual({ recorded: 2, skipped: 0, left: 1, quit: true });
+    expect(ended.out.join("")).not.toContain("[3/3]");
+    const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.outputHash, l.verdict, l.note])).toEqual([
+      [outputHash("one"), "fail", undefined],
+      [outputHash("three"), "pass", undefined],
+      [outputHash("one"), "fail", undefined],
+      [outputHash("one"), "pass", undefined],
+      [outputHash("two"), "fail", undefined],
+    ]);
+  });
+
   it("the end of input is a quit; a skip records nothing", async () => {
     const store = await openReviews(await tempFile("reviews.jsonl"));
     const { io } = scripted(["s", "p"]);

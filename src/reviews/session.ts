@@ -20,7 +20,11 @@ export interface SessionResult {
   quit: boolean;
 }
 
-const HELP = "p = pass, f = fail, s = skip, n = add a note, q = quit";
+const HELP = "p = pass; f = fail, then a note or Enter; n = a note before the verdict; s = skip; q = quit";
+/** Asked after a fail with no note yet: why it failed is what whoever fixes the case needs. */
+const FAIL_NOTE = "note on this fail (why, or Enter for none) > ";
+/** Typed alone where a note is asked, these are the next output's keys: input of one key a line (a script's, a pipe's) keeps its meaning. */
+const KEYS = new Set(["p", "f", "s", "q"]);
 
 function show(item: ReviewItem, i: number, total: number): string {
   const lines = [
@@ -37,14 +41,32 @@ function show(item: ReviewItem, i: number, total: number): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The note for a fail given without one: a line of text, or none (Enter). "n" there is taken
+ * as the note key (the note follows, as it would have before the verdict); a lone key is handed
+ * back as the next output's answer; the end of input (or Ctrl-C) keeps the fail and ends the session.
+ */
+async function askFailNote(io: ReviewIo): Promise<{ note?: string; next?: string; ended?: true }> {
+  const text = await io.ask(FAIL_NOTE);
+  if (text === null) return { ended: true };
+  const key = text.trim().toLowerCase();
+  if (KEYS.has(key)) return { next: text };
+  if (key !== "n") return text.trim() ? { note: text.trim() } : {};
+  const note = (await io.ask("note > "))?.trim();
+  return note ? { note } : {};
+}
+
 export async function runReviewSession(items: readonly ReviewItem[], store: ReviewStore, reviewer: string, io: ReviewIo, now = () => new Date()): Promise<SessionResult> {
   let recorded = 0;
   let skipped = 0;
+  // A key typed where a fail's note was asked, kept for the next output.
+  let ahead: string | undefined;
   for (const [i, item] of items.entries()) {
     io.write(show(item, i, items.length));
     let note: string | undefined;
     for (;;) {
-      const answer = await io.ask(`verdict (${HELP}) > `);
+      const answer = ahead ?? (await io.ask(`verdict (${HELP}) > `));
+      ahead = undefined;
       if (answer === null) return { recorded, skipped, left: items.length - i, quit: true };
       const key = answer.trim().toLowerCase();
       if (key === "q") return { recorded, skipped, left: items.length - i, quit: true };
@@ -59,6 +81,9 @@ export async function runReviewSession(items: readonly ReviewItem[], store: Revi
         continue;
       }
       if (key === "p" || key === "f") {
+        const asked = key === "f" && note === undefined ? await askFailNote(io) : {};
+        note ??= asked.note;
+        ahead = asked.next;
         await store.add({
           suite: item.suite,
           caseId: item.caseId,
@@ -71,7 +96,8 @@ export async function runReviewSession(items: readonly ReviewItem[], store: Revi
           time: now().toISOString(),
         });
         recorded++;
-        io.write(`recorded: ${key === "p" ? "pass" : "fail"}\n`);
+        io.write(`recorded: ${key === "p" ? "pass" : "fail"}${note ? ` (note: ${note})` : ""}\n`);
+        if (asked.ended) return { recorded, skipped, left: items.length - i - 1, quit: true };
         break;
       }
       io.write(`"${answer.trim()}" is not a choice: ${HELP}\n`);
