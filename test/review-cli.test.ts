@@ -281,6 +281,25 @@ describe("harness review with piped input", () => {
   });
 });
 
+describe("who the verdicts are recorded under", () => {
+  it("is said before the first output, with where the name came from and how to change it", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": SUITE, "gitconfig": "[user]\n\tname = Seed 5d75d1c8 maintainers\n" });
+    // This machine's git name, not one the person chose: the case a wrong name comes from.
+    const git = { GIT_CONFIG_GLOBAL: path.join(dir, "gitconfig"), GIT_CONFIG_NOSYSTEM: "1", HARNESS_REVIEWER: "" };
+    const r = await runHarness(["review"], { cwd: dir, env: git, input: "p\n" });
+    expect(r.code, r.stderr).toBe(0);
+    const said = 'Reviewing as "Seed 5d75d1c8 maintainers" (from git config user.name; --reviewer <name> or HARNESS_REVIEWER to change).\n';
+    expect(r.stdout).toContain(said);
+    expect(r.stdout.indexOf(said)).toBeLessThan(r.stdout.indexOf("[1/2]"));
+    expect(JSON.parse(await readFile(path.join(dir, "evals/reviews.jsonl"), "utf8")).reviewer).toBe("Seed 5d75d1c8 maintainers");
+
+    const env = await runHarness(["review"], { cwd: dir, env: { ...git, HARNESS_REVIEWER: "ana" }, input: "q\n" });
+    expect(env.stdout).toContain('Reviewing as "ana" (from HARNESS_REVIEWER; --reviewer <name> to change).\n');
+    const flag = await runHarness(["review", "--reviewer", "Ana Lima"], { cwd: dir, env: { ...git, HARNESS_REVIEWER: "ana" }, input: "q\n" });
+    expect(flag.stdout).toContain('Reviewing as "Ana Lima" (--reviewer).\n');
+  });
+});
+
 describe("judge agreement, end to end", () => {
   let server: FakeServer;
   beforeAll(async () => {

@@ -163,7 +163,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       .argument("[paths...]", "suite files or folders (default: evals/)"),
   )
     .option("--sample <n>", "also review up to n outputs that a model-graded grader judged, to measure the judge", "0")
-    .option("--reviewer <name>", "your name in the reviews file (default: HARNESS_REVIEWER, git user.name, or the login)")
+    .option("--reviewer <name>", "your name in the reviews file (default: HARNESS_REVIEWER, git user.name, or the login; the name used is shown before the first output)")
     .option("--from <report.json>", "review the outputs of a saved run (eval -o), e.g. CI's, instead of running the suites")
     .action(async (paths: string[] | undefined, flags: ReviewFlags) => {
       const { reviewCommand } = await import("./review.js");

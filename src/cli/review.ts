@@ -16,20 +16,22 @@ import { runOptions, settingsFromFlags } from "./eval-settings.js";
 import type { ReviewFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 
-function reviewerName(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  if (flag) return flag;
-  if (env.HARNESS_REVIEWER) return env.HARNESS_REVIEWER;
+/** Who the verdicts are recorded under, and where that name came from (said before the first verdict, so a wrong one is caught). */
+function reviewerName(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): { name: string; from: string } {
+  const change = "--reviewer <name> or HARNESS_REVIEWER to change";
+  if (flag) return { name: flag, from: "--reviewer" };
+  if (env.HARNESS_REVIEWER) return { name: env.HARNESS_REVIEWER, from: "from HARNESS_REVIEWER; --reviewer <name> to change" };
   try {
     const name = execFileSync("git", ["config", "user.name"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-    if (name) return name;
+    if (name) return { name, from: `from git config user.name; ${change}` };
   } catch {
     // no git, or no name set
   }
   try {
-    return os.userInfo().username;
+    return { name: os.userInfo().username, from: `from your login; ${change}` };
   } catch {
     // A container run with --user has no entry in /etc/passwd: no name to find, and no reason to fail after the run.
-    return "reviewer";
+    return { name: "reviewer", from: `no git user.name or login found; ${change}` };
   }
 }
 
@@ -75,12 +77,15 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
   }
   io.stdout.write(`${items.length} to review (${pendingCount} awaiting a verdict, ${items.length - pendingCount} judge checks). Verdicts go to ${path.relative(cwd, file)} as you give them.\n`);
 
+  const reviewer = reviewerName(flags.reviewer, io.env, cwd);
+  io.stdout.write(`Reviewing as "${reviewer.name}" (${reviewer.from}).\n`);
+
   const input = io.stdin ?? process.stdin;
   const rl = createInterface({ input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   // Ctrl-C ends the session like "q": what was answered is already on disk.
   io.signal?.addEventListener("abort", () => rl.close(), { once: true });
-  const result = await runReviewSession(items, store, reviewerName(flags.reviewer, io.env, cwd), {
+  const result = await runReviewSession(items, store, reviewer.name, {
     write: (text) => io.stdout.write(text),
     async ask(prompt) {
       io.stdout.write(prompt);
