@@ -266,7 +266,7 @@ describe("harness review with piped input", () => {
     // The newcomer's order: the verdict, then the note.
     const r = await runHarness(["review"], { cwd: dir, env, input: "f\nn\ntoo formal\n" });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("verdict (p = pass; f = fail, then a note or Enter; n = a note before the verdict; s = skip; q = quit) > ");
+    expect(r.stdout).toContain("verdict (p = pass; f = fail, then a note; n = note first; s = skip; b = back; q = quit) > ");
     expect(r.stdout).toContain("recorded: fail (note: too formal)");
     expect(r.stdout).toContain("Recorded 1 verdict; 1 left for later.");
     expect(await verdicts(path.join(dir, "evals/reviews.jsonl"))).toEqual([expect.objectContaining({ outputHash: outputHash("Hello Ana, happy to help!"), verdict: "fail", note: "too formal" })]);
@@ -278,6 +278,56 @@ describe("harness review with piped input", () => {
       [outputHash("Hello Ana, happy to help!"), "fail", undefined],
       [outputHash("Hi Ana."), "pass", undefined],
     ]);
+  });
+});
+
+describe("changing a verdict", () => {
+  // Two cases asking the same of the same two outputs: four to review.
+  const TWO_CASES = `${SUITE}  - id: thank-warmly
+    vars: { reason: "a thank-you" }
+    graders:
+      - type: human
+        instructions: Is the greeting warm rather than curt?
+`;
+  const lines = async (file: string) => (await readFile(file, "utf8")).trim().split("\n");
+
+  it("--redo offers outputs that have a verdict, with it; a new one is a later line and wins; --case narrows", async () => {
+    const dir = await makeProject({ "app.mjs": APP, "evals/tone.yaml": TWO_CASES });
+    const env = { HARNESS_REVIEWER: "ana" };
+    const file = path.join(dir, "evals/reviews.jsonl");
+    // A wrong fail on the first output, passes on the rest.
+    expect((await runHarness(["review"], { cwd: dir, env, input: "f\n\np\np\np\n" })).code).toBe(0);
+    const first = await lines(file);
+    expect(first).toHaveLength(4);
+    const done = await runHarness(["review"], { cwd: dir, env, input: "" });
+    expect(done.stdout).toContain("Nothing to review: no output awaits a human verdict. To change a verdict given: harness review --redo [--case <id>].\n");
+    expect((await runHarness(["eval", "-q", "-o", "before.json"], { cwd: dir })).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "before.json"), "utf8")).suites[0].cases[0]).toMatchObject({ id: "greet-warmly", n: 4, passes: 2 });
+
+    const redo = await runHarness(["review", "--redo", "--case", "tone/greet-*"], { cwd: dir, env, input: "p\ns\n" });
+    expect(redo.code, redo.stderr).toBe(0);
+    expect(redo.stdout).toContain("2 outputs with a verdict to look at again (2 from human graders, 0 judge checks). A new verdict is added to evals/reviews.jsonl after the old one, and wins; s keeps the old one.\n");
+    expect(redo.stdout).toContain("[1/2] tone / greet-warmly");
+    expect(redo.stdout).not.toContain("thank-warmly");
+    expect(redo.stdout).toMatch(/verdict now: fail \(ana, \d{4}-\d\d-\d\d \d\d:\d\d UTC\); p or f adds a later one, which wins; s keeps it\n/);
+    expect(redo.stdout).toContain("Recorded 1 verdict, kept 1 as it was.\n");
+    // Every earlier line is kept as it was; the new one follows.
+    const after = await lines(file);
+    expect(after.slice(0, 4)).toEqual(first);
+    expect(JSON.parse(after[4]!)).toMatchObject({ caseId: "greet-warmly", outputHash: outputHash("Hello Ana, happy to help!"), verdict: "pass", reviewer: "ana" });
+    expect((await runHarness(["eval", "-q", "-o", "after.json"], { cwd: dir })).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "after.json"), "utf8")).suites[0].cases[0]).toMatchObject({ id: "greet-warmly", n: 4, passes: 4 });
+
+    // A saved run's outputs, narrowed the same way.
+    const from = await runHarness(["review", "--from", "after.json", "--redo", "--case", "thank-warmly"], { cwd: dir, env, input: "q\n" });
+    expect(from.stdout).toContain("[1/2] tone / thank-warmly");
+    expect(from.stdout).not.toContain("greet-warmly");
+    const typo = await runHarness(["review", "--redo", "--case", "thank-warmy"], { cwd: dir, env, input: "" });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('no case in the suites run matches --case "thank-warmy" (did you mean "thank-warmly"?)');
+    const both = await runHarness(["review", "--redo", "--sample", "3"], { cwd: dir, env, input: "" });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--redo with --sample");
   });
 });
 

@@ -11,7 +11,7 @@ import { FACTUALITY_CHOICES, type FactualityChoice, type GraderSpec } from "../s
 import type { Grade, LoadedCase, RawRun, SuiteResult, TrialResult } from "../src/core/types.js";
 import { ConfigError } from "../src/errors.js";
 import { reviewKey } from "../src/graders/review-key.js";
-import { reviewItems } from "../src/reviews/items.js";
+import { reviewedItems, reviewItems } from "../src/reviews/items.js";
 import { runReviewSession } from "../src/reviews/session.js";
 import { openReviews, type Review } from "../src/reviews/store.js";
 
@@ -161,6 +161,22 @@ describe("what is offered for review", () => {
     expect(next).toHaveLength(1);
     expect(next[0]!.output).not.toBe(firstPick!.output);
   });
+
+  it("for --redo, each distinct output a person gave a verdict, human or judge check, once, with that verdict", () => {
+    const humanGrade: Grade = { type: "human", pass: true, score: 1, reason: "", reviewKey: hk };
+    const judgedGrade: Grade = { type: "rubric", pass: true, score: 1, reason: "", reviewKey: rk };
+    const r = run([trial("A", [humanGrade, judgedGrade]), trial("A", [humanGrade, judgedGrade]), trial("B", [humanGrade, judgedGrade]), trial("C", [humanGrade, judgedGrade])]);
+    // A person passed A (human grader) and failed B's judge check; C has no verdict.
+    const verdicts = new Map([
+      [`${hk} ${outputHash("A")}`, review({ grader: hk, outputHash: outputHash("A") })],
+      [`${rk} ${outputHash("B")}`, review({ grader: rk, outputHash: outputHash("B"), verdict: "fail" })],
+    ]);
+    const items = reviewedItems(r, (i) => verdicts.get(`${i.reviewKey} ${i.outputHash}`));
+    expect(items.map((i) => [i.kind, i.output, i.given?.verdict])).toEqual([
+      ["human", "A", "pass"],
+      ["judge-check", "B", "fail"],
+    ]);
+  });
 });
 
 describe("a factuality grader's review key", () => {
@@ -265,7 +281,7 @@ describe("the review session", () => {
     const store = await openReviews(file);
     const { io, out } = scripted(["f", "too formal", "f", "", "f", "n", "curt"]);
     expect(await runReviewSession(items, store, "ana", io)).toEqual({ recorded: 3, skipped: 0, left: 0, quit: false });
-    expect(out.filter((t) => t === "note on this fail (why, or Enter for none) > ")).toHaveLength(3);
+    expect(out.filter((t) => t === "note on this fail (why; b takes the fail back; Enter for none) > ")).toHaveLength(3);
     const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.verdict, l.note])).toEqual([
       ["fail", "too formal"],
@@ -292,6 +308,37 @@ describe("the review session", () => {
       [outputHash("one"), "pass", undefined],
       [outputHash("two"), "fail", undefined],
     ]);
+  });
+
+  it("b goes back to the previous output, shown with the verdict just given; another is a later line, and the first stays", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    // b at the first output; b where a fail's note is asked (the fail taken back); then a fail, and back to it.
+    const { io, out } = scripted(["b", "f", "b", "f", "curt", "b", "p", "p", "s"]);
+    expect(await runReviewSession(items, store, "ana", io)).toEqual({ recorded: 2, skipped: 1, left: 0, quit: false });
+    const screen = out.join("");
+    expect(screen).toContain("nothing before this one");
+    expect(screen).toContain("fail taken back: nothing recorded");
+    expect(screen).toContain('verdict now: fail, note "curt" (ana, ');
+    const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.outputHash, l.verdict, l.note])).toEqual([
+      [outputHash("one"), "fail", "curt"],
+      [outputHash("one"), "pass", undefined],
+      [outputHash("two"), "pass", undefined],
+    ]);
+    expect((await openReviews(file)).get("s", "c", "human:abcd1234", outputHash("one"), P)?.verdict).toBe("pass");
+  });
+
+  it("a verdict given again wins over the one it replaces, even one stamped later by another machine's clock", async () => {
+    const file = await tempFile("reviews.jsonl");
+    const store = await openReviews(file);
+    const ahead = review({ grader: "human:abcd1234", outputHash: outputHash("one"), promptHash: P, verdict: "fail", time: "2026-11-24T12:05:00.000Z" });
+    await store.add(ahead);
+    const { io } = scripted(["p"]);
+    await runReviewSession([{ ...items[0]!, given: ahead }], store, "ana", io, () => new Date("2026-11-24T12:00:00Z"));
+    const again = await openReviews(file);
+    expect(again.get("s", "c", "human:abcd1234", outputHash("one"), P)).toMatchObject({ verdict: "pass", time: "2026-11-24T12:05:00.001Z" });
+    expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(2);
   });
 
   it("the end of input is a quit; a skip records nothing", async () => {

@@ -52,6 +52,10 @@ export interface ReviewFlags extends RunFlags {
   sample: string;
   reviewer?: string;
   from?: string;
+  /** Offer outputs that already have a verdict, to give another. */
+  redo?: boolean;
+  /** Every --case given, as written. */
+  case?: string[];
 }
 
 /** Flags of `harness eval`, as commander parses them. */
@@ -98,7 +102,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     ),
   )
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
-    .option("--case <pattern>", "run only these cases: an id, or suite/id, with * and ? as wildcards; repeat or comma-separate for several", collect, [])
+    .option("--case <pattern>", `run only these cases: ${CASE_PATTERNS}`, collect, [])
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress line")
     .option("--resume", "continue an interrupted run: keep the trials its journal holds, run the rest")
@@ -159,12 +163,24 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   withRunOptions(
     program
       .command("review")
-      .description("give verdicts on outputs awaiting human review, and check a sample of the judge's")
+      .description("give verdicts on outputs awaiting human review, check a sample of the judge's, or change verdicts given (--redo)")
       .argument("[paths...]", "suite files or folders (default: evals/)"),
   )
     .option("--sample <n>", "also review up to n outputs that a model-graded grader judged, to measure the judge", "0")
     .option("--reviewer <name>", "your name in the reviews file (default: HARNESS_REVIEWER, git user.name, or the login; the name used is shown before the first output)")
     .option("--from <report.json>", "review the outputs of a saved run (eval -o), e.g. CI's, instead of running the suites")
+    .option("--redo", "offer outputs that already have a verdict, to change it: a new line is added after the old one, and the later wins")
+    .option("--case <pattern>", `review only these cases: ${CASE_PATTERNS}`, collect, [])
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Keys, one a line: p pass; f fail, then a note (Enter for none); n a note before",
+        "the verdict; s skip; b back to the previous output, to give it another verdict;",
+        "q quit. Every verdict is kept at once; a changed one is a later line in the",
+        "reviews file (the earlier stays), and the later wins.",
+      ].join("\n"),
+    )
     .action(async (paths: string[] | undefined, flags: ReviewFlags) => {
       const { reviewCommand } = await import("./review.js");
       setCode(await reviewCommand(paths ?? [], flags, io));
@@ -192,6 +208,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   return program;
 }
 
+const CASE_PATTERNS = "an id, or suite/id, with * and ? as wildcards; repeat or comma-separate for several";
 const OPEN_HELP = "open the HTML report in a browser ($BROWSER, else the system's opener); adds --reporter html if missing";
 const RUN_REPORTERS = "terminal (default), json, junit, markdown, github, html";
 const REPORTER_HELP = `${RUN_REPORTERS}, each as name or name:file; repeat or comma-separate for several`;

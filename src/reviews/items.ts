@@ -3,6 +3,7 @@ import { hashOf, outputHash } from "../core/hash.js";
 import type { RawRun } from "../core/types.js";
 import { acceptedChoices, isDefaultAccept, type GraderSpec } from "../config/schema.js";
 import { reviewKey } from "../graders/review-key.js";
+import type { Review } from "./store.js";
 
 export interface ReviewItem {
   suite: string;
@@ -22,6 +23,8 @@ export interface ReviewItem {
   kind: "human" | "judge-check";
   /** What the person decides: the human grader's instructions, or the rubric the judge applied. */
   instructions: string;
+  /** The verdict a person gave it before (offered again by `harness review --redo`); absent when none. */
+  given?: Review;
 }
 
 function instructionsOf(spec: GraderSpec): string {
@@ -38,14 +41,18 @@ function instructionsOf(spec: GraderSpec): string {
   return "";
 }
 
-/**
- * Pending human reviews first, in suite and case order, then up to `sample` judged outputs
- * that no person has checked, picked by hash so the same run always offers the same sample
- * (and the judge's verdict is not shown, so it cannot anchor the person's).
- */
-export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item: ReviewItem) => boolean = () => false): ReviewItem[] {
-  const pending = new Map<string, ReviewItem>();
-  const judged = new Map<string, ReviewItem>();
+interface Candidate {
+  item: ReviewItem;
+  /** Identifies the output under its grader: one item per distinct output. */
+  key: string;
+  /** Its verdict would decide a pending trial. */
+  pending: boolean;
+  /** A judged output no person has checked. */
+  unchecked: boolean;
+}
+
+/** Every output of the run that a person could give a verdict on, under each grader that asks one. */
+function* candidates(run: RawRun): Generator<Candidate> {
   for (const { suite, cases } of run.suites) {
     for (const { case: c, trials } of cases) {
       for (const t of trials) {
@@ -68,17 +75,43 @@ export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item:
             kind: spec.type === "human" ? "human" : "judge-check",
             instructions: instructionsOf(spec),
           };
-          const key = hashOf([item.suite, item.caseId, item.reviewKey, item.outputHash]);
-          if (alreadyReviewed(item)) continue;
           // A verdict matters only where it decides the trial: not where another grader already failed it.
-          if (g.pending && t.pending) pending.set(key, item);
-          else if (spec.type !== "human" && !g.human) judged.set(key, item);
+          const pending = g.pending === true && t.pending === true;
+          yield { item, key: hashOf([item.suite, item.caseId, item.reviewKey, item.outputHash]), pending, unchecked: spec.type !== "human" && !g.human };
         }
       }
     }
   }
+}
+
+/**
+ * Pending human reviews first, in suite and case order, then up to `sample` judged outputs
+ * that no person has checked, picked by hash so the same run always offers the same sample
+ * (and the judge's verdict is not shown, so it cannot anchor the person's).
+ */
+export function reviewItems(run: RawRun, sample: number, alreadyReviewed: (item: ReviewItem) => boolean = () => false): ReviewItem[] {
+  const pending = new Map<string, ReviewItem>();
+  const judged = new Map<string, ReviewItem>();
+  for (const { item, key, pending: decides, unchecked } of candidates(run)) {
+    if (alreadyReviewed(item)) continue;
+    if (decides) pending.set(key, item);
+    else if (unchecked) judged.set(key, item);
+  }
   const sampled = [...judged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, sample).map(([, item]) => item);
   return [...pending.values(), ...sampled];
+}
+
+/**
+ * The run's outputs that a person has given a verdict (human graders' and judge checks'),
+ * each once, in suite and case order, with that verdict: for `harness review --redo`.
+ */
+export function reviewedItems(run: RawRun, verdictOf: (item: ReviewItem) => Review | undefined): ReviewItem[] {
+  const reviewed = new Map<string, ReviewItem>();
+  for (const { item, key } of candidates(run)) {
+    const given = verdictOf(item);
+    if (given && !reviewed.has(key)) reviewed.set(key, { ...item, given });
+  }
+  return [...reviewed.values()];
 }
 
 /** Outputs awaiting a verdict under instructions (or a rubric) the suites no longer have: a saved run's, reviewed later. */
