@@ -54,7 +54,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** One case's law under "no difference": the differences it could have shown, and their chances. */
-interface CaseLaw<T = number> {
+export interface CaseLaw<T = number> {
   values: T[];
   probs: number[];
 }
@@ -149,39 +149,86 @@ function bigIntegerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw<bigint>
 export function signFlipTest(pairs: readonly PairedCounts[], maxExactWork = DEFAULT_EXACT_WORK): SignFlipResult {
   if (pairs.length === 0) return { mean: Number.NaN, pDrop: Number.NaN, pRise: Number.NaN, method: "exact" };
   const mean = pairs.reduce((s, { reference: r, candidate: c }) => s + c.c / c.n - r.c / r.n, 0) / pairs.length;
+  const plan = planSignFlip(pairs, maxExactWork);
+  return { mean, ...planPValues(plan), method: plan.method === "normal" ? "normal" : "exact" };
+}
+
+/**
+ * How signFlipTest counts the law of the sum for these (non-empty) pairs: the cases' laws
+ * that can vary, the observed sum on their scale, and the way:
+ * - convolve: whole numbers within reach, few enough steps;
+ * - listed, listed-big: few cases but awkward denominators, every reachable sum listed (in BigInt past 2^40);
+ * - normal: too many outcomes to count.
+ */
+export type SignFlipPlan =
+  | { method: "convolve"; laws: CaseLaw[]; observed: number; reach: number }
+  | { method: "listed"; laws: CaseLaw[]; observed: number }
+  | { method: "listed-big"; bigLaws: () => { laws: CaseLaw<bigint>[]; observed: bigint } }
+  | { method: "normal"; laws: CaseLaw[]; observed: number; integer: boolean };
+
+export function planSignFlip(pairs: readonly PairedCounts[], maxExactWork: number): SignFlipPlan {
   const ints = integerLaws(pairs);
   const laws = (ints?.laws ?? pairs.map((p) => caseLaw(p, (cand, ref) => cand / p.candidate.n - ref / p.reference.n))).filter((law) => law.values.length > 1);
   const observed = ints?.observed ?? pairs.reduce((s, { reference: r, candidate: c }) => s + c.c / c.n - r.c / r.n, 0);
   const reach = laws.reduce((s, law) => s + Math.max(...law.values.map(Math.abs)), 0);
   const work = laws.reduce((s, law) => s + law.values.length, 0) * (2 * reach + 1);
-  if (ints !== null && work <= maxExactWork) return { mean, ...convolve(laws, reach, observed), method: "exact" };
+  if (ints !== null && work <= maxExactWork) return { method: "convolve", laws, observed, reach };
   // Few cases but awkward denominators: count the reachable sums themselves, never the
   // normal approximation, which is far off at six or seven cases.
   const combinations = laws.reduce((s, law) => s * law.values.length, 1);
   if (combinations <= MAX_LISTED) {
-    if (ints !== null) return { mean, ...reachableSums(laws, observed, 0, (a, b) => a + b), method: "exact" };
-    const big = bigIntegerLaws(pairs);
-    return { mean, ...reachableSums(big.laws.filter((law) => law.values.length > 1), big.observed, 0n, (a, b) => a + b), method: "exact" };
+    if (ints !== null) return { method: "listed", laws, observed };
+    const bigLaws = () => {
+      const big = bigIntegerLaws(pairs);
+      return { laws: big.laws.filter((law) => law.values.length > 1), observed: big.observed };
+    };
+    return { method: "listed-big", bigLaws };
   }
-  return { mean, ...normalLimit(laws, observed, ints !== null), method: "normal" };
+  return { method: "normal", laws, observed, integer: ints !== null };
 }
 
-/** P(sum ≤ observed) and P(sum ≥ observed), the law of the sum held over −reach..reach. */
+/** The plan's one-sided p-values. */
+export function planPValues(plan: SignFlipPlan): { pDrop: number; pRise: number } {
+  switch (plan.method) {
+    case "convolve":
+      return convolve(plan.laws, plan.reach, plan.observed);
+    case "listed":
+      return reachableSums(plan.laws, plan.observed, 0, (a, b) => a + b);
+    case "listed-big": {
+      const { laws, observed } = plan.bigLaws();
+      return reachableSums(laws, observed, 0n, (a, b) => a + b);
+    }
+    case "normal":
+      return normalLimit(plan.laws, plan.observed, plan.integer);
+  }
+}
+
+/**
+ * P(sum ≤ observed) and P(sum ≥ observed), the law of the sum held over −reach..reach. Only the
+ * span the sums so far can reach is visited (the rest is zero), in two buffers used in turn.
+ */
 function convolve(laws: readonly CaseLaw[], reach: number, observed: number): { pDrop: number; pRise: number } {
   let dist = new Float64Array(2 * reach + 1);
+  let next = new Float64Array(dist.length);
   dist[reach] = 1;
+  let lo = reach;
+  let hi = reach;
   for (const { values, probs } of laws) {
-    const next = new Float64Array(dist.length);
-    for (let s = 0; s < dist.length; s++) {
+    const nextLo = lo + Math.min(...values);
+    const nextHi = hi + Math.max(...values);
+    next.fill(0, nextLo, nextHi + 1);
+    for (let s = lo; s <= hi; s++) {
       const p = dist[s]!;
       if (p === 0) continue;
       for (let j = 0; j < values.length; j++) next[s + values[j]!]! += p * probs[j]!;
     }
-    dist = next;
+    [dist, next] = [next, dist];
+    lo = nextLo;
+    hi = nextHi;
   }
   let below = 0;
   let above = 0;
-  for (let s = -reach; s <= reach; s++) {
+  for (let s = lo - reach; s <= hi - reach; s++) {
     if (s <= observed) below += dist[reach + s]!;
     if (s >= observed) above += dist[reach + s]!;
   }
