@@ -3,8 +3,9 @@
  * is known by hand, and against the exact power found by enumerating every outcome.
  */
 import { describe, expect, it } from "vitest";
-import { signFlipTest } from "../src/core/paired.js";
-import { estimatePower, simulatePower } from "../src/core/power.js";
+import { planSignFlip, signFlipTest } from "../src/core/paired.js";
+import { estimatePower, plausibleRate, simulatePower, type PowerEstimate, type PowerInput } from "../src/core/power.js";
+import { binomialDraw, mulberry32 } from "../src/core/random.js";
 
 const always = (m: number, n = 5) => Array.from({ length: m }, () => ({ reference: { n, c: n }, candidateN: n }));
 
@@ -95,5 +96,67 @@ describe("simulatePower", () => {
     const se = Math.sqrt((exact * (1 - exact)) / simulations);
     expect(exact).toBeGreaterThan(0.2);
     expect(Math.abs(simulated - exact)).toBeLessThan(4 * se);
+  });
+});
+
+/**
+ * The estimate as first written, every simulated run put to signFlipTest itself (at the
+ * simulation's limit of 200 000 steps), and the ways it counted them.
+ */
+function referenceEstimate({ cases: all, alpha, simulations = 500, seed = 0x5eed }: PowerInput, methods: Set<string>): PowerEstimate {
+  const cases = all.filter((c) => c.reference.n > 0 && c.candidateN > 0);
+  const rates = cases.map((c) => plausibleRate(c.reference));
+  const power = (candidateRate: (i: number) => number) => {
+    const rand = mulberry32(seed);
+    let detected = 0;
+    for (let s = 0; s < simulations; s++) {
+      const pairs = cases.map((c, i) => ({
+        reference: { n: c.reference.n, c: binomialDraw(rand, c.reference.n, rates[i]!) },
+        candidate: { n: c.candidateN, c: binomialDraw(rand, c.candidateN, candidateRate(i)) },
+      }));
+      if (pairs.length > 0) methods.add(planSignFlip(pairs, 200_000).method);
+      if (signFlipTest(pairs, 200_000).pDrop <= alpha) detected++;
+    }
+    return detected / simulations;
+  };
+  const smallest = (max: number, reaches: (x: number) => boolean) => {
+    if (max < 1 || !reaches(max)) return Number.NaN;
+    let lo = 0;
+    let hi = max;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (reaches(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  };
+  const minDetectableDrop = smallest(100, (points) => power((i) => Math.max(0, rates[i]! - points / 100)) >= 0.8) / 100;
+  const rank = rates.map((r, i) => ({ r, i })).sort((a, b) => b.r - a.r || a.i - b.i).map((x) => x.i);
+  const minDetectableFlips = smallest(cases.length, (f) => power((i) => (rank.indexOf(i) < f ? 0 : rates[i]!)) >= 0.8);
+  return { alpha, target: 0.8, simulations, seed, minDetectableDrop, minDetectableFlips };
+}
+
+describe("estimatePower, fast", () => {
+  it("gives the very estimate of the algorithm as first written, on 20 seeded random suites with equal and unequal trial counts, every way of counting among their simulated tests", () => {
+    const rand = mulberry32(2026);
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const passes = (n: number, high: boolean) => (high ? n - int(0, 1) : int(0, n));
+    // Each shape keeps signFlipTest's own count of every simulated test below about a millisecond.
+    const shapes = [
+      // 5 trials a case, as most suites run.
+      () => Array.from({ length: int(5, 12) }, () => ({ reference: { n: 5, c: passes(5, rand() < 0.5) }, candidateN: 5 })),
+      // Each case its own count of trials, both models alike: past 2^40 the listed sums are in BigInt.
+      () => Array.from({ length: int(5, 10) }, () => int(3, 40)).map((n) => ({ reference: { n, c: passes(n, rand() < 0.5) }, candidateN: n })),
+      // A few cases whose candidate ran another count (errored trials, -k).
+      () => Array.from({ length: int(2, 4) }, () => int(2, 8)).map((n) => ({ reference: { n, c: passes(n, rand() < 0.5) }, candidateN: Math.max(1, n + int(-3, 3)) })),
+      // Many such cases: the normal limit.
+      () => Array.from({ length: int(20, 30) }, () => int(5, 10)).map((n) => ({ reference: { n, c: passes(n, false) }, candidateN: n + int(0, 2) })),
+    ];
+    const methods = new Set<string>();
+    for (let rep = 0; rep < 20; rep++) {
+      const input = { cases: shapes[rep % shapes.length]!(), alpha: [0.05, 0.025, 0.01][rep % 3]!, simulations: 60, seed: rep };
+      expect(estimatePower(input), JSON.stringify(input)).toEqual(referenceEstimate(input, methods));
+    }
+    expect([...methods].sort()).toEqual(["convolve", "listed", "listed-big", "normal"]);
   });
 });

@@ -48,7 +48,7 @@ export const DEFAULT_EXACT_WORK = 50_000_000;
 /** Above this many combinations of the cases' values, too many to list, the normal limit is used. */
 const MAX_LISTED = 1 << 20;
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return Math.abs(a);
 }
@@ -76,7 +76,7 @@ interface CaseSplits {
  *   runs at α 0.05. The trials are exchangeable: given the case's passes, which of them
  *   were the candidate's is hypergeometric, as in Fisher's test.
  */
-function caseSplits({ reference: r, candidate: c }: PairedCounts): CaseSplits {
+export function caseSplits({ reference: r, candidate: c }: PairedCounts): CaseSplits {
   if (r.n === c.n) return c.c === r.c ? { splits: [[c.c, r.c]], probs: [1] } : { splits: [[c.c, r.c], [r.c, c.c]], probs: [0.5, 0.5] };
   const passes = r.c + c.c;
   const all = r.n + c.n;
