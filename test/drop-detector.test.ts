@@ -1,9 +1,10 @@
 /**
  * The power estimate's fast test of drop: it must decide every simulated test as
- * signFlipTest's p-value does, to the last bit.
+ * signFlipTest's p-value does, to the last bit, and its memo of the cases' laws must never
+ * answer for another case.
  */
 import { describe, expect, it } from "vitest";
-import { createDropDetector } from "../src/core/drop-detector.js";
+import { createDropDetector, memoiseSplits } from "../src/core/drop-detector.js";
 import { caseSplits, planSignFlip, signFlipTest, type PairedCounts } from "../src/core/paired.js";
 import { mulberry32 } from "./helpers/prng.js";
 
@@ -85,5 +86,38 @@ describe("createDropDetector", () => {
 
   it("no pairs: never a drop (signFlipTest's pDrop is NaN)", () => {
     expect(createDropDetector(200_000)([], 0.05)).toBe(false);
+  });
+});
+
+describe("memoiseSplits", () => {
+  it("answers each case with its own law, for every case of up to 12 trials a side, each asked twice", () => {
+    const splitsOf = memoiseSplits();
+    const all: PairedCounts[] = [];
+    for (let rn = 1; rn <= 12; rn++)
+      for (let rc = 0; rc <= rn; rc++)
+        for (let cn = 1; cn <= 12; cn++) for (let cc = 0; cc <= cn; cc++) all.push({ reference: { n: rn, c: rc }, candidate: { n: cn, c: cc } });
+    for (const pair of [...all, ...all.reverse()]) expect(splitsOf(pair), JSON.stringify(pair)).toEqual(caseSplits(pair));
+  });
+
+  it("keeps apart cases whose counts would share a key packed too tight (1, 1, 1, 0 and 1, 0, 4097, 0 at a radix of 2^12), and answers counts past the packing", () => {
+    const splitsOf = memoiseSplits();
+    const pair = (rn: number, rc: number, cn: number, cc: number): PairedCounts => ({ reference: { n: rn, c: rc }, candidate: { n: cn, c: cc } });
+    const pairs = [pair(1, 1, 1, 0), pair(1, 0, 4097, 0), pair(1, 1, 2, 0), pair(1, 0, 8192, 0), pair(8191, 1, 1, 0), pair(8192, 1, 1, 0), pair(9000, 1, 1, 1)];
+    for (const p of [...pairs, ...pairs.reverse()]) expect(splitsOf(p), JSON.stringify(p)).toEqual(caseSplits(p));
+  });
+
+  it("two cases one pass apart get their own laws, and a detector shared between them decides each as signFlipTest does", () => {
+    const splitsOf = memoiseSplits();
+    const a = { reference: { n: 10, c: 7 }, candidate: { n: 8, c: 2 } };
+    const b = { reference: { n: 10, c: 7 }, candidate: { n: 8, c: 3 } };
+    expect(splitsOf(a)).toEqual(caseSplits(a));
+    expect(splitsOf(b)).toEqual(caseSplits(b));
+    expect(splitsOf(b)).not.toEqual(splitsOf(a));
+    const detect = createDropDetector(200_000);
+    const setOf = (p: PairedCounts) => [p, { reference: { n: 10, c: 9 }, candidate: { n: 8, c: 3 } }, { reference: { n: 10, c: 8 }, candidate: { n: 8, c: 4 } }];
+    for (const pairs of [setOf(a), setOf(b), setOf(a)]) {
+      const { pDrop } = signFlipTest(pairs, 200_000);
+      for (const alpha of [pDrop, ulps(pDrop, -1)]) expect(detect(pairs, alpha)).toBe(pDrop <= alpha);
+    }
   });
 });

@@ -2,6 +2,7 @@
  * Whether the paired test finds the candidate worse at α, decided exactly as
  * `signFlipTest(pairs, maxExactWork).pDrop <= alpha` decides it, for the thousands of tests a
  * power estimate runs (power.ts) on the same few cases. Same answers, found faster:
+ * - each case's law is worked out once per (trial counts, pass counts): the draws repeat them;
  * - where signFlipTest lists every reachable sum (up to 2^20 of them, each a Map entry, in
  *   BigInt past 2^40: 14 cases of 25–38 trials each took 15 s), or convolves a few cases
  *   over a wide span, the lower tail is found by meeting in the middle: the sums of each
@@ -11,21 +12,22 @@
  * value (Higham 2002, Lemma 3.1 and §4.2), so the tail decides only when it is farther from
  * α than both bounds together; closer than that, signFlipTest's own count decides.
  */
-import { caseSplits, gcd, planPValues, planSignFlip, type CaseLaw, type PairedCounts, type SignFlipPlan } from "./paired.js";
+import { caseSplits, gcd, planPValues, planSignFlip, type CaseLaw, type CaseSplits, type PairedCounts, type SignFlipPlan, type SplitsOf } from "./paired.js";
 
 /** A test of drop at α on the given pairs, answering as signFlipTest(pairs, maxExactWork).pDrop <= alpha would. */
 export type DropDetector = (pairs: readonly PairedCounts[], alpha: number) => boolean;
 
 export function createDropDetector(maxExactWork: number): DropDetector {
+  const splitsOf = memoiseSplits();
   return (pairs, alpha) => {
     if (pairs.length === 0) return false; // signFlipTest's pDrop is NaN
-    const plan = planSignFlip(pairs, maxExactWork);
-    return decideInTheMiddle(plan, pairs, alpha) ?? planPValues(plan).pDrop <= alpha;
+    const plan = planSignFlip(pairs, maxExactWork, splitsOf);
+    return decideInTheMiddle(plan, pairs, splitsOf, alpha) ?? planPValues(plan).pDrop <= alpha;
   };
 }
 
 /** The decision from the tail met in the middle, where that is the cheaper way; undefined where it is not, or cannot tell. */
-function decideInTheMiddle(plan: SignFlipPlan, pairs: readonly PairedCounts[], alpha: number): boolean | undefined {
+function decideInTheMiddle(plan: SignFlipPlan, pairs: readonly PairedCounts[], splitsOf: SplitsOf, alpha: number): boolean | undefined {
   switch (plan.method) {
     case "convolve": {
       // Few cases with large values (8 cases of 3–10 trials: 256 sums over a span of thousands).
@@ -36,7 +38,7 @@ function decideInTheMiddle(plan: SignFlipPlan, pairs: readonly PairedCounts[], a
     case "listed":
       return listedDecides(plan.laws, plan.observed, alpha, numbers);
     case "listed-big": {
-      const small = smallScaleLaws(pairs);
+      const small = smallScaleLaws(pairs, splitsOf);
       if (small !== null) return listedDecides(small.laws, small.observed, alpha, numbers);
       const big = plan.bigLaws();
       return listedDecides(big.laws, big.observed, alpha, bigints);
@@ -44,6 +46,30 @@ function decideInTheMiddle(plan: SignFlipPlan, pairs: readonly PairedCounts[], a
     case "normal":
       return undefined;
   }
+}
+
+/** Laws remembered at most: a case of 40 trials against 38 has up to 79 splits, about 3 kB. */
+const MEMO_LIMIT = 10_000;
+
+/**
+ * caseSplits, remembered by all four counts (each below 2^13, packed into one number: a
+ * string key cost as much as the law it saved). The memo holds the very arrays caseSplits
+ * returned; none of their readers writes to them.
+ */
+export function memoiseSplits(): SplitsOf {
+  const memo = new Map<number, CaseSplits>();
+  const RADIX = 2 ** 13;
+  return (pair) => {
+    const { reference: r, candidate: c } = pair;
+    if (Math.max(r.n, r.c, c.n, c.c) >= RADIX) return caseSplits(pair);
+    const key = ((r.n * RADIX + r.c) * RADIX + c.n) * RADIX + c.c;
+    let splits = memo.get(key);
+    if (splits === undefined) {
+      splits = caseSplits(pair);
+      if (memo.size < MEMO_LIMIT) memo.set(key, splits);
+    }
+    return splits;
+  };
 }
 
 /** Whole numbers that add and compare exactly: doubles within 2^53, or BigInt. */
@@ -62,9 +88,9 @@ const bigints: Exact<bigint> = { zero: 0n, add: (a, b) => a + b, compare: (a, b)
  * (equal trials of 25–38 per case: d = n, a scale of lcm(25..38) = 2.3e14). Any positive scale
  * keeps every sum's order and every tie.
  */
-function smallScaleLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw[]; observed: number } | null {
+function smallScaleLaws(pairs: readonly PairedCounts[], splitsOf: SplitsOf): { laws: CaseLaw[]; observed: number } | null {
   const cases = pairs.map((pair) => {
-    const { splits, probs } = caseSplits(pair);
+    const { splits, probs } = splitsOf(pair);
     const den = pair.reference.n * pair.candidate.n;
     const numerators = splits.map(([cand, ref]) => cand * pair.reference.n - ref * pair.candidate.n);
     const g = numerators.reduce(gcd, den);

@@ -60,10 +60,13 @@ export interface CaseLaw<T = number> {
 }
 
 /** The splits of a case's passes between the models (candidate's, reference's) it could have shown, and their chances. */
-interface CaseSplits {
+export interface CaseSplits {
   splits: [cand: number, ref: number][];
   probs: number[];
 }
+
+/** Where a case's splits come from: caseSplits, or a memo of it (power.ts runs thousands of tests on the same few cases). */
+export type SplitsOf = (pair: PairedCounts) => CaseSplits;
 
 /**
  * Case i's law under "no difference", given what cannot tell the two models apart.
@@ -91,8 +94,8 @@ export function caseSplits({ reference: r, candidate: c }: PairedCounts): CaseSp
 }
 
 /** A case's law on the caller's scale: `diff(cand, ref)` is cand/n_c − ref/n_r on it. */
-function caseLaw<T>(pair: PairedCounts, diff: (cand: number, ref: number) => T): CaseLaw<T> {
-  const { splits, probs } = caseSplits(pair);
+function caseLaw<T>(pair: PairedCounts, diff: (cand: number, ref: number) => T, splitsOf: SplitsOf): CaseLaw<T> {
+  const { splits, probs } = splitsOf(pair);
   return { values: splits.map(([cand, ref]) => diff(cand, ref)), probs };
 }
 
@@ -101,7 +104,7 @@ function caseLaw<T>(pair: PairedCounts, diff: (cand: number, ref: number) => T):
  * (floating-point sums of fifths would make equal sums look unequal), and the observed sum
  * on it. null when the common denominator is too large to count with.
  */
-function integerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw[]; observed: number } | null {
+function integerLaws(pairs: readonly PairedCounts[], splitsOf: SplitsOf): { laws: CaseLaw[]; observed: number } | null {
   let lcm = 1;
   for (const { reference: r, candidate: c } of pairs) {
     const den = r.n * c.n;
@@ -109,7 +112,7 @@ function integerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw[]; observe
     if (lcm > 2 ** 40) return null;
   }
   const scaled = (p: PairedCounts) => (cand: number, ref: number) => (cand * p.reference.n - ref * p.candidate.n) * (lcm / (p.reference.n * p.candidate.n));
-  const laws = pairs.map((p) => caseLaw(p, scaled(p)));
+  const laws = pairs.map((p) => caseLaw(p, scaled(p), splitsOf));
   let observed = pairs.reduce((sum, p) => sum + scaled(p)(p.candidate.c, p.reference.c), 0);
   const g = laws.reduce((acc, law) => law.values.reduce(gcd, acc), 0);
   if (g > 1) {
@@ -130,14 +133,14 @@ function gcdBig(a: bigint, b: bigint): bigint {
  * denominator too large for a double. Rounded floats there lost the observed sum's own
  * chance from its tail: five cases that could give no p below 1/32 gave 0.
  */
-function bigIntegerLaws(pairs: readonly PairedCounts[]): { laws: CaseLaw<bigint>[]; observed: bigint } {
+function bigIntegerLaws(pairs: readonly PairedCounts[], splitsOf: SplitsOf): { laws: CaseLaw<bigint>[]; observed: bigint } {
   let lcm = 1n;
   for (const { reference: r, candidate: c } of pairs) {
     const den = BigInt(r.n * c.n);
     lcm = (lcm / gcdBig(lcm, den)) * den;
   }
   const scaled = (p: PairedCounts) => (cand: number, ref: number) => BigInt(cand * p.reference.n - ref * p.candidate.n) * (lcm / BigInt(p.reference.n * p.candidate.n));
-  return { laws: pairs.map((p) => caseLaw(p, scaled(p))), observed: pairs.reduce((sum, p) => sum + scaled(p)(p.candidate.c, p.reference.c), 0n) };
+  return { laws: pairs.map((p) => caseLaw(p, scaled(p), splitsOf)), observed: pairs.reduce((sum, p) => sum + scaled(p)(p.candidate.c, p.reference.c), 0n) };
 }
 
 /**
@@ -166,9 +169,9 @@ export type SignFlipPlan =
   | { method: "listed-big"; bigLaws: () => { laws: CaseLaw<bigint>[]; observed: bigint } }
   | { method: "normal"; laws: CaseLaw[]; observed: number; integer: boolean };
 
-export function planSignFlip(pairs: readonly PairedCounts[], maxExactWork: number): SignFlipPlan {
-  const ints = integerLaws(pairs);
-  const laws = (ints?.laws ?? pairs.map((p) => caseLaw(p, (cand, ref) => cand / p.candidate.n - ref / p.reference.n))).filter((law) => law.values.length > 1);
+export function planSignFlip(pairs: readonly PairedCounts[], maxExactWork: number, splitsOf: SplitsOf = caseSplits): SignFlipPlan {
+  const ints = integerLaws(pairs, splitsOf);
+  const laws = (ints?.laws ?? pairs.map((p) => caseLaw(p, (cand, ref) => cand / p.candidate.n - ref / p.reference.n, splitsOf))).filter((law) => law.values.length > 1);
   const observed = ints?.observed ?? pairs.reduce((s, { reference: r, candidate: c }) => s + c.c / c.n - r.c / r.n, 0);
   const reach = laws.reduce((s, law) => s + Math.max(...law.values.map(Math.abs)), 0);
   const work = laws.reduce((s, law) => s + law.values.length, 0) * (2 * reach + 1);
@@ -179,7 +182,7 @@ export function planSignFlip(pairs: readonly PairedCounts[], maxExactWork: numbe
   if (combinations <= MAX_LISTED) {
     if (ints !== null) return { method: "listed", laws, observed };
     const bigLaws = () => {
-      const big = bigIntegerLaws(pairs);
+      const big = bigIntegerLaws(pairs, splitsOf);
       return { laws: big.laws.filter((law) => law.values.length > 1), observed: big.observed };
     };
     return { method: "listed-big", bigLaws };

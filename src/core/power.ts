@@ -14,7 +14,7 @@
  * The same random draws are reused for every δ and f (common random numbers), so the
  * estimated power rises steadily with the size of the drop and a bisection finds its edge.
  */
-import { createDropDetector } from "./drop-detector.js";
+import { createDropDetector, type DropDetector } from "./drop-detector.js";
 import type { PairedCounts } from "./paired.js";
 import { binomialDraw, DEFAULT_SEED, mulberry32 } from "./random.js";
 import type { CaseCounts } from "./stats.js";
@@ -51,7 +51,9 @@ export function estimatePower(input: PowerInput): PowerEstimate {
   const seed = input.seed ?? DEFAULT_SEED;
   const cases = input.cases.filter((c) => c.reference.n > 0 && c.candidateN > 0);
   const rates = cases.map((c) => plausibleRate(c.reference));
-  const powerOf = (candidateRate: (i: number) => number) => simulatePower(cases, candidateRate, input.alpha, simulations, seed, (i) => rates[i]!);
+  // One detector, so one memo of the cases' laws, for every size of drop tried: the draws repeat the same counts.
+  const detect = createDropDetector(SIMULATION_EXACT_WORK);
+  const powerOf = (candidateRate: (i: number) => number) => simulatePower(cases, candidateRate, input.alpha, simulations, seed, (i) => rates[i]!, detect);
 
   const minDetectableDrop = smallestReaching(100, target, (points) => powerOf((i) => Math.max(0, rates[i]! - points / 100))) / 100;
   // The reference's most reliable cases break first: their breaking is the clearest to see.
@@ -79,7 +81,10 @@ function smallestReaching(max: number, target: number, power: (x: number) => num
   return hi;
 }
 
-/** Share of simulated runs in which the sign-flip test finds the candidate worse at α; the reference drawn at referenceRate (default: as observed). */
+/**
+ * Share of simulated runs in which the sign-flip test finds the candidate worse at α; the reference drawn at referenceRate (default: as observed).
+ * `detect` decides each run as signFlipTest(pairs, SIMULATION_EXACT_WORK).pDrop <= alpha would; default a fresh one.
+ */
 export function simulatePower(
   cases: readonly { reference: CaseCounts; candidateN: number }[],
   candidateRate: (i: number) => number,
@@ -87,11 +92,10 @@ export function simulatePower(
   simulations: number,
   seed: number,
   referenceRate: (i: number) => number = (i) => cases[i]!.reference.c / cases[i]!.reference.n,
+  detect: DropDetector = createDropDetector(SIMULATION_EXACT_WORK),
 ): number {
   const rand = mulberry32(seed);
   const draw = (n: number, p: number) => binomialDraw(rand, n, p);
-  // Decides each run as signFlipTest(pairs, SIMULATION_EXACT_WORK).pDrop <= alpha would, faster.
-  const detect = createDropDetector(SIMULATION_EXACT_WORK);
   let detected = 0;
   for (let s = 0; s < simulations; s++) {
     const pairs: PairedCounts[] = cases.map((c, i) => ({
