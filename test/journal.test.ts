@@ -1,7 +1,7 @@
 /** The run journal: what is written as trials end, what --resume keeps, and the lock between runs. */
 import { execFile, spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
-import { readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TrialResult } from "../src/core/types.js";
@@ -245,6 +245,21 @@ describe("run journal", () => {
     await first.close(false);
     const again = await JournalWriter.open(journal, "j.jsonl", { resume: false });
     await again.close(false);
+  });
+
+  it("refuses a folder named as the journal, starting or resuming, and writes or locks nothing", async () => {
+    project = await tempProject();
+    const folder = path.join(project.dir, "runs");
+    await mkdir(folder);
+    const message = "the run journal runs is a folder: harness needs a file there";
+    for (const attempt of [JournalWriter.open(folder, "runs", { resume: false }), JournalWriter.open(folder, "runs", { resume: true }), readJournal(folder, "runs")]) {
+      const err = await attempt.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).message).toBe(message);
+      expect((err as UsageError).hint).toBe(`name the file with --journal, e.g. --journal ${path.join("runs", "journal.jsonl")}`);
+    }
+    expect(await readdir(project.dir)).toEqual(["runs"]);
+    expect(await readdir(folder)).toEqual([]);
   });
 
   it("refuses a second writer while the first lives, and takes over a lock left by a dead run", async () => {

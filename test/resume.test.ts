@@ -2,7 +2,7 @@
  * Interrupt the real binary mid-run, then `eval --resume`: the finished trials are on disk,
  * nothing is redone, nothing is counted twice. Through the real openai client and the fake server.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
@@ -162,6 +162,19 @@ describe("eval --resume", () => {
     const r = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("nothing to resume: no run journal at .harness/journal.jsonl");
+  });
+
+  it("--journal naming a folder is exit 2 in one line, with nothing run or written", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml(), "runs/.keep": "" });
+    const before = server.requests.length;
+    for (const resume of [[], ["--resume"]]) {
+      const r = await runHarness(["eval", ...common, "--journal", "runs", ...resume], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe("harness: the run journal runs is a folder: harness needs a file there\nhint: name the file with --journal, e.g. --journal runs/journal.jsonl\n");
+    }
+    expect(server.requests.length).toBe(before);
+    expect((await readdir(dir)).sort()).toEqual(["evals", "runs"]);
+    expect(await readdir(path.join(dir, "runs"))).toEqual([".keep"]);
   });
 
   it("a run without --resume starts its journal afresh", async () => {

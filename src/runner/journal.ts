@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { hashText, stableStringify, stableStringifyShared } from "../core/hash.js";
@@ -78,6 +78,7 @@ export function answerOf(t: TrialResult, output: string): ProviderResponse {
  * and cancelled trials run again: graded again from their answer when the model answered.
  */
 export async function readJournal(file: string, label: string): Promise<PriorTrials> {
+  await refuseFolder(file, label);
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -230,6 +231,7 @@ export class JournalWriter implements TrialSink {
    * another live run holds it.
    */
   static async open(file: string, label: string, { resume, runId = randomUUID() }: { resume: boolean; runId?: string | undefined }): Promise<JournalWriter> {
+    await refuseFolder(file, label);
     await makeFolders(path.dirname(file)).catch((err: Error) => {
       throw new UsageError(`cannot write the run journal ${label}: ${err.message}`, { cause: err });
     });
@@ -396,14 +398,20 @@ async function takeLock(lock: string, label: string): Promise<void> {
   }
 }
 
+/** A journal named by its folder (--journal runs): said in one line, before anything is written or locked. */
+async function refuseFolder(file: string, label: string): Promise<void> {
+  if (!(await stat(file).catch(() => null))?.isDirectory()) return;
+  throw new UsageError(`the run journal ${label} is a folder: harness needs a file there`, { hint: `name the file with --journal, e.g. --journal ${path.join(label, "journal.jsonl")}` });
+}
+
 /** Whether `file` is missing, empty, or starts as a run journal does (its first line a run's). */
 async function isJournalOrAbsent(file: string): Promise<boolean> {
   let fd: number;
   try {
     fd = openSync(file, "r");
-  } catch (err) {
-    // Missing is fine; anything else (a folder, no permission) is said when the journal is opened.
-    return (err as NodeJS.ErrnoException).code !== "EISDIR";
+  } catch {
+    // Missing is fine; anything else (no permission) is said when the journal is opened. A folder was refused before.
+    return true;
   }
   try {
     const head = Buffer.alloc(4096);
