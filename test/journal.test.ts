@@ -160,7 +160,7 @@ describe("run journal", () => {
     expect(trialKey({ ...suite, provider: { id: "openai:other", config: {} } }, caseA)).not.toBe(base);
   });
 
-  it("skips a torn last line, and a resumed writer starts on a fresh line after it", async () => {
+  it("skips a torn last line, and a resumed writer cuts it off under its lock: the next resume finds nothing unreadable", async () => {
     project = await tempProject();
     const file = path.join(project.dir, "j.jsonl");
     const key = trialKey(suite, caseA);
@@ -182,9 +182,45 @@ describe("run journal", () => {
     again.trial("suite", "a", key, trial(1, { output: "redone" }));
     await again.close(false);
     prior = await readJournal(file, "j.jsonl");
-    expect(prior.skipped).toBe(1);
+    expect(prior.skipped).toBe(0);
     expect(prior.get(suite, caseA, key, 0)?.output).toBe("out-0");
     expect(prior.get(suite, caseA, key, 1)?.output).toBe("redone");
+    // Every line is whole: the torn one is gone, nothing else is.
+    const kinds = (await readFile(file, "utf8")).trimEnd().split("\n").map((l) => (JSON.parse(l) as { kind: string }).kind);
+    expect(kinds).toEqual(["run", "trial", "run", "trial", "end"]);
+  });
+
+  it("keeps a whole last line that only lacks its newline, and cuts a torn one however long, when a resume takes the journal", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const key = trialKey(suite, caseA);
+    const line = (t: TrialResult) => JSON.stringify({ kind: "trial", suite: "suite", caseId: "a", key, trial: t });
+    const head = `{"kind":"run","schemaVersion":1,"startedAt":"2026-01-01T00:00:00.000Z","resumed":false,"runId":"r"}\n${line(trial(0))}\n`;
+    // Whole, no newline: kept, and the resumed run's first line starts after it.
+    await writeFile(file, `${head}${line(trial(1))}`);
+    await (await JournalWriter.open(file, "j.jsonl", { resume: true })).close(false);
+    let prior = await readJournal(file, "j.jsonl");
+    expect(prior.skipped).toBe(0);
+    expect(prior.get(suite, caseA, key, 1)?.output).toBe("out-1");
+    // Torn, and longer than any one chunk read back from the end (64 KB), with multi-byte characters.
+    const long = line(trial(2, { output: "é✓".repeat(40_000) }));
+    await writeFile(file, `${head}${long.slice(0, -10)}`);
+    await (await JournalWriter.open(file, "j.jsonl", { resume: true })).close(false);
+    expect((await readFile(file, "utf8")).startsWith(`${head}{"kind":"run"`)).toBe(true);
+    prior = await readJournal(file, "j.jsonl");
+    expect(prior.get(suite, caseA, key, 0)?.output).toBe("out-0");
+    expect(prior.get(suite, caseA, key, 2)).toBeUndefined();
+  });
+
+  it("counts unreadable lines since the last resumed run only: those before it were said, and their trials ran again, then", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const run = (resumed: boolean) => JSON.stringify({ kind: "run", schemaVersion: 1, startedAt: "2026-01-01T00:00:00.000Z", resumed, runId: "r" });
+    // A torn line that an earlier harness made a middle line by writing a newline after it.
+    await writeFile(file, [run(false), "garbage", '{"kind":"trial","sui', run(true), "more garbage", ""].join("\n"));
+    expect((await readJournal(file, "j.jsonl")).skipped).toBe(1);
+    await writeFile(file, [run(false), "garbage", '{"kind":"trial","sui', run(false), ""].join("\n"));
+    expect((await readJournal(file, "j.jsonl")).skipped).toBe(2);
   });
 
   it("skips lines that parse but are not trials, and garbage", async () => {

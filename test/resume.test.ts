@@ -157,6 +157,27 @@ describe("eval --resume", () => {
     expect(full.suites[0].cases[0].trials[0].recorded).toBe(true);
   });
 
+  it("a journal torn by a crash: the resume says so once and runs that trial again; the next resume has nothing to say", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    expect((await runHarness(["eval", ...common], { cwd: dir, env })).code).toBe(0);
+    // As a kill -9 mid-write leaves it: no end line, the last trial's line cut short.
+    const file = path.join(dir, ".harness/journal.jsonl");
+    const lines = (await readFile(file, "utf8")).trimEnd().split("\n").slice(0, -1);
+    await writeFile(file, `${lines.slice(0, -1).join("\n")}\n${lines.at(-1)!.slice(0, 60)}`);
+    const note = "harness: 1 unreadable line(s) of .harness/journal.jsonl were skipped; those trials ran again.";
+    const before = server.requests.length;
+    const first = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(note);
+    expect(first.stderr).toContain("Resumed: kept 19 finished trial(s) from .harness/journal.jsonl, ran 1.");
+    const second = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain("unreadable");
+    expect(second.stderr).toContain("Resumed: kept 20 finished trial(s) from .harness/journal.jsonl, ran 0.");
+    expect(server.requests.length - before).toBe(1);
+  });
+
   it("resuming with no journal is exit 2, naming it", async () => {
     const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
     const r = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });

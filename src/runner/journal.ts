@@ -15,7 +15,7 @@ import { hashText, stableStringify, stableStringifyShared } from "../core/hash.j
 import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
 import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
-import { endsWithoutNewline } from "../io/append-line.js";
+import { dropTornLine } from "../io/append-line.js";
 import { isAlive } from "../io/is-alive.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
@@ -56,7 +56,7 @@ export interface PriorTrials {
    * failed or was stopped. Asking the model again would pay twice and change the output under review.
    */
   answer(suite: LoadedSuite, c: LoadedCase, key: string, index: number): ProviderResponse | undefined;
-  /** Lines that could not be read and were skipped. */
+  /** Lines that could not be read and were skipped, since the last resumed run (which said so of those before it). */
   skipped: number;
   /** The run this journal holds, which a resume continues; undefined when no run line could be read. */
   readonly runId?: string | undefined;
@@ -103,6 +103,8 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
       continue;
     }
     if (entry.kind === "run") runId ??= entry.runId ?? entry.startedAt;
+    // A resumed run read what is above its line and has said so: its unreadable lines are not news.
+    if (entry.kind === "run" && entry.resumed) skipped = 0;
     if (entry.kind !== "trial") continue;
     const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
     // A later line for the same trial is a later attempt at it: the last one decides.
@@ -242,8 +244,9 @@ export class JournalWriter implements TrialSink {
     const lock = `${file}.lock`;
     await takeLock(lock, label);
     try {
-      // A crash may have left a torn last line: start on a line of our own.
-      const needsNewline = resume && (await endsWithoutNewline(file));
+      // A crash may have left a torn last line: cut off (its trial runs again, and it is said once),
+      // under the lock, so no live run's line is cut. A whole last line lacking its newline stays.
+      const needsNewline = resume && (await dropTornLine(file));
       // Open for reading too: long outputs are read back through this descriptor.
       const writer = new JournalWriter(openSync(file, resume ? "a+" : "w+"), file, lock, runId);
       if (needsNewline) writer.append("\n");
