@@ -10,6 +10,7 @@ import { UsageError } from "../src/errors.js";
 import { answerOf, JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
 import { hashOf } from "../src/core/hash.js";
 import { ROOT } from "./cli-run.js";
+import { processStart } from "../src/io/is-alive.js";
 import { makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
 
 let project: TempProject;
@@ -288,8 +289,8 @@ describe("run journal", () => {
     const folder = path.join(project.dir, "runs");
     await mkdir(folder);
     const message = "the run journal runs is a folder: harness needs a file there";
-    for (const attempt of [JournalWriter.open(folder, "runs", { resume: false }), JournalWriter.open(folder, "runs", { resume: true }), readJournal(folder, "runs")]) {
-      const err = await attempt.catch((e: unknown) => e);
+    for (const attempt of [() => JournalWriter.open(folder, "runs", { resume: false }), () => JournalWriter.open(folder, "runs", { resume: true }), () => readJournal(folder, "runs")]) {
+      const err = await attempt().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UsageError);
       expect((err as UsageError).message).toBe(message);
       expect((err as UsageError).hint).toBe(`name the file with --journal, e.g. --journal ${path.join("runs", "journal.jsonl")}`);
@@ -310,6 +311,10 @@ describe("run journal", () => {
       const err = await JournalWriter.open(file, "j.jsonl", { resume: true }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UsageError);
       expect((err as Error).message).toBe(`another harness run (pid ${other.pid}) is writing the run journal j.jsonl`);
+      // A bare pid (an earlier version's lock) cannot be told from a reused one: the hint says when the lock may go.
+      expect((err as UsageError).hint).toBe(
+        `wait for it, or give this run a journal of its own with --journal <file>. If no harness run is writing it (a run killed with -9 leaves its lock, and pid ${other.pid} may be another program's by now), delete j.jsonl.lock and run again`,
+      );
     } finally {
       other.kill();
       await new Promise((r) => other.once("exit", r));
@@ -319,6 +324,46 @@ describe("run journal", () => {
     await second.close(false);
     const kinds = (await readFile(file, "utf8")).trim().split("\n").map((l) => (JSON.parse(l) as { kind: string }).kind);
     expect(kinds).toEqual(["run", "end", "run", "end"]);
+  });
+
+  it("tells a live run holding the lock from a program given its pid after it died (where start times can be read)", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const child = path.join(project.dir, "hold.mjs");
+    const built = pathToFileURL(path.join(ROOT, "dist/runner/journal.js")).href;
+    await writeFile(child, `import { JournalWriter } from ${JSON.stringify(built)};
+const w = await JournalWriter.open(process.argv[2], "j", { resume: false }); console.log("GOT");
+process.stdin.resume(); process.stdin.on("end", async () => { await w.close(false); process.exit(0); });
+`);
+    const holder = spawn(process.execPath, [child, file], { stdio: ["pipe", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => holder.stdout.on("data", (d: Buffer) => d.toString().includes("GOT") && resolve()));
+    const canTell = processStart(process.pid) !== undefined;
+    const lock = await readFile(`${file}.lock`, "utf8");
+    const refused = async () => (await JournalWriter.open(file, "j.jsonl", { resume: true }).catch((e: unknown) => e)) as UsageError;
+    try {
+      const err = await refused();
+      expect(err.message).toBe(`another harness run (pid ${holder.pid}) is writing the run journal j.jsonl`);
+      // A run known to be alive is never worth deleting the lock of.
+      expect(err.hint?.includes("delete j.jsonl.lock")).toBe(!canTell);
+    } finally {
+      holder.kill("SIGKILL");
+      await new Promise((r) => holder.once("exit", r));
+    }
+    // The holder was killed, leaving its lock, and its pid is another program's now.
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      await writeFile(`${file}.lock`, lock.replace(String(holder.pid), String(other.pid)));
+      if (canTell) {
+        await (await JournalWriter.open(file, "j.jsonl", { resume: true })).close(false);
+        // Taken over and let go: the lock went with the run that took it.
+        await expect(stat(`${file}.lock`)).rejects.toThrow();
+      } else {
+        expect((await refused()).hint).toContain(`pid ${other.pid} may be another program's by now), delete j.jsonl.lock`);
+      }
+    } finally {
+      other.kill();
+      await new Promise((r) => other.once("exit", r));
+    }
   });
 
   it("of several runs racing for one journal, with or without a stale lock, exactly one gets it", async () => {

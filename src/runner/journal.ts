@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { link, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { hashText, stableStringify, stableStringifyShared } from "../core/hash.js";
@@ -16,7 +16,7 @@ import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
 import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
 import { dropTornLine } from "../io/append-line.js";
-import { isAlive } from "../io/is-alive.js";
+import { takeLock } from "./journal-lock.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -359,45 +359,6 @@ export class JournalWriter implements TrialSink {
     this.fd = -1;
     this.unwritten = [];
     await rm(this.lock, { force: true });
-  }
-}
-
-/**
- * Two runs writing one journal would interleave their trials: the second is refused, unless
- * the first is dead. The lock appears with its pid already in it (written aside, then
- * linked into place), so no one can read it half-made; a stale lock is moved aside before
- * it is taken, so two runs cannot both take it.
- */
-async function takeLock(lock: string, label: string): Promise<void> {
-  const mine = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  await writeFile(mine, String(process.pid)).catch((err: Error) => {
-    throw new UsageError(`cannot lock the run journal ${label}: ${err.message}`, { cause: err });
-  });
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await link(mine, lock);
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UsageError(`cannot lock the run journal ${label}: ${(err as Error).message}`, { cause: err });
-      }
-      const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new UsageError(`another harness run (pid ${holder}) is writing the run journal ${label}`, {
-          hint: "wait for it, or give this run a journal of its own with --journal <file>",
-        });
-      }
-      // Left by a run that died: only one taker's rename succeeds; the others try again.
-      const aside = `${mine}.stale`;
-      if (await rename(lock, aside).then(() => true, () => false)) {
-        // Another taker may have replaced the stale lock between our read and our rename: give theirs back.
-        if ((await readFile(aside, "utf8").catch(() => "")).trim() !== String(holder)) await link(aside, lock).catch(() => undefined);
-        await rm(aside, { force: true });
-      }
-    }
-    throw new UsageError(`cannot lock the run journal ${label}: another run keeps taking it`);
-  } finally {
-    await rm(mine, { force: true });
   }
 }
 
