@@ -63,7 +63,7 @@ describe("eval --resume", () => {
     const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
     const first = await interruptedRun(dir, 7, "SIGINT");
     expect(first.code).toBe(130);
-    expect(first.stderr).toMatch(/7 of 20 trials finished and are kept in \.harness\/journal\.jsonl\. Continue with the same command and --resume\./);
+    expect(first.stderr).toContain("Kept in .harness/journal.jsonl: 7 of 20 trials graded to the end; 13 to run. Continue with the same command and --resume.");
     const partial = JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8"));
     expect(partial.interrupted).toBe("SIGINT");
     expect(partial.suites[0].totals).toMatchObject({ trials: 20, passed: 7, errored: 13 });
@@ -129,6 +129,36 @@ describe("eval --resume", () => {
     expect(server.requests.length - before).toBe(20 - regrade);
     const report = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8"));
     expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20, errored: 0 });
+  });
+
+  it("stopped while judging, says how many trials are kept whole, how many answers are kept to grade, how many to run: as the resume finds them", async () => {
+    // An exec: app that counts its calls; one case is graded by a judge that has no key the first time.
+    const judged = `    graders:\n      - type: rubric\n        value: Answers.\n        judge: { id: openai:gpt-4o-mini, config: { baseURL: "${server.openaiBaseURL}" } }\n`;
+    const yaml = suiteYaml()
+      .replace(/provider:\n(.*\n){3}/, "provider: exec:node app.mjs\n")
+      .replace("    vars: { n: 2 }\n", `    vars: { n: 2 }\n${judged}`);
+    const dir = await makeProject({
+      "evals/r.yaml": yaml,
+      "app.mjs": 'import { appendFileSync } from "node:fs";\nappendFileSync("calls.log", "x\\n");\nconsole.log("ok");\n',
+    });
+    const calls = async () => (await readFile(path.join(dir, "calls.log"), "utf8").catch(() => "")).length / 2;
+    const first = await runHarness(["eval", ...common, "-o", "partial.json"], { cwd: dir, env: {} });
+    expect(first.code, first.stderr).toBe(3);
+    const trials = (JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8")) as { suites: { cases: { trials: { error: unknown; output: unknown }[] }[] }[] }).suites[0]!.cases.flatMap((c) => c.trials);
+    const graded = trials.filter((t) => t.error === null).length;
+    const toGrade = trials.filter((t) => t.error !== null && t.output !== null).length;
+    const toRun = 20 - graded - toGrade;
+    // The judged case's answers came back and their grading did not: kept, but not finished.
+    expect(toGrade).toBeGreaterThan(0);
+    expect(first.stderr).toContain(`Kept in .harness/journal.jsonl: ${graded} of 20 trials graded to the end, and the answers of ${toGrade} more, still to grade; ${toRun} to run. Continue with the same command and --resume.`);
+    expect(first.stdout).toContain(`${toGrade + toRun} cancelled when the run stopped`);
+
+    server.handle(() => ({ kind: "structured", value: { reasoning: "It answers.", verdict: "pass", score: 1 } }));
+    const asked = await calls();
+    const second = await runHarness(["eval", ...common, "--resume"], { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    // The app is asked again for the trials said to run, and for no other.
+    expect((await calls()) - asked).toBe(toRun);
   });
 
   it("resumed with --record, asks again and records what the stopped run answered live; what it recorded replays", async () => {

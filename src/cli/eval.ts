@@ -104,12 +104,10 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     if (progress) io.stderr.write("\r\x1b[K");
     if (!raw) await journal.writer?.close(true);
   }
-  const trials = raw.suites.flatMap((x) => x.cases.flatMap((c) => c.trials));
   endRunJournal(journal, io, {
     interrupted: io.signal?.aborted === true || stopped !== undefined,
     resumed: raw.resumed ?? 0,
-    finished: trials.filter(hasOutput).length,
-    total: trials.length,
+    trials: raw.suites.flatMap((x) => x.cases.flatMap((c) => c.trials)),
   });
 
   try {

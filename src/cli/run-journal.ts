@@ -4,6 +4,8 @@ import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { DEFAULT_JOURNAL_PATH } from "../defaults.js";
 import type { Shard } from "../core/shard.js";
+import { hasOutput } from "../core/stored-output.js";
+import type { TrialResult } from "../core/types.js";
 import { HarnessError } from "../errors.js";
 import { JournalWriter, readJournal, type PriorTrials } from "../runner/journal.js";
 import type { CliIo } from "./io.js";
@@ -45,19 +47,35 @@ export async function openRunJournal(io: CliIo, opts: { file: string | undefined
  * Ends the journal's run and says what the user can do with it. The journal stays locked,
  * its outputs readable for the report, until the writer is closed.
  */
-export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted: boolean; resumed: number; finished: number; total: number }): void {
+export function endRunJournal(journal: RunJournal, io: CliIo, run: { interrupted: boolean; resumed: number; trials: readonly TrialResult[] }): void {
   journal.writer?.end(run.interrupted);
   if (journal.prior && journal.prior.skipped > 0) io.stderr.write(`harness: ${journal.prior.skipped} unreadable line(s) of ${journal.label} were skipped; those trials ran again.\n`);
   const changed = journal.prior?.changed ?? 0;
   // "Not kept" rather than "ran again": a run stopped early counts the trials it did not reach too.
   if (changed > 0) io.stderr.write(`harness: ${changed} finished trial(s) in ${journal.label} were not kept: their case, prompt, graders, model, judge or code changed since.\n`);
-  if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${run.total - run.resumed}.\n`);
+  const total = run.trials.length;
+  if (run.resumed > 0) io.stderr.write(`Resumed: kept ${run.resumed} finished trial(s) from ${journal.label}, ran ${total - run.resumed}.\n`);
   const error = journal.writer?.error;
   if (error) io.stderr.write(`harness: warning: the run journal ${journal.label} could not be written (${error.message}); --resume would redo the trials after that point.\n`);
-  // With nothing finished, --resume would be the same as running again: no advice to give.
-  if (run.interrupted && journal.writer && !error && run.finished > 0) {
-    io.stderr.write(`${run.finished} of ${run.total} trials finished and are kept in ${journal.label}. Continue with the same command and --resume.\n`);
+  if (run.interrupted && journal.writer && !error) {
+    const said = keptForResume(run.trials, journal.label);
+    // With nothing kept, --resume would be the same as running again: no advice to give.
+    if (said) io.stderr.write(`${said} Continue with the same command and --resume.\n`);
   }
+}
+
+/**
+ * What --resume will find, as readJournal sorts it: trials graded to the end are kept whole,
+ * answers whose grading errored or was cancelled are graded again without asking again, the
+ * rest run. An answer still to grade is not a finished trial: the report counts it cancelled.
+ */
+function keptForResume(trials: readonly TrialResult[], label: string): string | undefined {
+  const graded = trials.filter((t) => t.error === null).length;
+  const toGrade = trials.filter((t) => t.error !== null && hasOutput(t)).length;
+  const toRun = trials.length - graded - toGrade;
+  if (graded + toGrade === 0) return undefined;
+  const answers = toGrade > 0 ? `, and the answers of ${toGrade} more, still to grade` : "";
+  return `Kept in ${label}: ${graded} of ${trials.length} trials graded to the end${answers}; ${toRun} to run.`;
 }
 
 /**
