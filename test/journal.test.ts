@@ -77,6 +77,24 @@ describe("run journal", () => {
     expect((await readJournal(file, "j.jsonl")).runId).toBe("2026-11-20T10:00:00.000Z");
   });
 
+  it("records what each run asked for; a resume reads the last run's, and none from a journal without it or with one edited out of shape", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const first = { trials: { s: 20 }, cases: ["a*"], provider: "openai:gpt-4o" };
+    await (await JournalWriter.open(file, "j.jsonl", { resume: false, scope: first })).close(true);
+    expect((await readJournal(file, "j.jsonl")).scope).toEqual(first);
+    const second = { trials: { s: 30 } };
+    await (await JournalWriter.open(file, "j.jsonl", { resume: true, scope: second })).close(true);
+    expect((await readJournal(file, "j.jsonl")).scope).toEqual(second);
+    const run = (scope: unknown) => `${JSON.stringify({ kind: "run", schemaVersion: 1, startedAt: "2026-01-01T00:00:00.000Z", resumed: false, runId: "r", scope })}\n`;
+    await writeFile(file, run(undefined));
+    expect((await readJournal(file, "j.jsonl")).scope).toBeUndefined();
+    for (const bad of [{ trials: { s: "20" } }, { trials: null }, { trials: {}, cases: "a" }, { trials: {}, provider: 3 }]) {
+      await writeFile(file, run(bad));
+      expect((await readJournal(file, "j.jsonl")).scope, JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
   it("gives each output back from the file by its byte range, before and after the lines are flushed", async () => {
     project = await tempProject();
     const file = path.join(project.dir, "j.jsonl");

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { makeProject, runHarness } from "./cli-run.js";
 import { waitFor } from "./helpers/project.js";
+import { refuseOtherScope } from "../src/cli/run-journal.js";
+import { UsageError } from "../src/errors.js";
 
 let server: FakeServer;
 beforeAll(async () => {
@@ -44,11 +46,11 @@ async function journalTrials(dir: string): Promise<{ caseId: string; trial: { in
 }
 
 /** Answers the first `answered` requests, then hangs, and interrupts the run once those are on disk. */
-async function interruptedRun(dir: string, answered: number, signal: NodeJS.Signals) {
+async function interruptedRun(dir: string, answered: number, signal: NodeJS.Signals, extra: string[] = []) {
   const before = server.requests.length;
   server.handle((req) => (req.index - before < answered ? { kind: "answer", text: "ok" } : { kind: "hang" }));
   let pid = 0;
-  const run = runHarness(["eval", ...common, "-o", "partial.json"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+  const run = runHarness(["eval", ...common, ...extra, "-o", "partial.json"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
   let onDisk = 0;
   await waitFor(() => {
     void journalTrials(dir).then((t) => (onDisk = t.length));
@@ -206,6 +208,57 @@ describe("eval --resume", () => {
     expect(second.stderr).not.toContain("unreadable");
     expect(second.stderr).toContain("Resumed: kept 20 finished trial(s) from .harness/journal.jsonl, ran 0.");
     expect(server.requests.length - before).toBe(1);
+  });
+
+  it("refuses a resume that asks for fewer trials than the stopped run (-k 8, resumed without -k), naming the flag; more are run", async () => {
+    const dir = await makeProject({ "evals/r.yaml": suiteYaml() });
+    expect((await interruptedRun(dir, 6, "SIGINT", ["-k", "8"])).code).toBe(130);
+    server.handle(() => ({ kind: "answer", text: "ok" }));
+    const journal = path.join(dir, ".harness/journal.jsonl");
+    const written = await readFile(journal, "utf8");
+    const before = server.requests.length;
+    for (const k of [[], ["-k", "7"]]) {
+      const r = await runHarness(["eval", ...common, "--resume", ...k], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `harness: --resume would not continue the run in .harness/journal.jsonl: it ran 8 trials per case of suite "resumable" (this run: ${k[1] ?? 5})\nhint: to continue it, add -k 8; or run without --resume to start afresh\n`,
+      );
+    }
+    // Refused before anything was asked or written.
+    expect(server.requests.length).toBe(before);
+    expect(await readFile(journal, "utf8")).toBe(written);
+    const more = await runHarness(["eval", ...common, "--resume", "-k", "9", "-o", "full.json"], { cwd: dir, env });
+    expect(more.code, more.stderr).toBe(0);
+    expect(more.stderr).toContain("Resumed: kept 6 finished trial(s) from .harness/journal.jsonl, ran 30.");
+    // Resumed again, it is the 9 of the last run that must be asked for.
+    const fewer = await runHarness(["eval", ...common, "--resume", "-k", "8"], { cwd: dir, env });
+    expect(fewer.code).toBe(2);
+    expect(fewer.stderr).toContain("it ran 9 trials per case");
+  });
+
+  it("refuses a resume of other cases, another model or judge, or fewer suites, each with the flag that continues the run", () => {
+    const then = { trials: { a: 5, b: 5 }, cases: ["x*", "y"], provider: "openai:gpt-4o" };
+    const refusal = (now: Parameters<typeof refuseOtherScope>[1]) => {
+      try {
+        refuseOtherScope(then, now, "j.jsonl");
+        return "continued";
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError);
+        return `${(err as UsageError).message} | ${(err as UsageError).hint}`;
+      }
+    };
+    // The same scope in another order, or more trials and suites: continued.
+    expect(refusal({ trials: { b: 5, a: 6, c: 1 }, cases: ["y", "x*"], provider: "openai:gpt-4o" })).toBe("continued");
+    expect(refusal({ trials: { a: 5, b: 5 }, provider: "openai:gpt-4o" })).toBe(
+      "--resume would not continue the run in j.jsonl: it ran --case x*,y, this run every case | to continue it, give --case x*,y; or run without --resume to start afresh",
+    );
+    expect(refusal({ trials: { a: 3 }, cases: ["x*", "y"], judge: "anthropic:claude-haiku-4-5" })).toBe(
+      '--resume would not continue the run in j.jsonl: it ran suite "b", which this run does not; it ran 5 trials per case of suite "a" (this run: 3); it ran -p openai:gpt-4o, this run the suites\' own provider; it ran the suites\' own judge, this run --judge anthropic:claude-haiku-4-5 | to continue it, give the same suite files or folders, add -k 5, give -p openai:gpt-4o, drop --judge; or run without --resume to start afresh',
+    );
+    // Fewer cases than every case is other cases too.
+    expect(() => refuseOtherScope({ trials: { a: 5 } }, { trials: { a: 5 }, cases: ["a"] }, "j")).toThrow(
+      expect.objectContaining({ message: "--resume would not continue the run in j: it ran every case, this run --case a", hint: "to continue it, drop --case; or run without --resume to start afresh" }),
+    );
   });
 
   it("resuming with no journal is exit 2, naming it", async () => {

@@ -84,7 +84,13 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
   if (s.updateBaseline) await checkWritable(baselineFile, "--baseline");
 
   io.sizeRun?.(trialCount(suites));
-  const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard });
+  const scope = {
+    trials: Object.fromEntries(suites.map((x) => [x.name, x.trials])),
+    ...(patterns ? { cases: patterns } : {}),
+    ...(s.provider ? { provider: s.provider } : {}),
+    ...(s.judge ? { judge: s.judge } : {}),
+  };
+  const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard, scope });
   const progress = !flags.quiet && io.stderr.isTTY === true;
   let raw;
   // A run stopped by an error no call could get past still writes its report, not judged.

@@ -6,8 +6,8 @@ import { DEFAULT_JOURNAL_PATH } from "../defaults.js";
 import type { Shard } from "../core/shard.js";
 import { hasOutput } from "../core/stored-output.js";
 import type { TrialResult } from "../core/types.js";
-import { HarnessError } from "../errors.js";
-import { JournalWriter, readJournal, type PriorTrials } from "../runner/journal.js";
+import { HarnessError, UsageError } from "../errors.js";
+import { JournalWriter, readJournal, type PriorTrials, type RunScope } from "../runner/journal.js";
 import type { CliIo } from "./io.js";
 
 export interface RunJournal {
@@ -29,18 +29,59 @@ export function defaultJournalPath(shard: Shard | undefined): string {
  * Opens the journal before the run. A journal the user named, or one to resume, must work
  * (exit 2 otherwise); the default one is a convenience, and a run goes on without it.
  */
-export async function openRunJournal(io: CliIo, opts: { file: string | undefined; resume: boolean; shard: Shard | undefined }): Promise<RunJournal> {
+export async function openRunJournal(io: CliIo, opts: { file: string | undefined; resume: boolean; shard: Shard | undefined; scope: RunScope }): Promise<RunJournal> {
   const file = path.resolve(io.cwd, opts.file ?? defaultJournalPath(opts.shard));
   const label = path.relative(io.cwd, file) || file;
   const prior = opts.resume ? await readJournal(file, label) : undefined;
+  if (prior?.scope) refuseOtherScope(prior.scope, opts.scope, label);
   try {
     if (opts.file === undefined) await ignoreScratchFolder(path.dirname(file));
-    return { label, prior, writer: await JournalWriter.open(file, label, { resume: opts.resume, runId: prior?.runId }) };
+    return { label, prior, writer: await JournalWriter.open(file, label, { resume: opts.resume, runId: prior?.runId, scope: opts.scope }) };
   } catch (err) {
     if (opts.file !== undefined || opts.resume || !(err instanceof HarnessError)) throw err;
     io.stderr.write(`harness: warning: ${err.message}; this run keeps no journal, so it cannot be resumed${err.hint ? ` (${err.hint})` : ""}\n`);
     return { label, prior, writer: null };
   }
+}
+
+/**
+ * A resume continues the run it finds. One asking for fewer trials, other cases or another
+ * model would gate less than that run asked for, and pass on it with nothing said (-k 20
+ * stopped, resumed without -k: 5 trials per case). Refused, naming the flags that continue it,
+ * rather than taking them from the journal: the command line a CI log shows stays the whole
+ * account of what was gated. More trials, or more suites, are fine: they are run.
+ */
+export function refuseOtherScope(then: RunScope, now: RunScope, label: string): void {
+  const problems: string[] = [];
+  const fixes: string[] = [];
+  const cases = (c: string[] | undefined) => (c ? `--case ${c.join(",")}` : "every case");
+  if (JSON.stringify([...(then.cases ?? [])].sort()) !== JSON.stringify([...(now.cases ?? [])].sort())) {
+    problems.push(`it ran ${cases(then.cases)}, this run ${cases(now.cases)}`);
+    fixes.push(then.cases ? `give ${cases(then.cases)}` : "drop --case");
+  } else {
+    const gone = Object.keys(then.trials).filter((suite) => now.trials[suite] === undefined);
+    if (gone.length > 0) {
+      problems.push(`it ran ${listed(gone.map((x) => `suite "${x}"`))}, which this run does not`);
+      fixes.push("give the same suite files or folders");
+    }
+  }
+  const fewer = Object.entries(then.trials).filter(([suite, k]) => now.trials[suite] !== undefined && now.trials[suite] < k);
+  if (fewer.length > 0) {
+    problems.push(`it ran ${listed(fewer.map(([suite, k]) => `${k} trials per case of suite "${suite}" (this run: ${now.trials[suite]})`))}`);
+    fixes.push(`add -k ${Math.max(...fewer.map(([, k]) => k))}`);
+  }
+  for (const [flag, key] of [["-p", "provider"], ["--judge", "judge"]] as const) {
+    if (then[key] === now[key]) continue;
+    const ran = (id: string | undefined) => (id ? `${flag} ${id}` : `the suites' own ${key}`);
+    problems.push(`it ran ${ran(then[key])}, this run ${ran(now[key])}`);
+    fixes.push(then[key] ? `give ${flag} ${then[key]}` : `drop ${flag}`);
+  }
+  if (problems.length === 0) return;
+  throw new UsageError(`--resume would not continue the run in ${label}: ${problems.join("; ")}`, { hint: `to continue it, ${fixes.join(", ")}; or run without --resume to start afresh` });
+}
+
+function listed(items: string[]): string {
+  return items.length <= 3 ? items.join(", ") : `${items.slice(0, 3).join(", ")} and ${items.length - 3} more`;
 }
 
 /**

@@ -21,9 +21,23 @@ import { takeLock } from "./journal-lock.js";
 export const JOURNAL_SCHEMA_VERSION = 1;
 
 
+/**
+ * What a run asked for that decides which trials it has: a resume must ask for no less
+ * (cli/run-journal.ts). Absent from the run lines of journals written before it.
+ */
+export interface RunScope {
+  /** Trials per case, by suite name: of every suite run. */
+  trials: Record<string, number>;
+  /** The --case patterns; absent when every case ran. */
+  cases?: string[];
+  /** -p/--provider and --judge, as given; absent when the suites' own ran. */
+  provider?: string;
+  judge?: string;
+}
+
 type JournalLine =
   // runId: the same on every line of a run and its resumes (absent in journals before it: their first startedAt stands in).
-  | { kind: "run"; schemaVersion: number; startedAt: string; resumed: boolean; runId?: string }
+  | { kind: "run"; schemaVersion: number; startedAt: string; resumed: boolean; runId?: string; scope?: RunScope }
   | { kind: "trial"; suite: string; caseId: string; key: string; trial: TrialResult }
   | { kind: "end"; finishedAt: string; interrupted: boolean };
 
@@ -60,6 +74,8 @@ export interface PriorTrials {
   skipped: number;
   /** The run this journal holds, which a resume continues; undefined when no run line could be read. */
   readonly runId?: string | undefined;
+  /** What the last run to write the journal asked for; undefined in journals written before it was recorded. */
+  readonly scope?: RunScope | undefined;
   /**
    * Trials asked for (by get) whose last attempt in the journal finished, but under another
    * key: an edited case, another model, changed code. They are not kept, and the user should know why.
@@ -95,6 +111,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
   const changed = new Set<string>();
   let skipped = 0;
   let runId: string | undefined;
+  let scope: RunScope | undefined;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     const entry = parseLine(line);
@@ -105,6 +122,7 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     if (entry.kind === "run") runId ??= entry.runId ?? entry.startedAt;
     // A resumed run read what is above its line and has said so: its unreadable lines are not news.
     if (entry.kind === "run" && entry.resumed) skipped = 0;
+    if (entry.kind === "run" && isScope(entry.scope)) scope = entry.scope;
     if (entry.kind !== "trial") continue;
     const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
     // A later line for the same trial is a later attempt at it: the last one decides.
@@ -135,10 +153,27 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     answer: (suite, c, key, index) => regrade.get(slot(suite.name, c.id, key, index)),
     skipped,
     runId,
+    scope,
     get changed() {
       return changed.size;
     },
   };
+}
+
+/** A run line's scope, checked as the lines are: the journal is scratch, and may have been edited. */
+function isScope(value: unknown): value is RunScope {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const trials = v.trials as Record<string, unknown> | null;
+  const text = (x: unknown) => x === undefined || typeof x === "string";
+  return (
+    typeof trials === "object" &&
+    trials !== null &&
+    Object.values(trials).every((k) => Number.isInteger(k)) &&
+    (v.cases === undefined || (Array.isArray(v.cases) && v.cases.every((c) => typeof c === "string"))) &&
+    text(v.provider) &&
+    text(v.judge)
+  );
 }
 
 function parseLine(line: string): JournalLine | undefined {
@@ -229,10 +264,10 @@ export class JournalWriter implements TrialSink {
 
   /**
    * Opens the journal: afresh, or (resume) to append after what an earlier run wrote, as
-   * `runId` (the earlier run's; a new id when not given). Fails with a usage error when
-   * another live run holds it.
+   * `runId` (the earlier run's; a new id when not given), recording what the run asks for
+   * (`scope`). Fails with a usage error when another live run holds it.
    */
-  static async open(file: string, label: string, { resume, runId = randomUUID() }: { resume: boolean; runId?: string | undefined }): Promise<JournalWriter> {
+  static async open(file: string, label: string, { resume, runId = randomUUID(), scope }: { resume: boolean; runId?: string | undefined; scope?: RunScope }): Promise<JournalWriter> {
     await refuseFolder(file, label);
     await makeFolders(path.dirname(file)).catch((err: Error) => {
       throw new UsageError(`cannot write the run journal ${label}: ${err.message}`, { cause: err });
@@ -250,7 +285,7 @@ export class JournalWriter implements TrialSink {
       // Open for reading too: long outputs are read back through this descriptor.
       const writer = new JournalWriter(openSync(file, resume ? "a+" : "w+"), file, lock, runId);
       if (needsNewline) writer.append("\n");
-      writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume, runId });
+      writer.write({ kind: "run", schemaVersion: JOURNAL_SCHEMA_VERSION, startedAt: new Date().toISOString(), resumed: resume, runId, ...(scope ? { scope } : {}) });
       writer.flush();
       return writer;
     } catch (err) {
