@@ -1,5 +1,5 @@
 /** The run journal: what is written as trials end, what --resume keeps, and the lock between runs. */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -388,16 +388,30 @@ process.stdin.resume(); process.stdin.on("end", async () => { await w.close(fals
     project = await tempProject();
     const child = path.join(project.dir, "take.mjs");
     const built = pathToFileURL(path.join(ROOT, "dist/runner/journal.js")).href;
+    // Each waits for the word to go, once loaded, and the one that gets the journal holds it until every outcome is in:
+    // how long a process takes to start on a loaded machine must not decide the race.
     await writeFile(child, `import { JournalWriter } from ${JSON.stringify(built)};
-try { const w = await JournalWriter.open(process.argv[2], "j", { resume: true }); console.log("GOT"); await new Promise((r) => setTimeout(r, 400)); await w.close(false); }
+import { once } from "node:events";
+console.log("READY"); await once(process.stdin, "data");
+try { const w = await JournalWriter.open(process.argv[2], "j", { resume: true }); console.log("GOT"); await once(process.stdin, "end"); await w.close(false); }
 catch (e) { console.log("REFUSED"); }
 `);
-    const take = (file: string) => new Promise<string>((resolve) => execFile(process.execPath, [child, file], (_e, out) => resolve(out.trim())));
+    const start = (file: string) => {
+      const p = spawn(process.execPath, [child, file], { stdio: ["pipe", "pipe", "inherit"] });
+      let out = "";
+      const said = (word: RegExp) => new Promise<string>((resolve) => { const check = () => { const m = word.exec(out); if (m) resolve(m[0]); }; p.stdout.on("data", (d: Buffer) => { out += d.toString(); check(); }); check(); });
+      return { p, ready: said(/READY/), outcome: said(/GOT|REFUSED/), exited: new Promise((r) => p.once("exit", r)) };
+    };
     for (let round = 0; round < 6; round++) {
       const file = path.join(project.dir, `j${round}.jsonl`);
       await writeFile(file, "");
       if (round % 2 === 1) await writeFile(`${file}.lock`, "999999"); // a run that died
-      const outcomes = await Promise.all([take(file), take(file), take(file)]);
+      const takers = [start(file), start(file), start(file)];
+      await Promise.all(takers.map((t) => t.ready));
+      for (const t of takers) t.p.stdin.write("go\n");
+      const outcomes = await Promise.all(takers.map((t) => t.outcome));
+      for (const t of takers) t.p.stdin.end();
+      await Promise.all(takers.map((t) => t.exited));
       expect(outcomes.filter((o) => o === "GOT"), `round ${round}: ${outcomes.join(", ")}`).toHaveLength(1);
     }
   });

@@ -2,9 +2,9 @@
  * One writer per run journal. Two runs writing one journal would interleave their trials: the
  * second is refused, unless the first is dead. The lock appears with its holder already in it
  * (written aside, then linked into place), so no one can read it half-made; a stale lock is
- * moved aside before it is taken, so two runs cannot both take it.
+ * removed by one taker alone before it is taken, so two runs cannot both take it.
  */
-import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, open, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { UsageError } from "../errors.js";
 import { isAlive, processStart } from "../io/is-alive.js";
@@ -21,33 +21,73 @@ export async function takeLock(lock: string, label: string): Promise<void> {
   const mine = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   const started = processStart(process.pid);
   const me: Holder = { pid: process.pid, host: hostname(), ...(started ? { started } : {}) };
+  const failed = (err: Error) => new UsageError(`cannot lock the run journal ${label}: ${err.message}`, { cause: err });
   await writeFile(mine, JSON.stringify(me)).catch((err: Error) => {
-    throw new UsageError(`cannot lock the run journal ${label}: ${err.message}`, { cause: err });
+    throw failed(err);
   });
   try {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Each round either takes the lock, finds it held, or waits out another taker's removal of a stale one (milliseconds).
+    for (let attempt = 0; attempt < 100; attempt++) {
       try {
         await link(mine, lock);
         return;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UsageError(`cannot lock the run journal ${label}: ${(err as Error).message}`, { cause: err });
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw failed(err as Error);
       }
-      const text = await readFile(lock, "utf8").catch(() => "");
-      const holder = parseHolder(text);
+      const seen = await readLock(lock);
+      if (seen === undefined) continue;
+      const holder = parseHolder(seen.text);
       const held = holder ? holds(holder) : "no";
       if (held !== "no") throw heldBy(holder!.pid, held, label);
-      // Left by a run that died: only one taker's rename succeeds; the others try again.
-      const aside = `${mine}.stale`;
-      if (await rename(lock, aside).then(() => true, () => false)) {
-        // Another taker may have replaced the stale lock between our read and our rename: give theirs back.
-        if ((await readFile(aside, "utf8").catch(() => "")) !== text) await link(aside, lock).catch(() => undefined);
-        await rm(aside, { force: true });
-      }
+      if (!(await removeStale(lock, seen.ino, mine))) await new Promise((r) => setTimeout(r, 20));
     }
-    throw new UsageError(`cannot lock the run journal ${label}: another run keeps taking it`);
+    throw new UsageError(`cannot lock the run journal ${label}: another run keeps taking it`, {
+      hint: `if no other harness run is starting on this journal, delete the files named ${label}.lock* and run again`,
+    });
   } finally {
     await rm(mine, { force: true });
   }
+}
+
+/** The lock's text and inode, read through one descriptor; undefined when it is gone. */
+async function readLock(lock: string): Promise<{ text: string; ino: number } | undefined> {
+  const handle = await open(lock, "r").catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const { ino } = await handle.stat();
+    return { text: await handle.readFile("utf8"), ino };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Removes a stale lock, as one taker alone: the one that links a marker named after the lock
+ * file's inode. Moving the lock aside and giving back one found alive could not be undone
+ * once a third run had taken the empty place: two runs held the journal. A lock changes only by
+ * being removed, and only the marker's holder removes a lock of that inode, so what it reads
+ * again stays until it removes it. Says whether this taker held the marker.
+ */
+async function removeStale(lock: string, ino: number, mine: string): Promise<boolean> {
+  const marker = `${lock}.${ino}.taking`;
+  try {
+    await link(mine, marker);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    // A taker killed while removing leaves its marker: it goes once its taker is dead. (Two runs
+    // finding it so at once could remove each other's marker: that needs a kill in those few ms first.)
+    const taker = parseHolder((await readLock(marker))?.text ?? "");
+    if (!taker || holds(taker) === "no") await rm(marker, { force: true });
+    return false;
+  }
+  try {
+    const now = await readLock(lock);
+    const holder = now && parseHolder(now.text);
+    if (now?.ino === ino && (!holder || holds(holder) === "no")) await rm(lock, { force: true });
+  } finally {
+    await rm(marker, { force: true });
+  }
+  return true;
 }
 
 function parseHolder(text: string): Holder | undefined {
