@@ -146,14 +146,17 @@ describe("eval --resume", () => {
     const calls = async () => (await readFile(path.join(dir, "calls.log"), "utf8").catch(() => "")).length / 2;
     const first = await runHarness(["eval", ...common, "-o", "partial.json"], { cwd: dir, env: {} });
     expect(first.code, first.stderr).toBe(3);
-    const trials = (JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8")) as { suites: { cases: { trials: { error: unknown; output: unknown }[] }[] }[] }).suites[0]!.cases.flatMap((c) => c.trials);
+    const trials = (JSON.parse(await readFile(path.join(dir, "partial.json"), "utf8")) as { suites: { cases: { trials: { error: { category: string } | null; output: unknown }[] }[] }[] }).suites[0]!.cases.flatMap((c) => c.trials);
     const graded = trials.filter((t) => t.error === null).length;
     const toGrade = trials.filter((t) => t.error !== null && t.output !== null).length;
     const toRun = 20 - graded - toGrade;
     // The judged case's answers came back and their grading did not: kept, but not finished.
     expect(toGrade).toBeGreaterThan(0);
     expect(first.stderr).toContain(`Kept in .harness/journal.jsonl: ${graded} of 20 trials graded to the end, and the answers of ${toGrade} more, still to grade; ${toRun} to run. Continue with the same command and --resume.`);
-    expect(first.stdout).toContain(`${toGrade + toRun} cancelled when the run stopped`);
+    // The trials whose own judge had no key errored with it; the rest the stop cancelled.
+    const judgedWithoutKey = trials.filter((t) => t.error?.category === "auth").length;
+    expect(judgedWithoutKey).toBeGreaterThan(0);
+    expect(first.stdout).toContain(`${judgedWithoutKey} errored, ${toGrade + toRun - judgedWithoutKey} cancelled when the run stopped`);
 
     server.handle(() => ({ kind: "structured", value: { reasoning: "It answers.", verdict: "pass", score: 1 } }));
     const asked = await calls();
