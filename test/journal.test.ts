@@ -1,16 +1,17 @@
 /** The run journal: what is written as trials end, what --resume keeps, and the lock between runs. */
 import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
-import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TrialResult } from "../src/core/types.js";
-import { hasOutput, TrialWithStoredOutput } from "../src/core/stored-output.js";
+import { hasOutput, TrialWithStoredOutput, withFields } from "../src/core/stored-output.js";
 import { UsageError } from "../src/errors.js";
 import { answerOf, JournalWriter, readJournal, trialKey } from "../src/runner/journal.js";
 import { hashOf } from "../src/core/hash.js";
 import { ROOT } from "./cli-run.js";
 import { processStart } from "../src/io/is-alive.js";
+import { readLines } from "../src/io/read-lines.js";
 import { makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
 
 let project: TempProject;
@@ -158,6 +159,13 @@ describe("run journal", () => {
       expect(reads).toBe(before);
     }
     expect(hasOutput(trial(0, { output: null }))).toBe(false);
+    // Given today's verdicts on a resume, a trial stored on disk stays so, its output whole; a plain one stays plain.
+    const grades = [{ type: "human", pass: false, score: 0, reason: "a person said no" }];
+    const stored = new TrialWithStoredOutput(trial(7, { output: "on disk" }), () => "on disk");
+    const changed = withFields(stored, { grades, passed: false });
+    expect(changed).toBeInstanceOf(TrialWithStoredOutput);
+    expect(JSON.parse(JSON.stringify(changed))).toEqual({ ...trial(7, { output: "on disk" }), grades, passed: false });
+    expect(withFields(trial(8), { passed: false })).toEqual(trial(8, { passed: false }));
   });
 
   it("builds a trial's key from cached pieces, equal to the hash of the whole", () => {
@@ -240,6 +248,55 @@ describe("run journal", () => {
     expect((await readJournal(file, "j.jsonl")).skipped).toBe(1);
     await writeFile(file, [run(false), "garbage", '{"kind":"trial","sui', run(false), ""].join("\n"));
     expect((await readJournal(file, "j.jsonl")).skipped).toBe(2);
+  });
+
+  it("reads lines a chunk at a time, whatever the chunk size: across chunk ends, in the middle of a character, with CR, and a torn last line", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "lines.txt");
+    const lines = ["", "é✓🙂 \"q\"", "a".repeat(40), "", "x\r", "end, torn"];
+    await writeFile(file, lines.join("\n"));
+    const starts = lines.map((_, i) => Buffer.byteLength(lines.slice(0, i).map((l) => `${l}\n`).join("")));
+    const handle = await open(file, "r");
+    try {
+      for (const chunkSize of [1, 2, 3, 5, 16, 1 << 20]) {
+        const got: { text: string; start: number }[] = [];
+        for await (const line of readLines(handle, { chunkSize })) got.push({ text: line.bytes.toString("utf8"), start: line.start });
+        expect(got, `chunks of ${chunkSize}`).toEqual(lines.map((text, i) => ({ text, start: starts[i] })));
+      }
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("keeps a long output of a kept trial on disk, read back from the journal until closed; the same trials whatever the chunk size, CRLF too", async () => {
+    project = await tempProject();
+    const file = path.join(project.dir, "j.jsonl");
+    const key = trialKey(suite, caseA);
+    const long = (i: number) => `${i} é — ✓ 🙂 "quoted"\n\tback \\ slash `.repeat(30 + i);
+    const w = await JournalWriter.open(file, "j.jsonl", { resume: false });
+    for (let i = 0; i < 4; i++) w.trial("suite", "a", key, trial(i, { output: i === 1 ? "short" : long(i) }));
+    w.trial("suite", "a", key, trial(4, { output: long(4), passed: null, error: { category: "grader-error", message: "bug" } }));
+    await w.close(true);
+    // Written by hand, keys in another order: still kept, its output in memory.
+    const { index, ...rest } = trial(0, { output: long(9) });
+    const edited = { kind: "trial", suite: "suite", caseId: "b", key, trial: { ...rest, index } };
+    const lines = `${await readFile(file, "utf8")}${JSON.stringify(edited)}\n{"kind":"trial","sui`;
+    for (const [name, text] of [["LF", lines], ["CRLF", lines.replaceAll("\n", "\r\n")]] as const) {
+      await writeFile(file, text);
+      for (const chunkSize of [3, 64, 1000, undefined]) {
+        const prior = await readJournal(file, "j.jsonl", chunkSize === undefined ? {} : { chunkSize });
+        const what = `${name}, chunks of ${chunkSize ?? "default"}`;
+        expect(prior.skipped, what).toBe(1);
+        const kept = [0, 1, 2, 3].map((i) => prior.get(suite, caseA, key, i)!);
+        expect(kept.map((t) => t.output), what).toEqual([long(0), "short", long(2), long(3)]);
+        expect(kept.map((t) => t instanceof TrialWithStoredOutput), what).toEqual([true, false, true, true]);
+        expect(prior.answer(suite, caseA, key, 4)?.output, what).toBe(long(4));
+        const handEdited = prior.get(suite, caseB, key, 0)!;
+        expect([handEdited.output, handEdited instanceof TrialWithStoredOutput], what).toEqual([long(9), false]);
+        await prior.close?.();
+        expect(() => kept[0]!.output, what).toThrow();
+      }
+    }
   });
 
   it("skips lines that parse but are not trials, and garbage", async () => {

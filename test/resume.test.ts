@@ -312,6 +312,13 @@ describe("eval --resume", () => {
     expect(new Set(outputs)).toEqual(new Set(served.keys()));
     for (const o of outputs) expect(html).toContain(o.replace("<é>", "&lt;é&gt;"));
     expect(report.suites[0].totals).toMatchObject({ trials: 20, passed: 20 });
+    // Resumed, the kept trials' outputs are read back from the journal the run resumed: the same, trial for trial.
+    const resumed = await runHarness(["eval", ...common, "--resume", "-o", "r2.json", "--reporter", "html:r2.html"], { cwd: dir, env });
+    expect(resumed.stderr).toContain("Resumed: kept 20 finished trial(s)");
+    const again = JSON.parse(await readFile(path.join(dir, "r2.json"), "utf8"));
+    expect(again.suites[0].cases.flatMap((c: { trials: { output: string }[] }) => c.trials.map((t) => t.output))).toEqual(outputs);
+    const html2 = await readFile(path.join(dir, "r2.html"), "utf8");
+    for (const o of outputs) expect(html2).toContain(o.replace("<é>", "&lt;é&gt;"));
   });
 
   it("reruns every trial after a javascript grader's module changes, and keeps them while it does not", async () => {

@@ -16,7 +16,7 @@ import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
 import { checkOutputsApart, reporterOutputs, suiteInputs } from "./outputs.js";
-import { defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal.js";
+import { closeRunJournal, defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal.js";
 import { historyFile, openHistory, recordHistory } from "./history.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
@@ -108,7 +108,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     }));
   } finally {
     if (progress) io.stderr.write("\r\x1b[K");
-    if (!raw) await journal.writer?.close(true);
+    if (!raw) await closeRunJournal(journal, true);
   }
   endRunJournal(journal, io, {
     interrupted: io.signal?.aborted === true || stopped !== undefined,
@@ -161,7 +161,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     return code;
   } finally {
     // Long outputs were read back from the journal for the reports: only now may another run have it.
-    await journal.writer?.close();
+    await closeRunJournal(journal);
   }
 }
 

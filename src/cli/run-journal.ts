@@ -33,12 +33,15 @@ export async function openRunJournal(io: CliIo, opts: { file: string | undefined
   const file = path.resolve(io.cwd, opts.file ?? defaultJournalPath(opts.shard));
   const label = path.relative(io.cwd, file) || file;
   const prior = opts.resume ? await readJournal(file, label) : undefined;
-  if (prior?.scope) refuseOtherScope(prior.scope, opts.scope, label);
   try {
+    if (prior?.scope) refuseOtherScope(prior.scope, opts.scope, label);
     if (opts.file === undefined) await ignoreScratchFolder(path.dirname(file));
     return { label, prior, writer: await JournalWriter.open(file, label, { resume: opts.resume, runId: prior?.runId, scope: opts.scope }) };
   } catch (err) {
-    if (opts.file !== undefined || opts.resume || !(err instanceof HarnessError)) throw err;
+    if (opts.file !== undefined || opts.resume || !(err instanceof HarnessError)) {
+      await prior?.close?.();
+      throw err;
+    }
     io.stderr.write(`harness: warning: ${err.message}; this run keeps no journal, so it cannot be resumed${err.hint ? ` (${err.hint})` : ""}\n`);
     return { label, prior, writer: null };
   }
@@ -117,6 +120,12 @@ function keptForResume(trials: readonly TrialResult[], label: string): string | 
   if (graded + toGrade === 0) return undefined;
   const answers = toGrade > 0 ? `, and the answers of ${toGrade} more, still to grade` : "";
   return `Kept in ${label}: ${graded} of ${trials.length} trials graded to the end${answers}; ${toRun} to run.`;
+}
+
+/** Lets the next run have the journal, once the reports have read its outputs back: this run's, and those kept from the run it resumed. */
+export async function closeRunJournal(journal: RunJournal, interrupted = false): Promise<void> {
+  await journal.writer?.close(interrupted);
+  await journal.prior?.close?.();
 }
 
 /**

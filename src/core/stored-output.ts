@@ -50,6 +50,11 @@ export class TrialWithStoredOutput implements TrialResult {
     return this.#read();
   }
 
+  /** This trial with other grades or verdict; its output stays where it is. */
+  with(fields: Partial<Omit<TrialResult, "output" | "index">>): TrialWithStoredOutput {
+    return new TrialWithStoredOutput({ ...this, output: null, ...fields }, this.#read);
+  }
+
   /** The trial as the report writes any other: every field, in the order run.ts builds them. */
   toJSON(): TrialResult {
     const plain: TrialResult = {
@@ -73,6 +78,11 @@ export class TrialWithStoredOutput implements TrialResult {
     if (this.masked) plain.masked = this.masked;
     return plain;
   }
+}
+
+/** A trial with some fields changed, a plain one as a stored one: spreading a stored trial would drop its output. */
+export function withFields(t: TrialResult, fields: Partial<Omit<TrialResult, "output" | "index">>): TrialResult {
+  return t instanceof TrialWithStoredOutput ? t.with(fields) : { ...t, ...fields };
 }
 
 /** Whether the model answered: without reading an output that is stored on disk. */

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { readFile, rm, stat } from "node:fs/promises";
+import { open, rm, stat, type FileHandle } from "node:fs/promises";
 import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { hashText, stableStringify, stableStringifyShared } from "../core/hash.js";
@@ -16,6 +16,8 @@ import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
 import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
 import { dropTornLine } from "../io/append-line.js";
+import { readLines } from "../io/read-lines.js";
+import { TrialWithStoredOutput } from "../core/stored-output.js";
 import { takeLock } from "./journal-lock.js";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
@@ -70,6 +72,8 @@ export interface PriorTrials {
    * failed or was stopped. Asking the model again would pay twice and change the output under review.
    */
   answer(suite: LoadedSuite, c: LoadedCase, key: string, index: number): ProviderResponse | undefined;
+  /** Lets go of the journal, which long outputs of kept trials are read back from until then. */
+  close?(): Promise<void>;
   /** Lines that could not be read and were skipped, since the last resumed run (which said so of those before it). */
   skipped: number;
   /** The run this journal holds, which a resume continues; undefined when no run line could be read. */
@@ -93,16 +97,17 @@ export function answerOf(t: TrialResult, output: string): ProviderResponse {
  * run looks people's verdicts up again (runner/run.ts), as one may have come since. Errored
  * and cancelled trials run again: graded again from their answer when the model answered.
  */
-export async function readJournal(file: string, label: string): Promise<PriorTrials> {
+export async function readJournal(file: string, label: string, { chunkSize }: { chunkSize?: number } = {}): Promise<PriorTrials> {
   await refuseFolder(file, label);
-  let text: string;
+  const cannotRead = (err: unknown) => new UsageError(`cannot read the run journal ${label}: ${(err as Error).message}`, { cause: err });
+  let handle: FileHandle;
   try {
-    text = await readFile(file, "utf8");
+    handle = await open(file, "r");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
       throw new UsageError(`nothing to resume: no run journal at ${label}`, { hint: "--resume continues a run started in this folder with the same --journal; run without --resume to start afresh" });
     }
-    throw new UsageError(`cannot read the run journal ${label}: ${(err as Error).message}`, { cause: err });
+    throw cannotRead(err);
   }
   const kept = new Map<string, TrialResult>();
   const regrade = new Map<string, ProviderResponse>();
@@ -112,33 +117,53 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
   let skipped = 0;
   let runId: string | undefined;
   let scope: RunScope | undefined;
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const entry = parseLine(line);
-    if (entry === undefined) {
-      skipped++;
-      continue;
+  // Whether a kept output is read back from the file, which then stays open until close().
+  let readsBack = false;
+  try {
+    // Line by line: a journal of long outputs outgrows the longest string V8 can make (512 MB).
+    for await (const line of readLines(handle, { chunkSize })) {
+      const text = line.bytes.toString("utf8");
+      const entry = parseLine(text);
+      if (entry === undefined) {
+        // Trimmed only here: trimming every long line took a sixth of the reading time.
+        if (text.trim() !== "") skipped++;
+        continue;
+      }
+      if (entry.kind === "run") runId ??= entry.runId ?? entry.startedAt;
+      // A resumed run read what is above its line and has said so: its unreadable lines are not news.
+      if (entry.kind === "run" && entry.resumed) skipped = 0;
+      if (entry.kind === "run" && isScope(entry.scope)) scope = entry.scope;
+      if (entry.kind !== "trial") continue;
+      const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
+      // A later line for the same trial is a later attempt at it: the last one decides.
+      const t = entry.trial;
+      kept.delete(id);
+      regrade.delete(id);
+      // Graded to the end: a verdict, or every grade but a person's. One awaiting a person is kept
+      // too: the run looks the verdict up again, and asks no judge twice (runner/run.ts).
+      const finished = t.error === null;
+      lastAttempt.set(slot(entry.suite, entry.caseId, "", t.index), { key: entry.key, finished });
+      if (finished) {
+        // A long output stays on disk, as this run's own do: memory holds a trial's grades, not its answer.
+        const at = typeof t.output === "string" && t.output.length > KEEP_OUTPUTS_UP_TO ? outputBytes(line.bytes, entry) : undefined;
+        if (at) {
+          readsBack = true;
+          // Numbers only: a closure over the line would keep its bytes.
+          const start = line.start + at.start;
+          const length = at.length;
+          kept.set(id, new TrialWithStoredOutput(t, () => readOutput(handle.fd, start, length, label)));
+        } else kept.set(id, t);
+      }
+      // An output with no verdict means the call succeeded and grading did not: keep the answer.
+      else if (t.output !== null) {
+        regrade.set(id, answerOf(t, t.output));
+      }
     }
-    if (entry.kind === "run") runId ??= entry.runId ?? entry.startedAt;
-    // A resumed run read what is above its line and has said so: its unreadable lines are not news.
-    if (entry.kind === "run" && entry.resumed) skipped = 0;
-    if (entry.kind === "run" && isScope(entry.scope)) scope = entry.scope;
-    if (entry.kind !== "trial") continue;
-    const id = slot(entry.suite, entry.caseId, entry.key, entry.trial.index);
-    // A later line for the same trial is a later attempt at it: the last one decides.
-    const t = entry.trial;
-    kept.delete(id);
-    regrade.delete(id);
-    // Graded to the end: a verdict, or every grade but a person's. One awaiting a person is kept
-    // too: the run looks the verdict up again, and asks no judge twice (runner/run.ts).
-    const finished = t.error === null;
-    lastAttempt.set(slot(entry.suite, entry.caseId, "", t.index), { key: entry.key, finished });
-    if (finished) kept.set(id, t);
-    // An output with no verdict means the call succeeded and grading did not: keep the answer.
-    else if (t.output !== null) {
-      regrade.set(id, answerOf(t, t.output));
-    }
+  } catch (err) {
+    await handle.close();
+    throw cannotRead(err);
   }
+  if (!readsBack) await handle.close();
   return {
     get: (suite, c, key, index) => {
       const t = kept.get(slot(suite.name, c.id, key, index));
@@ -157,7 +182,48 @@ export async function readJournal(file: string, label: string): Promise<PriorTri
     get changed() {
       return changed.size;
     },
+    close: async () => {
+      if (readsBack) await handle.close();
+      readsBack = false;
+    },
   };
+}
+
+/**
+ * Where a trial line holds its output's JSON string, in bytes from the line's start: found when
+ * the line starts as JournalWriter writes trials (the output right after the index); undefined
+ * otherwise (a line edited by hand), and the output is then kept in memory.
+ */
+function outputBytes(line: Buffer, entry: Extract<JournalLine, { kind: "trial" }>): { start: number; length: number } | undefined {
+  const head = Buffer.from(`${trialHead(entry.suite, entry.caseId, entry.key, entry.trial.index)}"`);
+  if (line.length <= head.length || !line.subarray(0, head.length).equals(head)) return undefined;
+  // The string's closing quote: the first one not escaped.
+  for (let i = head.length; i < line.length; i++) {
+    if (line[i] === 0x5c) i++;
+    else if (line[i] === 0x22) return { start: head.length - 1, length: i + 2 - head.length };
+  }
+  return undefined;
+}
+
+/** A trial line up to its output: as JournalWriter writes it, and as readJournal finds the output again. */
+function trialHead(suite: string, caseId: string, key: string, index: number): string {
+  return `{"kind":"trial","suite":${JSON.stringify(suite)},"caseId":${JSON.stringify(caseId)},"key":${JSON.stringify(key)},"trial":{"index":${index},"output":`;
+}
+
+/** The output whose JSON string is at [start, start + length) of the journal open as `fd`. */
+function readOutput(fd: number, start: number, length: number, label: string): string {
+  return JSON.parse(readRange(fd, start, length, `the run journal ${label} is shorter than when it was read`)) as string;
+}
+
+/** The text at [start, start + length) of the file open as `fd`; `short` is the error should it end before. */
+function readRange(fd: number, start: number, length: number, short: string): string {
+  const buf = Buffer.allocUnsafe(length);
+  for (let got = 0; got < length; ) {
+    const n = readSync(fd, buf, got, length - got, start + got);
+    if (n === 0) throw new Error(short);
+    got += n;
+  }
+  return buf.toString("utf8");
 }
 
 /** A run line's scope, checked as the lines are: the journal is scratch, and may have been edited. */
@@ -346,7 +412,7 @@ export class JournalWriter implements TrialSink {
     }
     // Written by hand around the output, to know its byte range; parses as the JournalLine it is.
     const { index, output, ...rest } = trial;
-    const head = `{"kind":"trial","suite":${JSON.stringify(suite)},"caseId":${JSON.stringify(caseId)},"key":${JSON.stringify(key)},"trial":{"index":${index},"output":`;
+    const head = trialHead(suite, caseId, key, index);
     const text = JSON.stringify(output);
     const tail = `,${JSON.stringify(rest).slice(1)}}\n`;
     const headBytes = Buffer.byteLength(head);
@@ -361,15 +427,7 @@ export class JournalWriter implements TrialSink {
   private read(start: number, length: number): string {
     if (this.fd < 0) throw new Error(`the run journal ${this.file} was closed: its outputs can no longer be read`);
     if (start + length > this.written) this.flush();
-    if (start + length <= this.written) {
-      const buf = Buffer.allocUnsafe(length);
-      for (let got = 0; got < length; ) {
-        const n = readSync(this.fd, buf, got, length - got, start + got);
-        if (n === 0) throw new Error(`the run journal ${this.file} is shorter than what was written to it`);
-        got += n;
-      }
-      return buf.toString("utf8");
-    }
+    if (start + length <= this.written) return readRange(this.fd, start, length, `the run journal ${this.file} is shorter than what was written to it`);
     const held = this.unwritten.find((u) => start >= u.at && start + length <= u.at + u.data.length);
     if (!held) throw new Error(`the run journal ${this.file} holds no bytes at ${start}`);
     return held.data.toString("utf8", start - held.at, start - held.at + length);

@@ -10,7 +10,7 @@ import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, ProviderRef, RateLimit
 import { tooManyErrors } from "../core/gate.js";
 import { joinRateLimits } from "../core/rate-limits.js";
 import { hashOf, outputHash } from "../core/hash.js";
-import { TrialWithStoredOutput } from "../core/stored-output.js";
+import { TrialWithStoredOutput, withFields } from "../core/stored-output.js";
 import { ConfigError, HarnessError, RunError, type ConfigProblem } from "../errors.js";
 import { isModelGraded } from "../config/schema.js";
 import { gradeAtOnce, GraderError, type JudgeCall } from "../graders/index.js";
@@ -388,7 +388,7 @@ function withTodaysVerdicts(trial: TrialResult | undefined, suite: LoadedSuite, 
     return { regrade: answerOf(trial, output) };
   }
   const pending = !failed && grades.some((g) => g.pending);
-  return { kept: { ...trial, grades, passed: pending ? null : !failed, pending } };
+  return { kept: withFields(trial, { grades, passed: pending ? null : !failed, pending }) };
 }
 
 /** How many trials a run of `suites` makes. */
