@@ -402,5 +402,8 @@ describe("joinRateLimits", () => {
     expect(render("partly")).toContain(`${said}, then climbed back part of the way.\n`);
     expect(render("no")).toContain(`${said}, and did not climb back.\n`);
     expect(render()).toContain(`${said}.\n`);
+    // At -j 1 the limit cannot be cut, so it cannot climb back either.
+    const single = renderTerminal(buildRunResult({ suites: [], startedAt: "2026-11-29T10:00:00.000Z", durationMs: 1, rateLimits: [{ ...line("fully"), lowest: 1, max: 1 }] }, { harnessVersion: "0.1.0" }), { color: false });
+    expect(single).toContain("openai:gpt-4o-mini: 3 calls answered 429; calls in flight stayed at -j 1.\n");
   });
 });

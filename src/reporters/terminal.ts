@@ -171,7 +171,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
     lines.push(c.yellow(`${describeErrors(e)} Errored trials are left out of n, neither passed nor failed.`));
   }
   for (const r of result.rateLimits ?? []) {
-    lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; calls in flight were cut to ${r.lowest} of ${r.max} at the lowest${r.climbedBack ? CLIMBED_BACK[r.climbedBack] : ""}.`));
+    // At -j 1 there was nothing to cut: "cut to 1 of 1, then climbed back" said a change that never was.
+    const limit = r.lowest < r.max ? `calls in flight were cut to ${r.lowest} of ${r.max} at the lowest${r.climbedBack ? CLIMBED_BACK[r.climbedBack] : ""}` : `calls in flight stayed at -j ${r.max}`;
+    lines.push(c.yellow(`${r.provider}${r.role === "judge" ? " (judge)" : ""}: ${plural(r.rateLimited, "call")} answered 429; ${limit}.`));
   }
   for (const m of result.masked ?? []) {
     lines.push(c.yellow(`${plural(m.answers, "answer")} held the value of ${m.source}, masked as *** before ${m.answers === 1 ? "it was" : "they were"} graded or recorded. If that value is no secret (a default like "postgres"), unset it for the run.`));
