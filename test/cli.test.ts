@@ -650,7 +650,17 @@ describe("errors the user can cause", () => {
     const live = await runHarness(["eval", "evals/order-router.yaml", "-k", "6", "-q"], { cwd: dir });
     expect(live.code).toBe(3);
     expect(live.stderr).toContain("OPENAI_API_KEY is not set, and only 5 trials are recorded for this request (trial 5: ");
-    expect(live.stderr).toContain("hint: set OPENAI_API_KEY; or, if you expected a replay, ask for no more trials (-k 5), or record the rest with a key: harness eval --record");
+    expect(live.stderr).toContain("hint: set OPENAI_API_KEY; or, if you expected a replay, ask for no more trials (-k 5), or record the rest: the same command with --record and a key");
+  });
+
+  it("a model nothing is recorded for (-p): the hint records with the same command, not the suites' own model", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "evals/order-router.yaml", "-p", "openai:gpt-4o", "-q"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("OPENAI_API_KEY is not set, and no answer is recorded for this request");
+    // `harness eval --record` alone would record gpt-4o-mini, the suites' own, and the replay would miss again.
+    expect(r.stderr).toContain("if you expected a replay, record it: the same command with --record and a key");
+    expect(r.stderr).not.toContain("harness eval --record");
   });
 
   it("--offline with a judge's answer missing (a changed rubric) is not judged either", async () => {

@@ -660,7 +660,7 @@ describe.each(JUDGES)("an $kind judge's answer that cannot be read", (j) => {
       const replayed = only(await runSuites([suite], opts({ fixtures })));
       expect(replayed.error?.category).toBe("malformed-output");
       expect(replayed.error?.message.startsWith(`${label}: rubric: the judge's answer is malformed`)).toBe(true);
-      expect(replayed.error?.message).toContain("harness eval --record asks the judge again for (the file is replaced once its answer can be read)");
+      expect(replayed.error?.message).toContain("a run with --record asks the judge again for (the file is replaced once its answer can be read)");
     }
     expect(judgeRequests()).toHaveLength(1);
 

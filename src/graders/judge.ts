@@ -111,7 +111,7 @@ export function readJudgeAnswer<T>(response: ProviderResponse, read: (raw: strin
   } catch (err) {
     if (!(err instanceof GraderError) || response.fixture === undefined) throw err;
     // The file first, as a corrupt fixture's error has it: a report cuts long messages short.
-    throw new GraderError(`${response.fixture}: ${err.message}; replayed from that file, which harness eval --record asks the judge again for (the file is replaced once its answer can be read)`, err.category);
+    throw new GraderError(`${response.fixture}: ${err.message}; replayed from that file, which a run with --record asks the judge again for (the file is replaced once its answer can be read)`, err.category);
   }
 }
 

@@ -124,21 +124,23 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
   // Why no answer is recorded for this trial of a request, as far as the fixtures can tell: a
   // newcomer told "the prompt changed" had asked for more trials than were recorded, or had
   // changed the answer a judge grades.
+  // "The same command": a hint naming `harness eval --record` alone would record the suites' own
+  // model after a run of `-p other-model` or a compare, and the replay would still miss.
   const whyMissing = async (request: ProviderRequest, trial: number): Promise<{ why: string; fix: string }> => {
     const names = await folder.names();
     let recorded = 0;
     while (recorded < trial && names.has(path.basename(locate(request, recorded).file))) recorded++;
     if (request.asks === "judge") {
-      if (recorded > 0) return { why: `only ${recorded} vote${recorded === 1 ? " is" : "s are"} recorded for this judge on this answer`, fix: "ask the grader for no more votes, or record the rest with the judge's key: harness eval --record" };
+      if (recorded > 0) return { why: `only ${recorded} vote${recorded === 1 ? " is" : "s are"} recorded for this judge on this answer`, fix: "ask the grader for no more votes, or record the rest: the same command with --record and the judge's key" };
       return {
         why: "no verdict is recorded for this judge on this answer: the answer it grades (or its rubric, or the judge) changed since the fixtures were recorded",
-        fix: "record the judge's verdicts with its key: harness eval --record (a judged case needs its verdicts recorded again whenever its answer changes)",
+        fix: "record the judge's verdicts: the same command with --record and the judge's key (a judged case needs its verdicts recorded again whenever its answer changes)",
       };
     }
     if (recorded > 0) {
-      return { why: `only ${recorded} trial${recorded === 1 ? " is" : "s are"} recorded for this request`, fix: `ask for no more trials (-k ${recorded}), or record the rest with a key: harness eval --record` };
+      return { why: `only ${recorded} trial${recorded === 1 ? " is" : "s are"} recorded for this request`, fix: `ask for no more trials (-k ${recorded}), or record the rest: the same command with --record and a key` };
     }
-    return { why: "no answer is recorded for this request: the prompt, its vars or the model changed since the fixtures were recorded", fix: "record it with a key: harness eval --record" };
+    return { why: "no answer is recorded for this request: the prompt, its vars or the model changed since the fixtures were recorded", fix: "record it: the same command with --record and a key" };
   };
   const api = provider.batchApi;
   const batch: BatchRunner | undefined = api && {
