@@ -126,7 +126,7 @@ describe("the action under @github/local-action", () => {
     expect(r.out).toContain("::set-output name=status::fail");
     expect(r.out).toMatch(/::error .*title=Regression: refund-policy\/damaged-item-asks-photo/);
     expect(r.out).toMatch(/file=evals\/refund-policy\.yaml/);
-    expect(r.out).toMatch(/::error::harness: \d+ regressions?; see the job summary/);
+    expect(r.out).toMatch(/::error::harness: 1 regressed case(, 1 regressed suite)?; see the job summary/);
     expect(await readFile(path.join(dir, "summary.md"), "utf8")).toMatch(/^### ❌ Gate failed/);
     // fail-on none: the same run annotates but does not fail the job.
     const lenient = await localAction(inputs(dir, { "INPUT_FAIL-ON": "none" }), dir);
@@ -261,7 +261,8 @@ describe("the action's own checks", () => {
     expect(errors).toHaveLength(10);
     // The first nine problems, each case at its line (a title's colon is escaped in a workflow command).
     expect(errors.slice(0, 9).map((l) => /^::error title=Regression%3A app\/(case-\d+),file=evals\.yaml,line=\d+::/.exec(l)?.[1])).toEqual(Array.from({ length: 9 }, (_, i) => `case-${i + 1}`));
-    expect(errors[9]).toBe("::error::harness: 13 regressions (the first 9 annotated at their lines); see the job summary");
+    // 12 cases broke; the suite's own test is the 13th problem, and is not a 13th case.
+    expect(errors[9]).toBe("::error::harness: 12 regressed cases, 1 regressed suite (the first 9 annotated at their lines); see the job summary");
     const report = await readFile(path.join(dir, "harness-report.json"), "utf8");
     // The app printed both variables after its answer, and the grader in its reason: neither saw
     // them. What the app read back from /proc (Linux) is masked.
@@ -418,6 +419,9 @@ describe("one comment per job, and what it says when there is no verdict", () =>
       expect(gh.comments[1]!.body).toContain("### ⚠️ harness could not run: bad configuration (exit 2)");
       expect(gh.comments[1]!.body).toContain('unknown grader "containz" (did you mean "contains"?)');
       expect(gh.comments[1]!.body).not.toContain("Gate passed");
+      // The problem at its line of the suite (from the workspace, as the diff shows it), and the job summary says it too.
+      expect(broken.out).toContain('::error title=harness%3A bad configuration,file=b/evals/s.yaml,line=6,col=11::graders[0].type  unknown grader "containz" (did you mean "contains"?)');
+      expect(await readFile(path.join(dir, "summary.md"), "utf8")).toContain('### ⚠️ harness could not run: bad configuration (exit 2)');
       expect(gh.comments[0]!.body).toContain("### ❌ Gate failed");
       for (const c of gh.comments) expect(c.body).not.toContain("ghs_mono_token_3");
     } finally {

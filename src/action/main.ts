@@ -157,8 +157,11 @@ async function gate(): Promise<void> {
   if (out) core.info(out);
   if (err) core.info(err);
   if (code === ExitCode.usage) {
-    // The pull request must not go on showing the last run's "Gate passed".
-    await publish(couldNotRun("bad configuration (exit 2)", err));
+    // The pull request must not go on showing the last run's "Gate passed"; nor the job's page an empty summary.
+    const said = couldNotRun("bad configuration (exit 2)", err);
+    await core.summary.addRaw(said).write();
+    await publish(said);
+    annotateProblems(err, cwd);
     core.setOutput("status", "error");
     core.setFailed(`harness: bad configuration (exit 2)\n${err}`);
     return;
@@ -208,12 +211,17 @@ async function gate(): Promise<void> {
   }
 }
 
-/** "2 regressions, 1 threshold not met": what failed, by kind, not every problem called a regression. */
+/**
+ * "2 regressed cases, 1 regressed suite, 1 threshold not met": what failed, by kind. A suite's
+ * own test is counted as a suite: 12 broken cases are not "13 regressions".
+ */
 function describeProblems(problems: readonly RunResult["gate"]["regressions"][number][]): string {
   const count = (kinds: string[]) => problems.filter((r) => kinds.includes(r.kind)).length;
   const parts: string[] = [];
-  const regressed = count(["case", "suite"]);
-  if (regressed > 0) parts.push(`${regressed} regression${regressed === 1 ? "" : "s"}`);
+  const cases = count(["case"]);
+  if (cases > 0) parts.push(`${cases} regressed case${cases === 1 ? "" : "s"}`);
+  const suites = count(["suite"]);
+  if (suites > 0) parts.push(`${suites} regressed suite${suites === 1 ? "" : "s"}`);
   const floors = count(["threshold"]);
   if (floors > 0) parts.push(`${floors} threshold${floors === 1 ? "" : "s"} not met`);
   const pending = count(["pending"]);
@@ -247,6 +255,22 @@ function commentWanted(): boolean {
 }
 
 /** The comment of a run that produced no verdict: what harness said, masked, in a code block that no text can close. */
+/**
+ * Each `file:line:col  where  what` line the CLI prints for a problem in the suites (or the
+ * baseline, or the reviews), as an error annotation at that line of the file: the reviewer of
+ * the pull request sees it in the diff. As many as GitHub shows beside the step's own failure.
+ */
+function annotateProblems(stderr: string, cwd: string): void {
+  const workspace = process.env.GITHUB_WORKSPACE ?? cwd;
+  const places = redactorFor(process.env).all(stderr).split("\n").flatMap((line) => {
+    const m = /^(\S.*?):(\d+):(\d+) {2}(.+)$/.exec(line);
+    return m ? [{ file: path.relative(workspace, path.resolve(cwd, m[1]!)), line: Number(m[2]), column: Number(m[3]), message: m[4]! }] : [];
+  });
+  for (const p of places.slice(0, CASE_ANNOTATIONS)) {
+    core.error(p.message, { title: "harness: bad configuration", file: p.file, startLine: p.line, startColumn: p.column });
+  }
+}
+
 function couldNotRun(why: string, stderr: string): string {
   const said = redactorFor(process.env).all(stderr).replace(/`/g, "'").trim().split("\n").slice(0, 40).join("\n").slice(0, 6000);
   const head = `### ⚠️ harness could not run: ${cell(why)}\n\nNo verdict: the last one shown here no longer holds.`;
