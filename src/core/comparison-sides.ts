@@ -4,7 +4,7 @@
  * no cost, tokens or latency, which stay unknown rather than zero).
  */
 import { latencyHistogram } from "./curves.js";
-import { failureReasons, isErrorReason } from "./failure-reasons.js";
+import { failureReasons, isErrorReason, withoutTrialPlace } from "./failure-reasons.js";
 import type { ProviderFigures, ReasonCount, SideCase } from "./model-comparison-types.js";
 import { passAtK, passHatK, suitePassRateInterval, summarize } from "./stats.js";
 import type { Baseline, RunResult, Usage } from "./types.js";
@@ -46,7 +46,8 @@ function pooledPassRate(suites: readonly SideSuite[]): Pick<ProviderFigures, "pa
 function topErrors(suites: readonly SideSuite[], max = 3): ReasonCount[] {
   const counts = new Map<string, number>();
   for (const c of suites.flatMap((s) => s.cases)) {
-    for (const r of c.reasons) if (isErrorReason(r.reason)) counts.set(r.reason, (counts.get(r.reason) ?? 0) + r.count);
+    // Without the trial's place: every case missing its fixtures is one reason, not one each.
+    for (const r of c.reasons) if (isErrorReason(r.reason)) counts.set(withoutTrialPlace(r.reason), (counts.get(withoutTrialPlace(r.reason)) ?? 0) + r.count);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([reason, count]) => ({ reason, count }));
 }

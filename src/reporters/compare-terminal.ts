@@ -37,16 +37,18 @@ function renderCandidate(cmp: CandidateComparison, c: ChalkInstance, options: Co
   if (cmp.discordant.length === 0) lines.push(c.dim(`  No compared case's pass rate differs${cmp.unpaired.length > 0 ? `; ${cmp.unpaired.length} case${cmp.unpaired.length === 1 ? " was" : "s were"} not compared (see the verdict)` : ""}.`));
   else lines.push(`  Cases whose pass rate differs, worst first:`);
   const max = options.maxReasons ?? 3;
+  const reasonLines = (reasons: readonly { reason: string; count: number }[], whose: string) => [
+    ...reasons.slice(0, max).map((r) => `      ${r.count}× ${c.dim(`${whose}:`)} ${oneLine(r.reason, 150)}`),
+    ...(reasons.length > max ? [`      … and ${plural(reasons.length - max, "more reason")} (see ${options.saved ?? "-o comparison.json"})`] : []),
+  ];
   for (const d of cmp.discordant) {
     lines.push(`  ${d.direction === "worse" ? c.red("✗") : c.green("✓")} ${describeCase(d)}${d.description ? c.dim(`  guards: ${oneLine(d.description, 70)}`) : ""}`);
-    const whose = d.direction === "worse" ? cmp.candidate : cmp.reference;
-    for (const r of d.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${whose}:`)} ${oneLine(r.reason, 150)}`);
-    if (d.reasons.length > max) lines.push(`      … and ${plural(d.reasons.length - max, "more reason")} (see ${options.saved ?? "-o comparison.json"})`);
+    lines.push(...reasonLines(d.reasons, d.direction === "worse" ? cmp.candidate : cmp.reference));
   }
   // Outside every test, but what broke there may be the news: an app that now crashes on a case.
   for (const u of erroredCases(cmp)) {
     lines.push(`  ${c.yellow("!")} ${u.suite}/${u.caseId}: every trial errored on ${u.label}`);
-    for (const r of u.reasons.slice(0, max)) lines.push(`      ${r.count}× ${c.dim(`${u.label}:`)} ${oneLine(r.reason, 150)}`);
+    lines.push(...reasonLines(u.reasons, u.label));
   }
   return lines;
 }
