@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { aggregateCase, aggregateSuite } from "../src/core/aggregate.js";
+import { reliabilityCurve } from "../src/core/curves.js";
 import { TrialWithStoredOutput } from "../src/core/stored-output.js";
 import type { Grade, JudgeUsage, LoadedCase, LoadedSuite, TrialResult } from "../src/core/types.js";
 
@@ -19,6 +20,28 @@ const caseOf = (id: string) => ({ id, line: 1, promptHash: "p" }) as unknown as 
 const judge = (calls: number, latencyMs: number, costUsd: number | null): JudgeUsage => ({ calls, latencyMs, usage: { inputTokens: 100, outputTokens: 10 }, costUsd });
 
 describe("aggregateSuite", () => {
+  it("pass@k and pass^k at every k (--at) over one set of cases, those with the suite's k judged trials: never falling as k grows, and as the HTML curve draws them", () => {
+    const k4 = { ...suite, trials: 4 } as LoadedSuite;
+    const err = { output: null, passed: null, error: { category: "network" as const, message: "down" } };
+    const make = (id: string, passed: boolean[], errored: number) =>
+      aggregateCase(caseOf(id), [...passed.map((p, i) => trial(i, { passed: p })), ...Array.from({ length: errored }, (_, i) => trial(passed.length + i, err))], 4, [1, 2, 4]);
+    // 0/4, 4/4, 2/3 with one errored, 1/2 with two errored.
+    const cases = [make("none", [false, false, false, false], 0), make("all", [true, true, true, true], 0), make("most", [true, true, false], 1), make("half", [true, false], 2)];
+    const s = aggregateSuite(k4, cases, [1, 2, 4]);
+    // Over "none" and "all" alone: 0 and 1 at every k, so 0.5. Over every case with k judged
+    // trials, pass@1 was (0 + 1 + 2/3 + 1/2) / 4 = 0.542 and pass@2 (0 + 1 + 1 + 1) / 4 = 0.75,
+    // above pass@4's 0.5.
+    expect(s.casesCounted).toBe(2);
+    expect(s.at).toEqual([
+      { k: 1, passAtK: 0.5, passHatK: 0.5 },
+      { k: 2, passAtK: 0.5, passHatK: 0.5 },
+      { k: 4, passAtK: 0.5, passHatK: 0.5 },
+    ]);
+    expect([s.passAtK, s.passHatK]).toEqual([0.5, 0.5]);
+    const curve = reliabilityCurve(cases, 4);
+    for (const a of s.at) expect(curve.find((p) => p.k === a.k)).toEqual(a);
+  });
+
   it("counts latency, tokens, refusals, truncations and cost over answered trials only, and judge usage over all", () => {
     const stored = new TrialWithStoredOutput(trial(2, { latencyMs: 40, usage: null, costUsd: 0.25 }), () => {
       throw new Error("the totals must not read an output back from disk");

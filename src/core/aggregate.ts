@@ -44,6 +44,10 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
 export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: readonly number[]): SuiteResult {
   const k = suite.trials;
   const sums = trialTotals(cases);
+  // Every k over one set of cases, those the main figures are over (at least k judged trials):
+  // a case with fewer dropping in at a smaller k made pass@k fall as k grew, and the figures
+  // disagree with the HTML report's curve (core/curves.ts), which is over that set too.
+  const counted = cases.filter((c) => Number.isFinite(c.passAtK));
   const { rate, interval } = suitePassRateInterval(cases.map((c) => ({ n: c.n, c: c.passes })));
   const passed = cases.reduce((s, c) => s + c.passes, 0);
   const judged = cases.reduce((s, c) => s + c.n, 0);
@@ -55,11 +59,11 @@ export function aggregateSuite(suite: LoadedSuite, cases: CaseResult[], ks: read
     k,
     passAtK: meanOfDefined(cases.map((c) => c.passAtK)),
     passHatK: meanOfDefined(cases.map((c) => c.passHatK)),
-    casesCounted: cases.filter((c) => Number.isFinite(c.passAtK)).length,
+    casesCounted: counted.length,
     at: ks.map((kk) => ({
       k: kk,
-      passAtK: meanOfDefined(cases.map((c) => c.at.find((a) => a.k === kk)?.passAtK ?? Number.NaN)),
-      passHatK: meanOfDefined(cases.map((c) => c.at.find((a) => a.k === kk)?.passHatK ?? Number.NaN)),
+      passAtK: meanOfDefined(counted.map((c) => c.at.find((a) => a.k === kk)?.passAtK ?? Number.NaN)),
+      passHatK: meanOfDefined(counted.map((c) => c.at.find((a) => a.k === kk)?.passHatK ?? Number.NaN)),
     })),
     passRate: rate,
     passRateInterval: interval,
