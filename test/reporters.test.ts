@@ -174,6 +174,18 @@ describe("markdown", () => {
     expect(buildRunResult(raw, { harnessVersion: "0.1.0" }).suites[0]!.totals.cancelled).toBeUndefined();
   });
 
+  it("with no baseline, an interrupted run neither promises to become it nor advises writing one from it", () => {
+    const say = (o: { interrupted?: "SIGINT"; updatingBaseline?: boolean }) => renderTerminal(buildRunResult(raw, { harnessVersion: "0.1.0", ...o }), { color: false });
+    expect(say({ updatingBaseline: true })).toContain("No baseline yet: nothing to compare against; this run becomes it (--update-baseline).");
+    expect(say({})).toContain("No baseline: nothing to compare against. Write one with --update-baseline.");
+    const stoppedUpdating = say({ updatingBaseline: true, interrupted: "SIGINT" });
+    expect(stoppedUpdating).toContain("No baseline yet: nothing to compare against. This run, interrupted, does not become it.");
+    expect(stoppedUpdating).not.toContain("becomes it");
+    const stopped = say({ interrupted: "SIGINT" });
+    expect(stopped).toContain("No baseline: nothing to compare against.\n");
+    expect(stopped).not.toContain("Write one with --update-baseline");
+  });
+
   it("a percentage never rounds to 100% or 0% that it is not", () => {
     expect([1, 0.998, 0.9996, 0.99999, 0.5, 0.004, 0.00001, 0].map(fmtPct)).toEqual(["100%", "99.8%", "99.96%", "> 99.99%", "50%", "0.4%", "< 0.01%", "0%"]);
   });
@@ -225,6 +237,12 @@ describe("github", () => {
     const stopped = buildRunResult(raw, { baseline, harnessVersion: "0.1.0", interrupted: "SIGINT" });
     expect(stopped.gate.regressions.length).toBeGreaterThan(0);
     expect(renderGithub(stopped).trim().split("\n")).toEqual(["::warning title=harness%3A run not judged::the run was interrupted by SIGINT"]);
+    // Markdown lists what it found, but not as what failed: the verdict above it says not judged.
+    const md = renderMarkdown(stopped);
+    expect(md).toMatch(/^### ⚠️ Not judged: the run was interrupted by SIGINT\n/);
+    expect(md).toContain("#### Found before the run stopped (not a verdict: the run was not judged)");
+    expect(md).not.toContain("What failed");
+    expect(renderMarkdown(result)).toContain("#### What failed the gate");
   });
 });
 

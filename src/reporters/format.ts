@@ -106,6 +106,11 @@ export function countedCases(s: Pick<SuiteResult, "casesCounted" | "cases" | "k"
  * The heading of the changes a run written as the new baseline set apart (gate.accepted):
  * accepted when the run passed, merely not enforced when a floor failed it (nothing was written).
  */
+/** Over the gate's problems. A run not judged failed nothing: what it found before it stopped is not the verdict. */
+export function failedHeading(result: Pick<RunResult, "gate">): string {
+  return result.gate.judged || result.gate.deferred ? "What failed the gate" : "Found before the run stopped (not a verdict: the run was not judged)";
+}
+
 export function acceptedHeading(result: Pick<RunResult, "gate">): string {
   return result.gate.status === "pass" ? "Changes accepted with the new baseline" : "Not enforced under --update-baseline: changes against the old baseline";
 }

@@ -7,7 +7,7 @@
 import { latencyHistogram, reliabilityCurve } from "../core/curves.js";
 import { historySeries, suiteGateStatus, type HistoryEntry } from "../core/history.js";
 import type { CaseComparison, CaseResult, Regression, RunResult, SuiteResult } from "../core/types.js";
-import { acceptedAsBaseline, acceptedHeading, agreementLabel, countedCases, DASH, describeAgreement, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, plural, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, acceptedHeading, agreementLabel, countedCases, DASH, describeAgreement, describeSelection, erroredTrials, failedHeading, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, plural, vsBaseline } from "./format.js";
 import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, escUntrusted, lineChart, scatterChart } from "./html-charts.js";
@@ -75,7 +75,7 @@ function regressions(s: SuiteResult, result: RunResult): string {
     });
     return `<h3>${title}</h3><ul class="regressions">${items.join("")}</ul>`;
   };
-  return list("What failed the gate", result.gate.regressions) + list(acceptedHeading(result), result.gate.accepted ?? []);
+  return list(failedHeading(result), result.gate.regressions) + list(acceptedHeading(result), result.gate.accepted ?? []);
 }
 
 function charts(s: SuiteResult, history: HtmlOptions["history"]): string {

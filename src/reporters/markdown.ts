@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, acceptedHeading, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, acceptedHeading, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, failedHeading, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
 
 /**
@@ -100,7 +100,7 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
   const text = (shownRows: string[], shown: string[][], more: string[]) =>
-    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", failed.length > 0 ? "#### What failed" : acceptedTitle, ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
+    `${[verdictLine(result), "", ...TABLE, ...shownRows, ...errorsLine, ...(shown.length > 0 || more.length > 0 ? ["", failed.length > 0 ? `#### ${failedHeading(result)}` : acceptedTitle, ""] : []), ...shown.flat(), ...more, ...tail].join("\n")}\n`;
   const whole = text(rows, blocks, []);
   if (!limit || Buffer.byteLength(whole) <= limit.maxBytes) return whole;
   const cutNote = (n: number, what: string) => `… and ${n} more ${what}, left out for GitHub's size limit: all are in ${limit.fullAt}`;

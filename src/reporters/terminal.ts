@@ -190,7 +190,9 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   if (g.baseline) {
     lines.push(c.dim(`Baseline: ${g.baseline.path} (${g.baseline.commit ? `commit ${g.baseline.commit.slice(0, 7)}, ` : ""}${g.baseline.createdAt}); α = ${g.alpha} for the whole run`));
   } else {
-    lines.push(c.dim(g.accepted ? "No baseline yet: nothing to compare against; this run becomes it (--update-baseline)." : "No baseline: nothing to compare against. Write one with --update-baseline."));
+    // An interrupted run is never written as the baseline: neither promised nor advised.
+    const next = result.interrupted ? (g.accepted ? ". This run, interrupted, does not become it." : ".") : g.accepted ? "; this run becomes it (--update-baseline)." : ". Write one with --update-baseline.";
+    lines.push(c.dim(`No baseline${g.accepted ? " yet" : ""}: nothing to compare against${next}`));
   }
   for (const n of g.newCases) lines.push(c.dim(`  new since the baseline: ${n.suite}/${n.caseId}`));
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
