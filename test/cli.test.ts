@@ -185,6 +185,24 @@ describe("the baseline gate, end to end", () => {
     return dir;
   }
 
+  it("--update-baseline without -k says a baseline of more trials is steadier, naming -k; with -k it says nothing", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml(2) });
+    const tip = /A baseline of more trials than the runs it gates is steadier, and fails them on noise less often: harness eval --update-baseline -k (\d+) /;
+    const plain = await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env });
+    expect(plain.code, plain.stderr).toBe(0);
+    const k = Number(tip.exec(plain.stderr)?.[1]);
+    const report = await runHarness(["eval", ...common, "-o", "r.json"], { cwd: dir, env });
+    const trials = JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].trials;
+    expect(k).toBe(4 * trials);
+    expect(report.stderr).not.toMatch(tip);
+    const more = await runHarness(["eval", ...common, "--update-baseline", "-k", String(k)], { cwd: dir, env });
+    expect(more.code, more.stderr).toBe(0);
+    expect(more.stderr).toContain("Wrote the baseline");
+    expect(more.stderr).not.toMatch(tip);
+    // The gate takes the 4× baseline as it comes: unchanged runs of the suite's own trials pass.
+    expect((await runHarness(["eval", ...common], { cwd: dir, env })).code).toBe(0);
+  });
+
   it("unchanged behaviour passes", async () => {
     const dir = await projectWithBaseline();
     const r = await runHarness(["eval", ...common], { cwd: dir, env });
