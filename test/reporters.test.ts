@@ -11,7 +11,7 @@ import { renderGithub } from "../src/reporters/github.js";
 import { renderJunit } from "../src/reporters/junit.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
-import { describeErrors, fmtPct } from "../src/reporters/format.js";
+import { describeErrors, fmtPct, fmtUsd } from "../src/reporters/format.js";
 
 function trial(index: number, passed: boolean, output: string): TrialResult {
   return {
@@ -184,6 +184,11 @@ describe("markdown", () => {
     const stopped = say({ interrupted: "SIGINT" });
     expect(stopped).toContain("No baseline: nothing to compare against.\n");
     expect(stopped).not.toContain("Write one with --update-baseline");
+  });
+
+  it("a cost under a dollar keeps two significant digits, so costs side by side keep their ratio", () => {
+    // 0.010875 and 0.0015 read $0.01 and $0.0015 before: a ratio of 7.3 shown as 6.7.
+    expect([0.010875, 0.0015, 0.0003, 0.000345, 0.234, 0.5, 0.0999, 0, 1, 12.345, 2e-7, null].map(fmtUsd)).toEqual(["$0.011", "$0.0015", "$0.0003", "$0.00034", "$0.23", "$0.50", "$0.10", "$0.00", "$1.00", "$12.35", "< $0.000001", "unknown"]);
   });
 
   it("a percentage never rounds to 100% or 0% that it is not", () => {

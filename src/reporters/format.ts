@@ -35,9 +35,17 @@ export function fmtTokens(x: number): string {
   return x >= 10_000 ? `${(x / 1000).toFixed(1)}k` : String(x);
 }
 
+/**
+ * Cents from a dollar up; below it, two significant digits, so costs set side by side keep their
+ * ratio ($0.011 beside $0.0015, where whole cents and four decimals read $0.01 and $0.0015).
+ */
 export function fmtUsd(x: number | null): string {
   if (x === null) return "unknown";
-  return x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`;
+  if (x >= 1 || x <= 0 || !Number.isFinite(x)) return `$${x.toFixed(2)}`;
+  if (x < 0.000001) return "< $0.000001";
+  const decimals = Math.max(2, 1 - Math.floor(Math.log10(x)));
+  // 0.0003 is "$0.0003", not "$0.00030": a trailing zero past the cents says nothing.
+  return `$${x.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, "$1")}`;
 }
 
 export function oneLine(s: string, max = 100): string {
