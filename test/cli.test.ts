@@ -444,6 +444,11 @@ describe("reporters from the command line", () => {
     const bad = await runHarness(["report", "x.json"], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^x\.json {2}not a harness run report/);
+    // A comparison (compare -o) is said to be one, with where compare's own reports come from.
+    await writeFile(path.join(dir, "cmp.json"), JSON.stringify({ schemaVersion: 1, kind: "model-comparison", reference: "a", candidates: [] }));
+    const cmp = await runHarness(["report", "cmp.json"], { cwd: dir });
+    expect(cmp.code).toBe(2);
+    expect(cmp.stderr).toMatch(/^cmp\.json {2}a harness compare result, not a run report: .*harness compare --reporter markdown:FILE/);
     const missing = await runHarness(["report", "nope.json"], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^nope\.json {2}no such file\n/);

@@ -104,5 +104,8 @@ export const RUN_REPORT = {
     const r = json as { schemaVersion?: unknown; suites?: unknown; gate?: unknown } | null;
     return typeof r === "object" && r !== null && r.schemaVersion === 1 && Array.isArray(r.suites) && typeof r.gate === "object" && r.gate !== null;
   },
-  notIt: "not a harness run report (schemaVersion 1, with suites and gate): write one with harness eval -o",
+  notIt: (json: unknown) =>
+    (json as { kind?: unknown } | null)?.kind === "model-comparison"
+      ? "a harness compare result, not a run report: harness report renders runs (harness eval -o); compare writes its reports as it runs (harness compare --reporter markdown:FILE, html:FILE)"
+      : "not a harness run report (schemaVersion 1, with suites and gate): write one with harness eval -o",
 };

@@ -34,7 +34,7 @@ export async function readJsonFile(file: string, label: string, what: string, sh
       hint: "it was written by a different harness version: read it with that version, or write it again with this one",
     });
   }
-  if (!shape.looksLike(json)) throw new ConfigError([{ file: label, message: shape.notIt }]);
+  if (!shape.looksLike(json)) throw new ConfigError([{ file: label, message: typeof shape.notIt === "string" ? shape.notIt : shape.notIt(json) }]);
   const parsed = shape.schema.safeParse(json);
   if (parsed.success) return parsed.data;
   throw new ConfigError(await jsonProblems(parsed.error.issues, json, text, label));
@@ -45,5 +45,6 @@ export interface JsonShape<T> {
   /** The schemaVersion this harness reads, when the file has one: another number is another harness's file, said so. */
   schemaVersion?: number;
   looksLike: (json: unknown) => boolean;
-  notIt: string;
+  /** What the file is instead, when looksLike says no: the words can depend on what it is. */
+  notIt: string | ((json: unknown) => string);
 }
