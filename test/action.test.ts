@@ -401,7 +401,12 @@ describe("one comment per job, and what it says when there is no verdict", () =>
     const gh = await fakeGithub();
     const dir = await monorepo({ a: "ok", b: "ok" });
     try {
-      for (const pkg of ["a", "b"]) expect((await runBundle(dir, { "INPUT_WORKING-DIRECTORY": pkg, "INPUT_UPDATE-BASELINE": "true" })).code).toBe(0);
+      for (const pkg of ["a", "b"]) {
+        const written = await runBundle(dir, { "INPUT_WORKING-DIRECTORY": pkg, "INPUT_UPDATE-BASELINE": "true" });
+        expect(written.code).toBe(0);
+        // On a runner the new baseline is not saved until a later step commits it: said, with its path from the workspace.
+        expect(written.out).toContain(`::notice title=harness%3A baseline written::the new baseline is written to ${pkg}/evals/baseline.json in this job's workspace only: commit it`);
+      }
       await writeFile(path.join(dir, "a/app.mjs"), `for await (const _ of process.stdin);\nconsole.log("no");\n`);
       const a = await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "a" }));
       const b = await runBundle(dir, pr(dir, gh.url, { "INPUT_WORKING-DIRECTORY": "b" }));

@@ -139,7 +139,7 @@ async function gate(): Promise<void> {
     core.setOutput("status", "error");
     throw e;
   }
-  const { args, failOn, comment } = inputs;
+  const { args, failOn, comment, updateBaseline } = inputs;
   forgetRunnerSecrets(process.env);
   const publish = async (markdown: string) => {
     if (comment) await postComment(token, identity, markdown);
@@ -198,6 +198,11 @@ async function gate(): Promise<void> {
     const c = r.kind === "case" ? suite?.cases.find((x) => x.id === r.caseId) : undefined;
     const file = suite ? path.relative(process.env.GITHUB_WORKSPACE ?? cwd, path.resolve(cwd, suite.file)) : undefined;
     core.error(r.message, { title: r.kind === "case" ? `Regression: ${r.suite}/${r.caseId}` : `Gate: ${r.suite} (${r.kind})`, ...(file ? { file } : {}), ...(c ? { startLine: c.line } : {}) });
+  }
+  if (updateBaseline && code === ExitCode.ok) {
+    // A newcomer reads "Accepted as the new baseline" as saved: on a runner it is not, yet.
+    const written = path.relative(process.env.GITHUB_WORKSPACE ?? cwd, path.resolve(cwd, core.getInput("baseline") || "evals/baseline.json"));
+    core.notice(`the new baseline is written to ${written} in this job's workspace only: commit it, or upload it as an artifact, in a later step, or it is lost with the runner`, { title: "harness: baseline written" });
   }
   const annotated = regressions.length > CASE_ANNOTATIONS ? ` (the first ${CASE_ANNOTATIONS} annotated at their lines)` : "";
   // A run that could not be judged fails whatever fail-on says: it proved nothing.
