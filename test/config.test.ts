@@ -121,6 +121,7 @@ describe("loading a valid suite", () => {
             ],
             line: 12,
             promptHash: hash,
+            gradersHash: hash,
           },
           {
             id: "second.case_2",
@@ -130,6 +131,7 @@ describe("loading a valid suite", () => {
             graders: [{ type: "contains", value: "summary" }],
             line: 20,
             promptHash: hash,
+            gradersHash: hash,
           },
           {
             id: "third",
@@ -139,12 +141,17 @@ describe("loading a valid suite", () => {
             graders: [{ type: "contains", value: "summary" }],
             line: 25,
             promptHash: hash,
+            gradersHash: hash,
           },
         ],
         // What the suite reads, so that no command writes over it: here, only itself.
         reads: [path.join(cwd, "evals", "basic.yaml")],
       },
     ]);
+    // The same graders hash the same; the first case has one more.
+    const [first, second, third] = suites[0]!.cases.map((c) => c.gradersHash);
+    expect(second).toBe(third);
+    expect(first).not.toBe(second);
     expect(DEFAULT_TRIALS).toBe(5);
   });
 

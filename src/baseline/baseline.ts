@@ -32,7 +32,7 @@ const BaselineSchema = z.object({
       passRate: metric,
       judgePrompts: z.record(z.string(), z.string()).optional(),
       judgeModel: z.string().optional(),
-      cases: z.record(z.string(), z.object({ n: trialsCount, passes: trialsCount, errored: trialsCount, promptHash: z.string() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
+      cases: z.record(z.string(), z.object({ n: trialsCount, passes: trialsCount, errored: trialsCount, promptHash: z.string(), gradersHash: z.string().optional() }).refine((c) => c.passes <= c.n, "passes must not exceed n")),
     }),
   ),
 });
@@ -112,7 +112,7 @@ export function buildBaseline(suites: readonly SuiteResult[], previous: Baseline
       ...(s.judgeModel ? { judgeModel: s.judgeModel } : {}),
       cases: Object.fromEntries(
         s.cases.flatMap((c) => {
-          if (!unsettled(c)) return [[c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash }]];
+          if (!unsettled(c)) return [[c.id, { n: c.n, passes: c.passes, errored: c.errored, promptHash: c.promptHash, ...(c.gradersHash !== undefined ? { gradersHash: c.gradersHash } : {}) }]];
           const kept = previousEntry(previous, s.name, c.id);
           return kept ? [[c.id, kept]] : [];
         }),

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import { gradersHash } from "../core/graders-hash.js";
 import { hashText } from "../core/hash.js";
 import type { ProviderRef } from "../core/types.js";
 import { splitCommand } from "./command.js";
@@ -46,9 +47,7 @@ export async function versionOf(files: ReadonlySet<string>, cwd: string): Promis
 
 /** The user's code a suite runs, as far as it can be seen: javascript grader modules, and the files named in an exec: command. */
 export async function codeFiles(provider: ProviderRef, graders: readonly GraderSpec[], suiteDir: string, cwd: string): Promise<Set<string>> {
-  // The loader has already kept grader modules inside the project.
-  const files = new Set<string>();
-  for (const g of graders) if (g.type === "javascript") files.add(path.resolve(suiteDir, g.file));
+  const files = graderModules(graders, suiteDir);
   if (provider.id.startsWith("exec:")) {
     const execCwd = path.resolve(cwd, provider.config.cwd ?? ".");
     for (const [i, word] of splitCommand(provider.id.slice("exec:".length)).entries()) {
@@ -64,6 +63,32 @@ export async function codeFiles(provider: ProviderRef, graders: readonly GraderS
     }
   }
   return files;
+}
+
+/** The modules of javascript graders, by absolute path. The loader has already kept them inside the project. */
+function graderModules(graders: readonly GraderSpec[], suiteDir: string): Set<string> {
+  const files = new Set<string>();
+  for (const g of graders) if (g.type === "javascript") files.add(path.resolve(suiteDir, g.file));
+  return files;
+}
+
+/**
+ * Each case's gradersHash, in order, from its graders and the code of its grader modules (as
+ * versionOf sees it for --resume, but without the exec: app's files: a changed app is what the
+ * gate is there to judge, not a change of graders). Worked out once per set of modules: a
+ * suite's cases mostly share theirs.
+ */
+export async function casesGradersHashes(cases: readonly { graders: readonly GraderSpec[] }[], suiteDir: string, cwd: string): Promise<string[]> {
+  const byModules = new Map<string, Promise<string | undefined>>();
+  const hashes: string[] = [];
+  for (const c of cases) {
+    const files = graderModules(c.graders, suiteDir);
+    const key = [...files].sort().join("\0");
+    let code = byModules.get(key);
+    if (!code) byModules.set(key, (code = versionOf(files, cwd)));
+    hashes.push(gradersHash(c.graders, await code));
+  }
+  return hashes;
 }
 
 function contentOf(file: string, size: number, mtimeMs: number): Promise<string> {

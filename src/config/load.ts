@@ -14,7 +14,7 @@ import { splitCommand } from "./command.js";
 import { parseSimpleYaml } from "./simple-yaml.js";
 import { findSuiteFiles, insideProject, isInside, readTextFile } from "./files.js";
 import { compileJsonSchema } from "./user-json-schema.js";
-import { codeFiles, versionOf } from "./code-version.js";
+import { casesGradersHashes, codeFiles, versionOf } from "./code-version.js";
 import { formatPath } from "./format-path.js";
 import { draftFromValid, salvageSuite, type CaseDraft, type SuiteDraft } from "./salvage.js";
 import { isModelGraded, ProviderSpecSchema, SuiteFileSchema, temperatureProblem, type GraderSpec, type ProviderConfig, type ProviderSpec } from "./schema.js";
@@ -232,6 +232,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
   if (problems.length > before || !provider) return undefined;
   const code = await codeFiles(provider, cases.flatMap((c) => c.graders), dir, ctx.cwd);
   const version = await versionOf(code, ctx.cwd);
+  const graders = await casesGradersHashes(cases, dir, ctx.cwd);
   return {
     name,
     file,
@@ -240,7 +241,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
     judge,
     trials: ctx.options.trials ?? spec.trials ?? DEFAULT_TRIALS,
     threshold: spec.threshold,
-    cases,
+    cases: cases.map((c, i) => ({ ...c, gradersHash: graders[i]! })),
     ...(version !== undefined ? { code: version } : {}),
     reads: [ctx.abs, ...ctx.prompts, ...code],
   };

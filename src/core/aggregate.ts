@@ -28,6 +28,7 @@ export function aggregateCase(c: LoadedCase, trials: readonly TrialResult[], k: 
     description: c.description,
     line: c.line,
     promptHash: c.promptHash,
+    ...(c.gradersHash !== undefined ? { gradersHash: c.gradersHash } : {}),
     n,
     passes,
     errored,

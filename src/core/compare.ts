@@ -36,7 +36,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
       const current = { n: c.n, passes: c.passes };
       const pending = { ...(c.pending > 0 ? { pending: c.pending } : {}), ...(c.errored > 0 ? { errored: c.errored } : {}) };
       if (!b) {
-        cases.push({ suite: suite.name, caseId: c.id, status: "new", baseline: null, current, ...pending, pDrop: Number.NaN, pDropAdjusted: Number.NaN, promptChanged: false });
+        cases.push({ suite: suite.name, caseId: c.id, status: "new", baseline: null, current, ...pending, pDrop: Number.NaN, pDropAdjusted: Number.NaN, promptChanged: false, gradersChanged: false });
         pUp.push(Number.NaN);
         floorDrop.push(1);
         floorUp.push(1);
@@ -65,6 +65,8 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
         pDrop: judged ? fisherLess(b.passes, b.n, high.passes, high.n) : Number.NaN,
         pDropAdjusted: Number.NaN,
         promptChanged: b.promptHash !== c.promptHash,
+        // A baseline from before graders were hashed says nothing of them, and nothing is said.
+        gradersChanged: b.gradersHash !== undefined && c.gradersHash !== undefined && b.gradersHash !== c.gradersHash,
       });
       pUp.push(judged ? fisherGreater(b.passes, b.n, low.passes, low.n) : Number.NaN);
       // A case no trial of which was judged, every one errored (an app that now crashes on it, a

@@ -70,7 +70,7 @@ function judge({ suites, comparison, baseline, alpha, errors, maxErrorShare = DE
           kind: "case",
           suite: c.suite,
           caseId: c.caseId,
-          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing${awaiting} (one-sided Fisher p ${fmtP(c.pDrop)}, corrected ${fmtP(c.pDropAdjusted)} ≤ α ${alpha})${c.promptChanged ? "; the prompt changed since the baseline" : ""}`,
+          message: `${pct(c.baseline.passes, c.baseline.n)} → ${pct(c.current.passes, c.current.n)} passing${awaiting} (one-sided Fisher p ${fmtP(c.pDrop)}, corrected ${fmtP(c.pDropAdjusted)} ≤ α ${alpha})${c.promptChanged ? "; the prompt changed since the baseline" : ""}${c.gradersChanged ? "; the graders changed since the baseline" : ""}`,
         });
       }
       if (c.status === "undecided" && c.baseline) {

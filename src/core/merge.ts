@@ -64,7 +64,7 @@ export function mergeRuns(reports: readonly RunResult[]): RawRun {
         const key = `${s.name}\u0000${c.id}`;
         if (seen.has(key)) throw new MergeConflict(`case "${s.name}/${c.id}" is in more than one report: shards must not overlap`);
         seen.add(key);
-        const loaded: LoadedCase = { id: c.id, description: c.description, vars: {}, messages: [], graders: [], line: c.line, promptHash: c.promptHash };
+        const loaded: LoadedCase = { id: c.id, description: c.description, vars: {}, messages: [], graders: [], line: c.line, promptHash: c.promptHash, ...(c.gradersHash !== undefined ? { gradersHash: c.gradersHash } : {}) };
         entry.suite.cases.push(loaded);
         entry.cases.push({ case: loaded, trials: c.trials });
       }

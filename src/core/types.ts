@@ -32,6 +32,11 @@ export interface LoadedCase {
   line: number;
   /** Hash of the rendered prompt: a changed prompt is reported against the baseline. */
   promptHash: string;
+  /**
+   * Hash of what grades the case (core/graders-hash.ts): changed graders are reported against
+   * the baseline. Absent in cases made by hand (the library's tests) and in reports from before it.
+   */
+  gradersHash?: string;
 }
 
 /** One suite after loading. */
@@ -181,6 +186,8 @@ export interface CaseResult {
   description: string | undefined;
   line: number;
   promptHash: string;
+  /** What graded the case (LoadedCase.gradersHash); absent where the loaded case had none. */
+  gradersHash?: string;
   /** Judged trials: errored and pending ones are left out. */
   n: number;
   passes: number;
@@ -265,6 +272,12 @@ export interface CaseComparison {
   pDropIfErroredFailed?: number;
   pDropIfErroredFailedAdjusted?: number;
   promptChanged: boolean;
+  /**
+   * What grades the case changed since the baseline (its graders, or a grader module's code):
+   * its pass rate may differ for that reason. Compared and gated as a changed prompt is. False
+   * when either side has no graders hash (a baseline written before it); absent in reports before it.
+   */
+  gradersChanged?: boolean;
 }
 
 export interface SuiteComparison {
@@ -402,6 +415,8 @@ export interface BaselineCase {
   passes: number;
   errored: number;
   promptHash: string;
+  /** What graded these counts (core/graders-hash.ts); absent in baselines written before it. */
+  gradersHash?: string;
 }
 
 export interface BaselineSuite {

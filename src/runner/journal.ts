@@ -12,6 +12,7 @@ import { open, rm, stat, type FileHandle } from "node:fs/promises";
 import { makeFolders } from "../io/make-folders.js";
 import path from "node:path";
 import { hashText, stableStringify, stableStringifyShared } from "../core/hash.js";
+import { gradersText } from "../core/graders-hash.js";
 import type { LoadedCase, LoadedSuite, TrialResult } from "../core/types.js";
 import type { ProviderResponse } from "../providers/types.js";
 import { UsageError } from "../errors.js";
@@ -52,11 +53,10 @@ export function trialKey(suite: LoadedSuite, c: LoadedCase): string {
   // hashOf([suite.provider, suite.judge ?? null, c.messages, c.vars, c.graders]), built from the
   // pieces: the provider, the judge and the suite's graders are the same objects in every case,
   // and sorting their keys again per case was most of the cost of a 20,000-case suite's keys.
-  const graders = c.graders.map(stableStringifyShared).join(",");
   const shared = `${stableStringifyShared(suite.provider)},${stableStringifyShared(suite.judge ?? null)}`;
   // Suites that run none of the user's code keep the keys they had before code was part of them.
   const code = suite.code === undefined ? "" : `,${JSON.stringify(suite.code)}`;
-  return hashText(`[${shared},${stableStringify(c.messages)},${stableStringify(c.vars)},[${graders}]${code}]`);
+  return hashText(`[${shared},${stableStringify(c.messages)},${stableStringify(c.vars)},${gradersText(c.graders)}${code}]`);
 }
 
 function slot(suite: string, caseId: string, key: string, index: number): string {
