@@ -41,6 +41,8 @@ const CaseSchema = z.looseObject({
   passHatK: num,
   at: AtKSchema,
   trials: z.array(TrialSchema),
+  // What graded the case, for merge to write into a baseline; absent in reports before it.
+  gradersHash: z.string().optional(),
 });
 
 const SuiteSchema = z.looseObject({
@@ -90,7 +92,8 @@ export const RunReportSchema = z.looseObject({
   interrupted: z.enum(["SIGINT", "SIGTERM"]).nullable(),
   suites: z.array(SuiteSchema),
   errors: z.looseObject({ total: count, errored: count, share: num, byCategory: z.record(z.string(), count) }),
-  comparison: z.looseObject({ cases: z.array(z.looseObject({ suite: z.string(), caseId: z.string(), status: z.string() })), suites: z.array(z.looseObject({ suite: z.string() })) }).nullable(),
+  // gradersChanged came later (within schema 1): reports before it have none, and say nothing of graders.
+  comparison: z.looseObject({ cases: z.array(z.looseObject({ suite: z.string(), caseId: z.string(), status: z.string(), gradersChanged: z.boolean().optional() })), suites: z.array(z.looseObject({ suite: z.string() })) }).nullable(),
   judgeAgreement: z.array(z.looseObject({ grader: z.string() })),
   rateLimits: z.array(RateLimitSchema).optional(),
   gate: GateSchema,

@@ -182,7 +182,12 @@ export function acceptHint(result: Pick<RunResult, "gate" | "comparison">): stri
   const dropped = (r: Regression) =>
     r.kind === "suite" || (r.kind === "case" && result.comparison?.cases.find((c) => c.suite === r.suite && c.caseId === r.caseId)?.status === "regressed");
   if (!g.regressions.every(dropped)) return undefined;
-  const path = g.baseline.path || DEFAULT_BASELINE_PATH;
+  return `If the change is intended, accept it as the new reference: ${acceptCommand(g)}.`;
+}
+
+/** The command that makes this run the reference, for the baseline it was gated against, and the file to commit. */
+export function acceptCommand(g: Pick<RunResult["gate"], "baseline">): string {
+  const path = g.baseline?.path || DEFAULT_BASELINE_PATH;
   const flag = path === DEFAULT_BASELINE_PATH ? "" : ` --baseline ${path}`;
-  return `If the change is intended, accept it as the new reference: harness eval${flag} --update-baseline, then commit ${path}.`;
+  return `harness eval${flag} --update-baseline, then commit ${path}`;
 }

@@ -12,6 +12,7 @@ import { htmlPage } from "./html-assets.js";
 import { isFailing, isQuiet, isRegression, renderCase } from "./html-cases.js";
 import { barChart, esc, escUntrusted, lineChart, scatterChart } from "./html-charts.js";
 import { failureReasons } from "./why.js";
+import { gradersChangedNote } from "./changed-since.js";
 import { hasOutput } from "../core/stored-output.js";
 
 export interface HtmlOptions {
@@ -34,8 +35,8 @@ function verdict(result: RunResult): string {
   return `<div class="verdict fail">Gate failed: ${g.regressions.length} problem${g.regressions.length === 1 ? "" : "s"}</div>`;
 }
 
-function selectionNote(result: RunResult): string {
-  const note = describeSelection(result);
+/** A line under the verdict: which cases ran (--case), graders changed since the baseline. */
+function metaNote(note: string | undefined): string {
   return note ? `<p class="meta">${esc(note)}</p>` : "";
 }
 
@@ -167,7 +168,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   const errs = Object.entries(result.errors.byCategory).map(([k, n]) => `${k} ${n}`).join(", ");
   const base = result.gate.baseline;
   const meta = [`started ${result.startedAt}`, `${(result.durationMs / 1000).toFixed(1)} s`, `harness ${result.harnessVersion}`, base ? `baseline ${base.path}${base.commit ? ` @ ${base.commit.slice(0, 7)}` : ""}` : "no baseline", `α = ${result.gate.alpha}`, `${result.errors.errored} errored trials${errs ? ` (${errs})` : ""}`, result.interrupted ? `interrupted by ${result.interrupted}` : ""].filter(Boolean).join(" · ");
-  return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}${selectionNote(result)}</header>
+  return htmlPage(`harness report ${result.startedAt}`, `<header><h1>harness report</h1><p class="meta">${esc(meta)}</p>${verdict(result)}${metaNote(describeSelection(result))}${metaNote(gradersChangedNote(result))}</header>
 ${overview(result)}
 ${judgeAgreement(result)}
 ${filters(result, comparisons)}

@@ -2,6 +2,7 @@
 import type { RunResult } from "../core/types.js";
 import { acceptedAsBaseline, acceptedHeading, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, failedHeading, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
+import { gradersChangedNote } from "./changed-since.js";
 
 /**
  * Model outputs and case text are untrusted: in a job summary or PR comment they must not
@@ -94,6 +95,9 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
     for (const a of result.judgeAgreement) tail.push(`| ${cell(agreementLabel(a))} | ${a.pairs} | ${cell(describeAgreement(a))} |`);
   }
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
+  // Whole, not cut at a cell's 200 characters: its end says how to accept the change.
+  const graders = gradersChangedNote(result);
+  if (graders) tail.push("", `⚠️ ${markdownLine(graders)}`);
   const hint = acceptHint(result);
   if (hint) tail.push("", cell(hint));
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);

@@ -3,6 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, ClimbedBack, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
+import { changedLabel, gradersChangedNote } from "./changed-since.js";
 import { acceptHint, acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, plural, suitePart } from "./format.js";
 
 export interface TerminalOptions {
@@ -46,7 +47,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
 
 function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string {
   if (!cmp) return DASH;
-  const label = STATUS_LABEL[cmp.status] + (cmp.promptChanged ? " (prompt changed)" : "");
+  const changed = changedLabel(cmp);
+  const label = STATUS_LABEL[cmp.status] + (changed ? ` (${changed})` : "");
   if (cmp.status === "regressed" || cmp.status === "undecided") return c.red.bold(label);
   if (cmp.status === "improved") return c.green(label);
   if (cmp.status === "down") return c.yellow(label);
@@ -198,6 +200,8 @@ function renderFooter(result: RunResult, c: ChalkInstance): string {
   for (const m of g.missingCases) lines.push(c.dim(`  in the baseline but not run: ${m.suite}/${m.caseId}`));
   for (const m of g.missingSuites ?? []) lines.push(c.dim(`  in the baseline but not run: suite ${m.suite} (${plural(m.cases, "case")}; renamed, or not asked for?)`));
   for (const i of g.improvements) lines.push(c.green(`  improved: ${i.suite}/${i.caseId} ${i.message}`));
+  const graders = gradersChangedNote(result);
+  if (graders) lines.push(c.yellow(`  ${graders}`));
   for (const s of result.comparison?.suites ?? []) {
     if (s.judgeChanged) {
       lines.push(c.yellow(`  ${s.suite}: judged by ${s.judgeChanged.current}, but the baseline by ${s.judgeChanged.baseline}: differences may be the judge's.`));
