@@ -475,3 +475,33 @@ describe("terminal, counting in the singular", () => {
     expect(text).toContain("  … and why 1 more case failed: -o report.json or --reporter html");
   });
 });
+
+describe("a pass@k that cannot be computed", () => {
+  it("shows as — where pass@k and pass^k are shown, never as 0: one case with 3 judged trials of 5 (2 errored)", async () => {
+    const { renderHtml } = await import("../src/reporters/html.js");
+    const errored = (index: number): TrialResult => ({ ...trial(index, true, ""), output: null, passed: null, grades: [], error: { category: "timeout", message: "no answer in 60000 ms" } });
+    const c = mkCase("short", 1);
+    const r = buildRunResult(
+      { startedAt: "", durationMs: 0, suites: [{ suite: { ...suite, cases: [c] }, cases: [{ case: c, trials: [trial(0, true, "30 days"), trial(1, true, "30 days"), trial(2, true, "30 days"), errored(3), errored(4)] }] }] },
+      { harnessVersion: "0.1.0", maxErrorShare: 1 },
+    );
+    // n = 3 judged trials < k = 5: undefined, for the case and for the suite over it.
+    expect(r.suites[0]).toMatchObject({ k: 5, casesCounted: 0, cases: [{ n: 3, passes: 3, errored: 2 }] });
+
+    // Soft: each reporter that shows a 0 is named.
+    const text = renderTerminal(r, { color: false });
+    const row = text.split("\n").find((l) => /^│ short /.test(l))!;
+    expect.soft(row.split("│").map((x) => x.trim()).slice(1, 7)).toEqual(["short", "3", "3", "2", "—", "—"]);
+    expect.soft(text).toContain("  pass@5 —   pass^5 — (over 0 of 1 cases: 1 had fewer than 5 judged trials)");
+
+    const md = renderMarkdown(r);
+    expect.soft(md).toContain("| refund-policy | — (k=5) (over 0 of 1 cases) | — (over 0 of 1 cases) | 100% (");
+
+    const xml = renderJunit(r);
+    expect.soft(xml).toContain("3/3 judged trials passed (2 errored, 0 pending); pass@5 —, pass^5 —");
+
+    const html = renderHtml(r);
+    expect.soft(html).toContain("<div><dt>pass@5</dt><dd>—</dd></div><div><dt>pass^5</dt><dd>—</dd></div>");
+    expect.soft(html).toContain('<span class="figs">pass@5 — · pass^5 — · 2 errored</span>');
+  });
+});
