@@ -13,13 +13,18 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
 }
 
-function imports(file: string): { spec: string; typeOnly: boolean }[] {
-  const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm)].map((m) => ({
+/**
+ * Every module a text names: `import … from`, `export … from`, a bare side-effect `import "x"`
+ * (it runs the module all the same), and `import("x")`. Type-only when it says `import type` or `export type`.
+ */
+function importsIn(text: string): { spec: string; typeOnly: boolean }[] {
+  return [...text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?\bfrom\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm)].map((m) => ({
     spec: m[2] ?? m[3]!,
     typeOnly: Boolean(m[1]),
   }));
 }
+
+const imports = (file: string) => importsIn(readFileSync(file, "utf8"));
 
 const layer = (file: string) => path.relative(SRC, file).split(path.sep)[0]!;
 const all = files(SRC);
@@ -27,6 +32,33 @@ const all = files(SRC);
 describe("architecture", () => {
   it("finds the source files", () => {
     expect(all.length).toBeGreaterThan(20);
+  });
+
+  it("sees every form of import, bare side-effect ones too, and nothing that only looks like one", () => {
+    const text = [
+      'import { a, b } from "./a.js";',
+      "import type { T } from '../b.js';",
+      "import {\n  c,\n  d,\n} from \"../c.js\";",
+      'import "openai";',
+      "import '../runner/run.js';",
+      'export * from "../d.js";',
+      'export { e } from "./e.js";',
+      'export type { F } from "../f.js";',
+      'const g = await import("../g.js");',
+      'export const from = "not an import";',
+      'const h = "import \\"x\\"";',
+    ].join("\n");
+    expect(importsIn(text)).toEqual([
+      { spec: "./a.js", typeOnly: false },
+      { spec: "../b.js", typeOnly: true },
+      { spec: "../c.js", typeOnly: false },
+      { spec: "openai", typeOnly: false },
+      { spec: "../runner/run.js", typeOnly: false },
+      { spec: "../d.js", typeOnly: false },
+      { spec: "./e.js", typeOnly: false },
+      { spec: "../f.js", typeOnly: true },
+      { spec: "../g.js", typeOnly: false },
+    ]);
   });
 
   it("core imports only core, errors, defaults, and types", () => {
