@@ -45,7 +45,10 @@ describe("reliabilityCurve", () => {
   });
 
   it("no case with enough trials: NaN at every k, never 0", () => {
-    for (const a of reliabilityCurve([{ n: 2, passes: 2 }], 3)) {
+    const curve = reliabilityCurve([{ n: 2, passes: 2 }], 3);
+    // Every k is there, or the loop below would check nothing.
+    expect(curve.map((a) => a.k)).toEqual([1, 2, 3]);
+    for (const a of curve) {
       expect(a.passAtK).toBeNaN();
       expect(a.passHatK).toBeNaN();
     }
