@@ -1,4 +1,5 @@
 /** Human review: the reviews file, what is offered for review, the session loop, and judge agreement. */
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -153,8 +154,23 @@ describe("what is offered for review", () => {
     // A and B were judged and not checked; C was checked already.
     expect(sampled.filter((i) => i.kind === "judge-check").map((i) => i.output).sort()).toEqual(["A", "B"]);
     expect(sampled.find((i) => i.kind === "judge-check")!.instructions).toBe("Does the output meet this rubric? Mentions the 30-day window");
-    expect(reviewItems(r, 1).filter((i) => i.kind === "judge-check")).toEqual(reviewItems(r, 1).filter((i) => i.kind === "judge-check"));
     expect(reviewItems(r, 1).filter((i) => i.kind === "judge-check")).toHaveLength(1);
+
+    // The sample, from 20 judged outputs (one twice): the 5 whose key (sha256 of the JSON of suite,
+    // case, grader and output hash, as items.ts documents it) sorts first, worked out here with
+    // node:crypto, not the code's hash helpers. A pick by chance would match 1 time in 1.9 million.
+    const outputs = Array.from({ length: 20 }, (_, i) => `answer ${i + 1}`);
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    const keyOf = (output: string) => sha256(JSON.stringify(["s", "c", rk, sha256(output).slice(0, 16)]));
+    const expected = [...outputs].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1)).slice(0, 5);
+    const judgedRun = (order: string[]) => run(order.map((o) => trial(o, [judgedGrade])));
+    const pick = (order: string[]) => reviewItems(judgedRun(order), 5).map((i) => [i.kind, i.output]);
+    expect(pick([...outputs, outputs[0]!])).toEqual(expected.map((o) => ["judge-check", o]));
+    // The same pick whatever order the trials came in.
+    const rand = mulberry32(7);
+    const shuffled = [...outputs, outputs[0]!].map((o) => [rand(), o] as const).sort(([a], [b]) => a - b).map(([, o]) => o);
+    expect(shuffled).not.toEqual([...outputs, outputs[0]!]);
+    expect(pick(shuffled)).toEqual(expected.map((o) => ["judge-check", o]));
     // Once the sampled output is checked, the next sample picks another, not nothing.
     const [firstPick] = reviewItems(r, 1).filter((i) => i.kind === "judge-check");
     const next = reviewItems(r, 1, (i) => i.outputHash === firstPick!.outputHash && i.kind === "judge-check").filter((i) => i.kind === "judge-check");
