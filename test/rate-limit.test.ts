@@ -2,7 +2,7 @@
  * Rate limits: the adaptive gate on a fake clock, the providers' rate-limit headers by hand,
  * and whole runs against a fake server that answers 429, through the real SDK clients.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { GraderSpec } from "../src/config/schema.js";
 import type { LoadedSuite, RawRun } from "../src/core/types.js";
 import { joinRateLimits } from "../src/core/rate-limits.js";
@@ -122,24 +122,43 @@ describe("AdaptiveLimit", () => {
     expect(gate.current).toBe(1);
   });
 
+  /**
+   * A slot asked for on fake timers (Date and setTimeout alike, the gate's default clock): still
+   * pending 1 ms before `ms`, given at `ms`.
+   */
+  async function expectSlotAfter(gate: AdaptiveLimit, ms: number): Promise<void> {
+    let given = false;
+    const slot = gate.acquire(never).then((release) => ((given = true), release));
+    await vi.advanceTimersByTimeAsync(ms - 1);
+    expect(given, `slot given before ${ms} ms`).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(given, `slot not given at ${ms} ms`).toBe(true);
+    (await slot)();
+  }
+
   it("a used-up window pauses every call until it resets", async () => {
-    const gate = new AdaptiveLimit({ max: 5 });
-    const first = await gate.acquire(never);
-    gate.succeeded(120);
-    first();
-    const started = Date.now();
-    const next = await gate.acquire(never);
-    // Timers never fire early, so this lower bound holds on any machine.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-    next();
+    vi.useFakeTimers();
+    try {
+      const gate = new AdaptiveLimit({ max: 5 });
+      const first = await gate.acquire(never);
+      gate.succeeded(120);
+      first();
+      await expectSlotAfter(gate, 120);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a window reset hours away pauses calls no longer than the cap", async () => {
-    const gate = new AdaptiveLimit({ max: 2, maxPauseMs: 30 });
-    gate.succeeded(3_600_000);
-    // Without the cap this would wait an hour (and the test time out).
-    const slot = await gate.acquire(never);
-    slot();
+    vi.useFakeTimers();
+    try {
+      const gate = new AdaptiveLimit({ max: 2, maxPauseMs: 30_000 });
+      gate.succeeded(3_600_000);
+      // Paused for the cap, not the hour the headers asked for, and not less.
+      await expectSlotAfter(gate, 30_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a caller queued for a slot is released by its signal", async () => {
