@@ -56,6 +56,11 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
     // A batch answer has no call of its own to time.
     expect(suite.cases[0].trials[0].latencyMs).toBeNull();
     const costs = suite.cases.flatMap((c: { trials: { costUsd: number }[] }) => c.trials.map((t) => t.costUsd));
+    // Half the list price, as each provider publishes it per million tokens (written here, not read from the code's table).
+    const list = provider === "openai:gpt-4o-mini" ? { input: 0.15, output: 0.6 } : { input: 1, output: 5 };
+    for (const t of suite.cases.flatMap((c: { trials: unknown[] }) => c.trials) as { costUsd: number; usage: { inputTokens: number; outputTokens: number } }[]) {
+      expect(t.costUsd).toBeCloseTo((0.5 * (t.usage.inputTokens * list.input + t.usage.outputTokens * list.output)) / 1_000_000, 15);
+    }
 
     // The same suite again, without --batch: replayed from the recorded fixtures, no call at all,
     // and priced as recorded, at the batch discount (at list price, a max-cost grader passed
