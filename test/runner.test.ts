@@ -164,27 +164,38 @@ describe("runSuites: scheduling", () => {
   it("a trial waiting out a backoff holds no place: the other trials keep -j calls in flight meanwhile", async () => {
     // Case 0's first call gets a 500 (retried, and unlike a 429 it leaves the limit at -j);
     // every other call takes 40 ms, so the five other cases overlap only if two run at once.
+    // Case 0's retry is answered only once the five others are: while it is in flight, one
+    // place is left for them, so two of them overlapping must have been during its backoff
+    // (1-2 s, against some 120 ms for the five calls, two at a time), however slow the machine.
     const question = (r: (typeof server.requests)[number]) => (r.body.messages as { content: string }[]).at(-1)!.content;
     let failed = false;
+    let othersAnswered = 0;
+    let releaseRetry!: () => void;
+    const othersDone = new Promise<void>((resolve) => (releaseRetry = resolve));
     server.handle(async (req) => {
-      if (question(req) === "question 0" && !failed) {
-        failed = true;
-        return { kind: "status", status: 500 };
+      if (question(req) === "question 0") {
+        if (!failed) {
+          failed = true;
+          return { kind: "status", status: 500 };
+        }
+        await othersDone;
+        return echo(req);
       }
       await new Promise((r) => setTimeout(r, 40));
+      if (++othersAnswered === 5) releaseRetry();
       return echo(req);
     });
-    const run = await runSuites([openaiSuite(6, 1)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 1000, maxDelayMs: 1000 } }));
+    const run = await runSuites([openaiSuite(6, 1)], opts({ concurrency: 2, retry: { retries: 1, baseDelayMs: 2000, maxDelayMs: 2000 } }));
     expect(allTrials(run).every((t) => t.passed === true)).toBe(true);
     expect(server.maxInFlight).toBe(2);
+    const [first, retry] = server.requests.filter((r) => question(r) === "question 0");
+    expect(retry).toBeDefined();
+    // Of the others, those that came after case 0's 500: two of them overlapped, while case 0 slept.
     const others = server.requests.filter((r) => question(r) !== "question 0");
     expect(others).toHaveLength(5);
-    const overlapping = others.some((a) => others.some((b) => a !== b && a.arrivedAt! < b.arrivedAt! && b.arrivedAt! < a.answeredAt!));
+    const meanwhile = others.filter((r) => r.arrivedAt! > first!.answeredAt!);
+    const overlapping = meanwhile.some((a) => meanwhile.some((b) => a !== b && a.arrivedAt! < b.arrivedAt! && b.arrivedAt! < a.answeredAt!));
     expect(overlapping).toBe(true);
-    // …and all of them were answered while case 0 still slept: its backoff is 500-1,000 ms,
-    // against some 120 ms for the five other calls, two at a time.
-    const [, retry] = server.requests.filter((r) => question(r) === "question 0");
-    expect(Math.max(...others.map((r) => r.answeredAt!))).toBeLessThan(retry!.arrivedAt!);
   });
 
   it("never has more in flight than there is work", async () => {
