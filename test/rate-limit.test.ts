@@ -242,10 +242,11 @@ describe("runs against a rate-limited server", () => {
     const other = await startFakeServer();
     try {
       const arrivals: { server: string; at: number }[] = [];
-      // Every answer from the first server says its window is used up for a second.
+      // Every answer from the first server says its window is used up for 5 s: ample time for the
+      // other server's 4 calls, one at a time, on a busy machine.
       server.handle((req) => {
         arrivals.push({ server: "first", at: Date.now() });
-        return { ...echo(req), headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" } };
+        return { ...echo(req), headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "5s" } };
       });
       other.handle((req) => {
         arrivals.push({ server: "other", at: Date.now() });
@@ -263,8 +264,9 @@ describe("runs against a rate-limited server", () => {
       const first = arrivals.filter((a) => a.server === "first").map((a) => a.at - started);
       const others = arrivals.filter((a) => a.server === "other").map((a) => a.at - started);
       expect(others).toHaveLength(4);
-      // The first server's second call waited out its window; the other server's calls did not.
-      expect(first[1]! - first[0]!).toBeGreaterThanOrEqual(800);
+      // The first server's second call waited out its window (timers never fire early: the pause
+      // began after the first answer arrived); the other server's calls did not.
+      expect(first[1]! - first[0]!).toBeGreaterThanOrEqual(4_900);
       expect(Math.max(...others)).toBeLessThan(first[1]!);
     } finally {
       await other.close();
