@@ -171,13 +171,12 @@ describe("eval --batch, interrupted and failing", () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     server.batches.checkFaults = ["hang", "hang"];
     const before = server.requests.length;
-    const started = Date.now();
     // Long enough that no answered call on a loaded machine is taken for a hung one; the polls
     // far enough apart that two hung checks fit in the patience (120 polls: 12 s).
     const r = await runHarness(["eval", "--batch", "--batch-poll", "100", "--timeout", "1500"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
-    // Before, the SDK's own 10-minute limit applied to each check.
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Given up at --timeout, by the message: before, the SDK's own 10-minute limit applied to
+    // each check (and the test would time out).
     expect(r.stderr.match(/checking its status failed \(openai:gpt-4o-mini batch: no answer within 1500 ms\)/g)).toHaveLength(2);
     expect(live(before)).toBe(0);
   });
@@ -200,11 +199,10 @@ describe("eval --batch, interrupted and failing", () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     server.batches.hang = true;
     const before = server.requests.length;
-    const started = Date.now();
     const r = await runHarness(["eval", "--batch", "--timeout", "1000", "-o", "r.json"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
-    // Before, nothing was said for the SDK's 10 minutes (5 min a request, twice).
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Given up at --timeout, by the message: before, nothing was said for the SDK's 10 minutes
+    // (5 min a request, twice), and the test would time out.
     expect(r.stderr).toMatch(/Sending 12 request\(s\) to openai:gpt-4o-mini's batch API…\n(.|\n)*the batch for openai:gpt-4o-mini could not be sent \(openai:gpt-4o-mini batch: no answer within 1000 ms\); its trials run live/);
     // At least: a live call slower than the limit on a busy machine is retried.
     expect(live(before)).toBeGreaterThanOrEqual(12);
