@@ -520,6 +520,21 @@ describe("trials awaiting review, and errored trials, against the baseline", () 
     Object.assign(failing.cases[0]!, { errored: 5 });
     expect(run([failing], baseline({ s: [["a", 5, 0], ...rows(7, 5, 5)] })).verdict.status).toBe("pass");
   });
+
+  it("a case with errored trials and none judged, but some awaiting review, is compared on those, not undecided", () => {
+    // 5/5 before; now 3 errored and 2 awaiting a person, which no other grader failed. The
+    // awaited trials are the case's evidence (as passes for a drop): 5/5 → 2/2 is no drop, and
+    // nothing is hidden that the people's verdicts could not show.
+    const s = suite("s", [["a", 0, 0], ...rows(7, 5, 5)]);
+    Object.assign(s.cases[0]!, { errored: 3, pending: 2 });
+    const { comparison, verdict } = run([s], baseline({ s: [["a", 5, 5], ...rows(7, 5, 5)] }));
+    const a = comparison!.cases.find((c) => c.caseId === "a")!;
+    expect(a).toMatchObject({ status: "same", current: { n: 0, passes: 0 }, pending: 2, errored: 3 });
+    expect(a.pDropIfErroredFailed).toBeUndefined();
+    expect(comparison!.suites[0]).toMatchObject({ cases: 8, pending: 2, current: { n: 37, passes: 37 } });
+    expect(verdict.status).toBe("pass");
+    expect(verdict.regressions).toEqual([]);
+  });
 });
 
 describe("thresholds hold on what is known, no more", () => {
@@ -562,6 +577,16 @@ describe("thresholds hold on what is known, no more", () => {
   });
 });
 
+describe("suites in the baseline that the run did not run", () => {
+  it("are listed with their case counts, but not one with no cases: it had no gate to lose", () => {
+    const base = baseline({ s: rows(2, 5, 5), renamed: rows(3, 5, 5), empty: [] });
+    const { comparison, verdict } = run([suite("s", rows(2, 5, 5))], base);
+    expect(comparison!.missingSuites).toEqual([{ suite: "renamed", cases: 3 }]);
+    expect(verdict.missingSuites).toEqual([{ suite: "renamed", cases: 3 }]);
+    expect(verdict.status).toBe("pass");
+  });
+});
+
 describe("names that are also Object's", () => {
   it("a suite or case named like an Object.prototype member is compared as any other", () => {
     const rowsOf: CaseRow[] = [["toString", 5, 5], ["constructor", 5, 5]];
@@ -587,5 +612,19 @@ describe("a changed judge is flagged", () => {
     expect(cmp.judgePromptsChanged).toEqual(["rubric"]);
     current.judgeModel = "openai:gpt-4o-mini";
     expect(compareToBaseline([current], base, 0.05).suites[0]!.judgeChanged).toBeNull();
+  });
+
+  it("a judge grader type new since the baseline is not 'instructions changed': there were none to change", () => {
+    const current = suite("s", rows(2, 5, 5));
+    current.judgePrompts = { rubric: "same-hash", factuality: "fact-hash" };
+    const base = baseline({ s: rows(2, 5, 5) });
+    base.suites.s!.judgePrompts = { rubric: "same-hash" };
+    expect(compareToBaseline([current], base, 0.05).suites[0]!.judgePromptsChanged).toEqual([]);
+    // The type the baseline had is still checked beside it.
+    current.judgePrompts = { rubric: "new-hash", factuality: "fact-hash" };
+    expect(compareToBaseline([current], base, 0.05).suites[0]!.judgePromptsChanged).toEqual(["rubric"]);
+    // A baseline from before judges were hashed has nothing to compare.
+    delete base.suites.s!.judgePrompts;
+    expect(compareToBaseline([current], base, 0.05).suites[0]!.judgePromptsChanged).toEqual([]);
   });
 });
