@@ -29,6 +29,8 @@ export const UNREACHABLE_PATIENCE_MS = 60_000;
  * trial has used up its retries on them, while trials keep retrying; after that, each tries once.
  */
 export const RATE_LIMITED_PATIENCE_MS = 60_000;
+/** The shortest wait on a provider's rate limit that a run says it is waiting on: shorter ones are ridden out before anyone could read of them. */
+export const RATE_LIMIT_WAIT_NOTICE_MS = 5_000;
 /** Above this share of errored trials a run cannot be judged (exit 3). */
 export const DEFAULT_MAX_ERROR_SHARE = 0.1;
 export const DEFAULT_BASELINE_PATH = "evals/baseline.json";

@@ -1,7 +1,7 @@
 /** The library API: everything the CLI does, callable from code. */
 export { loadSuites, type LoadOptions, DEFAULT_TRIALS } from "./config/load.js";
 export { SuiteFileSchema, GraderSpecSchema, type SuiteFile, type GraderSpec } from "./config/schema.js";
-export { runSuites, RunStopped, type RunOptions } from "./runner/run.js";
+export { runSuites, RunStopped, type RunOptions, type RateLimitWait } from "./runner/run.js";
 export { buildRunResult, type BuildOptions } from "./core/result.js";
 export { compareToBaseline, DEFAULT_ALPHA } from "./core/compare.js";
 export { decideGate, tooManyErrors } from "./core/gate.js";

@@ -13,9 +13,10 @@ import { createProvider } from "../src/providers/registry.js";
 import { renderTerminal } from "../src/reporters/terminal.js";
 import { AdaptiveLimit } from "../src/runner/adaptive-limit.js";
 import { callWithRetries, type CallContext } from "../src/runner/call.js";
+import { RateLimitWaits } from "../src/runner/rate-limit-waits.js";
 import { Reachability } from "../src/runner/reachability.js";
-import { runSuites, RunStopped } from "../src/runner/run.js";
-import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
+import { runSuites, RunStopped, type RateLimitWait } from "../src/runner/run.js";
+import { echo, startFakeServer, type Action, type FakeServer } from "./fake-server.js";
 import { mulberry32 } from "./helpers/prng.js";
 import { DUMMY_ANTHROPIC_KEY, DUMMY_OPENAI_KEY, makeCase, makeSuite, tempProject, type TempProject } from "./helpers/project.js";
 
@@ -175,6 +176,23 @@ describe("AdaptiveLimit", () => {
   });
 });
 
+describe("RateLimitWaits", () => {
+  it("tells once of waits that overlap, again of one after the last has ended, and never of one too short", () => {
+    let clock = 0;
+    const told: number[] = [];
+    const waits = new RateLimitWaits({ provider: "p", role: "target", max: 8 }, () => 5, 5_000, (w) => told.push(w.waitMs), () => clock);
+    waits.held(4_999, "429"); // shorter than worth saying
+    waits.held(60_000, "429"); // until 60 s
+    clock = 500;
+    waits.held(60_000, "429"); // the same burst: until 60.5 s
+    clock = 60_400;
+    waits.held(10_000, "window"); // still within the first: until 70.4 s
+    clock = 70_400;
+    waits.held(5_000, "429"); // the waits have ended: a new one
+    expect(told).toEqual([60_000, 5_000]);
+  });
+});
+
 describe("runs against a rate-limited server", () => {
   let server: FakeServer;
   let project: TempProject;
@@ -288,6 +306,39 @@ describe("runs against a rate-limited server", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("tells onRateLimitWait of each wait long enough, a target's or a judge's, with the limit on calls in flight then", async () => {
+    let targetCalls = 0;
+    let judgeCalls = 0;
+    server.handle((req): Action => {
+      if (req.api === "openai") {
+        // A 429 asking for 30 ms, then an answer that uses up the window for 50 ms.
+        if (targetCalls++ === 0) return { kind: "status", status: 429, headers: { "retry-after-ms": "30" } };
+        return { kind: "answer", text: "an answer", headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "50ms" } };
+      }
+      // The judge: a 429 asking for 40 ms, then a verdict; then a 429 asking for 5 ms, too short to say.
+      judgeCalls++;
+      if (judgeCalls === 1) return { kind: "status", status: 429, headers: { "retry-after-ms": "40" } };
+      if (judgeCalls === 2) return { kind: "status", status: 429, headers: { "retry-after-ms": "5" } };
+      return { kind: "structured", value: { reasoning: "fine", verdict: "pass", score: 1 } };
+    });
+    const waits: RateLimitWait[] = [];
+    const judged = makeSuite({
+      providerId: "openai:gpt-4o-mini",
+      config: { baseURL: server.openaiBaseURL },
+      judge: { id: "anthropic:claude-haiku-4-5", config: { baseURL: server.anthropicBaseURL } },
+      dir: project.dir,
+      cases: [makeCase("a", { prompt: "q", graders: [{ type: "rubric", value: "Answers." }] })],
+    });
+    const run = await runSuites([judged], { cwd: project.dir, env: ENV, concurrency: 2, fixturesDir: "none", rateLimitWaitMs: 10, onRateLimitWait: (w) => waits.push(w) });
+    expect(run.suites[0]!.cases[0]!.trials[0]!.passed).toBe(true);
+    expect(waits).toEqual([
+      // Cut from 2 to 1 by the 429; back at 2 after the answer, whose window then held every call.
+      { provider: "openai:gpt-4o-mini", role: "target", waitMs: 30, cause: "429", concurrency: 1, max: 2 },
+      { provider: "openai:gpt-4o-mini", role: "target", waitMs: 50, cause: "window", concurrency: 2, max: 2 },
+      { provider: "anthropic:claude-haiku-4-5", role: "judge", waitMs: 40, cause: "429", concurrency: 1, max: 2 },
+    ]);
   });
 
   it("a 429 with Anthropic's headers and no Retry-After waits for the window's reset", async () => {

@@ -3,6 +3,7 @@ import type { TrialError } from "../core/types.js";
 import { HarnessError } from "../errors.js";
 import { ProviderError, RETRYABLE, type Provider, type ProviderRequest, type ProviderResponse } from "../providers/types.js";
 import type { AdaptiveLimit } from "./adaptive-limit.js";
+import type { RateLimitWaits } from "./rate-limit-waits.js";
 import type { Reachability } from "./reachability.js";
 import { backoffDelay, sleep, type RetryPolicy } from "./retry.js";
 import { startTimeLimit } from "./time-limit.js";
@@ -15,6 +16,8 @@ export interface CallContext {
   reach?: Reachability;
   /** Whether calls get past the provider's rate limit, shared by its calls: past hope, a 429 is not retried. */
   pastLimit?: Reachability;
+  /** Told when the provider's rate limit holds its calls back (a Retry-After, a used-up window), to say so. */
+  waits?: RateLimitWaits;
   timeoutMs: number;
   /** The run's signal: aborting it ends the call as "cancelled". */
   signal: AbortSignal;
@@ -40,6 +43,8 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
     try {
       const response = await provider.call(request, { signal: call.signal, trial, timeoutMs: ctx.timeoutMs });
       ctx.gate?.succeeded(response.exhaustedForMs);
+      // The gate pauses every call until the window resets, but no longer than the longest retry wait.
+      if (response.exhaustedForMs) ctx.waits?.held(Math.min(response.exhaustedForMs, ctx.policy.maxDelayMs), "window");
       // A replay from fixtures says nothing of whether the provider can be reached.
       if (!response.cached) {
         ctx.reach?.gotThrough();
@@ -64,8 +69,10 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
       }
       // The wait holds no slot: other trials keep the provider busy meanwhile.
       release?.();
+      const delay = backoffDelay(ctx.policy, retries, err.retryAfterMs);
+      if (limited) ctx.waits?.held(delay, "429");
       try {
-        await sleep(backoffDelay(ctx.policy, retries, err.retryAfterMs), ctx.signal);
+        await sleep(delay, ctx.signal);
       } catch {
         return { ok: false, error: CANCELLED, retries };
       }

@@ -20,10 +20,11 @@ import { FixtureFolders } from "../providers/fixture-folders.js";
 import type { FixtureMode } from "../providers/fixtures.js";
 import { createProvider } from "../providers/registry.js";
 import { ProviderError, type Provider, type ProviderResponse } from "../providers/types.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS, RATE_LIMITED_PATIENCE_MS } from "../defaults.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_FIXTURES_DIR, DEFAULT_TIMEOUT_MS, RATE_LIMIT_WAIT_NOTICE_MS, RATE_LIMITED_PATIENCE_MS } from "../defaults.js";
 import { callWithRetries, CANCELLED, type CallContext, type CallOutcome } from "./call.js";
 import { AdaptiveLimit } from "./adaptive-limit.js";
 import { Reachability } from "./reachability.js";
+import { RateLimitWaits, type RateLimitWait } from "./rate-limit-waits.js";
 import { onAbort } from "./on-abort.js";
 import { BatchNotFollowed, forgetBatches, prefetchBatches, type BatchOptions } from "./batch.js";
 import { answerOf, trialKey, type PriorTrials, type TrialSink } from "./journal.js";
@@ -70,7 +71,13 @@ export interface RunOptions {
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
   /** Gets each text an SDK warns (a deprecated model) once in the run, where the SDK prints it at every call. Default: the SDK prints. */
   onWarning?: (text: string) => void;
+  /** Called when a provider's rate limit starts holding its calls back for rateLimitWaitMs or more: once per wait, waits that overlap being one. */
+  onRateLimitWait?: (wait: RateLimitWait) => void;
+  /** The shortest wait onRateLimitWait is told of, in ms (default 5 000): shorter ones pass before anyone could read of them. */
+  rateLimitWaitMs?: number;
 }
+
+export type { RateLimitWait };
 
 
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS };
@@ -84,7 +91,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability; pastLimit: Reachability }>();
+  const gates = new Map<string, { role: "target" | "judge"; provider: string; gate: AdaptiveLimit; reach: Reachability; pastLimit: Reachability; waits?: RateLimitWaits }>();
+  const { onRateLimitWait } = options;
   // Each provider's limit on calls in flight, and whether its calls get through (connect, and get
   // past its rate limit), shared by all its calls in a role at one server. By server, not id
   // alone: one model served at two baseURLs (a model compared on two deployments) has two rate
@@ -92,8 +100,12 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
   const stateOf = (role: "target" | "judge", ref: ProviderRef) => {
     const key = JSON.stringify([role, ref.id, ref.config.baseURL ?? null]);
     let entry = gates.get(key);
-    if (!entry) gates.set(key, (entry = { role, provider: ref.id, gate: new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs }), reach: new Reachability(), pastLimit: new Reachability(RATE_LIMITED_PATIENCE_MS) }));
-    return { gate: entry.gate, reach: entry.reach, pastLimit: entry.pastLimit };
+    if (!entry) {
+      const gate = new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs });
+      const waits = onRateLimitWait && new RateLimitWaits({ provider: ref.id, role, max: concurrency }, () => gate.current, options.rateLimitWaitMs ?? RATE_LIMIT_WAIT_NOTICE_MS, onRateLimitWait);
+      gates.set(key, (entry = { role, provider: ref.id, gate, reach: new Reachability(), pastLimit: new Reachability(RATE_LIMITED_PATIENCE_MS), ...(waits ? { waits } : {}) }));
+    }
+    return { gate: entry.gate, reach: entry.reach, pastLimit: entry.pastLimit, ...(entry.waits ? { waits: entry.waits } : {}) };
   };
   // Judge calls are made from inside a trial, which holds one of the workers: judges get a
   // limiter of their own rather than sharing anything a trial holds (p-limit documents that
@@ -566,7 +578,7 @@ interface TrialContext extends CallContext {
   reviews: ReviewLookup | undefined;
   providerFor: (ref: ProviderRef) => Promise<Provider>;
   /** Each provider's calls in flight, for targets and judges apart (as their limits are). */
-  stateOf: (role: "target" | "judge", provider: ProviderRef) => { gate: AdaptiveLimit; reach: Reachability; pastLimit: Reachability };
+  stateOf: (role: "target" | "judge", provider: ProviderRef) => { gate: AdaptiveLimit; reach: Reachability; pastLimit: Reachability; waits?: RateLimitWaits };
   judgeLimit: LimitFunction;
   /** Judge answers of this run, by judge, request and vote. */
   judgeMemo: Map<string, Promise<CallOutcome>>;
