@@ -129,11 +129,36 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
     expect(batched(before)).toBe(12);
     expect(live(before)).toBe(0);
     expect(r.stderr.match(/checking its status failed \(.*HTTP 503 .*\); trying again in/g)).toHaveLength(6);
-    // Only what the provider said: not "0 of 12 done" at each failed check, as before.
-    expect(r.stderr.match(/\d+ of \d+ done/g)).toEqual(["0 of 12 done", "12 of 12 done"]);
+    // Not a line at each check, failed or answered ("0 of 12 done" at each failed one, once): a run
+    // this short shows no progress in a log.
+    expect(r.stderr).not.toMatch(/\d+ of \d+ done/);
     expect(r.stderr).not.toMatch(/run live/);
     expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
     expect(await readdir(path.join(dir, ".harness/batches"))).toEqual([]);
+  });
+});
+
+describe("eval --batch, while it waits", () => {
+  it("not on a terminal: says the batch is still running at the pace of the progress lines, not at each poll", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    // In progress until the test has seen the line; then it ends at the next check.
+    server.batches.pollsBeforeEnd = 1_000_000;
+    let seen = false;
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "20"], {
+      cwd: dir,
+      env: { ...env, HARNESS_TEST_PROGRESS_SCALE: "0.01" },
+      onStderr: (soFar) => {
+        if (!seen && /^harness: batch \S+ of openai:gpt-4o-mini still running \(0 of 12 done\); \d+ s elapsed$/m.test(soFar)) {
+          seen = true;
+          server.batches.pollsBeforeEnd = 0;
+        }
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(seen).toBe(true);
+    // No line at each poll, as before ("Batch …: 0 of 12 done." at every one: 1,400 in a day-long batch).
+    expect(r.stderr).not.toMatch(/^Batch \S+: \d+ of \d+ done/m);
+    expect(r.stderr).toMatch(/^Batch \S+: 12 of 12 answered\.$/m);
   });
 });
 

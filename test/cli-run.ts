@@ -18,7 +18,7 @@ export interface CliResult {
 }
 
 /** Keys of the machine's environment that must not leak into a test run. */
-const SCRUB = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_LOG", "ANTHROPIC_LOG", "FORCE_COLOR", "NO_COLOR"];
+const SCRUB = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_LOG", "ANTHROPIC_LOG", "FORCE_COLOR", "NO_COLOR", "HARNESS_TEST_PROGRESS_SCALE"];
 
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -26,14 +26,19 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-/** `input`, when given, is piped to the CLI's stdin, which is then closed (as `printf … | harness` does). */
-export function runHarness(args: string[], options: { cwd: string; env?: Record<string, string>; onSpawn?: (pid: number) => void; bin?: string; input?: string }): Promise<CliResult> {
+/**
+ * `input`, when given, is piped to the CLI's stdin, which is then closed (as `printf … | harness` does).
+ * `onStderr` is told all the run has written to stderr so far, each time it writes more.
+ */
+export function runHarness(args: string[], options: { cwd: string; env?: Record<string, string>; onSpawn?: (pid: number) => void; bin?: string; input?: string; onStderr?: (soFar: string) => void }): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
       resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
     });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    let soFar = "";
+    if (options.onStderr) child.stderr?.on("data", (d: Buffer) => options.onStderr!((soFar += d)));
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }

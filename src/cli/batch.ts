@@ -5,33 +5,31 @@ import { UsageError } from "../errors.js";
 import type { BatchEvent, BatchOptions } from "../runner/batch.js";
 import type { EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
+import { seconds } from "./durations.js";
 
-export function batchOptions(flags: Pick<EvalFlags, "batchPoll" | "quiet">, io: CliIo): BatchOptions {
+/** `onEvent`: where the batch's events go (the run's progress, which says them); -q says none. */
+export function batchOptions(flags: Pick<EvalFlags, "batchPoll" | "quiet">, io: CliIo, onEvent: (e: BatchEvent) => void): BatchOptions {
   const pollMs = Number(flags.batchPoll ?? DEFAULT_BATCH_POLL_MS);
   if (!Number.isInteger(pollMs) || pollMs < 1 || pollMs > MAX_TIMEOUT_MS) throw new UsageError(`--batch-poll expects a whole number of ms ≥ 1 and ≤ ${MAX_TIMEOUT_MS.toLocaleString("en-US")}, got "${flags.batchPoll}"`);
-  return { stateDir: path.resolve(io.cwd, DEFAULT_BATCH_STATE_DIR), pollMs, ...(flags.quiet ? {} : { onEvent: (e) => io.stderr.write(describe(e)) }) };
+  return { stateDir: path.resolve(io.cwd, DEFAULT_BATCH_STATE_DIR), pollMs, ...(flags.quiet ? {} : { onEvent }) };
 }
 
-function describe(e: BatchEvent): string {
+/** A batch event as a line of its own (without its line break). */
+export function describeBatchEvent(e: BatchEvent): string {
   switch (e.kind) {
     case "submitted":
-      return `Batch ${e.batchId}: sent ${e.requests} request(s) to ${e.provider}; waiting for it to end (Ctrl-C is safe: run the same command again to pick it up).\n`;
+      return `Batch ${e.batchId}: sent ${e.requests} request(s) to ${e.provider}; waiting for it to end (Ctrl-C is safe: run the same command again to pick it up).`;
     case "resumed":
-      return `Batch ${e.batchId}: picking up ${e.requests} request(s) sent to ${e.provider} by an earlier run.\n`;
+      return `Batch ${e.batchId}: picking up ${e.requests} request(s) sent to ${e.provider} by an earlier run.`;
     case "sending":
-      return `Sending ${e.requests} request(s) to ${e.provider}'s batch API…\n`;
+      return `Sending ${e.requests} request(s) to ${e.provider}'s batch API…`;
     case "progress":
-      return `Batch ${e.batchId}: ${e.done} of ${e.total} done.\n`;
+      return `Batch ${e.batchId}: ${e.done} of ${e.total} done.`;
     case "retrying":
-      return `Batch ${e.batchId}: ${e.step} failed (${e.message}); trying again in ${seconds(e.retryInMs)}.\n`;
+      return `Batch ${e.batchId}: ${e.step} failed (${e.message}); trying again in ${seconds(e.retryInMs)}.`;
     case "collected":
-      return `Batch ${e.batchId}: ${e.answers} of ${e.requests} answered${e.answers < e.requests ? "; the rest run live" : ""}.\n`;
+      return `Batch ${e.batchId}: ${e.answers} of ${e.requests} answered${e.answers < e.requests ? "; the rest run live" : ""}.`;
     case "failed":
-      return `harness: warning: the batch for ${e.provider} could not be sent (${e.message}); its trials run live.\n`;
+      return `harness: warning: the batch for ${e.provider} could not be sent (${e.message}); its trials run live.`;
   }
-}
-
-function seconds(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 }

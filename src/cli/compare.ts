@@ -18,6 +18,7 @@ import { checkFixturesFolder, runOptions, settingsFromFlags } from "./eval-setti
 import { harnessVersion, type CompareFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { htmlReportFile, openInBrowser, withHtmlReporter } from "./open.js";
+import { RunProgress } from "./progress.js";
 import { checkOutputsApart, reporterOutputs, suiteInputs } from "./outputs.js";
 import { checkReporterTargets, parseReporters, writeReports } from "./reporting.js";
 
@@ -84,25 +85,28 @@ export async function compareCommand(paths: string[], flags: CompareFlags, io: C
 
   io.sizeRun?.(trialCount(loaded.flatMap((side) => side.suites)));
   const started = Date.now();
-  const progress = !flags.quiet && io.stderr.isTTY === true;
+  // One progress for every model: its pace runs from the start of the comparison.
+  const progress = new RunProgress(io, flags.quiet === true);
   const sides: ComparisonSide[] = [];
   // A side stopped by an error no call could get past (no key for it) is not judged, and
   // neither is the comparison: the sides after it are not run (each trial cancelled, no call
   // paid for), and the report still says why, as eval's does.
   let stopped: RunStopped | undefined;
-  for (const { label, suites } of loaded) {
-    const ran = await runToEnd(suites, {
-      ...runOptions(s, io, reviews),
-      maxErrorShare: s.maxErrorShare,
-      ...(stopped ? { signal: AbortSignal.abort() } : {}),
-      ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${label}: ${done}/${total} trials`) } : {}),
-    });
-    const { raw, stopped: stoppedHere } = ran;
-    // Too many errors are the provider's: the error says which side's (the report's reason already does).
-    stopped ??= stoppedHere?.code === "run.too-many-errors" ? new RunStopped(new RunError(stoppedHere.code, `${label}: ${stoppedHere.message}`, { hint: stoppedHere.hint }), raw) : stoppedHere;
-    if (progress) io.stderr.write("\r\x1b[K");
-    const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io), ...(stoppedHere ? { stopped: stoppedHere.message } : {}) });
-    sides.push(sideFromRun(run, label));
+  try {
+    for (const { label, suites } of loaded) {
+      progress.section(label, trialCount(suites));
+      const { raw, stopped: stoppedHere } = await runToEnd(suites, {
+        ...runOptions(s, io, reviews, progress),
+        maxErrorShare: s.maxErrorShare,
+        ...(stopped ? { signal: AbortSignal.abort() } : {}),
+      });
+      // Too many errors are the provider's: the error says which side's (the report's reason already does).
+      stopped ??= stoppedHere?.code === "run.too-many-errors" ? new RunStopped(new RunError(stoppedHere.code, `${label}: ${stoppedHere.message}`, { hint: stoppedHere.hint }), raw) : stoppedHere;
+      const run = buildRunResult(raw, { alpha: s.alpha, maxErrorShare: s.maxErrorShare, harnessVersion: harnessVersion(), interrupted: interruption(io), ...(stoppedHere ? { stopped: stoppedHere.message } : {}) });
+      sides.push(sideFromRun(run, label));
+    }
+  } finally {
+    progress.stop();
   }
   if (baseline) {
     const label = `baseline (${path.relative(cwd, baselineFile)}${baseline.git.commit ? ` @ ${baseline.git.commit.slice(0, 7)}` : ""})`;

@@ -13,6 +13,7 @@ import { DEFAULT_REVIEWS_PATH, type ReviewStore } from "../reviews/store.js";
 import type { RunOptions } from "../runner/run.js";
 import type { EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
+import type { RunProgress } from "./progress.js";
 
 function positiveInt(name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
@@ -157,8 +158,8 @@ export function chooseCases(suites: readonly LoadedSuite[], patterns: readonly s
   });
 }
 
-/** How suites run, from the settings: shared by every command that runs them. */
-export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): RunOptions {
+/** How suites run, from the settings: shared by every command that runs them. `progress` shows the run as it goes. */
+export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore, progress: RunProgress): RunOptions {
   return {
     cwd: io.cwd,
     concurrency: s.concurrency,
@@ -172,7 +173,7 @@ export function runOptions(s: EvalSettings, io: CliIo, reviews: ReviewStore): Ru
       return r && { verdict: r.verdict, reviewer: r.reviewer, ...(r.note ? { note: r.note } : {}) };
     },
     ...(io.signal ? { signal: io.signal } : {}),
-    // On a line of its own: the progress line, if any, is cleared first and drawn again at the next trial.
-    onWarning: (text) => io.stderr.write(`${io.stderr.isTTY ? "\r\x1b[K" : ""}harness: warning: ${text}\n`),
+    // Warnings on lines of their own: the progress line, if any, is cleared first and drawn again.
+    ...progress.hooks(),
   };
 }

@@ -15,6 +15,7 @@ import { runToEnd, trialCount, whatToFix, type RunStopped } from "../runner/run.
 import { harnessVersion, type EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { batchOptions } from "./batch.js";
+import { RunProgress } from "./progress.js";
 import { checkOutputsApart, reporterOutputs, suiteInputs } from "./outputs.js";
 import { closeRunJournal, defaultJournalPath, endRunJournal, openRunJournal } from "./run-journal.js";
 import { historyFile, openHistory, recordHistory } from "./history.js";
@@ -91,23 +92,23 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
     ...(s.judge ? { judge: s.judge } : {}),
   };
   const journal = await openRunJournal(io, { file: flags.journal, resume: flags.resume === true, shard, scope });
-  const progress = !flags.quiet && io.stderr.isTTY === true;
+  const progress = new RunProgress(io, flags.quiet === true);
+  progress.section(undefined, trialCount(suites));
   let raw;
   // A run stopped by an error no call could get past still writes its report, not judged.
   let stopped: RunStopped | undefined;
   try {
     ({ raw, stopped } = await runToEnd(suites, {
-      ...runOptions(s, io, reviews),
+      ...runOptions(s, io, reviews, progress),
       // A shard's errors are a share of all the shards' trials: past it, harness merge could not judge them.
       maxErrorShare: s.maxErrorShare,
       ...(shard ? { errorShareOf: trialCount(all) } : {}),
       ...(journal.prior ? { prior: journal.prior } : {}),
       ...(journal.writer ? { sink: journal.writer } : {}),
-      ...(flags.batch ? { batch: batchOptions(flags, io) } : {}),
-      ...(progress ? { onTrial: ({ done, total }: { done: number; total: number }) => io.stderr.write(`\r${done}/${total} trials`) } : {}),
+      ...(flags.batch ? { batch: batchOptions(flags, io, (e) => progress.batch(e)) } : {}),
     }));
   } finally {
-    if (progress) io.stderr.write("\r\x1b[K");
+    progress.stop();
     if (!raw) await closeRunJournal(journal, true);
   }
   endRunJournal(journal, io, {

@@ -104,7 +104,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--at <list>", "also report pass@k and pass^k at these k, e.g. 1,3")
     .option("--case <pattern>", `run only these cases: ${CASE_PATTERNS}`, collect, [])
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
-    .option("-q, --quiet", "no progress line")
+    .option("-q, --quiet", "no progress, nor waits on rate limits (warnings still print)")
     .option("--resume", "continue an interrupted run: keep the trials its journal holds, run the rest")
     .option("--journal <file>", "where each trial is written as it ends (default: .harness/journal.jsonl)")
     .addOption(new Option("--batch", "send unrecorded requests through the providers' batch APIs (half price, up to 24 h); rerun the same command to pick up an interrupted batch").conflicts("offline"))
@@ -198,7 +198,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   )
     .option("--against-baseline", "compare one run (its -p, or the suites' providers) with the stored baseline instead")
     .option("--baseline <file>", "baseline for --against-baseline (default: evals/baseline.json)")
-    .option("-q, --quiet", "no progress line")
+    .option("-q, --quiet", "no progress, nor waits on rate limits (warnings still print)")
     .option("--open", OPEN_HELP)
     .action(async (paths: string[] | undefined, flags: CompareFlags) => {
       const { compareCommand } = await import("./compare.js");

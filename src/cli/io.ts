@@ -1,7 +1,8 @@
 /** Where the CLI writes, and what it reads of its environment: injectable so tests can run it in-process. */
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** `columns`: a terminal's width, which the progress line keeps within. */
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   /** Where interactive commands (review) read answers. Default: process.stdin. */
   stdin?: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;

@@ -14,6 +14,7 @@ import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
 import { checkWritable } from "../io/atomic-write.js";
 import { runSuites } from "../runner/run.js";
 import { chooseCases, parseCasePatterns, runOptions, settingsFromFlags } from "./eval-settings.js";
+import { RunProgress } from "./progress.js";
 import type { ReviewFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 
@@ -71,7 +72,8 @@ export async function reviewCommand(paths: string[], flags: ReviewFlags, io: Cli
     run = patterns ? keepCases(saved.run, suites) : saved.run;
   } else {
     io.stderr.write("Running the suites to collect their outputs…\n");
-    run = await runSuites(suites, runOptions(s, io, store));
+    // As before, no progress while it runs: warnings alone.
+    run = await runSuites(suites, runOptions(s, io, store, new RunProgress(io, true)));
   }
   const verdictOf = (i: ReviewItem) => store.get(i.suite, i.caseId, i.reviewKey, i.outputHash, i.promptHash);
   // A saved run's pending marks predate verdicts given since: offer only what is still open.
