@@ -139,6 +139,21 @@ describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("ev
 });
 
 describe("eval --batch, while it waits", () => {
+  it("a status check answered 429 waits its Retry-After before the next, not the poll's shorter wait", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    server.batches.checkFaults = [{ status: 429, retryAfter: "1" }];
+    const checksBefore = server.batches.checkTimes.length;
+    const before = server.requests.length;
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "10"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // Before, the next check came 10 ms later, into the same limit.
+    expect(r.stderr).toMatch(/checking its status failed \(.*HTTP 429 .*\); trying again in 1\.0 s\./);
+    const [limited, next] = server.batches.checkTimes.slice(checksBefore);
+    // A lower bound only (timers never fire early): no machine's load can break it.
+    expect(next! - limited!).toBeGreaterThanOrEqual(990);
+    expect(live(before)).toBe(0);
+  });
+
   it("not on a terminal: says the batch is still running at the pace of the progress lines, not at each poll", async () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     // In progress until the test has seen the line; then it ends at the next check.

@@ -11,8 +11,8 @@ export interface BatchAnswer {
   body: Record<string, unknown>;
 }
 
-/** What a request meets instead of its answer: an HTTP error status, or "hang" (never answered). */
-export type BatchFault = number | "hang";
+/** What a request meets instead of its answer: an HTTP error status (with a Retry-After header, when given), or "hang" (never answered). */
+export type BatchFault = number | { status: number; retryAfter: string } | "hang";
 
 export interface FakeBatches {
   /** Status checks a batch answers "in progress" before it ends (default 1). */
@@ -26,6 +26,8 @@ export interface FakeBatches {
   checkFaults: BatchFault[];
   /** The same for fetching an ended batch's answers (OpenAI's output file, Anthropic's results). */
   resultFaults: BatchFault[];
+  /** performance.now() at each status check, answered or not. */
+  checkTimes: number[];
   /** Batches created, by id, with the custom ids they carried. */
   created: { id: string; api: "openai" | "anthropic"; customIds: string[] }[];
   /** Handles a batch route; false when the path is not one. */
@@ -52,7 +54,10 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
     const fault = faults.shift();
     if (fault === undefined) return false;
     // Both SDKs read error.message; "hang" leaves the request unanswered (close() ends it).
-    if (fault !== "hang") json(res, fault, { type: "error", error: { type: "api_error", message: `scripted ${fault}` } });
+    if (fault === "hang") return true;
+    const status = typeof fault === "number" ? fault : fault.status;
+    const headers = { "content-type": "application/json", ...(typeof fault === "number" ? {} : { "retry-after": fault.retryAfter }) };
+    res.writeHead(status, headers).end(JSON.stringify({ type: "error", error: { type: status === 429 ? "rate_limit_error" : "api_error", message: `scripted ${status}` } }));
     return true;
   };
 
@@ -66,6 +71,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
     hang: false,
     checkFaults: [],
     resultFaults: [],
+    checkTimes: [],
     created: [],
     async route(req, res, raw) {
       const url = req.url ?? "";
@@ -91,6 +97,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/batches\/([^/]+)$/.exec(url))) {
+        self.checkTimes.push(performance.now());
         if (faulted(self.checkFaults, res)) return true;
         const b = batches.get(m[1]!);
         if (!b) return notFound(res, "batch"), true;
@@ -116,6 +123,7 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/messages\/batches\/([^/]+)$/.exec(url))) {
+        self.checkTimes.push(performance.now());
         if (faulted(self.checkFaults, res)) return true;
         const b = batches.get(m[1]!);
         if (!b) return notFound(res, "batch"), true;

@@ -195,8 +195,11 @@ function following(providerId: string, options: BatchOptions, signal: AbortSigna
             cause: err,
           });
         }
-        options.onEvent?.({ kind: "retrying", provider: providerId, batchId, step, message, retryInMs: wait });
-        await sleep(wait, signal);
+        // A 429's Retry-After is a floor: asked sooner, the provider answers 429 again (and patience runs out on waits it set).
+        const asked = err.retryAfterMs ?? 0;
+        const pause = Math.max(wait, Math.min(asked, patienceMs));
+        options.onEvent?.({ kind: "retrying", provider: providerId, batchId, step, message, retryInMs: pause });
+        await sleep(pause, signal);
         wait = Math.min(options.maxPollMs ?? DEFAULT_BATCH_MAX_POLL_MS, wait * 1.5);
       }
     }
