@@ -135,6 +135,40 @@ describe("the action under @github/local-action", () => {
   }, 180_000);
 });
 
+describe("the action's log", () => {
+  it("shows the run's progress while it runs, not only once it is over", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "harness-action-log-"));
+    await mkdir(path.join(dir, "evals"));
+    await writeFile(path.join(dir, "evals/app.yaml"), "name: app\nprovider: exec:node app.mjs\nprompt: hi\ntrials: 2\ngraders:\n  - type: contains\n    value: ok\ncases:\n  - id: one\n");
+    // The app answers once the test has seen a progress line in the log: a log held to the end never shows one, and the step never ends.
+    await writeFile(path.join(dir, "app.mjs"), 'import { existsSync } from "node:fs";\nfor await (const _ of process.stdin);\nconst poll = () => (existsSync("go") ? process.stdout.write("ok") : setTimeout(poll, 20));\npoll();\n');
+    await writeFile(path.join(dir, "summary.md"), "");
+    const env = { GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"), INPUT_OFFLINE: "false", "INPUT_UPDATE-BASELINE": "false", "INPUT_FAIL-ON": "regression", INPUT_PENDING: "warn", INPUT_COMMENT: "false", HARNESS_TEST_PROGRESS_SCALE: "0.01" };
+    const envFile = path.join(dir, ".action.env");
+    await writeFile(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join("\n"));
+    let out = "";
+    let released = false;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = execFile(process.execPath, [path.join(ROOT, "node_modules/@github/local-action/bin/local-action.js"), "run", ROOT, "src/action/main.ts", envFile], { cwd: ROOT, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 }, (err) =>
+        resolve(err ? ((err as { code?: number }).code ?? 1) : 0),
+      );
+      child.stdout!.on("data", (d) => {
+        out += d;
+        // local-action shows each core.info as "::info::…".
+        if (!released && /^(::info::)?harness: 0\/2 trials done, 0 errored, \d+ s elapsed$/m.test(out)) {
+          released = true;
+          void writeFile(path.join(dir, "go"), "");
+        }
+      });
+    });
+    expect(released, out).toBe(true);
+    expect(code, out).toBe(0);
+    expect(out).toContain("::set-output name=status::pass");
+    // In the order it was said: the progress before the report's table.
+    expect(out.search(/^(::info::)?harness: 0\/2 trials done/m)).toBeLessThan(out.indexOf("pass@2"));
+  }, 120_000);
+});
+
 describe("the pull-request comment", () => {
   it("is created once, then updated in place on the next push, found by its hidden marker", async () => {
     // A fake GitHub REST API on 127.0.0.1: one PR, its comments in memory.

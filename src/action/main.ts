@@ -42,7 +42,8 @@ function booleanInput(name: string): boolean {
 
 /** Inputs → `harness eval` arguments and the action's own settings. */
 export function readInputs(reportPath: string): Inputs {
-  const args = ["eval", ...core.getMultilineInput("suites"), "-o", reportPath, "--no-color", "-q"];
+  // Not -q: the log shows the run's progress (a plain line now and then) and its waits on rate limits.
+  const args = ["eval", ...core.getMultilineInput("suites"), "-o", reportPath, "--no-color"];
   const flag = (name: string, input: string) => {
     const v = core.getInput(input);
     if (v) args.push(name, v);
@@ -145,22 +146,26 @@ async function gate(): Promise<void> {
     if (comment) await postComment(token, identity, markdown);
   };
   const started = Date.now();
-  let out = "";
+  // Into the log as each line comes: held to the end, a run of minutes showed nothing until it was
+  // over, and looked hung. What was said on stderr is kept too, for a comment when there is no verdict.
   let err = "";
+  const out = logLines();
+  const said = logLines();
   const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
+    stdout: { write: out.write },
+    stderr: { write: (s: string) => ((err += s), said.write(s)) },
     env: process.env,
     cwd,
     signal: cancelledJob(),
+  }).finally(() => {
+    out.end();
+    said.end();
   });
-  if (out) core.info(out);
-  if (err) core.info(err);
   if (code === ExitCode.usage) {
     // The pull request must not go on showing the last run's "Gate passed"; nor the job's page an empty summary.
-    const said = couldNotRun("bad configuration (exit 2)", err);
-    await core.summary.addRaw(said).write();
-    await publish(said);
+    const noVerdict = couldNotRun("bad configuration (exit 2)", err);
+    await core.summary.addRaw(noVerdict).write();
+    await publish(noVerdict);
     annotateProblems(err, cwd);
     core.setOutput("status", "error");
     core.setFailed(`harness: bad configuration (exit 2)\n${err}`);
@@ -214,6 +219,24 @@ async function gate(): Promise<void> {
     // An absolute requirement, as a floor is: pending: fail asks that every output be reviewed.
     core.setFailed(`harness: ${describeProblems(regressions.filter((r) => r.kind === "threshold" || r.kind === "pending"))}${annotated}; see the job summary`);
   }
+}
+
+/** Text written in pieces, into the log a whole line at a time (a line cut in two would show as two). */
+function logLines(): { write: (s: string) => void; end: () => void } {
+  let pending = "";
+  return {
+    write: (s) => {
+      pending += s;
+      const end = pending.lastIndexOf("\n");
+      if (end < 0) return;
+      core.info(pending.slice(0, end));
+      pending = pending.slice(end + 1);
+    },
+    end: () => {
+      if (pending) core.info(pending);
+      pending = "";
+    },
+  };
 }
 
 /**
