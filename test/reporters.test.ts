@@ -186,6 +186,19 @@ describe("markdown", () => {
     expect(stopped).not.toContain("Write one with --update-baseline");
   });
 
+  it("a case compared on the few trials that did not error says how many errored, not a bare 'same'", async () => {
+    const { renderHtml } = await import("../src/reporters/html.js");
+    const crashed = (index: number): TrialResult => ({ ...trial(index, false, ""), output: null, passed: null, grades: [], error: { category: "exec-failed", message: "app exited 1" } });
+    // case-1 (5/5 in the baseline): one trial judged and passing, four errored; case-2: two of five errored.
+    const shaky: RawRun = { ...raw, suites: [{ suite, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => (i === 1 && t > 0) || (i === 2 && t < 2) ? crashed(t) : trial(t, i !== 0, i === 0 ? "no" : "30 days")) })) }] };
+    const r = buildRunResult(shaky, { baseline, harnessVersion: "0.1.0", maxErrorShare: 0.5 });
+    expect(r.comparison!.cases.find((c) => c.caseId === "case-1")).toMatchObject({ status: "same", current: { n: 1, passes: 1 }, errored: 4 });
+    const rows = renderTerminal(r, { color: false }).split("\n");
+    expect(rows.find((l) => l.includes("case-1"))).toMatch(/same \(4 of 5 errored\)/);
+    expect(rows.find((l) => l.includes("case-2"))).toMatch(/│ same +│/);
+    expect(renderHtml(r)).toContain("same (baseline 5/5), 4 of 5 errored</span>");
+  });
+
   it("a cost under a dollar keeps two significant digits, so costs side by side keep their ratio", () => {
     // 0.010875 and 0.0015 read $0.01 and $0.0015 before: a ratio of 7.3 shown as 6.7.
     expect([0.010875, 0.0015, 0.0003, 0.000345, 0.234, 0.5, 0.0999, 0, 1, 12.345, 2e-7, null].map(fmtUsd)).toEqual(["$0.011", "$0.0015", "$0.0003", "$0.00034", "$0.23", "$0.50", "$0.10", "$0.00", "$1.00", "$12.35", "< $0.000001", "unknown"]);

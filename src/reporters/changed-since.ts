@@ -8,6 +8,18 @@ export function changedLabel(cmp: Pick<CaseComparison, "promptChanged" | "grader
   return parts.length === 0 ? undefined : `${parts.join(" and ")} changed`;
 }
 
+/**
+ * "4 of 5 errored": a compared case most of whose trials errored. Its status rests on the few
+ * that were judged (errors are taken as unrelated to passing), so "same" beside it would read as
+ * "checked and unchanged". Undefined when fewer than half errored, or the status says it already.
+ */
+export function mostlyErroredLabel(cmp: Pick<CaseComparison, "status" | "current" | "errored" | "pending">): string | undefined {
+  const errored = cmp.errored ?? 0;
+  const total = cmp.current.n + errored + (cmp.pending ?? 0);
+  if (cmp.status === "undecided" || cmp.status === "new" || errored === 0 || errored * 2 < total) return undefined;
+  return `${errored} of ${total} errored`;
+}
+
 const NAMED = 5;
 
 /**

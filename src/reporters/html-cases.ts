@@ -7,7 +7,7 @@ import type { CaseComparison, CaseResult, Grade, TrialResult } from "../core/typ
 import { esc, escUntrusted } from "./html-charts.js";
 import { DASH, fmtMs, fmtProb, fmtUsd } from "./format.js";
 import { failureReasons } from "./why.js";
-import { changedLabel } from "./changed-since.js";
+import { changedLabel, mostlyErroredLabel } from "./changed-since.js";
 
 /** What the "failures" filter shows: a case with a failed or errored trial. */
 export const isFailing = (cr: CaseResult): boolean => cr.passes < cr.n || cr.errored > 0;
@@ -50,7 +50,7 @@ export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined, with
   const failed = isFailing(cr);
   const regressed = isRegression(cmp);
   const attrs = `class="case${failed ? " failed" : ""}" data-case="${esc(cr.id)}"${failed ? " data-failed" : ""}${regressed ? " data-regressed" : ""}${failed ? " open" : ""}`;
-  const vs = cmp ? `<span class="status ${esc(cmp.status)}">${esc(cmp.status)}${cmp.baseline ? ` (baseline ${cmp.baseline.passes}/${cmp.baseline.n})` : ""}${changedLabel(cmp) ? `, ${changedLabel(cmp)}` : ""}</span>` : "";
+  const vs = cmp ? `<span class="status ${esc(cmp.status)}">${esc(cmp.status)}${cmp.baseline ? ` (baseline ${cmp.baseline.passes}/${cmp.baseline.n})` : ""}${[changedLabel(cmp), mostlyErroredLabel(cmp)].map((x) => (x ? `, ${x}` : "")).join("")}</span>` : "";
   const summary = [
     `<span class="badge ${cr.passes < cr.n ? "fail" : cr.errored > 0 ? "error" : "pass"}">${cr.passes}/${cr.n}</span>`,
     `<code>${esc(cr.id)}</code>`,

@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CaseComparison, CaseResult, ClimbedBack, Regression, RunResult, SuiteResult } from "../core/types.js";
 import { failureReasons, onlyCancelled } from "./why.js";
-import { changedLabel, gradersChangedNote } from "./changed-since.js";
+import { changedLabel, gradersChangedNote, mostlyErroredLabel } from "./changed-since.js";
 import { acceptHint, acceptedAsBaseline, agreementLabel, countedCases, DASH, describeAgreement, erroredTrials, describeErrors, describeSelection, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, oneLine, plural, suitePart } from "./format.js";
 
 export interface TerminalOptions {
@@ -47,11 +47,11 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
 
 function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string {
   if (!cmp) return DASH;
-  const changed = changedLabel(cmp);
-  const label = STATUS_LABEL[cmp.status] + (changed ? ` (${changed})` : "");
+  const notes = [changedLabel(cmp), mostlyErroredLabel(cmp)].filter((x) => x !== undefined);
+  const label = STATUS_LABEL[cmp.status] + (notes.length > 0 ? ` (${notes.join("; ")})` : "");
   if (cmp.status === "regressed" || cmp.status === "undecided") return c.red.bold(label);
   if (cmp.status === "improved") return c.green(label);
-  if (cmp.status === "down") return c.yellow(label);
+  if (cmp.status === "down" || mostlyErroredLabel(cmp)) return c.yellow(label);
   return label;
 }
 
