@@ -188,14 +188,17 @@ describe("markdown", () => {
 
   it("a case compared on the few trials that did not error says how many errored, not a bare 'same'", async () => {
     const { renderHtml } = await import("../src/reporters/html.js");
-    const crashed = (index: number): TrialResult => ({ ...trial(index, false, ""), output: null, passed: null, grades: [], error: { category: "exec-failed", message: "app exited 1" } });
-    // case-1 (5/5 in the baseline): one trial judged and passing, four errored; case-2: two of five errored.
-    const shaky: RawRun = { ...raw, suites: [{ suite, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => (i === 1 && t > 0) || (i === 2 && t < 2) ? crashed(t) : trial(t, i !== 0, i === 0 ? "no" : "30 days")) })) }] };
+    const crashed = (index: number): TrialResult => ({ ...trial(index, false, ""), output: null, passed: null, grades: [], error: { category: "server-error", message: "app exited 1" } });
+    const cancelled = (index: number): TrialResult => ({ ...crashed(index), error: { category: "cancelled", message: "the run stopped" } });
+    // case-1 (5/5 in the baseline): one trial judged and passing, four errored; case-2: two of five
+    // errored; case-3: four cancelled by a stop, which never ran and are not the case's errors.
+    const shaky: RawRun = { ...raw, suites: [{ suite, cases: cases.map((c, i) => ({ case: c, trials: Array.from({ length: 5 }, (_, t) => (i === 1 && t > 0) || (i === 2 && t < 2) ? crashed(t) : i === 3 && t > 0 ? cancelled(t) : trial(t, i !== 0, i === 0 ? "no" : "30 days")) })) }] };
     const r = buildRunResult(shaky, { baseline, harnessVersion: "0.1.0", maxErrorShare: 0.5 });
     expect(r.comparison!.cases.find((c) => c.caseId === "case-1")).toMatchObject({ status: "same", current: { n: 1, passes: 1 }, errored: 4 });
     const rows = renderTerminal(r, { color: false }).split("\n");
     expect(rows.find((l) => l.includes("case-1"))).toMatch(/same \(4 of 5 errored\)/);
     expect(rows.find((l) => l.includes("case-2"))).toMatch(/│ same +│/);
+    expect(rows.find((l) => l.includes("case-3"))).toMatch(/│ same +│/);
     expect(renderHtml(r)).toContain("same (baseline 5/5), 4 of 5 errored</span>");
   });
 

@@ -1,5 +1,5 @@
 /** What changed since the baseline besides the app, per case, as the comparison recorded it: each reporter says it in these words. */
-import type { CaseComparison, RunResult } from "../core/types.js";
+import type { CaseComparison, CaseResult, RunResult } from "../core/types.js";
 import { acceptCommand, plural } from "./format.js";
 
 /** "prompt changed", "graders changed", "prompt and graders changed"; undefined when neither did. */
@@ -13,10 +13,11 @@ export function changedLabel(cmp: Pick<CaseComparison, "promptChanged" | "grader
  * that were judged (errors are taken as unrelated to passing), so "same" beside it would read as
  * "checked and unchanged". Undefined when fewer than half errored, or the status says it already.
  */
-export function mostlyErroredLabel(cmp: Pick<CaseComparison, "status" | "current" | "errored" | "pending">): string | undefined {
-  const errored = cmp.errored ?? 0;
-  const total = cmp.current.n + errored + (cmp.pending ?? 0);
-  if (cmp.status === "undecided" || cmp.status === "new" || errored === 0 || errored * 2 < total) return undefined;
+export function mostlyErroredLabel(cmp: Pick<CaseComparison, "status" | "current" | "errored" | "pending">, cr: Pick<CaseResult, "cancelled">): string | undefined {
+  // Trials a stop cancelled never ran: the run's own line says so, and they are no error of the case's.
+  const errored = (cmp.errored ?? 0) - (cr.cancelled ?? 0);
+  const total = cmp.current.n + (cmp.errored ?? 0) + (cmp.pending ?? 0);
+  if (cmp.status === "undecided" || cmp.status === "new" || errored <= 0 || errored * 2 < total) return undefined;
   return `${errored} of ${total} errored`;
 }
 

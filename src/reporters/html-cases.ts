@@ -50,7 +50,7 @@ export function renderCase(cr: CaseResult, cmp: CaseComparison | undefined, with
   const failed = isFailing(cr);
   const regressed = isRegression(cmp);
   const attrs = `class="case${failed ? " failed" : ""}" data-case="${esc(cr.id)}"${failed ? " data-failed" : ""}${regressed ? " data-regressed" : ""}${failed ? " open" : ""}`;
-  const vs = cmp ? `<span class="status ${esc(cmp.status)}">${esc(cmp.status)}${cmp.baseline ? ` (baseline ${cmp.baseline.passes}/${cmp.baseline.n})` : ""}${[changedLabel(cmp), mostlyErroredLabel(cmp)].map((x) => (x ? `, ${x}` : "")).join("")}</span>` : "";
+  const vs = cmp ? `<span class="status ${esc(cmp.status)}">${esc(cmp.status)}${cmp.baseline ? ` (baseline ${cmp.baseline.passes}/${cmp.baseline.n})` : ""}${[changedLabel(cmp), mostlyErroredLabel(cmp, cr)].map((x) => (x ? `, ${x}` : "")).join("")}</span>` : "";
   const summary = [
     `<span class="badge ${cr.passes < cr.n ? "fail" : cr.errored > 0 ? "error" : "pass"}">${cr.passes}/${cr.n}</span>`,
     `<code>${esc(cr.id)}</code>`,

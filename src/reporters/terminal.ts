@@ -45,13 +45,13 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   return `${out.join("\n")}\n`;
 }
 
-function colourStatus(cmp: CaseComparison | undefined, c: ChalkInstance): string {
+function colourStatus(cmp: CaseComparison | undefined, cr: CaseResult, c: ChalkInstance): string {
   if (!cmp) return DASH;
-  const notes = [changedLabel(cmp), mostlyErroredLabel(cmp)].filter((x) => x !== undefined);
+  const notes = [changedLabel(cmp), mostlyErroredLabel(cmp, cr)].filter((x) => x !== undefined);
   const label = STATUS_LABEL[cmp.status] + (notes.length > 0 ? ` (${notes.join("; ")})` : "");
   if (cmp.status === "regressed" || cmp.status === "undecided") return c.red.bold(label);
   if (cmp.status === "improved") return c.green(label);
-  if (cmp.status === "down" || mostlyErroredLabel(cmp)) return c.yellow(label);
+  if (cmp.status === "down" || mostlyErroredLabel(cmp, cr)) return c.yellow(label);
   return label;
 }
 
@@ -106,7 +106,7 @@ function renderSuite(suite: SuiteResult, comparisons: ReadonlyMap<string, CaseCo
         const at = cr.at.find((x) => x.k === a.k);
         return [fmtProb(at?.passAtK ?? Number.NaN), fmtProb(at?.passHatK ?? Number.NaN)];
       }),
-      colourStatus(comparisons.get(`${suite.name}\u0000${cr.id}`), c),
+      colourStatus(comparisons.get(`${suite.name}\u0000${cr.id}`), cr, c),
     ]);
   }
   const t = suite.totals;
