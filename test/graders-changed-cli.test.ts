@@ -75,6 +75,26 @@ describe("graders changed since the baseline", () => {
     expect((await runHarness(["eval"], { cwd: dir })).stdout).toContain("Graders changed since the baseline for 4 cases");
   });
 
+  it("a grader module unchanged is no change of graders: run from the suite's folder, or checked out with CRLF line endings", async () => {
+    const check = "export default (output) => output === \"PASS\";\n// one\n// two\n";
+    // The exec: app is found from where harness runs: one in each folder it runs from.
+    const dir = await makeProject({ "evals/g.yaml": suite("{ type: javascript, file: check.mjs }"), "evals/check.mjs": check, "app.mjs": app("PASS"), "evals/app.mjs": app("PASS") });
+    expect((await runHarness(["eval", "-q", "--update-baseline"], { cwd: dir })).code).toBe(0);
+    // A CI job whose working-directory is the suites' folder: the same graders, read from elsewhere.
+    const elsewhere = await runHarness(["eval", ".", "--baseline", "baseline.json", "-o", "../from-evals.json"], { cwd: path.join(dir, "evals") });
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    const run = JSON.parse(await readFile(path.join(dir, "from-evals.json"), "utf8"));
+    expect(run.comparison.cases.map((c: { gradersChanged: boolean }) => c.gradersChanged)).toEqual([false, false, false, false]);
+    // A Windows checkout (core.autocrlf): the same module with CRLF line endings.
+    await writeFile(path.join(dir, "evals/check.mjs"), check.replace(/\n/g, "\r\n"));
+    const crlf = await runHarness(["eval"], { cwd: dir });
+    expect(crlf.code, crlf.stderr).toBe(0);
+    expect(crlf.stdout).not.toMatch(/graders changed/i);
+    // A change of its code still is one.
+    await writeFile(path.join(dir, "evals/check.mjs"), check.replace("// two", "// three"));
+    expect((await runHarness(["eval"], { cwd: dir })).stdout).toContain("Graders changed since the baseline for 4 cases");
+  });
+
   it("a javascript grader's module edited is a change of graders; a regression on it says so in junit and on GitHub too", async () => {
     const check = (want: string) => `export default (output) => output === ${JSON.stringify(want)};\n`;
     const dir = await makeProject({ "evals/g.yaml": suite("{ type: javascript, file: check.mjs }"), "evals/check.mjs": check("PASS"), "app.mjs": app("PASS") });

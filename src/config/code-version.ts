@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { gradersHash } from "../core/graders-hash.js";
 import { hashText } from "../core/hash.js";
@@ -73,22 +73,38 @@ function graderModules(graders: readonly GraderSpec[], suiteDir: string): Set<st
 }
 
 /**
- * Each case's gradersHash, in order, from its graders and the code of its grader modules (as
- * versionOf sees it for --resume, but without the exec: app's files: a changed app is what the
- * gate is there to judge, not a change of graders). Worked out once per set of modules: a
- * suite's cases mostly share theirs.
+ * Each case's gradersHash, in order, from its graders and the code of its grader modules
+ * (without the exec: app's files: a changed app is what the gate is there to judge, not a
+ * change of graders). Worked out once per set of modules: a suite's cases mostly share theirs.
  */
-export async function casesGradersHashes(cases: readonly { graders: readonly GraderSpec[] }[], suiteDir: string, cwd: string): Promise<string[]> {
+export async function casesGradersHashes(cases: readonly { graders: readonly GraderSpec[] }[], suiteDir: string): Promise<string[]> {
   const byModules = new Map<string, Promise<string | undefined>>();
   const hashes: string[] = [];
   for (const c of cases) {
     const files = graderModules(c.graders, suiteDir);
     const key = [...files].sort().join("\0");
     let code = byModules.get(key);
-    if (!code) byModules.set(key, (code = versionOf(files, cwd)));
+    if (!code) byModules.set(key, (code = modulesText(files, suiteDir)));
     hashes.push(gradersHash(c.graders, await code));
   }
   return hashes;
+}
+
+/**
+ * The grader modules' contents as the baseline compares them, across machines and checkouts: by
+ * path from the suite's folder (not from where harness runs: a CI job's working-directory), with
+ * line endings as LF (a Windows checkout's CRLF is no change of grader), and a module too big to
+ * hash by its size alone (a clone's modification times differ). --resume, on one machine, keeps versionOf.
+ */
+async function modulesText(files: ReadonlySet<string>, suiteDir: string): Promise<string | undefined> {
+  const parts: string[] = [];
+  for (const file of [...files].sort()) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) continue;
+    const text = info.size > MAX_HASHED_BYTES ? `size ${info.size}` : await readFile(file, "utf8").then((t) => hashText(t.replace(/\r\n/g, "\n")), (err: NodeJS.ErrnoException) => `unreadable ${err.code ?? "error"}`);
+    parts.push(`${path.relative(suiteDir, file).split(path.sep).join("/")}\0${text}`);
+  }
+  return parts.length === 0 ? undefined : hashText(parts.join("\n"));
 }
 
 function contentOf(file: string, size: number, mtimeMs: number): Promise<string> {

@@ -232,7 +232,7 @@ async function buildSuite(spec: SuiteDraft, ctx: BuildContext): Promise<LoadedSu
   if (problems.length > before || !provider) return undefined;
   const code = await codeFiles(provider, cases.flatMap((c) => c.graders), dir, ctx.cwd);
   const version = await versionOf(code, ctx.cwd);
-  const graders = await casesGradersHashes(cases, dir, ctx.cwd);
+  const graders = await casesGradersHashes(cases, dir);
   return {
     name,
     file,
