@@ -9,10 +9,11 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { progressGap, PROGRESS_PACE } from "../src/cli/progress-pace.js";
-import { describeRateLimitWait } from "../src/cli/progress.js";
-import type { RateLimitWait } from "../src/runner/rate-limit-waits.js";
+import type { CliIo } from "../src/cli/io.js";
+import { describeRateLimitWait, RunProgress } from "../src/cli/progress.js";
+import { RateLimitWaits, type RateLimitWait } from "../src/runner/rate-limit-waits.js";
 import { BIN, cleanEnv, makeProject, ROOT, runHarness } from "./cli-run.js";
 import { echo, startFakeServer, type FakeServer } from "./fake-server.js";
 import { waitFor } from "./helpers/project.js";
@@ -51,6 +52,24 @@ describe("a wait on a rate limit", () => {
     // At -j 1 there was nothing to cut.
     expect(describeRateLimitWait(wait({ concurrency: 1, max: 1, waitMs: 7_500 }))).toBe("harness: openai:gpt-4o-mini answered 429 (rate limit); waiting 7.5 s at -j 1");
     expect(describeRateLimitWait(wait({ role: "judge", cause: "window", concurrency: 8, waitMs: 42_000 }))).toBe("harness: judge openai:gpt-4o-mini's rate-limit window is used up; its calls wait 42 s for the reset");
+  });
+
+  it("made longer by later 429s, is still shown on the progress lines after the first wait's length, and said once", () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      let err = "";
+      const progress = new RunProgress({ stderr: { write: (s: string) => (err += s) }, env: {} } as unknown as CliIo, false);
+      const waits = new RateLimitWaits({ provider: "openai:gpt-4o-mini", role: "target", max: 2 }, () => 1, 5_000, progress.hooks().onRateLimitWait!);
+      waits.held(10_000, "429"); // held until 10 s
+      vi.advanceTimersByTime(8_000);
+      waits.held(10_000, "429"); // a retry answered 429 again: held until 18 s
+      vi.advanceTimersByTime(7_000); // the first plain line, at 15 s
+      progress.stop();
+      expect(err.match(/answered 429/g)).toHaveLength(1);
+      expect(err).toContain("harness: 0/0 trials done, 0 errored, 15 s elapsed; openai:gpt-4o-mini held back by its rate limit (-j cut to 1 of 2)\n");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -177,10 +177,11 @@ describe("AdaptiveLimit", () => {
 });
 
 describe("RateLimitWaits", () => {
-  it("tells once of waits that overlap, again of one after the last has ended, and never of one too short", () => {
+  it("tells once of waits that overlap (and how much longer each makes it, as continued), again of one after the last has ended, and never of one too short", () => {
     let clock = 0;
     const told: number[] = [];
-    const waits = new RateLimitWaits({ provider: "p", role: "target", max: 8 }, () => 5, 5_000, (w) => told.push(w.waitMs), () => clock);
+    const continued: number[] = [];
+    const waits = new RateLimitWaits({ provider: "p", role: "target", max: 8 }, () => 5, 5_000, (w) => (w.continued ? continued : told).push(w.waitMs), () => clock);
     waits.held(4_999, "429"); // shorter than worth saying
     waits.held(60_000, "429"); // until 60 s
     clock = 500;
@@ -190,6 +191,10 @@ describe("RateLimitWaits", () => {
     clock = 70_400;
     waits.held(5_000, "429"); // the waits have ended: a new one
     expect(told).toEqual([60_000, 5_000]);
+    // The hold went on to 60.5 s, then 70.4 s: a front end showing it is told, so it shows it to the end.
+    expect(continued).toEqual([60_000, 10_000]);
+    waits.held(5_000, "429"); // at the same moment, to the same end (75.4 s): nothing to tell
+    expect([told.length, continued.length]).toEqual([2, 2]);
   });
 });
 

@@ -127,6 +127,8 @@ export class RunProgress {
     const key = `${w.role}\u0000${w.provider}`;
     const t = this.now();
     this.holds.set(key, { wait: w, until: t + w.waitMs });
+    // Longer than said: shown for as long as it lasts, but not said again.
+    if (w.continued) return this.draw();
     // Waits that follow one another closely are said at the pace of the progress lines; the line says they go on.
     const last = this.lastSaid.get(key);
     if (last !== undefined && t - last < progressGap(t - this.started, this.pace)) return this.draw();

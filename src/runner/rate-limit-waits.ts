@@ -16,13 +16,16 @@ export interface RateLimitWait {
   /** Calls allowed in flight to this provider now (cut after a 429), and the -j it may climb back to. */
   concurrency: number;
   max: number;
+  /** The wait already said was made longer (more calls answered 429 since): not a new wait to say, but it goes on until waitMs from now. */
+  continued?: true;
 }
 
 /**
  * Tells `report` once per wait of at least `minMs`: waits that overlap are one (twenty calls
  * answered 429 in one burst, each told to wait a minute, are one wait), so a provider that
- * throttles every call is said once for as long as it does. Shorter waits are not said: the
- * retries ride them out before anyone could read about them.
+ * throttles every call is said once for as long as it does. A wait made longer is told too, as
+ * `continued`, so that a front end showing the hold keeps showing it for as long as it lasts.
+ * Shorter waits are not said: the retries ride them out before anyone could read about them.
  */
 export class RateLimitWaits {
   private until = Number.NEGATIVE_INFINITY;
@@ -40,7 +43,9 @@ export class RateLimitWaits {
     if (!(ms >= this.minMs)) return;
     const t = this.now();
     const fresh = t >= this.until;
+    const longer = t + ms > this.until;
     this.until = Math.max(this.until, t + ms);
     if (fresh) this.report({ ...this.who, waitMs: ms, cause, concurrency: this.concurrency() });
+    else if (longer) this.report({ ...this.who, waitMs: ms, cause, concurrency: this.concurrency(), continued: true });
   }
 }
