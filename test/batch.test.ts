@@ -247,8 +247,12 @@ describe("eval --batch, interrupted and failing", () => {
     // At least: a live call slower than the limit on a busy machine is retried.
     expect(live(before)).toBeGreaterThanOrEqual(12);
     expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
+    // -q keeps warnings: trials paying full price rather than half is one; the batch's steps are not.
+    const quiet = await runHarness(["eval", "--batch", "--timeout", "1000", "-q"], { cwd: dir, env });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toContain("harness: warning: the batch for openai:gpt-4o-mini could not be sent (openai:gpt-4o-mini batch: no answer within 1000 ms); its trials run live.\n");
+    expect(quiet.stderr).not.toContain("Sending");
   });
-
 
   it("Ctrl-C while the batch runs exits 130; the same command then picks the batch up instead of sending it again", async () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });

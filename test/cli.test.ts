@@ -203,6 +203,13 @@ describe("the baseline gate, end to end", () => {
     expect((await runHarness(["eval", ...common], { cwd: dir, env })).code).toBe(0);
   });
 
+  it("the steadier-baseline command keeps --baseline, and from replayed answers records the trials not yet recorded", async () => {
+    const dir = await copyExamples();
+    const r = await runHarness(["eval", "--offline", "--update-baseline", "--baseline", "other.json"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("harness eval --baseline other.json --update-baseline -k 20 --record, with the provider's key for the answers not yet recorded (see");
+  });
+
   it("unchanged behaviour passes", async () => {
     const dir = await projectWithBaseline();
     const r = await runHarness(["eval", ...common], { cwd: dir, env });

@@ -7,11 +7,18 @@ import type { EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { seconds } from "./durations.js";
 
-/** `onEvent`: where the batch's events go (the run's progress, which says them); -q says none. */
+/**
+ * `onEvent`: where the batch's events go (the run's progress, which says them). -q says none but
+ * a batch that could not be sent: that is a warning (its trials run live, at full price), and
+ * -q keeps warnings.
+ */
 export function batchOptions(flags: Pick<EvalFlags, "batchPoll" | "quiet">, io: CliIo, onEvent: (e: BatchEvent) => void): BatchOptions {
   const pollMs = Number(flags.batchPoll ?? DEFAULT_BATCH_POLL_MS);
   if (!Number.isInteger(pollMs) || pollMs < 1 || pollMs > MAX_TIMEOUT_MS) throw new UsageError(`--batch-poll expects a whole number of ms ≥ 1 and ≤ ${MAX_TIMEOUT_MS.toLocaleString("en-US")}, got "${flags.batchPoll}"`);
-  return { stateDir: path.resolve(io.cwd, DEFAULT_BATCH_STATE_DIR), pollMs, ...(flags.quiet ? {} : { onEvent }) };
+  const quietly = (e: BatchEvent) => {
+    if (e.kind === "failed") io.stderr.write(`${describeBatchEvent(e)}\n`);
+  };
+  return { stateDir: path.resolve(io.cwd, DEFAULT_BATCH_STATE_DIR), pollMs, onEvent: flags.quiet ? quietly : onEvent };
 }
 
 /** A batch event as a line of its own (without its line break). */

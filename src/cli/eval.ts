@@ -146,7 +146,7 @@ export async function evalCommand(paths: string[], flags: EvalFlags, io: CliIo):
         await writeBaseline(baselineFile, buildBaseline(result.suites, baseline, harnessVersion(), cwd));
         io.stderr.write(keptForPending(result.suites, baseline) ?? "");
         io.stderr.write(`Wrote the baseline to ${path.relative(cwd, baselineFile)}${(result.gate.accepted ?? []).length > 0 ? " (--update-baseline accepts this run as the reference: its changes against the old baseline above are not enforced)" : ""}.\n`);
-        if (flags.trials === undefined) io.stderr.write(steadierBaseline(suites));
+        if (flags.trials === undefined) io.stderr.write(steadierBaseline(result, flags.baseline));
       } else {
         const why = result.gate.notJudgedReason ?? (code === ExitCode.gateFailed ? "a suite threshold was not met, or reviews are pending with --pending fail" : "the run did not finish");
         io.stderr.write(`The baseline was not written: ${why}.\n`);
@@ -231,9 +231,13 @@ function erredOn(result: RunResult, category: string): "provider" | "judge" | un
  * streak fails later runs on it more often than α. More trials in the baseline than in the runs
  * make that rare (README, "A steady baseline"); the tests take unequal counts as they come.
  */
-function steadierBaseline(suites: readonly { trials: number }[]): string {
-  const most = Math.max(...suites.map((x) => x.trials));
+function steadierBaseline(result: RunResult, baselineFlag: string | undefined): string {
+  const most = Math.max(...result.suites.map((x) => x.trials));
   const more = Math.min(4 * most, 10_000);
-  return more > most ? `A baseline of more trials than the runs it gates is steadier, and fails them on noise less often: harness eval --update-baseline -k ${more} (see "A steady baseline" in the README).\n` : "";
+  if (more <= most) return "";
+  // Replayed answers: the trials beyond those recorded must be asked for, and recorded for the next replay.
+  const replayed = result.suites.some((x) => x.cases.some((c) => c.trials.some((t) => t.cached)));
+  const command = `harness eval${baselineFlag !== undefined ? ` --baseline ${baselineFlag}` : ""} --update-baseline -k ${more}${replayed ? " --record" : ""}`;
+  return `A baseline of more trials than the runs it gates is steadier, and fails them on noise less often: ${command}${replayed ? ", with the provider's key for the answers not yet recorded" : ""} (see "A steady baseline" in the README).\n`;
 }
 
