@@ -71,7 +71,7 @@ export interface RunOptions {
   onTrial?: (event: { suite: string; caseId: string; trial: TrialResult; done: number; total: number }) => void;
   /** Gets each text an SDK warns (a deprecated model) once in the run, where the SDK prints it at every call. Default: the SDK prints. */
   onWarning?: (text: string) => void;
-  /** Called when a provider's rate limit starts holding its calls back for rateLimitWaitMs or more: once per wait, waits that overlap being one. */
+  /** Called when a provider's rate limit starts holding its calls back for rateLimitWaitMs or more: once per wait, waits that overlap being one; again, as `continued`, when later ones make it longer. */
   onRateLimitWait?: (wait: RateLimitWait) => void;
   /** The shortest wait onRateLimitWait is told of, in ms (default 5 000): shorter ones pass before anyone could read of them. */
   rateLimitWaitMs?: number;
