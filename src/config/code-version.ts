@@ -34,13 +34,18 @@ export async function codeVersion(provider: ProviderRef, graders: readonly Grade
 }
 
 /** codeVersion of files already found. */
-export async function versionOf(files: ReadonlySet<string>, cwd: string): Promise<string | undefined> {
+export function versionOf(files: ReadonlySet<string>, cwd: string): Promise<string | undefined> {
+  return filesHash(files, cwd, (file, info) => contentOf(file, info.size, info.mtimeMs));
+}
+
+/** One hash over the files that exist, each by its path from `from` and what `content` makes of it; undefined when none does. */
+async function filesHash(files: ReadonlySet<string>, from: string, content: (file: string, info: { size: number; mtimeMs: number }) => Promise<string>): Promise<string | undefined> {
   const parts: string[] = [];
   for (const file of [...files].sort()) {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) continue;
     // Forward slashes, so that the key does not depend on the separator of the system.
-    parts.push(`${path.relative(cwd, file).split(path.sep).join("/")}\0${await contentOf(file, info.size, info.mtimeMs)}`);
+    parts.push(`${path.relative(from, file).split(path.sep).join("/")}\0${await content(file, info)}`);
   }
   return parts.length === 0 ? undefined : hashText(parts.join("\n"));
 }
@@ -96,15 +101,10 @@ export async function casesGradersHashes(cases: readonly { graders: readonly Gra
  * line endings as LF (a Windows checkout's CRLF is no change of grader), and a module too big to
  * hash by its size alone (a clone's modification times differ). --resume, on one machine, keeps versionOf.
  */
-async function modulesText(files: ReadonlySet<string>, suiteDir: string): Promise<string | undefined> {
-  const parts: string[] = [];
-  for (const file of [...files].sort()) {
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) continue;
-    const text = info.size > MAX_HASHED_BYTES ? `size ${info.size}` : await readFile(file, "utf8").then((t) => hashText(t.replace(/\r\n/g, "\n")), (err: NodeJS.ErrnoException) => `unreadable ${err.code ?? "error"}`);
-    parts.push(`${path.relative(suiteDir, file).split(path.sep).join("/")}\0${text}`);
-  }
-  return parts.length === 0 ? undefined : hashText(parts.join("\n"));
+function modulesText(files: ReadonlySet<string>, suiteDir: string): Promise<string | undefined> {
+  return filesHash(files, suiteDir, async (file, info) =>
+    info.size > MAX_HASHED_BYTES ? `size ${info.size}` : readFile(file, "utf8").then((t) => hashText(t.replace(/\r\n/g, "\n")), (err: NodeJS.ErrnoException) => `unreadable ${err.code ?? "error"}`),
+  );
 }
 
 function contentOf(file: string, size: number, mtimeMs: number): Promise<string> {

@@ -47,7 +47,11 @@ function topErrors(suites: readonly SideSuite[], max = 3): ReasonCount[] {
   const counts = new Map<string, number>();
   for (const c of suites.flatMap((s) => s.cases)) {
     // Without the trial's place: every case missing its fixtures is one reason, not one each.
-    for (const r of c.reasons) if (isErrorReason(r.reason)) counts.set(withoutTrialPlace(r.reason), (counts.get(withoutTrialPlace(r.reason)) ?? 0) + r.count);
+    for (const r of c.reasons) {
+      if (!isErrorReason(r.reason)) continue;
+      const reason = withoutTrialPlace(r.reason);
+      counts.set(reason, (counts.get(reason) ?? 0) + r.count);
+    }
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([reason, count]) => ({ reason, count }));
 }

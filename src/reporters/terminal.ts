@@ -47,11 +47,12 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
 
 function colourStatus(cmp: CaseComparison | undefined, cr: CaseResult, c: ChalkInstance): string {
   if (!cmp) return DASH;
-  const notes = [changedLabel(cmp), mostlyErroredLabel(cmp, cr)].filter((x) => x !== undefined);
+  const mostlyErrored = mostlyErroredLabel(cmp, cr);
+  const notes = [changedLabel(cmp), mostlyErrored].filter((x) => x !== undefined);
   const label = STATUS_LABEL[cmp.status] + (notes.length > 0 ? ` (${notes.join("; ")})` : "");
   if (cmp.status === "regressed" || cmp.status === "undecided") return c.red.bold(label);
   if (cmp.status === "improved") return c.green(label);
-  if (cmp.status === "down" || mostlyErroredLabel(cmp, cr)) return c.yellow(label);
+  if (cmp.status === "down" || mostlyErrored) return c.yellow(label);
   return label;
 }
 
