@@ -361,6 +361,11 @@ describe("reporters from the command line", () => {
     const all = JSON.parse(await readFile(path.join(dir, "all.json"), "utf8"));
     expect(all.suites[0].cases).toHaveLength(8);
     expect(all.gate.regressions[0]).toMatchObject({ kind: "case", caseId: "case-5" });
+    // The way to accept the drop is to merge the shards again, as the reference: an eval would run every case unsharded.
+    const accept = "harness merge reports/1.json reports/2.json reports/3.json --update-baseline, then commit evals/baseline.json.";
+    expect(merged.stdout).toContain(`accept it as the new reference: ${accept}`);
+    expect(all.mergedFrom).toEqual(["reports/1.json", "reports/2.json", "reports/3.json"]);
+    expect((await runHarness(["report", "all.json"], { cwd: dir })).stdout).toContain(accept);
     // A shard report says the gate is deferred, and annotates nothing.
     const shardReport = JSON.parse(await readFile(path.join(dir, "reports/1.json"), "utf8"));
     expect(shardReport.gate).toMatchObject({ judged: false, deferred: true, regressions: [] });

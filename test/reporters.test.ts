@@ -57,6 +57,11 @@ describe("the run these reporters render", () => {
     // Another baseline than the default: the command names it, or it would write the default.
     const elsewhere = { ...result, gate: { ...result.gate, baseline: { ...result.gate.baseline!, path: "base/other.json" } } };
     expect(renderTerminal(elsewhere, { color: false })).toContain("harness eval --baseline base/other.json --update-baseline, then commit base/other.json.");
+    // A merged run is accepted by merging its shards again, named as they were (quoted for the shell where needed).
+    const merged = { ...elsewhere, mergedFrom: ["shards/1.json", "shard two's.json"] };
+    expect(renderMarkdown(merged)).toContain("harness merge shards/1.json 'shard two'\\''s.json' --baseline base/other.json --update-baseline, then commit base/other.json.");
+    const many = { ...result, mergedFrom: ["1", "2", "3", "4", "5"].map((i) => `r/${i}.json`) };
+    expect(renderTerminal(many, { color: false })).toContain("harness merge <the 5 shard reports> --update-baseline, then commit evals/baseline.json.");
     const floorOnly = { ...result, gate: { ...result.gate, regressions: [{ kind: "threshold" as const, suite: "refund-policy", message: "pass^5 0.875 is below the threshold 0.9" }] } };
     expect(renderTerminal(floorOnly, { color: false })).not.toContain("If the change is intended");
     expect(renderMarkdown(floorOnly)).not.toContain("If the change is intended");

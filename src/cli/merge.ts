@@ -68,6 +68,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     harnessVersion: harnessVersion(),
     at: atOf(reports),
     ...(stopped ? { stopped } : {}),
+    mergedFrom: files.map((f) => path.relative(cwd, path.resolve(cwd, f))),
     updatingBaseline: flags.updateBaseline === true,
   });
   if (flags.output) await writeChunksAtomic(path.resolve(cwd, flags.output), renderJsonChunks(result), "report");

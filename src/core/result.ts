@@ -23,6 +23,8 @@ export interface BuildOptions {
   shard?: RunResult["shard"];
   /** The --case patterns, when only the cases they chose ran. */
   selection?: readonly string[];
+  /** The shard reports harness merge joined into this run. */
+  mergedFrom?: readonly string[];
   /** --update-baseline: the run becomes the reference, its changes against the old one accepted. */
   updatingBaseline?: boolean;
 }
@@ -61,6 +63,7 @@ export function buildRunResult(raw: RawRun, options: BuildOptions): RunResult {
     ...maskedIn(suites),
     shard: options.shard ?? null,
     ...(options.selection ? { selection: [...options.selection] } : {}),
+    ...(options.mergedFrom ? { mergedFrom: [...options.mergedFrom] } : {}),
     suites,
     errors,
     comparison,

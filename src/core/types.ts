@@ -389,6 +389,11 @@ export interface RunResult {
   shard: ShardOf | null;
   /** The --case patterns of a run of some cases only; absent when every case ran. */
   selection?: string[];
+  /**
+   * The shard reports harness merge joined into this run, as named to it: the command that
+   * makes the run the reference is a merge of them, not an eval. Absent for a run of its own.
+   */
+  mergedFrom?: string[];
   suites: SuiteResult[];
   errors: { total: number; errored: number; share: number; byCategory: Partial<Record<ErrorCategory, number>> };
   comparison: Comparison | null;

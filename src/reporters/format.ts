@@ -176,18 +176,34 @@ export function vsBaseline(cmp: SuiteComparison | undefined, s: Pick<SuiteResult
  * does not move, nor pending reviews under --pending fail), and none a case undecided for its
  * errors, whose entry --update-baseline keeps as it was.
  */
-export function acceptHint(result: Pick<RunResult, "gate" | "comparison">): string | undefined {
+export function acceptHint(result: Pick<RunResult, "gate" | "comparison" | "mergedFrom">): string | undefined {
   const g = result.gate;
   if (!g.judged || !g.baseline || g.regressions.length === 0) return undefined;
   const dropped = (r: Regression) =>
     r.kind === "suite" || (r.kind === "case" && result.comparison?.cases.find((c) => c.suite === r.suite && c.caseId === r.caseId)?.status === "regressed");
   if (!g.regressions.every(dropped)) return undefined;
-  return `If the change is intended, accept it as the new reference: ${acceptCommand(g)}.`;
+  return `If the change is intended, accept it as the new reference: ${acceptCommand(result)}.`;
 }
 
-/** The command that makes this run the reference, for the baseline it was gated against, and the file to commit. */
-export function acceptCommand(g: Pick<RunResult["gate"], "baseline">): string {
-  const path = g.baseline?.path || DEFAULT_BASELINE_PATH;
-  const flag = path === DEFAULT_BASELINE_PATH ? "" : ` --baseline ${path}`;
-  return `harness eval${flag} --update-baseline, then commit ${path}`;
+/** Shard reports named one by one in a command up to this many; beyond, the command says how many. */
+const NAMED_REPORTS = 4;
+
+/**
+ * The command that makes this run the reference, for the baseline it was gated against, and the
+ * file to commit. A merged run is made the reference by merging its shards again: an eval there
+ * would run every case a second time, unsharded.
+ */
+export function acceptCommand(result: Pick<RunResult, "gate" | "mergedFrom">): string {
+  const path = result.gate.baseline?.path || DEFAULT_BASELINE_PATH;
+  const flag = path === DEFAULT_BASELINE_PATH ? "" : ` --baseline ${shellWord(path)}`;
+  const merged = result.mergedFrom;
+  const command = merged
+    ? `harness merge ${merged.length <= NAMED_REPORTS ? merged.map(shellWord).join(" ") : `<the ${merged.length} shard reports>`}`
+    : "harness eval";
+  return `${command}${flag} --update-baseline, then commit ${path}`;
+}
+
+/** A path as a POSIX shell reads it back whole: quoted only when it holds more than plain characters. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
