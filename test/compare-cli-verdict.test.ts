@@ -165,3 +165,19 @@ describe("harness compare --against-baseline: a prompt changed since the baselin
     expect(await readFile(path.join(dir, "c.md"), "utf8")).toContain(note);
   });
 });
+
+describe("harness compare --against-baseline: graders changed since the baseline", () => {
+  it("marks the cases and says how many: a grader made stricter reads as the model's drop otherwise", async () => {
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 3) });
+    expect((await runHarness(["eval", ...common, "--update-baseline"], { cwd: dir, env: env() })).code).toBe(0);
+    // Same model, same answers ("the answer is ok"); only the grader asks for more.
+    await writeFile(path.join(dir, "evals/demo.yaml"), suiteYaml("demo", 1, 3).replace("value: ok", "value: the answer is ok!"));
+    const r = await runHarness(["compare", "--against-baseline", ...common, "--reporter", "terminal,markdown:c.md,html:c.html"], { cwd: dir, env: env() });
+    const note = "3 cases' graders changed since the baseline (demo/case-1, demo/case-2, demo/case-3): differences may be the graders', not the model's";
+    expect(r.stdout).toContain(note);
+    expect(r.stdout).not.toContain("prompt");
+    expect(r.stdout).toMatch(/✗ demo\/case-1 {2}5\/5 → 0\/5 passing \(-100 points\) \(graders changed\)/);
+    expect(await readFile(path.join(dir, "c.md"), "utf8")).toContain(note);
+    expect(await readFile(path.join(dir, "c.html"), "utf8")).toContain("(-100 points)</span> (graders changed)");
+  });
+});

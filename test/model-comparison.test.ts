@@ -293,21 +293,26 @@ describe("compareModels: worse by a suite's or a case's own test, as eval's gate
 });
 
 describe("compareModels: what changed since the baseline besides the model", () => {
-  it("flags cases whose prompt changed, and a judge model or judge instructions changed, only against the baseline", () => {
+  it("flags cases whose prompt or graders changed, and a judge model or judge instructions changed, only against the baseline", () => {
     const base = side("baseline", [5, 5, 5]);
     const run = side("cand", [5, 2, 5]);
     base.suites[0]!.cases.forEach((c) => (c.promptHash = `h-${c.id}`));
     run.suites[0]!.cases.forEach((c) => (c.promptHash = c.id === "c2" ? "h-new" : `h-${c.id}`));
+    // c2's and c3's graders changed; c1's baseline entry predates graders hashes, so nothing is said of it.
+    base.suites[0]!.cases.forEach((c) => c.id !== "c1" && (c.gradersHash = `g-${c.id}`));
+    run.suites[0]!.cases.forEach((c) => (c.gradersHash = c.id === "c1" ? "g-c1" : `g-new-${c.id}`));
     Object.assign(base.suites[0]!, { judgeModel: "openai:gpt-4o", judgePrompts: { rubric: "r1", pairwise: "p1" } });
     Object.assign(run.suites[0]!, { judgeModel: "openai:gpt-4.1", judgePrompts: { rubric: "r2", pairwise: "p1" } });
     const cmp = compareModels(base, [run], { ...OPTIONS, mode: "baseline" }).candidates[0]!;
     expect(cmp.sinceBaseline).toEqual({
       promptChanged: ["s/c2"],
+      gradersChanged: ["s/c2", "s/c3"],
       judgeChanged: [{ suite: "s", baseline: "openai:gpt-4o", current: "openai:gpt-4.1" }],
       judgePromptsChanged: [{ suite: "s", graders: ["rubric"] }],
     });
     expect(cmp.cases.map((c) => c.promptChanged ?? false)).toEqual([false, true, false]);
-    expect(cmp.discordant[0]).toMatchObject({ caseId: "c2", promptChanged: true });
+    expect(cmp.cases.map((c) => c.gradersChanged ?? false)).toEqual([false, true, true]);
+    expect(cmp.discordant[0]).toMatchObject({ caseId: "c2", promptChanged: true, gradersChanged: true });
     // Two runs of the same suites on two models: nothing to flag.
     expect(compareModels(base, [run], OPTIONS).candidates[0]!.sinceBaseline).toBeNull();
   });

@@ -16,7 +16,7 @@ export interface SideSuite {
   /** The judge model and its instructions' hashes by grader type, where known: to flag a judge changed since the baseline. */
   judgeModel?: string | null;
   judgePrompts?: Record<string, string>;
-  cases: { id: string; description: string | undefined; promptHash?: string; counts: SideCase; reasons: { reason: string; count: number }[] }[];
+  cases: { id: string; description: string | undefined; promptHash?: string; gradersHash?: string; counts: SideCase; reasons: { reason: string; count: number }[] }[];
 }
 
 /** One side of a comparison: a model's run, or the baseline. */
@@ -67,6 +67,7 @@ export function sideFromRun(run: RunResult, label: string): ComparisonSide {
       id: c.id,
       description: c.description,
       promptHash: c.promptHash,
+      ...(c.gradersHash !== undefined ? { gradersHash: c.gradersHash } : {}),
       counts: { n: c.n, passes: c.passes, errored: c.errored, pending: c.pending, passAtK: c.passAtK, passHatK: c.passHatK },
       reasons: failureReasons(c).map(([reason, count]) => ({ reason, count })),
     })),
@@ -109,6 +110,7 @@ export function sideFromBaseline(baseline: Baseline, label: string, suiteNames: 
       id,
       description: undefined,
       promptHash: c.promptHash,
+      ...(c.gradersHash !== undefined ? { gradersHash: c.gradersHash } : {}),
       counts: { n: c.n, passes: c.passes, errored: c.errored, pending: 0, passAtK: passAtK(c.n, c.passes, b.k), passHatK: passHatK(c.n, c.passes, b.k) },
       reasons: [],
     }));

@@ -31,6 +31,8 @@ export interface PairedCase {
   candidate: SideCase | null;
   /** Against the baseline: the case's prompt changed since it was recorded (absent otherwise). */
   promptChanged?: true;
+  /** Against the baseline: what grades the case changed since it was recorded (absent otherwise). */
+  gradersChanged?: true;
   /** Candidate's pass rate − reference's; NaN when either has no judged trial (then the case is not paired). */
   difference: number;
 }
@@ -53,6 +55,11 @@ export interface UnpairedCase {
 export interface BaselineChanges {
   /** Cases whose prompt changed, as suite/caseId. */
   promptChanged: string[];
+  /**
+   * Cases whose graders (or a grader module's code) changed, as suite/caseId; only where the
+   * baseline recorded what graded them. Absent in comparisons written before it.
+   */
+  gradersChanged?: string[];
   /** Suites judged by another judge model than the baseline's (when it recorded one). */
   judgeChanged: { suite: string; baseline: string; current: string }[];
   /** Suites whose judge instructions changed, by grader type (when the baseline recorded them). */

@@ -136,8 +136,12 @@ export function compareModels(reference: ComparisonSide, candidates: readonly Co
     }
     const sinceBaseline = options.mode === "baseline" ? baselineChanges(reference, cand) : null;
     if (sinceBaseline) {
-      const changed = new Set(sinceBaseline.promptChanged);
-      for (const c of cases) if (changed.has(`${c.suite}/${c.caseId}`)) c.promptChanged = true;
+      const prompts = new Set(sinceBaseline.promptChanged);
+      const graders = new Set(sinceBaseline.gradersChanged);
+      for (const c of cases) {
+        if (prompts.has(`${c.suite}/${c.caseId}`)) c.promptChanged = true;
+        if (graders.has(`${c.suite}/${c.caseId}`)) c.gradersChanged = true;
+      }
     }
     const candReasons = reasonsOf(cand);
     const unpaired = unpairedCases(cases, (side, c) => (side === "reference" ? refReasons : candReasons).get(keyOf(c.suite, c.caseId)) ?? []);

@@ -1,5 +1,6 @@
 /** Wording shared by the terminal and Markdown reports of harness compare. Formats; decides nothing. */
-import type { CandidateComparison, DiscordantCase, ModelComparison, PairedSummary, ProviderFigures, ReasonCount, SideCase, SuitePair } from "../core/model-comparison-types.js";
+import type { CandidateComparison, DiscordantCase, ModelComparison, PairedCase, PairedSummary, ProviderFigures, ReasonCount, SideCase, SuitePair } from "../core/model-comparison-types.js";
+import { changedLabel } from "./changed-since.js";
 import { DASH, fmtMs, fmtProb, fmtTokens, fmtUsd } from "./format.js";
 
 /** "PASS", or "FAIL (a candidate is significantly worse)": the outcome core decided, and what failed it. */
@@ -76,7 +77,13 @@ export function fmtCounts(s: SideCase | null): string {
 }
 
 export function describeCase(c: DiscordantCase): string {
-  return `${c.suite}/${c.caseId}  ${fmtCounts(c.reference)} → ${fmtCounts(c.candidate)} passing (${fmtPoints(c.difference)} points)${c.promptChanged ? " (prompt changed)" : ""}`;
+  return `${c.suite}/${c.caseId}  ${fmtCounts(c.reference)} → ${fmtCounts(c.candidate)} passing (${fmtPoints(c.difference)} points)${sinceBaselineNote(c)}`;
+}
+
+/** " (prompt changed)", " (graders changed)", both, or nothing: what else may explain the difference. */
+export function sinceBaselineNote(c: Pick<PairedCase, "promptChanged" | "gradersChanged">): string {
+  const label = changedLabel(c);
+  return label ? ` (${label})` : "";
 }
 
 /** Cases named in a note; the rest are counted. */
@@ -86,10 +93,13 @@ const NAMED = 5;
 export function baselineChangeNotes(cmp: CandidateComparison): string[] {
   const changes = cmp.sinceBaseline;
   if (!changes) return [];
+  const named = (ids: readonly string[]) => ids.slice(0, NAMED).join(", ") + (ids.length > NAMED ? ` and ${ids.length - NAMED} more` : "");
   const prompts = changes.promptChanged;
-  const named = prompts.slice(0, NAMED).join(", ") + (prompts.length > NAMED ? ` and ${prompts.length - NAMED} more` : "");
+  // Comparisons written before graders were compared have no list: nothing to say of them.
+  const graders = changes.gradersChanged ?? [];
   return [
-    ...(prompts.length > 0 ? [`${prompts.length} case${prompts.length === 1 ? "'s prompt" : "s' prompts"} changed since the baseline (${named}): differences may be the prompt's, not the model's`] : []),
+    ...(prompts.length > 0 ? [`${prompts.length} case${prompts.length === 1 ? "'s prompt" : "s' prompts"} changed since the baseline (${named(prompts)}): differences may be the prompt's, not the model's`] : []),
+    ...(graders.length > 0 ? [`${graders.length} case${graders.length === 1 ? "'s graders" : "s' graders"} changed since the baseline (${named(graders)}): differences may be the graders', not the model's`] : []),
     ...changes.judgeChanged.map((j) => `${j.suite}: judged by ${j.current}, but the baseline by ${j.baseline}: differences may be the judge's, not the model's`),
     ...changes.judgePromptsChanged.map((j) => `${j.suite}: the judge instructions for ${j.graders.join(", ")} changed since the baseline: differences may be the judge's, not the model's`),
   ];

@@ -3,7 +3,7 @@
  * failing. Reasons quote model outputs, so every one goes through `escUntrusted`.
  */
 import type { CandidateComparison, DiscordantCase, ModelComparison, ReasonCount } from "../core/model-comparison-types.js";
-import { fmtCounts, fmtPoints } from "./compare-format.js";
+import { fmtCounts, fmtPoints, sinceBaselineNote } from "./compare-format.js";
 import { esc, escUntrusted } from "./html-charts.js";
 
 function reasonList(label: string, reasons: readonly ReasonCount[], stored: boolean): string {
@@ -20,7 +20,7 @@ function renderCase(d: DiscordantCase, cmp: CandidateComparison, referenceStores
   const summary = [
     `<span class="badge ${worse ? "fail" : "pass"}">${worse ? "worse" : "better"}</span>`,
     `<code>${esc(`${d.suite}/${d.caseId}`)}</code>`,
-    `${esc(fmtCounts(d.reference))} → ${esc(fmtCounts(d.candidate))} passing <span class="status ${worse ? "down" : "up"}">(${esc(fmtPoints(d.difference))} points)</span>${d.promptChanged ? " (prompt changed)" : ""}`,
+    `${esc(fmtCounts(d.reference))} → ${esc(fmtCounts(d.candidate))} passing <span class="status ${worse ? "down" : "up"}">(${esc(fmtPoints(d.difference))} points)</span>${esc(sinceBaselineNote(d))}`,
     d.description ? `<span class="desc">guards: ${esc(d.description)}</span>` : "",
   ].join(" ");
   const sides = reasonList(`${cmp.reference} (reference)`, d.reasonsBySide.reference, referenceStoresReasons) + reasonList(cmp.candidate, d.reasonsBySide.candidate, true);
