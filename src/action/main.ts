@@ -12,8 +12,9 @@ import { runCli } from "../cli/index.js";
 import { redactorFor, stillSecret } from "../core/secrets.js";
 import type { RunResult } from "../core/types.js";
 import { ExitCode } from "../errors.js";
-import { cell, renderMarkdown } from "../reporters/markdown.js";
+import { renderMarkdown } from "../reporters/markdown.js";
 import { commentTarget, upsertComment } from "./comment.js";
+import { couldNotRun } from "./no-verdict.js";
 
 type FailOn = "regression" | "threshold" | "none";
 
@@ -136,7 +137,7 @@ async function gate(): Promise<void> {
     inputs = readInputs(reportPath);
   } catch (e) {
     // A bad input fails the step before any run: the pull request must not go on showing the last verdict.
-    if (e instanceof InputError && commentWanted()) await postComment(token, identity, couldNotRun(`bad input: ${e.message}`, ""));
+    if (e instanceof InputError && commentWanted()) await postComment(token, identity, couldNotRun(`bad input: ${e.message}`, "", process.env));
     core.setOutput("status", "error");
     throw e;
   }
@@ -163,7 +164,7 @@ async function gate(): Promise<void> {
   });
   if (code === ExitCode.usage) {
     // The pull request must not go on showing the last run's "Gate passed"; nor the job's page an empty summary.
-    const noVerdict = couldNotRun("bad configuration (exit 2)", err);
+    const noVerdict = couldNotRun("bad configuration (exit 2)", err, process.env);
     await core.summary.addRaw(noVerdict).write();
     await publish(noVerdict);
     annotateProblems(err, cwd);
@@ -179,7 +180,7 @@ async function gate(): Promise<void> {
   }
   // A report left from an earlier run in the same workspace says nothing of this one.
   if (!result || !(Date.parse(result.startedAt) >= started - 1000)) {
-    await publish(couldNotRun(`the run wrote no report (exit ${code})`, err));
+    await publish(couldNotRun(`the run wrote no report (exit ${code})`, err, process.env));
     core.setOutput("status", "error");
     core.setFailed(`harness: the run wrote no report (exit ${code})\n${err}`);
     return;
@@ -282,7 +283,6 @@ function commentWanted(): boolean {
   }
 }
 
-/** The comment of a run that produced no verdict: what harness said, masked, in a code block that no text can close. */
 /**
  * Each `file:line:col  where  what` line the CLI prints for a problem in the suites (or the
  * baseline, or the reviews), as an error annotation at that line of the file: the reviewer of
@@ -297,12 +297,6 @@ function annotateProblems(stderr: string, cwd: string): void {
   for (const p of places.slice(0, CASE_ANNOTATIONS)) {
     core.error(p.message, { title: "harness: bad configuration", file: p.file, startLine: p.line, startColumn: p.column });
   }
-}
-
-function couldNotRun(why: string, stderr: string): string {
-  const said = redactorFor(process.env).all(stderr).replace(/`/g, "'").trim().split("\n").slice(0, 40).join("\n").slice(0, 6000);
-  const head = `### ⚠️ harness could not run: ${cell(why)}\n\nNo verdict: the last one shown here no longer holds.`;
-  return said ? `${head} What harness said (the job log has it all):\n\n\`\`\`text\n${said}\n\`\`\`\n` : `${head}\n`;
 }
 
 /** Posts or updates this job's comment. A comment is a courtesy: the gate's verdict stands without it. */

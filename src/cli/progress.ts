@@ -25,6 +25,17 @@ export function describeRateLimitWait(w: RateLimitWait): string {
     : `harness: ${who}'s rate-limit window is used up; its calls wait ${seconds(w.waitMs)} for the reset${limit}`;
 }
 
+/** Where the log's progress lines say the time: each ends its sentence or its first part so. */
+const LOG_TIME = / elapsed(;|$)/;
+
+/**
+ * A progress line of a log (not a warning, nor a wait said once): routine, and of no use to
+ * someone reading why a run ended, who would find them in place of the lines that say it.
+ */
+export function isProgressLogLine(line: string): boolean {
+  return line.startsWith("harness: ") && !line.startsWith("harness: warning: ") && LOG_TIME.test(line);
+}
+
 type Batch = { provider: string; state: "sending"; requests: number } | { provider: string; state: "running"; id: string; done?: number; total?: number };
 
 /** A terminal's line is redrawn at most this often on trials, and at least once a second (for the time). */
