@@ -2,7 +2,9 @@
  * The providers' batch endpoints, for the fake server: OpenAI's Files + Batches and
  * Anthropic's Message Batches, each request answered by the server's current script.
  * A batch stays in progress for `pollsBeforeEnd` status checks, then ends. Status checks and
- * the fetching of answers can be scripted to fail or hang first (`checkFaults`, `resultFaults`).
+ * the fetching of answers can be scripted to fail or hang first (`checkFaults`, `resultFaults`),
+ * and so can creating one (`createFaults`), which may also create it and lose the answer.
+ * Both list their batches, newest first, as the providers do.
  */
 import type http from "node:http";
 
@@ -26,10 +28,19 @@ export interface FakeBatches {
   checkFaults: BatchFault[];
   /** The same for fetching an ended batch's answers (OpenAI's output file, Anthropic's results). */
   resultFaults: BatchFault[];
+  /**
+   * What the next batch creations meet: "hang", never answered and nothing created; "lost", the
+   * batch created (and run) but the answer never sent, as when a connection drops after the fact.
+   */
+  createFaults: ("hang" | "lost")[];
+  /** The same for listing batches. */
+  listFaults: BatchFault[];
   /** performance.now() at each status check, answered or not. */
   checkTimes: number[];
   /** Batches created, by id, with the custom ids they carried. */
   created: { id: string; api: "openai" | "anthropic"; customIds: string[] }[];
+  /** Creates a batch as another client would (for a batch of the same size sent at the same time). */
+  createOther(api: "openai" | "anthropic", customIds: string[]): void;
   /** Handles a batch route; false when the path is not one. */
   route(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<boolean>;
 }
@@ -38,6 +49,8 @@ interface Batch {
   id: string;
   api: "openai" | "anthropic";
   polls: number;
+  createdAt: number;
+  metadata: Record<string, string> | null;
   items: { customId: string; body: Record<string, unknown> }[];
   answers?: Map<string, BatchAnswer>;
 }
@@ -61,6 +74,13 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
     return true;
   };
 
+  /** Newest first, as both providers list them. */
+  const listed = (api: "openai" | "anthropic") => [...batches.values()].filter((b) => b.api === api).reverse();
+  const add = (b: Batch) => {
+    batches.set(b.id, b);
+    self.created.push({ id: b.id, api: b.api, customIds: b.items.map((i) => i.customId) });
+  };
+
   async function settle(b: Batch): Promise<Map<string, BatchAnswer>> {
     b.answers ??= new Map(await Promise.all(b.items.map(async (i) => [i.customId, await answer(b.api, i.body)] as const)));
     return b.answers;
@@ -71,8 +91,13 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
     hang: false,
     checkFaults: [],
     resultFaults: [],
+    createFaults: [],
+    listFaults: [],
     checkTimes: [],
     created: [],
+    createOther(api, customIds) {
+      add({ id: `${api === "openai" ? "batch" : "msgbatch"}_${++seq}`, api, polls: 0, createdAt: Date.now(), metadata: null, items: customIds.map((customId) => ({ customId, body: {} })) });
+    },
     async route(req, res, raw) {
       const url = req.url ?? "";
       if (self.hang && /^\/v1\/(files|batches|messages\/batches)/.test(url)) return true;
@@ -86,14 +111,21 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "POST" && url === "/v1/batches") {
-        const body = JSON.parse(raw.toString("utf8")) as { input_file_id: string };
+        const fault = self.createFaults.shift();
+        if (fault === "hang") return true;
+        const body = JSON.parse(raw.toString("utf8")) as { input_file_id: string; metadata?: Record<string, string> };
         const text = files.get(body.input_file_id);
         if (text === undefined) return notFound(res, "file"), true;
         const items = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { custom_id: string; body: Record<string, unknown> });
-        const b: Batch = { id: `batch_${++seq}`, api: "openai", polls: 0, items: items.map((i) => ({ customId: i.custom_id, body: i.body })) };
-        batches.set(b.id, b);
-        self.created.push({ id: b.id, api: "openai", customIds: b.items.map((i) => i.customId) });
-        json(res, 200, openaiBatch(b, false));
+        const b: Batch = { id: `batch_${++seq}`, api: "openai", polls: 0, createdAt: Date.now(), metadata: body.metadata ?? null, items: items.map((i) => ({ customId: i.custom_id, body: i.body })) };
+        add(b);
+        if (fault !== "lost") json(res, 200, openaiBatch(b, false));
+        return true;
+      }
+      if (req.method === "GET" && /^\/v1\/batches(\?|$)/.test(url)) {
+        if (faulted(self.listFaults, res)) return true;
+        const data = listed("openai").map((b) => openaiBatch(b, b.answers !== undefined));
+        json(res, 200, { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/batches\/([^/]+)$/.exec(url))) {
@@ -115,11 +147,18 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         return true;
       }
       if (req.method === "POST" && url === "/v1/messages/batches") {
+        const fault = self.createFaults.shift();
+        if (fault === "hang") return true;
         const body = JSON.parse(raw.toString("utf8")) as { requests: { custom_id: string; params: Record<string, unknown> }[] };
-        const b: Batch = { id: `msgbatch_${++seq}`, api: "anthropic", polls: 0, items: body.requests.map((r) => ({ customId: r.custom_id, body: r.params })) };
-        batches.set(b.id, b);
-        self.created.push({ id: b.id, api: "anthropic", customIds: b.items.map((i) => i.customId) });
-        json(res, 200, anthropicBatch(b, false, base()));
+        const b: Batch = { id: `msgbatch_${++seq}`, api: "anthropic", polls: 0, createdAt: Date.now(), metadata: null, items: body.requests.map((r) => ({ customId: r.custom_id, body: r.params })) };
+        add(b);
+        if (fault !== "lost") json(res, 200, anthropicBatch(b, false, base()));
+        return true;
+      }
+      if (req.method === "GET" && /^\/v1\/messages\/batches(\?|$)/.test(url)) {
+        if (faulted(self.listFaults, res)) return true;
+        const data = listed("anthropic").map((b) => anthropicBatch(b, b.answers !== undefined, base()));
+        json(res, 200, { data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
         return true;
       }
       if (req.method === "GET" && (m = /^\/v1\/messages\/batches\/([^/]+)$/.exec(url))) {
@@ -159,7 +198,8 @@ function openaiBatch(b: Batch, ended: boolean) {
     status: ended ? "completed" : "in_progress",
     output_file_id: ended ? `output-${b.id}` : null,
     error_file_id: null,
-    created_at: 1_700_000_000,
+    created_at: Math.floor(b.createdAt / 1000),
+    metadata: b.metadata,
     request_counts: { total: b.items.length, completed: ended ? b.items.length - failed : 0, failed },
   };
 }
@@ -172,7 +212,7 @@ function anthropicBatch(b: Batch, ended: boolean, base: string) {
     processing_status: ended ? "ended" : "in_progress",
     request_counts: { processing: ended ? 0 : b.items.length, succeeded: ended ? b.items.length - errored : 0, errored, canceled: 0, expired: 0 },
     ended_at: ended ? "2026-11-29T00:00:00Z" : null,
-    created_at: "2026-11-29T00:00:00Z",
+    created_at: new Date(b.createdAt).toISOString(),
     expires_at: "2026-11-30T00:00:00Z",
     cancel_initiated_at: null,
     archived_at: null,

@@ -151,13 +151,16 @@ describe("redacting", () => {
   it("scrubs a batch's answers and its errors, saying where what it masked came from, as a live answer does", async () => {
     const batchApi: BatchApi = {
       submit: () => Promise.reject(new Error("upload to https://u:pw-secret-1@h/v1/files refused")),
+      find: () => Promise.reject(new Error("list at https://u:pw-secret-1@h/v1/batches refused")),
+      describeSent: () => "the batch",
       check: async () => ({ ended: true, done: 1, total: 1 }),
       results: async () => new Map<string, ProviderResponse | ProviderError>([["c1", answer(`echo ${KEY}`)], ["c2", new ProviderError("max-tokens", `openai:m stopped short for ${KEY}`)]]),
     };
     const inner: Provider & { batchApi: BatchApi } = { id: "openai:m", call: async () => answer(""), batchApi };
     const p = redacting(inner, redact);
     const call = { signal, timeoutMs: 1000 };
-    await expect(p.batchApi!.submit([], call)).rejects.toThrow("upload to https://***@h/v1/files refused");
+    await expect(p.batchApi!.submit([], call, "t")).rejects.toThrow("upload to https://***@h/v1/files refused");
+    await expect(p.batchApi!.find("t", { since: 0, requests: 1 }, call)).rejects.toThrow("list at https://***@h/v1/batches refused");
     const masked = (await p.batchApi!.results("b1", call)).get("c1") as ProviderResponse;
     expect(masked.output).toBe("echo ***");
     // Without it the run said nothing of the masking, and the fixture did not record it.

@@ -26,6 +26,8 @@ export function describeBatchEvent(e: BatchEvent): string {
   switch (e.kind) {
     case "submitted":
       return `Batch ${e.batchId}: sent ${e.requests} request(s) to ${e.provider}; waiting for it to end (Ctrl-C is safe: run the same command again to pick it up).`;
+    case "found":
+      return `Batch ${e.batchId}: sending it failed (${e.message}), but ${e.provider} had created it; waiting for it to end rather than paying for its ${e.requests} request(s) twice.`;
     case "resumed":
       return `Batch ${e.batchId}: picking up ${e.requests} request(s) sent to ${e.provider} by an earlier run.`;
     case "sending":

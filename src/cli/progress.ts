@@ -105,7 +105,7 @@ export class RunProgress {
   /** A batch's event: its state shows on the progress line; what it did, on a line of its own. */
   batch(e: BatchEvent): void {
     if (e.kind === "sending") this.batches.set(e.provider, { provider: e.provider, state: "sending", requests: e.requests });
-    if (e.kind === "submitted" || e.kind === "resumed") {
+    if (e.kind === "submitted" || e.kind === "resumed" || e.kind === "found") {
       this.batches.delete(e.provider);
       this.batches.set(e.batchId, { provider: e.provider, state: "running", id: e.batchId });
     }

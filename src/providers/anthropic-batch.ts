@@ -7,8 +7,13 @@ import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readMessage } from "./anthropic.js";
 import { classifyingErrors } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
-import type { BatchApi, ProviderError, ProviderResponse } from "./types.js";
+import type { BatchApi, FoundBatch, ProviderError, ProviderResponse } from "./types.js";
 import { isStoppedShort } from "./stopped-short.js";
+
+/** Batches looked through for one whose creation's answer was lost: the latest this many. */
+const LOOK_BACK = 100;
+/** How far the provider's clock may be behind ours, for "created since the upload began". */
+const CLOCK_SKEW_MS = 60_000;
 
 export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(Anthropic, `${id} batch`, "anthropic");
@@ -18,6 +23,19 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
         const requests = items.map((i) => ({ custom_id: i.customId, params: i.body as Anthropic.MessageCreateParamsNonStreaming }));
         return (await getClient().messages.batches.create({ requests }, requestOptions(options))).id;
       }),
+    // A message batch keeps no label: it is known by its size, by when it was created, and by
+    // still running (one sent seconds ago has not ended). Another such batch leaves no sure answer.
+    find: (_tag, sent, options) =>
+      sdk(async (): Promise<FoundBatch> => {
+        const page = await getClient().messages.batches.list({ limit: LOOK_BACK }, requestOptions(options));
+        const size = (c: Anthropic.Messages.MessageBatchRequestCounts) => c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+        const since = sent.since - CLOCK_SKEW_MS;
+        const matches = page.data.filter((b) => b.processing_status === "in_progress" && Date.parse(b.created_at) >= since && size(b.request_counts) === sent.requests);
+        if (matches.length === 1) return { kind: "found", batchId: matches[0]!.id };
+        if (matches.length === 0) return { kind: "none" };
+        return { kind: "unsure", why: `${matches.length} batches of ${sent.requests} request(s) created since then are running (${matches.map((b) => b.id).join(", ")})` };
+      }),
+    describeSent: (_tag, sent) => `the batch of ${sent.requests} request(s) created at about ${new Date(sent.since).toISOString()}`,
     check: (batchId, options) =>
       sdk(async () => {
         const b = await getClient().messages.batches.retrieve(batchId, {}, requestOptions(options));

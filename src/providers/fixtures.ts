@@ -152,7 +152,9 @@ export function withFixtures(provider: RecordableProvider, config: ProviderConfi
       }
       return out;
     },
-    submit: (entries, options) => api.submit(entries.map((e) => ({ customId: e.customId, body: provider.requestIdentity(e.request) })), options),
+    submit: (entries, options, tag) => api.submit(entries.map((e) => ({ customId: e.customId, body: provider.requestIdentity(e.request) })), options, tag),
+    find: (tag, sent, options) => api.find(tag, sent, options),
+    describeSent: (tag, sent) => api.describeSent(tag, sent),
     check: (batchId, options) => api.check(batchId, options),
     async collect(batchId, options) {
       const answers = await api.results(batchId, options);

@@ -7,22 +7,34 @@ import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readCompletion } from "./openai.js";
 import { classifyingErrors } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
-import type { BatchApi, ProviderError, ProviderResponse } from "./types.js";
+import type { BatchApi, FoundBatch, ProviderError, ProviderResponse } from "./types.js";
 import { isStoppedShort } from "./stopped-short.js";
 
 const ENDED = new Set(["completed", "failed", "expired", "cancelled"]);
+/** The metadata key each batch is tagged with, so one whose creation's answer was lost can be found. */
+const TAG_KEY = "harness_tag";
+/** Batches looked through for it: the latest this many. */
+const LOOK_BACK = 100;
 
 export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(OpenAI, `${id} batch`, "openai");
   return {
-    submit: (items, options) =>
+    submit: (items, options, tag) =>
       sdk(async () => {
         const opts = requestOptions(options);
         const jsonl = items.map((i) => JSON.stringify({ custom_id: i.customId, method: "POST", url: "/v1/chat/completions", body: i.body })).join("\n");
         const file = await getClient().files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), "harness-batch.jsonl"), purpose: "batch" }, opts);
-        const batch = await getClient().batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }, opts);
+        const batch = await getClient().batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { [TAG_KEY]: tag } }, opts);
         return batch.id;
       }),
+    find: (tag, _sent, options) =>
+      sdk(async (): Promise<FoundBatch> => {
+        // Newest first: a batch sent moments ago is on the first page.
+        const page = await getClient().batches.list({ limit: LOOK_BACK }, requestOptions(options));
+        const batch = page.data.find((b) => b.metadata?.[TAG_KEY] === tag);
+        return batch ? { kind: "found", batchId: batch.id } : { kind: "none" };
+      }),
+    describeSent: (tag) => `the batch whose metadata ${TAG_KEY} is ${tag}`,
     check: (batchId, options) =>
       sdk(async () => {
         const b = await getClient().batches.retrieve(batchId, requestOptions(options));

@@ -33,7 +33,9 @@ export function redacting<P extends Provider & { batchApi?: BatchApi }>(provider
   const fail = (err: unknown) => Promise.reject(redactError(err, redact));
   const api = provider.batchApi;
   const batchApi: BatchApi | undefined = api && {
-    submit: (items, options) => api.submit(items, options).catch(fail),
+    submit: (items, options, tag) => api.submit(items, options, tag).catch(fail),
+    find: (tag, sent, options) => api.find(tag, sent, options).catch(fail),
+    describeSent: (tag, sent) => api.describeSent(tag, sent),
     check: (batchId, options) => api.check(batchId, options).catch(fail),
     results: (batchId, options) =>
       api.results(batchId, options).then((answers) => {

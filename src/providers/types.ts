@@ -86,8 +86,19 @@ export type BatchCallOptions = Required<Pick<CallOptions, "signal" | "timeoutMs"
 
 /** What a provider batch API can do, in the runner's terms. */
 export interface BatchApi {
-  /** Sends the requests as one batch; resolves with the batch's id. `customId` keys each answer. */
-  submit(items: { customId: string; body: unknown }[], options: BatchCallOptions): Promise<string>;
+  /**
+   * Sends the requests as one batch; resolves with the batch's id. `customId` keys each answer;
+   * `tag` marks the batch where the provider keeps a label (OpenAI's metadata), for `find`.
+   */
+  submit(items: { customId: string; body: unknown }[], options: BatchCallOptions, tag: string): Promise<string>;
+  /**
+   * The batch a submit created whose answer was lost (a timeout, a dropped connection), looked
+   * for among the provider's latest batches: by its tag, or where the provider keeps none, by
+   * when it was created and how many requests it carries.
+   */
+  find(tag: string, sent: SentBatch, options: BatchCallOptions): Promise<FoundBatch>;
+  /** How a person finds that batch in the provider's list, to cancel it: "the batch whose metadata …". */
+  describeSent(tag: string, sent: SentBatch): string;
   /** Whether the batch has ended (completed, failed, expired or cancelled), and how far it got. */
   check(batchId: string, options: BatchCallOptions): Promise<{ ended: boolean; done: number; total: number }>;
   /**
@@ -98,11 +109,22 @@ export interface BatchApi {
   results(batchId: string, options: BatchCallOptions): Promise<Map<string, ProviderResponse | ProviderError>>;
 }
 
+/** A batch being sent: when the upload began (ms since the epoch) and how many requests it carried. */
+export interface SentBatch {
+  since: number;
+  requests: number;
+}
+
+/** What a look for a batch found: it, surely none, or no sure answer (several could be it). */
+export type FoundBatch = { kind: "found"; batchId: string } | { kind: "none" } | { kind: "unsure"; why: string };
+
 /** A batch API wrapped with fixtures: only unrecorded trials are sent, and answers are recorded like live ones. */
 export interface BatchRunner {
   /** The entries that need a model's answer (no fixture), each with the custom id it goes by. */
   needed(entries: BatchEntry[]): Promise<(BatchEntry & { customId: string })[]>;
-  submit(entries: (BatchEntry & { customId: string })[], options: BatchCallOptions): Promise<string>;
+  submit(entries: (BatchEntry & { customId: string })[], options: BatchCallOptions, tag: string): Promise<string>;
+  find(tag: string, sent: SentBatch, options: BatchCallOptions): Promise<FoundBatch>;
+  describeSent(tag: string, sent: SentBatch): string;
   check(batchId: string, options: BatchCallOptions): Promise<{ ended: boolean; done: number; total: number }>;
   /** Fetches an ended batch's answers and keeps them for call(); resolves with how many came back. */
   collect(batchId: string, options: BatchCallOptions): Promise<number>;

@@ -7,13 +7,14 @@
  * The batch's id is kept in a small state file until the run completes: run the same command
  * again after Ctrl-C or a crash, and it picks the batch up instead of sending it twice.
  */
+import { randomUUID } from "node:crypto";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { hashOf } from "../core/hash.js";
 import type { LoadedSuite, ProviderRef } from "../core/types.js";
 import { RunError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
-import { ProviderError, RETRYABLE, type BatchCallOptions, type BatchEntry, type BatchRunner, type Provider } from "../providers/types.js";
+import { ProviderError, RETRYABLE, type BatchCallOptions, type BatchEntry, type BatchRunner, type FoundBatch, type Provider, type SentBatch } from "../providers/types.js";
 import { DEFAULT_BATCH_POLL_MS, DEFAULT_TIMEOUT_MS } from "../defaults.js";
 import { onAbort } from "./on-abort.js";
 import { sleep } from "./retry.js";
@@ -41,6 +42,8 @@ export interface BatchOptions {
 export type BatchEvent =
   | { kind: "sending"; provider: string; requests: number }
   | { kind: "submitted" | "resumed"; provider: string; batchId: string; requests: number }
+  /** Sending failed (`message`) after the provider had created the batch: found in its list, and followed. */
+  | { kind: "found"; provider: string; batchId: string; requests: number; message: string }
   | { kind: "progress"; provider: string; batchId: string; done: number; total: number }
   /** A check of the batch, or the fetching of its answers, failed; it is tried again in `retryInMs`. */
   | { kind: "retrying"; provider: string; batchId: string; step: BatchStep; message: string; retryInMs: number }
@@ -146,14 +149,25 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
     options.onEvent?.({ kind: "resumed", provider: providerId, batchId, requests: unique.length });
   } else {
     const file = path.join(options.stateDir, `${prefix}${hashOf(unique.map((u) => u.customId).sort(), 16)}.json`);
-    const state = { provider: providerId, batchId: "", customIds: unique.map((u) => u.customId), submittedAt: "" };
+    const tag = randomUUID();
+    const state = { provider: providerId, batchId: "", tag, customIds: unique.map((u) => u.customId), submittedAt: "" };
     // Written before the batch is paid for: a folder that cannot hold the id must not cost a batch per run.
     await writeFileAtomic(file, JSON.stringify(state), "batch state");
     options.onEvent?.({ kind: "sending", provider: providerId, requests: unique.length });
     const mb = Buffer.byteLength(JSON.stringify(unique.map((u) => u.request.messages))) / 1e6;
-    batchId = await withTimeLimit(`${providerId} batch`, timeoutMs + Math.floor(mb) * UPLOAD_MS_PER_MB, signal, (o) => runner.submit(unique, o));
+    const sent = { since: Date.now(), requests: unique.length };
+    let lost: string | undefined;
+    try {
+      batchId = await withTimeLimit(`${providerId} batch`, timeoutMs + Math.floor(mb) * UPLOAD_MS_PER_MB, signal, (o) => runner.submit(unique, o, tag));
+    } catch (err) {
+      if (signal.aborted || !mayHaveCreated(err)) throw err;
+      // The provider may have created the batch before its answer was lost: run live now, and
+      // both would be paid for. Its own list of batches says whether it did.
+      lost = (err as Error).message;
+      batchId = await lookUp(providerId, runner, tag, sent, timeoutMs, signal, err);
+    }
     await writeFileAtomic(file, JSON.stringify({ ...state, batchId, submittedAt: new Date().toISOString() }), "batch state");
-    options.onEvent?.({ kind: "submitted", provider: providerId, batchId, requests: unique.length });
+    options.onEvent?.(lost === undefined ? { kind: "submitted", provider: providerId, batchId, requests: unique.length } : { kind: "found", provider: providerId, batchId, requests: unique.length, message: lost });
   }
   // From here on the batch may be running at the provider: its trials never run live until it has ended.
   let wait = options.pollMs ?? DEFAULT_BATCH_POLL_MS;
@@ -204,6 +218,36 @@ function following(providerId: string, options: BatchOptions, signal: AbortSigna
       }
     }
   };
+}
+
+/** Failures after which the batch may exist at the provider all the same: the request may have reached it. */
+const UNSURE: ReadonlySet<string> = new Set(["timeout", "network", "server-error"]);
+
+function mayHaveCreated(err: unknown): boolean {
+  return !(err instanceof ProviderError) || UNSURE.has(err.category);
+}
+
+/**
+ * The batch a submit that failed with `err` created anyway, by its id. Where there is surely
+ * none, `err` is thrown again: the trials run live, paid for once. Where the look itself fails
+ * or finds no sure answer, the trials run live too (a run that could never end would help no
+ * one), and the failure says how to find the batch, and cancel it, if it was created.
+ */
+async function lookUp(providerId: string, runner: BatchRunner, tag: string, sent: SentBatch, timeoutMs: number, signal: AbortSignal, err: unknown): Promise<string> {
+  let found: FoundBatch;
+  try {
+    found = await withTimeLimit(`${providerId} batch list`, timeoutMs, signal, (o) => runner.find(tag, sent, o));
+  } catch (lookErr) {
+    if (signal.aborted) throw lookErr;
+    found = { kind: "unsure", why: (lookErr as Error)?.message ?? String(lookErr) };
+  }
+  if (found.kind === "found") return found.batchId;
+  if (found.kind === "none") throw err;
+  throw new ProviderError(
+    err instanceof ProviderError ? err.category : "network",
+    `${(err as Error)?.message ?? String(err)}; whether ${providerId} created the batch anyway is not known (${found.why}): if it did, it is paid for as well; cancel ${runner.describeSent(tag, sent)}`,
+    { cause: err },
+  );
 }
 
 /** One batch API call, given up past `ms` as a timeout: a hung request fails as a live call's does. */
