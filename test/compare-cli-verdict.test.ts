@@ -11,17 +11,18 @@ import type { ModelComparison } from "../src/core/model-comparison-types.js";
 
 let server: FakeServer;
 type Outcome = "pass" | "fail" | "error";
-/** How each API answers case n on its call-th call (from 0) of that case. */
-let script: (api: Api, n: number, call: number) => Outcome = () => "pass";
+/** How each API answers case n on its call-th call (from 0) of that case, for `model`. */
+let script: (api: Api, n: number, call: number, model: string) => Outcome = () => "pass";
 const calls = new Map<string, number>();
 
 function answer(req: SeenRequest) {
   const messages = req.body.messages as { content: string }[];
   const n = Number(/question (\d+)/.exec(messages[messages.length - 1]!.content)?.[1]);
-  const key = `${req.api} ${n}`;
+  const model = String(req.body.model);
+  const key = `${model} ${n}`;
   const call = calls.get(key) ?? 0;
   calls.set(key, call + 1);
-  const outcome = script(req.api, n, call);
+  const outcome = script(req.api, n, call, model);
   if (outcome === "error") return { kind: "status" as const, status: 400, message: "context length exceeded" };
   return { kind: "answer" as const, text: outcome === "fail" ? "no idea" : "the answer is ok" };
 }
@@ -149,6 +150,19 @@ describe("harness compare: a suite's threshold", () => {
     expect(r.stdout).toContain("openai:gpt-4o-mini misses the threshold of suite demo (pass rate 0.917 is below the threshold 0.95): eval's gate would fail it");
     expect(r.stdout).not.toContain("note: the reference");
     expect(r.code).toBe(1);
+  });
+});
+
+describe("harness compare: one candidate worse, another not judged", () => {
+  it("exits 3, the comparison not whole, and still says which candidate is worse", async () => {
+    // gpt-4o fails every case; claude's every call errors, so it cannot be judged.
+    script = (api, _n, _call, model) => (api === "anthropic" ? "error" : model === "gpt-4o" ? "fail" : "pass");
+    const dir = await makeProject({ "evals/demo.yaml": suiteYaml("demo", 1, 8) });
+    // The models run one after another: claude last, as its errors stop the comparison there.
+    const r = await runHarness(["compare", "-p", "openai:gpt-4o-mini", "-p", "openai:gpt-4o", "-p", "anthropic:claude-haiku-4-5", ...common], { cwd: dir, env: env() });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/openai:gpt-4o is (significantly )?worse than openai:gpt-4o-mini/);
+    expect(r.stderr).toContain("harness: anthropic:claude-haiku-4-5: 5 of 40 trials errored (context-length 5), more than the 10% allowed");
   });
 });
 
