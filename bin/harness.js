@@ -29,8 +29,9 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
       return;
     }
     firstSignalAt = Date.now();
-    process.stderr.write(`\nharness: ${signal} received; stopping (again to quit at once)\n`);
+    // Aborted first: a terminal's progress line clears itself on it, so this is said on a line of its own.
     controller.abort(signal);
+    process.stderr.write(`\nharness: ${signal} received; stopping (again to quit at once)\n`);
   });
 }
 

@@ -77,6 +77,37 @@ const SCALE = { HARNESS_TEST_PROGRESS_SCALE: "0.01" };
 /** A progress line of a plain log: the model (compare), trials done, of all, and errored. */
 const PLAIN = /^harness: (?:(.+): )?(\d+)\/(\d+) trials done, (\d+) errored, \d+ s elapsed$/m;
 
+/**
+ * What a terminal shows once it has been sent `output`: its lines, as a person reads them. Kept:
+ * `\r` (to the start of the line), `\n` (to the next), `\x1b[K` (the rest of the line erased);
+ * colours are dropped.
+ */
+function screenOf(output: string): string[] {
+  const lines: string[] = [""];
+  let row = 0;
+  let col = 0;
+  for (const token of output.replace(/\x1b\[[\d;]*m/g, "").match(/\x1b\[K|[\s\S]/g) ?? []) {
+    if (token === "\r") col = 0;
+    else if (token === "\n") {
+      row++;
+      lines[row] ??= "";
+    } else if (token === "\x1b[K") lines[row] = lines[row]!.slice(0, col);
+    else {
+      const line = lines[row]!.padEnd(col);
+      lines[row] = line.slice(0, col) + token + line.slice(col + 1);
+      col++;
+    }
+  }
+  return lines;
+}
+
+/** Runs the built CLI in a pseudo-terminal, answering `steps` (see test/pty-drive.py). */
+function inTerminal(steps: [string, string][], args: string[], cwd: string, env: Record<string, string>): Promise<{ exit: number | null; output: string }> {
+  return new Promise((resolve, reject) =>
+    execFile("python3", [path.join(ROOT, "test/pty-drive.py"), JSON.stringify(steps), "--", process.execPath, BIN, ...args], { cwd, env: cleanEnv(env) }, (err, stdout) => (err && !stdout ? reject(err) : resolve(JSON.parse(stdout)))),
+  );
+}
+
 /** An exec: app that answers "ok" once the file `go` exists in its folder: the run lasts until the test says. */
 const GATED_APP = ['import { existsSync } from "node:fs";', "for await (const _ of process.stdin);", 'const poll = () => (existsSync("go") ? process.stdout.write("ok") : setTimeout(poll, 20));', "poll();", ""].join("\n");
 
@@ -200,14 +231,26 @@ describe("a run held back by a rate limit", () => {
   it("on a terminal: the wait gets a line of its own, and the progress line is drawn again below it, saying the wait", async () => {
     const dir = await makeProject({ "evals/l.yaml": suite(4) });
     burstOf429(4, "2");
-    const steps = JSON.stringify([]);
-    const out = await new Promise<{ exit: number | null; output: string }>((resolve, reject) =>
-      execFile("python3", [path.join(ROOT, "test/pty-drive.py"), steps, "--", process.execPath, BIN, "eval", "-j", "4"], { cwd: dir, env: cleanEnv(env) }, (err, stdout) => (err && !stdout ? reject(err) : resolve(JSON.parse(stdout)))),
-    );
+    const out = await inTerminal([], ["eval", "-j", "4"], dir, env);
     expect(out.exit, out.output).toBe(0);
     // Cleared, said, and the line drawn again: not "1/4 trialsharness: openai…" run together.
     expect(out.output).toMatch(/\r\x1b\[Kharness: openai:gpt-4o-mini answered 429 \(rate limit\); waiting 2\.0 s, -j cut to 2 of 4\r\n\r0\/4 trials · 0 errored · \d+ s · openai:gpt-4o-mini rate-limited, [\d.]+ s left\x1b\[K/);
     // The terminal report's own line on 429s ("4 calls answered 429…") is not the run's.
     expect(out.output.match(/harness: openai:gpt-4o-mini answered 429/g)).toHaveLength(1);
+  });
+
+  it("on a terminal, Ctrl-C during a wait: the progress line is cleared, not left on screen or drawn again with the wait, and the stop is said on a clean line", async () => {
+    const dir = await makeProject({ "evals/l.yaml": suite(1) });
+    // The one call is told to wait 30 s: the run is still waiting when the test presses Ctrl-C.
+    burstOf429(1, "30");
+    // Ctrl-C typed at the terminal (\x03), so that it echoes "^C" where the cursor is, as a person's does.
+    const out = await inTerminal([["rate-limited, ", "\x03"]], ["eval", "-j", "1"], dir, env);
+    expect(out.exit, out.output).toBe(130);
+    const stopping = "harness: SIGINT received; stopping (again to quit at once)";
+    const screen = screenOf(out.output);
+    expect(screen, out.output).toContain(stopping);
+    // The wait's line itself stays (it was said on a line of its own); the progress line with the hold does not.
+    expect(screen.filter((line) => line.includes("rate-limited")), out.output).toEqual([]);
+    expect(out.output.slice(out.output.indexOf(stopping))).not.toContain("rate-limited");
   });
 });

@@ -71,7 +71,12 @@ export class RunProgress {
       this.timer = setInterval(() => this.draw(), TICK_MS);
       this.timer.unref?.();
     }
+    // Ctrl-C: the line goes at once, before "stopping" is said, and is not drawn again; drawn
+    // while the run winds down, it showed what no longer held (a wait the stop had cancelled).
+    io.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
+
+  private readonly onAbort = () => this.stop();
 
   /** The run's hooks for trials, warnings and waits. */
   hooks(): Pick<RunOptions, "onTrial" | "onWarning" | "onRateLimitWait" | "rateLimitWaitMs"> {
@@ -127,6 +132,7 @@ export class RunProgress {
 
   /** The run has ended: the terminal's line is cleared, and no more lines come. */
   stop(): void {
+    this.io.signal?.removeEventListener("abort", this.onAbort);
     if (this.mode === "line") clearInterval(this.timer);
     else clearTimeout(this.timer);
     this.timer = undefined;
