@@ -73,6 +73,22 @@ describe("a wait on a rate limit", () => {
   });
 });
 
+describe("a progress that has stopped", () => {
+  it("says no wait on a rate limit, on a terminal or in a log, but still says warnings", () => {
+    for (const isTTY of [true, false]) {
+      let err = "";
+      const progress = new RunProgress({ stderr: { write: (s: string) => (err += s), isTTY }, env: {} } as unknown as CliIo, false);
+      const hooks = progress.hooks();
+      progress.stop();
+      const written = err;
+      hooks.onRateLimitWait!({ provider: "openai:gpt-4o-mini", role: "target", waitMs: 30_000, cause: "window", concurrency: 8, max: 8 });
+      expect(err.slice(written.length), `isTTY ${isTTY}`).toBe("");
+      hooks.onWarning!("the model is deprecated");
+      expect(err.slice(written.length), `isTTY ${isTTY}`).toBe("harness: warning: the model is deprecated\n");
+    }
+  });
+});
+
 const SCALE = { HARNESS_TEST_PROGRESS_SCALE: "0.01" };
 /** A progress line of a plain log: the model (compare), trials done, of all, and errored. */
 const PLAIN = /^harness: (?:(.+): )?(\d+)\/(\d+) trials done, (\d+) errored, \d+ s elapsed$/m;

@@ -162,6 +162,29 @@ describe("AdaptiveLimit", () => {
     }
   });
 
+  it("tells onHold of a pause once it holds a call, with the time left, and again when it is made longer while one waits", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const held: [number, string][] = [];
+      const gate = new AdaptiveLimit({ max: 2, onHold: (ms, cause) => held.push([ms, cause]) });
+      gate.succeeded(1_000);
+      // No call waits: nothing is held.
+      expect(held).toEqual([]);
+      await vi.advanceTimersByTimeAsync(400);
+      const slot = gate.acquire(never);
+      expect(held).toEqual([[600, "window"]]);
+      await vi.advanceTimersByTimeAsync(100);
+      gate.rateLimitedBy(2_000); // a 429 whose headers say the window is used up for 2 s more
+      gate.succeeded(100); // ends before the pause does: nothing more to tell
+      expect(held).toEqual([[600, "window"], [2_000, "429"]]);
+      await vi.advanceTimersByTimeAsync(2_000);
+      (await slot)();
+      expect(held).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("a caller queued for a slot is released by its signal", async () => {
     const gate = new AdaptiveLimit({ max: 1, now });
     const held = await gate.acquire(never);
@@ -318,7 +341,7 @@ describe("runs against a rate-limited server", () => {
     let judgeCalls = 0;
     server.handle((req): Action => {
       if (req.api === "openai") {
-        // A 429 asking for 30 ms, then an answer that uses up the window for 50 ms.
+        // A 429 asking for 30 ms, then an answer that uses up the window for 50 ms: the run's last target call, so the window holds none.
         if (targetCalls++ === 0) return { kind: "status", status: 429, headers: { "retry-after-ms": "30" } };
         return { kind: "answer", text: "an answer", headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "50ms" } };
       }
@@ -339,11 +362,20 @@ describe("runs against a rate-limited server", () => {
     const run = await runSuites([judged], { cwd: project.dir, env: ENV, concurrency: 2, fixturesDir: "none", rateLimitWaitMs: 10, onRateLimitWait: (w) => waits.push(w) });
     expect(run.suites[0]!.cases[0]!.trials[0]!.passed).toBe(true);
     expect(waits).toEqual([
-      // Cut from 2 to 1 by the 429; back at 2 after the answer, whose window then held every call.
+      // Cut from 2 to 1 by the 429. The window the answer used up is not a wait: no call waited for it.
       { provider: "openai:gpt-4o-mini", role: "target", waitMs: 30, cause: "429", concurrency: 1, max: 2 },
-      { provider: "openai:gpt-4o-mini", role: "target", waitMs: 50, cause: "window", concurrency: 2, max: 2 },
       { provider: "anthropic:claude-haiku-4-5", role: "judge", waitMs: 40, cause: "429", concurrency: 1, max: 2 },
     ]);
+  });
+
+  it("tells onRateLimitWait of a used-up window once a call waits for it, with the time that call has left, and not of one no call waits for", async () => {
+    // Every answer uses up the window for a second: the second trial's call waits for the first's; nothing waits for the second's.
+    server.handle((req) => ({ ...echo(req), headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" } }));
+    const waits: RateLimitWait[] = [];
+    const run = await runSuites([suite("openai:gpt-4o-mini", { baseURL: server.openaiBaseURL }, 1, 2)], { cwd: project.dir, env: ENV, concurrency: 1, fixturesDir: "none", rateLimitWaitMs: 10, onRateLimitWait: (w) => waits.push(w) });
+    expect(run.suites[0]!.cases[0]!.trials.every((t) => t.passed === true)).toBe(true);
+    expect(waits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", waitMs: expect.any(Number), cause: "window", concurrency: 1, max: 1 }]);
+    expect(waits[0]!.waitMs).toBeLessThanOrEqual(1_000);
   });
 
   it("a 429 with Anthropic's headers and no Retry-After waits for the window's reset", async () => {

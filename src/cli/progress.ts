@@ -57,6 +57,7 @@ export class RunProgress {
   private timer: NodeJS.Timeout | undefined;
   private drawn = "";
   private drawnAt = 0;
+  private ended = false;
 
   constructor(
     private readonly io: CliIo,
@@ -132,6 +133,7 @@ export class RunProgress {
 
   /** The run has ended: the terminal's line is cleared, and no more lines come. */
   stop(): void {
+    this.ended = true;
     this.io.signal?.removeEventListener("abort", this.onAbort);
     if (this.mode === "line") clearInterval(this.timer);
     else clearTimeout(this.timer);
@@ -141,6 +143,8 @@ export class RunProgress {
   }
 
   private rateLimited(w: RateLimitWait): void {
+    // The run has ended or been stopped: whatever it still hears of a wait, no call of it waits.
+    if (this.ended) return;
     const key = `${w.role}\u0000${w.provider}`;
     const t = this.now();
     this.holds.set(key, { wait: w, until: t + w.waitMs });

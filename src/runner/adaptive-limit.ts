@@ -18,6 +18,12 @@ export interface AdaptiveLimitOptions {
   windowMs?: number;
   /** The longest a used-up window may pause every call (default 60 000, as the longest retry wait): a reset hours away must not stall a run silently. */
   maxPauseMs?: number;
+  /**
+   * Told when a pause starts holding a call back, with the time it has left, and again when it
+   * is made longer while one waits: an answer that uses up a window no later call waits for (the
+   * run's last) holds nothing, and is no wait to speak of.
+   */
+  onHold?: (ms: number, cause: "429" | "window") => void;
   now?: () => number;
 }
 
@@ -31,6 +37,10 @@ export class AdaptiveLimit {
   private limit: number;
   private inFlight = 0;
   private pausedUntil = 0;
+  /** What paused calls last: a 429 whose headers said the window is used up, or an answer's. */
+  private pauseCause: "429" | "window" = "window";
+  /** The end of the pause onHold was last told of. */
+  private heldUntil = 0;
   private lastDecrease = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters: Waiter[] = [];
@@ -38,6 +48,7 @@ export class AdaptiveLimit {
   private readonly decrease: number;
   private readonly windowMs: number;
   private readonly maxPauseMs: number;
+  private readonly onHold: AdaptiveLimitOptions["onHold"];
   private readonly now: () => number;
   /** The lowest the limit fell to, for reports. */
   lowest: number;
@@ -54,6 +65,7 @@ export class AdaptiveLimit {
     this.decrease = options.decrease ?? 0.7;
     this.windowMs = options.windowMs ?? 1000;
     this.maxPauseMs = options.maxPauseMs ?? 60_000;
+    this.onHold = options.onHold;
     this.now = options.now ?? Date.now;
   }
 
@@ -111,7 +123,7 @@ export class AdaptiveLimit {
   succeeded(exhaustedForMs?: number): void {
     this.limit = Math.min(this.max, this.limit + 1 / this.limit);
     this.since = Math.max(this.since, this.current);
-    if (exhaustedForMs !== undefined && exhaustedForMs > 0) this.pause(exhaustedForMs);
+    if (exhaustedForMs !== undefined && exhaustedForMs > 0) this.pause(exhaustedForMs, "window");
     this.drain();
   }
 
@@ -124,16 +136,26 @@ export class AdaptiveLimit {
       if (this.current <= this.lowest) this.lowest = this.since = this.current;
       this.lastDecrease = t;
     }
-    if (pauseMs !== undefined && pauseMs > 0) this.pause(pauseMs);
+    if (pauseMs !== undefined && pauseMs > 0) {
+      this.pause(pauseMs, "429");
+      this.drain();
+    }
   }
 
-  private pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.min(ms, this.maxPauseMs));
+  private pause(ms: number, cause: "429" | "window"): void {
+    const until = this.now() + Math.min(ms, this.maxPauseMs);
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    this.pauseCause = cause;
   }
 
   private drain(): void {
     const wait = this.pausedUntil - this.now();
     if (wait > 0) {
+      if (this.waiters.length > 0 && this.pausedUntil > this.heldUntil) {
+        this.heldUntil = this.pausedUntil;
+        this.onHold?.(wait, this.pauseCause);
+      }
       if (!this.timer && this.waiters.length > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;

@@ -42,9 +42,8 @@ export async function callWithRetries(provider: Provider, request: ProviderReque
     const call = startTimeLimit(ctx.signal, ctx.timeoutMs);
     try {
       const response = await provider.call(request, { signal: call.signal, trial, timeoutMs: ctx.timeoutMs });
+      // The gate pauses every call until the window resets, and tells the waits once a call is held by it.
       ctx.gate?.succeeded(response.exhaustedForMs);
-      // The gate pauses every call until the window resets, but no longer than the longest retry wait.
-      if (response.exhaustedForMs) ctx.waits?.held(Math.min(response.exhaustedForMs, ctx.policy.maxDelayMs), "window");
       // A replay from fixtures says nothing of whether the provider can be reached.
       if (!response.cached) {
         ctx.reach?.gotThrough();

@@ -101,7 +101,8 @@ export async function runSuites(suites: readonly LoadedSuite[], options: RunOpti
     const key = JSON.stringify([role, ref.id, ref.config.baseURL ?? null]);
     let entry = gates.get(key);
     if (!entry) {
-      const gate = new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs });
+      // The pause of a used-up window is a wait only once it holds a call: the gate tells when.
+      const gate: AdaptiveLimit = new AdaptiveLimit({ max: concurrency, maxPauseMs: policy.maxDelayMs, onHold: (ms, cause) => waits?.held(ms, cause) });
       const waits = onRateLimitWait && new RateLimitWaits({ provider: ref.id, role, max: concurrency }, () => gate.current, options.rateLimitWaitMs ?? RATE_LIMIT_WAIT_NOTICE_MS, onRateLimitWait);
       gates.set(key, (entry = { role, provider: ref.id, gate, reach: new Reachability(), pastLimit: new Reachability(RATE_LIMITED_PATIENCE_MS), ...(waits ? { waits } : {}) }));
     }
