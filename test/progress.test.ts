@@ -54,6 +54,27 @@ describe("a wait on a rate limit", () => {
     expect(describeRateLimitWait(wait({ role: "judge", cause: "window", concurrency: 8, waitMs: 42_000 }))).toBe("harness: judge openai:gpt-4o-mini's rate-limit window is used up; its calls wait 42 s for the reset");
   });
 
+  it("on the progress lines, shows the limit on calls in flight as it is now, not as it was when the wait began", () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      let err = "";
+      let limit = 2;
+      const progress = new RunProgress({ stderr: { write: (s: string) => (err += s) }, env: {} } as unknown as CliIo, false);
+      const waits = new RateLimitWaits({ provider: "openai:gpt-4o-mini", role: "target", max: 8 }, () => limit, 5_000, progress.hooks().onRateLimitWait!);
+      waits.held(60_000, "429");
+      limit = 6; // answers since have let it climb back
+      vi.advanceTimersByTime(15_000); // the first plain line
+      limit = 8; // back at -j
+      vi.advanceTimersByTime(30_000); // the second
+      progress.stop();
+      expect(err).toContain("harness: openai:gpt-4o-mini answered 429 (rate limit); waiting 60 s, -j cut to 2 of 8\n");
+      expect(err).toContain("harness: 0/0 trials done, 0 errored, 15 s elapsed; openai:gpt-4o-mini held back by its rate limit (-j cut to 6 of 8)\n");
+      expect(err).toContain("harness: 0/0 trials done, 0 errored, 45 s elapsed; openai:gpt-4o-mini held back by its rate limit\n");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("made longer by later 429s, is still shown on the progress lines after the first wait's length, and said once", () => {
     vi.useFakeTimers({ now: 0 });
     try {

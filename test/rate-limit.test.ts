@@ -363,8 +363,8 @@ describe("runs against a rate-limited server", () => {
     expect(run.suites[0]!.cases[0]!.trials[0]!.passed).toBe(true);
     expect(waits).toEqual([
       // Cut from 2 to 1 by the 429. The window the answer used up is not a wait: no call waited for it.
-      { provider: "openai:gpt-4o-mini", role: "target", waitMs: 30, cause: "429", concurrency: 1, max: 2 },
-      { provider: "anthropic:claude-haiku-4-5", role: "judge", waitMs: 40, cause: "429", concurrency: 1, max: 2 },
+      { provider: "openai:gpt-4o-mini", role: "target", waitMs: 30, cause: "429", concurrency: 1, max: 2, concurrencyNow: expect.any(Function) },
+      { provider: "anthropic:claude-haiku-4-5", role: "judge", waitMs: 40, cause: "429", concurrency: 1, max: 2, concurrencyNow: expect.any(Function) },
     ]);
   });
 
@@ -374,7 +374,7 @@ describe("runs against a rate-limited server", () => {
     const waits: RateLimitWait[] = [];
     const run = await runSuites([suite("openai:gpt-4o-mini", { baseURL: server.openaiBaseURL }, 1, 2)], { cwd: project.dir, env: ENV, concurrency: 1, fixturesDir: "none", rateLimitWaitMs: 10, onRateLimitWait: (w) => waits.push(w) });
     expect(run.suites[0]!.cases[0]!.trials.every((t) => t.passed === true)).toBe(true);
-    expect(waits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", waitMs: expect.any(Number), cause: "window", concurrency: 1, max: 1 }]);
+    expect(waits).toEqual([{ provider: "openai:gpt-4o-mini", role: "target", waitMs: expect.any(Number), cause: "window", concurrency: 1, max: 1, concurrencyNow: expect.any(Function) }]);
     expect(waits[0]!.waitMs).toBeLessThanOrEqual(1_000);
   });
 

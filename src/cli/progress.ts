@@ -191,7 +191,11 @@ export class RunProgress {
     const held = [...this.holds.values()].filter((h) => h.until > t);
     const lead = this.label ? `${this.label}: ` : "";
     if (mode === "log") {
-      const waits = held.map((h) => `; ${h.wait.role === "judge" ? "judge " : ""}${h.wait.provider} held back by its rate limit${h.wait.concurrency < h.wait.max ? ` (-j cut to ${h.wait.concurrency} of ${h.wait.max})` : ""}`);
+      const waits = held.map((h) => {
+        // The limit now: it climbs back, or is cut again, while the wait goes on.
+        const limit = h.wait.concurrencyNow?.() ?? h.wait.concurrency;
+        return `; ${h.wait.role === "judge" ? "judge " : ""}${h.wait.provider} held back by its rate limit${limit < h.wait.max ? ` (-j cut to ${limit} of ${h.wait.max})` : ""}`;
+      });
       return `${lead}${this.done}/${this.total} trials done, ${this.errored} errored, ${time} elapsed${waits.join("")}`;
     }
     const waits = held.map((h) => `${h.wait.role === "judge" ? "judge " : ""}${h.wait.provider} rate-limited, ${seconds(h.until - t)} left`);

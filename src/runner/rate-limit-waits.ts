@@ -16,6 +16,8 @@ export interface RateLimitWait {
   /** Calls allowed in flight to this provider now (cut after a 429), and the -j it may climb back to. */
   concurrency: number;
   max: number;
+  /** Calls allowed in flight as the wait goes on (answers lift it, more 429s cut it), for a front end that shows the wait while it lasts. */
+  concurrencyNow?: () => number;
   /** The wait already said was made longer (more calls answered 429 since): not a new wait to say, but it goes on until waitMs from now. */
   continued?: true;
 }
@@ -45,7 +47,8 @@ export class RateLimitWaits {
     const fresh = t >= this.until;
     const longer = t + ms > this.until;
     this.until = Math.max(this.until, t + ms);
-    if (fresh) this.report({ ...this.who, waitMs: ms, cause, concurrency: this.concurrency() });
-    else if (longer) this.report({ ...this.who, waitMs: ms, cause, concurrency: this.concurrency(), continued: true });
+    const wait = { ...this.who, waitMs: ms, cause, concurrency: this.concurrency(), concurrencyNow: this.concurrency };
+    if (fresh) this.report(wait);
+    else if (longer) this.report({ ...wait, continued: true });
   }
 }
