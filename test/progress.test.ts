@@ -214,6 +214,18 @@ describe("harness eval and compare, not on a terminal", () => {
   });
 });
 
+describe("harness compare on a terminal", () => {
+  it("Ctrl-C during the first model: the line is cleared, and the models not run draw none after the stop is said", async () => {
+    // The app never answers (no "go"): the first model's trials run until Ctrl-C.
+    const dir = await makeProject({ "evals/a.yaml": appSuite(2), "app.mjs": GATED_APP });
+    const out = await inTerminal([["exec:node app.mjs: 0/2 trials", "\x03"]], ["compare", "-p", "exec:node app.mjs", "-p", "exec:node app.mjs --second"], dir, SCALE);
+    expect(out.exit, out.output).toBe(130);
+    const stopping = "harness: SIGINT received; stopping (again to quit at once)";
+    expect(screenOf(out.output).filter((line) => / trials · /.test(line)), out.output).toEqual([]);
+    expect(out.output.slice(out.output.indexOf(stopping)), out.output).not.toMatch(/ trials · /);
+  });
+});
+
 describe("a run held back by a rate limit", () => {
   let server: FakeServer;
   beforeAll(async () => {
