@@ -347,6 +347,16 @@ describe("corrupt fixtures", () => {
     }
   });
 
+  it("a fixture of the wrong shape names the line and column of the bad value, and what was expected", async () => {
+    const recorded = { schemaVersion: 1, provider: "openai:gpt-4o-mini", trial: 0, request: {}, response: { output: 42, usage: null, latencyMs: 5 }, recordedAt: "x" };
+    const { label, provider } = await plant(JSON.stringify(recorded, null, 2));
+    const p = withFixtures(provider, {}, path.join(project.dir, "fixtures"), "offline", project.dir);
+    const err = (await p.call(request, { signal: new AbortController().signal, trial: 0 }).catch((e: unknown) => e)) as FixtureError;
+    expect(err).toBeInstanceOf(FixtureError);
+    // "output": 42 is on line 7 of the pretty-printed file, its value at column 15.
+    expect(err.message).toBe(`${label}: corrupt fixture: response.output at line 7, column 15: expected string, received number`);
+  });
+
   it("stops a run with the FixtureError, calling nothing", async () => {
     const { label } = await plant("garbage");
     const suite = makeSuite({

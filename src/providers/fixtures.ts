@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { hashOf } from "../core/hash.js";
+import { jsonProblems } from "../config/issue-words.js";
 import { FixtureError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { atLine } from "../io/json-position.js";
@@ -75,8 +76,10 @@ async function readFixture(file: string, label: string): Promise<FixtureFile | u
   }
   const parsed = FixtureFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new FixtureError(`${label}: corrupt fixture: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    // In the words and at the place the baseline's and the run report's problems are given.
+    const [problem] = await jsonProblems(parsed.error.issues.slice(0, 1), json, text, label);
+    const at = problem!.line === undefined ? "" : ` at line ${problem!.line}, column ${problem!.col}`;
+    throw new FixtureError(`${label}: corrupt fixture: ${problem!.path ?? "(root)"}${at}: ${problem!.message}`);
   }
   return parsed.data;
 }
