@@ -51,6 +51,7 @@ beforeAll(async () => {
     "context.mjs": `export default (output, context) => ({ pass: true, reason: JSON.stringify(context) });\n`,
     "async.mjs": `export default async (output) => { await new Promise((r) => setTimeout(r, 5)); return output.length > 2; };\n`,
     "weird.mjs": `export default (output) => output === "string" ? "yes" : output === "nan" ? NaN : output === "null" ? null : 1.5;\n`,
+    "unjsonable.mjs": `export default (output) => { const loop = { pass: "x" }; loop.self = loop; return { nan: NaN, big: 5n, symbol: Symbol("s"), loop }[output]; };\n`,
     "no-default.mjs": `export const notAFunction = 1;\n`,
     "throws-on-import.mjs": `${COUNT("throws-on-import")}throw new Error("boom at import");\n`,
     "throws-on-call.mjs": `export default () => { throw new Error("boom in call"); };\n`,
@@ -274,6 +275,15 @@ describe("javascript", () => {
     await graderError({ type: "javascript", file: "number.mjs" }, ctx("1.01"));
     await graderError({ type: "javascript", file: "number.mjs" }, ctx("-0.1"));
     for (const out of ["string", "nan", "null", "other"]) await graderError({ type: "javascript", file: "weird.mjs" }, ctx(out));
+  });
+
+  it("says what a result JSON cannot hold was (NaN, a BigInt, a symbol, a loop), and what was expected", async () => {
+    const said = async (out: string) => (await graderError({ type: "javascript", file: "unjsonable.mjs" }, ctx(out))).message;
+    const expected = "; expected a boolean, a score in [0, 1], or { pass, score?, reason? }";
+    expect(await said("nan")).toBe(`unjsonable.mjs returned NaN${expected}`);
+    expect(await said("big")).toBe(`unjsonable.mjs returned 5n${expected}`);
+    expect(await said("symbol")).toBe(`unjsonable.mjs returned Symbol(s)${expected}`);
+    expect(await said("loop")).toBe(`unjsonable.mjs returned <ref *1> { pass: 'x', self: [Circular *1] }${expected}`);
   });
 
   it("an object result gives pass, score and reason, defaulting what it leaves out", async () => {

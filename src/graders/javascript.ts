@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { inspect } from "node:util";
 import { redactorFor, type Redactor } from "../core/secrets.js";
 import { GraderError, type GradeContext, type GradeOutcome } from "./types.js";
 
@@ -118,5 +119,24 @@ export async function gradeJavascript(spec: { file: string; export?: string | un
     const score = typeof r.score === "number" && r.score >= 0 && r.score <= 1 ? r.score : r.pass ? 1 : 0;
     return { pass: r.pass, score, reason: typeof r.reason === "string" ? scrub(r.reason) : `${spec.file} returned pass: ${r.pass}` };
   }
-  throw new GraderError(scrub(`${spec.file} returned ${JSON.stringify(result)}; expected a boolean, a score in [0, 1], or { pass, score?, reason? }`, true));
+  throw new GraderError(scrub(`${spec.file} returned ${shown(result)}; expected a boolean, a score in [0, 1], or { pass, score?, reason? }`, true));
+}
+
+/**
+ * A returned value as JSON where JSON says what it was, else as Node shows it: JSON turns NaN
+ * into null, drops a symbol or a function, and throws at a BigInt or a loop, so the message
+ * named the wrong value, or none.
+ */
+function shown(value: unknown): string {
+  let lossy = false;
+  try {
+    const json = JSON.stringify(value, (_key, v: unknown) => {
+      if ((typeof v === "number" && !Number.isFinite(v)) || typeof v === "symbol" || typeof v === "function" || v === undefined) lossy = true;
+      return v;
+    });
+    if (!lossy && json !== undefined) return json;
+  } catch {
+    // A BigInt or a loop.
+  }
+  return inspect(value, { breakLength: Infinity, depth: 3 });
 }
