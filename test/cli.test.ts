@@ -85,6 +85,30 @@ describe("harness --version and usage", () => {
     }
   });
 
+  it("an empty file name is refused (exit 2, naming the flag), never read as 'no file' or the folder", async () => {
+    // `-o "$OUT"` with OUT unset wrote no report, with exit 0; `--baseline ''` read the project folder.
+    const dir = await copyExamples();
+    const eval_ = (...flags: string[]) => ["eval", "--offline", ...flags];
+    const cases: string[][] = [
+      eval_("-o", ""),
+      eval_("--baseline", " "),
+      eval_("--reviews", ""),
+      eval_("--journal", ""),
+      eval_("--fixtures", ""),
+      eval_("--history", ""),
+      ["compare", "--against-baseline", "--baseline", ""],
+      ["merge", "x.json", "-o", ""],
+      ["report", "x.json", "--history", ""],
+      ["review", "--offline", "--from", ""],
+    ];
+    for (const args of cases) {
+      const r = await runHarness(args, { cwd: dir });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/^error: option '.*' argument '\s*' is invalid\. expected a file name, got an empty one\n/);
+    }
+    expect(existsSync(path.join(dir, ".harness"))).toBe(false);
+  });
+
   it("help for a command that does not exist: exit 2 naming the commands, not the general help with exit 0", async () => {
     const r = await runHarness(["help", "evla"], { cwd: ROOT });
     expect(r.code).toBe(2);

@@ -106,10 +106,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--shard <i/n>", "run a stable i-th of n parts of the cases (for CI matrices); harness merge gates them")
     .option("-q, --quiet", "no progress, nor waits on rate limits (warnings still print)")
     .option("--resume", "continue an interrupted run: keep the trials its journal holds, run the rest")
-    .option("--journal <file>", "where each trial is written as it ends (default: .harness/journal.jsonl)")
+    .option("--journal <file>", "where each trial is written as it ends (default: .harness/journal.jsonl)", fileName)
     .addOption(new Option("--batch", "send unrecorded requests through the providers' batch APIs (half price, up to 24 h); rerun the same command to pick up an interrupted batch").conflicts("offline"))
     .option("--batch-poll <ms>", "first wait between batch status polls; grows by half each time, up to 60 s", String(DEFAULT_BATCH_POLL_MS))
-    .option("--history [file]", "append this run's figures to a history file (default: .harness/history.jsonl); see harness history")
+    .option("--history [file]", "append this run's figures to a history file (default: .harness/history.jsonl); see harness history", fileName)
     .option("--open", OPEN_HELP)
     .action(async (paths: string[] | undefined, flags: EvalFlags) => {
       const { evalCommand } = await import("./eval.js");
@@ -139,7 +139,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .description("render a saved run (eval -o) again with any reporter; exits as that run's gate did")
     .argument("<run.json>", "a run report written by harness eval -o")
     .option("--reporter <spec>", REPORTER_HELP, collect, [])
-    .option("--history <file>", "a history file (eval --history): the HTML report charts pass^k over it")
+    .option("--history <file>", "a history file (eval --history): the HTML report charts pass^k over it", fileName)
     .option("--color", "force colour")
     .option("--no-color", "no colour")
     .action(async (file: string, flags: { reporter?: string[]; history?: string; color?: boolean }) => {
@@ -168,7 +168,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   )
     .option("--sample <n>", "also review up to n outputs that a model-graded grader judged, to measure the judge", "0")
     .option("--reviewer <name>", "your name in the reviews file (default: HARNESS_REVIEWER, git user.name, or the login; the name used is shown before the first output)")
-    .option("--from <report.json>", "review the outputs of a saved run (eval -o), e.g. CI's, instead of running the suites")
+    .option("--from <report.json>", "review the outputs of a saved run (eval -o), e.g. CI's, instead of running the suites", fileName)
     .option("--redo", "offer outputs that already have a verdict, to change it: a new line is added after the old one, and the later wins")
     .option("--case <pattern>", `review only these cases: ${CASE_PATTERNS}`, collect, [])
     .addHelpText(
@@ -197,7 +197,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     "terminal (default), json, markdown, html",
   )
     .option("--against-baseline", "compare one run (its -p, or the suites' providers) with the stored baseline instead")
-    .option("--baseline <file>", "baseline for --against-baseline (default: evals/baseline.json)")
+    .option("--baseline <file>", "baseline for --against-baseline (default: evals/baseline.json)", fileName)
     .option("-q, --quiet", "no progress, nor waits on rate limits (warnings still print)")
     .option("--open", OPEN_HELP)
     .action(async (paths: string[] | undefined, flags: CompareFlags) => {
@@ -222,7 +222,7 @@ function collect(value: string, previous: string[]): string[] {
 function withGateOptions(cmd: Command): Command {
   return withReportOptions(
     cmd
-      .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)")
+      .option("--baseline <file>", "baseline to gate against (default: evals/baseline.json)", fileName)
       .option("--update-baseline", "write this run as the new baseline (regressions against the old one do not fail; thresholds still do)")
       .option("--require-baseline", "a missing baseline is an error (exit 2), not a pass: for CI")
       .addOption(new Option("--pending <policy>", "trials awaiting human review: warn, or fail the gate").choices(["warn", "fail"]).default("warn")),
@@ -234,10 +234,16 @@ function withReportOptions(cmd: Command, reporters = RUN_REPORTERS): Command {
   return cmd
     .option("--alpha <a>", "significance level of the regression gate, for the whole run", String(DEFAULT_ALPHA))
     .option("--max-error-rate <share>", "more errored trials than this share: exit 3", String(DEFAULT_MAX_ERROR_SHARE))
-    .option("-o, --output <file>", "write the whole run as JSON")
+    .option("-o, --output <file>", "write the whole run as JSON", fileName)
     .option("--reporter <spec>", `${reporters}, each as name or name:file; repeat or comma-separate for several`, collect, [])
     .option("--color", "force colour")
     .option("--no-color", "no colour");
+}
+
+/** A file or folder name: an empty one (`-o "$OUT"` with OUT unset) is a mistake, never "no file" or the project folder. */
+function fileName(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("expected a file name, got an empty one");
+  return value;
 }
 
 /** The options that say how suites run, shared by every command that runs them: one mapping, no drift. */
@@ -258,8 +264,8 @@ function withRunOptions(
     .option("--retries <n>", "retries on 429, 5xx and timeouts", String(DEFAULT_RETRIES))
     .addOption(new Option("--record", "record answers missing from fixtures/ (needs a key)").conflicts("offline"))
     .option("--offline", "use recorded fixtures only: a missing one is an error, no network")
-    .option("--fixtures <dir>", "fixtures folder", DEFAULT_FIXTURES_DIR)
-    .option("--reviews <file>", "people's verdicts, for human graders and judge checks (default: evals/reviews.jsonl)");
+    .option("--fixtures <dir>", "fixtures folder", fileName, DEFAULT_FIXTURES_DIR)
+    .option("--reviews <file>", "people's verdicts, for human graders and judge checks (default: evals/reviews.jsonl)", fileName);
 }
 
 /** Runs the CLI and returns the exit code. Never calls process.exit. */
