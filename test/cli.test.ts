@@ -77,11 +77,28 @@ describe("harness --version and usage", () => {
       [["--timeout", "2147483648"], '--timeout expects a whole number ≥ 1 and ≤ 2,147,483,647, got "2147483648"'],
       [["--max-error-rate", ""], '--max-error-rate expects a number from 0 to 1, got ""'],
       [["-j", "600000"], '-j/--concurrency expects a whole number ≥ 1 and ≤ 10,000, got "600000"'],
+      // Digits only: Number() read "" as 0 retries (an unset variable), "0x10" as 16 and "1e3" as 1000.
+      [["--retries", ""], '--retries expects a whole number ≥ 0, got ""'],
+      [["-k", "0x10"], '-k/--trials expects a whole number ≥ 1 and ≤ 10,000, got "0x10"'],
+      [["-j", "1e3"], '-j/--concurrency expects a whole number ≥ 1 and ≤ 10,000, got "1e3"'],
     ];
     for (const [flags, message] of refused) {
       const bad = await runHarness(["eval", "--offline", ...flags], { cwd: ROOT });
       expect(bad.code, flags.join(" ")).toBe(2);
       expect(bad.stderr).toBe(`harness: ${message}\n`);
+    }
+    const poll = await runHarness(["eval", "--batch", "--batch-poll", " "], { cwd: ROOT });
+    expect(poll.code).toBe(2);
+    expect(poll.stderr).toBe('harness: --batch-poll expects a whole number of ms ≥ 1 and ≤ 2,147,483,647, got " "\n');
+  });
+
+  it("an empty suite path is refused, never read as the project folder", async () => {
+    // `harness eval "$SUITE"` with SUITE unset ran every suite under the folder it was run from.
+    const dir = await copyExamples();
+    for (const command of [["eval"], ["compare", "--against-baseline"], ["review"]]) {
+      const r = await runHarness([...command, "--offline", ""], { cwd: dir });
+      expect(r.code, command[0]).toBe(2);
+      expect(r.stderr).toBe("harness: a suite path given is empty: name a suite file or folder, or give none for evals/\n");
     }
   });
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { DEFAULT_BATCH_POLL_MS, DEFAULT_BATCH_STATE_DIR, MAX_TIMEOUT_MS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import type { BatchEvent, BatchOptions } from "../runner/batch.js";
+import { wholeNumber } from "./flag-numbers.js";
 import type { EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import { seconds } from "./durations.js";
@@ -13,7 +14,7 @@ import { seconds } from "./durations.js";
  * -q keeps warnings.
  */
 export function batchOptions(flags: Pick<EvalFlags, "batchPoll" | "quiet">, io: CliIo, onEvent: (e: BatchEvent) => void): BatchOptions {
-  const pollMs = Number(flags.batchPoll ?? DEFAULT_BATCH_POLL_MS);
+  const pollMs = flags.batchPoll === undefined ? DEFAULT_BATCH_POLL_MS : wholeNumber(flags.batchPoll);
   if (!Number.isInteger(pollMs) || pollMs < 1 || pollMs > MAX_TIMEOUT_MS) throw new UsageError(`--batch-poll expects a whole number of ms ≥ 1 and ≤ ${MAX_TIMEOUT_MS.toLocaleString("en-US")}, got "${flags.batchPoll}"`);
   const quietly = (e: BatchEvent) => {
     if (e.kind === "failed") io.stderr.write(`${describeBatchEvent(e)}\n`);

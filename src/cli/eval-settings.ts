@@ -11,19 +11,20 @@ import { MAX_CONCURRENCY, MAX_TIMEOUT_MS, MAX_TRIALS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_REVIEWS_PATH, type ReviewStore } from "../reviews/store.js";
 import type { RunOptions } from "../runner/run.js";
+import { wholeNumber } from "./flag-numbers.js";
 import type { EvalFlags } from "./index.js";
 import type { CliIo } from "./io.js";
 import type { RunProgress } from "./progress.js";
 
 function positiveInt(name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = wholeNumber(value);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} expects a whole number ≥ 1${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max.toLocaleString("en-US")}` : ""}, got "${value}"`);
   return n;
 }
 
 function nonNegativeInt(name: string, value: string): number {
-  const n = Number(value);
+  const n = wholeNumber(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} expects a whole number ≥ 0, got "${value}"`);
   return n;
 }
@@ -87,6 +88,8 @@ function callsAModel(suite: LoadedSuite): boolean {
 }
 
 export function settingsFromFlags(paths: string[], flags: Omit<EvalFlags, "color" | "quiet">): EvalSettings {
+  // `harness eval "$SUITE"` with SUITE unset: read as the project folder, it ran every suite there.
+  if (paths.some((p) => p.trim() === "")) throw new UsageError("a suite path given is empty: name a suite file or folder, or give none for evals/");
   return {
     paths,
     provider: flags.provider === undefined ? undefined : parseProviderId(flags.provider),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { buildHistoryEntry, historySuites, type HistoryEntry } from "../core/history.js";
 import type { RunResult } from "../core/types.js";
 import { UsageError } from "../errors.js";
+import { wholeNumber } from "./flag-numbers.js";
 import { checkWritable } from "../io/atomic-write.js";
 import { DEFAULT_HISTORY_PATH } from "../history/schema.js";
 import { appendHistory, readHistory } from "../history/store.js";
@@ -52,7 +53,7 @@ export async function recordHistory(result: RunResult, file: string, entries: re
 }
 
 export async function historyCommand(file: string | undefined, flags: { suite?: string; last: string; color?: boolean }, io: CliIo): Promise<number> {
-  const last = Number(flags.last);
+  const last = wholeNumber(flags.last);
   if (!Number.isInteger(last) || last < 1) throw new UsageError(`--last expects a whole number ≥ 1, got "${flags.last}"`);
   const abs = path.resolve(io.cwd, file ?? DEFAULT_HISTORY_PATH);
   const label = path.relative(io.cwd, abs);

@@ -14,6 +14,7 @@ import { DEFAULT_REVIEWS_PATH, openReviews } from "../reviews/store.js";
 import { checkWritable } from "../io/atomic-write.js";
 import { runSuites } from "../runner/run.js";
 import { chooseCases, parseCasePatterns, runOptions, settingsFromFlags } from "./eval-settings.js";
+import { wholeNumber } from "./flag-numbers.js";
 import { RunProgress } from "./progress.js";
 import type { ReviewFlags } from "./index.js";
 import type { CliIo } from "./io.js";
@@ -46,7 +47,7 @@ function keepCases(run: RawRun, chosen: readonly { name: string; cases: readonly
 
 export async function reviewCommand(paths: string[], flags: ReviewFlags, io: CliIo): Promise<number> {
   const s = settingsFromFlags(paths, { ...flags, alpha: String(DEFAULT_ALPHA), maxErrorRate: String(DEFAULT_MAX_ERROR_SHARE), pending: "warn" });
-  const sample = Number(flags.sample);
+  const sample = wholeNumber(flags.sample);
   if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample expects a whole number ≥ 0, got "${flags.sample}"`);
   if (flags.redo && sample > 0) throw new UsageError("--redo with --sample: --redo offers outputs that already have a verdict, --sample judged ones no person has checked", { hint: "run them one after the other" });
   const patterns = parseCasePatterns(flags.case);
