@@ -51,6 +51,17 @@ describe("the comment of a run that gave no verdict", () => {
     expect(couldNotRun("bad configuration (exit 2)", lines.slice(0, 40).join("\n"), {})).toContain(`${lines.slice(0, 40).join("\n")}\n\`\`\``);
   });
 
+  it("keeps the last lines whole within its size: long lines are shortened, and what gives way is the front", async () => {
+    // 40 lines of 400 characters: cut at 6,000 from the front, the quote lost the line that said why the run ended.
+    const lines = Array.from({ length: 39 }, (_, i) => `harness: line ${i} ${"x".repeat(400)}`);
+    const last = "harness: the report could not be written: ENOSPC";
+    const comment = couldNotRun("the run wrote no report (exit 3)", [...lines, `${"y".repeat(2000)}`, last].join("\n"), {});
+    const quoted = comment.slice(comment.indexOf("```text\n") + 8, comment.lastIndexOf("\n```"));
+    expect(quoted.endsWith(`\n${"y".repeat(500)}…\n${last}`)).toBe(true);
+    expect(quoted.length).toBeLessThanOrEqual(6000);
+    expect(quoted).toMatch(/^… \d+ more lines in the job log\n/);
+  });
+
   it("masks a secret's value and turns backticks, which could close the block, into quotes", () => {
     const comment = couldNotRun("the run wrote no report (exit 3)", "harness: the server said `sk-live-abcdef123456` is not a key", { OPENAI_API_KEY: "sk-live-abcdef123456" });
     expect(comment).not.toContain("sk-live-abcdef123456");

@@ -1330,6 +1330,8 @@ describe("report reads back only a report as harness writes it", () => {
     ["a grade's type", (r: any) => void (r.suites[0].cases[0].trials[0].grades[0].type = 1), "suites[0].cases[0].trials[0].grades[0].type  expected string, received number"],
     ["gate.status", (r: any) => void (r.gate.status = "weird"), 'gate.status  expected one of: pass, fail'],
     ["comparison's gradersChanged", (r: any) => void (r.comparison.cases[0].gradersChanged = "yes"), "comparison.cases[0].gradersChanged  expected boolean, received string"],
+    // The accept hint names them: an object there was a stack trace, a string "<the 16 shard reports>".
+    ["mergedFrom", (r: any) => void (r.mergedFrom = [{ file: "a.json" }]), "mergedFrom[0]  expected string, received object"],
   ])("a hand-edited %s: exit 2 at its line, never a stack trace or a pass", async (_what, edit, said) => {
     const dir = await copyExamples();
     expect((await runHarness(["eval", "--offline", "-q", "-o", "run.json"], { cwd: dir })).code).toBe(0);

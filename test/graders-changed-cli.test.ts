@@ -31,7 +31,9 @@ describe("graders changed since the baseline", () => {
     expect(r.stdout).toMatch(/c1 .*\b(up|improved) \(graders changed\)/);
     expect(r.stdout).toContain(`  ${NOTE}\n`);
     expect(r.stdout).toContain("Gate: PASS (no significant regression)");
-    expect(await readFile(path.join(dir, "summary.md"), "utf8")).toContain(`\n⚠️ ${NOTE}\n`);
+    // In Markdown the commands are code spans: copied from the page, they are what the shell reads.
+    const inMarkdown = NOTE.replace("harness eval --update-baseline", "`harness eval --update-baseline`").replace("evals/baseline.json.", "`evals/baseline.json`.");
+    expect(await readFile(path.join(dir, "summary.md"), "utf8")).toContain(`\n⚠️ ${inMarkdown}\n`);
     const html = await readFile(path.join(dir, "r.html"), "utf8");
     expect(html).toContain(`<p class="meta">${NOTE}</p>`);
     expect(html).toMatch(/\(baseline 0\/4\), graders changed<\/span>/);

@@ -108,6 +108,24 @@ describe("a progress that has stopped", () => {
       expect(err.slice(written.length), `isTTY ${isTTY}`).toBe("harness: warning: the model is deprecated\n");
     }
   });
+
+  it("stopped before the run began (Ctrl-C while the suites loaded) draws nothing, on a terminal or in a log", () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      for (const isTTY of [true, false]) {
+        let err = "";
+        const controller = new AbortController();
+        controller.abort("SIGINT");
+        const progress = new RunProgress({ stderr: { write: (s: string) => (err += s), isTTY, columns: 80 }, env: {}, signal: controller.signal } as unknown as CliIo, false);
+        progress.section(undefined, 10);
+        progress.hooks().onTrial!({ trial: { error: null }, done: 1, total: 10 } as never);
+        vi.advanceTimersByTime(60_000);
+        expect(err, `isTTY ${isTTY}`).toBe("");
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 const SCALE = { HARNESS_TEST_PROGRESS_SCALE: "0.01" };

@@ -53,13 +53,21 @@ describe("the run these reporters render", () => {
   it("says how to accept the drop if it was meant, in the terminal and in Markdown; not for a floor, which --update-baseline does not move", () => {
     const hint = "If the change is intended, accept it as the new reference: harness eval --update-baseline, then commit evals/baseline.json.";
     expect(renderTerminal(result, { color: false })).toContain(`\n${hint}`);
-    expect(renderMarkdown(result)).toContain(`\n${hint}\n`);
+    // In Markdown, as code spans: copied from the page, the command is what the shell reads.
+    expect(renderMarkdown(result)).toContain("\nIf the change is intended, accept it as the new reference: `harness eval --update-baseline`, then commit `evals/baseline.json`.\n");
     // Another baseline than the default: the command names it, or it would write the default.
     const elsewhere = { ...result, gate: { ...result.gate, baseline: { ...result.gate.baseline!, path: "base/other.json" } } };
     expect(renderTerminal(elsewhere, { color: false })).toContain("harness eval --baseline base/other.json --update-baseline, then commit base/other.json.");
     // A merged run is accepted by merging its shards again, named as they were (quoted for the shell where needed).
     const merged = { ...elsewhere, mergedFrom: ["shards/1.json", "shard two's.json"] };
-    expect(renderMarkdown(merged)).toContain("harness merge shards/1.json 'shard two'\\''s.json' --baseline base/other.json --update-baseline, then commit base/other.json.");
+    expect(renderTerminal(merged, { color: false })).toContain("harness merge shards/1.json 'shard two'\\''s.json' --baseline base/other.json --update-baseline, then commit base/other.json.");
+    // In Markdown, whole (four shards named as the README names them passed a cell's 200
+    // characters), with no escape or mention mark: what is copied is what the shell reads.
+    const four = { ...result, mergedFrom: ["1", "2", "3", "4"].map((i) => `reports/shard-${i}@ci.json`) };
+    expect(renderMarkdown(four)).toContain(
+      "accept it as the new reference: `harness merge reports/shard-1@ci.json reports/shard-2@ci.json reports/shard-3@ci.json reports/shard-4@ci.json --update-baseline`, then commit `evals/baseline.json`.\n",
+    );
+    expect(renderMarkdown({ ...result, mergedFrom: ["a`b.json"] })).toContain("``harness merge 'a`b.json' --update-baseline``");
     const many = { ...result, mergedFrom: ["1", "2", "3", "4", "5"].map((i) => `r/${i}.json`) };
     expect(renderTerminal(many, { color: false })).toContain("harness merge <the 5 shard reports> --update-baseline, then commit evals/baseline.json.");
     const floorOnly = { ...result, gate: { ...result.gate, regressions: [{ kind: "threshold" as const, suite: "refund-policy", message: "pass^5 0.875 is below the threshold 0.9" }] } };

@@ -9,13 +9,33 @@ import { cell } from "../reporters/markdown.js";
  */
 const QUOTED_HEAD = 10;
 const QUOTED_TAIL = 30;
+/** Characters quoted in all, and in one line (a server's long message, a stack frame). */
+const QUOTED_CHARS = 6000;
+const LINE_CHARS = 500;
 
 export function couldNotRun(why: string, stderr: string, env: NodeJS.ProcessEnv): string {
   // Progress lines are left to the job log: a long run's would fill the quote.
-  const lines = redactorFor(env).all(stderr).replace(/`/g, "'").trim().split("\n").filter((l) => !isProgressLogLine(l));
-  const left = lines.length - QUOTED_HEAD - QUOTED_TAIL;
-  const quoted = left > 0 ? [...lines.slice(0, QUOTED_HEAD), `… ${left} more line${left === 1 ? "" : "s"} in the job log`, ...lines.slice(-QUOTED_TAIL)] : lines;
-  const said = quoted.join("\n").slice(0, 6000);
+  const lines = redactorFor(env)
+    .all(stderr)
+    .replace(/`/g, "'")
+    .trim()
+    .split("\n")
+    .filter((l) => !isProgressLogLine(l))
+    .map((l) => (l.length > LINE_CHARS ? `${l.slice(0, LINE_CHARS)}…` : l));
+  // The tail first, within the budget: cut from the front, the end (why the run ended) was lost.
+  // Room kept for the line that says how many were left out.
+  let used = 40;
+  const fits = (line: string) => {
+    if (used + line.length + 1 > QUOTED_CHARS) return false;
+    used += line.length + 1;
+    return true;
+  };
+  let from = lines.length;
+  while (from > 0 && lines.length - from < QUOTED_TAIL && fits(lines[from - 1]!)) from--;
+  let to = 0;
+  while (to < Math.min(QUOTED_HEAD, from) && fits(lines[to]!)) to++;
+  const left = from - to;
+  const said = [...lines.slice(0, to), ...(left > 0 ? [`… ${left} more line${left === 1 ? "" : "s"} in the job log`] : []), ...lines.slice(from)].join("\n");
   const head = `### ⚠️ harness could not run: ${cell(why)}\n\nNo verdict: the last one shown here no longer holds.`;
   return said ? `${head} What harness said (the job log has it all):\n\n\`\`\`text\n${said}\n\`\`\`\n` : `${head}\n`;
 }

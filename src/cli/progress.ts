@@ -74,7 +74,10 @@ export class RunProgress {
     }
     // Ctrl-C: the line goes at once, before "stopping" is said, and is not drawn again; drawn
     // while the run winds down, it showed what no longer held (a wait the stop had cancelled).
-    io.signal?.addEventListener("abort", this.onAbort, { once: true });
+    // Quiet, there is no line to clear: no listener is left on the signal by a progress never stopped (review's).
+    if (this.mode !== "off") io.signal?.addEventListener("abort", this.onAbort, { once: true });
+    // Stopped before this run began (while its suites loaded): nothing is drawn at all.
+    if (io.signal?.aborted) this.stop();
   }
 
   private readonly onAbort = () => this.stop();

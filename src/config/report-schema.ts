@@ -96,6 +96,8 @@ export const RunReportSchema = z.looseObject({
   comparison: z.looseObject({ cases: z.array(z.looseObject({ suite: z.string(), caseId: z.string(), status: z.string(), gradersChanged: z.boolean().optional() })), suites: z.array(z.looseObject({ suite: z.string() })) }).nullable(),
   judgeAgreement: z.array(z.looseObject({ grader: z.string() })),
   rateLimits: z.array(RateLimitSchema).optional(),
+  // A merged run's shard reports, named in the command that accepts it; absent before merge recorded them.
+  mergedFrom: z.array(z.string()).optional(),
   gate: GateSchema,
 });
 

@@ -1,6 +1,6 @@
 /** What changed since the baseline besides the app, per case, as the comparison recorded it: each reporter says it in these words. */
 import type { CaseComparison, CaseResult, RunResult } from "../core/types.js";
-import { acceptCommand, plural } from "./format.js";
+import { acceptCommand, plural, PLAIN, type NoteStyle } from "./format.js";
 
 /** "prompt changed", "graders changed", "prompt and graders changed"; undefined when neither did. */
 export function changedLabel(cmp: { promptChanged?: boolean; gradersChanged?: boolean }): string | undefined {
@@ -28,12 +28,12 @@ const NAMED = 5;
  * reference. A gate that passes on them has passed on graders it never saw before: a grader
  * made looser reads as "up". Undefined when none changed, or the baseline predates graders hashes.
  */
-export function gradersChangedNote(result: Pick<RunResult, "gate" | "comparison" | "mergedFrom">): string | undefined {
+export function gradersChangedNote(result: Pick<RunResult, "gate" | "comparison" | "mergedFrom">, style: NoteStyle = PLAIN): string | undefined {
   const changed = (result.comparison?.cases ?? []).filter((c) => c.gradersChanged);
   if (changed.length === 0) return undefined;
   const names = changed.slice(0, NAMED).map((c) => `${c.suite}/${c.caseId}`).join(", ") + (changed.length > NAMED ? ` and ${changed.length - NAMED} more` : "");
   const g = result.gate;
   // A run written as the new baseline is that already; one that failed a floor under it wrote nothing.
-  const accept = g.accepted === undefined ? ` If the new graders are intended, make them the reference: ${acceptCommand(result)}.` : g.status === "pass" ? " This run becomes their reference (--update-baseline)." : "";
-  return `Graders changed since the baseline for ${plural(changed.length, "case")} (${names}): pass rates may differ for that reason.${accept}`;
+  const accept = g.accepted === undefined ? ` If the new graders are intended, make them the reference: ${acceptCommand(result, style)}.` : g.status === "pass" ? " This run becomes their reference (--update-baseline)." : "";
+  return `Graders changed since the baseline for ${plural(changed.length, "case")} (${style.text(names)}): pass rates may differ for that reason.${accept}`;
 }

@@ -176,13 +176,13 @@ export function vsBaseline(cmp: SuiteComparison | undefined, s: Pick<SuiteResult
  * does not move, nor pending reviews under --pending fail), and none a case undecided for its
  * errors, whose entry --update-baseline keeps as it was.
  */
-export function acceptHint(result: Pick<RunResult, "gate" | "comparison" | "mergedFrom">): string | undefined {
+export function acceptHint(result: Pick<RunResult, "gate" | "comparison" | "mergedFrom">, style: NoteStyle = PLAIN): string | undefined {
   const g = result.gate;
   if (!g.judged || !g.baseline || g.regressions.length === 0) return undefined;
   const dropped = (r: Regression) =>
     r.kind === "suite" || (r.kind === "case" && result.comparison?.cases.find((c) => c.suite === r.suite && c.caseId === r.caseId)?.status === "regressed");
   if (!g.regressions.every(dropped)) return undefined;
-  return `If the change is intended, accept it as the new reference: ${acceptCommand(result)}.`;
+  return `If the change is intended, accept it as the new reference: ${acceptCommand(result, style)}.`;
 }
 
 /** Shard reports named one by one in a command up to this many; beyond, the command says how many. */
@@ -193,15 +193,38 @@ const NAMED_REPORTS = 4;
  * file to commit. A merged run is made the reference by merging its shards again: an eval there
  * would run every case a second time, unsharded.
  */
-export function acceptCommand(result: Pick<RunResult, "gate" | "mergedFrom">): string {
+export function acceptCommand(result: Pick<RunResult, "gate" | "mergedFrom">, style: NoteStyle = PLAIN): string {
   const path = result.gate.baseline?.path || DEFAULT_BASELINE_PATH;
   const flag = path === DEFAULT_BASELINE_PATH ? "" : ` --baseline ${shellWord(path)}`;
   const merged = result.mergedFrom;
   const command = merged
     ? `harness merge ${merged.length <= NAMED_REPORTS ? merged.map(shellWord).join(" ") : `<the ${merged.length} shard reports>`}`
     : "harness eval";
-  return `${command}${flag} --update-baseline, then commit ${path}`;
+  return `${style.code(`${command}${flag} --update-baseline`)}, then commit ${style.code(path)}`;
 }
+
+/**
+ * How a note's parts are written: as they are (the terminal; HTML escapes the whole), or for
+ * Markdown, where a command is a code span: copied from the page it must be what the shell
+ * reads, with no escape or mention mark in it, and never cut.
+ */
+export interface NoteStyle {
+  text(s: string): string;
+  code(s: string): string;
+}
+
+export const PLAIN: NoteStyle = { text: (s) => s, code: (s) => s };
+
+export const MARKDOWN_NOTE: NoteStyle = {
+  text: markdownLine,
+  code: (s) => {
+    const line = s.replace(/\s+/g, " ");
+    // Fenced by more backticks than it holds in a row, spaced where it starts or ends with one.
+    const fence = "`".repeat(Math.max(0, ...(line.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+    const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
+    return `${fence}${pad}${line}${pad}${fence}`;
+  },
+};
 
 /** A path as a POSIX shell reads it back whole: quoted only when it holds more than plain characters. */
 export function shellWord(word: string): string {

@@ -1,6 +1,6 @@
 /** Markdown: the job summary a pull request shows, from the one run result. */
 import type { RunResult } from "../core/types.js";
-import { acceptedAsBaseline, acceptedHeading, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, failedHeading, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
+import { acceptedAsBaseline, acceptedHeading, acceptHint, agreementLabel, DASH, describeAgreement, describeErrors, describeSelection, erroredTrials, failedHeading, fmtMs, fmtPct, fmtProb, fmtTokens, fmtUsd, MARKDOWN_NOTE, markdownLine, oneLine, plural, suitePart, vsBaseline } from "./format.js";
 import { failureReasons } from "./why.js";
 import { gradersChangedNote } from "./changed-since.js";
 
@@ -96,10 +96,10 @@ export function renderMarkdown(result: RunResult, limit?: MarkdownLimit): string
   }
   if (g.pending.trials > 0) tail.push("", `${g.pending.trials} trial${g.pending.trials === 1 ? " awaits" : "s await"} human review (\`harness review\`).`);
   // Whole, not cut at a cell's 200 characters: its end says how to accept the change.
-  const graders = gradersChangedNote(result);
-  if (graders) tail.push("", `⚠️ ${markdownLine(graders)}`);
-  const hint = acceptHint(result);
-  if (hint) tail.push("", cell(hint));
+  const graders = gradersChangedNote(result, MARKDOWN_NOTE);
+  if (graders) tail.push("", `⚠️ ${graders}`);
+  const hint = acceptHint(result, MARKDOWN_NOTE);
+  if (hint) tail.push("", hint);
   if (g.baseline) tail.push("", `<sub>Baseline ${cell(g.baseline.path)}${g.baseline.commit ? ` @ ${g.baseline.commit.slice(0, 7)}` : ""}; α = ${g.alpha} for the whole run.</sub>`);
 
   const TABLE = ["| suite | pass@k | pass^k | pass rate (95% CI) | vs baseline | trials | latency p50 / p95 / max | tokens in / out | cost |", "|---|---|---|---|---|---|---|---|---|"];
