@@ -241,19 +241,19 @@ describe("eval --batch, interrupted and failing", () => {
     const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     server.batches.hang = true;
     const before = server.requests.length;
-    const r = await runHarness(["eval", "--batch", "--timeout", "1000", "-o", "r.json"], { cwd: dir, env });
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "1000", "-o", "r.json"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     // Given up at --timeout, by the message: before, nothing was said for the SDK's 10 minutes
     // (5 min a request, twice), and the test would time out.
     // The provider may have created the batch all the same, and its list cannot be read either:
     // the trials run live, and the warning says how to find the batch to cancel, if it exists.
-    const unsure = /the batch for openai:gpt-4o-mini could not be sent \(openai:gpt-4o-mini batch: no answer within 1000 ms; whether openai:gpt-4o-mini created the batch anyway is not known \(openai:gpt-4o-mini batch list: no answer within 1000 ms\): if it did, it is paid for as well; cancel the batch whose metadata harness_tag is [0-9a-f-]{36}\); its trials run live\.\n/;
+    const unsure = /the batch for openai:gpt-4o-mini could not be sent \(openai:gpt-4o-mini batch: no answer within 1000 ms; whether openai:gpt-4o-mini created it anyway is not known \(openai:gpt-4o-mini batch list: no answer within 1000 ms\): should it exist, it is paid for as well; cancel the batch whose metadata harness_tag is [0-9a-f-]{36}\); its trials run live\.\n/;
     expect(r.stderr).toMatch(new RegExp(`Sending 12 request\\(s\\) to openai:gpt-4o-mini's batch API…\\n(.|\\n)*${unsure.source}`));
     // At least: a live call slower than the limit on a busy machine is retried.
     expect(live(before)).toBeGreaterThanOrEqual(12);
     expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
     // -q keeps warnings: trials paying full price rather than half is one; the batch's steps are not.
-    const quiet = await runHarness(["eval", "--batch", "--timeout", "1000", "-q"], { cwd: dir, env });
+    const quiet = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "1000", "-q"], { cwd: dir, env });
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).toMatch(new RegExp(`harness: warning: ${unsure.source}`));
     expect(quiet.stderr).not.toContain("Sending");
@@ -360,53 +360,94 @@ describe("eval --batch, interrupted and failing", () => {
   });
 });
 
-describe.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("a batch upload whose answer is lost, with %s", (provider) => {
-  it("an upload whose answer was lost after the provider created the batch: found in its list and followed, one batch paid, no trial live", async () => {
-    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider) });
+describe("a batch upload whose answer is lost", () => {
+  const lostFlags = ["eval", "--batch", "--batch-poll", "10", "--timeout", "1000", "-o", "r.json"];
+  const someoneElses = Array.from({ length: 12 }, (_, i) => `someone-else-${i}`);
+
+  it("OpenAI: the batch is found by its tag, beside another of its size, and followed: one batch paid, no trial live", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    server.batches.createOther("openai", someoneElses);
     server.batches.createFaults = ["lost"];
     const before = server.requests.length;
     const createdBefore = server.batches.created.length;
-    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "1000", "-o", "r.json"], { cwd: dir, env });
+    const r = await runHarness(lostFlags, { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     expect(server.batches.created.length - createdBefore).toBe(1);
+    const ours = server.batches.created.at(-1)!;
+    expect(ours.customIds).not.toContain("someone-else-0");
     expect(live(before)).toBe(0);
     expect(batched(before)).toBe(12);
-    const id = server.batches.created.at(-1)!.id;
-    expect(r.stderr).toContain(`Batch ${id}: sending it failed (${provider} batch: no answer within 1000 ms), but ${provider} had created it; waiting for it to end rather than paying for its 12 request(s) twice.\n`);
+    expect(r.stderr).toContain(`Batch ${ours.id}: sending it failed (openai:gpt-4o-mini batch: no answer within 1000 ms), but openai:gpt-4o-mini had created it; waiting for it to end rather than paying for its 12 request(s) twice.\n`);
     expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
   });
 
-  it("an upload never answered, and not in the provider's list: its trials run live, with no word of a batch paid twice", async () => {
-    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider) });
+  it("OpenAI: a batch created after the time limit (an upload still being taken in) is found by a later look", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
+    // Created 1.3 s after it was asked: 0.3 s after the time limit, between the looks at +0.2 s and +0.6 s.
+    server.batches.createFaults = [{ lateMs: 1300 }];
+    const before = server.requests.length;
+    const createdBefore = server.batches.created.length;
+    const r = await runHarness(["eval", "--batch", "--batch-poll", "200", "--timeout", "1000", "-q", "-o", "r.json"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    expect(live(before)).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+
+  it("Anthropic: another client's batch of its size is never taken for this run's (none carries a tag): the trials run live, and the warning names it", async () => {
+    // 15 requests: no batch of an earlier test (12) is of its size. Ours is never created; another client's is running.
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("anthropic:claude-haiku-4-5", 5) });
+    server.batches.createOther("anthropic", Array.from({ length: 15 }, (_, i) => `someone-else-${i}`));
+    const other = server.batches.created.at(-1)!;
+    server.batches.createFaults = ["hang"];
+    const before = server.requests.length;
+    const r = await runHarness(lostFlags, { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    // Taken for this run's, it was followed, its answers matched none, and every trial ran live all the same.
+    expect(r.stderr).not.toContain(`Batch ${other.id}`);
+    expect(batched(before)).toBe(0);
+    expect(live(before)).toBeGreaterThanOrEqual(15);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `harness: warning: the batch for anthropic:claude-haiku-4-5 could not be sent \\(anthropic:claude-haiku-4-5 batch: no answer within 1000 ms; whether anthropic:claude-haiku-4-5 created it anyway is not known \\(Anthropic's batches carry no tag; one of 15 request\\(s\\) created since could be it: ${other.id}\\): should it exist, it is paid for as well; cancel the batch of 15 request\\(s\\) created at about \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); its trials run live\\.\\n`,
+      ),
+    );
+  });
+
+
+  it.each(["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"] as const)("%s: an upload never answered and never created is looked for, then its trials run live, saying what to cancel should it appear", async (provider) => {
+    // 6 requests: no batch of another test is of its size, to be named as one that could be it.
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider, 2) });
     server.batches.createFaults = ["hang"];
     const before = server.requests.length;
     const createdBefore = server.batches.created.length;
-    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "1000", "-q", "-o", "r.json"], { cwd: dir, env });
+    const r = await runHarness([...lostFlags, "-q"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     expect(server.batches.created.length).toBe(createdBefore);
-    expect(live(before)).toBeGreaterThanOrEqual(12);
-    expect(r.stderr).toContain(`harness: warning: the batch for ${provider} could not be sent (${provider} batch: no answer within 1000 ms); its trials run live.\n`);
+    expect(live(before)).toBeGreaterThanOrEqual(6);
+    const named = provider.startsWith("openai") ? "the batch whose metadata harness_tag is [0-9a-f-]{36}" : "the batch of 6 request\\(s\\) created at about [\\dTZ:.-]+";
+    expect(r.stderr).toMatch(
+      new RegExp(`^harness: warning: the batch for ${provider} could not be sent \\(${provider} batch: no answer within 1000 ms; it was not among ${provider}'s batches, looked for 4 times: should it exist, it is paid for as well; cancel ${named}\\); its trials run live\\.\\n$`),
+    );
   });
 
-  it("an upload lost while another batch of its size was sent: OpenAI's is known by its tag; Anthropic's cannot be told apart, so the trials run live, naming what to cancel", async () => {
-    const dir = await makeProject({ "evals/b.yaml": suiteYaml(provider) });
-    server.batches.createOther(provider.startsWith("openai") ? "openai" : "anthropic", Array.from({ length: 12 }, (_, i) => `someone-else-${i}`));
+  it("OpenAI: stopped while looking for it, the same command finds the batch by its tag and follows it, sending no other", async () => {
+    const dir = await makeProject({ "evals/b.yaml": suiteYaml("openai:gpt-4o-mini") });
     server.batches.createFaults = ["lost"];
+    server.batches.listFaults = ["hang", "hang", "hang", "hang"];
+    const createdBefore = server.batches.created.length;
+    let pid = 0;
+    const first = runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "5000", "-q"], { cwd: dir, env, onSpawn: (p) => (pid = p) });
+    await waitFor(() => server.batches.created.length > createdBefore, 20_000, "the batch created");
+    process.kill(pid, "SIGINT");
+    expect((await first).code).toBe(130);
+    server.batches.listFaults = [];
     const before = server.requests.length;
-    const r = await runHarness(["eval", "--batch", "--batch-poll", "10", "--timeout", "1000", "-o", "r.json"], { cwd: dir, env });
-    expect(r.code, r.stderr).toBe(0);
-    const ours = server.batches.created.at(-1)!;
-    if (provider === "openai:gpt-4o-mini") {
-      expect(r.stderr).toContain(`Batch ${ours.id}: sending it failed`);
-      expect(live(before)).toBe(0);
-    } else {
-      const other = server.batches.created.at(-2)!;
-      expect(r.stderr).toMatch(
-        new RegExp(
-          `harness: warning: the batch for ${provider} could not be sent \\(${provider} batch: no answer within 1000 ms; whether ${provider} created the batch anyway is not known \\(2 batches of 12 request\\(s\\) created since then are running \\(${ours.id}, ${other.id}\\)\\): if it did, it is paid for as well; cancel the batch of 12 request\\(s\\) created at about \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); its trials run live\\.`,
-        ),
-      );
-      expect(live(before)).toBeGreaterThanOrEqual(12);
-    }
+    const again = await runHarness(["eval", "--batch", "--batch-poll", "10", "-o", "r.json"], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.batches.created.length - createdBefore).toBe(1);
+    expect(again.stderr).toContain(`Batch ${server.batches.created.at(-1)!.id}: picking up 12 request(s) sent to openai:gpt-4o-mini by an earlier run.`);
+    expect(live(before)).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, "r.json"), "utf8")).suites[0].totals).toMatchObject({ trials: 12, passed: 12, errored: 0 });
   });
 });

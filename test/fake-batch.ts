@@ -30,9 +30,10 @@ export interface FakeBatches {
   resultFaults: BatchFault[];
   /**
    * What the next batch creations meet: "hang", never answered and nothing created; "lost", the
-   * batch created (and run) but the answer never sent, as when a connection drops after the fact.
+   * batch created (and run) but the answer never sent, as when a connection drops after the fact;
+   * { lateMs }, never answered, and the batch created that long after (a big upload still being taken in).
    */
-  createFaults: ("hang" | "lost")[];
+  createFaults: ("hang" | "lost" | { lateMs: number })[];
   /** The same for listing batches. */
   listFaults: BatchFault[];
   /** performance.now() at each status check, answered or not. */
@@ -76,9 +77,10 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
 
   /** Newest first, as both providers list them. */
   const listed = (api: "openai" | "anthropic") => [...batches.values()].filter((b) => b.api === api).reverse();
-  const add = (b: Batch) => {
+  const add = (b: Batch): Batch => {
     batches.set(b.id, b);
     self.created.push({ id: b.id, api: b.api, customIds: b.items.map((i) => i.customId) });
+    return b;
   };
 
   async function settle(b: Batch): Promise<Map<string, BatchAnswer>> {
@@ -117,8 +119,9 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         const text = files.get(body.input_file_id);
         if (text === undefined) return notFound(res, "file"), true;
         const items = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { custom_id: string; body: Record<string, unknown> });
-        const b: Batch = { id: `batch_${++seq}`, api: "openai", polls: 0, createdAt: Date.now(), metadata: body.metadata ?? null, items: items.map((i) => ({ customId: i.custom_id, body: i.body })) };
-        add(b);
+        const create = () => add({ id: `batch_${++seq}`, api: "openai", polls: 0, createdAt: Date.now(), metadata: body.metadata ?? null, items: items.map((i) => ({ customId: i.custom_id, body: i.body })) });
+        if (typeof fault === "object") return setTimeout(create, fault.lateMs), true;
+        const b = create();
         if (fault !== "lost") json(res, 200, openaiBatch(b, false));
         return true;
       }
@@ -150,8 +153,9 @@ export function createFakeBatches(base: () => string, answer: (api: "openai" | "
         const fault = self.createFaults.shift();
         if (fault === "hang") return true;
         const body = JSON.parse(raw.toString("utf8")) as { requests: { custom_id: string; params: Record<string, unknown> }[] };
-        const b: Batch = { id: `msgbatch_${++seq}`, api: "anthropic", polls: 0, createdAt: Date.now(), metadata: null, items: body.requests.map((r) => ({ customId: r.custom_id, body: r.params })) };
-        add(b);
+        const create = () => add({ id: `msgbatch_${++seq}`, api: "anthropic", polls: 0, createdAt: Date.now(), metadata: null, items: body.requests.map((r) => ({ customId: r.custom_id, body: r.params })) });
+        if (typeof fault === "object") return setTimeout(create, fault.lateMs), true;
+        const b = create();
         if (fault !== "lost") json(res, 200, anthropicBatch(b, false, base()));
         return true;
       }

@@ -12,7 +12,7 @@ import { isStoppedShort } from "./stopped-short.js";
 
 /** Batches looked through for one whose creation's answer was lost: the latest this many. */
 const LOOK_BACK = 100;
-/** How far the provider's clock may be behind ours, for "created since the upload began". */
+/** How far the provider's clock may be behind ours, for "created since the upload began" (only named, never taken). */
 const CLOCK_SKEW_MS = 60_000;
 
 export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, price: Price | undefined): BatchApi {
@@ -23,17 +23,20 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
         const requests = items.map((i) => ({ custom_id: i.customId, params: i.body as Anthropic.MessageCreateParamsNonStreaming }));
         return (await getClient().messages.batches.create({ requests }, requestOptions(options))).id;
       }),
-    // A message batch keeps no label: it is known by its size, by when it was created, and by
-    // still running (one sent seconds ago has not ended). Another such batch leaves no sure answer.
+    // A message batch keeps no label, so none is ever taken for this run's: another client's of
+    // the same size (a CI shard, a colleague's run, this run's other suite) would be followed
+    // for up to a day, its answers matching none of ours. Those that could be it are named.
     find: (_tag, sent, options) =>
       sdk(async (): Promise<FoundBatch> => {
         const page = await getClient().messages.batches.list({ limit: LOOK_BACK }, requestOptions(options));
         const size = (c: Anthropic.Messages.MessageBatchRequestCounts) => c.processing + c.succeeded + c.errored + c.canceled + c.expired;
         const since = sent.since - CLOCK_SKEW_MS;
-        const matches = page.data.filter((b) => b.processing_status === "in_progress" && Date.parse(b.created_at) >= since && size(b.request_counts) === sent.requests);
-        if (matches.length === 1) return { kind: "found", batchId: matches[0]!.id };
-        if (matches.length === 0) return { kind: "none" };
-        return { kind: "unsure", why: `${matches.length} batches of ${sent.requests} request(s) created since then are running (${matches.map((b) => b.id).join(", ")})` };
+        const matches = page.data.filter((b) => Date.parse(b.created_at) >= since && size(b.request_counts) === sent.requests);
+        if (matches.length > 0) return { kind: "unsure", why: `Anthropic's batches carry no tag; ${matches.length === 1 ? "one" : matches.length} of ${sent.requests} request(s) created since could be it: ${matches.map((b) => b.id).join(", ")}` };
+        // The whole page is newer than the upload: an older one past it could be it.
+        const oldest = page.data.at(-1);
+        if (page.has_more && oldest && Date.parse(oldest.created_at) >= since) return { kind: "unsure", why: `more than ${LOOK_BACK} batches were created since` };
+        return { kind: "none" };
       }),
     describeSent: (_tag, sent) => `the batch of ${sent.requests} request(s) created at about ${new Date(sent.since).toISOString()}`,
     check: (batchId, options) =>

@@ -15,6 +15,8 @@ const ENDED = new Set(["completed", "failed", "expired", "cancelled"]);
 const TAG_KEY = "harness_tag";
 /** Batches looked through for it: the latest this many. */
 const LOOK_BACK = 100;
+/** How far the provider's clock may be behind ours. */
+const CLOCK_SKEW_MS = 60_000;
 
 export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(OpenAI, `${id} batch`, "openai");
@@ -27,12 +29,16 @@ export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price:
         const batch = await getClient().batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { [TAG_KEY]: tag } }, opts);
         return batch.id;
       }),
-    find: (tag, _sent, options) =>
+    find: (tag, sent, options) =>
       sdk(async (): Promise<FoundBatch> => {
         // Newest first: a batch sent moments ago is on the first page.
         const page = await getClient().batches.list({ limit: LOOK_BACK }, requestOptions(options));
         const batch = page.data.find((b) => b.metadata?.[TAG_KEY] === tag);
-        return batch ? { kind: "found", batchId: batch.id } : { kind: "none" };
+        if (batch) return { kind: "found", batchId: batch.id };
+        // The whole page is newer than the upload: it could be past it.
+        const oldest = page.data.at(-1);
+        if (page.hasNextPage() && oldest && oldest.created_at * 1000 >= sent.since - CLOCK_SKEW_MS) return { kind: "unsure", why: `more than ${LOOK_BACK} batches were created since` };
+        return { kind: "none" };
       }),
     describeSent: (tag) => `the batch whose metadata ${TAG_KEY} is ${tag}`,
     check: (batchId, options) =>

@@ -135,6 +135,13 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
   // An earlier run's batch serves if it carried every request still needed (a resumed run needs fewer).
   const found = await findState(options.stateDir, prefix, unique.map((u) => u.customId));
   let batchId = found?.batchId;
+  if (batchId === undefined && found?.sending) {
+    // An earlier run stopped while its upload went unanswered (Ctrl-C, a crash, a CI timeout):
+    // the provider may have created the batch, and it is looked up by its tag before another is sent.
+    const { tag, since, requests } = found.sending;
+    const look = await withTimeLimit(`${providerId} batch list`, timeoutMs, signal, (o) => runner.find(tag, { since, requests }, o)).catch(() => undefined);
+    if (look?.kind === "found") batchId = look.batchId;
+  }
   const follow = following(providerId, options, signal);
   if (batchId !== undefined) {
     try {
@@ -150,12 +157,13 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
   } else {
     const file = path.join(options.stateDir, `${prefix}${hashOf(unique.map((u) => u.customId).sort(), 16)}.json`);
     const tag = randomUUID();
-    const state = { provider: providerId, batchId: "", tag, customIds: unique.map((u) => u.customId), submittedAt: "" };
-    // Written before the batch is paid for: a folder that cannot hold the id must not cost a batch per run.
+    const sent = { since: Date.now(), requests: unique.length };
+    const state = { provider: providerId, batchId: "", tag, sendingSince: sent.since, customIds: unique.map((u) => u.customId), submittedAt: "" };
+    // Written before the batch is paid for: a folder that cannot hold the id must not cost a batch
+    // per run, and a run stopped before the answer came leaves the tag to look the batch up by.
     await writeFileAtomic(file, JSON.stringify(state), "batch state");
     options.onEvent?.({ kind: "sending", provider: providerId, requests: unique.length });
     const mb = Buffer.byteLength(JSON.stringify(unique.map((u) => u.request.messages))) / 1e6;
-    const sent = { since: Date.now(), requests: unique.length };
     let lost: string | undefined;
     try {
       batchId = await withTimeLimit(`${providerId} batch`, timeoutMs + Math.floor(mb) * UPLOAD_MS_PER_MB, signal, (o) => runner.submit(unique, o, tag));
@@ -164,7 +172,7 @@ async function runBatch(providerId: string, runner: BatchRunner, entries: BatchE
       // The provider may have created the batch before its answer was lost: run live now, and
       // both would be paid for. Its own list of batches says whether it did.
       lost = (err as Error).message;
-      batchId = await lookUp(providerId, runner, tag, sent, timeoutMs, signal, err);
+      batchId = await lookUp(providerId, runner, tag, sent, { timeoutMs, pollMs: options.pollMs ?? DEFAULT_BATCH_POLL_MS }, signal, err);
     }
     await writeFileAtomic(file, JSON.stringify({ ...state, batchId, submittedAt: new Date().toISOString() }), "batch state");
     options.onEvent?.(lost === undefined ? { kind: "submitted", provider: providerId, batchId, requests: unique.length } : { kind: "found", provider: providerId, batchId, requests: unique.length, message: lost });
@@ -227,27 +235,33 @@ function mayHaveCreated(err: unknown): boolean {
   return !(err instanceof ProviderError) || UNSURE.has(err.category);
 }
 
+/** Looks for a batch whose upload's answer was lost, the first at once, then after 1, 2 and 4 first waits between polls (35 s at the default 5 s). */
+const LOOKS = 4;
+
 /**
- * The batch a submit that failed with `err` created anyway, by its id. Where there is surely
- * none, `err` is thrown again: the trials run live, paid for once. Where the look itself fails
- * or finds no sure answer, the trials run live too (a run that could never end would help no
- * one), and the failure says how to find the batch, and cancel it, if it was created.
+ * The batch a submit that failed with `err` created anyway, by its id. The provider may still be
+ * taking the upload in when our time limit ends, so it is looked for more than once. Found, it is
+ * followed. Otherwise `err` is thrown, its trials run live (a run that could never end would help
+ * no one), and the message says which batch to cancel should it exist: one that appears later,
+ * or one the provider cannot name surely (Anthropic's carry no tag), is paid for as well.
  */
-async function lookUp(providerId: string, runner: BatchRunner, tag: string, sent: SentBatch, timeoutMs: number, signal: AbortSignal, err: unknown): Promise<string> {
-  let found: FoundBatch;
-  try {
-    found = await withTimeLimit(`${providerId} batch list`, timeoutMs, signal, (o) => runner.find(tag, sent, o));
-  } catch (lookErr) {
-    if (signal.aborted) throw lookErr;
-    found = { kind: "unsure", why: (lookErr as Error)?.message ?? String(lookErr) };
+async function lookUp(providerId: string, runner: BatchRunner, tag: string, sent: SentBatch, times: { timeoutMs: number; pollMs: number }, signal: AbortSignal, err: unknown): Promise<string> {
+  let unsure: string | undefined;
+  for (let look = 0; look < LOOKS; look++) {
+    if (look > 0) await sleep(times.pollMs * 2 ** (look - 1), signal);
+    let found: FoundBatch;
+    try {
+      found = await withTimeLimit(`${providerId} batch list`, times.timeoutMs, signal, (o) => runner.find(tag, sent, o));
+    } catch (lookErr) {
+      if (signal.aborted) throw lookErr;
+      found = { kind: "unsure", why: (lookErr as Error)?.message ?? String(lookErr) };
+    }
+    if (found.kind === "found") return found.batchId;
+    if (found.kind === "unsure") unsure = found.why;
   }
-  if (found.kind === "found") return found.batchId;
-  if (found.kind === "none") throw err;
-  throw new ProviderError(
-    err instanceof ProviderError ? err.category : "network",
-    `${(err as Error)?.message ?? String(err)}; whether ${providerId} created the batch anyway is not known (${found.why}): if it did, it is paid for as well; cancel ${runner.describeSent(tag, sent)}`,
-    { cause: err },
-  );
+  const said = (err as Error)?.message ?? String(err);
+  const why = unsure === undefined ? `it was not among ${providerId}'s batches, looked for ${LOOKS} times` : `whether ${providerId} created it anyway is not known (${unsure})`;
+  throw new ProviderError(err instanceof ProviderError ? err.category : "network", `${said}; ${why}: should it exist, it is paid for as well; cancel ${runner.describeSent(tag, sent)}`, { cause: err });
 }
 
 /** One batch API call, given up past `ms` as a timeout: a hung request fails as a live call's does. */
@@ -263,23 +277,32 @@ async function withTimeLimit<T>(label: string, ms: number, signal: AbortSignal, 
   }
 }
 
-/** The state of an earlier batch for this provider that carried every one of `needed`. */
-async function findState(dir: string, prefix: string, needed: readonly string[]): Promise<{ batchId: string } | undefined> {
+/** An earlier run's batch: its id, or, for one whose upload was never answered, how to look it up. */
+type EarlierBatch = { batchId: string; sending?: undefined } | { batchId?: undefined; sending: { tag: string; since: number; requests: number } };
+
+/** The state of an earlier batch for this provider that carried every one of `needed`; one sent is preferred to one being sent. */
+async function findState(dir: string, prefix: string, needed: readonly string[]): Promise<EarlierBatch | undefined> {
   const names = await readdir(dir).catch(() => [] as string[]);
+  let sending: EarlierBatch | undefined;
   for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")).sort()) {
     const state = await readState(path.join(dir, name));
-    if (state && needed.every((id) => state.customIds.has(id))) return { batchId: state.batchId };
+    if (!state || !needed.every((id) => state.customIds.has(id))) continue;
+    if (state.batch.batchId !== undefined) return state.batch;
+    sending ??= state.batch;
   }
-  return undefined;
+  return sending;
 }
 
-async function readState(file: string): Promise<{ batchId: string; customIds: Set<string> } | undefined> {
+async function readState(file: string): Promise<{ batch: EarlierBatch; customIds: Set<string> } | undefined> {
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const { batchId, customIds } = JSON.parse(text) as { batchId?: unknown; customIds?: unknown };
-    if (typeof batchId !== "string" || batchId === "" || !Array.isArray(customIds)) return undefined;
-    return { batchId, customIds: new Set(customIds.map(String)) };
+    const { batchId, tag, sendingSince, customIds } = JSON.parse(text) as { batchId?: unknown; tag?: unknown; sendingSince?: unknown; customIds?: unknown };
+    if (typeof batchId !== "string" || !Array.isArray(customIds)) return undefined;
+    const ids = new Set(customIds.map(String));
+    if (batchId !== "") return { batch: { batchId }, customIds: ids };
+    if (typeof tag !== "string" || typeof sendingSince !== "number") return undefined;
+    return { batch: { sending: { tag, since: sendingSince, requests: ids.size } }, customIds: ids };
   } catch {
     // A torn state file: the batch is sent again, which costs money but loses nothing.
     return undefined;
