@@ -32,7 +32,7 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
         const size = (c: Anthropic.Messages.MessageBatchRequestCounts) => c.processing + c.succeeded + c.errored + c.canceled + c.expired;
         const since = sent.since - CLOCK_SKEW_MS;
         const matches = page.data.filter((b) => Date.parse(b.created_at) >= since && size(b.request_counts) === sent.requests);
-        if (matches.length > 0) return { kind: "unsure", why: `Anthropic's batches carry no tag; ${matches.length === 1 ? "one" : matches.length} of ${sent.requests} request(s) created since could be it: ${matches.map((b) => b.id).join(", ")}` };
+        if (matches.length > 0) return { kind: "unsure", final: true, why: `Anthropic's batches carry no tag; ${matches.length === 1 ? "one" : matches.length} of ${sent.requests} request(s) created since could be it: ${matches.map((b) => b.id).join(", ")}` };
         // The whole page is newer than the upload: an older one past it could be it.
         const oldest = page.data.at(-1);
         if (page.has_more && oldest && Date.parse(oldest.created_at) >= since) return { kind: "unsure", why: `more than ${LOOK_BACK} batches were created since` };

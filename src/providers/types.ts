@@ -115,8 +115,11 @@ export interface SentBatch {
   requests: number;
 }
 
-/** What a look for a batch found: it, surely none, or no sure answer (several could be it). */
-export type FoundBatch = { kind: "found"; batchId: string } | { kind: "none" } | { kind: "unsure"; why: string };
+/**
+ * What a look for a batch found: it, none, or no sure answer; `final` where looking again
+ * cannot give one (batches that could be it, where none can be told for sure).
+ */
+export type FoundBatch = { kind: "found"; batchId: string } | { kind: "none" } | { kind: "unsure"; why: string; final?: true };
 
 /** A batch API wrapped with fixtures: only unrecorded trials are sent, and answers are recorded like live ones. */
 export interface BatchRunner {

@@ -258,6 +258,7 @@ async function lookUp(providerId: string, runner: BatchRunner, tag: string, sent
     }
     if (found.kind === "found") return found.batchId;
     if (found.kind === "unsure") unsure = found.why;
+    if (found.kind === "unsure" && found.final) break;
   }
   const said = (err as Error)?.message ?? String(err);
   const why = unsure === undefined ? `it was not among ${providerId}'s batches, looked for ${LOOKS} times` : `whether ${providerId} created it anyway is not known (${unsure})`;
