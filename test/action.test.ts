@@ -286,7 +286,8 @@ describe("the action's own checks", () => {
   it("many regressions: 9 annotated, then the step's failure, which GitHub's 10 a step must not drop; the runner's tokens stay out of the eval", async () => {
     const dir = await appWorkspace("ok");
     const tokens = { "INPUT_GITHUB-TOKEN": "ghs_input_token_1", ACTIONS_RUNTIME_TOKEN: "rt_runtime_token_2" };
-    const before = await runBundle(dir, { INPUT_SUITES: "evals.yaml", "INPUT_UPDATE-BASELINE": "true", ...tokens });
+    // A line of spaces among the suites (a YAML block scalar's) is no path: harness refuses an empty one.
+    const before = await runBundle(dir, { INPUT_SUITES: "evals.yaml\n   \nevals.yaml", "INPUT_UPDATE-BASELINE": "true", ...tokens });
     expect(before.code, before.out).toBe(0);
     await writeFile(path.join(dir, "app.mjs"), (await readFile(path.join(dir, "app.mjs"), "utf8")).replace('"ok"', '"no"'));
     const r = await runBundle(dir, { INPUT_SUITES: "evals.yaml", ...tokens });

@@ -68,8 +68,9 @@ describe("the run these reporters render", () => {
       "accept it as the new reference: `harness merge reports/shard-1@ci.json reports/shard-2@ci.json reports/shard-3@ci.json reports/shard-4@ci.json --update-baseline`, then commit `evals/baseline.json`.\n",
     );
     expect(renderMarkdown({ ...result, mergedFrom: ["a`b.json"] })).toContain("``harness merge 'a`b.json' --update-baseline``");
-    const many = { ...result, mergedFrom: ["1", "2", "3", "4", "5"].map((i) => `r/${i}.json`) };
-    expect(renderTerminal(many, { color: false })).toContain("harness merge <the 5 shard reports> --update-baseline, then commit evals/baseline.json.");
+    // Every one named, however many (a placeholder pasted is a shell redirection); one that looks like an option, as a path.
+    const many = { ...result, mergedFrom: ["1", "2", "3", "4", "5"].map((i) => `r/${i}.json`).concat("-6.json") };
+    expect(renderTerminal(many, { color: false })).toContain("harness merge r/1.json r/2.json r/3.json r/4.json r/5.json ./-6.json --update-baseline, then commit evals/baseline.json.");
     const floorOnly = { ...result, gate: { ...result.gate, regressions: [{ kind: "threshold" as const, suite: "refund-policy", message: "pass^5 0.875 is below the threshold 0.9" }] } };
     expect(renderTerminal(floorOnly, { color: false })).not.toContain("If the change is intended");
     expect(renderMarkdown(floorOnly)).not.toContain("If the change is intended");

@@ -44,7 +44,8 @@ function booleanInput(name: string): boolean {
 /** Inputs → `harness eval` arguments and the action's own settings. */
 export function readInputs(reportPath: string): Inputs {
   // Not -q: the log shows the run's progress (a plain line now and then) and its waits on rate limits.
-  const args = ["eval", ...core.getMultilineInput("suites"), "-o", reportPath, "--no-color"];
+  // A line of only spaces comes back as "": harness refuses an empty path, which the input left no way to see.
+  const args = ["eval", ...core.getMultilineInput("suites").filter((s) => s !== ""), "-o", reportPath, "--no-color"];
   const flag = (name: string, input: string) => {
     const v = core.getInput(input);
     if (v) args.push(name, v);

@@ -185,9 +185,6 @@ export function acceptHint(result: Pick<RunResult, "gate" | "comparison" | "merg
   return `If the change is intended, accept it as the new reference: ${acceptCommand(result, style)}.`;
 }
 
-/** Shard reports named one by one in a command up to this many; beyond, the command says how many. */
-const NAMED_REPORTS = 4;
-
 /**
  * The command that makes this run the reference, for the baseline it was gated against, and the
  * file to commit. A merged run is made the reference by merging its shards again: an eval there
@@ -197,9 +194,8 @@ export function acceptCommand(result: Pick<RunResult, "gate" | "mergedFrom">, st
   const path = result.gate.baseline?.path || DEFAULT_BASELINE_PATH;
   const flag = path === DEFAULT_BASELINE_PATH ? "" : ` --baseline ${shellWord(path)}`;
   const merged = result.mergedFrom;
-  const command = merged
-    ? `harness merge ${merged.length <= NAMED_REPORTS ? merged.map(shellWord).join(" ") : `<the ${merged.length} shard reports>`}`
-    : "harness eval";
+  // Every report named, however many: a placeholder pasted into a shell is a redirection.
+  const command = merged ? `harness merge ${merged.map(shellWord).join(" ")}` : "harness eval";
   return `${style.code(`${command}${flag} --update-baseline`)}, then commit ${style.code(path)}`;
 }
 
@@ -226,7 +222,8 @@ export const MARKDOWN_NOTE: NoteStyle = {
   },
 };
 
-/** A path as a POSIX shell reads it back whole: quoted only when it holds more than plain characters. */
+/** A path as a POSIX shell reads it back whole, and never as an option: quoted only when it holds more than plain characters. */
 export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  const path = word.startsWith("-") ? `./${word}` : word;
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
