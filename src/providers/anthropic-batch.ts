@@ -5,15 +5,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readMessage } from "./anthropic.js";
+import { createdSince, LOOK_BACK, notOnPage } from "./batch-list.js";
 import { classifyingErrors } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
 import type { BatchApi, FoundBatch, ProviderError, ProviderResponse } from "./types.js";
 import { isStoppedShort } from "./stopped-short.js";
-
-/** Batches looked through for one whose creation's answer was lost: the latest this many. */
-const LOOK_BACK = 100;
-/** How far the provider's clock may be behind ours, for "created since the upload began" (only named, never taken). */
-const CLOCK_SKEW_MS = 60_000;
 
 export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(Anthropic, `${id} batch`, "anthropic");
@@ -30,13 +26,10 @@ export function createAnthropicBatchApi(getClient: () => Anthropic, id: string, 
       sdk(async (): Promise<FoundBatch> => {
         const page = await getClient().messages.batches.list({ limit: LOOK_BACK }, requestOptions(options));
         const size = (c: Anthropic.Messages.MessageBatchRequestCounts) => c.processing + c.succeeded + c.errored + c.canceled + c.expired;
-        const since = sent.since - CLOCK_SKEW_MS;
-        const matches = page.data.filter((b) => Date.parse(b.created_at) >= since && size(b.request_counts) === sent.requests);
+        const matches = page.data.filter((b) => createdSince(Date.parse(b.created_at), sent) && size(b.request_counts) === sent.requests);
         if (matches.length > 0) return { kind: "unsure", final: true, why: `Anthropic's batches carry no tag; ${matches.length === 1 ? "one" : matches.length} of ${sent.requests} request(s) created since could be it: ${matches.map((b) => b.id).join(", ")}` };
-        // The whole page is newer than the upload: an older one past it could be it.
         const oldest = page.data.at(-1);
-        if (page.has_more && oldest && Date.parse(oldest.created_at) >= since) return { kind: "unsure", why: `more than ${LOOK_BACK} batches were created since` };
-        return { kind: "none" };
+        return notOnPage(page.has_more, oldest && Date.parse(oldest.created_at), sent);
       }),
     describeSent: (_tag, sent) => `the batch of ${sent.requests} request(s) created at about ${new Date(sent.since).toISOString()}`,
     check: (batchId, options) =>

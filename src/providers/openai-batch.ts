@@ -5,6 +5,7 @@
 import OpenAI, { toFile } from "openai";
 import { BATCH_DISCOUNT, type Price } from "./pricing.js";
 import { readCompletion } from "./openai.js";
+import { LOOK_BACK, notOnPage } from "./batch-list.js";
 import { classifyingErrors } from "./sdk-errors.js";
 import { requestOptions } from "./sdk-options.js";
 import type { BatchApi, FoundBatch, ProviderError, ProviderResponse } from "./types.js";
@@ -13,10 +14,6 @@ import { isStoppedShort } from "./stopped-short.js";
 const ENDED = new Set(["completed", "failed", "expired", "cancelled"]);
 /** The metadata key each batch is tagged with, so one whose creation's answer was lost can be found. */
 const TAG_KEY = "harness_tag";
-/** Batches looked through for it: the latest this many. */
-const LOOK_BACK = 100;
-/** How far the provider's clock may be behind ours. */
-const CLOCK_SKEW_MS = 60_000;
 
 export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price: Price | undefined): BatchApi {
   const sdk = classifyingErrors(OpenAI, `${id} batch`, "openai");
@@ -35,10 +32,8 @@ export function createOpenAIBatchApi(getClient: () => OpenAI, id: string, price:
         const page = await getClient().batches.list({ limit: LOOK_BACK }, requestOptions(options));
         const batch = page.data.find((b) => b.metadata?.[TAG_KEY] === tag);
         if (batch) return { kind: "found", batchId: batch.id };
-        // The whole page is newer than the upload: it could be past it.
         const oldest = page.data.at(-1);
-        if (page.hasNextPage() && oldest && oldest.created_at * 1000 >= sent.since - CLOCK_SKEW_MS) return { kind: "unsure", why: `more than ${LOOK_BACK} batches were created since` };
-        return { kind: "none" };
+        return notOnPage(page.hasNextPage(), oldest && oldest.created_at * 1000, sent);
       }),
     describeSent: (tag) => `the batch whose metadata ${TAG_KEY} is ${tag}`,
     check: (batchId, options) =>

@@ -93,8 +93,8 @@ export interface BatchApi {
   submit(items: { customId: string; body: unknown }[], options: BatchCallOptions, tag: string): Promise<string>;
   /**
    * The batch a submit created whose answer was lost (a timeout, a dropped connection), looked
-   * for among the provider's latest batches: by its tag, or where the provider keeps none, by
-   * when it was created and how many requests it carries.
+   * for among the provider's latest batches by its tag. Where the provider keeps no tag, none is
+   * found: those that could be it (as many requests, created since) are named, as unsure.
    */
   find(tag: string, sent: SentBatch, options: BatchCallOptions): Promise<FoundBatch>;
   /** How a person finds that batch in the provider's list, to cancel it: "the batch whose metadata …". */
