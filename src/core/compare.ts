@@ -8,6 +8,7 @@
  * noise is at most α for the whole run. A gate that cries wolf gets switched off.
  */
 import { DEFAULT_ALPHA } from "../defaults.js";
+import { hashChanged } from "./hash.js";
 import { fisherGreater, fisherLess, fisherLessFloor, stratifiedLess, stratifiedLessFloor, taroneHolm, type CountsPair } from "./stats.js";
 import type { Baseline, CaseComparison, CaseStatus, Comparison, SuiteComparison, SuiteResult } from "./types.js";
 
@@ -66,7 +67,7 @@ export function compareToBaseline(suites: readonly SuiteResult[], baseline: Base
         pDropAdjusted: Number.NaN,
         promptChanged: b.promptHash !== c.promptHash,
         // A baseline from before graders were hashed says nothing of them, and nothing is said.
-        gradersChanged: b.gradersHash !== undefined && c.gradersHash !== undefined && b.gradersHash !== c.gradersHash,
+        gradersChanged: hashChanged(b.gradersHash, c.gradersHash),
       });
       pUp.push(judged ? fisherGreater(b.passes, b.n, low.passes, low.n) : Number.NaN);
       // A case no trial of which was judged, every one errored (an app that now crashes on it, a

@@ -18,6 +18,14 @@ export function hashOf(value: unknown, length = 64): string {
   return hashText(stableStringify(value), length);
 }
 
+/**
+ * Whether what two hashes stand for changed: only where both are known. One side without it
+ * (a baseline from before it was recorded) says nothing, and nothing is said.
+ */
+export function hashChanged(before: string | undefined, now: string | undefined): boolean {
+  return before !== undefined && now !== undefined && before !== now;
+}
+
 /** Hex sha256 of `text`, cut to `length` characters. */
 export function hashText(text: string, length = 64): string {
   return hash("sha256", text, "hex").slice(0, length);

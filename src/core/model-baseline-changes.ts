@@ -7,6 +7,7 @@
  * instructions' hashes per suite; what it does not record is not compared.
  */
 import type { ComparisonSide } from "./comparison-sides.js";
+import { hashChanged } from "./hash.js";
 import type { BaselineChanges } from "./model-comparison-types.js";
 
 export function baselineChanges(baseline: ComparisonSide, run: ComparisonSide): BaselineChanges {
@@ -15,11 +16,10 @@ export function baselineChanges(baseline: ComparisonSide, run: ComparisonSide): 
     const base = baseline.suites.find((s) => s.name === suite.name);
     if (!base) continue;
     const stored = new Map(base.cases.map((c) => [c.id, c]));
-    const differs = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a !== b;
     for (const c of suite.cases) {
       const b = stored.get(c.id);
-      if (differs(b?.promptHash, c.promptHash)) changes.promptChanged.push(`${suite.name}/${c.id}`);
-      if (differs(b?.gradersHash, c.gradersHash)) changes.gradersChanged.push(`${suite.name}/${c.id}`);
+      if (hashChanged(b?.promptHash, c.promptHash)) changes.promptChanged.push(`${suite.name}/${c.id}`);
+      if (hashChanged(b?.gradersHash, c.gradersHash)) changes.gradersChanged.push(`${suite.name}/${c.id}`);
     }
     if (base.judgeModel && suite.judgeModel && base.judgeModel !== suite.judgeModel) changes.judgeChanged.push({ suite: suite.name, baseline: base.judgeModel, current: suite.judgeModel });
     const graders = Object.keys(suite.judgePrompts ?? {}).filter((t) => base.judgePrompts?.[t] !== undefined && base.judgePrompts[t] !== suite.judgePrompts![t]);
